@@ -1,0 +1,5 @@
+//! ldap2ftrack: keeps the users of an ftrack server in sync with LDAP or Active Directory.
+
+pub mod model;
+pub mod reconcile;
+pub mod source;

@@ -1,0 +1,86 @@
+//! Plain data shared by every layer: directory users, ftrack users, links. No I/O.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A directory entry after attribute mapping: what the directory says a user should be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryUser {
+    /// Stable identity (entryUUID, objectGUID, ... or the DN as a fallback).
+    pub id: String,
+    /// Distinguished name of the entry.
+    pub dn: String,
+    /// Desired ftrack username, when the mapped attribute had a usable value.
+    pub username: Option<String>,
+    /// Desired email address.
+    pub email: Option<String>,
+    /// Desired first name.
+    pub first_name: Option<String>,
+    /// Desired last name.
+    pub last_name: Option<String>,
+    /// Directory groups the user belongs to, as read (names or DNs), sorted and unique.
+    pub groups: Vec<String>,
+    /// False when an account-status rule says the account is disabled.
+    pub active: bool,
+    /// Which rule marked the account disabled, in words.
+    pub disabled_reason: Option<String>,
+    /// Values that could not be read or used, in words; such a user becomes a conflict.
+    pub problems: Vec<String>,
+}
+
+/// Everything read from the directory in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectorySnapshot {
+    /// The users, in the order they were read.
+    pub users: Vec<DirectoryUser>,
+    /// False when a page failed or the server reported a size or time limit.
+    pub complete: bool,
+    /// Things the reader noticed that the admin should know (e.g. DN used as identity).
+    pub warnings: Vec<String>,
+}
+
+/// An ftrack user as the server reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FtrackUser {
+    /// ftrack's primary key.
+    pub id: String,
+    /// Login name, unique on the server.
+    pub username: String,
+    /// First name (may be empty).
+    #[serde(default)]
+    pub first_name: String,
+    /// Last name (may be empty).
+    #[serde(default)]
+    pub last_name: String,
+    /// Email address, if any.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the account may log in.
+    pub is_active: bool,
+    /// Names of the ftrack groups the user is a member of.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// An ftrack group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FtrackGroup {
+    /// ftrack's primary key.
+    pub id: String,
+    /// Group name.
+    pub name: String,
+}
+
+/// The users and groups of an ftrack server at one moment; also the snapshot file format.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FtrackSnapshot {
+    /// All users, active or not.
+    pub users: Vec<FtrackUser>,
+    /// All groups.
+    #[serde(default)]
+    pub groups: Vec<FtrackGroup>,
+}
+
+/// Identity links: directory stable id -> ftrack user id, recorded when a user is created or matched.
+pub type Links = BTreeMap<String, String>;

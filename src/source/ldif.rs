@@ -1,0 +1,1 @@
+//! RFC 2849 LDIF reader (being written).

@@ -1,0 +1,5 @@
+//! Directory sources: raw entries from LDIF (and, later, LDAP) and their mapping to users.
+
+pub mod entry;
+pub mod ldif;
+pub mod mapping_rules;
