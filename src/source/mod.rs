@@ -2,4 +2,5 @@
 
 pub mod entry;
 pub mod ldif;
+pub mod mapping;
 pub mod mapping_rules;

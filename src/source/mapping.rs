@@ -1,0 +1,331 @@
+//! Turns raw directory entries into [`DirectoryUser`]s using the configured [`Mapping`].
+//!
+//! Bad values never panic: an unreadable required value becomes a `problem` on the user, which
+//! the planner reports as a conflict with the reason.
+
+use super::entry::RawEntry;
+use super::mapping_rules::{ActiveRule, AttrExpr, Mapping, StatusRule};
+use crate::model::{DirectorySnapshot, DirectoryUser};
+use unicode_normalization::UnicodeNormalization;
+
+/// Days since 1970-01-01 for "today", injected so that mapping stays pure and testable.
+pub type DaysSinceEpoch = i64;
+
+/// Maps every entry to a user and collects warnings that concern the whole read.
+pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: DaysSinceEpoch) -> DirectorySnapshot {
+    let users: Vec<DirectoryUser> = entries.iter().map(|e| map_entry(e, mapping, today)).collect();
+    let mut warnings = Vec::new();
+    let dn_identities = entries
+        .iter()
+        .filter(|e| e.values(&mapping.id.attribute).is_empty())
+        .count();
+    if dn_identities > 0 {
+        warnings.push(format!(
+            "{dn_identities} entries have no {} attribute; their DN is used as identity, so renaming or moving them will look like a new user",
+            mapping.id.attribute
+        ));
+    }
+    DirectorySnapshot {
+        users,
+        complete: true,
+        warnings,
+    }
+}
+
+/// Maps one entry to a user.
+pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: DaysSinceEpoch) -> DirectoryUser {
+    let mut problems = Vec::new();
+    let id = read_identity(entry, &mapping.id, &mut problems);
+    let username = read_text(entry, &mapping.username, "username", &mut problems);
+    let email = read_text(entry, &mapping.email, "email", &mut problems);
+    let mut first_name = read_text(entry, &mapping.first_name, "first name", &mut problems);
+    let mut last_name = read_text(entry, &mapping.last_name, "last name", &mut problems);
+    if first_name.is_none() && last_name.is_none() {
+        if let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems) {
+            let (first, last) = split_display_name(&full);
+            first_name = Some(first);
+            last_name = last;
+        }
+    }
+    let groups = read_groups(entry, &mapping.groups, &mut problems);
+    let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
+    DirectoryUser {
+        id,
+        dn: entry.dn.clone(),
+        username,
+        email,
+        first_name,
+        last_name,
+        groups,
+        active: disabled_reason.is_none(),
+        disabled_reason,
+        problems,
+    }
+}
+
+/// Splits "Jean-Luc Picard" into ("Jean-Luc", Some("Picard")); a single word is all first name.
+fn split_display_name(full: &str) -> (String, Option<String>) {
+    match full.rsplit_once(char::is_whitespace) {
+        Some((first, last)) if !first.trim().is_empty() => {
+            (first.trim().to_string(), Some(last.to_string()))
+        }
+        _ => (full.to_string(), None),
+    }
+}
+
+/// Decodes, trims and NFC-normalises one value; `None` for non-UTF-8 or control characters.
+fn clean_value(raw: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(raw).ok()?;
+    let text: String = text.trim().nfc().collect();
+    if text.chars().any(char::is_control) {
+        return None;
+    }
+    Some(text)
+}
+
+fn read_text(entry: &RawEntry, expr: &AttrExpr, what: &str, problems: &mut Vec<String>) -> Option<String> {
+    let raw = entry.values(&expr.attribute).first()?;
+    match clean_value(raw) {
+        Some(text) if text.is_empty() => None,
+        Some(text) => Some(expr.transform(&text)),
+        None => {
+            problems.push(format!(
+                "{what} ({}) is not readable text: it is not valid UTF-8 or contains control characters",
+                expr.attribute
+            ));
+            None
+        }
+    }
+}
+
+fn read_identity(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) -> String {
+    let Some(raw) = entry.values(&expr.attribute).first() else {
+        return format!("dn:{}", entry.dn.to_lowercase());
+    };
+    if expr.attribute.eq_ignore_ascii_case("objectGUID") && raw.len() == 16 {
+        return format_guid(raw);
+    }
+    match clean_value(raw) {
+        Some(text) if !text.is_empty() => expr.transform(&text),
+        _ => {
+            problems.push(format!(
+                "identity attribute {} has an unreadable value; the DN is used instead",
+                expr.attribute
+            ));
+            format!("dn:{}", entry.dn.to_lowercase())
+        }
+    }
+}
+
+/// Formats a 16-byte Active Directory objectGUID in its canonical text form.
+pub fn format_guid(bytes: &[u8]) -> String {
+    // The first three fields are stored little-endian, the rest as is.
+    let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+    let mut text = String::with_capacity(36);
+    for (n, &i) in order.iter().enumerate() {
+        if matches!(n, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        text.push_str(&format!("{:02x}", bytes.get(i).copied().unwrap_or(0)));
+    }
+    text
+}
+
+fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) -> Vec<String> {
+    let mut groups = Vec::new();
+    for raw in entry.values(&expr.attribute) {
+        match clean_value(raw) {
+            Some(text) if !text.is_empty() => groups.push(expr.transform(&text)),
+            Some(_) => {}
+            None => problems.push(format!("a group value ({}) is not readable text", expr.attribute)),
+        }
+    }
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// Returns why the account is disabled, or `None` when it is active.
+fn account_disabled(
+    entry: &RawEntry,
+    rule: &ActiveRule,
+    today: DaysSinceEpoch,
+    problems: &mut Vec<String>,
+) -> Option<String> {
+    let rules: Vec<StatusRule> = match rule {
+        ActiveRule::None => return None,
+        ActiveRule::Auto => StatusRule::ALL
+            .into_iter()
+            .filter(|r| !entry.values(status_attribute(*r)).is_empty())
+            .collect(),
+        ActiveRule::Rules(rules) => rules.clone(),
+    };
+    rules
+        .into_iter()
+        .find_map(|r| check_status(entry, r, today, problems))
+}
+
+fn status_attribute(rule: StatusRule) -> &'static str {
+    match rule {
+        StatusRule::UserAccountControl => "userAccountControl",
+        StatusRule::NsAccountLock => "nsAccountLock",
+        StatusRule::PwdAccountLockedTime => "pwdAccountLockedTime",
+        StatusRule::ShadowExpire => "shadowExpire",
+    }
+}
+
+fn check_status(entry: &RawEntry, rule: StatusRule, today: DaysSinceEpoch, problems: &mut Vec<String>) -> Option<String> {
+    let attribute = status_attribute(rule);
+    let value = entry.values(attribute).first().and_then(|raw| clean_value(raw))?;
+    let mut unreadable = || {
+        problems.push(format!("{attribute} has an unexpected value {value:?}"));
+        None
+    };
+    match rule {
+        StatusRule::UserAccountControl => match value.parse::<i64>() {
+            Ok(flags) if flags & 0x2 != 0 => Some(format!(
+                "disabled in Active Directory (userAccountControl {flags} has ACCOUNTDISABLE)"
+            )),
+            Ok(_) => None,
+            Err(_) => unreadable(),
+        },
+        StatusRule::NsAccountLock => match value.to_ascii_lowercase().as_str() {
+            "true" => Some("locked (nsAccountLock: TRUE)".to_string()),
+            "false" | "" => None,
+            _ => unreadable(),
+        },
+        StatusRule::PwdAccountLockedTime => Some(format!("locked by password policy (pwdAccountLockedTime {value})")),
+        StatusRule::ShadowExpire => match value.parse::<i64>() {
+            Ok(-1) => None,
+            Ok(day) if day <= today => Some(format!("expired (shadowExpire day {day}, today is day {today})")),
+            Ok(_) => None,
+            Err(_) => unreadable(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(pairs: &[(&str, &[u8])]) -> RawEntry {
+        let mut e = RawEntry::new("uid=jdoe,ou=people,dc=example");
+        for (k, v) in pairs {
+            e.push(k, v.to_vec());
+        }
+        e
+    }
+
+    const TODAY: DaysSinceEpoch = 20_000;
+
+    #[test]
+    fn maps_standard_attributes_trimmed_and_normalised() {
+        let e = entry(&[
+            ("entryUUID", b"1111"),
+            ("uid", b" jdoe "),
+            ("mail", b"Jane.Doe@studio.example"),
+            ("givenName", "Jose\u{301}".as_bytes()),
+            ("sn", b"Doe"),
+            ("memberOf", b"cn=b,dc=x"),
+            ("memberOf", b"cn=a,dc=x"),
+            ("memberOf", b"cn=a,dc=x"),
+        ]);
+        let u = map_entry(&e, &Mapping::default(), TODAY);
+        assert_eq!(u.id, "1111");
+        assert_eq!(u.username.as_deref(), Some("jdoe"));
+        assert_eq!(u.first_name.as_deref(), Some("José"));
+        assert_eq!(u.groups, vec!["cn=a,dc=x", "cn=b,dc=x"]);
+        assert!(u.active && u.problems.is_empty());
+    }
+
+    #[test]
+    fn splits_display_name_when_names_missing() {
+        let e = entry(&[("uid", b"jl"), ("cn", b"Jean-Luc  Picard")]);
+        let u = map_entry(&e, &Mapping::default(), TODAY);
+        assert_eq!(u.first_name.as_deref(), Some("Jean-Luc"));
+        assert_eq!(u.last_name.as_deref(), Some("Picard"));
+        let single = map_entry(&entry(&[("cn", b"Madonna")]), &Mapping::default(), TODAY);
+        assert_eq!(single.first_name.as_deref(), Some("Madonna"));
+        assert_eq!(single.last_name, None);
+    }
+
+    #[test]
+    fn missing_identity_falls_back_to_dn_with_warning() {
+        let e = entry(&[("uid", b"jdoe")]);
+        let snap = map_entries(&[e], &Mapping::default(), TODAY);
+        assert_eq!(snap.users[0].id, "dn:uid=jdoe,ou=people,dc=example");
+        assert_eq!(snap.warnings.len(), 1);
+        assert!(snap.warnings[0].contains("entryUUID"));
+    }
+
+    #[test]
+    fn bad_values_become_problems_not_panics() {
+        let e = entry(&[("uid", &[0xff, 0xfe]), ("mail", b"a\0b@x.example")]);
+        let u = map_entry(&e, &Mapping::default(), TODAY);
+        assert_eq!(u.username, None);
+        assert_eq!(u.email, None);
+        assert_eq!(u.problems.len(), 2, "{:?}", u.problems);
+    }
+
+    #[test]
+    fn transforms_apply() {
+        let mapping = Mapping {
+            username: "mail | localpart | lowercase".parse().unwrap(),
+            ..Mapping::default()
+        };
+        let u = map_entry(&entry(&[("mail", b"Jane.Doe@Studio.example")]), &mapping, TODAY);
+        assert_eq!(u.username.as_deref(), Some("jane.doe"));
+    }
+
+    #[test]
+    fn objectguid_is_formatted_canonically() {
+        let guid = [
+            0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+        ];
+        let mapping = Mapping {
+            id: AttrExpr::plain("objectGUID"),
+            ..Mapping::default()
+        };
+        let u = map_entry(&entry(&[("objectGUID", &guid)]), &mapping, TODAY);
+        assert_eq!(u.id, "00112233-4455-6677-8899-aabbccddeeff");
+    }
+
+    #[test]
+    fn account_status_rules() {
+        let cases: &[(&str, &[u8], bool)] = &[
+            ("userAccountControl", b"514", false),
+            ("userAccountControl", b"512", true),
+            ("nsAccountLock", b"TRUE", false),
+            ("nsAccountLock", b"false", true),
+            ("pwdAccountLockedTime", b"20260101000000Z", false),
+            ("shadowExpire", b"19999", false),
+            ("shadowExpire", b"20000", false),
+            ("shadowExpire", b"20001", true),
+            ("shadowExpire", b"-1", true),
+        ];
+        for (attr, value, active) in cases {
+            let u = map_entry(&entry(&[("uid", b"x"), (attr, value)]), &Mapping::default(), TODAY);
+            assert_eq!(u.active, *active, "{attr}={:?}", String::from_utf8_lossy(value));
+            assert_eq!(u.disabled_reason.is_none(), *active);
+        }
+    }
+
+    #[test]
+    fn rules_can_be_restricted_or_turned_off() {
+        let e = entry(&[("uid", b"x"), ("nsAccountLock", b"TRUE")]);
+        let none = Mapping { active: ActiveRule::None, ..Mapping::default() };
+        assert!(map_entry(&e, &none, TODAY).active);
+        let shadow_only = Mapping {
+            active: ActiveRule::Rules(vec![StatusRule::ShadowExpire]),
+            ..Mapping::default()
+        };
+        assert!(map_entry(&e, &shadow_only, TODAY).active);
+    }
+
+    #[test]
+    fn unreadable_status_value_is_a_problem() {
+        let u = map_entry(&entry(&[("uid", b"x"), ("userAccountControl", b"lots")]), &Mapping::default(), TODAY);
+        assert_eq!(u.problems.len(), 1);
+        assert!(u.problems[0].contains("userAccountControl"));
+    }
+}
