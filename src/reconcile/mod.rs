@@ -1,3 +1,19 @@
 //! The pure reconciliation core: from two snapshots, links and policy to a plan. No I/O.
 
+mod claims;
+pub mod compute;
+pub mod conflict;
+pub mod diff;
+pub mod identity;
+pub mod plan;
 pub mod policy;
+mod safety;
+mod scope;
+pub mod simulate;
+
+pub use compute::compute_plan;
+pub use plan::{Action, Plan, PlanItem};
+pub use policy::{Policy, Scope};
+
+#[cfg(test)]
+mod tests;

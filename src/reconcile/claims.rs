@@ -1,0 +1,219 @@
+//! Settles which directory entry gets which ftrack user when several could.
+//!
+//! Every ftrack user a directory entry points at (by link or by username) is "claimed" even when
+//! the entry ends up a conflict, so that it is never deactivated as missing while the conflict
+//! is open.
+
+use super::conflict::info;
+use super::identity::{FtrackIndex, Pairing};
+use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
+use crate::model::{DirectoryUser, FtrackUser, Links};
+use std::collections::HashMap;
+use std::slice;
+
+/// A pairing that could not be settled, with the ftrack users it still claims.
+#[derive(Debug, Clone)]
+pub struct PairingConflict {
+    /// The kind.
+    pub kind: ConflictKind,
+    /// Plain-language reason.
+    pub reason: String,
+    /// Candidates and other entries.
+    pub info: ConflictInfo,
+    /// ftrack users (indexes) this entry points at.
+    pub claims: Vec<usize>,
+}
+
+/// The settled pairing of one directory entry.
+#[derive(Debug, Clone)]
+pub enum Resolution {
+    /// Paired with this ftrack user (index).
+    Matched(usize, MatchedBy),
+    /// No ftrack user: a create candidate.
+    Unmatched,
+    /// Needs a person.
+    Conflict(PairingConflict),
+}
+
+impl Resolution {
+    /// ftrack users (indexes) this entry claims.
+    pub fn claims(&self) -> &[usize] {
+        match self {
+            Self::Matched(f, _) => slice::from_ref(f),
+            Self::Unmatched => &[],
+            Self::Conflict(c) => &c.claims,
+        }
+    }
+
+    /// The paired ftrack user, when settled.
+    pub fn matched(&self) -> Option<(usize, MatchedBy)> {
+        match self {
+            Self::Matched(f, by) => Some((*f, *by)),
+            _ => None,
+        }
+    }
+}
+
+/// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
+pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex, links: &Links) -> Vec<Resolution> {
+    let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u, links)).collect();
+    let mut out: Vec<Resolution> = pairings
+        .iter()
+        .map(|p| match p {
+            Pairing::Link(f) => Resolution::Matched(*f, MatchedBy::Link),
+            Pairing::Username(f) => Resolution::Matched(*f, MatchedBy::Username),
+            Pairing::None => Resolution::Unmatched,
+            Pairing::Ambiguous(many) => ambiguous(&users_of(index, many), many.clone()),
+            Pairing::CaseOnly(f) => case_only(&index.users[*f], *f),
+        })
+        .collect();
+    settle_duplicate_ids(users, &mut out);
+    settle_contested(users, index, &mut out);
+    settle_username_collisions(users, index, &mut out);
+    out
+}
+
+fn users_of<'a>(index: &FtrackIndex<'a>, indexes: &[usize]) -> Vec<&'a FtrackUser> {
+    indexes.iter().map(|&i| &index.users[i]).collect()
+}
+
+fn conflict(kind: ConflictKind, reason: String, candidates: &[&FtrackUser], others: Vec<String>, claims: Vec<usize>) -> Resolution {
+    Resolution::Conflict(PairingConflict {
+        kind,
+        reason,
+        info: info(kind, candidates, others),
+        claims,
+    })
+}
+
+fn ambiguous(candidates: &[&FtrackUser], claims: Vec<usize>) -> Resolution {
+    let names: Vec<&str> = candidates.iter().map(|u| u.username.as_str()).collect();
+    conflict(
+        ConflictKind::CaseOnlyDifference,
+        format!("ftrack has several users whose usernames differ only in case: {}", names.join(", ")),
+        candidates,
+        Vec::new(),
+        claims,
+    )
+}
+
+fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
+    conflict(
+        ConflictKind::CaseOnlyDifference,
+        format!("the username differs only in letter case from ftrack user {:?}", ftrack.username),
+        &[ftrack],
+        Vec::new(),
+        vec![f],
+    )
+}
+
+/// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
+fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, u) in users.iter().enumerate() {
+        by_id.entry(u.id.as_str()).or_default().push(i);
+    }
+    for (id, entries) in by_id.into_iter().filter(|(_, e)| e.len() > 1) {
+        for &i in &entries {
+            let others = other_dns(users, &entries, i);
+            let claims = out[i].claims().to_vec();
+            out[i] = conflict(
+                ConflictKind::DuplicateIdentity,
+                format!("{} directory entries share the identity {id:?}", entries.len()),
+                &[],
+                others,
+                claims,
+            );
+        }
+    }
+}
+
+/// One ftrack user pointed at by several entries, or by an entry while linked to another.
+fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+    let mut claimers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, r) in out.iter().enumerate() {
+        if let Some((f, _)) = r.matched() {
+            claimers.entry(f).or_default().push(i);
+        }
+    }
+    for (f, entries) in claimers {
+        let ftrack = &index.users[f];
+        let by_link: Vec<usize> = entries
+            .iter()
+            .copied()
+            .filter(|&i| matches!(out[i], Resolution::Matched(_, MatchedBy::Link)))
+            .collect();
+        let linked_elsewhere = index
+            .linked_directory_id(f)
+            .filter(|dir_id| !entries.iter().any(|&i| users[i].id == *dir_id));
+        for &i in &entries {
+            let is_link = by_link.contains(&i);
+            let reason = if by_link.len() > 1 && is_link {
+                Some((ConflictKind::DuplicateIdentity, format!("several directory entries are linked to ftrack user {:?}", ftrack.username)))
+            } else if by_link.len() == 1 && !is_link {
+                let owner = &users[by_link[0]].dn;
+                Some((ConflictKind::UsernameTaken, format!("username {:?} belongs to an ftrack user linked to another directory entry ({owner})", ftrack.username)))
+            } else if by_link.len() > 1 {
+                Some((ConflictKind::UsernameTaken, format!("username {:?} belongs to an ftrack user linked to other directory entries", ftrack.username)))
+            } else if let Some(owner) = linked_elsewhere.filter(|_| !is_link) {
+                Some((ConflictKind::UsernameTaken, format!(
+                    "username {:?} belongs to an ftrack user linked to directory entry {owner:?}, which is no longer in the directory; link this entry to it or choose another username",
+                    ftrack.username
+                )))
+            } else if by_link.is_empty() && entries.len() > 1 {
+                Some((ConflictKind::DuplicateUsername, format!("{} directory entries map to ftrack user {:?}", entries.len(), ftrack.username)))
+            } else {
+                None
+            };
+            if let Some((kind, why)) = reason {
+                let others = other_dns(users, &entries, i);
+                out[i] = conflict(kind, why, &[ftrack], others, vec![f]);
+            }
+        }
+    }
+}
+
+/// Active entries that would end up with the same username (case-folded): only one that already
+/// holds that username in ftrack keeps it; the others are conflicts.
+fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, u) in users.iter().enumerate() {
+        if matches!(out[i], Resolution::Conflict(_)) || !u.active {
+            continue;
+        }
+        if let Some(name) = u.username.as_deref() {
+            groups.entry(name.to_lowercase()).or_default().push(i);
+        }
+    }
+    for (key, entries) in groups.into_iter().filter(|(_, e)| e.len() > 1) {
+        let keepers: Vec<usize> = entries
+            .iter()
+            .copied()
+            .filter(|&i| out[i].matched().is_some_and(|(f, _)| index.users[f].username.to_lowercase() == key))
+            .collect();
+        let names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
+        let same_case = names.windows(2).all(|w| w[0] == w[1]);
+        for &i in &entries {
+            if keepers.len() == 1 && keepers[0] == i {
+                continue;
+            }
+            let (kind, why) = if same_case {
+                (ConflictKind::DuplicateUsername, format!("{} directory entries map to username {:?}", entries.len(), names[0]))
+            } else {
+                (ConflictKind::CaseOnlyDifference, format!("directory usernames {} differ only in letter case", quoted(&names)))
+            };
+            let claims = out[i].claims().to_vec();
+            let candidates: Vec<&FtrackUser> = claims.iter().map(|&f| &index.users[f]).collect();
+            out[i] = conflict(kind, why, &candidates, other_dns(users, &entries, i), claims);
+        }
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(" and ")
+}
+
+fn other_dns(users: &[DirectoryUser], entries: &[usize], me: usize) -> Vec<String> {
+    entries.iter().filter(|&&i| i != me).map(|&i| users[i].dn.clone()).collect()
+}

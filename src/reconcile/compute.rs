@@ -1,0 +1,418 @@
+//! `compute_plan`: from a directory snapshot, an ftrack snapshot, links and policy to a [`Plan`].
+
+use super::claims::{resolve_pairings, Resolution};
+use super::conflict::{check_values, info};
+use super::diff::{activity_change, create_changes, field_changes, GroupMapper};
+use super::identity::{FtrackIndex, UsernameRule};
+use super::plan::{
+    Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
+    Plan, PlanItem,
+};
+use super::policy::{DeactivateMissing, Policy, Scope};
+use super::safety::{apply_operation_switches, check_safety};
+use super::scope::ScopeFilter;
+use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Computes what a run would change. Pure: the same inputs always give the same plan.
+pub fn compute_plan(
+    directory: &DirectorySnapshot,
+    ftrack: &FtrackSnapshot,
+    links: &Links,
+    policy: &Policy,
+    scope: &Scope,
+) -> Plan {
+    let planner = Planner::new(directory, ftrack, links, policy, scope);
+    planner.run()
+}
+
+struct Planner<'a> {
+    directory: &'a DirectorySnapshot,
+    ftrack: &'a FtrackSnapshot,
+    links: &'a Links,
+    policy: &'a Policy,
+    index: FtrackIndex<'a>,
+    groups: GroupMapper,
+    scope: ScopeFilter<'a>,
+    limit: Option<usize>,
+    operations: &'a Scope,
+    protected: HashSet<String>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(
+        directory: &'a DirectorySnapshot,
+        ftrack: &'a FtrackSnapshot,
+        links: &'a Links,
+        policy: &'a Policy,
+        scope: &'a Scope,
+    ) -> Self {
+        Self {
+            directory,
+            ftrack,
+            links,
+            policy,
+            index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
+            groups: GroupMapper::new(&policy.managed_groups),
+            scope: ScopeFilter::new(scope),
+            limit: scope.limit,
+            operations: scope,
+            protected: policy.protected_users.iter().map(|u| u.to_lowercase()).collect(),
+        }
+    }
+
+    fn run(self) -> Plan {
+        let resolutions = resolve_pairings(&self.directory.users, &self.index, self.links);
+        let mut claimed = vec![false; self.ftrack.users.len()];
+        for resolution in &resolutions {
+            for &f in resolution.claims() {
+                claimed[f] = true;
+            }
+        }
+        let in_scope = self.directory_scope(&resolutions);
+        let mut items: Vec<PlanItem> = self
+            .directory
+            .users
+            .iter()
+            .zip(&resolutions)
+            .zip(&in_scope)
+            .map(|((user, resolution), &inside)| {
+                if inside {
+                    self.plan_directory_user(user, resolution)
+                } else {
+                    self.out_of_scope(user, resolution)
+                }
+            })
+            .collect();
+        self.flag_shared_new_emails(&mut items);
+        for (f, user) in self.ftrack.users.iter().enumerate() {
+            if !claimed[f] {
+                items.push(self.plan_ftrack_only(user));
+            }
+        }
+        apply_operation_switches(&mut items, self.operations);
+        let inputs = Inputs {
+            directory_users: self.directory.users.len(),
+            directory_complete: self.directory.complete,
+            ftrack_users: self.ftrack.users.len(),
+            links: self.links.len(),
+        };
+        let mut plan = Plan::new(items, inputs);
+        plan.groups_to_create = self.groups_to_create(&plan.items);
+        plan.warnings = self.warnings();
+        plan.blocked = check_safety(&plan, self.directory, self.ftrack, self.policy);
+        plan
+    }
+
+    /// Which directory entries are inside the rollout scope (filters, then the first N by username).
+    fn directory_scope(&self, resolutions: &[Resolution]) -> Vec<bool> {
+        let users = &self.directory.users;
+        let mut inside: Vec<bool> = users
+            .iter()
+            .zip(resolutions)
+            .map(|(u, r)| self.scope.admits_directory(u, r.matched().map(|(f, _)| &self.ftrack.users[f]), &self.groups))
+            .collect();
+        if let Some(limit) = self.limit {
+            let mut order: Vec<usize> = (0..users.len()).filter(|&i| inside[i]).collect();
+            order.sort_by_cached_key(|&i| {
+                let name = users[i].username.clone().unwrap_or_default();
+                (name.to_lowercase(), name, users[i].id.clone())
+            });
+            for &i in order.iter().skip(limit) {
+                inside[i] = false;
+            }
+        }
+        inside
+    }
+
+    fn plan_directory_user(&self, user: &DirectoryUser, resolution: &Resolution) -> PlanItem {
+        match resolution {
+            Resolution::Conflict(conflict) => {
+                self.conflict_item(user, None, conflict.kind, conflict.reason.clone(), conflict.info.clone())
+            }
+            Resolution::Matched(f, by) => self.plan_matched(user, &self.ftrack.users[*f], *by),
+            Resolution::Unmatched => self.plan_unmatched(user),
+        }
+    }
+
+    fn plan_matched(&self, user: &DirectoryUser, ftrack: &FtrackUser, by: MatchedBy) -> PlanItem {
+        let mut item = self.item(Action::Unchanged, user.username.clone().unwrap_or_else(|| ftrack.username.clone()), Some(user), Some(ftrack));
+        item.matched_by = Some(by);
+        if self.is_protected(ftrack) {
+            return self.skip(item, "protected account: never changed or deactivated by this tool");
+        }
+        if !user.active {
+            let why = user.disabled_reason.clone().unwrap_or_else(|| "disabled".to_string());
+            item.username = ftrack.username.clone();
+            if ftrack.is_active {
+                item.action = Action::Deactivate;
+                item.changes.push(activity_change(true, false));
+                item.reason = Some(format!("account disabled in the directory: {why}"));
+            } else {
+                item.reason = Some(format!("already inactive; directory account disabled: {why}"));
+            }
+            return item;
+        }
+        if let Some((kind, why)) = check_values(user) {
+            return self.conflict_item(user, Some(ftrack), kind, why, info(kind, &[ftrack], Vec::new()));
+        }
+        let username = user.username.as_deref().unwrap_or_default();
+        if let Some(taken) = self.other_user_named(username, ftrack) {
+            let why = format!(
+                "the directory renames {:?} to {username:?}, but ftrack user {:?} already has that username",
+                ftrack.username, taken.username
+            );
+            let details = info(ConflictKind::UsernameTaken, &[taken, ftrack], Vec::new());
+            return self.conflict_item(user, Some(ftrack), ConflictKind::UsernameTaken, why, details);
+        }
+        item.changes = field_changes(user, ftrack, self.index.rule());
+        if let Some(conflict) = self.email_taken(user, Some(ftrack), &item) {
+            return conflict;
+        }
+        item.groups = self.groups.changes(&self.groups.desired(&user.groups), &ftrack.groups);
+        if !ftrack.is_active {
+            item.action = Action::Reactivate;
+            item.changes.push(activity_change(false, true));
+            item.reason = Some("active in the directory again".to_string());
+        } else if !item.changes.is_empty() || !item.groups.is_empty() {
+            item.action = Action::Update;
+        }
+        item
+    }
+
+    fn plan_unmatched(&self, user: &DirectoryUser) -> PlanItem {
+        let username = user.username.clone().unwrap_or_default();
+        let mut item = self.item(Action::Create, username, Some(user), None);
+        if !user.active {
+            let why = user.disabled_reason.clone().unwrap_or_else(|| "disabled".to_string());
+            return self.skip(item, &format!("account disabled in the directory ({why}); not created"));
+        }
+        if let Some((kind, why)) = check_values(user) {
+            return self.conflict_item(user, None, kind, why, info(kind, &[], Vec::new()));
+        }
+        item.changes = create_changes(user);
+        if let Some(conflict) = self.email_taken(user, None, &item) {
+            return conflict;
+        }
+        let desired = self.groups.desired(&user.groups);
+        item.groups = GroupChanges {
+            add: desired.into_iter().collect(),
+            remove: Vec::new(),
+        };
+        item
+    }
+
+    fn plan_ftrack_only(&self, user: &FtrackUser) -> PlanItem {
+        let item = self.item(Action::Unchanged, user.username.clone(), None, Some(user));
+        if self.is_protected(user) {
+            return self.skip(item, "protected account: never changed or deactivated by this tool");
+        }
+        if !self.scope.admits_ftrack_only(user) {
+            return self.skip(item, &self.scope.reason());
+        }
+        let linked = self.index.linked_directory_id(self.index.by_id(&user.id).unwrap_or(usize::MAX));
+        let managed = match self.policy.deactivate_missing {
+            DeactivateMissing::All => true,
+            DeactivateMissing::Linked => linked.is_some(),
+            DeactivateMissing::Never => false,
+        };
+        if !managed {
+            let why = match (self.policy.deactivate_missing, linked) {
+                (DeactivateMissing::Never, Some(_)) => {
+                    "no longer in the directory; left active because deactivate_missing = \"never\""
+                }
+                _ => "not managed: no directory entry is linked to this ftrack user",
+            };
+            return self.skip(item, why);
+        }
+        self.missing_user(item, user, linked.is_some())
+    }
+
+    fn missing_user(&self, mut item: PlanItem, user: &FtrackUser, linked: bool) -> PlanItem {
+        let whence = if linked {
+            "no longer in the directory"
+        } else {
+            "not in the directory (deactivate_missing = \"all\")"
+        };
+        if !user.is_active {
+            item.reason = Some(format!("already inactive; {whence}"));
+        } else if !self.directory.complete {
+            return self.skip(item, &format!("{whence}, but the directory read was incomplete; not deactivated this run"));
+        } else {
+            item.action = Action::Deactivate;
+            item.changes.push(activity_change(true, false));
+            item.reason = Some(whence.to_string());
+        }
+        item
+    }
+
+    fn out_of_scope(&self, user: &DirectoryUser, resolution: &Resolution) -> PlanItem {
+        let ftrack = resolution.matched().map(|(f, _)| &self.ftrack.users[f]);
+        let username = user
+            .username
+            .clone()
+            .or_else(|| ftrack.map(|f| f.username.clone()))
+            .unwrap_or_default();
+        let mut item = self.item(Action::Skip, username, Some(user), ftrack);
+        item.matched_by = resolution.matched().map(|(_, by)| by);
+        self.skip(item, &self.scope.reason())
+    }
+
+    /// Another ftrack user already holding the username a matched user is renamed to.
+    fn other_user_named(&self, username: &str, ftrack: &FtrackUser) -> Option<&'a FtrackUser> {
+        self.index
+            .with_username(username)
+            .iter()
+            .map(|&i| &self.index.users[i])
+            .find(|other| other.id != ftrack.id)
+    }
+
+    /// A conflict when the item would give its user an email another ftrack user already has.
+    fn email_taken(&self, user: &DirectoryUser, ftrack: Option<&FtrackUser>, item: &PlanItem) -> Option<PlanItem> {
+        let sets_email = item.changes.iter().any(|c| c.field == super::plan::Field::Email);
+        let email = user.email.as_deref().filter(|_| sets_email)?;
+        let others: Vec<&FtrackUser> = self
+            .index
+            .with_email(email)
+            .iter()
+            .map(|&i| &self.index.users[i])
+            .filter(|other| ftrack.is_none_or(|f| f.id != other.id))
+            .collect();
+        if others.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = others.iter().map(|o| o.username.as_str()).collect();
+        let why = format!("email {email:?} is already used by ftrack user {}", names.join(", "));
+        let mut candidates = others;
+        candidates.extend(ftrack);
+        let details = info(ConflictKind::EmailTaken, &candidates, Vec::new());
+        Some(self.conflict_item(user, ftrack, ConflictKind::EmailTaken, why, details))
+    }
+
+    /// Two items in this plan giving the same new email to different users: both become conflicts.
+    fn flag_shared_new_emails(&self, items: &mut [PlanItem]) {
+        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if !matches!(item.action, Action::Create | Action::Update | Action::Reactivate) {
+                continue;
+            }
+            let new_email = item.changes.iter().find(|c| c.field == super::plan::Field::Email);
+            if let Some(super::plan::FieldValue::Text(email)) = new_email.and_then(|c| c.to.as_ref()) {
+                by_email.entry(email.to_lowercase()).or_default().push(i);
+            }
+        }
+        for (email, sharing) in by_email.into_iter().filter(|(_, v)| v.len() > 1) {
+            let dns: Vec<String> = sharing
+                .iter()
+                .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.clone()))
+                .collect();
+            for &i in &sharing {
+                let item = &mut items[i];
+                let others: Vec<String> = dns
+                    .iter()
+                    .filter(|dn| item.directory.as_ref().is_none_or(|d| &d.dn != *dn))
+                    .cloned()
+                    .collect();
+                item.action = Action::Conflict;
+                item.reason = Some(format!(
+                    "email {email:?} would be given to {} directory entries",
+                    sharing.len()
+                ));
+                item.conflict = Some(ConflictInfo {
+                    kind: ConflictKind::EmailTaken,
+                    candidates: Vec::new(),
+                    other_entries: others,
+                });
+                item.changes.clear();
+                item.groups = GroupChanges::default();
+            }
+        }
+    }
+
+    fn groups_to_create(&self, items: &[PlanItem]) -> Vec<String> {
+        let existing: HashSet<&str> = self.ftrack.groups.iter().map(|g: &FtrackGroup| g.name.as_str()).collect();
+        let wanted: BTreeSet<String> = items
+            .iter()
+            .filter(|i| i.action.is_change())
+            .flat_map(|i| i.groups.add.iter())
+            .filter(|g| !existing.contains(g.as_str()))
+            .cloned()
+            .collect();
+        wanted.into_iter().collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let mut warnings = self.directory.warnings.clone();
+        if !self.directory.complete {
+            warnings.push(
+                "the directory read was incomplete (a page failed or a server limit was hit): users missing from it are not deactivated this run"
+                    .to_string(),
+            );
+        }
+        warnings
+    }
+
+    fn is_protected(&self, user: &FtrackUser) -> bool {
+        self.protected.contains(&user.username.to_lowercase())
+    }
+
+    fn item(&self, action: Action, username: String, dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> PlanItem {
+        PlanItem {
+            action,
+            username,
+            name: display_name(dir, ftrack),
+            directory: dir.map(|d| DirectoryRef {
+                dn: d.dn.clone(),
+                id: d.id.clone(),
+            }),
+            ftrack: ftrack.map(|f| FtrackRef {
+                id: f.id.clone(),
+                username: f.username.clone(),
+            }),
+            matched_by: None,
+            changes: Vec::new(),
+            groups: GroupChanges::default(),
+            reason: None,
+            conflict: None,
+        }
+    }
+
+    fn skip(&self, mut item: PlanItem, why: &str) -> PlanItem {
+        item.action = Action::Skip;
+        item.changes.clear();
+        item.groups = GroupChanges::default();
+        item.reason = Some(why.to_string());
+        item
+    }
+
+    fn conflict_item(
+        &self,
+        user: &DirectoryUser,
+        ftrack: Option<&FtrackUser>,
+        kind: ConflictKind,
+        why: String,
+        details: ConflictInfo,
+    ) -> PlanItem {
+        let username = user
+            .username
+            .clone()
+            .or_else(|| ftrack.map(|f| f.username.clone()))
+            .unwrap_or_default();
+        let mut item = self.item(Action::Conflict, username, Some(user), ftrack);
+        item.reason = Some(why);
+        item.conflict = Some(ConflictInfo { kind, ..details });
+        item
+    }
+}
+
+fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> String {
+    let (first, last) = match (dir, ftrack) {
+        (Some(d), f) => (
+            d.first_name.clone().or_else(|| f.map(|f| f.first_name.clone())).unwrap_or_default(),
+            d.last_name.clone().or_else(|| f.map(|f| f.last_name.clone())).unwrap_or_default(),
+        ),
+        (None, Some(f)) => (f.first_name.clone(), f.last_name.clone()),
+        (None, None) => (String::new(), String::new()),
+    };
+    format!("{first} {last}").trim().to_string()
+}

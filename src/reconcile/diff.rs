@@ -1,0 +1,198 @@
+//! Field-level and group-level differences between a directory user and an ftrack user.
+
+use super::identity::UsernameRule;
+use super::plan::{Field, FieldChange, FieldValue, GroupChanges};
+use crate::model::{DirectoryUser, FtrackUser};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+fn text(value: &str) -> Option<FieldValue> {
+    Some(FieldValue::Text(value.to_string()))
+}
+
+/// Changes that bring an ftrack user's fields to the directory's values.
+///
+/// A name the directory does not have is left as ftrack has it; emails compare without case,
+/// usernames by the configured rule, so case-only differences do not churn.
+pub fn field_changes(dir: &DirectoryUser, ftrack: &FtrackUser, rule: UsernameRule) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    if let Some(username) = dir.username.as_deref() {
+        if !rule.same(username, &ftrack.username) {
+            changes.push(change(Field::Username, &ftrack.username, username));
+        }
+    }
+    if let Some(first) = dir.first_name.as_deref().filter(|v| *v != ftrack.first_name) {
+        changes.push(change(Field::FirstName, &ftrack.first_name, first));
+    }
+    if let Some(last) = dir.last_name.as_deref().filter(|v| *v != ftrack.last_name) {
+        changes.push(change(Field::LastName, &ftrack.last_name, last));
+    }
+    if let Some(email) = dir.email.as_deref() {
+        let current = ftrack.email.as_deref().unwrap_or("");
+        if email.to_lowercase() != current.to_lowercase() {
+            changes.push(FieldChange {
+                field: Field::Email,
+                from: ftrack.email.as_deref().and_then(text),
+                to: text(email),
+            });
+        }
+    }
+    changes
+}
+
+fn change(field: Field, from: &str, to: &str) -> FieldChange {
+    FieldChange {
+        field,
+        from: text(from),
+        to: text(to),
+    }
+}
+
+/// Every field of a new user, each from `null`.
+pub fn create_changes(dir: &DirectoryUser) -> Vec<FieldChange> {
+    let value = |v: &Option<String>| text(v.as_deref().unwrap_or(""));
+    [
+        (Field::Username, value(&dir.username)),
+        (Field::FirstName, value(&dir.first_name)),
+        (Field::LastName, value(&dir.last_name)),
+        (Field::Email, value(&dir.email)),
+        (Field::IsActive, Some(FieldValue::Flag(true))),
+    ]
+    .into_iter()
+    .map(|(field, to)| FieldChange { field, from: None, to })
+    .collect()
+}
+
+/// The `is_active` change.
+pub fn activity_change(from: bool, to: bool) -> FieldChange {
+    FieldChange {
+        field: Field::IsActive,
+        from: Some(FieldValue::Flag(from)),
+        to: Some(FieldValue::Flag(to)),
+    }
+}
+
+/// Resolves directory groups to managed ftrack groups.
+pub struct GroupMapper {
+    by_key: HashMap<String, String>,
+    managed: BTreeSet<String>,
+}
+
+impl GroupMapper {
+    /// Builds the lookup from the managed-groups table (directory name or DN -> ftrack name).
+    pub fn new(managed: &BTreeMap<String, String>) -> Self {
+        let by_key = managed
+            .iter()
+            .map(|(dir, ftrack)| (group_key(dir), ftrack.clone()))
+            .collect();
+        Self {
+            by_key,
+            managed: managed.values().cloned().collect(),
+        }
+    }
+
+    /// The ftrack group a directory group (DN or name) maps to, if it is managed.
+    ///
+    /// A DN matches a key written as the full DN or as its first RDN value (`cn=fx,...` matches `fx`).
+    pub fn target(&self, group: &str) -> Option<&str> {
+        let key = group_key(group);
+        self.by_key
+            .get(&key)
+            .or_else(|| first_rdn_value(&key).and_then(|cn| self.by_key.get(cn)))
+            .map(String::as_str)
+    }
+
+    /// True when this ftrack group is managed.
+    pub fn is_managed(&self, ftrack_group: &str) -> bool {
+        self.managed.contains(ftrack_group)
+    }
+
+    /// The managed ftrack groups a directory user should be in, sorted.
+    pub fn desired(&self, dir_groups: &[String]) -> BTreeSet<String> {
+        dir_groups
+            .iter()
+            .filter_map(|g| self.target(g))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Membership changes that bring an ftrack user's managed groups to the desired set.
+    pub fn changes(&self, desired: &BTreeSet<String>, current: &[String]) -> GroupChanges {
+        let current: BTreeSet<&str> = current
+            .iter()
+            .map(String::as_str)
+            .filter(|g| self.is_managed(g))
+            .collect();
+        GroupChanges {
+            add: desired
+                .iter()
+                .filter(|g| !current.contains(g.as_str()))
+                .cloned()
+                .collect(),
+            remove: current
+                .iter()
+                .filter(|g| !desired.contains(**g))
+                .map(|g| g.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Case-folds a group name or DN and drops spaces around `,` and `=` so DNs compare loosely.
+fn group_key(group: &str) -> String {
+    let mut key = String::with_capacity(group.len());
+    let folded = group.trim().to_lowercase();
+    let mut chars = folded.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ',' || c == '=' {
+            while key.ends_with(' ') {
+                key.pop();
+            }
+            key.push(c);
+            while chars.peek() == Some(&' ') {
+                chars.next();
+            }
+        } else {
+            key.push(c);
+        }
+    }
+    key
+}
+
+/// The value of the first RDN of a DN-looking key (`cn=fx,ou=groups` -> `fx`).
+fn first_rdn_value(key: &str) -> Option<&str> {
+    let first = key.split(',').next()?;
+    let (_, value) = first.split_once('=')?;
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapper() -> GroupMapper {
+        let mut managed = BTreeMap::new();
+        managed.insert("cn=Lighting, ou=groups,dc=x".to_string(), "Lighting".to_string());
+        managed.insert("fx".to_string(), "FX".to_string());
+        GroupMapper::new(&managed)
+    }
+
+    #[test]
+    fn groups_match_by_dn_or_first_rdn() {
+        let m = mapper();
+        assert_eq!(m.target("CN=lighting,OU=Groups,DC=x"), Some("Lighting"));
+        assert_eq!(m.target("cn=fx,ou=groups,dc=x"), Some("FX"));
+        assert_eq!(m.target("FX"), Some("FX"));
+        assert_eq!(m.target("cn=lighting,ou=other,dc=x"), None);
+        assert_eq!(m.target("comp"), None);
+    }
+
+    #[test]
+    fn group_changes_touch_only_managed_groups() {
+        let m = mapper();
+        let desired = m.desired(&["fx".to_string()]);
+        let current = vec!["Lighting".to_string(), "Clients".to_string()];
+        let changes = m.changes(&desired, &current);
+        assert_eq!(changes.add, vec!["FX"]);
+        assert_eq!(changes.remove, vec!["Lighting"]);
+    }
+}

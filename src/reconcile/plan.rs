@@ -1,0 +1,347 @@
+//! The plan: what a run would change, item by item. A plain value that serialises to JSON.
+//!
+//! Items are ordered by action (conflict, create, update, reactivate, deactivate, skip,
+//! unchanged), then by username (case-folded, then exact), then by directory id, then by
+//! ftrack id, so the same inputs always give the same plan.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// Version of the plan's JSON layout.
+pub const PLAN_FORMAT_VERSION: u32 = 1;
+
+/// What happens to one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Needs a person to decide; nothing is changed.
+    Conflict,
+    /// A new ftrack user is created.
+    Create,
+    /// An existing ftrack user gets new values or group memberships.
+    Update,
+    /// An inactive ftrack user is activated again (possibly with updates).
+    Reactivate,
+    /// An active ftrack user is deactivated (never deleted).
+    Deactivate,
+    /// Left alone, with the reason.
+    Skip,
+    /// Already in sync.
+    Unchanged,
+}
+
+impl Action {
+    /// The one-character marker used in text output, so colour is never the only signal.
+    pub fn marker(self) -> char {
+        match self {
+            Self::Create => '+',
+            Self::Update => '~',
+            Self::Deactivate => '-',
+            Self::Reactivate => '^',
+            Self::Conflict => '!',
+            Self::Unchanged => '=',
+            Self::Skip => '.',
+        }
+    }
+
+    /// True for actions that change ftrack.
+    pub fn is_change(self) -> bool {
+        matches!(
+            self,
+            Self::Create | Self::Update | Self::Reactivate | Self::Deactivate
+        )
+    }
+
+    /// The name used in JSON and text.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Conflict => "conflict",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Reactivate => "reactivate",
+            Self::Deactivate => "deactivate",
+            Self::Skip => "skip",
+            Self::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// A value of a user field: text or a flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// `is_active`.
+    Flag(bool),
+    /// Names, username, email.
+    Text(String),
+}
+
+/// The user fields this tool manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Login name.
+    Username,
+    /// First name.
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Email address.
+    Email,
+    /// Whether the account may log in.
+    IsActive,
+}
+
+impl Field {
+    /// The ftrack attribute name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::Email => "email",
+            Self::IsActive => "is_active",
+        }
+    }
+}
+
+/// One field going from its ftrack value to its directory value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Which field.
+    pub field: Field,
+    /// Current ftrack value (`null` on create).
+    pub from: Option<FieldValue>,
+    /// Value after the change.
+    pub to: Option<FieldValue>,
+}
+
+/// Managed-group memberships to add and remove (ftrack group names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChanges {
+    /// Groups the user joins.
+    pub add: Vec<String>,
+    /// Groups the user leaves.
+    pub remove: Vec<String>,
+}
+
+impl GroupChanges {
+    /// True when nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.remove.is_empty()
+    }
+}
+
+/// The directory side of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryRef {
+    /// Distinguished name.
+    pub dn: String,
+    /// Stable identity.
+    pub id: String,
+}
+
+/// The ftrack side of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FtrackRef {
+    /// ftrack user id.
+    pub id: String,
+    /// ftrack username as it is now.
+    pub username: String,
+}
+
+/// How a directory entry was paired with an ftrack user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchedBy {
+    /// A link recorded by an earlier run.
+    Link,
+    /// The same username; applying the item records a link.
+    Username,
+}
+
+/// Why an item is a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// Two directory entries map to the same username.
+    DuplicateUsername,
+    /// Usernames that differ only in letter case.
+    CaseOnlyDifference,
+    /// The username belongs to an ftrack user linked to another directory entry.
+    UsernameTaken,
+    /// The email is already used by a different ftrack user (or another directory entry).
+    EmailTaken,
+    /// A required value (username, email) is missing.
+    MissingValue,
+    /// A value is present but unusable.
+    InvalidValue,
+    /// Two directory entries share one stable identity.
+    DuplicateIdentity,
+}
+
+/// An ftrack user offered as a resolution for a conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// ftrack user id.
+    pub id: String,
+    /// ftrack username.
+    pub username: String,
+    /// ftrack email.
+    pub email: Option<String>,
+    /// Whether the account is active.
+    pub is_active: bool,
+}
+
+/// Details of a conflict: its kind, the ftrack users involved and other directory entries involved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictInfo {
+    /// The kind.
+    pub kind: ConflictKind,
+    /// ftrack users involved, best match first.
+    pub candidates: Vec<Candidate>,
+    /// DNs of other directory entries involved.
+    pub other_entries: Vec<String>,
+}
+
+/// One user's planned outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanItem {
+    /// What happens.
+    pub action: Action,
+    /// The username after the change (or the one known, for skips and conflicts).
+    pub username: String,
+    /// Display name, "First Last".
+    pub name: String,
+    /// The directory entry, if any.
+    pub directory: Option<DirectoryRef>,
+    /// The ftrack user, if any.
+    pub ftrack: Option<FtrackRef>,
+    /// How the two sides were paired.
+    pub matched_by: Option<MatchedBy>,
+    /// Field changes (on create, every field from `null`).
+    pub changes: Vec<FieldChange>,
+    /// Managed-group membership changes.
+    pub groups: GroupChanges,
+    /// Why, in plain language (skips, conflicts, deactivations, unchanged disabled users).
+    pub reason: Option<String>,
+    /// Conflict details, for conflicts only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<ConflictInfo>,
+}
+
+impl PlanItem {
+    /// The ordering key documented in the module docs.
+    fn order(&self, other: &Self) -> Ordering {
+        self.action
+            .cmp(&other.action)
+            .then_with(|| self.username.to_lowercase().cmp(&other.username.to_lowercase()))
+            .then_with(|| self.username.cmp(&other.username))
+            .then_with(|| dir_id(self).cmp(dir_id(other)))
+            .then_with(|| ftrack_id(self).cmp(ftrack_id(other)))
+    }
+}
+
+fn dir_id(item: &PlanItem) -> &str {
+    item.directory.as_ref().map_or("", |d| d.id.as_str())
+}
+
+fn ftrack_id(item: &PlanItem) -> &str {
+    item.ftrack.as_ref().map_or("", |f| f.id.as_str())
+}
+
+/// Count of items per action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Users created.
+    pub create: usize,
+    /// Users updated.
+    pub update: usize,
+    /// Users deactivated.
+    pub deactivate: usize,
+    /// Users reactivated.
+    pub reactivate: usize,
+    /// Conflicts to resolve.
+    pub conflict: usize,
+    /// Users left alone.
+    pub skip: usize,
+    /// Users already in sync.
+    pub unchanged: usize,
+}
+
+impl Summary {
+    /// Counts the items of a plan.
+    pub fn count(items: &[PlanItem]) -> Self {
+        let mut s = Self::default();
+        for item in items {
+            *match item.action {
+                Action::Create => &mut s.create,
+                Action::Update => &mut s.update,
+                Action::Deactivate => &mut s.deactivate,
+                Action::Reactivate => &mut s.reactivate,
+                Action::Conflict => &mut s.conflict,
+                Action::Skip => &mut s.skip,
+                Action::Unchanged => &mut s.unchanged,
+            } += 1;
+        }
+        s
+    }
+
+    /// Number of items that change ftrack.
+    pub fn changes(&self) -> usize {
+        self.create + self.update + self.deactivate + self.reactivate
+    }
+}
+
+/// Sizes of the inputs the plan was computed from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// Directory entries read.
+    pub directory_users: usize,
+    /// Whether the directory read was complete.
+    pub directory_complete: bool,
+    /// ftrack users read.
+    pub ftrack_users: usize,
+    /// Identity links known before this run.
+    pub links: usize,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Layout version, see [`PLAN_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Counts per action.
+    pub summary: Summary,
+    /// Why unattended apply must refuse this plan, if it must.
+    pub blocked: Option<String>,
+    /// Things the admin should know that are not about one user.
+    pub warnings: Vec<String>,
+    /// Managed ftrack groups that do not exist yet and would be created.
+    pub groups_to_create: Vec<String>,
+    /// Input sizes.
+    pub inputs: Inputs,
+    /// Items in the documented order.
+    pub items: Vec<PlanItem>,
+}
+
+impl Plan {
+    /// Builds a plan from unordered items: sorts them and counts the summary.
+    pub fn new(mut items: Vec<PlanItem>, inputs: Inputs) -> Self {
+        items.sort_by(PlanItem::order);
+        Self {
+            format_version: PLAN_FORMAT_VERSION,
+            summary: Summary::count(&items),
+            blocked: None,
+            warnings: Vec::new(),
+            groups_to_create: Vec::new(),
+            inputs,
+            items,
+        }
+    }
+
+    /// True when applying the plan would change ftrack.
+    pub fn has_changes(&self) -> bool {
+        self.summary.changes() > 0 || !self.groups_to_create.is_empty()
+    }
+}

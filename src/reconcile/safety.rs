@@ -1,0 +1,54 @@
+//! Safety checks on a whole plan and the per-run operation switches (--no-create, ...).
+
+use super::plan::{Action, Plan, PlanItem, GroupChanges, Summary};
+use super::policy::{Policy, Scope};
+use crate::model::{DirectorySnapshot, FtrackSnapshot};
+
+/// A directory read this much smaller than the previous run's is treated as suspect.
+const SHRINK_RATIO: f64 = 0.5;
+
+/// Turns creates, updates/reactivations or deactivations into skips when the run turned them off.
+pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
+    for item in items.iter_mut() {
+        let flag = match item.action {
+            Action::Create if scope.no_create => "--no-create",
+            Action::Update | Action::Reactivate if scope.no_update => "--no-update",
+            Action::Deactivate if scope.no_deactivate => "--no-deactivate",
+            _ => continue,
+        };
+        item.reason = Some(format!("{} turned off for this run ({flag})", item.action.name()));
+        item.action = Action::Skip;
+        item.changes.clear();
+        item.groups = GroupChanges::default();
+    }
+}
+
+/// Why unattended apply must refuse the plan, or `None`.
+pub fn check_safety(plan: &Plan, directory: &DirectorySnapshot, ftrack: &FtrackSnapshot, policy: &Policy) -> Option<String> {
+    let mut reasons = Vec::new();
+    let Summary { deactivate, .. } = plan.summary;
+    if directory.users.is_empty() && deactivate > 0 {
+        reasons.push(format!(
+            "the directory returned no users, yet {deactivate} deactivations are planned; check the base DN, filter and bind account"
+        ));
+    } else if directory.users.is_empty() {
+        reasons.push("the directory returned no users; check the base DN, filter and bind account".to_string());
+    }
+    if let Some(previous) = policy.previous_directory_count {
+        let now = directory.users.len();
+        if previous > 0 && (now as f64) < (previous as f64) * SHRINK_RATIO {
+            reasons.push(format!(
+                "the directory returned {now} users, far fewer than the {previous} of the previous run"
+            ));
+        }
+    }
+    let active = ftrack.users.iter().filter(|u| u.is_active).count();
+    let limit = policy.max_deactivate.limit(active);
+    if deactivate as u64 > limit {
+        reasons.push(format!(
+            "{deactivate} deactivations exceed the safety limit of {limit} (max_deactivate = {})",
+            policy.max_deactivate
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}

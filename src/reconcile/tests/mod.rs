@@ -1,0 +1,5 @@
+//! Tests of the planner: table tests per outcome and conflict kind, and property invariants.
+
+mod fixtures;
+mod outcomes;
+mod properties;

@@ -1,0 +1,1 @@
+//! Property tests: invariants named after what they check.
