@@ -87,7 +87,8 @@ fn conflict(kind: ConflictKind, reason: String, candidates: &[&FtrackUser], othe
 }
 
 fn ambiguous(candidates: &[&FtrackUser], claims: Vec<usize>) -> Resolution {
-    let names: Vec<&str> = candidates.iter().map(|u| u.username.as_str()).collect();
+    let mut names: Vec<&str> = candidates.iter().map(|u| u.username.as_str()).collect();
+    names.sort_unstable();
     conflict(
         ConflictKind::CaseOnlyDifference,
         format!("ftrack has several users whose usernames differ only in case: {}", names.join(", ")),
@@ -143,11 +144,20 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
             .copied()
             .filter(|&i| matches!(out[i], Resolution::Matched(_, MatchedBy::Link)))
             .collect();
+        // A link owner that renames its ftrack user frees the username for the others.
+        let freed = by_link.len() == 1 && {
+            let owner = &users[by_link[0]];
+            owner.active && owner.username.as_deref().is_some_and(|n| !index.rule().same(n, &ftrack.username))
+        };
         let linked_elsewhere = index
             .linked_directory_id(f)
             .filter(|dir_id| !entries.iter().any(|&i| users[i].id == *dir_id));
         for &i in &entries {
             let is_link = by_link.contains(&i);
+            if freed && !is_link {
+                out[i] = Resolution::Unmatched;
+                continue;
+            }
             let reason = if by_link.len() > 1 && is_link {
                 Some((ConflictKind::DuplicateIdentity, format!("several directory entries are linked to ftrack user {:?}", ftrack.username)))
             } else if by_link.len() == 1 && !is_link {
@@ -191,7 +201,8 @@ fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out:
             .copied()
             .filter(|&i| out[i].matched().is_some_and(|(f, _)| index.users[f].username.to_lowercase() == key))
             .collect();
-        let names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
+        let mut names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
+        names.sort_unstable();
         let same_case = names.windows(2).all(|w| w[0] == w[1]);
         for &i in &entries {
             if keepers.len() == 1 && keepers[0] == i {

@@ -11,8 +11,9 @@ use super::plan::{
 use super::policy::{DeactivateMissing, Policy, Scope};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
+use super::uniqueness::settle_unique_values;
 use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// Computes what a run would change. Pure: the same inputs always give the same plan.
 pub fn compute_plan(
@@ -84,7 +85,7 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
-        self.flag_shared_new_emails(&mut items);
+        settle_unique_values(&mut items, &self.ftrack.users);
         for (f, user) in self.ftrack.users.iter().enumerate() {
             if !claimed[f] {
                 items.push(self.plan_ftrack_only(user));
@@ -114,9 +115,11 @@ impl<'a> Planner<'a> {
             .collect();
         if let Some(limit) = self.limit {
             let mut order: Vec<usize> = (0..users.len()).filter(|&i| inside[i]).collect();
+            // The DN and finally the whole entry break ties, so input order never decides.
             order.sort_by_cached_key(|&i| {
-                let name = users[i].username.clone().unwrap_or_default();
-                (name.to_lowercase(), name, users[i].id.clone())
+                let user = &users[i];
+                let name = user.username.clone().unwrap_or_default();
+                (name.to_lowercase(), name, user.id.clone(), user.dn.clone(), format!("{user:?}"))
             });
             for &i in order.iter().skip(limit) {
                 inside[i] = false;
@@ -156,19 +159,7 @@ impl<'a> Planner<'a> {
         if let Some((kind, why)) = check_values(user) {
             return self.conflict_item(user, Some(ftrack), kind, why, info(kind, &[ftrack], Vec::new()));
         }
-        let username = user.username.as_deref().unwrap_or_default();
-        if let Some(taken) = self.other_user_named(username, ftrack) {
-            let why = format!(
-                "the directory renames {:?} to {username:?}, but ftrack user {:?} already has that username",
-                ftrack.username, taken.username
-            );
-            let details = info(ConflictKind::UsernameTaken, &[taken, ftrack], Vec::new());
-            return self.conflict_item(user, Some(ftrack), ConflictKind::UsernameTaken, why, details);
-        }
         item.changes = field_changes(user, ftrack, self.index.rule());
-        if let Some(conflict) = self.email_taken(user, Some(ftrack), &item) {
-            return conflict;
-        }
         item.groups = self.groups.changes(&self.groups.desired(&user.groups), &ftrack.groups);
         if !ftrack.is_active {
             item.action = Action::Reactivate;
@@ -191,9 +182,6 @@ impl<'a> Planner<'a> {
             return self.conflict_item(user, None, kind, why, info(kind, &[], Vec::new()));
         }
         item.changes = create_changes(user);
-        if let Some(conflict) = self.email_taken(user, None, &item) {
-            return conflict;
-        }
         let desired = self.groups.desired(&user.groups);
         item.groups = GroupChanges {
             add: desired.into_iter().collect(),
@@ -256,77 +244,6 @@ impl<'a> Planner<'a> {
         let mut item = self.item(Action::Skip, username, Some(user), ftrack);
         item.matched_by = resolution.matched().map(|(_, by)| by);
         self.skip(item, &self.scope.reason())
-    }
-
-    /// Another ftrack user already holding the username a matched user is renamed to.
-    fn other_user_named(&self, username: &str, ftrack: &FtrackUser) -> Option<&'a FtrackUser> {
-        self.index
-            .with_username(username)
-            .iter()
-            .map(|&i| &self.index.users[i])
-            .find(|other| other.id != ftrack.id)
-    }
-
-    /// A conflict when the item would give its user an email another ftrack user already has.
-    fn email_taken(&self, user: &DirectoryUser, ftrack: Option<&FtrackUser>, item: &PlanItem) -> Option<PlanItem> {
-        let sets_email = item.changes.iter().any(|c| c.field == super::plan::Field::Email);
-        let email = user.email.as_deref().filter(|_| sets_email)?;
-        let others: Vec<&FtrackUser> = self
-            .index
-            .with_email(email)
-            .iter()
-            .map(|&i| &self.index.users[i])
-            .filter(|other| ftrack.is_none_or(|f| f.id != other.id))
-            .collect();
-        if others.is_empty() {
-            return None;
-        }
-        let names: Vec<&str> = others.iter().map(|o| o.username.as_str()).collect();
-        let why = format!("email {email:?} is already used by ftrack user {}", names.join(", "));
-        let mut candidates = others;
-        candidates.extend(ftrack);
-        let details = info(ConflictKind::EmailTaken, &candidates, Vec::new());
-        Some(self.conflict_item(user, ftrack, ConflictKind::EmailTaken, why, details))
-    }
-
-    /// Two items in this plan giving the same new email to different users: both become conflicts.
-    fn flag_shared_new_emails(&self, items: &mut [PlanItem]) {
-        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
-            if !matches!(item.action, Action::Create | Action::Update | Action::Reactivate) {
-                continue;
-            }
-            let new_email = item.changes.iter().find(|c| c.field == super::plan::Field::Email);
-            if let Some(super::plan::FieldValue::Text(email)) = new_email.and_then(|c| c.to.as_ref()) {
-                by_email.entry(email.to_lowercase()).or_default().push(i);
-            }
-        }
-        for (email, sharing) in by_email.into_iter().filter(|(_, v)| v.len() > 1) {
-            let dns: Vec<String> = sharing
-                .iter()
-                .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.clone()))
-                .collect();
-            for &i in &sharing {
-                let item = &mut items[i];
-                let others: Vec<String> = dns
-                    .iter()
-                    .filter(|dn| item.directory.as_ref().is_none_or(|d| &d.dn != *dn))
-                    .cloned()
-                    .collect();
-                item.action = Action::Conflict;
-                item.reason = Some(format!(
-                    "email {email:?} would be given to {} directory entries",
-                    sharing.len()
-                ));
-                item.conflict = Some(ConflictInfo {
-                    kind: ConflictKind::EmailTaken,
-                    candidates: Vec::new(),
-                    other_entries: others,
-                });
-                item.changes.clear();
-                item.groups = GroupChanges::default();
-            }
-        }
     }
 
     fn groups_to_create(&self, items: &[PlanItem]) -> Vec<String> {

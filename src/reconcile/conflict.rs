@@ -91,10 +91,17 @@ pub fn candidate(user: &FtrackUser) -> Candidate {
 }
 
 /// Conflict details with the given ftrack candidates and other directory entries.
-pub fn info(kind: ConflictKind, candidates: &[&FtrackUser], other_entries: Vec<String>) -> ConflictInfo {
+///
+/// Both lists are sorted so that the plan does not depend on the order the sources were read in.
+pub fn info(kind: ConflictKind, candidates: &[&FtrackUser], mut other_entries: Vec<String>) -> ConflictInfo {
+    let mut candidates: Vec<Candidate> = candidates.iter().map(|u| candidate(u)).collect();
+    candidates.sort_by(|a, b| a.username.cmp(&b.username).then_with(|| a.id.cmp(&b.id)));
+    candidates.dedup();
+    other_entries.sort();
+    other_entries.dedup();
     ConflictInfo {
         kind,
-        candidates: candidates.iter().map(|u| candidate(u)).collect(),
+        candidates,
         other_entries,
     }
 }

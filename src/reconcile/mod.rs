@@ -10,6 +10,7 @@ pub mod policy;
 mod safety;
 mod scope;
 pub mod simulate;
+mod uniqueness;
 
 pub use compute::compute_plan;
 pub use plan::{Action, Plan, PlanItem};

@@ -1,8 +1,8 @@
 //! The plan: what a run would change, item by item. A plain value that serialises to JSON.
 //!
 //! Items are ordered by action (conflict, create, update, reactivate, deactivate, skip,
-//! unchanged), then by username (case-folded, then exact), then by directory id, then by
-//! ftrack id, so the same inputs always give the same plan.
+//! unchanged), then by username (case-folded, then exact), then by directory id, ftrack id
+//! and DN, so the same inputs always give the same plan.
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -239,11 +239,18 @@ impl PlanItem {
             .then_with(|| self.username.cmp(&other.username))
             .then_with(|| dir_id(self).cmp(dir_id(other)))
             .then_with(|| ftrack_id(self).cmp(ftrack_id(other)))
+            .then_with(|| dn(self).cmp(dn(other)))
+            // Only entries identical in all of the above (a malformed export) get this far.
+            .then_with(|| format!("{self:?}").cmp(&format!("{other:?}")))
     }
 }
 
 fn dir_id(item: &PlanItem) -> &str {
     item.directory.as_ref().map_or("", |d| d.id.as_str())
+}
+
+fn dn(item: &PlanItem) -> &str {
+    item.directory.as_ref().map_or("", |d| d.dn.as_str())
 }
 
 fn ftrack_id(item: &PlanItem) -> &str {

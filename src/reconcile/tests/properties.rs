@@ -1,1 +1,241 @@
-//! Property tests: invariants named after what they check.
+//! Property tests: each test is named after the invariant it checks.
+
+use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
+use crate::reconcile::plan::Action;
+use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
+use crate::reconcile::simulate::apply_in_memory;
+use crate::reconcile::{compute_plan, Plan, Policy, Scope};
+use proptest::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+
+const NAMES: &[&str] = &["ann", "Ann", "bob", "carl", "dora", "eve", "Eve", "fay", "gus", "hal", "anna k"];
+const DIR_GROUPS: &[&str] = &["cn=fx,ou=groups,dc=x", "comp", "light", "misc"];
+const FTRACK_GROUPS: &[&str] = &["FX", "Comp", "Light", "Clients"];
+
+fn email_for(name: &str, variant: u8) -> Option<String> {
+    match variant {
+        0 => None,
+        1 => Some("shared@studio.example".to_string()),
+        2 => Some("broken-address".to_string()),
+        _ => Some(format!("{}@studio.example", name.to_lowercase().replace(' ', "."))),
+    }
+}
+
+fn subset<'a>(all: &[&'a str], mask: u8) -> Vec<String> {
+    all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, g)| g.to_string()).collect()
+}
+
+fn directory_user() -> impl Strategy<Value = DirectoryUser> {
+    (0..NAMES.len(), 0u8..14, prop::bool::weighted(0.85), 0u8..8, 0u8..3, 0u8..16).prop_map(
+        |(name, id, active, email, first, groups)| {
+            let username = NAMES[name].to_string();
+            DirectoryUser {
+                id: format!("d{id}"),
+                dn: format!("uid={username},ou=people,dc=x"),
+                email: email_for(&username, email),
+                first_name: (first > 0).then(|| format!("First{first}")),
+                last_name: Some("Last".to_string()),
+                groups: subset(DIR_GROUPS, groups),
+                active,
+                disabled_reason: (!active).then(|| "locked".to_string()),
+                problems: Vec::new(),
+                username: Some(username),
+            }
+        },
+    )
+}
+
+fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
+    (0..NAMES.len(), prop::bool::weighted(0.8), 0u8..8, 0u8..3, 0u8..16).prop_map(
+        |(name, is_active, email, first, groups)| {
+            let username = NAMES[name].to_string();
+            FtrackUser {
+                id: format!("f-{username}"),
+                email: email_for(&username, email),
+                first_name: format!("First{first}"),
+                last_name: "Last".to_string(),
+                is_active,
+                groups: subset(FTRACK_GROUPS, groups),
+                username,
+            }
+        },
+    )
+}
+
+#[derive(Debug, Clone)]
+struct World {
+    directory: DirectorySnapshot,
+    ftrack: FtrackSnapshot,
+    links: Links,
+    policy: Policy,
+    scope: Scope,
+}
+
+fn world() -> impl Strategy<Value = World> {
+    (
+        prop::collection::vec(directory_user(), 0..12),
+        prop::collection::vec(ftrack_user(), 0..10),
+        prop::collection::vec((0u8..14, 0..NAMES.len()), 0..8),
+        0u8..3,
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(0usize..6),
+        any::<bool>(),
+    )
+        .prop_map(|(dir, mut ftrack, links, missing, sensitive, protect, limit, only_bob)| {
+            let mut seen = HashSet::new();
+            ftrack.retain(|u| seen.insert(u.username.clone()));
+            let links = links
+                .into_iter()
+                .map(|(d, f)| (format!("d{d}"), format!("f-{}", NAMES[f])))
+                .collect();
+            let managed: BTreeMap<String, String> = [("fx", "FX"), ("comp", "Comp"), ("light", "Light")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let policy = Policy {
+                deactivate_missing: [DeactivateMissing::Linked, DeactivateMissing::All, DeactivateMissing::Never][missing as usize],
+                protected_users: if protect { vec!["hal".to_string()] } else { Vec::new() },
+                max_deactivate: MaxDeactivate::Count(1000),
+                username_case: if sensitive { UsernameCase::Sensitive } else { UsernameCase::Insensitive },
+                managed_groups: managed,
+                previous_directory_count: None,
+            };
+            let scope = Scope {
+                only_users: if only_bob { vec!["bob".to_string(), "Eve".to_string()] } else { Vec::new() },
+                limit,
+                ..Scope::default()
+            };
+            let groups = ["FX", "Clients"].iter().map(|g| FtrackGroup { id: format!("g-{g}"), name: g.to_string() }).collect();
+            World {
+                directory: DirectorySnapshot { users: dir, complete: true, warnings: Vec::new() },
+                ftrack: FtrackSnapshot { users: ftrack, groups },
+                links,
+                policy,
+                scope,
+            }
+        })
+}
+
+fn plan(w: &World) -> Plan {
+    compute_plan(&w.directory, &w.ftrack, &w.links, &w.policy, &w.scope)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn planning_a_synced_pair_gives_no_changes(users in prop::collection::vec(directory_user(), 0..12)) {
+        let mut seen = HashSet::new();
+        let users: Vec<DirectoryUser> = users
+            .into_iter()
+            .filter(|u| u.active && u.email.as_deref().is_some_and(|e| e.ends_with(".example") && !e.starts_with("shared")))
+            .filter(|u| !u.username.as_deref().unwrap_or_default().contains(' '))
+            .filter(|u| seen.insert(u.username.clone().unwrap_or_default().to_lowercase()))
+            .enumerate()
+            .map(|(i, u)| DirectoryUser { id: format!("d{i}"), groups: Vec::new(), ..u })
+            .collect();
+        let ftrack_users: Vec<FtrackUser> = users.iter().map(|u| FtrackUser {
+            id: format!("f{}", u.id),
+            username: u.username.clone().unwrap_or_default(),
+            first_name: u.first_name.clone().unwrap_or_default(),
+            last_name: u.last_name.clone().unwrap_or_default(),
+            email: u.email.clone(),
+            is_active: true,
+            groups: Vec::new(),
+        }).collect();
+        let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id))).collect();
+        let w = World {
+            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new() },
+            ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new() },
+            links,
+            policy: Policy { max_deactivate: MaxDeactivate::Count(1000), ..Policy::default() },
+            scope: Scope::default(),
+        };
+        let p = plan(&w);
+        prop_assert!(!p.has_changes(), "{:#?}", p.items);
+        prop_assert_eq!(p.summary.conflict, 0);
+    }
+
+    #[test]
+    fn applying_a_plan_then_planning_again_gives_no_changes(w in world()) {
+        let w = World { scope: Scope::default(), ..w };
+        let first = plan(&w);
+        let mut after = w.clone();
+        apply_in_memory(&first, &mut after.ftrack, &mut after.links);
+        let second = plan(&after);
+        prop_assert!(!second.has_changes(), "first: {:#?}\nsecond: {:#?}", first.items, second.items);
+    }
+
+    #[test]
+    fn users_in_a_scoped_run_are_in_sync_after_applying_it(w in world()) {
+        let first = plan(&w);
+        let touched: HashSet<String> = first
+            .items
+            .iter()
+            .filter(|i| i.action.is_change())
+            .flat_map(|i| [i.directory.as_ref().map(|d| d.id.clone()), i.ftrack.as_ref().map(|f| f.id.clone())])
+            .flatten()
+            .collect();
+        let mut after = w.clone();
+        apply_in_memory(&first, &mut after.ftrack, &mut after.links);
+        let unscoped = World { scope: Scope::default(), ..after };
+        for item in plan(&unscoped).items.iter().filter(|i| i.action.is_change()) {
+            let ids = [item.directory.as_ref().map(|d| &d.id), item.ftrack.as_ref().map(|f| &f.id)];
+            prop_assert!(!ids.iter().flatten().any(|id| touched.contains(*id)), "{:#?}", item);
+        }
+    }
+
+    #[test]
+    fn each_directory_entry_and_ftrack_user_appears_at_most_once(w in world()) {
+        let p = plan(&w);
+        let directory_items = p.items.iter().filter(|i| i.directory.is_some()).count();
+        prop_assert_eq!(directory_items, w.directory.users.len());
+        let mut seen = HashSet::new();
+        for item in p.items.iter().filter_map(|i| i.ftrack.as_ref()) {
+            prop_assert!(seen.insert(item.id.clone()), "ftrack user {} appears twice", item.id);
+        }
+        prop_assert!(p.items.len() <= w.directory.users.len() + w.ftrack.users.len());
+    }
+
+    #[test]
+    fn output_does_not_depend_on_input_order(w in world(), seed in any::<u64>()) {
+        let mut shuffled = w.clone();
+        let mut state = seed | 1;
+        let mut next = move |n: usize| { state ^= state << 13; state ^= state >> 7; state ^= state << 17; (state % n.max(1) as u64) as usize };
+        for i in (1..shuffled.directory.users.len()).rev() { let j = next(i + 1); shuffled.directory.users.swap(i, j); }
+        for i in (1..shuffled.ftrack.users.len()).rev() { let j = next(i + 1); shuffled.ftrack.users.swap(i, j); }
+        prop_assert_eq!(plan(&w), plan(&shuffled));
+    }
+
+    #[test]
+    fn skipped_conflicted_and_unchanged_items_carry_no_operations(w in world()) {
+        for item in plan(&w).items {
+            if !item.action.is_change() {
+                prop_assert!(item.changes.is_empty() && item.groups.is_empty(), "{:#?}", item);
+            }
+        }
+    }
+
+    #[test]
+    fn protected_and_out_of_scope_users_are_never_changed(w in world()) {
+        let p = plan(&w);
+        for item in p.items.iter().filter(|i| i.action.is_change()) {
+            if let Some(f) = &item.ftrack {
+                prop_assert!(!w.policy.protected_users.iter().any(|u| u.eq_ignore_ascii_case(&f.username)), "{:#?}", item);
+            }
+            if !w.scope.only_users.is_empty() {
+                let directory_name = item.directory.as_ref().and_then(|d| {
+                    w.directory.users.iter().find(|u| u.id == d.id && u.dn == d.dn).and_then(|u| u.username.clone())
+                });
+                let names = [Some(item.username.clone()), directory_name, item.ftrack.as_ref().map(|f| f.username.clone())];
+                prop_assert!(names.iter().flatten().any(|n| w.scope.only_users.iter().any(|u| u.eq_ignore_ascii_case(n))), "{:#?}", item);
+            }
+        }
+        let deactivations = p.items.iter().filter(|i| i.action == Action::Deactivate).count();
+        if w.scope.limit.is_some() {
+            prop_assert!(p.items.iter().filter(|i| i.action == Action::Deactivate).all(|i| i.directory.is_some()));
+        }
+        prop_assert_eq!(deactivations, p.summary.deactivate);
+    }
+}

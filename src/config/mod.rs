@@ -1,0 +1,363 @@
+//! Configuration: defaults, a TOML file, environment variables and command-line flags, in
+//! rising precedence, with the origin of every effective value remembered for `config show`.
+
+mod env;
+mod file;
+mod keys;
+mod show;
+#[cfg(test)]
+mod tests_file;
+#[cfg(test)]
+mod tests_layers;
+#[cfg(test)]
+mod tests_show;
+mod value;
+
+pub use show::render_show;
+
+use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, Policy, UsernameCase};
+use crate::source::mapping_rules::Mapping;
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The environment variable naming the config file when no path is given.
+pub const CONFIG_ENV: &str = "LDAP2FTRACK_CONFIG";
+
+/// Where an effective setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The built-in default.
+    Default,
+    /// A line of the config file.
+    File {
+        /// The config file, as it was given.
+        path: PathBuf,
+        /// 1-based line of the key.
+        line: usize,
+    },
+    /// An environment variable.
+    Env(String),
+    /// A command-line flag.
+    Flag(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Default => f.write_str("default"),
+            Self::File { path, line } => write!(f, "{}:{line}", path.display()),
+            Self::Env(name) => write!(f, "env {name}"),
+            Self::Flag(flag) => write!(f, "flag {flag}"),
+        }
+    }
+}
+
+/// Settings given as command-line flags, applied over the file and the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides(pub Vec<Override>);
+
+/// One flag setting a config key by its dotted path.
+#[derive(Clone)]
+pub struct Override {
+    /// Dotted key, e.g. `policy.max_deactivate`.
+    pub key: String,
+    /// The value as typed, parsed like an environment variable.
+    pub value: String,
+    /// The flag that carried it, e.g. `--max-deactivate`, for error messages and origins.
+    pub flag: String,
+}
+
+impl fmt::Debug for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A flag may carry a secret (`ftrack.api_key`); never let it reach a log.
+        let value = if keys::is_secret(&self.key) {
+            "********"
+        } else {
+            &self.value
+        };
+        f.debug_struct("Override")
+            .field("key", &self.key)
+            .field("value", &value)
+            .field("flag", &self.flag)
+            .finish()
+    }
+}
+
+/// The complete effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Directory connection and search.
+    pub ldap: LdapConfig,
+    /// ftrack server connection.
+    pub ftrack: FtrackConfig,
+    /// Directory attributes to ftrack fields.
+    pub mapping: Mapping,
+    /// Which groups are synced.
+    pub groups: GroupsConfig,
+    /// What the planner may do.
+    pub policy: PolicyConfig,
+    /// Where run state is kept.
+    pub state: StateConfig,
+    /// Dotted key -> origin, for every key not at its default.
+    origins: BTreeMap<String, Origin>,
+    /// Dotted `*_file` key -> the file an effective secret was read from.
+    secret_files: BTreeMap<String, PathBuf>,
+}
+
+/// The `[ldap]` section.
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    /// Server URI(s), e.g. `ldaps://ldap.studio.example`.
+    pub uri: Option<String>,
+    /// DN to bind as; anonymous bind when unset.
+    pub bind_dn: Option<String>,
+    /// Bind password (from `bind_password` or `bind_password_file`).
+    pub bind_password: Option<SecretString>,
+    /// Where users are searched.
+    pub user_base_dn: Option<String>,
+    /// Filter selecting user entries.
+    pub user_filter: String,
+    /// Where groups are searched; groups are not read when unset.
+    pub group_base_dn: Option<String>,
+    /// Filter selecting group entries.
+    pub group_filter: String,
+    /// Upgrade a plain `ldap://` connection with StartTLS.
+    pub starttls: bool,
+    /// CA certificate bundle used to verify the server.
+    pub ca_file: Option<PathBuf>,
+    /// Permit unencrypted connections and unverified certificates.
+    pub allow_insecure: bool,
+    /// Entries per page of the paged-results search.
+    pub page_size: u32,
+    /// Network timeout in seconds.
+    pub timeout_secs: u64,
+}
+
+/// The `[ftrack]` section.
+#[derive(Debug, Clone)]
+pub struct FtrackConfig {
+    /// Server URL without a trailing slash, e.g. `https://studio.ftrackapp.com`.
+    pub server: Option<String>,
+    /// API user name.
+    pub api_user: Option<String>,
+    /// API key (from `api_key` or `api_key_file`).
+    pub api_key: Option<SecretString>,
+    /// Operations per API call.
+    pub batch_size: usize,
+    /// Request timeout in seconds.
+    pub timeout_secs: u64,
+}
+
+/// The `[groups]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupsConfig {
+    /// LDAP group name (or DN) -> ftrack group name; only these ftrack groups are changed.
+    pub managed: BTreeMap<String, String>,
+}
+
+/// The `[policy]` section.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyConfig {
+    /// Which missing users are deactivated.
+    pub deactivate_missing: DeactivateMissing,
+    /// ftrack usernames never changed or deactivated.
+    pub protected_users: Vec<String>,
+    /// Safety limit on deactivations per run.
+    pub max_deactivate: MaxDeactivate,
+    /// Username comparison rule.
+    pub username_case: UsernameCase,
+}
+
+/// The `[state]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateConfig {
+    /// Directory holding run state (links, last counts, lock).
+    pub dir: PathBuf,
+}
+
+impl Default for LdapConfig {
+    fn default() -> Self {
+        Self {
+            uri: None,
+            bind_dn: None,
+            bind_password: None,
+            user_base_dn: None,
+            user_filter: "(objectClass=inetOrgPerson)".to_string(),
+            group_base_dn: None,
+            group_filter: "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))"
+                .to_string(),
+            starttls: false,
+            ca_file: None,
+            allow_insecure: false,
+            page_size: 500,
+            timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for FtrackConfig {
+    fn default() -> Self {
+        Self {
+            server: None,
+            api_user: None,
+            api_key: None,
+            batch_size: 100,
+            timeout_secs: 60,
+        }
+    }
+}
+
+impl Default for Config {
+    /// Built-in defaults, as if no file, environment or flags were given.
+    fn default() -> Self {
+        Self::with_state_dir(env::default_state_dir(&|_| None))
+    }
+}
+
+impl Config {
+    fn with_state_dir(dir: PathBuf) -> Self {
+        Self {
+            ldap: LdapConfig::default(),
+            ftrack: FtrackConfig::default(),
+            mapping: Mapping::default(),
+            groups: GroupsConfig::default(),
+            policy: PolicyConfig::default(),
+            state: StateConfig { dir },
+            origins: BTreeMap::new(),
+            secret_files: BTreeMap::new(),
+        }
+    }
+
+    /// Where the effective value of a dotted key (e.g. `ldap.uri`) came from.
+    pub fn origin(&self, key: &str) -> Origin {
+        self.origins.get(key).cloned().unwrap_or(Origin::Default)
+    }
+
+    /// The planner policy: configured rules, with the API user (when known) also protected.
+    pub fn policy(&self, api_user: Option<&str>) -> Policy {
+        let mut protected_users = self.policy.protected_users.clone();
+        if let Some(user) = api_user
+            && !protected_users.iter().any(|u| u == user)
+        {
+            protected_users.push(user.to_string());
+        }
+        Policy {
+            deactivate_missing: self.policy.deactivate_missing,
+            protected_users,
+            max_deactivate: self.policy.max_deactivate,
+            username_case: self.policy.username_case,
+            managed_groups: self.groups.managed.clone(),
+            previous_directory_count: None,
+        }
+    }
+}
+
+/// Why the configuration could not be loaded; every message names where the bad value came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {}{via}: {source}", .path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// ` (from env LDAP2FTRACK_CONFIG)` when the path came from there, else empty.
+        via: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML.
+    #[error("{}:{line}: invalid TOML: {message}", .path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: usize,
+        /// What the parser reported.
+        message: String,
+    },
+    /// A key is unknown or its value is not allowed.
+    #[error("{origin}: {key}: {message}")]
+    Invalid {
+        /// Where the key was given.
+        origin: Origin,
+        /// Dotted key.
+        key: String,
+        /// What was expected and what was found.
+        message: String,
+    },
+    /// A secret and the file holding it were both given at the same level.
+    #[error(
+        "{origin}: {key}: {other_key} is also set ({other_origin}); give the secret or its file, not both"
+    )]
+    SecretGivenTwice {
+        /// The key seen second.
+        key: String,
+        /// Where it was given.
+        origin: Origin,
+        /// The key seen first.
+        other_key: String,
+        /// Where that was given.
+        other_origin: Origin,
+    },
+    /// A pair of `LDAP_ATTRIBUTE_MAP` is malformed or names an unknown key.
+    #[error("env LDAP_ATTRIBUTE_MAP: {pair:?}: {message}")]
+    AttributeMap {
+        /// The offending `key=value` pair.
+        pair: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// The process exit code for a configuration error (`EX_CONFIG` from sysexits.h).
+    pub fn exit_code(&self) -> i32 {
+        78
+    }
+}
+
+/// Loads the configuration: flags over environment over file over defaults.
+///
+/// Without `path`, the file named by `LDAP2FTRACK_CONFIG` is read; without either, no file is.
+pub fn load(
+    path: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+    overrides: &Overrides,
+) -> Result<Config, ConfigError> {
+    let mut builder = keys::Builder::new(Config::with_state_dir(env::default_state_dir(env)));
+
+    let from_env = env::get(env, CONFIG_ENV).map(PathBuf::from);
+    let (file, via) = match (path, &from_env) {
+        (Some(path), _) => (Some(path), String::new()),
+        (None, Some(path)) => (Some(path.as_path()), format!(" (from env {CONFIG_ENV})")),
+        (None, None) => (None, String::new()),
+    };
+    if let Some(file) = file {
+        builder.begin_layer();
+        file::apply_file(&mut builder, file, via)?;
+    }
+
+    builder.begin_layer();
+    env::apply_env(&mut builder, env)?;
+
+    builder.begin_layer();
+    for o in &overrides.0 {
+        builder.set(
+            &o.key,
+            keys::Raw::Text(&o.value),
+            Origin::Flag(o.flag.clone()),
+        )?;
+    }
+
+    builder.finish()
+}
+
+/// [`load`] with the process environment.
+pub fn load_from_process(
+    path: Option<&Path>,
+    overrides: &Overrides,
+) -> Result<Config, ConfigError> {
+    load(path, &|name| std::env::var(name).ok(), overrides)
+}
