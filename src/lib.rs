@@ -1,7 +1,19 @@
 //! ldap2ftrack: keeps the users of an ftrack server in sync with LDAP or Active Directory.
+//!
+//! The pipeline: a directory source and an ftrack source give two snapshots; the pure
+//! [`reconcile`] core turns them, with the stored identity links and the policy, into a
+//! [`reconcile::Plan`]; commands print or apply it.
 
+pub mod cli;
+mod commands;
 pub mod config;
+pub mod demo_data;
+pub mod exit;
+pub mod ftrack;
 pub mod model;
 pub mod reconcile;
+pub mod report;
 pub mod source;
 pub mod state;
+
+pub use commands::run;

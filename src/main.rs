@@ -1,1 +1,26 @@
-fn main() {}
+use clap::Parser;
+use clap::error::ErrorKind;
+use ldap2ftrack::{cli::Cli, exit};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => exit::OK,
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => exit::USAGE,
+                _ => exit::USAGE,
+            };
+            std::process::exit(code);
+        }
+    };
+    let code = match ldap2ftrack::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            exit::code_for(&error)
+        }
+    };
+    std::process::exit(code);
+}

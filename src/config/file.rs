@@ -20,6 +20,12 @@ pub(super) fn apply_file(
         via,
         source,
     })?;
+    apply_text(builder, path, &text)
+}
+
+/// Applies settings from TOML `text`; `path` names it in messages and anchors relative paths.
+pub(super) fn apply_text(builder: &mut Builder, path: &Path, text: &str) -> Result<(), ConfigError> {
+    let text = text.to_string();
     let doc = DeTable::parse(&text).map_err(|e| ConfigError::Syntax {
         path: path.to_path_buf(),
         line: line_of(&text, e.span().map_or(0, |span| span.start)),

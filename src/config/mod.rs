@@ -354,6 +354,16 @@ pub fn load(
     builder.finish()
 }
 
+/// Loads a configuration held in memory (such as the bundled demo's), named `name` in messages,
+/// with no environment and no flags.
+pub fn load_text(name: &Path, text: &str) -> Result<Config, ConfigError> {
+    let no_env = |_: &str| None;
+    let mut builder = keys::Builder::new(Config::with_state_dir(env::default_state_dir(&no_env)));
+    builder.begin_layer();
+    file::apply_text(&mut builder, name, text)?;
+    builder.finish()
+}
+
 /// [`load`] with the process environment.
 pub fn load_from_process(
     path: Option<&Path>,

@@ -5,3 +5,4 @@ pub mod filter;
 pub mod ldif;
 pub mod mapping;
 pub mod mapping_rules;
+pub mod offline;

@@ -1,0 +1,132 @@
+//! Command-line definitions (clap). Parsing only; the commands live in `commands`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keeps the users of an ftrack server in sync with LDAP or Active Directory.
+#[derive(Debug, Parser)]
+#[command(name = "ldap2ftrack", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (default: $LDAP2FTRACK_CONFIG, else built-in defaults and environment).
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// More detail on stderr.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Only errors on stderr (no summary line, no warnings).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to colour the output (NO_COLOR in the environment means never).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
+    Plan(PlanArgs),
+    /// Plan the bundled demo studio (an LDIF directory and an ftrack snapshot); no set-up, no network.
+    Demo(OutputArgs),
+    /// Show or check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration with where each value came from (secrets redacted).
+    Show,
+    /// Check the configuration; exits 78 when it is invalid.
+    Validate,
+}
+
+/// Where the plan is written and how.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the plan to FILE instead of stdout ("-" is stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also list unchanged and skipped users in text output.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit 2 when the plan has changes, 0 when it has none.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+/// Output formats of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, one line per user with a marker (+ ~ - ^ ! = .).
+    Text,
+    /// Machine-readable JSON with `format_version`.
+    Json,
+}
+
+/// `plan` options.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Read the directory from an LDIF export instead of a live server.
+    #[arg(long, value_name = "FILE")]
+    pub ldif: PathBuf,
+    /// Read ftrack users from a snapshot file instead of a live server.
+    #[arg(long, value_name = "FILE")]
+    pub ftrack_snapshot: PathBuf,
+    /// State directory (identity links, last-run figures); overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
+    #[arg(long, value_name = "N|P%")]
+    pub max_deactivate: Option<String>,
+    /// Rollout scope.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Staged-rollout flags shared by the commands that plan.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScopeArgs {
+    /// Only this user (directory or ftrack username); repeatable.
+    #[arg(long = "only-user", value_name = "LOGIN")]
+    pub only_users: Vec<String>,
+    /// Only members of this group (directory group name or DN, or ftrack group); repeatable.
+    #[arg(long = "only-group", value_name = "NAME")]
+    pub only_groups: Vec<String>,
+    /// An extra LDAP filter, ANDed with the configured user filter.
+    #[arg(long, value_name = "EXPR")]
+    pub ldap_filter: Option<String>,
+    /// Only the first N directory users (by username).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Plan no creations.
+    #[arg(long)]
+    pub no_create: bool,
+    /// Plan no updates or reactivations.
+    #[arg(long)]
+    pub no_update: bool,
+    /// Plan no deactivations.
+    #[arg(long)]
+    pub no_deactivate: bool,
+}

@@ -1,0 +1,18 @@
+//! One module per command; each returns the process exit code.
+
+mod config_cmd;
+mod demo;
+mod output;
+mod plan;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let console = output::Console::new(&cli);
+    match &cli.command {
+        Command::Plan(args) => plan::run(&cli, args, &console),
+        Command::Demo(args) => demo::run(args, &console),
+        Command::Config(command) => config_cmd::run(&cli, command, &console),
+    }
+}

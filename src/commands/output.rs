@@ -1,0 +1,78 @@
+//! Where command output goes: data to stdout or a file, messages to stderr.
+
+use crate::cli::{Cli, ColorChoice, Format, OutputArgs};
+use crate::exit;
+use crate::reconcile::Plan;
+use crate::report::plan_text::{render_plan_text, summary_line, TextOptions};
+use anyhow::Context;
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+/// Message settings shared by every command.
+pub struct Console {
+    quiet: bool,
+    color: ColorChoice,
+    no_color_env: bool,
+}
+
+impl Console {
+    /// Settings from the global flags and NO_COLOR.
+    pub fn new(cli: &Cli) -> Self {
+        Self {
+            quiet: cli.quiet,
+            color: cli.color,
+            no_color_env: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        }
+    }
+
+    /// Prints a message to stderr unless quiet.
+    pub fn say(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    fn color_for_stdout(&self) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !self.no_color_env && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+/// Writes a plan in the requested format, prints the summary line and returns the exit code.
+pub fn emit_plan(plan: &Plan, args: &OutputArgs, console: &Console, started: Instant) -> anyhow::Result<i32> {
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let text = match args.format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(plan).context("cannot encode the plan as JSON")?;
+            json.push('\n');
+            json
+        }
+        Format::Text => render_plan_text(
+            plan,
+            TextOptions {
+                all: args.all,
+                color: to_stdout && console.color_for_stdout(),
+            },
+        ),
+    };
+    match args.output.as_deref().filter(|_| !to_stdout) {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write the plan to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).context("cannot write to stdout")?;
+            stdout.flush().context("cannot write to stdout")?;
+        }
+    }
+    if let Some(reason) = &plan.blocked {
+        console.say(&format!("warning: this plan is blocked for unattended apply: {reason}"));
+    }
+    console.say(&summary_line(plan, started.elapsed()));
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        exit::CHANGES_PRESENT
+    } else {
+        exit::OK
+    })
+}

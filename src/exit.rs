@@ -1,0 +1,30 @@
+//! Process exit codes (see UX.md) and how errors map to them.
+
+use crate::config::ConfigError;
+use crate::state::StateError;
+
+/// Success, or no changes.
+pub const OK: i32 = 0;
+/// A general error.
+pub const ERROR: i32 = 1;
+/// `plan --detailed-exitcode`: the plan has changes.
+pub const CHANGES_PRESENT: i32 = 2;
+/// Bad command-line usage.
+pub const USAGE: i32 = 64;
+/// Another run holds the lock.
+pub const LOCKED: i32 = 75;
+/// The configuration is invalid.
+pub const CONFIG: i32 = 78;
+
+/// The exit code for an error that reached the top.
+pub fn code_for(error: &anyhow::Error) -> i32 {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<ConfigError>() {
+            return e.exit_code();
+        }
+        if let Some(StateError::Locked { .. }) = cause.downcast_ref::<StateError>() {
+            return LOCKED;
+        }
+    }
+    ERROR
+}

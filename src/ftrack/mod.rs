@@ -1,0 +1,3 @@
+//! The ftrack side: snapshot files (and, later, the HTTP client).
+
+pub mod snapshot;

@@ -1,0 +1,177 @@
+//! The human-readable plan: one line per user with a marker, details indented below.
+//!
+//! Markers (`+ ~ - ^ ! = .`) carry the meaning, so colour is an extra, never the only signal.
+//! Every value from the directory or ftrack is escaped, so control characters never reach
+//! the terminal.
+
+use crate::reconcile::plan::{Action, FieldChange, FieldValue, Plan, PlanItem};
+use anstyle::{AnsiColor, Style};
+use std::fmt::Write;
+
+/// Options for the text rendering.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Also list unchanged and skipped users.
+    pub all: bool,
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+/// Renders a plan as text.
+pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
+    let mut out = String::new();
+    if let Some(reason) = &plan.blocked {
+        let _ = writeln!(out, "{}", paint(options, bold_red(), &format!("BLOCKED for unattended apply: {reason}")));
+        out.push('\n');
+    }
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "warning: {}", printable(warning));
+    }
+    if !plan.warnings.is_empty() {
+        out.push('\n');
+    }
+    let mut hidden = 0;
+    for item in &plan.items {
+        if !options.all && matches!(item.action, Action::Unchanged | Action::Skip) {
+            hidden += 1;
+            continue;
+        }
+        render_item(&mut out, item, options);
+    }
+    if !plan.groups_to_create.is_empty() {
+        let names: Vec<String> = plan.groups_to_create.iter().map(|g| printable(g)).collect();
+        let _ = writeln!(out, "+ groups to create: {}", names.join(", "));
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "({} unchanged and {} skipped not listed; --all lists them)",
+            plan.summary.unchanged, plan.summary.skip
+        );
+    }
+    out
+}
+
+/// The one summary line every run ends with.
+pub fn summary_line(plan: &Plan, elapsed: std::time::Duration) -> String {
+    let s = plan.summary;
+    format!(
+        "Plan: {} to create, {} to update, {} to reactivate, {} to deactivate, {} conflicts, {} skipped, {} unchanged{} ({:.2} s)",
+        s.create,
+        s.update,
+        s.reactivate,
+        s.deactivate,
+        s.conflict,
+        s.skip,
+        s.unchanged,
+        if plan.blocked.is_some() { "; BLOCKED" } else { "" },
+        elapsed.as_secs_f64()
+    )
+}
+
+fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
+    let marker = item.action.marker().to_string();
+    let name = if item.name.is_empty() { String::new() } else { format!("  {}", printable(&item.name)) };
+    let username = if item.username.is_empty() { "(no username)".to_string() } else { printable(&item.username) };
+    let _ = writeln!(
+        out,
+        "{} {}{}",
+        paint(options, style_for(item.action), &marker),
+        paint(options, Style::new().bold(), &username),
+        name
+    );
+    if let Some(reason) = &item.reason {
+        let label = if item.action == Action::Conflict { "conflict: " } else { "" };
+        let _ = writeln!(out, "    {label}{}", printable(reason));
+    }
+    if item.action == Action::Conflict {
+        if let Some(dir) = &item.directory {
+            let _ = writeln!(out, "    entry: {}", printable(&dir.dn));
+        }
+        if let Some(details) = &item.conflict {
+            for c in &details.candidates {
+                let email = c.email.as_deref().map(printable).unwrap_or_else(|| "no email".to_string());
+                let state = if c.is_active { "active" } else { "inactive" };
+                let _ = writeln!(out, "    candidate: {} ({email}, {state})", printable(&c.username));
+            }
+            for dn in &details.other_entries {
+                let _ = writeln!(out, "    also: {}", printable(dn));
+            }
+        }
+    }
+    if item.action == Action::Create {
+        let fields: Vec<String> = item
+            .changes
+            .iter()
+            .filter(|c| !matches!(c.to, Some(FieldValue::Flag(_))))
+            .map(|c| format!("{} {}", c.field.name(), value(&c.to)))
+            .collect();
+        let _ = writeln!(out, "    {}", fields.join(", "));
+    } else if item.action.is_change() {
+        for change in item.changes.iter().filter(|c| !is_activity(c) || item.action == Action::Update) {
+            let _ = writeln!(out, "    {}: {} -> {}", change.field.name(), value(&change.from), value(&change.to));
+        }
+    }
+    if !item.groups.is_empty() {
+        let mut parts: Vec<String> = item.groups.add.iter().map(|g| format!("+{}", printable(g))).collect();
+        parts.extend(item.groups.remove.iter().map(|g| format!("-{}", printable(g))));
+        let _ = writeln!(out, "    groups: {}", parts.join(" "));
+    }
+}
+
+fn is_activity(change: &FieldChange) -> bool {
+    matches!(change.to, Some(FieldValue::Flag(_)))
+}
+
+fn value(v: &Option<FieldValue>) -> String {
+    match v {
+        None => "(none)".to_string(),
+        Some(FieldValue::Flag(b)) => b.to_string(),
+        Some(FieldValue::Text(t)) => format!("{t:?}"),
+    }
+}
+
+/// Escapes control characters (and nothing else) so directory data cannot drive the terminal.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
+fn style_for(action: Action) -> Style {
+    let color = match action {
+        Action::Create => AnsiColor::Green,
+        Action::Update => AnsiColor::Yellow,
+        Action::Reactivate => AnsiColor::Cyan,
+        Action::Deactivate => AnsiColor::Red,
+        Action::Conflict => AnsiColor::Magenta,
+        Action::Skip | Action::Unchanged => AnsiColor::BrightBlack,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+fn bold_red() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+}
+
+fn paint(options: TextOptions, style: Style, text: &str) -> String {
+    if options.color {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
+        assert_eq!(printable("山田 太郎"), "山田 太郎");
+    }
+}
