@@ -1,1 +1,384 @@
-fn main() {}
+//! Planner benchmark: times `compute_plan` on synthetic studios of 10k, 100k and 1M users
+//! and measures the heap it needs. Run with `cargo bench --bench plan [-- --quick]`.
+
+use ldap2ftrack::model::{
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+};
+use ldap2ftrack::reconcile::plan::Summary;
+use ldap2ftrack::reconcile::policy::MaxDeactivate;
+use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+/// The system allocator, counting live and peak heap bytes.
+struct Counting;
+
+/// Bytes currently allocated.
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+/// Highest value `CURRENT` reached since the last reset.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+impl Counting {
+    /// Records `size` more live bytes.
+    fn grow(size: usize) {
+        let now = CURRENT.fetch_add(size, Relaxed) + size;
+        PEAK.fetch_max(now, Relaxed);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            Self::grow(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            Self::grow(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            CURRENT.fetch_sub(layout.size(), Relaxed);
+            Self::grow(new_size);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Number of LDAP groups (and managed ftrack groups).
+const GROUPS: usize = 20;
+const FIRST: [&str; 8] = [
+    "Anna", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
+];
+const LAST: [&str; 8] = [
+    "Novak", "Okafor", "Petit", "Quinn", "Rossi", "Sato", "Tanaka", "Weber",
+];
+
+/// What the generator does to one directory user (or, for the last two, one ftrack-only user).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Linked and in sync.
+    Linked,
+    /// In sync, paired by username (no link yet).
+    ByName,
+    /// Linked; last name or email differs.
+    Field,
+    /// Linked; managed groups differ.
+    Group,
+    /// Directory user without an ftrack user.
+    Create,
+    /// Linked; the directory account is disabled.
+    Disabled,
+    /// Linked; the directory username changed.
+    Rename,
+    /// Linked ftrack user missing from the directory.
+    Missing,
+    /// Unlinked ftrack-only user (e.g. a service account), left alone.
+    Unmanaged,
+}
+
+/// Tiny deterministic xorshift64* generator.
+struct Rng(u64);
+
+impl Rng {
+    /// The next pseudo-random number.
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n`.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A uuid-looking id.
+    fn uuid(&mut self) -> String {
+        let (a, b) = (self.next(), self.next());
+        let (hi, mid, lo) = (a >> 32, (a >> 16) & 0xffff, a & 0xffff);
+        format!(
+            "{hi:08x}-{mid:04x}-{lo:04x}-{:04x}-{:012x}",
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Shuffles a slice in place (Fisher-Yates).
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// Planner inputs plus the summary they should produce.
+struct Studio {
+    directory: DirectorySnapshot,
+    ftrack: FtrackSnapshot,
+    links: Links,
+    policy: Policy,
+    expected: Summary,
+}
+
+/// Builds a studio of `n` directory users and `n` ftrack users with about 10% changes.
+fn studio(n: usize) -> Studio {
+    let per_mille = |m: usize| n * m / 1000;
+    let counts = [
+        (Kind::Field, per_mille(40)),
+        (Kind::Group, per_mille(20)),
+        (Kind::Create, per_mille(20)),
+        (Kind::Disabled, per_mille(5)),
+        (Kind::Rename, per_mille(5)),
+        (Kind::ByName, per_mille(10)),
+    ];
+    let mut kinds: Vec<Kind> = counts.iter().flat_map(|&(k, c)| vec![k; c]).collect();
+    kinds.resize(n, Kind::Linked);
+    // Ftrack-only users; unmanaged ones keep the ftrack side at `n` users.
+    kinds.extend(vec![Kind::Missing; per_mille(10)]);
+    kinds.extend(vec![Kind::Unmanaged; per_mille(20) - per_mille(10)]);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    rng.shuffle(&mut kinds[..n]);
+    let mut directory = Vec::with_capacity(n);
+    let mut ftrack = Vec::with_capacity(n);
+    let mut links = Links::new();
+    for (i, &kind) in kinds.iter().enumerate() {
+        let (first, last) = (FIRST[rng.below(8)], LAST[rng.below(8)]);
+        let username = format!("{}{}{i}", first[..1].to_lowercase(), last.to_lowercase());
+        let email = format!(
+            "{}.{}{i}@studio.bench",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let a = rng.below(GROUPS);
+        let mut groups = vec![a];
+        if rng.below(3) == 0 {
+            groups.push((a + 1 + rng.below(GROUPS - 1)) % GROUPS);
+        }
+        let (dir_id, ftrack_id) = (rng.uuid(), rng.uuid());
+        if !matches!(kind, Kind::Create | Kind::Unmanaged | Kind::ByName) {
+            links.insert(dir_id.clone(), ftrack_id.clone());
+        }
+        let mut dir_groups: Vec<String> = groups
+            .iter()
+            .map(|g| format!("cn=dept{g},ou=groups,dc=bench"))
+            .collect();
+        dir_groups.sort();
+        if kind == Kind::Group {
+            groups[0] = (a + 1 + rng.below(GROUPS - 1)) % GROUPS;
+        }
+        let change = kind == Kind::Field && rng.below(2) == 0;
+        if kind != Kind::Create {
+            ftrack.push(FtrackUser {
+                id: ftrack_id,
+                username: username.clone(),
+                first_name: first.to_string(),
+                last_name: if change {
+                    format!("{last}-Old")
+                } else {
+                    last.to_string()
+                },
+                email: Some(if kind == Kind::Field && !change {
+                    format!("{}{i}@old.studio.bench", first.to_lowercase())
+                } else {
+                    email.clone()
+                }),
+                is_active: true,
+                groups: groups.iter().map(|g| format!("Dept{g}")).collect(),
+            });
+        }
+        if !matches!(kind, Kind::Missing | Kind::Unmanaged) {
+            directory.push(DirectoryUser {
+                id: dir_id,
+                dn: format!("uid={username},ou=people,dc=bench"),
+                username: Some(if kind == Kind::Rename {
+                    format!("{username}.r")
+                } else {
+                    username
+                }),
+                email: Some(email),
+                first_name: Some(first.to_string()),
+                last_name: Some(last.to_string()),
+                groups: dir_groups,
+                active: kind != Kind::Disabled,
+                disabled_reason: (kind == Kind::Disabled).then(|| "ACCOUNTDISABLE".to_string()),
+                problems: Vec::new(),
+            });
+        }
+    }
+    rng.shuffle(&mut ftrack);
+    let count = |wanted: &[Kind]| kinds.iter().filter(|k| wanted.contains(k)).count();
+    let expected = Summary {
+        create: count(&[Kind::Create]),
+        update: count(&[Kind::Field, Kind::Group, Kind::Rename]),
+        deactivate: count(&[Kind::Missing, Kind::Disabled]),
+        skip: count(&[Kind::Unmanaged]),
+        unchanged: count(&[Kind::Linked, Kind::ByName]),
+        ..Summary::default()
+    };
+    let managed_groups: BTreeMap<String, String> = (0..GROUPS)
+        .map(|g| (format!("cn=dept{g},ou=groups,dc=bench"), format!("Dept{g}")))
+        .collect();
+    let policy = Policy {
+        max_deactivate: MaxDeactivate::Percent(100.0),
+        managed_groups,
+        ..Policy::default()
+    };
+    let groups = (0..GROUPS)
+        .map(|g| FtrackGroup {
+            id: format!("group-{g}"),
+            name: format!("Dept{g}"),
+        })
+        .collect();
+    Studio {
+        directory: DirectorySnapshot {
+            users: directory,
+            complete: true,
+            warnings: Vec::new(),
+        },
+        ftrack: FtrackSnapshot {
+            users: ftrack,
+            groups,
+        },
+        links,
+        policy,
+        expected,
+    }
+}
+
+/// Panics when a count is more than 20% away from the intended one.
+fn check_counts(n: usize, got: &Summary, want: &Summary) {
+    let pairs = [
+        ("create", got.create, want.create),
+        ("update", got.update, want.update),
+        ("deactivate", got.deactivate, want.deactivate),
+        ("reactivate", got.reactivate, want.reactivate),
+        ("conflict", got.conflict, want.conflict),
+        ("skip", got.skip, want.skip),
+        ("unchanged", got.unchanged, want.unchanged),
+    ];
+    for (name, got, want) in pairs {
+        let slack = want / 5;
+        assert!(
+            got.abs_diff(want) <= slack,
+            "size {n}: planned {got} {name} items, expected {want} +-20%: generator or planner broken"
+        );
+    }
+}
+
+/// Bytes as MiB.
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Best time, planner peak heap and inputs heap for one size.
+struct Figures {
+    best: Duration,
+    planner_peak: usize,
+    inputs: usize,
+}
+
+/// Builds the inputs for `n` users, times `compute_plan` `runs` times and prints one line.
+fn bench(n: usize, runs: usize) -> Figures {
+    let base = CURRENT.load(Relaxed);
+    let s = studio(n);
+    let inputs = CURRENT.load(Relaxed) - base;
+    let scope = Scope::default();
+    let (mut best, mut planner_peak, mut summary) = (Duration::MAX, 0, Summary::default());
+    for _ in 0..runs {
+        let before = CURRENT.load(Relaxed);
+        PEAK.store(before, Relaxed);
+        let start = Instant::now();
+        let plan = compute_plan(&s.directory, &s.ftrack, &s.links, &s.policy, &scope);
+        best = best.min(start.elapsed());
+        planner_peak = planner_peak.max(PEAK.load(Relaxed) - before);
+        summary = plan.summary;
+        drop(black_box(plan));
+    }
+    check_counts(n, &summary, &s.expected);
+    let Summary {
+        create,
+        update,
+        deactivate,
+        reactivate,
+        conflict,
+        skip,
+        unchanged,
+    } = summary;
+    println!(
+        "plan {n} x {}: {:.1} ms (best of {runs}), planner peak heap {:.1} MiB, inputs {:.1} MiB, \
+         peak total {:.1} MiB, summary: create {create} update {update} deactivate {deactivate} \
+         reactivate {reactivate} conflict {conflict} skip {skip} unchanged {unchanged}",
+        s.ftrack.users.len(),
+        best.as_secs_f64() * 1e3,
+        mib(planner_peak),
+        mib(inputs),
+        mib(planner_peak + inputs),
+    );
+    Figures {
+        best,
+        planner_peak,
+        inputs,
+    }
+}
+
+/// The process's peak resident set size as /proc/self/status reports it.
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// "OK" or "MISSED".
+fn verdict(ok: bool) -> &'static str {
+    if ok { "OK" } else { "MISSED" }
+}
+
+fn main() {
+    let quick = std::env::args().skip(1).any(|a| a == "--quick");
+    bench(10_000, 5);
+    let mid = bench(100_000, 5);
+    let memory = mid.planner_peak + mid.inputs;
+    println!(
+        "target 100k: time {} ({:.1} ms < 300 ms), memory {} ({:.1} MB < 300 MB)",
+        verdict(mid.best < Duration::from_millis(300)),
+        mid.best.as_secs_f64() * 1e3,
+        verdict(memory < 300_000_000),
+        memory as f64 / 1e6,
+    );
+    if !quick {
+        let big = bench(1_000_000, 3);
+        let ratio = big.best.as_secs_f64() / mid.best.as_secs_f64();
+        println!(
+            "scaling time(1M)/time(100k) = {ratio:.1}x: target scaling <= 12x: {}",
+            verdict(ratio <= 12.0)
+        );
+    }
+    println!("process peak RSS (VmHWM): {}", peak_rss());
+}

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::ftrack::snapshot::parse_snapshot;
-use crate::reconcile::{compute_plan, Plan, Scope};
+use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldif::parse_ldif;
 use crate::source::mapping::map_entries;
 use crate::source::offline::{select_entries, today, user_filter};
@@ -27,11 +27,24 @@ struct LinksFile {
 /// Plans the demo directory against the demo ftrack snapshot.
 pub fn plan(config: &Config) -> anyhow::Result<Plan> {
     let filter = user_filter(&config.ldap.user_filter, None)?;
-    let entries = select_entries(parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?, &filter)?;
+    let entries = select_entries(
+        parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?,
+        &filter,
+    )?;
     let directory = map_entries(&entries, &config.mapping, today());
     let ftrack = parse_snapshot(Path::new("assets/demo/ftrack.json"), FTRACK)?;
     let links: LinksFile = serde_json::from_str(LINKS)?;
-    let links = links.links.into_iter().map(|r| (r.directory_id, r.ftrack_id)).collect();
+    let links = links
+        .links
+        .into_iter()
+        .map(|r| (r.directory_id, r.ftrack_id))
+        .collect();
     let policy = config.policy(Some("ldap2ftrack-api"));
-    Ok(compute_plan(&directory, &ftrack, &links, &policy, &Scope::default()))
+    Ok(compute_plan(
+        &directory,
+        &ftrack,
+        &links,
+        &policy,
+        &Scope::default(),
+    ))
 }

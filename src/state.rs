@@ -29,7 +29,9 @@ pub enum StateError {
         source: io::Error,
     },
     /// A file is not what this version of the tool writes.
-    #[error("state file {path} is damaged or from an unknown version: {message}; move it aside to start afresh")]
+    #[error(
+        "state file {path} is damaged or from an unknown version: {message}; move it aside to start afresh"
+    )]
     Damaged {
         /// The file.
         path: PathBuf,
@@ -133,7 +135,9 @@ impl StateDir {
     /// Loads the link records with their usernames.
     pub fn load_link_records(&self) -> Result<Vec<LinkRecord>, StateError> {
         let path = self.path.join(LINKS_FILE);
-        Ok(read_json::<LinksFile>(&path)?.map(|f| f.links).unwrap_or_default())
+        Ok(read_json::<LinksFile>(&path)?
+            .map(|f| f.links)
+            .unwrap_or_default())
     }
 
     /// Saves the identity links atomically, sorted by directory id.
@@ -165,7 +169,10 @@ impl StateDir {
     pub fn lock(&self, holder: &str) -> Result<RunLock, StateError> {
         self.ensure_dir()?;
         let path = self.path.join(LOCK_FILE);
-        let io_error = |source| StateError::Io { path: path.clone(), source };
+        let io_error = |source| StateError::Io {
+            path: path.clone(),
+            source,
+        };
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -181,7 +188,11 @@ impl StateDir {
                 let holder = text.trim();
                 return Err(StateError::Locked {
                     path: path.clone(),
-                    holder: if holder.is_empty() { "unknown holder".to_string() } else { holder.to_string() },
+                    holder: if holder.is_empty() {
+                        "unknown holder".to_string()
+                    } else {
+                        holder.to_string()
+                    },
                 });
             }
             Err(TryLockError::Error(e)) => return Err(io_error(e)),
@@ -193,7 +204,10 @@ impl StateDir {
     }
 
     fn ensure_dir(&self) -> Result<(), StateError> {
-        let io_error = |source| StateError::Io { path: self.path.clone(), source };
+        let io_error = |source| StateError::Io {
+            path: self.path.clone(),
+            source,
+        };
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
@@ -207,9 +221,15 @@ impl StateDir {
     fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StateError> {
         self.ensure_dir()?;
         let path = self.path.join(name);
-        let temp = self.path.join(format!(".{name}.tmp-{}", std::process::id()));
-        let io_error = |source| StateError::Io { path: path.clone(), source };
-        let mut text = serde_json::to_vec_pretty(value).map_err(|e| io_error(io::Error::other(e)))?;
+        let temp = self
+            .path
+            .join(format!(".{name}.tmp-{}", std::process::id()));
+        let io_error = |source| StateError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut text =
+            serde_json::to_vec_pretty(value).map_err(|e| io_error(io::Error::other(e)))?;
         text.push(b'\n');
         let mut file = File::create(&temp).map_err(io_error)?;
         file.write_all(&text).map_err(io_error)?;
@@ -227,12 +247,19 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, S
     let text = match fs::read(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(StateError::Io { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(StateError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
-    serde_json::from_slice(&text).map(Some).map_err(|e| StateError::Damaged {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|e| StateError::Damaged {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 fn check_version(path: &Path, version: u32) -> Result<(), StateError> {
@@ -255,11 +282,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::at(dir.path().join("state"));
         assert!(state.load_links().unwrap().is_empty());
-        assert!(!state.path().exists(), "reading must not create the directory");
+        assert!(
+            !state.path().exists(),
+            "reading must not create the directory"
+        );
         state
             .save_links(vec![
-                LinkRecord { directory_id: "b".into(), ftrack_id: "2".into(), username: Some("bob".into()) },
-                LinkRecord { directory_id: "a".into(), ftrack_id: "1".into(), username: None },
+                LinkRecord {
+                    directory_id: "b".into(),
+                    ftrack_id: "2".into(),
+                    username: Some("bob".into()),
+                },
+                LinkRecord {
+                    directory_id: "a".into(),
+                    ftrack_id: "1".into(),
+                    username: None,
+                },
             ])
             .unwrap();
         let links = state.load_links().unwrap();
@@ -267,8 +305,11 @@ mod tests {
         assert_eq!(links.get("b").map(String::as_str), Some("2"));
         let records = state.load_link_records().unwrap();
         assert_eq!(records[0].directory_id, "a", "saved sorted");
-        let leftovers: Vec<_> = fs::read_dir(state.path()).unwrap().filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+        let leftovers: Vec<_> = fs::read_dir(state.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
@@ -277,8 +318,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::at(dir.path());
         fs::write(dir.path().join(LINKS_FILE), "{not json").unwrap();
-        assert!(matches!(state.load_links(), Err(StateError::Damaged { .. })));
-        fs::write(dir.path().join(LINKS_FILE), r#"{"format_version":9,"links":[]}"#).unwrap();
+        assert!(matches!(
+            state.load_links(),
+            Err(StateError::Damaged { .. })
+        ));
+        fs::write(
+            dir.path().join(LINKS_FILE),
+            r#"{"format_version":9,"links":[]}"#,
+        )
+        .unwrap();
         let err = state.load_links().unwrap_err().to_string();
         assert!(err.contains("format_version 9"), "{err}");
     }
@@ -288,7 +336,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::at(dir.path());
         assert_eq!(state.load_last_run().unwrap(), None);
-        let last = LastRun::now(300, 280, Summary { create: 3, ..Summary::default() });
+        let last = LastRun::now(
+            300,
+            280,
+            Summary {
+                create: 3,
+                ..Summary::default()
+            },
+        );
         state.save_last_run(&last).unwrap();
         assert_eq!(state.load_last_run().unwrap(), Some(last));
     }
@@ -299,7 +354,9 @@ mod tests {
         let state = StateDir::at(dir.path().join("s"));
         let first = state.lock("pid 42 on render01 (apply)").unwrap();
         match state.lock("pid 43") {
-            Err(StateError::Locked { holder, .. }) => assert_eq!(holder, "pid 42 on render01 (apply)"),
+            Err(StateError::Locked { holder, .. }) => {
+                assert_eq!(holder, "pid 42 on render01 (apply)")
+            }
             other => panic!("expected Locked, got {other:?}"),
         }
         drop(first);

@@ -2,7 +2,7 @@
 
 use super::output::Console;
 use crate::cli::{Cli, ConfigCommand};
-use crate::config::{self, render_show, Overrides};
+use crate::config::{self, Overrides, render_show};
 use crate::exit;
 
 /// Runs a `config` subcommand.

@@ -1,6 +1,6 @@
 //! `ldap2ftrack demo`: the bundled studio, planned with no set-up and no network.
 
-use super::output::{emit_plan, Console};
+use super::output::{Console, emit_plan};
 use crate::cli::OutputArgs;
 use crate::config::load_text;
 use crate::demo_data;

@@ -3,7 +3,7 @@
 use crate::cli::{Cli, ColorChoice, Format, OutputArgs};
 use crate::exit;
 use crate::reconcile::Plan;
-use crate::report::plan_text::{render_plan_text, summary_line, TextOptions};
+use crate::report::plan_text::{TextOptions, render_plan_text, summary_line};
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
@@ -42,11 +42,17 @@ impl Console {
 }
 
 /// Writes a plan in the requested format, prints the summary line and returns the exit code.
-pub fn emit_plan(plan: &Plan, args: &OutputArgs, console: &Console, started: Instant) -> anyhow::Result<i32> {
+pub fn emit_plan(
+    plan: &Plan,
+    args: &OutputArgs,
+    console: &Console,
+    started: Instant,
+) -> anyhow::Result<i32> {
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     let text = match args.format {
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(plan).context("cannot encode the plan as JSON")?;
+            let mut json =
+                serde_json::to_string_pretty(plan).context("cannot encode the plan as JSON")?;
             json.push('\n');
             json
         }
@@ -59,15 +65,20 @@ pub fn emit_plan(plan: &Plan, args: &OutputArgs, console: &Console, started: Ins
         ),
     };
     match args.output.as_deref().filter(|_| !to_stdout) {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write the plan to {}", path.display()))?,
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the plan to {}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).context("cannot write to stdout")?;
+            stdout
+                .write_all(text.as_bytes())
+                .context("cannot write to stdout")?;
             stdout.flush().context("cannot write to stdout")?;
         }
     }
     if let Some(reason) = &plan.blocked {
-        console.say(&format!("warning: this plan is blocked for unattended apply: {reason}"));
+        console.say(&format!(
+            "warning: this plan is blocked for unattended apply: {reason}"
+        ));
     }
     console.say(&summary_line(plan, started.elapsed()));
     Ok(if args.detailed_exitcode && plan.has_changes() {

@@ -1,10 +1,10 @@
 //! `ldap2ftrack plan`: read both sides, compute the plan, print it. Never writes state.
 
-use super::output::{emit_plan, Console};
+use super::output::{Console, emit_plan};
 use crate::cli::{Cli, PlanArgs, ScopeArgs};
 use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::snapshot::read_snapshot;
-use crate::reconcile::{compute_plan, Plan, Scope};
+use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::offline::{load_ldif_directory, today, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
@@ -51,16 +51,29 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
 }
 
 /// Plans an LDIF export against an ftrack snapshot, with the state directory's links.
-pub fn plan_from_files(config: &Config, ldif: &Path, snapshot: &Path, scope: &ScopeArgs) -> anyhow::Result<Plan> {
+pub fn plan_from_files(
+    config: &Config,
+    ldif: &Path,
+    snapshot: &Path,
+    scope: &ScopeArgs,
+) -> anyhow::Result<Plan> {
     let filter = user_filter(&config.ldap.user_filter, scope.ldap_filter.as_deref())?;
     let directory = load_ldif_directory(ldif, &filter, &config.mapping, today())?;
     let ftrack = read_snapshot(snapshot)?;
     let state = StateDir::at(&config.state.dir);
-    let links = state.load_links().context("cannot read the identity links")?;
+    let links = state
+        .load_links()
+        .context("cannot read the identity links")?;
     let mut policy = config.policy(config.ftrack.api_user.as_deref());
     policy.previous_directory_count = state
         .load_last_run()
         .context("cannot read the last run's figures")?
         .map(|last| last.directory_users);
-    Ok(compute_plan(&directory, &ftrack, &links, &policy, &scope_from(scope)))
+    Ok(compute_plan(
+        &directory,
+        &ftrack,
+        &links,
+        &policy,
+        &scope_from(scope),
+    ))
 }

@@ -24,7 +24,11 @@ pub(super) fn apply_file(
 }
 
 /// Applies settings from TOML `text`; `path` names it in messages and anchors relative paths.
-pub(super) fn apply_text(builder: &mut Builder, path: &Path, text: &str) -> Result<(), ConfigError> {
+pub(super) fn apply_text(
+    builder: &mut Builder,
+    path: &Path,
+    text: &str,
+) -> Result<(), ConfigError> {
     let text = text.to_string();
     let doc = DeTable::parse(&text).map_err(|e| ConfigError::Syntax {
         path: path.to_path_buf(),

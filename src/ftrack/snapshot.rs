@@ -35,7 +35,12 @@ pub fn parse_snapshot(path: &Path, text: &str) -> Result<FtrackSnapshot, Snapsho
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 
@@ -64,10 +69,14 @@ mod tests {
     #[test]
     fn errors_name_file_line_and_problem() {
         let text = "{\"users\": [\n {\"id\": \"1\", \"username\": \"x\"}\n]}";
-        let err = parse_snapshot(Path::new("s.json"), text).unwrap_err().to_string();
+        let err = parse_snapshot(Path::new("s.json"), text)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("ftrack snapshot s.json:2:"), "{err}");
         assert!(err.contains("is_active"), "{err}");
-        let err = parse_snapshot(Path::new("s.json"), r#"{"users":[],"extra":1}"#).unwrap_err().to_string();
+        let err = parse_snapshot(Path::new("s.json"), r#"{"users":[],"extra":1}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `extra`"), "{err}");
     }
 }

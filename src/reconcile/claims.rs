@@ -55,7 +55,11 @@ impl Resolution {
 }
 
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
-pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex, links: &Links) -> Vec<Resolution> {
+pub fn resolve_pairings(
+    users: &[DirectoryUser],
+    index: &FtrackIndex,
+    links: &Links,
+) -> Vec<Resolution> {
     let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u, links)).collect();
     let mut out: Vec<Resolution> = pairings
         .iter()
@@ -77,7 +81,13 @@ fn users_of<'a>(index: &FtrackIndex<'a>, indexes: &[usize]) -> Vec<&'a FtrackUse
     indexes.iter().map(|&i| &index.users[i]).collect()
 }
 
-fn conflict(kind: ConflictKind, reason: String, candidates: &[&FtrackUser], others: Vec<String>, claims: Vec<usize>) -> Resolution {
+fn conflict(
+    kind: ConflictKind,
+    reason: String,
+    candidates: &[&FtrackUser],
+    others: Vec<String>,
+    claims: Vec<usize>,
+) -> Resolution {
     Resolution::Conflict(PairingConflict {
         kind,
         reason,
@@ -91,7 +101,10 @@ fn ambiguous(candidates: &[&FtrackUser], claims: Vec<usize>) -> Resolution {
     names.sort_unstable();
     conflict(
         ConflictKind::CaseOnlyDifference,
-        format!("ftrack has several users whose usernames differ only in case: {}", names.join(", ")),
+        format!(
+            "ftrack has several users whose usernames differ only in case: {}",
+            names.join(", ")
+        ),
         candidates,
         Vec::new(),
         claims,
@@ -101,7 +114,10 @@ fn ambiguous(candidates: &[&FtrackUser], claims: Vec<usize>) -> Resolution {
 fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
     conflict(
         ConflictKind::CaseOnlyDifference,
-        format!("the username differs only in letter case from ftrack user {:?}", ftrack.username),
+        format!(
+            "the username differs only in letter case from ftrack user {:?}",
+            ftrack.username
+        ),
         &[ftrack],
         Vec::new(),
         vec![f],
@@ -120,7 +136,10 @@ fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
             let claims = out[i].claims().to_vec();
             out[i] = conflict(
                 ConflictKind::DuplicateIdentity,
-                format!("{} directory entries share the identity {id:?}", entries.len()),
+                format!(
+                    "{} directory entries share the identity {id:?}",
+                    entries.len()
+                ),
                 &[],
                 others,
                 claims,
@@ -147,7 +166,11 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
         // A link owner that renames its ftrack user frees the username for the others.
         let freed = by_link.len() == 1 && {
             let owner = &users[by_link[0]];
-            owner.active && owner.username.as_deref().is_some_and(|n| !index.rule().same(n, &ftrack.username))
+            owner.active
+                && owner
+                    .username
+                    .as_deref()
+                    .is_some_and(|n| !index.rule().same(n, &ftrack.username))
         };
         let linked_elsewhere = index
             .linked_directory_id(f)
@@ -159,19 +182,47 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
                 continue;
             }
             let reason = if by_link.len() > 1 && is_link {
-                Some((ConflictKind::DuplicateIdentity, format!("several directory entries are linked to ftrack user {:?}", ftrack.username)))
+                Some((
+                    ConflictKind::DuplicateIdentity,
+                    format!(
+                        "several directory entries are linked to ftrack user {:?}",
+                        ftrack.username
+                    ),
+                ))
             } else if by_link.len() == 1 && !is_link {
                 let owner = &users[by_link[0]].dn;
-                Some((ConflictKind::UsernameTaken, format!("username {:?} belongs to an ftrack user linked to another directory entry ({owner})", ftrack.username)))
+                Some((
+                    ConflictKind::UsernameTaken,
+                    format!(
+                        "username {:?} belongs to an ftrack user linked to another directory entry ({owner})",
+                        ftrack.username
+                    ),
+                ))
             } else if by_link.len() > 1 {
-                Some((ConflictKind::UsernameTaken, format!("username {:?} belongs to an ftrack user linked to other directory entries", ftrack.username)))
+                Some((
+                    ConflictKind::UsernameTaken,
+                    format!(
+                        "username {:?} belongs to an ftrack user linked to other directory entries",
+                        ftrack.username
+                    ),
+                ))
             } else if let Some(owner) = linked_elsewhere.filter(|_| !is_link) {
-                Some((ConflictKind::UsernameTaken, format!(
-                    "username {:?} belongs to an ftrack user linked to directory entry {owner:?}, which is no longer in the directory; link this entry to it or choose another username",
-                    ftrack.username
-                )))
+                Some((
+                    ConflictKind::UsernameTaken,
+                    format!(
+                        "username {:?} belongs to an ftrack user linked to directory entry {owner:?}, which is no longer in the directory; link this entry to it or choose another username",
+                        ftrack.username
+                    ),
+                ))
             } else if by_link.is_empty() && entries.len() > 1 {
-                Some((ConflictKind::DuplicateUsername, format!("{} directory entries map to ftrack user {:?}", entries.len(), ftrack.username)))
+                Some((
+                    ConflictKind::DuplicateUsername,
+                    format!(
+                        "{} directory entries map to ftrack user {:?}",
+                        entries.len(),
+                        ftrack.username
+                    ),
+                ))
             } else {
                 None
             };
@@ -185,7 +236,11 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
 
 /// Active entries that would end up with the same username (case-folded): only one that already
 /// holds that username in ftrack keeps it; the others are conflicts.
-fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+fn settle_username_collisions(
+    users: &[DirectoryUser],
+    index: &FtrackIndex,
+    out: &mut [Resolution],
+) {
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, u) in users.iter().enumerate() {
         if matches!(out[i], Resolution::Conflict(_)) || !u.active {
@@ -199,9 +254,16 @@ fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out:
         let keepers: Vec<usize> = entries
             .iter()
             .copied()
-            .filter(|&i| out[i].matched().is_some_and(|(f, _)| index.users[f].username.to_lowercase() == key))
+            .filter(|&i| {
+                out[i]
+                    .matched()
+                    .is_some_and(|(f, _)| index.users[f].username.to_lowercase() == key)
+            })
             .collect();
-        let mut names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
+        let mut names: Vec<&str> = entries
+            .iter()
+            .filter_map(|&i| users[i].username.as_deref())
+            .collect();
         names.sort_unstable();
         let same_case = names.windows(2).all(|w| w[0] == w[1]);
         for &i in &entries {
@@ -209,13 +271,32 @@ fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out:
                 continue;
             }
             let (kind, why) = if same_case {
-                (ConflictKind::DuplicateUsername, format!("{} directory entries map to username {:?}", entries.len(), names[0]))
+                (
+                    ConflictKind::DuplicateUsername,
+                    format!(
+                        "{} directory entries map to username {:?}",
+                        entries.len(),
+                        names[0]
+                    ),
+                )
             } else {
-                (ConflictKind::CaseOnlyDifference, format!("directory usernames {} differ only in letter case", quoted(&names)))
+                (
+                    ConflictKind::CaseOnlyDifference,
+                    format!(
+                        "directory usernames {} differ only in letter case",
+                        quoted(&names)
+                    ),
+                )
             };
             let claims = out[i].claims().to_vec();
             let candidates: Vec<&FtrackUser> = claims.iter().map(|&f| &index.users[f]).collect();
-            out[i] = conflict(kind, why, &candidates, other_dns(users, &entries, i), claims);
+            out[i] = conflict(
+                kind,
+                why,
+                &candidates,
+                other_dns(users, &entries, i),
+                claims,
+            );
         }
     }
 }
@@ -226,5 +307,9 @@ fn quoted(names: &[&str]) -> String {
 }
 
 fn other_dns(users: &[DirectoryUser], entries: &[usize], me: usize) -> Vec<String> {
-    entries.iter().filter(|&&i| i != me).map(|&i| users[i].dn.clone()).collect()
+    entries
+        .iter()
+        .filter(|&&i| i != me)
+        .map(|&i| users[i].dn.clone())
+        .collect()
 }

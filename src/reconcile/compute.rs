@@ -1,8 +1,8 @@
 //! `compute_plan`: from a directory snapshot, an ftrack snapshot, links and policy to a [`Plan`].
 
-use super::claims::{resolve_pairings, Resolution};
+use super::claims::{Resolution, resolve_pairings};
 use super::conflict::{check_values, info};
-use super::diff::{activity_change, create_changes, field_changes, GroupMapper};
+use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
 use super::identity::{FtrackIndex, UsernameRule};
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
@@ -12,7 +12,9 @@ use super::policy::{DeactivateMissing, Policy, Scope};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::uniqueness::settle_unique_values;
-use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
+use crate::model::{
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+};
 use std::collections::{BTreeSet, HashSet};
 
 /// Computes what a run would change. Pure: the same inputs always give the same plan.
@@ -58,7 +60,11 @@ impl<'a> Planner<'a> {
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
             operations: scope,
-            protected: policy.protected_users.iter().map(|u| u.to_lowercase()).collect(),
+            protected: policy
+                .protected_users
+                .iter()
+                .map(|u| u.to_lowercase())
+                .collect(),
         }
     }
 
@@ -111,7 +117,13 @@ impl<'a> Planner<'a> {
         let mut inside: Vec<bool> = users
             .iter()
             .zip(resolutions)
-            .map(|(u, r)| self.scope.admits_directory(u, r.matched().map(|(f, _)| &self.ftrack.users[f]), &self.groups))
+            .map(|(u, r)| {
+                self.scope.admits_directory(
+                    u,
+                    r.matched().map(|(f, _)| &self.ftrack.users[f]),
+                    &self.groups,
+                )
+            })
             .collect();
         if let Some(limit) = self.limit {
             let mut order: Vec<usize> = (0..users.len()).filter(|&i| inside[i]).collect();
@@ -119,7 +131,13 @@ impl<'a> Planner<'a> {
             order.sort_by_cached_key(|&i| {
                 let user = &users[i];
                 let name = user.username.clone().unwrap_or_default();
-                (name.to_lowercase(), name, user.id.clone(), user.dn.clone(), format!("{user:?}"))
+                (
+                    name.to_lowercase(),
+                    name,
+                    user.id.clone(),
+                    user.dn.clone(),
+                    format!("{user:?}"),
+                )
             });
             for &i in order.iter().skip(limit) {
                 inside[i] = false;
@@ -130,37 +148,64 @@ impl<'a> Planner<'a> {
 
     fn plan_directory_user(&self, user: &DirectoryUser, resolution: &Resolution) -> PlanItem {
         match resolution {
-            Resolution::Conflict(conflict) => {
-                self.conflict_item(user, None, conflict.kind, conflict.reason.clone(), conflict.info.clone())
-            }
+            Resolution::Conflict(conflict) => self.conflict_item(
+                user,
+                None,
+                conflict.kind,
+                conflict.reason.clone(),
+                conflict.info.clone(),
+            ),
             Resolution::Matched(f, by) => self.plan_matched(user, &self.ftrack.users[*f], *by),
             Resolution::Unmatched => self.plan_unmatched(user),
         }
     }
 
     fn plan_matched(&self, user: &DirectoryUser, ftrack: &FtrackUser, by: MatchedBy) -> PlanItem {
-        let mut item = self.item(Action::Unchanged, user.username.clone().unwrap_or_else(|| ftrack.username.clone()), Some(user), Some(ftrack));
+        let mut item = self.item(
+            Action::Unchanged,
+            user.username
+                .clone()
+                .unwrap_or_else(|| ftrack.username.clone()),
+            Some(user),
+            Some(ftrack),
+        );
         item.matched_by = Some(by);
         if self.is_protected(ftrack) {
-            return self.skip(item, "protected account: never changed or deactivated by this tool");
+            return self.skip(
+                item,
+                "protected account: never changed or deactivated by this tool",
+            );
         }
         if !user.active {
-            let why = user.disabled_reason.clone().unwrap_or_else(|| "disabled".to_string());
+            let why = user
+                .disabled_reason
+                .clone()
+                .unwrap_or_else(|| "disabled".to_string());
             item.username = ftrack.username.clone();
             if ftrack.is_active {
                 item.action = Action::Deactivate;
                 item.changes.push(activity_change(true, false));
                 item.reason = Some(format!("account disabled in the directory: {why}"));
             } else {
-                item.reason = Some(format!("already inactive; directory account disabled: {why}"));
+                item.reason = Some(format!(
+                    "already inactive; directory account disabled: {why}"
+                ));
             }
             return item;
         }
         if let Some((kind, why)) = check_values(user) {
-            return self.conflict_item(user, Some(ftrack), kind, why, info(kind, &[ftrack], Vec::new()));
+            return self.conflict_item(
+                user,
+                Some(ftrack),
+                kind,
+                why,
+                info(kind, &[ftrack], Vec::new()),
+            );
         }
         item.changes = field_changes(user, ftrack, self.index.rule());
-        item.groups = self.groups.changes(&self.groups.desired(&user.groups), &ftrack.groups);
+        item.groups = self
+            .groups
+            .changes(&self.groups.desired(&user.groups), &ftrack.groups);
         if !ftrack.is_active {
             item.action = Action::Reactivate;
             item.changes.push(activity_change(false, true));
@@ -175,8 +220,14 @@ impl<'a> Planner<'a> {
         let username = user.username.clone().unwrap_or_default();
         let mut item = self.item(Action::Create, username, Some(user), None);
         if !user.active {
-            let why = user.disabled_reason.clone().unwrap_or_else(|| "disabled".to_string());
-            return self.skip(item, &format!("account disabled in the directory ({why}); not created"));
+            let why = user
+                .disabled_reason
+                .clone()
+                .unwrap_or_else(|| "disabled".to_string());
+            return self.skip(
+                item,
+                &format!("account disabled in the directory ({why}); not created"),
+            );
         }
         if let Some((kind, why)) = check_values(user) {
             return self.conflict_item(user, None, kind, why, info(kind, &[], Vec::new()));
@@ -193,12 +244,17 @@ impl<'a> Planner<'a> {
     fn plan_ftrack_only(&self, user: &FtrackUser) -> PlanItem {
         let item = self.item(Action::Unchanged, user.username.clone(), None, Some(user));
         if self.is_protected(user) {
-            return self.skip(item, "protected account: never changed or deactivated by this tool");
+            return self.skip(
+                item,
+                "protected account: never changed or deactivated by this tool",
+            );
         }
         if !self.scope.admits_ftrack_only(user) {
             return self.skip(item, &self.scope.reason());
         }
-        let linked = self.index.linked_directory_id(self.index.by_id(&user.id).unwrap_or(usize::MAX));
+        let linked = self
+            .index
+            .linked_directory_id(self.index.by_id(&user.id).unwrap_or(usize::MAX));
         let managed = match self.policy.deactivate_missing {
             DeactivateMissing::All => true,
             DeactivateMissing::Linked => linked.is_some(),
@@ -225,7 +281,12 @@ impl<'a> Planner<'a> {
         if !user.is_active {
             item.reason = Some(format!("already inactive; {whence}"));
         } else if !self.directory.complete {
-            return self.skip(item, &format!("{whence}, but the directory read was incomplete; not deactivated this run"));
+            return self.skip(
+                item,
+                &format!(
+                    "{whence}, but the directory read was incomplete; not deactivated this run"
+                ),
+            );
         } else {
             item.action = Action::Deactivate;
             item.changes.push(activity_change(true, false));
@@ -247,7 +308,12 @@ impl<'a> Planner<'a> {
     }
 
     fn groups_to_create(&self, items: &[PlanItem]) -> Vec<String> {
-        let existing: HashSet<&str> = self.ftrack.groups.iter().map(|g: &FtrackGroup| g.name.as_str()).collect();
+        let existing: HashSet<&str> = self
+            .ftrack
+            .groups
+            .iter()
+            .map(|g: &FtrackGroup| g.name.as_str())
+            .collect();
         let wanted: BTreeSet<String> = items
             .iter()
             .filter(|i| i.action.is_change())
@@ -273,7 +339,13 @@ impl<'a> Planner<'a> {
         self.protected.contains(&user.username.to_lowercase())
     }
 
-    fn item(&self, action: Action, username: String, dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> PlanItem {
+    fn item(
+        &self,
+        action: Action,
+        username: String,
+        dir: Option<&DirectoryUser>,
+        ftrack: Option<&FtrackUser>,
+    ) -> PlanItem {
         PlanItem {
             action,
             username,
@@ -325,8 +397,14 @@ impl<'a> Planner<'a> {
 fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> String {
     let (first, last) = match (dir, ftrack) {
         (Some(d), f) => (
-            d.first_name.clone().or_else(|| f.map(|f| f.first_name.clone())).unwrap_or_default(),
-            d.last_name.clone().or_else(|| f.map(|f| f.last_name.clone())).unwrap_or_default(),
+            d.first_name
+                .clone()
+                .or_else(|| f.map(|f| f.first_name.clone()))
+                .unwrap_or_default(),
+            d.last_name
+                .clone()
+                .or_else(|| f.map(|f| f.last_name.clone()))
+                .unwrap_or_default(),
         ),
         (None, Some(f)) => (f.first_name.clone(), f.last_name.clone()),
         (None, None) => (String::new(), String::new()),

@@ -27,7 +27,11 @@ pub fn check_username(username: &str) -> Result<(), String> {
 
 /// Why an email address cannot be used, or `Ok`.
 pub fn check_email(email: &str) -> Result<(), String> {
-    let bad = || Err(format!("email {email:?} is not a valid address (expected name@domain.tld)"));
+    let bad = || {
+        Err(format!(
+            "email {email:?} is not a valid address (expected name@domain.tld)"
+        ))
+    };
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad();
     }
@@ -93,7 +97,11 @@ pub fn candidate(user: &FtrackUser) -> Candidate {
 /// Conflict details with the given ftrack candidates and other directory entries.
 ///
 /// Both lists are sorted so that the plan does not depend on the order the sources were read in.
-pub fn info(kind: ConflictKind, candidates: &[&FtrackUser], mut other_entries: Vec<String>) -> ConflictInfo {
+pub fn info(
+    kind: ConflictKind,
+    candidates: &[&FtrackUser],
+    mut other_entries: Vec<String>,
+) -> ConflictInfo {
     let mut candidates: Vec<Candidate> = candidates.iter().map(|u| candidate(u)).collect();
     candidates.sort_by(|a, b| a.username.cmp(&b.username).then_with(|| a.id.cmp(&b.id)));
     candidates.dedup();
@@ -122,10 +130,23 @@ mod tests {
 
     #[test]
     fn emails() {
-        for good in ["a@b.example", "jane.o'brien@studio.example", "x+tag@sub.domain.example"] {
+        for good in [
+            "a@b.example",
+            "jane.o'brien@studio.example",
+            "x+tag@sub.domain.example",
+        ] {
             assert!(check_email(good).is_ok(), "{good}");
         }
-        for bad in ["", "plain", "@b.example", "a@", "a@localhost", "a b@c.example", "a@.example", "a@b.example."] {
+        for bad in [
+            "",
+            "plain",
+            "@b.example",
+            "a@",
+            "a@localhost",
+            "a b@c.example",
+            "a@.example",
+            "a@b.example.",
+        ] {
             assert!(check_email(bad).is_err(), "{bad}");
         }
     }

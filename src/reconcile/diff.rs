@@ -13,14 +13,22 @@ fn text(value: &str) -> Option<FieldValue> {
 ///
 /// A name the directory does not have is left as ftrack has it; emails compare without case,
 /// usernames by the configured rule, so case-only differences do not churn.
-pub fn field_changes(dir: &DirectoryUser, ftrack: &FtrackUser, rule: UsernameRule) -> Vec<FieldChange> {
+pub fn field_changes(
+    dir: &DirectoryUser,
+    ftrack: &FtrackUser,
+    rule: UsernameRule,
+) -> Vec<FieldChange> {
     let mut changes = Vec::new();
-    if let Some(username) = dir.username.as_deref() {
-        if !rule.same(username, &ftrack.username) {
-            changes.push(change(Field::Username, &ftrack.username, username));
-        }
+    if let Some(username) = dir.username.as_deref()
+        && !rule.same(username, &ftrack.username)
+    {
+        changes.push(change(Field::Username, &ftrack.username, username));
     }
-    if let Some(first) = dir.first_name.as_deref().filter(|v| *v != ftrack.first_name) {
+    if let Some(first) = dir
+        .first_name
+        .as_deref()
+        .filter(|v| *v != ftrack.first_name)
+    {
         changes.push(change(Field::FirstName, &ftrack.first_name, first));
     }
     if let Some(last) = dir.last_name.as_deref().filter(|v| *v != ftrack.last_name) {
@@ -58,7 +66,11 @@ pub fn create_changes(dir: &DirectoryUser) -> Vec<FieldChange> {
         (Field::IsActive, Some(FieldValue::Flag(true))),
     ]
     .into_iter()
-    .map(|(field, to)| FieldChange { field, from: None, to })
+    .map(|(field, to)| FieldChange {
+        field,
+        from: None,
+        to,
+    })
     .collect()
 }
 
@@ -171,7 +183,10 @@ mod tests {
 
     fn mapper() -> GroupMapper {
         let mut managed = BTreeMap::new();
-        managed.insert("cn=Lighting, ou=groups,dc=x".to_string(), "Lighting".to_string());
+        managed.insert(
+            "cn=Lighting, ou=groups,dc=x".to_string(),
+            "Lighting".to_string(),
+        );
         managed.insert("fx".to_string(), "FX".to_string());
         GroupMapper::new(&managed)
     }

@@ -235,7 +235,11 @@ impl PlanItem {
     fn order(&self, other: &Self) -> Ordering {
         self.action
             .cmp(&other.action)
-            .then_with(|| self.username.to_lowercase().cmp(&other.username.to_lowercase()))
+            .then_with(|| {
+                self.username
+                    .to_lowercase()
+                    .cmp(&other.username.to_lowercase())
+            })
             .then_with(|| self.username.cmp(&other.username))
             .then_with(|| dir_id(self).cmp(dir_id(other)))
             .then_with(|| ftrack_id(self).cmp(ftrack_id(other)))

@@ -86,11 +86,14 @@ impl FromStr for MaxDeactivate {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        let expected = || format!("expected a count like \"25\" or a percentage like \"5%\", found {s:?}");
+        let expected =
+            || format!("expected a count like \"25\" or a percentage like \"5%\", found {s:?}");
         if let Some(number) = text.strip_suffix('%') {
             let p: f64 = number.trim().parse().map_err(|_| expected())?;
             if !(0.0..=100.0).contains(&p) || p.is_nan() {
-                return Err(format!("a percentage must be between 0% and 100%, found {s:?}"));
+                return Err(format!(
+                    "a percentage must be between 0% and 100%, found {s:?}"
+                ));
             }
             Ok(Self::Percent(p))
         } else {

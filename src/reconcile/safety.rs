@@ -1,6 +1,6 @@
 //! Safety checks on a whole plan and the per-run operation switches (--no-create, ...).
 
-use super::plan::{Action, Plan, PlanItem, GroupChanges, Summary};
+use super::plan::{Action, GroupChanges, Plan, PlanItem, Summary};
 use super::policy::{Policy, Scope};
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 
@@ -16,7 +16,10 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
             Action::Deactivate if scope.no_deactivate => "--no-deactivate",
             _ => continue,
         };
-        item.reason = Some(format!("{} turned off for this run ({flag})", item.action.name()));
+        item.reason = Some(format!(
+            "{} turned off for this run ({flag})",
+            item.action.name()
+        ));
         item.action = Action::Skip;
         item.changes.clear();
         item.groups = GroupChanges::default();
@@ -24,7 +27,12 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
 }
 
 /// Why unattended apply must refuse the plan, or `None`.
-pub fn check_safety(plan: &Plan, directory: &DirectorySnapshot, ftrack: &FtrackSnapshot, policy: &Policy) -> Option<String> {
+pub fn check_safety(
+    plan: &Plan,
+    directory: &DirectorySnapshot,
+    ftrack: &FtrackSnapshot,
+    policy: &Policy,
+) -> Option<String> {
     let mut reasons = Vec::new();
     let Summary { deactivate, .. } = plan.summary;
     if directory.users.is_empty() && deactivate > 0 {
@@ -32,7 +40,10 @@ pub fn check_safety(plan: &Plan, directory: &DirectorySnapshot, ftrack: &FtrackS
             "the directory returned no users, yet {deactivate} deactivations are planned; check the base DN, filter and bind account"
         ));
     } else if directory.users.is_empty() {
-        reasons.push("the directory returned no users; check the base DN, filter and bind account".to_string());
+        reasons.push(
+            "the directory returned no users; check the base DN, filter and bind account"
+                .to_string(),
+        );
     }
     if let Some(previous) = policy.previous_directory_count {
         let now = directory.users.len();

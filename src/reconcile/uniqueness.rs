@@ -22,13 +22,42 @@ enum Holder {
 
 /// Converts items that would duplicate a username or an email into conflicts.
 pub fn settle_unique_values(items: &mut [PlanItem], ftrack: &[FtrackUser]) {
-    let position: HashMap<&str, usize> = ftrack.iter().enumerate().map(|(i, u)| (u.id.as_str(), i)).collect();
+    let position: HashMap<&str, usize> = ftrack
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
     loop {
         // Case-only differences count as clashes in both modes: in sensitive mode they are
         // conflicts too, and many ftrack logins treat them as one name.
-        let usernames = holders(items, ftrack, &position, Field::Username, |u| Some(u.username.to_lowercase()), str::to_lowercase);
-        let emails = holders(items, ftrack, &position, Field::Email, |u| u.email.as_deref().filter(|e| !e.is_empty()).map(str::to_lowercase), str::to_lowercase);
-        let mut converted = convert(items, ftrack, &usernames, ConflictKind::UsernameTaken, "username");
+        let usernames = holders(
+            items,
+            ftrack,
+            &position,
+            Field::Username,
+            |u| Some(u.username.to_lowercase()),
+            str::to_lowercase,
+        );
+        let emails = holders(
+            items,
+            ftrack,
+            &position,
+            Field::Email,
+            |u| {
+                u.email
+                    .as_deref()
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_lowercase)
+            },
+            str::to_lowercase,
+        );
+        let mut converted = convert(
+            items,
+            ftrack,
+            &usernames,
+            ConflictKind::UsernameTaken,
+            "username",
+        );
         converted |= convert(items, ftrack, &emails, ConflictKind::EmailTaken, "email");
         if !converted {
             return;
@@ -40,10 +69,13 @@ fn new_value(item: &PlanItem, field: Field) -> Option<&str> {
     if !item.action.is_change() {
         return None;
     }
-    item.changes.iter().find(|c| c.field == field).and_then(|c| match &c.to {
-        Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
-        _ => None,
-    })
+    item.changes
+        .iter()
+        .find(|c| c.field == field)
+        .and_then(|c| match &c.to {
+            Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
+            _ => None,
+        })
 }
 
 fn holders(
@@ -57,11 +89,20 @@ fn holders(
     let mut changed = vec![false; ftrack.len()];
     let mut by_value: HashMap<String, Vec<Holder>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        let Some(value) = new_value(item, field) else { continue };
-        if let Some(&f) = item.ftrack.as_ref().and_then(|r| position.get(r.id.as_str())) {
+        let Some(value) = new_value(item, field) else {
+            continue;
+        };
+        if let Some(&f) = item
+            .ftrack
+            .as_ref()
+            .and_then(|r| position.get(r.id.as_str()))
+        {
             changed[f] = true;
         }
-        by_value.entry(key(value)).or_default().push(Holder::Introduced(i));
+        by_value
+            .entry(key(value))
+            .or_default()
+            .push(Holder::Introduced(i));
     }
     for (f, user) in ftrack.iter().enumerate() {
         if let Some(value) = current(user).filter(|_| !changed[f]) {
@@ -100,18 +141,35 @@ fn convert(
             .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.clone()))
             .collect();
         for &i in &introducers {
-            let value = new_value(&items[i], if kind == ConflictKind::UsernameTaken { Field::Username } else { Field::Email })
-                .unwrap_or_default()
-                .to_string();
+            let value = new_value(
+                &items[i],
+                if kind == ConflictKind::UsernameTaken {
+                    Field::Username
+                } else {
+                    Field::Email
+                },
+            )
+            .unwrap_or_default()
+            .to_string();
             let reason = if keepers.is_empty() {
-                format!("{what} {value:?} would be given to {} directory entries", introducers.len())
+                format!(
+                    "{what} {value:?} would be given to {} directory entries",
+                    introducers.len()
+                )
             } else {
                 let mut names: Vec<&str> = keepers.iter().map(|u| u.username.as_str()).collect();
                 names.sort_unstable();
-                format!("{what} {value:?} is already used by ftrack user {}", names.join(", "))
+                format!(
+                    "{what} {value:?} is already used by ftrack user {}",
+                    names.join(", ")
+                )
             };
             let own_dn = items[i].directory.as_ref().map(|d| d.dn.clone());
-            let others = dns.iter().filter(|dn| Some(*dn) != own_dn.as_ref()).cloned().collect();
+            let others = dns
+                .iter()
+                .filter(|dn| Some(*dn) != own_dn.as_ref())
+                .cloned()
+                .collect();
             let item = &mut items[i];
             item.action = Action::Conflict;
             item.reason = Some(reason);

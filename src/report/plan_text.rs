@@ -21,7 +21,15 @@ pub struct TextOptions {
 pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
     let mut out = String::new();
     if let Some(reason) = &plan.blocked {
-        let _ = writeln!(out, "{}", paint(options, bold_red(), &format!("BLOCKED for unattended apply: {reason}")));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                options,
+                bold_red(),
+                &format!("BLOCKED for unattended apply: {reason}")
+            )
+        );
         out.push('\n');
     }
     for warning in &plan.warnings {
@@ -64,15 +72,27 @@ pub fn summary_line(plan: &Plan, elapsed: std::time::Duration) -> String {
         s.conflict,
         s.skip,
         s.unchanged,
-        if plan.blocked.is_some() { "; BLOCKED" } else { "" },
+        if plan.blocked.is_some() {
+            "; BLOCKED"
+        } else {
+            ""
+        },
         elapsed.as_secs_f64()
     )
 }
 
 fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
     let marker = item.action.marker().to_string();
-    let name = if item.name.is_empty() { String::new() } else { format!("  {}", printable(&item.name)) };
-    let username = if item.username.is_empty() { "(no username)".to_string() } else { printable(&item.username) };
+    let name = if item.name.is_empty() {
+        String::new()
+    } else {
+        format!("  {}", printable(&item.name))
+    };
+    let username = if item.username.is_empty() {
+        "(no username)".to_string()
+    } else {
+        printable(&item.username)
+    };
     let _ = writeln!(
         out,
         "{} {}{}",
@@ -81,7 +101,11 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         name
     );
     if let Some(reason) = &item.reason {
-        let label = if item.action == Action::Conflict { "conflict: " } else { "" };
+        let label = if item.action == Action::Conflict {
+            "conflict: "
+        } else {
+            ""
+        };
         let _ = writeln!(out, "    {label}{}", printable(reason));
     }
     if item.action == Action::Conflict {
@@ -90,9 +114,17 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         }
         if let Some(details) = &item.conflict {
             for c in &details.candidates {
-                let email = c.email.as_deref().map(printable).unwrap_or_else(|| "no email".to_string());
+                let email = c
+                    .email
+                    .as_deref()
+                    .map(printable)
+                    .unwrap_or_else(|| "no email".to_string());
                 let state = if c.is_active { "active" } else { "inactive" };
-                let _ = writeln!(out, "    candidate: {} ({email}, {state})", printable(&c.username));
+                let _ = writeln!(
+                    out,
+                    "    candidate: {} ({email}, {state})",
+                    printable(&c.username)
+                );
             }
             for dn in &details.other_entries {
                 let _ = writeln!(out, "    also: {}", printable(dn));
@@ -108,13 +140,33 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
             .collect();
         let _ = writeln!(out, "    {}", fields.join(", "));
     } else if item.action.is_change() {
-        for change in item.changes.iter().filter(|c| !is_activity(c) || item.action == Action::Update) {
-            let _ = writeln!(out, "    {}: {} -> {}", change.field.name(), value(&change.from), value(&change.to));
+        for change in item
+            .changes
+            .iter()
+            .filter(|c| !is_activity(c) || item.action == Action::Update)
+        {
+            let _ = writeln!(
+                out,
+                "    {}: {} -> {}",
+                change.field.name(),
+                value(&change.from),
+                value(&change.to)
+            );
         }
     }
     if !item.groups.is_empty() {
-        let mut parts: Vec<String> = item.groups.add.iter().map(|g| format!("+{}", printable(g))).collect();
-        parts.extend(item.groups.remove.iter().map(|g| format!("-{}", printable(g))));
+        let mut parts: Vec<String> = item
+            .groups
+            .add
+            .iter()
+            .map(|g| format!("+{}", printable(g)))
+            .collect();
+        parts.extend(
+            item.groups
+                .remove
+                .iter()
+                .map(|g| format!("-{}", printable(g))),
+        );
         let _ = writeln!(out, "    groups: {}", parts.join(" "));
     }
 }
@@ -137,7 +189,13 @@ pub fn printable(text: &str) -> String {
         return text.to_string();
     }
     text.chars()
-        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }
 

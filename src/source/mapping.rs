@@ -12,8 +12,15 @@ use unicode_normalization::UnicodeNormalization;
 pub type DaysSinceEpoch = i64;
 
 /// Maps every entry to a user and collects warnings that concern the whole read.
-pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: DaysSinceEpoch) -> DirectorySnapshot {
-    let users: Vec<DirectoryUser> = entries.iter().map(|e| map_entry(e, mapping, today)).collect();
+pub fn map_entries(
+    entries: &[RawEntry],
+    mapping: &Mapping,
+    today: DaysSinceEpoch,
+) -> DirectorySnapshot {
+    let users: Vec<DirectoryUser> = entries
+        .iter()
+        .map(|e| map_entry(e, mapping, today))
+        .collect();
     let mut warnings = Vec::new();
     let dn_identities = entries
         .iter()
@@ -40,12 +47,13 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: DaysSinceEpoch) -> 
     let email = read_text(entry, &mapping.email, "email", &mut problems);
     let mut first_name = read_text(entry, &mapping.first_name, "first name", &mut problems);
     let mut last_name = read_text(entry, &mapping.last_name, "last name", &mut problems);
-    if first_name.is_none() && last_name.is_none() {
-        if let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems) {
-            let (first, last) = split_display_name(&full);
-            first_name = Some(first);
-            last_name = last;
-        }
+    if first_name.is_none()
+        && last_name.is_none()
+        && let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems)
+    {
+        let (first, last) = split_display_name(&full);
+        first_name = Some(first);
+        last_name = last;
     }
     let groups = read_groups(entry, &mapping.groups, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
@@ -83,7 +91,12 @@ fn clean_value(raw: &[u8]) -> Option<String> {
     Some(text)
 }
 
-fn read_text(entry: &RawEntry, expr: &AttrExpr, what: &str, problems: &mut Vec<String>) -> Option<String> {
+fn read_text(
+    entry: &RawEntry,
+    expr: &AttrExpr,
+    what: &str,
+    problems: &mut Vec<String>,
+) -> Option<String> {
     let raw = entry.values(&expr.attribute).first()?;
     match clean_value(raw) {
         Some(text) if text.is_empty() => None,
@@ -137,7 +150,10 @@ fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) ->
         match clean_value(raw) {
             Some(text) if !text.is_empty() => groups.push(expr.transform(&text)),
             Some(_) => {}
-            None => problems.push(format!("a group value ({}) is not readable text", expr.attribute)),
+            None => problems.push(format!(
+                "a group value ({}) is not readable text",
+                expr.attribute
+            )),
         }
     }
     groups.sort();
@@ -174,9 +190,17 @@ fn status_attribute(rule: StatusRule) -> &'static str {
     }
 }
 
-fn check_status(entry: &RawEntry, rule: StatusRule, today: DaysSinceEpoch, problems: &mut Vec<String>) -> Option<String> {
+fn check_status(
+    entry: &RawEntry,
+    rule: StatusRule,
+    today: DaysSinceEpoch,
+    problems: &mut Vec<String>,
+) -> Option<String> {
     let attribute = status_attribute(rule);
-    let value = entry.values(attribute).first().and_then(|raw| clean_value(raw))?;
+    let value = entry
+        .values(attribute)
+        .first()
+        .and_then(|raw| clean_value(raw))?;
     let mut unreadable = || {
         problems.push(format!("{attribute} has an unexpected value {value:?}"));
         None
@@ -194,10 +218,14 @@ fn check_status(entry: &RawEntry, rule: StatusRule, today: DaysSinceEpoch, probl
             "false" | "" => None,
             _ => unreadable(),
         },
-        StatusRule::PwdAccountLockedTime => Some(format!("locked by password policy (pwdAccountLockedTime {value})")),
+        StatusRule::PwdAccountLockedTime => Some(format!(
+            "locked by password policy (pwdAccountLockedTime {value})"
+        )),
         StatusRule::ShadowExpire => match value.parse::<i64>() {
             Ok(-1) => None,
-            Ok(day) if day <= today => Some(format!("expired (shadowExpire day {day}, today is day {today})")),
+            Ok(day) if day <= today => Some(format!(
+                "expired (shadowExpire day {day}, today is day {today})"
+            )),
             Ok(_) => None,
             Err(_) => unreadable(),
         },
@@ -273,14 +301,19 @@ mod tests {
             username: "mail | localpart | lowercase".parse().unwrap(),
             ..Mapping::default()
         };
-        let u = map_entry(&entry(&[("mail", b"Jane.Doe@Studio.example")]), &mapping, TODAY);
+        let u = map_entry(
+            &entry(&[("mail", b"Jane.Doe@Studio.example")]),
+            &mapping,
+            TODAY,
+        );
         assert_eq!(u.username.as_deref(), Some("jane.doe"));
     }
 
     #[test]
     fn objectguid_is_formatted_canonically() {
         let guid = [
-            0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+            0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
+            0xee, 0xff,
         ];
         let mapping = Mapping {
             id: AttrExpr::plain("objectGUID"),
@@ -304,8 +337,17 @@ mod tests {
             ("shadowExpire", b"-1", true),
         ];
         for (attr, value, active) in cases {
-            let u = map_entry(&entry(&[("uid", b"x"), (attr, value)]), &Mapping::default(), TODAY);
-            assert_eq!(u.active, *active, "{attr}={:?}", String::from_utf8_lossy(value));
+            let u = map_entry(
+                &entry(&[("uid", b"x"), (attr, value)]),
+                &Mapping::default(),
+                TODAY,
+            );
+            assert_eq!(
+                u.active,
+                *active,
+                "{attr}={:?}",
+                String::from_utf8_lossy(value)
+            );
             assert_eq!(u.disabled_reason.is_none(), *active);
         }
     }
@@ -313,7 +355,10 @@ mod tests {
     #[test]
     fn rules_can_be_restricted_or_turned_off() {
         let e = entry(&[("uid", b"x"), ("nsAccountLock", b"TRUE")]);
-        let none = Mapping { active: ActiveRule::None, ..Mapping::default() };
+        let none = Mapping {
+            active: ActiveRule::None,
+            ..Mapping::default()
+        };
         assert!(map_entry(&e, &none, TODAY).active);
         let shadow_only = Mapping {
             active: ActiveRule::Rules(vec![StatusRule::ShadowExpire]),
@@ -324,7 +369,11 @@ mod tests {
 
     #[test]
     fn unreadable_status_value_is_a_problem() {
-        let u = map_entry(&entry(&[("uid", b"x"), ("userAccountControl", b"lots")]), &Mapping::default(), TODAY);
+        let u = map_entry(
+            &entry(&[("uid", b"x"), ("userAccountControl", b"lots")]),
+            &Mapping::default(),
+            TODAY,
+        );
         assert_eq!(u.problems.len(), 1);
         assert!(u.problems[0].contains("userAccountControl"));
     }

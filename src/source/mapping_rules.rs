@@ -141,20 +141,15 @@ impl StatusRule {
 }
 
 /// How to tell disabled accounts: `auto` (every rule whose attribute is present), `none`, or a list of rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ActiveRule {
     /// Apply every known rule whose attribute the entry carries.
+    #[default]
     Auto,
     /// Every entry is active.
     None,
     /// Apply only these rules.
     Rules(Vec<StatusRule>),
-}
-
-impl Default for ActiveRule {
-    fn default() -> Self {
-        Self::Auto
-    }
 }
 
 impl ActiveRule {
@@ -247,14 +242,22 @@ mod tests {
     fn parses_attribute_with_transforms() {
         let e: AttrExpr = "mail | localpart | lowercase".parse().unwrap();
         assert_eq!(e.attribute, "mail");
-        assert_eq!(e.transforms, vec![Transform::Localpart, Transform::Lowercase]);
+        assert_eq!(
+            e.transforms,
+            vec![Transform::Localpart, Transform::Lowercase]
+        );
         assert_eq!(e.transform("Jane.Doe@Studio.example"), "jane.doe");
         assert_eq!(e.to_string(), "mail | localpart | lowercase");
     }
 
     #[test]
     fn rejects_unknown_transform_and_bad_names() {
-        assert!("mail | reverse".parse::<AttrExpr>().unwrap_err().contains("reverse"));
+        assert!(
+            "mail | reverse"
+                .parse::<AttrExpr>()
+                .unwrap_err()
+                .contains("reverse")
+        );
         assert!("".parse::<AttrExpr>().is_err());
         assert!("ma il".parse::<AttrExpr>().is_err());
         assert!("1.2.840.113556.1.4.8".parse::<AttrExpr>().is_ok());

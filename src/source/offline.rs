@@ -2,8 +2,8 @@
 
 use super::entry::RawEntry;
 use super::filter::{Filter, FilterError};
-use super::ldif::{read_ldif_file, LdifError};
-use super::mapping::{map_entries, DaysSinceEpoch};
+use super::ldif::{LdifError, read_ldif_file};
+use super::mapping::{DaysSinceEpoch, map_entries};
 use super::mapping_rules::Mapping;
 use crate::model::DirectorySnapshot;
 use std::path::Path;
@@ -39,11 +39,12 @@ pub enum OfflineError {
 /// Parses the configured user filter ANDed with an optional extra one (`--ldap-filter`).
 pub fn user_filter(configured: &str, extra: Option<&str>) -> Result<Filter, OfflineError> {
     let parse = |which, text: &str| {
-        text.parse::<Filter>().map_err(|source| OfflineError::Filter {
-            which,
-            text: text.to_string(),
-            source,
-        })
+        text.parse::<Filter>()
+            .map_err(|source| OfflineError::Filter {
+                which,
+                text: text.to_string(),
+                source,
+            })
     };
     let filter = parse("ldap.user_filter", configured)?;
     match extra {
@@ -53,13 +54,18 @@ pub fn user_filter(configured: &str, extra: Option<&str>) -> Result<Filter, Offl
 }
 
 /// The entries a filter selects.
-pub fn select_entries(entries: Vec<RawEntry>, filter: &Filter) -> Result<Vec<RawEntry>, OfflineError> {
+pub fn select_entries(
+    entries: Vec<RawEntry>,
+    filter: &Filter,
+) -> Result<Vec<RawEntry>, OfflineError> {
     let mut selected = Vec::with_capacity(entries.len());
     for entry in entries {
-        let keep = filter.matches(&entry).map_err(|source| OfflineError::Evaluate {
-            dn: entry.dn.clone(),
-            source,
-        })?;
+        let keep = filter
+            .matches(&entry)
+            .map_err(|source| OfflineError::Evaluate {
+                dn: entry.dn.clone(),
+                source,
+            })?;
         if keep {
             selected.push(entry);
         }

@@ -1,8 +1,10 @@
 //! Small builders for planner inputs.
 
-use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
+use crate::model::{
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+};
 use crate::reconcile::plan::{Action, PlanItem};
-use crate::reconcile::{compute_plan, Plan, Policy, Scope};
+use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 
 /// An active directory user `uid` with id `id-<uid>` and matching email and names.
 pub fn dir(uid: &str) -> DirectoryUser {
@@ -51,12 +53,18 @@ impl Case {
             max_deactivate: crate::reconcile::policy::MaxDeactivate::Count(1000),
             ..Policy::default()
         };
-        Self { dir, ftrack, policy, ..Self::default() }
+        Self {
+            dir,
+            ftrack,
+            policy,
+            ..Self::default()
+        }
     }
 
     /// Links `dir(uid)`'s id to `ft(ftrack_uid)`'s id.
     pub fn link(mut self, uid: &str, ftrack_uid: &str) -> Self {
-        self.links.insert(format!("id-{uid}"), format!("f-{ftrack_uid}"));
+        self.links
+            .insert(format!("id-{uid}"), format!("f-{ftrack_uid}"));
         self
     }
 
@@ -71,7 +79,10 @@ impl Case {
             groups: self
                 .groups
                 .iter()
-                .map(|g| FtrackGroup { id: format!("g-{g}"), name: g.to_string() })
+                .map(|g| FtrackGroup {
+                    id: format!("g-{g}"),
+                    name: g.to_string(),
+                })
                 .collect(),
         };
         (directory, ftrack)
@@ -85,12 +96,24 @@ impl Case {
 
 /// The item for a username (panics with the plan when absent or repeated).
 pub fn item<'p>(plan: &'p Plan, username: &str) -> &'p PlanItem {
-    let found: Vec<&PlanItem> = plan.items.iter().filter(|i| i.username == username).collect();
-    assert_eq!(found.len(), 1, "expected one item for {username}: {:#?}", plan.items);
+    let found: Vec<&PlanItem> = plan
+        .items
+        .iter()
+        .filter(|i| i.username == username)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one item for {username}: {:#?}",
+        plan.items
+    );
     found[0]
 }
 
 /// Actions by username, in plan order.
 pub fn actions(plan: &Plan) -> Vec<(String, Action)> {
-    plan.items.iter().map(|i| (i.username.clone(), i.action)).collect()
+    plan.items
+        .iter()
+        .map(|i| (i.username.clone(), i.action))
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! One table test per outcome and per conflict kind.
 
-use super::fixtures::{actions, dir, ft, item, Case};
+use super::fixtures::{Case, actions, dir, ft, item};
 use crate::reconcile::plan::{Action, ConflictKind, Field, FieldValue, MatchedBy};
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
 
@@ -16,7 +16,9 @@ fn kind(plan: &crate::reconcile::Plan, username: &str) -> ConflictKind {
 
 #[test]
 fn synced_linked_pair_is_unchanged() {
-    let plan = Case::new(vec![dir("jdoe")], vec![ft("jdoe")]).link("jdoe", "jdoe").plan();
+    let plan = Case::new(vec![dir("jdoe")], vec![ft("jdoe")])
+        .link("jdoe", "jdoe")
+        .plan();
     let it = item(&plan, "jdoe");
     assert_eq!(it.action, Action::Unchanged);
     assert_eq!(it.matched_by, Some(MatchedBy::Link));
@@ -27,13 +29,25 @@ fn synced_linked_pair_is_unchanged() {
 fn new_directory_user_is_created_with_every_field() {
     let mut case = Case::new(vec![dir("new")], vec![]);
     case.policy.managed_groups.insert("fx".into(), "FX".into());
-    case.dir[0].groups = vec!["cn=fx,ou=groups,dc=example".into(), "cn=other,dc=example".into()];
+    case.dir[0].groups = vec![
+        "cn=fx,ou=groups,dc=example".into(),
+        "cn=other,dc=example".into(),
+    ];
     case.groups = vec!["FX"];
     let plan = case.plan();
     let it = item(&plan, "new");
     assert_eq!(it.action, Action::Create);
     let fields: Vec<Field> = it.changes.iter().map(|c| c.field).collect();
-    assert_eq!(fields, [Field::Username, Field::FirstName, Field::LastName, Field::Email, Field::IsActive]);
+    assert_eq!(
+        fields,
+        [
+            Field::Username,
+            Field::FirstName,
+            Field::LastName,
+            Field::Email,
+            Field::IsActive
+        ]
+    );
     assert!(it.changes.iter().all(|c| c.from.is_none()));
     assert_eq!(it.groups.add, vec!["FX"]);
     assert!(plan.groups_to_create.is_empty());
@@ -51,7 +65,9 @@ fn missing_managed_group_is_planned_for_creation() {
 fn changed_field_is_an_update_with_old_and_new_values() {
     let mut f = ft("jdoe");
     f.last_name = "Smith".into();
-    let plan = Case::new(vec![dir("jdoe")], vec![f]).link("jdoe", "jdoe").plan();
+    let plan = Case::new(vec![dir("jdoe")], vec![f])
+        .link("jdoe", "jdoe")
+        .plan();
     let it = item(&plan, "jdoe");
     assert_eq!(it.action, Action::Update);
     assert_eq!(it.changes.len(), 1);
@@ -70,8 +86,15 @@ fn linked_user_with_new_username_is_renamed_not_recreated() {
     assert_eq!(plan.items.len(), 1, "{:#?}", plan.items);
     let it = item(&plan, "jane.new");
     assert_eq!(it.action, Action::Update);
-    let rename = it.changes.iter().find(|c| c.field == Field::Username).expect("rename");
-    assert_eq!((rename.from.clone(), rename.to.clone()), (text("jane"), text("jane.new")));
+    let rename = it
+        .changes
+        .iter()
+        .find(|c| c.field == Field::Username)
+        .expect("rename");
+    assert_eq!(
+        (rename.from.clone(), rename.to.clone()),
+        (text("jane"), text("jane.new"))
+    );
 }
 
 #[test]
@@ -82,10 +105,20 @@ fn rename_onto_an_existing_username_is_a_conflict() {
     let mut case = Case::new(vec![d], vec![ft("jane"), ft("bob")]);
     case.links.insert("id-jane".into(), "f-jane".into());
     let plan = case.plan();
-    let it = plan.items.iter().find(|i| i.action == Action::Conflict).expect("conflict");
-    assert_eq!(it.conflict.as_ref().unwrap().kind, ConflictKind::UsernameTaken);
+    let it = plan
+        .items
+        .iter()
+        .find(|i| i.action == Action::Conflict)
+        .expect("conflict");
+    assert_eq!(
+        it.conflict.as_ref().unwrap().kind,
+        ConflictKind::UsernameTaken
+    );
     // The other ftrack user is not managed, so it is left alone.
-    let other = plan.items.iter().find(|i| i.ftrack.as_ref().is_some_and(|f| f.id == "f-bob") && i.directory.is_none());
+    let other = plan
+        .items
+        .iter()
+        .find(|i| i.ftrack.as_ref().is_some_and(|f| f.id == "f-bob") && i.directory.is_none());
     assert_eq!(other.map(|i| i.action), Some(Action::Skip));
 }
 
@@ -103,7 +136,10 @@ fn case_only_difference_is_not_churn_when_insensitive() {
     f.first_name = "FJDoe".into();
     f.last_name = "LJDoe".into();
     let plan = Case::new(vec![dir("JDoe")], vec![f]).plan();
-    assert_eq!(actions(&plan), vec![("JDoe".to_string(), Action::Unchanged)]);
+    assert_eq!(
+        actions(&plan),
+        vec![("JDoe".to_string(), Action::Unchanged)]
+    );
 }
 
 #[test]
@@ -112,7 +148,11 @@ fn case_only_difference_with_ftrack_is_a_conflict_when_sensitive() {
     case.policy.username_case = UsernameCase::Sensitive;
     let plan = case.plan();
     assert_eq!(kind(&plan, "JDoe"), ConflictKind::CaseOnlyDifference);
-    assert_eq!(plan.items.len(), 1, "the ftrack user is claimed, not listed again");
+    assert_eq!(
+        plan.items.len(),
+        1,
+        "the ftrack user is claimed, not listed again"
+    );
 }
 
 #[test]
@@ -120,7 +160,9 @@ fn disabled_account_deactivates_its_active_ftrack_user() {
     let mut d = dir("leaver");
     d.active = false;
     d.disabled_reason = Some("locked (nsAccountLock: TRUE)".into());
-    let plan = Case::new(vec![d], vec![ft("leaver")]).link("leaver", "leaver").plan();
+    let plan = Case::new(vec![d], vec![ft("leaver")])
+        .link("leaver", "leaver")
+        .plan();
     let it = item(&plan, "leaver");
     assert_eq!(it.action, Action::Deactivate);
     assert!(it.reason.as_deref().unwrap().contains("nsAccountLock"));
@@ -151,16 +193,25 @@ fn disabled_account_without_ftrack_user_is_not_created() {
 fn missing_users_follow_the_deactivation_policy() {
     let table = [
         (DeactivateMissing::Linked, Action::Deactivate, Action::Skip),
-        (DeactivateMissing::All, Action::Deactivate, Action::Deactivate),
+        (
+            DeactivateMissing::All,
+            Action::Deactivate,
+            Action::Deactivate,
+        ),
         (DeactivateMissing::Never, Action::Skip, Action::Skip),
     ];
     for (policy, linked_outcome, unlinked_outcome) in table {
-        let mut case = Case::new(vec![], vec![ft("linked"), ft("stranger")]).link("linked", "linked");
+        let mut case =
+            Case::new(vec![], vec![ft("linked"), ft("stranger")]).link("linked", "linked");
         case.dir.push(dir("someone"));
         case.policy.deactivate_missing = policy;
         let plan = case.plan();
         assert_eq!(item(&plan, "linked").action, linked_outcome, "{policy:?}");
-        assert_eq!(item(&plan, "stranger").action, unlinked_outcome, "{policy:?}");
+        assert_eq!(
+            item(&plan, "stranger").action,
+            unlinked_outcome,
+            "{policy:?}"
+        );
     }
 }
 
@@ -169,7 +220,9 @@ fn inactive_linked_user_active_in_directory_is_reactivated() {
     let mut f = ft("back");
     f.is_active = false;
     f.first_name = "Old".into();
-    let plan = Case::new(vec![dir("back")], vec![f]).link("back", "back").plan();
+    let plan = Case::new(vec![dir("back")], vec![f])
+        .link("back", "back")
+        .plan();
     let it = item(&plan, "back");
     assert_eq!(it.action, Action::Reactivate);
     let fields: Vec<Field> = it.changes.iter().map(|c| c.field).collect();
@@ -185,7 +238,13 @@ fn protected_accounts_are_never_touched() {
     let plan = case.plan();
     assert_eq!(item(&plan, "api").action, Action::Skip);
     assert_eq!(item(&plan, "admin").action, Action::Skip);
-    assert!(item(&plan, "admin").reason.as_deref().unwrap().contains("protected"));
+    assert!(
+        item(&plan, "admin")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("protected")
+    );
 }
 
 #[test]
@@ -215,19 +274,34 @@ fn linked_entry_keeps_its_username_against_a_newcomer() {
     let mut newcomer = dir("jdoe");
     newcomer.id = "id-newcomer".into();
     newcomer.email = Some("newcomer@studio.example".into());
-    let plan = Case::new(vec![dir("jdoe"), newcomer], vec![ft("jdoe")]).link("jdoe", "jdoe").plan();
-    let by_id = |id: &str| plan.items.iter().find(|i| i.directory.as_ref().unwrap().id == id).unwrap();
+    let plan = Case::new(vec![dir("jdoe"), newcomer], vec![ft("jdoe")])
+        .link("jdoe", "jdoe")
+        .plan();
+    let by_id = |id: &str| {
+        plan.items
+            .iter()
+            .find(|i| i.directory.as_ref().unwrap().id == id)
+            .unwrap()
+    };
     assert_eq!(by_id("id-jdoe").action, Action::Unchanged);
-    assert_eq!(by_id("id-newcomer").conflict.as_ref().unwrap().kind, ConflictKind::UsernameTaken);
+    assert_eq!(
+        by_id("id-newcomer").conflict.as_ref().unwrap().kind,
+        ConflictKind::UsernameTaken
+    );
 }
 
 #[test]
 fn username_of_user_linked_to_a_departed_entry_is_a_conflict() {
     let mut case = Case::new(vec![dir("ppatel")], vec![ft("ppatel")]);
-    case.links.insert("id-somebody-else".into(), "f-ppatel".into());
+    case.links
+        .insert("id-somebody-else".into(), "f-ppatel".into());
     let plan = case.plan();
     assert_eq!(kind(&plan, "ppatel"), ConflictKind::UsernameTaken);
-    assert_eq!(plan.items.len(), 1, "the ftrack user stays claimed and is not deactivated");
+    assert_eq!(
+        plan.items.len(),
+        1,
+        "the ftrack user stays claimed and is not deactivated"
+    );
 }
 
 #[test]
@@ -269,7 +343,10 @@ fn missing_and_invalid_values_are_conflicts() {
     assert_eq!(kind(&plan, "badmail"), ConflictKind::InvalidValue);
     assert_eq!(kind(&plan, "unreadable"), ConflictKind::InvalidValue);
     let nameless = plan.items.iter().find(|i| i.username.is_empty()).unwrap();
-    assert_eq!(nameless.conflict.as_ref().unwrap().kind, ConflictKind::MissingValue);
+    assert_eq!(
+        nameless.conflict.as_ref().unwrap().kind,
+        ConflictKind::MissingValue
+    );
 }
 
 #[test]
@@ -284,8 +361,12 @@ fn shared_identity_is_a_conflict() {
 #[test]
 fn managed_groups_are_added_and_removed_others_untouched() {
     let mut case = Case::new(vec![dir("mover")], vec![ft("mover")]).link("mover", "mover");
-    case.policy.managed_groups.insert("lighting".into(), "Lighting".into());
-    case.policy.managed_groups.insert("cn=comp,ou=groups,dc=example".into(), "Compositing".into());
+    case.policy
+        .managed_groups
+        .insert("lighting".into(), "Lighting".into());
+    case.policy
+        .managed_groups
+        .insert("cn=comp,ou=groups,dc=example".into(), "Compositing".into());
     case.groups = vec!["Lighting", "Compositing", "Clients"];
     case.dir[0].groups = vec!["cn=comp,ou=groups,dc=example".into()];
     case.ftrack[0].groups = vec!["Lighting".into(), "Clients".into()];
@@ -299,7 +380,8 @@ fn managed_groups_are_added_and_removed_others_untouched() {
 
 #[test]
 fn scope_limits_users_and_never_deactivates_outside_it() {
-    let mut case = Case::new(vec![dir("a"), dir("b"), dir("c")], vec![ft("gone")]).link("gone", "gone");
+    let mut case =
+        Case::new(vec![dir("a"), dir("b"), dir("c")], vec![ft("gone")]).link("gone", "gone");
     case.scope.only_users = vec!["B".into()];
     let plan = case.plan();
     assert_eq!(item(&plan, "b").action, Action::Create);
@@ -319,7 +401,12 @@ fn scope_by_group_and_first_n() {
     case.scope.only_groups = vec!["fx".into()];
     case.scope.limit = Some(2);
     let plan = case.plan();
-    let created: Vec<&str> = plan.items.iter().filter(|i| i.action == Action::Create).map(|i| i.username.as_str()).collect();
+    let created: Vec<&str> = plan
+        .items
+        .iter()
+        .filter(|i| i.action == Action::Create)
+        .map(|i| i.username.as_str())
+        .collect();
     assert_eq!(created, ["a", "b"]);
     assert_eq!(plan.summary.skip, 2);
 }
@@ -337,20 +424,44 @@ fn operation_switches_turn_changes_into_skips() {
     let plan = case.plan();
     assert_eq!(plan.summary.skip, 3);
     assert!(!plan.has_changes());
-    assert!(item(&plan, "new").reason.as_deref().unwrap().contains("--no-create"));
-    assert!(item(&plan, "upd").reason.as_deref().unwrap().contains("--no-update"));
-    assert!(item(&plan, "gone").reason.as_deref().unwrap().contains("--no-deactivate"));
+    assert!(
+        item(&plan, "new")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("--no-create")
+    );
+    assert!(
+        item(&plan, "upd")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("--no-update")
+    );
+    assert!(
+        item(&plan, "gone")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("--no-deactivate")
+    );
 }
 
 #[test]
 fn too_many_deactivations_block_the_plan() {
-    let mut case = Case::new(vec![dir("stay")], vec![ft("stay"), ft("a"), ft("b"), ft("c")])
-        .link("a", "a")
-        .link("b", "b")
-        .link("c", "c");
+    let mut case = Case::new(
+        vec![dir("stay")],
+        vec![ft("stay"), ft("a"), ft("b"), ft("c")],
+    )
+    .link("a", "a")
+    .link("b", "b")
+    .link("c", "c");
     case.policy.max_deactivate = MaxDeactivate::Count(2);
     let blocked = case.plan().blocked.expect("blocked");
-    assert!(blocked.contains("3 deactivations exceed the safety limit of 2"), "{blocked}");
+    assert!(
+        blocked.contains("3 deactivations exceed the safety limit of 2"),
+        "{blocked}"
+    );
     case.policy.max_deactivate = MaxDeactivate::Percent(75.0);
     assert_eq!(case.plan().blocked, None);
     case.policy.max_deactivate = MaxDeactivate::Percent(50.0);
@@ -378,8 +489,18 @@ fn incomplete_read_never_deactivates_missing_users() {
     case.incomplete = true;
     let plan = case.plan();
     assert_eq!(item(&plan, "missing").action, Action::Skip);
-    assert!(item(&plan, "missing").reason.as_deref().unwrap().contains("incomplete"));
-    assert_eq!(item(&plan, "locked").action, Action::Deactivate, "a disabled account is positive evidence");
+    assert!(
+        item(&plan, "missing")
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("incomplete")
+    );
+    assert_eq!(
+        item(&plan, "locked").action,
+        Action::Deactivate,
+        "a disabled account is positive evidence"
+    );
     assert!(plan.warnings.iter().any(|w| w.contains("incomplete")));
 }
 
@@ -387,9 +508,12 @@ fn incomplete_read_never_deactivates_missing_users() {
 fn items_are_ordered_by_action_then_username() {
     let mut f = ft("b-upd");
     f.last_name = "x".into();
-    let plan = Case::new(vec![dir("z-new"), dir("a-new"), dir("b-upd")], vec![f, ft("gone")])
-        .link("gone", "gone")
-        .plan();
+    let plan = Case::new(
+        vec![dir("z-new"), dir("a-new"), dir("b-upd")],
+        vec![f, ft("gone")],
+    )
+    .link("gone", "gone")
+    .plan();
     let order: Vec<(String, Action)> = actions(&plan);
     assert_eq!(
         order,

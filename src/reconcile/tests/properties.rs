@@ -1,14 +1,18 @@
 //! Property tests: each test is named after the invariant it checks.
 
-use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links};
+use crate::model::{
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+};
 use crate::reconcile::plan::Action;
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
 use crate::reconcile::simulate::apply_in_memory;
-use crate::reconcile::{compute_plan, Plan, Policy, Scope};
+use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
-const NAMES: &[&str] = &["ann", "Ann", "bob", "carl", "dora", "eve", "Eve", "fay", "gus", "hal", "anna k"];
+const NAMES: &[&str] = &[
+    "ann", "Ann", "bob", "carl", "dora", "eve", "Eve", "fay", "gus", "hal", "anna k",
+];
 const DIR_GROUPS: &[&str] = &["cn=fx,ou=groups,dc=x", "comp", "light", "misc"];
 const FTRACK_GROUPS: &[&str] = &["FX", "Comp", "Light", "Clients"];
 
@@ -17,17 +21,31 @@ fn email_for(name: &str, variant: u8) -> Option<String> {
         0 => None,
         1 => Some("shared@studio.example".to_string()),
         2 => Some("broken-address".to_string()),
-        _ => Some(format!("{}@studio.example", name.to_lowercase().replace(' ', "."))),
+        _ => Some(format!(
+            "{}@studio.example",
+            name.to_lowercase().replace(' ', ".")
+        )),
     }
 }
 
-fn subset<'a>(all: &[&'a str], mask: u8) -> Vec<String> {
-    all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, g)| g.to_string()).collect()
+fn subset(all: &[&str], mask: u8) -> Vec<String> {
+    all.iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, g)| g.to_string())
+        .collect()
 }
 
 fn directory_user() -> impl Strategy<Value = DirectoryUser> {
-    (0..NAMES.len(), 0u8..14, prop::bool::weighted(0.85), 0u8..8, 0u8..3, 0u8..16).prop_map(
-        |(name, id, active, email, first, groups)| {
+    (
+        0..NAMES.len(),
+        0u8..14,
+        prop::bool::weighted(0.85),
+        0u8..8,
+        0u8..3,
+        0u8..16,
+    )
+        .prop_map(|(name, id, active, email, first, groups)| {
             let username = NAMES[name].to_string();
             DirectoryUser {
                 id: format!("d{id}"),
@@ -41,13 +59,18 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
                 problems: Vec::new(),
                 username: Some(username),
             }
-        },
-    )
+        })
 }
 
 fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
-    (0..NAMES.len(), prop::bool::weighted(0.8), 0u8..8, 0u8..3, 0u8..16).prop_map(
-        |(name, is_active, email, first, groups)| {
+    (
+        0..NAMES.len(),
+        prop::bool::weighted(0.8),
+        0u8..8,
+        0u8..3,
+        0u8..16,
+    )
+        .prop_map(|(name, is_active, email, first, groups)| {
             let username = NAMES[name].to_string();
             FtrackUser {
                 id: format!("f-{username}"),
@@ -58,8 +81,7 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
                 groups: subset(FTRACK_GROUPS, groups),
                 username,
             }
-        },
-    )
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -82,39 +104,71 @@ fn world() -> impl Strategy<Value = World> {
         prop::option::of(0usize..6),
         any::<bool>(),
     )
-        .prop_map(|(dir, mut ftrack, links, missing, sensitive, protect, limit, only_bob)| {
-            let mut seen = HashSet::new();
-            ftrack.retain(|u| seen.insert(u.username.clone()));
-            let links = links
-                .into_iter()
-                .map(|(d, f)| (format!("d{d}"), format!("f-{}", NAMES[f])))
-                .collect();
-            let managed: BTreeMap<String, String> = [("fx", "FX"), ("comp", "Comp"), ("light", "Light")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            let policy = Policy {
-                deactivate_missing: [DeactivateMissing::Linked, DeactivateMissing::All, DeactivateMissing::Never][missing as usize],
-                protected_users: if protect { vec!["hal".to_string()] } else { Vec::new() },
-                max_deactivate: MaxDeactivate::Count(1000),
-                username_case: if sensitive { UsernameCase::Sensitive } else { UsernameCase::Insensitive },
-                managed_groups: managed,
-                previous_directory_count: None,
-            };
-            let scope = Scope {
-                only_users: if only_bob { vec!["bob".to_string(), "Eve".to_string()] } else { Vec::new() },
-                limit,
-                ..Scope::default()
-            };
-            let groups = ["FX", "Clients"].iter().map(|g| FtrackGroup { id: format!("g-{g}"), name: g.to_string() }).collect();
-            World {
-                directory: DirectorySnapshot { users: dir, complete: true, warnings: Vec::new() },
-                ftrack: FtrackSnapshot { users: ftrack, groups },
-                links,
-                policy,
-                scope,
-            }
-        })
+        .prop_map(
+            |(dir, mut ftrack, links, missing, sensitive, protect, limit, only_bob)| {
+                let mut seen = HashSet::new();
+                ftrack.retain(|u| seen.insert(u.username.clone()));
+                let links = links
+                    .into_iter()
+                    .map(|(d, f)| (format!("d{d}"), format!("f-{}", NAMES[f])))
+                    .collect();
+                let managed: BTreeMap<String, String> =
+                    [("fx", "FX"), ("comp", "Comp"), ("light", "Light")]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect();
+                let policy = Policy {
+                    deactivate_missing: [
+                        DeactivateMissing::Linked,
+                        DeactivateMissing::All,
+                        DeactivateMissing::Never,
+                    ][missing as usize],
+                    protected_users: if protect {
+                        vec!["hal".to_string()]
+                    } else {
+                        Vec::new()
+                    },
+                    max_deactivate: MaxDeactivate::Count(1000),
+                    username_case: if sensitive {
+                        UsernameCase::Sensitive
+                    } else {
+                        UsernameCase::Insensitive
+                    },
+                    managed_groups: managed,
+                    previous_directory_count: None,
+                };
+                let scope = Scope {
+                    only_users: if only_bob {
+                        vec!["bob".to_string(), "Eve".to_string()]
+                    } else {
+                        Vec::new()
+                    },
+                    limit,
+                    ..Scope::default()
+                };
+                let groups = ["FX", "Clients"]
+                    .iter()
+                    .map(|g| FtrackGroup {
+                        id: format!("g-{g}"),
+                        name: g.to_string(),
+                    })
+                    .collect();
+                World {
+                    directory: DirectorySnapshot {
+                        users: dir,
+                        complete: true,
+                        warnings: Vec::new(),
+                    },
+                    ftrack: FtrackSnapshot {
+                        users: ftrack,
+                        groups,
+                    },
+                    links,
+                    policy,
+                    scope,
+                }
+            },
+        )
 }
 
 fn plan(w: &World) -> Plan {

@@ -1,0 +1,266 @@
+//! `plan` and `config` driven through the real binary.
+
+use crate::support::{asset, demo_state, ldap2ftrack, run};
+use std::path::Path;
+
+fn demo_plan(home: &Path) -> std::process::Command {
+    let state = demo_state(home);
+    let mut cmd = ldap2ftrack(home);
+    cmd.arg("-c")
+        .arg(asset("assets/demo/config.toml"))
+        .arg("plan")
+        .arg("--ldif")
+        .arg(asset("assets/demo/directory.ldif"))
+        .arg("--ftrack-snapshot")
+        .arg(asset("assets/demo/ftrack.json"))
+        .arg("--state-dir")
+        .arg(state);
+    cmd
+}
+
+const SYNCED_LDIF: &str = "version: 1\n\ndn: uid=jdoe,ou=people,dc=x\nobjectClass: inetOrgPerson\nuid: jdoe\ngivenName: Jane\nsn: Doe\nmail: jdoe@x.example\nentryUUID: 11111111-1111-1111-1111-111111111111\n";
+const SYNCED_FTRACK: &str = r#"{"users":[{"id":"f1","username":"jdoe","first_name":"Jane","last_name":"Doe","email":"jdoe@x.example","is_active":true}]}"#;
+
+fn synced_files(home: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let ldif = home.join("dir.ldif");
+    let snap = home.join("ftrack.json");
+    std::fs::write(&ldif, SYNCED_LDIF).unwrap();
+    std::fs::write(&snap, SYNCED_FTRACK).unwrap();
+    (ldif, snap)
+}
+
+#[test]
+fn plan_prints_markers_and_one_summary_line() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(&mut demo_plan(home.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for marker in ["\n+ ", "\n~ ", "\n- ", "\n^ ", "! "] {
+        assert!(
+            out.stdout.contains(marker),
+            "missing {marker:?} in\n{}",
+            out.stdout
+        );
+    }
+    let summary: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Plan: "))
+        .collect();
+    assert_eq!(summary.len(), 1, "{}", out.stderr);
+    assert!(summary[0].contains("10 to deactivate"), "{}", summary[0]);
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
+}
+
+#[test]
+fn plan_never_writes_the_state_directory() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(&mut demo_plan(home.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let files: Vec<String> = std::fs::read_dir(home.path().join("state"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["links.json"]);
+}
+
+#[test]
+fn detailed_exitcode_tells_changes_from_none() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(demo_plan(home.path()).arg("--detailed-exitcode"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+
+    let (ldif, snap) = synced_files(home.path());
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--detailed-exitcode", "--state-dir", "st", "--ldif"])
+        .arg(&ldif)
+        .arg("--ftrack-snapshot")
+        .arg(&snap));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("0 to create, 0 to update"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn json_plan_goes_to_a_file_with_the_documented_shape() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("plan.json");
+    let out = run(demo_plan(home.path())
+        .args(["--format", "json", "-o"])
+        .arg(&file));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(plan["format_version"], 1);
+    for key in [
+        "create",
+        "update",
+        "deactivate",
+        "reactivate",
+        "conflict",
+        "skip",
+        "unchanged",
+    ] {
+        assert!(plan["summary"][key].is_u64(), "summary.{key}");
+    }
+    assert!(plan["blocked"].is_null());
+    let first = &plan["items"][0];
+    for key in [
+        "action",
+        "username",
+        "directory",
+        "ftrack",
+        "changes",
+        "groups",
+        "reason",
+    ] {
+        assert!(first.get(key).is_some(), "items[0].{key} in {first}");
+    }
+    let counted: u64 = plan["summary"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(plan["items"].as_array().unwrap().len() as u64, counted);
+}
+
+#[test]
+fn safety_limit_blocks_and_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(demo_plan(home.path()).args(["--max-deactivate", "3"]));
+    assert_eq!(out.code, 0, "plan itself succeeds: {}", out.stderr);
+    assert!(
+        out.stdout.starts_with(
+            "BLOCKED for unattended apply: 10 deactivations exceed the safety limit of 3"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("blocked"), "{}", out.stderr);
+}
+
+#[test]
+fn scope_flags_narrow_the_plan() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(demo_plan(home.path()).args(["--only-user", "ecarter", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(plan["summary"]["update"], 1);
+    assert_eq!(plan["summary"]["create"], 0);
+    assert_eq!(plan["summary"]["deactivate"], 0);
+
+    let out =
+        run(demo_plan(home.path()).args(["--no-deactivate", "--no-create", "--format", "json"]));
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(plan["summary"]["deactivate"], 0);
+    assert_eq!(plan["summary"]["create"], 0);
+    assert_eq!(plan["summary"]["update"], 20);
+
+    let out = run(demo_plan(home.path()).args([
+        "--ldap-filter",
+        "(departmentNumber=fx)",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let directory_items = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| !i["directory"].is_null())
+        .count();
+    assert!(
+        directory_items > 5 && directory_items < 60,
+        "{directory_items}"
+    );
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(demo_plan(home.path()).args(["--color", "always"]));
+    assert!(out.stdout.contains("\u{1b}["), "colour requested");
+}
+
+#[test]
+fn bad_inputs_fail_with_clear_messages_and_exit_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let (ldif, snap) = synced_files(home.path());
+
+    let config = home.path().join("bad.toml");
+    std::fs::write(&config, "[ldap]\nuri = \"ldap://x\"\npage_size = 0\n").unwrap();
+    let out = run(ldap2ftrack(home.path())
+        .arg("-c")
+        .arg(&config)
+        .args(["config", "validate"]));
+    assert_eq!(out.code, 78, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("bad.toml:3") && out.stderr.contains("ldap.page_size"),
+        "{}",
+        out.stderr
+    );
+
+    let out = run(ldap2ftrack(home.path()).args(["plan", "--bogus"]));
+    assert_eq!(out.code, 64, "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--ldif", "missing.ldif", "--ftrack-snapshot"])
+        .arg(&snap));
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("missing.ldif"), "{}", out.stderr);
+
+    let changes = home.path().join("changes.ldif");
+    std::fs::write(
+        &changes,
+        "dn: uid=a,dc=x\nchangetype: modify\nreplace: mail\nmail: a@x.example\n",
+    )
+    .unwrap();
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--ftrack-snapshot"])
+        .arg(&snap)
+        .arg("--ldif")
+        .arg(&changes));
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("changes.ldif:2"), "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--ldif"])
+        .arg(&ldif)
+        .args(["--ftrack-snapshot"])
+        .arg(&ldif));
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("ftrack snapshot"), "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--ldap-filter", "(uid=", "--ldif"])
+        .arg(&ldif)
+        .arg("--ftrack-snapshot")
+        .arg(&snap));
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("--ldap-filter"), "{}", out.stderr);
+}
+
+#[test]
+fn config_show_redacts_secrets_and_names_origins() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(ldap2ftrack(home.path())
+        .env("FTRACK_API_KEY", "sup3r-s3cret-key")
+        .env("LDAP_URI", "ldaps://ldap.studio.example")
+        .args(["config", "show"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("sup3r-s3cret-key"));
+    assert!(out.stdout.contains("env FTRACK_API_KEY"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("ldaps://ldap.studio.example"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("env LDAP_URI"), "{}", out.stdout);
+}

@@ -1,0 +1,6 @@
+//! Integration tests: one binary, one module per area.
+
+mod architecture;
+mod cli_plan;
+mod demo;
+mod support;

@@ -1,0 +1,50 @@
+//! Running the real binary in a clean environment.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The crate root, where `assets/` lives.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the crate root.
+pub fn asset(relative: &str) -> PathBuf {
+    root().join(relative)
+}
+
+/// The binary with an empty environment (no config, no colour hints), HOME in `home`.
+pub fn ldap2ftrack(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ldap2ftrack"));
+    cmd.env_clear().env("HOME", home).current_dir(home);
+    cmd
+}
+
+/// What a run printed, decoded.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a command to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("the binary runs");
+    Run {
+        code: status.code().expect("exited normally"),
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// A state directory holding the demo's identity links.
+pub fn demo_state(home: &Path) -> PathBuf {
+    let state = home.join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::copy(asset("assets/demo/links.json"), state.join("links.json")).unwrap();
+    state
+}
