@@ -178,7 +178,7 @@ def build():
     # rename: linked by entryUUID; uid, mail and last name changed in the directory
     ftrack(person("jlaurent-moreau", "Julie", "Laurent-Moreau", ["editorial"], "update"),
            username="jlaurent", last_name="Laurent", email=f"jlaurent@{DOMAIN}")
-    # rename: ftrack "ppatel" is linked to Priya, whose uid is now priya.patel (see conflict "ppatel")
+    # rename: ftrack "ppatel" is linked to Priya, whose uid is now priya.patel (frees "ppatel", see below)
     ftrack(person("priya.patel", "Priya", "Patel", ["production"], "update"),
            username="ppatel", email=f"ppatel@{DOMAIN}")
     # not linked yet: matched by username (case-insensitively), linked now, and a field differs
@@ -235,7 +235,7 @@ def build():
            ou=f"ou=contractors,{PEOPLE}")
     person("mchen", "Mei", "Chen", ["compositing"], "conflict")
     person("srusso", "Sofia", "Russo", ["animation"], "conflict")  # mail already used by ftrack srusso.fl
-    person("ppatel", "Pavan", "Patel", ["editorial"], "conflict",  # ftrack ppatel is linked to priya.patel
+    person("ppatel", "Pavan", "Patel", ["editorial"], "create",  # login freed by the priya.patel rename
            mail=f"pavan.patel@{DOMAIN}")
     person("dmorgan", "Dylan", "Morgan", ["layout"], "conflict", mail=None)  # no mail attribute
     person("anna k", "Anna", "Kovács", ["modelling"], "conflict",

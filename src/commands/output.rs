@@ -11,6 +11,7 @@ use std::time::Instant;
 /// Message settings shared by every command.
 pub struct Console {
     quiet: bool,
+    verbose: bool,
     color: ColorChoice,
     no_color_env: bool,
 }
@@ -20,6 +21,7 @@ impl Console {
     pub fn new(cli: &Cli) -> Self {
         Self {
             quiet: cli.quiet,
+            verbose: cli.verbose,
             color: cli.color,
             no_color_env: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         }
@@ -28,6 +30,13 @@ impl Console {
     /// Prints a message to stderr unless quiet.
     pub fn say(&self, message: &str) {
         if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints a detail to stderr when verbose.
+    pub fn detail(&self, message: &str) {
+        if self.verbose {
             eprintln!("{message}");
         }
     }

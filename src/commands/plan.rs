@@ -16,6 +16,16 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
     let started = Instant::now();
     let config = config::load_from_process(cli.config.as_deref(), &overrides(args))?;
     let plan = plan_from_files(&config, &args.ldif, &args.ftrack_snapshot, &args.scope)?;
+    let inputs = plan.inputs;
+    console.detail(&format!(
+        "read {} directory users from {}, {} ftrack users from {}, {} identity links from {}",
+        inputs.directory_users,
+        args.ldif.display(),
+        inputs.ftrack_users,
+        args.ftrack_snapshot.display(),
+        inputs.links,
+        config.state.dir.display()
+    ));
     emit_plan(&plan, &args.output, console, started)
 }
 
