@@ -5,10 +5,11 @@
 //! is open.
 
 use super::conflict::info;
-use super::identity::{FtrackIndex, Pairing};
+use super::identity::{fold, FtrackIndex, Pairing, TextIndex};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
-use crate::model::{DirectoryUser, FtrackUser, Links};
-use std::collections::HashMap;
+use crate::model::{DirectoryUser, FtrackUser};
+use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::slice;
 
 /// A pairing that could not be settled, with the ftrack users it still claims.
@@ -55,12 +56,8 @@ impl Resolution {
 }
 
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
-pub fn resolve_pairings(
-    users: &[DirectoryUser],
-    index: &FtrackIndex,
-    links: &Links,
-) -> Vec<Resolution> {
-    let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u, links)).collect();
+pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Resolution> {
+    let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u)).collect();
     let mut out: Vec<Resolution> = pairings
         .iter()
         .map(|p| match p {
@@ -126,20 +123,17 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
 
 /// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
 fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
-    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut ids = TextIndex::default();
     for (i, u) in users.iter().enumerate() {
-        by_id.entry(u.id.as_str()).or_default().push(i);
+        ids.insert(Cow::Borrowed(u.id.as_str()), i);
     }
-    for (id, entries) in by_id.into_iter().filter(|(_, e)| e.len() > 1) {
-        for &i in &entries {
-            let others = other_dns(users, &entries, i);
+    for (id, entries) in ids.repeated() {
+        for &i in entries {
+            let others = other_dns(users, entries, i);
             let claims = out[i].claims().to_vec();
             out[i] = conflict(
                 ConflictKind::DuplicateIdentity,
-                format!(
-                    "{} directory entries share the identity {id:?}",
-                    entries.len()
-                ),
+                format!("{} directory entries share the identity {id:?}", entries.len()),
                 &[],
                 others,
                 claims,
@@ -150,10 +144,21 @@ fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
 
 /// One ftrack user pointed at by several entries, or by an entry while linked to another.
 fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+    // Most ftrack users are claimed once; only those claimed twice, or claimed by username
+    // while linked to another entry, need a closer look.
+    let mut count = vec![0u32; index.users.len()];
+    for r in out.iter() {
+        if let Some((f, _)) = r.matched() {
+            count[f] += 1;
+        }
+    }
     let mut claimers: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, r) in out.iter().enumerate() {
-        if let Some((f, _)) = r.matched() {
-            claimers.entry(f).or_default().push(i);
+        if let Some((f, by)) = r.matched() {
+            let linked_elsewhere = by == MatchedBy::Username && index.linked_directory_id(f).is_some_and(|d| d != users[i].id);
+            if count[f] > 1 || linked_elsewhere {
+                claimers.entry(f).or_default().push(i);
+            }
         }
     }
     for (f, entries) in claimers {
@@ -236,34 +241,24 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
 
 /// Active entries that would end up with the same username (case-folded): only one that already
 /// holds that username in ftrack keeps it; the others are conflicts.
-fn settle_username_collisions(
-    users: &[DirectoryUser],
-    index: &FtrackIndex,
-    out: &mut [Resolution],
-) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+    let mut names = TextIndex::default();
     for (i, u) in users.iter().enumerate() {
         if matches!(out[i], Resolution::Conflict(_)) || !u.active {
             continue;
         }
         if let Some(name) = u.username.as_deref() {
-            groups.entry(name.to_lowercase()).or_default().push(i);
+            names.insert(fold(name), i);
         }
     }
-    for (key, entries) in groups.into_iter().filter(|(_, e)| e.len() > 1) {
+    let groups: Vec<(String, Vec<usize>)> = names.repeated().map(|(k, e)| (k.to_string(), e.to_vec())).collect();
+    for (key, entries) in groups {
         let keepers: Vec<usize> = entries
             .iter()
             .copied()
-            .filter(|&i| {
-                out[i]
-                    .matched()
-                    .is_some_and(|(f, _)| index.users[f].username.to_lowercase() == key)
-            })
+            .filter(|&i| out[i].matched().is_some_and(|(f, _)| fold(&index.users[f].username) == key.as_str()))
             .collect();
-        let mut names: Vec<&str> = entries
-            .iter()
-            .filter_map(|&i| users[i].username.as_deref())
-            .collect();
+        let mut names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
         names.sort_unstable();
         let same_case = names.windows(2).all(|w| w[0] == w[1]);
         for &i in &entries {
@@ -271,32 +266,13 @@ fn settle_username_collisions(
                 continue;
             }
             let (kind, why) = if same_case {
-                (
-                    ConflictKind::DuplicateUsername,
-                    format!(
-                        "{} directory entries map to username {:?}",
-                        entries.len(),
-                        names[0]
-                    ),
-                )
+                (ConflictKind::DuplicateUsername, format!("{} directory entries map to username {:?}", entries.len(), names[0]))
             } else {
-                (
-                    ConflictKind::CaseOnlyDifference,
-                    format!(
-                        "directory usernames {} differ only in letter case",
-                        quoted(&names)
-                    ),
-                )
+                (ConflictKind::CaseOnlyDifference, format!("directory usernames {} differ only in letter case", quoted(&names)))
             };
             let claims = out[i].claims().to_vec();
             let candidates: Vec<&FtrackUser> = claims.iter().map(|&f| &index.users[f]).collect();
-            out[i] = conflict(
-                kind,
-                why,
-                &candidates,
-                other_dns(users, &entries, i),
-                claims,
-            );
+            out[i] = conflict(kind, why, &candidates, other_dns(users, &entries, i), claims);
         }
     }
 }

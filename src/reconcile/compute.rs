@@ -56,7 +56,11 @@ impl<'a> Planner<'a> {
             links,
             policy,
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
-            groups: GroupMapper::new(&policy.managed_groups),
+            groups: {
+                let mut groups = GroupMapper::new(&policy.managed_groups);
+                groups.prepare(directory.users.iter().flat_map(|u| u.groups.iter().map(String::as_str)));
+                groups
+            },
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
             operations: scope,
@@ -69,7 +73,7 @@ impl<'a> Planner<'a> {
     }
 
     fn run(self) -> Plan {
-        let resolutions = resolve_pairings(&self.directory.users, &self.index, self.links);
+        let resolutions = resolve_pairings(&self.directory.users, &self.index);
         let mut claimed = vec![false; self.ftrack.users.len()];
         for resolution in &resolutions {
             for &f in resolution.claims() {
@@ -91,7 +95,7 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
-        settle_unique_values(&mut items, &self.ftrack.users);
+        settle_unique_values(&mut items, &self.index);
         for (f, user) in self.ftrack.users.iter().enumerate() {
             if !claimed[f] {
                 items.push(self.plan_ftrack_only(user));
@@ -235,7 +239,7 @@ impl<'a> Planner<'a> {
         item.changes = create_changes(user);
         let desired = self.groups.desired(&user.groups);
         item.groups = GroupChanges {
-            add: desired.into_iter().collect(),
+            add: desired.into_iter().map(str::to_string).collect(),
             remove: Vec::new(),
         };
         item

@@ -87,6 +87,7 @@ pub fn activity_change(from: bool, to: bool) -> FieldChange {
 pub struct GroupMapper {
     by_key: HashMap<String, String>,
     managed: BTreeSet<String>,
+    resolved: HashMap<String, Option<String>>,
 }
 
 impl GroupMapper {
@@ -99,6 +100,17 @@ impl GroupMapper {
         Self {
             by_key,
             managed: managed.values().cloned().collect(),
+            resolved: HashMap::new(),
+        }
+    }
+
+    /// Resolves these directory groups once, so lookups during planning allocate nothing.
+    pub fn prepare<'g>(&mut self, groups: impl IntoIterator<Item = &'g str>) {
+        for group in groups {
+            if !self.resolved.contains_key(group) {
+                let target = self.resolve(group).map(str::to_string);
+                self.resolved.insert(group.to_string(), target);
+            }
         }
     }
 
@@ -106,6 +118,13 @@ impl GroupMapper {
     ///
     /// A DN matches a key written as the full DN or as its first RDN value (`cn=fx,...` matches `fx`).
     pub fn target(&self, group: &str) -> Option<&str> {
+        match self.resolved.get(group) {
+            Some(target) => target.as_deref(),
+            None => self.resolve(group),
+        }
+    }
+
+    fn resolve(&self, group: &str) -> Option<&str> {
         let key = group_key(group);
         self.by_key
             .get(&key)
@@ -119,16 +138,12 @@ impl GroupMapper {
     }
 
     /// The managed ftrack groups a directory user should be in, sorted.
-    pub fn desired(&self, dir_groups: &[String]) -> BTreeSet<String> {
-        dir_groups
-            .iter()
-            .filter_map(|g| self.target(g))
-            .map(str::to_string)
-            .collect()
+    pub fn desired(&self, dir_groups: &[String]) -> BTreeSet<&str> {
+        dir_groups.iter().filter_map(|g| self.target(g)).collect()
     }
 
     /// Membership changes that bring an ftrack user's managed groups to the desired set.
-    pub fn changes(&self, desired: &BTreeSet<String>, current: &[String]) -> GroupChanges {
+    pub fn changes(&self, desired: &BTreeSet<&str>, current: &[String]) -> GroupChanges {
         let current: BTreeSet<&str> = current
             .iter()
             .map(String::as_str)
@@ -137,12 +152,12 @@ impl GroupMapper {
         GroupChanges {
             add: desired
                 .iter()
-                .filter(|g| !current.contains(g.as_str()))
-                .cloned()
+                .filter(|g| !current.contains(**g))
+                .map(|g| g.to_string())
                 .collect(),
             remove: current
                 .iter()
-                .filter(|g| !desired.contains(**g))
+                .filter(|g| !desired.contains(*g))
                 .map(|g| g.to_string())
                 .collect(),
         }

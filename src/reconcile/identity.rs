@@ -2,7 +2,18 @@
 
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
+use std::slice;
+
+/// Lower-cases text, without allocating when it has no upper-case letters (the common case).
+pub fn fold(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
 
 /// Compares usernames according to the configured case rule.
 #[derive(Debug, Clone, Copy)]
@@ -10,30 +21,90 @@ pub struct UsernameRule(pub UsernameCase);
 
 impl UsernameRule {
     /// The key under which a username is looked up.
-    pub fn key(self, username: &str) -> String {
+    pub fn key(self, username: &str) -> Cow<'_, str> {
         match self.0 {
-            UsernameCase::Insensitive => username.to_lowercase(),
-            UsernameCase::Sensitive => username.to_string(),
+            UsernameCase::Insensitive => fold(username),
+            UsernameCase::Sensitive => Cow::Borrowed(username),
         }
     }
 
     /// True when two usernames name the same user.
     pub fn same(self, a: &str, b: &str) -> bool {
-        match self.0 {
-            UsernameCase::Insensitive => a == b || a.to_lowercase() == b.to_lowercase(),
-            UsernameCase::Sensitive => a == b,
+        a == b || (self.0 == UsernameCase::Insensitive && fold(a) == fold(b))
+    }
+}
+
+/// One index or several under a key, without a heap allocation for the usual single one.
+#[derive(Debug, Clone)]
+pub enum Positions {
+    /// Exactly one.
+    One(usize),
+    /// Two or more.
+    Many(Vec<usize>),
+}
+
+impl Positions {
+    /// The indexes as a slice.
+    pub fn as_slice(&self) -> &[usize] {
+        match self {
+            Self::One(i) => slice::from_ref(i),
+            Self::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, index: usize) {
+        match self {
+            Self::One(first) => *self = Self::Many(vec![*first, index]),
+            Self::Many(v) => v.push(index),
         }
     }
 }
 
-/// Lookup tables over the ftrack users, built once per plan.
+/// A multimap from text keys to positions.
+#[derive(Debug, Default)]
+pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Positions>);
+
+impl<'a> TextIndex<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Self(HashMap::with_capacity(n))
+    }
+
+    /// Adds a position under a key.
+    pub fn insert(&mut self, key: Cow<'a, str>, index: usize) {
+        self.0
+            .entry(key)
+            .and_modify(|p| p.push(index))
+            .or_insert(Positions::One(index));
+    }
+
+    /// Positions under a key; empty when absent.
+    pub fn get(&self, key: &str) -> &[usize] {
+        self.0.get(key).map_or(&[], Positions::as_slice)
+    }
+
+    /// Every key with its positions.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[usize])> {
+        self.0.iter().map(|(k, p)| (k.as_ref(), p.as_slice()))
+    }
+
+    /// Keys with more than one position.
+    pub fn repeated(&self) -> impl Iterator<Item = (&str, &[usize])> {
+        self.0
+            .iter()
+            .filter(|(_, p)| matches!(p, Positions::Many(_)))
+            .map(|(k, p)| (k.as_ref(), p.as_slice()))
+    }
+}
+
+/// Lookup tables over the ftrack users and the links, built once per plan.
 pub struct FtrackIndex<'a> {
     /// The users, in snapshot order.
     pub users: &'a [FtrackUser],
     by_id: HashMap<&'a str, usize>,
-    by_key: HashMap<String, Vec<usize>>,
-    by_folded: HashMap<String, Vec<usize>>,
-    by_email: HashMap<String, Vec<usize>>,
+    by_exact: Option<TextIndex<'a>>,
+    by_folded: TextIndex<'a>,
+    by_email: TextIndex<'a>,
+    link_of: HashMap<&'a str, &'a str>,
     linked_to: HashMap<&'a str, &'a str>,
     rule: UsernameRule,
 }
@@ -58,33 +129,32 @@ impl<'a> FtrackIndex<'a> {
     pub fn new(snapshot: &'a FtrackSnapshot, links: &'a Links, rule: UsernameRule) -> Self {
         let users = snapshot.users.as_slice();
         let mut by_id = HashMap::with_capacity(users.len());
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::with_capacity(users.len());
-        let mut by_folded: HashMap<String, Vec<usize>> = HashMap::with_capacity(users.len());
-        let mut by_email: HashMap<String, Vec<usize>> = HashMap::with_capacity(users.len());
+        let mut by_exact = (rule.0 == UsernameCase::Sensitive).then(|| TextIndex::with_capacity(users.len()));
+        let mut by_folded = TextIndex::with_capacity(users.len());
+        let mut by_email = TextIndex::with_capacity(users.len());
         for (i, user) in users.iter().enumerate() {
             by_id.insert(user.id.as_str(), i);
-            let folded = user.username.to_lowercase();
-            if rule.0 == UsernameCase::Sensitive {
-                by_key.entry(user.username.clone()).or_default().push(i);
+            if let Some(exact) = by_exact.as_mut() {
+                exact.insert(Cow::Borrowed(user.username.as_str()), i);
             }
-            by_folded.entry(folded).or_default().push(i);
+            by_folded.insert(fold(&user.username), i);
             if let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) {
-                by_email.entry(email.to_lowercase()).or_default().push(i);
+                by_email.insert(fold(email), i);
             }
         }
-        if rule.0 == UsernameCase::Insensitive {
-            by_key = by_folded.clone();
+        let mut link_of = HashMap::with_capacity(links.len());
+        let mut linked_to = HashMap::with_capacity(links.len());
+        for (dir, ftrack) in links {
+            link_of.insert(dir.as_str(), ftrack.as_str());
+            linked_to.insert(ftrack.as_str(), dir.as_str());
         }
-        let linked_to = links
-            .iter()
-            .map(|(dir, ftrack)| (ftrack.as_str(), dir.as_str()))
-            .collect();
         Self {
             users,
             by_id,
-            by_key,
+            by_exact,
             by_folded,
             by_email,
+            link_of,
             linked_to,
             rule,
         }
@@ -107,21 +177,25 @@ impl<'a> FtrackIndex<'a> {
 
     /// ftrack users whose username is this one under the case rule.
     pub fn with_username(&self, username: &str) -> &[usize] {
-        self.by_key
-            .get(&self.rule.key(username))
-            .map_or(&[], Vec::as_slice)
+        match &self.by_exact {
+            Some(exact) => exact.get(username),
+            None => self.by_folded.get(&fold(username)),
+        }
+    }
+
+    /// ftrack users whose username equals this one ignoring case (whatever the rule).
+    pub fn with_folded_username(&self, folded: &str) -> &[usize] {
+        self.by_folded.get(folded)
     }
 
     /// ftrack users whose email is this one (case-insensitive).
     pub fn with_email(&self, email: &str) -> &[usize] {
-        self.by_email
-            .get(&email.to_lowercase())
-            .map_or(&[], Vec::as_slice)
+        self.by_email.get(&fold(email))
     }
 
     /// Pairs a directory entry with an ftrack user: link first, then username.
-    pub fn pair(&self, user: &DirectoryUser, links: &Links) -> Pairing {
-        if let Some(index) = links.get(&user.id).and_then(|id| self.by_id(id)) {
+    pub fn pair(&self, user: &DirectoryUser) -> Pairing {
+        if let Some(index) = self.link_of.get(user.id.as_str()).and_then(|id| self.by_id(id)) {
             return Pairing::Link(index);
         }
         let Some(username) = user.username.as_deref() else {
@@ -135,14 +209,10 @@ impl<'a> FtrackIndex<'a> {
     }
 
     fn case_only(&self, username: &str) -> Pairing {
-        if self.rule.0 == UsernameCase::Insensitive {
+        if self.by_exact.is_none() {
             return Pairing::None;
         }
-        match self
-            .by_folded
-            .get(&username.to_lowercase())
-            .map_or(&[][..], Vec::as_slice)
-        {
+        match self.by_folded.get(&fold(username)) {
             [] => Pairing::None,
             [one] => Pairing::CaseOnly(*one),
             many => Pairing::Ambiguous(many.to_vec()),

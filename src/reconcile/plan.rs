@@ -5,6 +5,8 @@
 //! and DN, so the same inputs always give the same plan.
 
 use serde::{Deserialize, Serialize};
+use super::identity::fold;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Version of the plan's JSON layout.
@@ -231,15 +233,11 @@ pub struct PlanItem {
 }
 
 impl PlanItem {
-    /// The ordering key documented in the module docs.
-    fn order(&self, other: &Self) -> Ordering {
+    /// The ordering documented in the module docs; `folded` are the case-folded usernames.
+    fn order(&self, folded: &str, other: &Self, other_folded: &str) -> Ordering {
         self.action
             .cmp(&other.action)
-            .then_with(|| {
-                self.username
-                    .to_lowercase()
-                    .cmp(&other.username.to_lowercase())
-            })
+            .then_with(|| folded.cmp(other_folded))
             .then_with(|| self.username.cmp(&other.username))
             .then_with(|| dir_id(self).cmp(dir_id(other)))
             .then_with(|| ftrack_id(self).cmp(ftrack_id(other)))
@@ -247,6 +245,16 @@ impl PlanItem {
             // Only entries identical in all of the above (a malformed export) get this far.
             .then_with(|| format!("{self:?}").cmp(&format!("{other:?}")))
     }
+}
+
+/// Sorts items in the documented order, folding each username once rather than per comparison.
+fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
+    let folded: Vec<Cow<'_, str>> = items.iter().map(|i| fold(&i.username)).collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| items[a].order(&folded[a], &items[b], &folded[b]));
+    drop(folded);
+    let mut slots: Vec<Option<PlanItem>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 fn dir_id(item: &PlanItem) -> &str {
@@ -338,8 +346,8 @@ pub struct Plan {
 
 impl Plan {
     /// Builds a plan from unordered items: sorts them and counts the summary.
-    pub fn new(mut items: Vec<PlanItem>, inputs: Inputs) -> Self {
-        items.sort_by(PlanItem::order);
+    pub fn new(items: Vec<PlanItem>, inputs: Inputs) -> Self {
+        let items = sort_items(items);
         Self {
             format_version: PLAN_FORMAT_VERSION,
             summary: Summary::count(&items),

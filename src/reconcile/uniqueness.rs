@@ -6,62 +6,35 @@
 //! become conflicts; users that already hold it keep it. Converting an item can make a value
 //! stay taken that another item relied on being freed, so the check repeats until stable.
 //! Working on the final state lets a user take a username or email that another user gives up
-//! in the same plan, so the plan converges in one run.
+//! in the same plan, so the plan converges in one run. Usernames compare without case in both
+//! modes: in sensitive mode case-only differences are conflicts too.
+//!
+//! Only introduced values are examined, so the cost follows the number of changes, not users.
 
 use super::conflict::info;
+use super::identity::{FtrackIndex, TextIndex, fold};
 use super::plan::{Action, ConflictKind, Field, FieldValue, GroupChanges, PlanItem};
 use crate::model::FtrackUser;
-use std::collections::HashMap;
+use foldhash::HashSet;
+use std::borrow::Cow;
 
-/// Who would hold a value after the plan: an item that sets it, or an ftrack user keeping it.
-#[derive(Clone, Copy)]
-enum Holder {
-    Introduced(usize),
-    Kept(usize),
+/// A value two users would share: who keeps it and which items introduce it.
+struct Clash {
+    value: String,
+    keepers: Vec<usize>,
+    introducers: Vec<usize>,
 }
 
 /// Converts items that would duplicate a username or an email into conflicts.
-pub fn settle_unique_values(items: &mut [PlanItem], ftrack: &[FtrackUser]) {
-    let position: HashMap<&str, usize> = ftrack
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.as_str(), i))
-        .collect();
+pub fn settle_unique_values(items: &mut [PlanItem], index: &FtrackIndex) {
     loop {
-        // Case-only differences count as clashes in both modes: in sensitive mode they are
-        // conflicts too, and many ftrack logins treat them as one name.
-        let usernames = holders(
-            items,
-            ftrack,
-            &position,
-            Field::Username,
-            |u| Some(u.username.to_lowercase()),
-            str::to_lowercase,
-        );
-        let emails = holders(
-            items,
-            ftrack,
-            &position,
-            Field::Email,
-            |u| {
-                u.email
-                    .as_deref()
-                    .filter(|e| !e.is_empty())
-                    .map(str::to_lowercase)
-            },
-            str::to_lowercase,
-        );
-        let mut converted = convert(
-            items,
-            ftrack,
-            &usernames,
-            ConflictKind::UsernameTaken,
-            "username",
-        );
-        converted |= convert(items, ftrack, &emails, ConflictKind::EmailTaken, "email");
-        if !converted {
+        let usernames = clashes(items, index, Field::Username);
+        let emails = clashes(items, index, Field::Email);
+        if usernames.is_empty() && emails.is_empty() {
             return;
         }
+        convert(items, index.users, &usernames, ConflictKind::UsernameTaken, "username");
+        convert(items, index.users, &emails, ConflictKind::EmailTaken, "email");
     }
 }
 
@@ -69,115 +42,64 @@ fn new_value(item: &PlanItem, field: Field) -> Option<&str> {
     if !item.action.is_change() {
         return None;
     }
-    item.changes
-        .iter()
-        .find(|c| c.field == field)
-        .and_then(|c| match &c.to {
-            Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
-            _ => None,
-        })
+    item.changes.iter().find(|c| c.field == field).and_then(|c| match &c.to {
+        Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
+        _ => None,
+    })
 }
 
-fn holders(
-    items: &[PlanItem],
-    ftrack: &[FtrackUser],
-    position: &HashMap<&str, usize>,
-    field: Field,
-    current: impl Fn(&FtrackUser) -> Option<String>,
-    key: impl Fn(&str) -> String,
-) -> HashMap<String, Vec<Holder>> {
-    let mut changed = vec![false; ftrack.len()];
-    let mut by_value: HashMap<String, Vec<Holder>> = HashMap::new();
+fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> {
+    let mut introduced = TextIndex::default();
+    let mut changing: HashSet<usize> = HashSet::default();
     for (i, item) in items.iter().enumerate() {
-        let Some(value) = new_value(item, field) else {
-            continue;
-        };
-        if let Some(&f) = item
-            .ftrack
-            .as_ref()
-            .and_then(|r| position.get(r.id.as_str()))
-        {
-            changed[f] = true;
+        let Some(value) = new_value(item, field) else { continue };
+        if let Some(f) = item.ftrack.as_ref().and_then(|r| index.by_id(&r.id)) {
+            changing.insert(f);
         }
-        by_value
-            .entry(key(value))
-            .or_default()
-            .push(Holder::Introduced(i));
+        introduced.insert(Cow::Owned(fold(value).into_owned()), i);
     }
-    for (f, user) in ftrack.iter().enumerate() {
-        if let Some(value) = current(user).filter(|_| !changed[f]) {
-            by_value.entry(value).or_default().push(Holder::Kept(f));
-        }
-    }
-    by_value.retain(|_, h| h.len() > 1 && h.iter().any(|h| matches!(h, Holder::Introduced(_))));
-    by_value
+    introduced
+        .iter()
+        .filter_map(|(key, introducers)| {
+            let holders = match field {
+                Field::Username => index.with_folded_username(key),
+                _ => index.with_email(key),
+            };
+            let keepers: Vec<usize> = holders.iter().copied().filter(|f| !changing.contains(f)).collect();
+            (introducers.len() > 1 || !keepers.is_empty()).then(|| Clash {
+                value: new_value(&items[introducers[0]], field).unwrap_or(key).to_string(),
+                keepers,
+                introducers: introducers.to_vec(),
+            })
+        })
+        .collect()
 }
 
-fn convert(
-    items: &mut [PlanItem],
-    ftrack: &[FtrackUser],
-    shared: &HashMap<String, Vec<Holder>>,
-    kind: ConflictKind,
-    what: &str,
-) -> bool {
-    let mut converted = false;
-    for holders in shared.values() {
-        let keepers: Vec<&FtrackUser> = holders
-            .iter()
-            .filter_map(|h| match h {
-                Holder::Kept(f) => Some(&ftrack[*f]),
-                Holder::Introduced(_) => None,
-            })
-            .collect();
-        let introducers: Vec<usize> = holders
-            .iter()
-            .filter_map(|h| match h {
-                Holder::Introduced(i) => Some(*i),
-                Holder::Kept(_) => None,
-            })
-            .collect();
-        let dns: Vec<String> = introducers
+fn convert(items: &mut [PlanItem], ftrack: &[FtrackUser], clashes: &[Clash], kind: ConflictKind, what: &str) {
+    for clash in clashes {
+        let keepers: Vec<&FtrackUser> = clash.keepers.iter().map(|&f| &ftrack[f]).collect();
+        let dns: Vec<String> = clash
+            .introducers
             .iter()
             .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.clone()))
             .collect();
-        for &i in &introducers {
-            let value = new_value(
-                &items[i],
-                if kind == ConflictKind::UsernameTaken {
-                    Field::Username
-                } else {
-                    Field::Email
-                },
-            )
-            .unwrap_or_default()
-            .to_string();
+        for &i in &clash.introducers {
+            let value = &clash.value;
             let reason = if keepers.is_empty() {
-                format!(
-                    "{what} {value:?} would be given to {} directory entries",
-                    introducers.len()
-                )
+                format!("{what} {value:?} would be given to {} directory entries", clash.introducers.len())
             } else {
                 let mut names: Vec<&str> = keepers.iter().map(|u| u.username.as_str()).collect();
                 names.sort_unstable();
-                format!(
-                    "{what} {value:?} is already used by ftrack user {}",
-                    names.join(", ")
-                )
+                format!("{what} {value:?} is already used by ftrack user {}", names.join(", "))
             };
             let own_dn = items[i].directory.as_ref().map(|d| d.dn.clone());
-            let others = dns
-                .iter()
-                .filter(|dn| Some(*dn) != own_dn.as_ref())
-                .cloned()
-                .collect();
+            let others = dns.iter().filter(|dn| Some(*dn) != own_dn.as_ref()).cloned().collect();
             let item = &mut items[i];
             item.action = Action::Conflict;
             item.reason = Some(reason);
             item.conflict = Some(info(kind, &keepers, others));
             item.changes.clear();
             item.groups = GroupChanges::default();
-            converted = true;
         }
     }
-    converted
 }
