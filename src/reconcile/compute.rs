@@ -399,19 +399,17 @@ impl<'a> Planner<'a> {
 }
 
 fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> String {
-    let (first, last) = match (dir, ftrack) {
-        (Some(d), f) => (
-            d.first_name
-                .clone()
-                .or_else(|| f.map(|f| f.first_name.clone()))
-                .unwrap_or_default(),
-            d.last_name
-                .clone()
-                .or_else(|| f.map(|f| f.last_name.clone()))
-                .unwrap_or_default(),
-        ),
-        (None, Some(f)) => (f.first_name.clone(), f.last_name.clone()),
-        (None, None) => (String::new(), String::new()),
-    };
-    format!("{first} {last}").trim().to_string()
+    let first = dir
+        .and_then(|d| d.first_name.as_deref())
+        .or(ftrack.map(|f| f.first_name.as_str()))
+        .unwrap_or_default();
+    let last = dir
+        .and_then(|d| d.last_name.as_deref())
+        .or(ftrack.map(|f| f.last_name.as_str()))
+        .unwrap_or_default();
+    match (first.is_empty(), last.is_empty()) {
+        (false, false) => format!("{first} {last}"),
+        (false, true) => first.to_string(),
+        _ => last.to_string(),
+    }
 }

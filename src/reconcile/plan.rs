@@ -247,12 +247,22 @@ impl PlanItem {
     }
 }
 
-/// Sorts items in the documented order, folding each username once rather than per comparison.
+/// Sorts items in the documented order.
+///
+/// Sorting compact keys (action, folded username, position) keeps the comparisons in cache;
+/// the rest of the order is consulted only for the rare equal keys.
 fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
-    let folded: Vec<Cow<'_, str>> = items.iter().map(|i| fold(&i.username)).collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| items[a].order(&folded[a], &items[b], &folded[b]));
-    drop(folded);
+    let mut keys: Vec<(Action, Cow<'_, str>, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.action, fold(&item.username), i))
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.0, &a.1)
+            .cmp(&(b.0, &b.1))
+            .then_with(|| items[a.2].order(&a.1, &items[b.2], &b.1))
+    });
+    let order: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
     let mut slots: Vec<Option<PlanItem>> = items.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
