@@ -7,7 +7,8 @@ use ldap2ftrack::model::{
 use ldap2ftrack::reconcile::plan::Summary;
 use ldap2ftrack::reconcile::policy::MaxDeactivate;
 use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -27,11 +28,11 @@ fn grow(size: usize) {
     PEAK.fetch_max(now, Relaxed);
 }
 
-// SAFETY: every call is forwarded unchanged to `System`; only counters are added.
+// SAFETY: every call is forwarded unchanged to `MiMalloc` (the allocator the binary uses); only counters are added.
 // (`alloc_zeroed` keeps its default, which goes through `alloc`.)
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
+        let ptr = unsafe { MiMalloc.alloc(layout) };
         if !ptr.is_null() {
             grow(layout.size());
         }
@@ -39,12 +40,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { MiMalloc.dealloc(ptr, layout) };
         CURRENT.fetch_sub(layout.size(), Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        let new = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             CURRENT.fetch_sub(layout.size(), Relaxed);
             grow(new_size);

@@ -5,7 +5,7 @@
 //! is open.
 
 use super::conflict::info;
-use super::identity::{fold, FtrackIndex, Pairing, TextIndex};
+use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use crate::model::{DirectoryUser, FtrackUser};
 use foldhash::{HashMap, HashMapExt};
@@ -58,9 +58,13 @@ impl Resolution {
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
 pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Resolution> {
     let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u)).collect();
+    let freed = renamed_away(users, &pairings, index);
     let mut out: Vec<Resolution> = pairings
         .iter()
         .map(|p| match p {
+            // The only ftrack users in the way give the name up in this plan.
+            Pairing::CaseOnly(f) if freed[*f] => Resolution::Unmatched,
+            Pairing::Ambiguous(many) if many.iter().all(|&f| freed[f]) => Resolution::Unmatched,
             Pairing::Link(f) => Resolution::Matched(*f, MatchedBy::Link),
             Pairing::Username(f) => Resolution::Matched(*f, MatchedBy::Username),
             Pairing::None => Resolution::Unmatched,
@@ -72,6 +76,19 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
     settle_contested(users, index, &mut out);
     settle_username_collisions(users, index, &mut out);
     out
+}
+
+/// ftrack users whose linked, active directory entry gives them a different login (ignoring case).
+fn renamed_away(users: &[DirectoryUser], pairings: &[Pairing], index: &FtrackIndex) -> Vec<bool> {
+    let mut freed = vec![false; index.users.len()];
+    for (user, pairing) in users.iter().zip(pairings) {
+        if let (Pairing::Link(f), true, Some(name)) =
+            (pairing, user.active, user.username.as_deref())
+        {
+            freed[*f] = fold(name) != fold(&index.users[*f].username);
+        }
+    }
+    freed
 }
 
 fn users_of<'a>(index: &FtrackIndex<'a>, indexes: &[usize]) -> Vec<&'a FtrackUser> {
@@ -133,7 +150,10 @@ fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
             let claims = out[i].claims().to_vec();
             out[i] = conflict(
                 ConflictKind::DuplicateIdentity,
-                format!("{} directory entries share the identity {id:?}", entries.len()),
+                format!(
+                    "{} directory entries share the identity {id:?}",
+                    entries.len()
+                ),
                 &[],
                 others,
                 claims,
@@ -155,7 +175,10 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
     let mut claimers: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, r) in out.iter().enumerate() {
         if let Some((f, by)) = r.matched() {
-            let linked_elsewhere = by == MatchedBy::Username && index.linked_directory_id(f).is_some_and(|d| d != users[i].id);
+            let linked_elsewhere = by == MatchedBy::Username
+                && index
+                    .linked_directory_id(f)
+                    .is_some_and(|d| d != users[i].id);
             if count[f] > 1 || linked_elsewhere {
                 claimers.entry(f).or_default().push(i);
             }
@@ -241,7 +264,11 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
 
 /// Active entries that would end up with the same username (case-folded): only one that already
 /// holds that username in ftrack keeps it; the others are conflicts.
-fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
+fn settle_username_collisions(
+    users: &[DirectoryUser],
+    index: &FtrackIndex,
+    out: &mut [Resolution],
+) {
     let mut names = TextIndex::default();
     for (i, u) in users.iter().enumerate() {
         if matches!(out[i], Resolution::Conflict(_)) || !u.active {
@@ -251,14 +278,24 @@ fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out:
             names.insert(fold(name), i);
         }
     }
-    let groups: Vec<(String, Vec<usize>)> = names.repeated().map(|(k, e)| (k.to_string(), e.to_vec())).collect();
+    let groups: Vec<(String, Vec<usize>)> = names
+        .repeated()
+        .map(|(k, e)| (k.to_string(), e.to_vec()))
+        .collect();
     for (key, entries) in groups {
         let keepers: Vec<usize> = entries
             .iter()
             .copied()
-            .filter(|&i| out[i].matched().is_some_and(|(f, _)| fold(&index.users[f].username) == key.as_str()))
+            .filter(|&i| {
+                out[i]
+                    .matched()
+                    .is_some_and(|(f, _)| fold(&index.users[f].username) == key.as_str())
+            })
             .collect();
-        let mut names: Vec<&str> = entries.iter().filter_map(|&i| users[i].username.as_deref()).collect();
+        let mut names: Vec<&str> = entries
+            .iter()
+            .filter_map(|&i| users[i].username.as_deref())
+            .collect();
         names.sort_unstable();
         let same_case = names.windows(2).all(|w| w[0] == w[1]);
         for &i in &entries {
@@ -266,13 +303,32 @@ fn settle_username_collisions(users: &[DirectoryUser], index: &FtrackIndex, out:
                 continue;
             }
             let (kind, why) = if same_case {
-                (ConflictKind::DuplicateUsername, format!("{} directory entries map to username {:?}", entries.len(), names[0]))
+                (
+                    ConflictKind::DuplicateUsername,
+                    format!(
+                        "{} directory entries map to username {:?}",
+                        entries.len(),
+                        names[0]
+                    ),
+                )
             } else {
-                (ConflictKind::CaseOnlyDifference, format!("directory usernames {} differ only in letter case", quoted(&names)))
+                (
+                    ConflictKind::CaseOnlyDifference,
+                    format!(
+                        "directory usernames {} differ only in letter case",
+                        quoted(&names)
+                    ),
+                )
             };
             let claims = out[i].claims().to_vec();
             let candidates: Vec<&FtrackUser> = claims.iter().map(|&f| &index.users[f]).collect();
-            out[i] = conflict(kind, why, &candidates, other_dns(users, &entries, i), claims);
+            out[i] = conflict(
+                kind,
+                why,
+                &candidates,
+                other_dns(users, &entries, i),
+                claims,
+            );
         }
     }
 }

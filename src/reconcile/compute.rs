@@ -58,7 +58,12 @@ impl<'a> Planner<'a> {
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
             groups: {
                 let mut groups = GroupMapper::new(&policy.managed_groups);
-                groups.prepare(directory.users.iter().flat_map(|u| u.groups.iter().map(String::as_str)));
+                groups.prepare(
+                    directory
+                        .users
+                        .iter()
+                        .flat_map(|u| u.groups.iter().map(String::as_str)),
+                );
                 groups
             },
             scope: ScopeFilter::new(scope),
@@ -239,7 +244,7 @@ impl<'a> Planner<'a> {
         item.changes = create_changes(user);
         let desired = self.groups.desired(&user.groups);
         item.groups = GroupChanges {
-            add: desired.into_iter().map(str::to_string).collect(),
+            add: desired.into_iter().map(String::from).collect(),
             remove: Vec::new(),
         };
         item
@@ -407,9 +412,11 @@ fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> Str
         .and_then(|d| d.last_name.as_deref())
         .or(ftrack.map(|f| f.last_name.as_str()))
         .unwrap_or_default();
-    match (first.is_empty(), last.is_empty()) {
-        (false, false) => format!("{first} {last}"),
-        (false, true) => first.to_string(),
-        _ => last.to_string(),
+    let mut name = String::with_capacity(first.len() + last.len() + 1);
+    name.push_str(first);
+    if !first.is_empty() && !last.is_empty() {
+        name.push(' ');
     }
+    name.push_str(last);
+    name
 }

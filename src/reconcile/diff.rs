@@ -137,29 +137,36 @@ impl GroupMapper {
         self.managed.contains(ftrack_group)
     }
 
-    /// The managed ftrack groups a directory user should be in, sorted.
-    pub fn desired(&self, dir_groups: &[String]) -> BTreeSet<&str> {
-        dir_groups.iter().filter_map(|g| self.target(g)).collect()
+    /// The managed ftrack groups a directory user should be in, sorted and unique.
+    pub fn desired(&self, dir_groups: &[String]) -> Vec<&str> {
+        let mut desired: Vec<&str> = dir_groups.iter().filter_map(|g| self.target(g)).collect();
+        desired.sort_unstable();
+        desired.dedup();
+        desired
     }
 
     /// Membership changes that bring an ftrack user's managed groups to the desired set.
-    pub fn changes(&self, desired: &BTreeSet<&str>, current: &[String]) -> GroupChanges {
-        let current: BTreeSet<&str> = current
+    pub fn changes(&self, desired: &[&str], current: &[String]) -> GroupChanges {
+        // Users belong to a handful of groups, so linear scans beat building sets.
+        let current: Vec<&str> = current
             .iter()
             .map(String::as_str)
             .filter(|g| self.is_managed(g))
             .collect();
+        let mut remove: Vec<String> = current
+            .iter()
+            .filter(|g| !desired.contains(g))
+            .map(|g| String::from(*g))
+            .collect();
+        remove.sort_unstable();
+        remove.dedup();
         GroupChanges {
             add: desired
                 .iter()
-                .filter(|g| !current.contains(**g))
-                .map(|g| g.to_string())
+                .filter(|g| !current.contains(g))
+                .map(|g| String::from(*g))
                 .collect(),
-            remove: current
-                .iter()
-                .filter(|g| !desired.contains(*g))
-                .map(|g| g.to_string())
-                .collect(),
+            remove,
         }
     }
 }

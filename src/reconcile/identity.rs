@@ -129,7 +129,8 @@ impl<'a> FtrackIndex<'a> {
     pub fn new(snapshot: &'a FtrackSnapshot, links: &'a Links, rule: UsernameRule) -> Self {
         let users = snapshot.users.as_slice();
         let mut by_id = HashMap::with_capacity(users.len());
-        let mut by_exact = (rule.0 == UsernameCase::Sensitive).then(|| TextIndex::with_capacity(users.len()));
+        let mut by_exact =
+            (rule.0 == UsernameCase::Sensitive).then(|| TextIndex::with_capacity(users.len()));
         let mut by_folded = TextIndex::with_capacity(users.len());
         let mut by_email = TextIndex::with_capacity(users.len());
         for (i, user) in users.iter().enumerate() {
@@ -195,7 +196,11 @@ impl<'a> FtrackIndex<'a> {
 
     /// Pairs a directory entry with an ftrack user: link first, then username.
     pub fn pair(&self, user: &DirectoryUser) -> Pairing {
-        if let Some(index) = self.link_of.get(user.id.as_str()).and_then(|id| self.by_id(id)) {
+        if let Some(index) = self
+            .link_of
+            .get(user.id.as_str())
+            .and_then(|id| self.by_id(id))
+        {
             return Pairing::Link(index);
         }
         let Some(username) = user.username.as_deref() else {

@@ -4,8 +4,8 @@
 //! unchanged), then by username (case-folded, then exact), then by directory id, ftrack id
 //! and DN, so the same inputs always give the same plan.
 
-use serde::{Deserialize, Serialize};
 use super::identity::fold;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 

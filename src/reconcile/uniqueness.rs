@@ -33,8 +33,20 @@ pub fn settle_unique_values(items: &mut [PlanItem], index: &FtrackIndex) {
         if usernames.is_empty() && emails.is_empty() {
             return;
         }
-        convert(items, index.users, &usernames, ConflictKind::UsernameTaken, "username");
-        convert(items, index.users, &emails, ConflictKind::EmailTaken, "email");
+        convert(
+            items,
+            index.users,
+            &usernames,
+            ConflictKind::UsernameTaken,
+            "username",
+        );
+        convert(
+            items,
+            index.users,
+            &emails,
+            ConflictKind::EmailTaken,
+            "email",
+        );
     }
 }
 
@@ -42,17 +54,22 @@ fn new_value(item: &PlanItem, field: Field) -> Option<&str> {
     if !item.action.is_change() {
         return None;
     }
-    item.changes.iter().find(|c| c.field == field).and_then(|c| match &c.to {
-        Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
-        _ => None,
-    })
+    item.changes
+        .iter()
+        .find(|c| c.field == field)
+        .and_then(|c| match &c.to {
+            Some(FieldValue::Text(t)) if !t.is_empty() => Some(t.as_str()),
+            _ => None,
+        })
 }
 
 fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> {
     let mut introduced = TextIndex::default();
     let mut changing: HashSet<usize> = HashSet::default();
     for (i, item) in items.iter().enumerate() {
-        let Some(value) = new_value(item, field) else { continue };
+        let Some(value) = new_value(item, field) else {
+            continue;
+        };
         if let Some(f) = item.ftrack.as_ref().and_then(|r| index.by_id(&r.id)) {
             changing.insert(f);
         }
@@ -65,9 +82,15 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
                 Field::Username => index.with_folded_username(key),
                 _ => index.with_email(key),
             };
-            let keepers: Vec<usize> = holders.iter().copied().filter(|f| !changing.contains(f)).collect();
+            let keepers: Vec<usize> = holders
+                .iter()
+                .copied()
+                .filter(|f| !changing.contains(f))
+                .collect();
             (introducers.len() > 1 || !keepers.is_empty()).then(|| Clash {
-                value: new_value(&items[introducers[0]], field).unwrap_or(key).to_string(),
+                value: new_value(&items[introducers[0]], field)
+                    .unwrap_or(key)
+                    .to_string(),
                 keepers,
                 introducers: introducers.to_vec(),
             })
@@ -75,7 +98,13 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
         .collect()
 }
 
-fn convert(items: &mut [PlanItem], ftrack: &[FtrackUser], clashes: &[Clash], kind: ConflictKind, what: &str) {
+fn convert(
+    items: &mut [PlanItem],
+    ftrack: &[FtrackUser],
+    clashes: &[Clash],
+    kind: ConflictKind,
+    what: &str,
+) {
     for clash in clashes {
         let keepers: Vec<&FtrackUser> = clash.keepers.iter().map(|&f| &ftrack[f]).collect();
         let dns: Vec<String> = clash
@@ -86,14 +115,24 @@ fn convert(items: &mut [PlanItem], ftrack: &[FtrackUser], clashes: &[Clash], kin
         for &i in &clash.introducers {
             let value = &clash.value;
             let reason = if keepers.is_empty() {
-                format!("{what} {value:?} would be given to {} directory entries", clash.introducers.len())
+                format!(
+                    "{what} {value:?} would be given to {} directory entries",
+                    clash.introducers.len()
+                )
             } else {
                 let mut names: Vec<&str> = keepers.iter().map(|u| u.username.as_str()).collect();
                 names.sort_unstable();
-                format!("{what} {value:?} is already used by ftrack user {}", names.join(", "))
+                format!(
+                    "{what} {value:?} is already used by ftrack user {}",
+                    names.join(", ")
+                )
             };
             let own_dn = items[i].directory.as_ref().map(|d| d.dn.clone());
-            let others = dns.iter().filter(|dn| Some(*dn) != own_dn.as_ref()).cloned().collect();
+            let others = dns
+                .iter()
+                .filter(|dn| Some(*dn) != own_dn.as_ref())
+                .cloned()
+                .collect();
             let item = &mut items[i];
             item.action = Action::Conflict;
             item.reason = Some(reason);
