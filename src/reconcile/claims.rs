@@ -7,6 +7,7 @@
 use super::conflict::info;
 use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
+use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackUser};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
@@ -58,13 +59,9 @@ impl Resolution {
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
 pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Resolution> {
     let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u)).collect();
-    let freed = renamed_away(users, &pairings, index);
     let mut out: Vec<Resolution> = pairings
         .iter()
         .map(|p| match p {
-            // The only ftrack users in the way give the name up in this plan.
-            Pairing::CaseOnly(f) if freed[*f] => Resolution::Unmatched,
-            Pairing::Ambiguous(many) if many.iter().all(|&f| freed[f]) => Resolution::Unmatched,
             Pairing::Link(f) => Resolution::Matched(*f, MatchedBy::Link),
             Pairing::Username(f) => Resolution::Matched(*f, MatchedBy::Username),
             Pairing::None => Resolution::Unmatched,
@@ -74,19 +71,66 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
         .collect();
     settle_duplicate_ids(users, &mut out);
     settle_contested(users, index, &mut out);
+    if reconsider_freed_names(users, &pairings, index, &mut out) {
+        settle_contested(users, index, &mut out);
+    }
     settle_username_collisions(users, index, &mut out);
     out
 }
 
-/// ftrack users whose linked, active directory entry gives them a different login (ignoring case).
-fn renamed_away(users: &[DirectoryUser], pairings: &[Pairing], index: &FtrackIndex) -> Vec<bool> {
-    let mut freed = vec![false; index.users.len()];
-    for (user, pairing) in users.iter().zip(pairings) {
-        if let (Pairing::Link(f), true, Some(name)) =
-            (pairing, user.active, user.username.as_deref())
-        {
-            freed[*f] = fold(name) != fold(&index.users[*f].username);
+/// Case clashes with ftrack users that give their login up in this plan (their one linked
+/// entry renames them) are not clashes: those entries are re-paired without them.
+fn reconsider_freed_names(
+    users: &[DirectoryUser],
+    pairings: &[Pairing],
+    index: &FtrackIndex,
+    out: &mut [Resolution],
+) -> bool {
+    let freed = renamed_away(users, out, index);
+    let mut changed = false;
+    for (i, pairing) in pairings.iter().enumerate() {
+        let still_case_clash = matches!(
+            &out[i],
+            Resolution::Conflict(c) if c.kind == ConflictKind::CaseOnlyDifference
+        );
+        let candidates: &[usize] = match pairing {
+            Pairing::CaseOnly(f) => slice::from_ref(f),
+            Pairing::Ambiguous(many) => many,
+            _ => continue,
+        };
+        if !still_case_clash || !candidates.iter().any(|&f| freed[f]) {
+            continue;
         }
+        let left: Vec<usize> = candidates.iter().copied().filter(|&f| !freed[f]).collect();
+        out[i] = match (left.as_slice(), pairing) {
+            ([], _) => Resolution::Unmatched,
+            ([one], Pairing::Ambiguous(_)) if index.rule().0 == UsernameCase::Insensitive => {
+                Resolution::Matched(*one, MatchedBy::Username)
+            }
+            ([one], _) => case_only(&index.users[*one], *one),
+            _ => ambiguous(&users_of(index, &left), left.clone()),
+        };
+        changed = true;
+    }
+    changed
+}
+
+/// ftrack users whose single linked, active directory entry gives them a different login.
+fn renamed_away(users: &[DirectoryUser], out: &[Resolution], index: &FtrackIndex) -> Vec<bool> {
+    let mut owners = vec![0u32; index.users.len()];
+    let mut freed = vec![false; index.users.len()];
+    for (user, resolution) in users.iter().zip(out) {
+        if let Resolution::Matched(f, MatchedBy::Link) = resolution {
+            owners[*f] += 1;
+            freed[*f] = user.active
+                && user
+                    .username
+                    .as_deref()
+                    .is_some_and(|name| fold(name) != fold(&index.users[*f].username));
+        }
+    }
+    for (free, count) in freed.iter_mut().zip(owners) {
+        *free &= count == 1;
     }
     freed
 }
