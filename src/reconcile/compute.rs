@@ -261,9 +261,7 @@ impl<'a> Planner<'a> {
         if !self.scope.admits_ftrack_only(user) {
             return self.skip(item, &self.scope.reason());
         }
-        let linked = self
-            .index
-            .linked_directory_id(self.index.by_id(&user.id).unwrap_or(usize::MAX));
+        let linked = self.index.linked_to_id(&user.id);
         let managed = match self.policy.deactivate_missing {
             DeactivateMissing::All => true,
             DeactivateMissing::Linked => linked.is_some(),

@@ -173,7 +173,12 @@ impl<'a> FtrackIndex<'a> {
 
     /// The directory id an ftrack user is linked to, if any.
     pub fn linked_directory_id(&self, index: usize) -> Option<&'a str> {
-        self.linked_to.get(self.users[index].id.as_str()).copied()
+        self.linked_to_id(&self.users[index].id)
+    }
+
+    /// The directory id the ftrack user with this id is linked to, if any.
+    pub fn linked_to_id(&self, ftrack_id: &str) -> Option<&'a str> {
+        self.linked_to.get(ftrack_id).copied()
     }
 
     /// ftrack users whose username is this one under the case rule.
