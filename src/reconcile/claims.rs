@@ -34,7 +34,7 @@ pub enum Resolution {
     /// No ftrack user: a create candidate.
     Unmatched,
     /// Needs a person.
-    Conflict(PairingConflict),
+    Conflict(Box<PairingConflict>),
 }
 
 impl Resolution {
@@ -146,12 +146,12 @@ fn conflict(
     others: Vec<String>,
     claims: Vec<usize>,
 ) -> Resolution {
-    Resolution::Conflict(PairingConflict {
+    Resolution::Conflict(Box::new(PairingConflict {
         kind,
         reason,
         info: info(kind, candidates, others),
         claims,
-    })
+    }))
 }
 
 fn ambiguous(candidates: &[&FtrackUser], claims: Vec<usize>) -> Resolution {

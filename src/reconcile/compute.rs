@@ -86,20 +86,23 @@ impl<'a> Planner<'a> {
             }
         }
         let in_scope = self.directory_scope(&resolutions);
-        let mut items: Vec<PlanItem> = self
-            .directory
-            .users
-            .iter()
-            .zip(&resolutions)
-            .zip(&in_scope)
-            .map(|((user, resolution), &inside)| {
-                if inside {
-                    self.plan_directory_user(user, resolution)
-                } else {
-                    self.out_of_scope(user, resolution)
-                }
-            })
-            .collect();
+        let unclaimed = claimed.iter().filter(|c| !**c).count();
+        let mut items: Vec<PlanItem> = Vec::with_capacity(self.directory.users.len() + unclaimed);
+        items.extend(
+            self.directory
+                .users
+                .iter()
+                .zip(&resolutions)
+                .zip(&in_scope)
+                .map(|((user, resolution), &inside)| {
+                    if inside {
+                        self.plan_directory_user(user, resolution)
+                    } else {
+                        self.out_of_scope(user, resolution)
+                    }
+                }),
+        );
+        drop(resolutions);
         settle_unique_values(&mut items, &self.index);
         for (f, user) in self.ftrack.users.iter().enumerate() {
             if !claimed[f] {

@@ -147,23 +147,23 @@ impl GroupMapper {
 
     /// Membership changes that bring an ftrack user's managed groups to the desired set.
     pub fn changes(&self, desired: &[&str], current: &[String]) -> GroupChanges {
-        // Users belong to a handful of groups, so linear scans beat building sets.
-        let current: Vec<&str> = current
-            .iter()
-            .map(String::as_str)
-            .filter(|g| self.is_managed(g))
-            .collect();
+        // Users belong to a handful of groups: linear scans, and no allocation when in sync.
+        let missing = desired.iter().any(|g| !current.iter().any(|c| c == g));
+        let extra = current.iter().any(|c| self.is_managed(c) && !desired.contains(&c.as_str()));
+        if !missing && !extra {
+            return GroupChanges::default();
+        }
         let mut remove: Vec<String> = current
             .iter()
-            .filter(|g| !desired.contains(g))
-            .map(|g| String::from(*g))
+            .filter(|c| self.is_managed(c) && !desired.contains(&c.as_str()))
+            .cloned()
             .collect();
         remove.sort_unstable();
         remove.dedup();
         GroupChanges {
             add: desired
                 .iter()
-                .filter(|g| !current.contains(g))
+                .filter(|g| !current.iter().any(|c| c == *g))
                 .map(|g| String::from(*g))
                 .collect(),
             remove,

@@ -103,9 +103,8 @@ pub struct FtrackIndex<'a> {
     by_id: HashMap<&'a str, usize>,
     by_exact: Option<TextIndex<'a>>,
     by_folded: TextIndex<'a>,
-    by_email: TextIndex<'a>,
     link_of: HashMap<&'a str, &'a str>,
-    linked_to: HashMap<&'a str, &'a str>,
+    linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
 }
 
@@ -132,29 +131,26 @@ impl<'a> FtrackIndex<'a> {
         let mut by_exact =
             (rule.0 == UsernameCase::Sensitive).then(|| TextIndex::with_capacity(users.len()));
         let mut by_folded = TextIndex::with_capacity(users.len());
-        let mut by_email = TextIndex::with_capacity(users.len());
         for (i, user) in users.iter().enumerate() {
             by_id.insert(user.id.as_str(), i);
             if let Some(exact) = by_exact.as_mut() {
                 exact.insert(Cow::Borrowed(user.username.as_str()), i);
             }
             by_folded.insert(fold(&user.username), i);
-            if let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) {
-                by_email.insert(fold(email), i);
-            }
         }
         let mut link_of = HashMap::with_capacity(links.len());
-        let mut linked_to = HashMap::with_capacity(links.len());
+        let mut linked_to = vec![None; users.len()];
         for (dir, ftrack) in links {
             link_of.insert(dir.as_str(), ftrack.as_str());
-            linked_to.insert(ftrack.as_str(), dir.as_str());
+            if let Some(&i) = by_id.get(ftrack.as_str()) {
+                linked_to[i] = Some(dir.as_str());
+            }
         }
         Self {
             users,
             by_id,
             by_exact,
             by_folded,
-            by_email,
             link_of,
             linked_to,
             rule,
@@ -173,12 +169,12 @@ impl<'a> FtrackIndex<'a> {
 
     /// The directory id an ftrack user is linked to, if any.
     pub fn linked_directory_id(&self, index: usize) -> Option<&'a str> {
-        self.linked_to_id(&self.users[index].id)
+        self.linked_to.get(index).copied().flatten()
     }
 
     /// The directory id the ftrack user with this id is linked to, if any.
     pub fn linked_to_id(&self, ftrack_id: &str) -> Option<&'a str> {
-        self.linked_to.get(ftrack_id).copied()
+        self.by_id(ftrack_id).and_then(|i| self.linked_directory_id(i))
     }
 
     /// ftrack users whose username is this one under the case rule.
@@ -194,9 +190,21 @@ impl<'a> FtrackIndex<'a> {
         self.by_folded.get(folded)
     }
 
-    /// ftrack users whose email is this one (case-insensitive).
-    pub fn with_email(&self, email: &str) -> &[usize] {
-        self.by_email.get(&fold(email))
+    /// For each of these case-folded emails, the ftrack users that have it.
+    ///
+    /// Only a plan's new emails are ever looked up, so one scan beats indexing every email.
+    pub fn with_emails(&self, folded: &TextIndex<'_>) -> HashMap<String, Vec<usize>> {
+        let mut found: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, user) in self.users.iter().enumerate() {
+            let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) else {
+                continue;
+            };
+            let key = fold(email);
+            if !folded.get(&key).is_empty() {
+                found.entry(key.into_owned()).or_default().push(i);
+            }
+        }
+        found
     }
 
     /// Pairs a directory entry with an ftrack user: link first, then username.

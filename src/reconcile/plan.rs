@@ -251,7 +251,7 @@ impl PlanItem {
 ///
 /// Sorting compact keys (action, folded username, position) keeps the comparisons in cache;
 /// the rest of the order is consulted only for the rare equal keys.
-fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
+fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
     let mut keys: Vec<(Action, Cow<'_, str>, usize)> = items
         .iter()
         .enumerate()
@@ -262,9 +262,20 @@ fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
             .cmp(&(b.0, &b.1))
             .then_with(|| items[a.2].order(&a.1, &items[b.2], &b.1))
     });
-    let order: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
-    let mut slots: Vec<Option<PlanItem>> = items.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    let mut source: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
+    // Apply the permutation in place (slot i receives item source[i]), following each cycle once,
+    // so the items are moved rather than copied into a second large vector.
+    for start in 0..source.len() {
+        let mut current = start;
+        while source[current] != start {
+            let next = source[current];
+            items.swap(current, next);
+            source[current] = current;
+            current = next;
+        }
+        source[current] = current;
+    }
+    items
 }
 
 fn dir_id(item: &PlanItem) -> &str {
