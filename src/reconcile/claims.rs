@@ -9,7 +9,7 @@ use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackUser};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
 use std::slice;
 
@@ -184,8 +184,14 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
 
 /// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
 fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
+    // A set finds repeats cheaply; the rare repeated ids are then gathered in a second pass.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(users.len());
+    let repeated: HashSet<&str> = users.iter().map(|u| u.id.as_str()).filter(|id| !seen.insert(id)).collect();
+    if repeated.is_empty() {
+        return;
+    }
     let mut ids = TextIndex::default();
-    for (i, u) in users.iter().enumerate() {
+    for (i, u) in users.iter().enumerate().filter(|(_, u)| repeated.contains(u.id.as_str())) {
         ids.insert(Cow::Borrowed(u.id.as_str()), i);
     }
     for (id, entries) in ids.repeated() {
@@ -194,10 +200,7 @@ fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
             let claims = out[i].claims().to_vec();
             out[i] = conflict(
                 ConflictKind::DuplicateIdentity,
-                format!(
-                    "{} directory entries share the identity {id:?}",
-                    entries.len()
-                ),
+                format!("{} directory entries share the identity {id:?}", entries.len()),
                 &[],
                 others,
                 claims,

@@ -56,16 +56,7 @@ impl<'a> Planner<'a> {
             links,
             policy,
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
-            groups: {
-                let mut groups = GroupMapper::new(&policy.managed_groups);
-                groups.prepare(
-                    directory
-                        .users
-                        .iter()
-                        .flat_map(|u| u.groups.iter().map(String::as_str)),
-                );
-                groups
-            },
+            groups: GroupMapper::new(&policy.managed_groups),
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
             operations: scope,

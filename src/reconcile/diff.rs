@@ -3,6 +3,7 @@
 use super::identity::UsernameRule;
 use super::plan::{Field, FieldChange, FieldValue, GroupChanges};
 use crate::model::{DirectoryUser, FtrackUser};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn text(value: &str) -> Option<FieldValue> {
@@ -85,32 +86,27 @@ pub fn activity_change(from: bool, to: bool) -> FieldChange {
 
 /// Resolves directory groups to managed ftrack groups.
 pub struct GroupMapper {
-    by_key: HashMap<String, String>,
+    by_key: HashMap<String, usize>,
+    names: Vec<String>,
     managed: BTreeSet<String>,
-    resolved: HashMap<String, Option<String>>,
+    // Directory group values repeat across thousands of users; each is resolved once.
+    memo: RefCell<foldhash::HashMap<String, Option<usize>>>,
 }
 
 impl GroupMapper {
     /// Builds the lookup from the managed-groups table (directory name or DN -> ftrack name).
     pub fn new(managed: &BTreeMap<String, String>) -> Self {
+        let names: Vec<String> = managed.values().cloned().collect();
         let by_key = managed
-            .iter()
-            .map(|(dir, ftrack)| (group_key(dir), ftrack.clone()))
+            .keys()
+            .enumerate()
+            .map(|(i, dir)| (group_key(dir), i))
             .collect();
         Self {
             by_key,
-            managed: managed.values().cloned().collect(),
-            resolved: HashMap::new(),
-        }
-    }
-
-    /// Resolves these directory groups once, so lookups during planning allocate nothing.
-    pub fn prepare<'g>(&mut self, groups: impl IntoIterator<Item = &'g str>) {
-        for group in groups {
-            if !self.resolved.contains_key(group) {
-                let target = self.resolve(group).map(str::to_string);
-                self.resolved.insert(group.to_string(), target);
-            }
+            managed: names.iter().cloned().collect(),
+            names,
+            memo: RefCell::default(),
         }
     }
 
@@ -118,18 +114,21 @@ impl GroupMapper {
     ///
     /// A DN matches a key written as the full DN or as its first RDN value (`cn=fx,...` matches `fx`).
     pub fn target(&self, group: &str) -> Option<&str> {
-        match self.resolved.get(group) {
-            Some(target) => target.as_deref(),
-            None => self.resolve(group),
-        }
+        let known = self.memo.borrow().get(group).copied();
+        let index = known.unwrap_or_else(|| {
+            let resolved = self.resolve(group);
+            self.memo.borrow_mut().insert(group.to_string(), resolved);
+            resolved
+        });
+        index.map(|i| self.names[i].as_str())
     }
 
-    fn resolve(&self, group: &str) -> Option<&str> {
+    fn resolve(&self, group: &str) -> Option<usize> {
         let key = group_key(group);
         self.by_key
             .get(&key)
             .or_else(|| first_rdn_value(&key).and_then(|cn| self.by_key.get(cn)))
-            .map(String::as_str)
+            .copied()
     }
 
     /// True when this ftrack group is managed.

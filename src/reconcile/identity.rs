@@ -103,7 +103,7 @@ pub struct FtrackIndex<'a> {
     by_id: HashMap<&'a str, usize>,
     by_exact: Option<TextIndex<'a>>,
     by_folded: TextIndex<'a>,
-    link_of: HashMap<&'a str, &'a str>,
+    link_of: HashMap<&'a str, usize>,
     linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
 }
@@ -141,8 +141,8 @@ impl<'a> FtrackIndex<'a> {
         let mut link_of = HashMap::with_capacity(links.len());
         let mut linked_to = vec![None; users.len()];
         for (dir, ftrack) in links {
-            link_of.insert(dir.as_str(), ftrack.as_str());
             if let Some(&i) = by_id.get(ftrack.as_str()) {
+                link_of.insert(dir.as_str(), i);
                 linked_to[i] = Some(dir.as_str());
             }
         }
@@ -209,11 +209,7 @@ impl<'a> FtrackIndex<'a> {
 
     /// Pairs a directory entry with an ftrack user: link first, then username.
     pub fn pair(&self, user: &DirectoryUser) -> Pairing {
-        if let Some(index) = self
-            .link_of
-            .get(user.id.as_str())
-            .and_then(|id| self.by_id(id))
-        {
+        if let Some(&index) = self.link_of.get(user.id.as_str()) {
             return Pairing::Link(index);
         }
         let Some(username) = user.username.as_deref() else {

@@ -258,6 +258,10 @@ fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
         .map(|(i, item)| (item.action, fold(&item.username), i))
         .collect();
     keys.sort_unstable_by(|a, b| {
+        if a.2 == b.2 {
+            // The sort may compare an element with itself; skip the full comparison then.
+            return Ordering::Equal;
+        }
         (a.0, &a.1)
             .cmp(&(b.0, &b.1))
             .then_with(|| items[a.2].order(&a.1, &items[b.2], &b.1))
