@@ -316,13 +316,23 @@ fn settle_username_collisions(
     index: &FtrackIndex,
     out: &mut [Resolution],
 ) {
+    let claimant = |i: usize| -> Option<&str> {
+        let u = &users[i];
+        (u.active && !matches!(out[i], Resolution::Conflict(_))).then_some(u.username.as_deref()).flatten()
+    };
+    // A set finds the rare repeated names; only their entries are gathered.
+    let mut seen: HashSet<Cow<'_, str>> = HashSet::with_capacity(users.len());
+    let repeated: HashSet<Cow<'_, str>> = (0..users.len())
+        .filter_map(|i| claimant(i).map(fold))
+        .filter(|name| !seen.insert(name.clone()))
+        .collect();
+    drop(seen);
     let mut names = TextIndex::default();
-    for (i, u) in users.iter().enumerate() {
-        if matches!(out[i], Resolution::Conflict(_)) || !u.active {
-            continue;
-        }
-        if let Some(name) = u.username.as_deref() {
-            names.insert(fold(name), i);
+    if !repeated.is_empty() {
+        for i in 0..users.len() {
+            if let Some(name) = claimant(i).map(fold).filter(|n| repeated.contains(n)) {
+                names.insert(name, i);
+            }
         }
     }
     let groups: Vec<(String, Vec<usize>)> = names
