@@ -5,6 +5,7 @@
 //! is open.
 
 use super::conflict::info;
+use super::hashed::HashedPositions;
 use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use super::policy::UsernameCase;
@@ -185,13 +186,12 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
 /// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
 fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
     // A set finds repeats cheaply; the rare repeated ids are then gathered in a second pass.
-    let mut seen: HashSet<&str> = HashSet::with_capacity(users.len());
-    let repeated: HashSet<&str> = users.iter().map(|u| u.id.as_str()).filter(|id| !seen.insert(id)).collect();
+    let repeated = repeated_values(users.iter().map(|u| Some(Cow::Borrowed(u.id.as_str()))));
     if repeated.is_empty() {
         return;
     }
     let mut ids = TextIndex::default();
-    for (i, u) in users.iter().enumerate().filter(|(_, u)| repeated.contains(u.id.as_str())) {
+    for (i, u) in users.iter().enumerate().filter(|(_, u)| repeated.contains(&Cow::Borrowed(u.id.as_str()))) {
         ids.insert(Cow::Borrowed(u.id.as_str()), i);
     }
     for (id, entries) in ids.repeated() {
@@ -320,13 +320,8 @@ fn settle_username_collisions(
         let u = &users[i];
         (u.active && !matches!(out[i], Resolution::Conflict(_))).then_some(u.username.as_deref()).flatten()
     };
-    // A set finds the rare repeated names; only their entries are gathered.
-    let mut seen: HashSet<Cow<'_, str>> = HashSet::with_capacity(users.len());
-    let repeated: HashSet<Cow<'_, str>> = (0..users.len())
-        .filter_map(|i| claimant(i).map(fold))
-        .filter(|name| !seen.insert(name.clone()))
-        .collect();
-    drop(seen);
+    // Repeated names are rare; only their entries are gathered.
+    let repeated = repeated_values((0..users.len()).map(|i| claimant(i).map(fold)));
     let mut names = TextIndex::default();
     if !repeated.is_empty() {
         for i in 0..users.len() {
@@ -388,6 +383,23 @@ fn settle_username_collisions(
             );
         }
     }
+}
+
+/// The values that occur more than once (`None`s are skipped).
+fn repeated_values<'v>(values: impl Iterator<Item = Option<Cow<'v, str>>> + Clone) -> HashSet<Cow<'v, str>> {
+    let (size, _) = values.size_hint();
+    let mut seen = HashedPositions::with_capacity(size);
+    let kept: Vec<Option<Cow<'v, str>>> = values.collect();
+    let mut repeated = HashSet::new();
+    for (i, value) in kept.iter().enumerate() {
+        let Some(value) = value else { continue };
+        let hash = seen.hash(value);
+        if seen.candidates(hash).any(|j| kept[j].as_ref() == Some(value)) {
+            repeated.insert(value.clone());
+        }
+        seen.insert(hash, i);
+    }
+    repeated
 }
 
 fn quoted(names: &[&str]) -> String {

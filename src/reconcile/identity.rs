@@ -2,9 +2,9 @@
 
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
+use super::hashed::{Found, HashedPositions};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
-use std::slice;
 
 /// Lower-cases text, without allocating when it has no upper-case letters (the common case).
 pub fn fold(text: &str) -> Cow<'_, str> {
@@ -34,52 +34,22 @@ impl UsernameRule {
     }
 }
 
-/// One index or several under a key, without a heap allocation for the usual single one.
-#[derive(Debug, Clone)]
-pub enum Positions {
-    /// Exactly one.
-    One(usize),
-    /// Two or more.
-    Many(Vec<usize>),
-}
-
-impl Positions {
-    /// The indexes as a slice.
-    pub fn as_slice(&self) -> &[usize] {
-        match self {
-            Self::One(i) => slice::from_ref(i),
-            Self::Many(v) => v,
-        }
-    }
-
-    fn push(&mut self, index: usize) {
-        match self {
-            Self::One(first) => *self = Self::Many(vec![*first, index]),
-            Self::Many(v) => v.push(index),
-        }
-    }
-}
-
 /// A multimap from text keys to positions.
 #[derive(Debug, Default)]
-pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Positions>);
+pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Found>);
 
 impl<'a> TextIndex<'a> {
-    fn with_capacity(n: usize) -> Self {
-        Self(HashMap::with_capacity(n))
-    }
-
     /// Adds a position under a key.
     pub fn insert(&mut self, key: Cow<'a, str>, index: usize) {
         self.0
             .entry(key)
-            .and_modify(|p| p.push(index))
-            .or_insert(Positions::One(index));
+            .or_insert(Found::None)
+            .push(index);
     }
 
     /// Positions under a key; empty when absent.
     pub fn get(&self, key: &str) -> &[usize] {
-        self.0.get(key).map_or(&[], Positions::as_slice)
+        self.0.get(key).map_or(&[], Found::as_slice)
     }
 
     /// Every key with its positions.
@@ -91,7 +61,7 @@ impl<'a> TextIndex<'a> {
     pub fn repeated(&self) -> impl Iterator<Item = (&str, &[usize])> {
         self.0
             .iter()
-            .filter(|(_, p)| matches!(p, Positions::Many(_)))
+            .filter(|(_, p)| matches!(p, Found::Many(_)))
             .map(|(k, p)| (k.as_ref(), p.as_slice()))
     }
 }
@@ -100,10 +70,11 @@ impl<'a> TextIndex<'a> {
 pub struct FtrackIndex<'a> {
     /// The users, in snapshot order.
     pub users: &'a [FtrackUser],
-    by_id: HashMap<&'a str, usize>,
-    by_exact: Option<TextIndex<'a>>,
-    by_folded: TextIndex<'a>,
-    link_of: HashMap<&'a str, usize>,
+    by_id: HashedPositions,
+    by_exact: Option<HashedPositions>,
+    by_folded: HashedPositions,
+    links: Vec<(&'a str, usize)>,
+    by_link: HashedPositions,
     linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
 }
@@ -127,34 +98,35 @@ impl<'a> FtrackIndex<'a> {
     /// Indexes a snapshot and the links.
     pub fn new(snapshot: &'a FtrackSnapshot, links: &'a Links, rule: UsernameRule) -> Self {
         let users = snapshot.users.as_slice();
-        let mut by_id = HashMap::with_capacity(users.len());
-        let mut by_exact =
-            (rule.0 == UsernameCase::Sensitive).then(|| TextIndex::with_capacity(users.len()));
-        let mut by_folded = TextIndex::with_capacity(users.len());
+        let mut by_id = HashedPositions::with_capacity(users.len());
+        let mut by_exact = (rule.0 == UsernameCase::Sensitive)
+            .then(|| HashedPositions::with_capacity(users.len()));
+        let mut by_folded = HashedPositions::with_capacity(users.len());
         for (i, user) in users.iter().enumerate() {
-            by_id.insert(user.id.as_str(), i);
+            by_id.insert(by_id.hash(&user.id), i);
             if let Some(exact) = by_exact.as_mut() {
-                exact.insert(Cow::Borrowed(user.username.as_str()), i);
+                exact.insert(exact.hash(&user.username), i);
             }
-            by_folded.insert(fold(&user.username), i);
+            by_folded.insert(by_folded.hash(&fold(&user.username)), i);
         }
-        let mut link_of = HashMap::with_capacity(links.len());
-        let mut linked_to = vec![None; users.len()];
-        for (dir, ftrack) in links {
-            if let Some(&i) = by_id.get(ftrack.as_str()) {
-                link_of.insert(dir.as_str(), i);
-                linked_to[i] = Some(dir.as_str());
-            }
-        }
-        Self {
+        let mut index = Self {
             users,
             by_id,
             by_exact,
             by_folded,
-            link_of,
-            linked_to,
+            links: Vec::with_capacity(links.len()),
+            by_link: HashedPositions::with_capacity(links.len()),
+            linked_to: vec![None; users.len()],
             rule,
+        };
+        for (dir, ftrack) in links {
+            if let Some(i) = index.by_id(ftrack) {
+                index.by_link.insert(index.by_link.hash(dir), index.links.len());
+                index.links.push((dir.as_str(), i));
+                index.linked_to[i] = Some(dir.as_str());
+            }
         }
+        index
     }
 
     /// The username comparison rule in force.
@@ -162,9 +134,19 @@ impl<'a> FtrackIndex<'a> {
         self.rule
     }
 
-    /// The index of the user with this id.
+    /// The index of the user with this id (the last one, should the snapshot repeat an id).
     pub fn by_id(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.by_id
+            .candidates(self.by_id.hash(id))
+            .find(|&i| self.users[i].id == id)
+    }
+
+    /// The ftrack user a directory id is linked to, if it still exists.
+    fn linked_user(&self, directory_id: &str) -> Option<usize> {
+        self.by_link
+            .candidates(self.by_link.hash(directory_id))
+            .find(|&k| self.links[k].0 == directory_id)
+            .map(|k| self.links[k].1)
     }
 
     /// The directory id an ftrack user is linked to, if any.
@@ -178,16 +160,17 @@ impl<'a> FtrackIndex<'a> {
     }
 
     /// ftrack users whose username is this one under the case rule.
-    pub fn with_username(&self, username: &str) -> &[usize] {
+    pub fn with_username(&self, username: &str) -> Found {
         match &self.by_exact {
-            Some(exact) => exact.get(username),
-            None => self.by_folded.get(&fold(username)),
+            Some(exact) => exact.find(username, |i| self.users[i].username == username),
+            None => self.with_folded_username(&fold(username)),
         }
     }
 
     /// ftrack users whose username equals this one ignoring case (whatever the rule).
-    pub fn with_folded_username(&self, folded: &str) -> &[usize] {
-        self.by_folded.get(folded)
+    pub fn with_folded_username(&self, folded: &str) -> Found {
+        self.by_folded
+            .find(folded, |i| fold(&self.users[i].username) == folded)
     }
 
     /// For each of these case-folded emails, the ftrack users that have it.
@@ -209,16 +192,16 @@ impl<'a> FtrackIndex<'a> {
 
     /// Pairs a directory entry with an ftrack user: link first, then username.
     pub fn pair(&self, user: &DirectoryUser) -> Pairing {
-        if let Some(&index) = self.link_of.get(user.id.as_str()) {
+        if let Some(index) = self.linked_user(&user.id) {
             return Pairing::Link(index);
         }
         let Some(username) = user.username.as_deref() else {
             return Pairing::None;
         };
         match self.with_username(username) {
-            [one] => Pairing::Username(*one),
-            [] => self.case_only(username),
-            many => Pairing::Ambiguous(many.to_vec()),
+            Found::One(one) => Pairing::Username(one),
+            Found::None => self.case_only(username),
+            Found::Many(many) => Pairing::Ambiguous(many),
         }
     }
 
@@ -226,10 +209,10 @@ impl<'a> FtrackIndex<'a> {
         if self.by_exact.is_none() {
             return Pairing::None;
         }
-        match self.by_folded.get(&fold(username)) {
-            [] => Pairing::None,
-            [one] => Pairing::CaseOnly(*one),
-            many => Pairing::Ambiguous(many.to_vec()),
+        match self.with_folded_username(&fold(username)) {
+            Found::None => Pairing::None,
+            Found::One(one) => Pairing::CaseOnly(one),
+            Found::Many(many) => Pairing::Ambiguous(many),
         }
     }
 }

@@ -4,6 +4,7 @@ mod claims;
 pub mod compute;
 pub mod conflict;
 pub mod diff;
+mod hashed;
 pub mod identity;
 pub mod plan;
 pub mod policy;

@@ -80,8 +80,12 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
     introduced
         .iter()
         .filter_map(|(key, introducers)| {
+            let by_name;
             let holders = match field {
-                Field::Username => index.with_folded_username(key),
+                Field::Username => {
+                    by_name = index.with_folded_username(key);
+                    by_name.as_slice()
+                }
                 _ => emails.get(key).map_or(&[][..], Vec::as_slice),
             };
             let keepers: Vec<usize> = holders.iter().copied().filter(|f| !changing.contains(f)).collect();
