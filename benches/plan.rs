@@ -327,8 +327,8 @@ fn verdict(ok: bool) -> &'static str {
 /// Benchmarks 10k, 100k and (without `--quick`) 1M users, then checks the targets.
 fn main() {
     let quick = std::env::args().skip(1).any(|a| a == "--quick");
-    bench(10_000, 5);
-    let (mid, memory) = bench(100_000, 5);
+    bench(10_000, 9);
+    let (mid, memory) = bench(100_000, 9);
     println!(
         "target 100k: time {} ({:.1} ms < 300 ms), memory {} ({:.1} MB < 300 MB)",
         verdict(mid < Duration::from_millis(300)),
@@ -337,7 +337,7 @@ fn main() {
         memory as f64 / 1e6,
     );
     if !quick {
-        let (big, _) = bench(1_000_000, 3);
+        let (big, _) = bench(1_000_000, 4);
         let ratio = big.as_secs_f64() / mid.as_secs_f64();
         println!(
             "scaling time(1M)/time(100k) = {ratio:.1}x: target scaling <= 12x: {}",

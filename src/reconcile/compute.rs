@@ -390,7 +390,7 @@ impl<'a> Planner<'a> {
             .unwrap_or_default();
         let mut item = self.item(Action::Conflict, username, Some(user), ftrack);
         item.reason = Some(why);
-        item.conflict = Some(ConflictInfo { kind, ..details });
+        item.conflict = Some(Box::new(ConflictInfo { kind, ..details }));
         item
     }
 }

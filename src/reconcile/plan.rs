@@ -229,7 +229,7 @@ pub struct PlanItem {
     pub reason: Option<String>,
     /// Conflict details, for conflicts only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conflict: Option<ConflictInfo>,
+    pub conflict: Option<Box<ConflictInfo>>,
 }
 
 impl PlanItem {

@@ -136,7 +136,7 @@ fn convert(
             let item = &mut items[i];
             item.action = Action::Conflict;
             item.reason = Some(reason);
-            item.conflict = Some(info(kind, &keepers, others));
+            item.conflict = Some(Box::new(info(kind, &keepers, others)));
             item.changes.clear();
             item.groups = GroupChanges::default();
         }
