@@ -77,7 +77,7 @@ impl HashedPositions {
         Self {
             state: RandomState::default(),
             heads: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
-            next: Vec::with_capacity(capacity),
+            next: vec![NONE; capacity],
         }
     }
 
