@@ -59,7 +59,12 @@ impl Resolution {
 
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
 pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Resolution> {
-    let pairings: Vec<Pairing> = users.iter().map(|u| index.pair(u)).collect();
+    let (linked, repeated_ids) = link_directory_users(users, index);
+    let pairings: Vec<Pairing> = users
+        .iter()
+        .zip(linked)
+        .map(|(u, l)| index.pair(u, l))
+        .collect();
     let mut out: Vec<Resolution> = pairings
         .iter()
         .map(|p| match p {
@@ -70,7 +75,7 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
             Pairing::CaseOnly(f) => case_only(&index.users[*f], *f),
         })
         .collect();
-    settle_duplicate_ids(users, &mut out);
+    settle_duplicate_ids(users, &repeated_ids, &mut out);
     settle_contested(users, index, &mut out);
     if reconsider_freed_names(users, &pairings, index, &mut out) {
         settle_contested(users, index, &mut out);
@@ -184,14 +189,45 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
 }
 
 /// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
-fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
-    // A set finds repeats cheaply; the rare repeated ids are then gathered in a second pass.
-    let repeated = repeated_values(users.iter().map(|u| Some(Cow::Borrowed(u.id.as_str()))));
+/// Finds each directory entry's linked ftrack user, and the identities that several entries share.
+///
+/// One table over the directory ids serves both, so each id is hashed once.
+fn link_directory_users<'u>(
+    users: &'u [DirectoryUser],
+    index: &FtrackIndex,
+) -> (Vec<Option<usize>>, HashSet<&'u str>) {
+    let mut by_id = HashedPositions::with_capacity(users.len());
+    let mut repeated = HashSet::new();
+    for (i, user) in users.iter().enumerate() {
+        let hash = by_id.hash(&user.id);
+        if by_id.candidates(hash).any(|j| users[j].id == user.id) {
+            repeated.insert(user.id.as_str());
+        }
+        by_id.insert(hash, i);
+    }
+    let mut linked = vec![None; users.len()];
+    for &(dir, f) in index.resolved_links() {
+        for d in by_id
+            .candidates(by_id.hash(dir))
+            .filter(|&d| users[d].id == dir)
+        {
+            linked[d] = Some(f);
+        }
+    }
+    (linked, repeated)
+}
+
+/// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
+fn settle_duplicate_ids(users: &[DirectoryUser], repeated: &HashSet<&str>, out: &mut [Resolution]) {
     if repeated.is_empty() {
         return;
     }
     let mut ids = TextIndex::default();
-    for (i, u) in users.iter().enumerate().filter(|(_, u)| repeated.contains(&Cow::Borrowed(u.id.as_str()))) {
+    for (i, u) in users
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| repeated.contains(u.id.as_str()))
+    {
         ids.insert(Cow::Borrowed(u.id.as_str()), i);
     }
     for (id, entries) in ids.repeated() {
@@ -200,7 +236,10 @@ fn settle_duplicate_ids(users: &[DirectoryUser], out: &mut [Resolution]) {
             let claims = out[i].claims().to_vec();
             out[i] = conflict(
                 ConflictKind::DuplicateIdentity,
-                format!("{} directory entries share the identity {id:?}", entries.len()),
+                format!(
+                    "{} directory entries share the identity {id:?}",
+                    entries.len()
+                ),
                 &[],
                 others,
                 claims,
@@ -318,7 +357,11 @@ fn settle_username_collisions(
 ) {
     let claimant = |i: usize| -> Option<&str> {
         let u = &users[i];
-        (u.active && !matches!(out[i], Resolution::Conflict(_))).then_some(u.username.as_deref()).flatten()
+        // Matched users that rename are checked against the final state by the uniqueness
+        // pass; here only new users are compared with each other.
+        (u.active && matches!(out[i], Resolution::Unmatched))
+            .then_some(u.username.as_deref())
+            .flatten()
     };
     // Repeated names are rare; only their entries are gathered.
     let repeated = repeated_values((0..users.len()).map(|i| claimant(i).map(fold)));
@@ -386,7 +429,9 @@ fn settle_username_collisions(
 }
 
 /// The values that occur more than once (`None`s are skipped).
-fn repeated_values<'v>(values: impl Iterator<Item = Option<Cow<'v, str>>> + Clone) -> HashSet<Cow<'v, str>> {
+fn repeated_values<'v>(
+    values: impl Iterator<Item = Option<Cow<'v, str>>> + Clone,
+) -> HashSet<Cow<'v, str>> {
     let (size, _) = values.size_hint();
     let mut seen = HashedPositions::with_capacity(size);
     let kept: Vec<Option<Cow<'v, str>>> = values.collect();
@@ -394,7 +439,10 @@ fn repeated_values<'v>(values: impl Iterator<Item = Option<Cow<'v, str>>> + Clon
     for (i, value) in kept.iter().enumerate() {
         let Some(value) = value else { continue };
         let hash = seen.hash(value);
-        if seen.candidates(hash).any(|j| kept[j].as_ref() == Some(value)) {
+        if seen
+            .candidates(hash)
+            .any(|j| kept[j].as_ref() == Some(value))
+        {
             repeated.insert(value.clone());
         }
         seen.insert(hash, i);

@@ -148,7 +148,9 @@ impl GroupMapper {
     pub fn changes(&self, desired: &[&str], current: &[String]) -> GroupChanges {
         // Users belong to a handful of groups: linear scans, and no allocation when in sync.
         let missing = desired.iter().any(|g| !current.iter().any(|c| c == g));
-        let extra = current.iter().any(|c| self.is_managed(c) && !desired.contains(&c.as_str()));
+        let extra = current
+            .iter()
+            .any(|c| self.is_managed(c) && !desired.contains(&c.as_str()));
         if !missing && !extra {
             return GroupChanges::default();
         }

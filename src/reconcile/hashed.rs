@@ -131,7 +131,10 @@ mod tests {
         for (i, w) in words.iter().enumerate() {
             map.insert(map.hash(w), i);
         }
-        assert_eq!(map.find("ann", |i| words[i] == "ann"), Found::Many(vec![0, 2, 4]));
+        assert_eq!(
+            map.find("ann", |i| words[i] == "ann"),
+            Found::Many(vec![0, 2, 4])
+        );
         assert_eq!(map.find("bob", |i| words[i] == "bob"), Found::One(1));
         assert_eq!(map.find("dee", |i| words[i] == "dee"), Found::None);
     }
@@ -145,7 +148,9 @@ mod tests {
         let both: Vec<usize> = map.candidates(7).collect();
         assert_eq!(both, [1, 0]);
         assert_eq!(
-            map.candidates(7).filter(|&i| words[i] == "x").collect::<Vec<_>>(),
+            map.candidates(7)
+                .filter(|&i| words[i] == "x")
+                .collect::<Vec<_>>(),
             [0]
         );
     }

@@ -1,8 +1,8 @@
 //! Pairing directory entries with ftrack users: by stored link first, then by username.
 
+use super::hashed::{Found, HashedPositions};
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use super::hashed::{Found, HashedPositions};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 
@@ -41,10 +41,7 @@ pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Found>);
 impl<'a> TextIndex<'a> {
     /// Adds a position under a key.
     pub fn insert(&mut self, key: Cow<'a, str>, index: usize) {
-        self.0
-            .entry(key)
-            .or_insert(Found::None)
-            .push(index);
+        self.0.entry(key).or_insert(Found::None).push(index);
     }
 
     /// Positions under a key; empty when absent.
@@ -74,7 +71,6 @@ pub struct FtrackIndex<'a> {
     by_exact: Option<HashedPositions>,
     by_folded: HashedPositions,
     links: Vec<(&'a str, usize)>,
-    by_link: HashedPositions,
     linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
 }
@@ -115,13 +111,11 @@ impl<'a> FtrackIndex<'a> {
             by_exact,
             by_folded,
             links: Vec::with_capacity(links.len()),
-            by_link: HashedPositions::with_capacity(links.len()),
             linked_to: vec![None; users.len()],
             rule,
         };
         for (dir, ftrack) in links {
             if let Some(i) = index.by_id(ftrack) {
-                index.by_link.insert(index.by_link.hash(dir), index.links.len());
                 index.links.push((dir.as_str(), i));
                 index.linked_to[i] = Some(dir.as_str());
             }
@@ -141,12 +135,9 @@ impl<'a> FtrackIndex<'a> {
             .find(|&i| self.users[i].id == id)
     }
 
-    /// The ftrack user a directory id is linked to, if it still exists.
-    fn linked_user(&self, directory_id: &str) -> Option<usize> {
-        self.by_link
-            .candidates(self.by_link.hash(directory_id))
-            .find(|&k| self.links[k].0 == directory_id)
-            .map(|k| self.links[k].1)
+    /// The links whose ftrack user still exists: (directory id, ftrack user position).
+    pub fn resolved_links(&self) -> &[(&'a str, usize)] {
+        &self.links
     }
 
     /// The directory id an ftrack user is linked to, if any.
@@ -156,7 +147,8 @@ impl<'a> FtrackIndex<'a> {
 
     /// The directory id the ftrack user with this id is linked to, if any.
     pub fn linked_to_id(&self, ftrack_id: &str) -> Option<&'a str> {
-        self.by_id(ftrack_id).and_then(|i| self.linked_directory_id(i))
+        self.by_id(ftrack_id)
+            .and_then(|i| self.linked_directory_id(i))
     }
 
     /// ftrack users whose username is this one under the case rule.
@@ -190,9 +182,9 @@ impl<'a> FtrackIndex<'a> {
         found
     }
 
-    /// Pairs a directory entry with an ftrack user: link first, then username.
-    pub fn pair(&self, user: &DirectoryUser) -> Pairing {
-        if let Some(index) = self.linked_user(&user.id) {
+    /// Pairs a directory entry with an ftrack user: its link first (`linked`), then username.
+    pub fn pair(&self, user: &DirectoryUser, linked: Option<usize>) -> Pairing {
+        if let Some(index) = linked {
             return Pairing::Link(index);
         }
         let Some(username) = user.username.as_deref() else {

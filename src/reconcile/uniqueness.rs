@@ -67,7 +67,9 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
     let mut introduced = TextIndex::default();
     let mut changing: HashSet<usize> = HashSet::default();
     for (i, item) in items.iter().enumerate() {
-        let Some(value) = new_value(item, field) else { continue };
+        let Some(value) = new_value(item, field) else {
+            continue;
+        };
         if let Some(f) = item.ftrack.as_ref().and_then(|r| index.by_id(&r.id)) {
             changing.insert(f);
         }
@@ -88,9 +90,15 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
                 }
                 _ => emails.get(key).map_or(&[][..], Vec::as_slice),
             };
-            let keepers: Vec<usize> = holders.iter().copied().filter(|f| !changing.contains(f)).collect();
+            let keepers: Vec<usize> = holders
+                .iter()
+                .copied()
+                .filter(|f| !changing.contains(f))
+                .collect();
             (introducers.len() > 1 || !keepers.is_empty()).then(|| Clash {
-                value: new_value(&items[introducers[0]], field).unwrap_or(key).to_string(),
+                value: new_value(&items[introducers[0]], field)
+                    .unwrap_or(key)
+                    .to_string(),
                 keepers,
                 introducers: introducers.to_vec(),
             })
