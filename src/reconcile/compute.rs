@@ -3,7 +3,7 @@
 use super::claims::{Resolution, resolve_pairings};
 use super::conflict::{check_values, info};
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
-use super::identity::{FtrackIndex, UsernameRule};
+use super::identity::{FtrackIndex, UsernameRule, fold};
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
     Plan, PlanItem,
@@ -206,9 +206,7 @@ impl<'a> Planner<'a> {
             );
         }
         item.changes = field_changes(user, ftrack, self.index.rule());
-        item.groups = self
-            .groups
-            .changes(&self.groups.desired(&user.groups), &ftrack.groups);
+        item.groups = self.groups.changes_for(&user.groups, &ftrack.groups);
         if !ftrack.is_active {
             item.action = Action::Reactivate;
             item.changes.push(activity_change(false, true));
@@ -337,7 +335,7 @@ impl<'a> Planner<'a> {
     }
 
     fn is_protected(&self, user: &FtrackUser) -> bool {
-        self.protected.contains(&user.username.to_lowercase())
+        !self.protected.is_empty() && self.protected.contains(fold(&user.username).as_ref())
     }
 
     fn item(

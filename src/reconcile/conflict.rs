@@ -13,9 +13,7 @@ pub fn check_username(username: &str) -> Result<(), String> {
             "username is longer than {MAX_USERNAME_CHARS} characters"
         ));
     }
-    if let Some(c) = username
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control())
+    if let Some(c) = unusable_char(username)
     {
         return Err(format!(
             "username {username:?} contains {}, which ftrack logins cannot hold",
@@ -32,7 +30,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
             "email {email:?} is not a valid address (expected name@domain.tld)"
         ))
     };
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if unusable_char(email).is_some() {
         return bad();
     }
     match email.rsplit_once('@') {
@@ -47,6 +45,17 @@ pub fn check_email(email: &str) -> Result<(), String> {
             Ok(())
         }
         _ => bad(),
+    }
+}
+
+/// The first whitespace or control character, checking bytes when the text is ASCII.
+fn unusable_char(text: &str) -> Option<char> {
+    if text.is_ascii() {
+        text.bytes()
+            .find(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+            .map(char::from)
+    } else {
+        text.chars().find(|c| c.is_whitespace() || c.is_control())
     }
 }
 

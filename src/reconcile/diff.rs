@@ -37,7 +37,7 @@ pub fn field_changes(
     }
     if let Some(email) = dir.email.as_deref() {
         let current = ftrack.email.as_deref().unwrap_or("");
-        if email.to_lowercase() != current.to_lowercase() {
+        if !same_email(email, current) {
             changes.push(FieldChange {
                 field: Field::Email,
                 from: ftrack.email.as_deref().and_then(text),
@@ -46,6 +46,15 @@ pub fn field_changes(
         }
     }
     changes
+}
+
+/// Emails compare without case (ASCII quickly, anything else by lower-casing).
+fn same_email(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 fn change(field: Field, from: &str, to: &str) -> FieldChange {
@@ -142,6 +151,23 @@ impl GroupMapper {
         desired.sort_unstable();
         desired.dedup();
         desired
+    }
+
+    /// Membership changes for a directory user's groups against an ftrack user's groups,
+    /// without allocating when they are already in sync (the usual case).
+    pub fn changes_for(&self, dir_groups: &[String], current: &[String]) -> GroupChanges {
+        let missing = dir_groups
+            .iter()
+            .filter_map(|g| self.target(g))
+            .any(|t| !current.iter().any(|c| c == t));
+        let extra = current.iter().any(|c| {
+            self.is_managed(c) && !dir_groups.iter().any(|g| self.target(g) == Some(c.as_str()))
+        });
+        if missing || extra {
+            self.changes(&self.desired(dir_groups), current)
+        } else {
+            GroupChanges::default()
+        }
     }
 
     /// Membership changes that bring an ftrack user's managed groups to the desired set.
