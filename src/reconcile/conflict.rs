@@ -25,26 +25,20 @@ pub fn check_username(username: &str) -> Result<(), String> {
 
 /// Why an email address cannot be used, or `Ok`.
 pub fn check_email(email: &str) -> Result<(), String> {
-    let bad = || {
-        Err(format!(
-            "email {email:?} is not a valid address (expected name@domain.tld)"
-        ))
-    };
-    if unusable_char(email).is_some() {
-        return bad();
-    }
-    match email.rsplit_once('@') {
-        Some((local, domain))
-            if !local.is_empty()
-                && !domain.is_empty()
+    let valid = unusable_char(email).is_none()
+        && email.rsplit_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
                 && !domain.contains('@')
                 && domain.contains('.')
                 && !domain.starts_with('.')
-                && !domain.ends_with('.') =>
-        {
-            Ok(())
-        }
-        _ => bad(),
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "email {email:?} is not a valid address (expected name@domain.tld)"
+        ))
     }
 }
 

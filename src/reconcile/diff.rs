@@ -154,15 +154,23 @@ impl GroupMapper {
     }
 
     /// Membership changes for a directory user's groups against an ftrack user's groups,
-    /// without allocating when they are already in sync (the usual case).
+    /// allocating nothing when they are already in sync (the usual case).
     pub fn changes_for(&self, dir_groups: &[String], current: &[String]) -> GroupChanges {
-        let missing = dir_groups
+        // Users are in a handful of groups: resolve each once into a small buffer.
+        let mut buffer = [""; 8];
+        let mut count = 0;
+        for target in dir_groups.iter().filter_map(|g| self.target(g)) {
+            if count == buffer.len() {
+                return self.changes(&self.desired(dir_groups), current);
+            }
+            buffer[count] = target;
+            count += 1;
+        }
+        let desired = &buffer[..count];
+        let missing = desired.iter().any(|t| !current.iter().any(|c| c == t));
+        let extra = current
             .iter()
-            .filter_map(|g| self.target(g))
-            .any(|t| !current.iter().any(|c| c == t));
-        let extra = current.iter().any(|c| {
-            self.is_managed(c) && !dir_groups.iter().any(|g| self.target(g) == Some(c.as_str()))
-        });
+            .any(|c| !desired.contains(&c.as_str()) && self.is_managed(c));
         if missing || extra {
             self.changes(&self.desired(dir_groups), current)
         } else {
