@@ -280,7 +280,13 @@ fn time_once(s: &Studio) -> (Duration, usize, Summary) {
     let before = CURRENT.load(Relaxed);
     PEAK.store(before, Relaxed);
     let start = Instant::now();
-    let plan = compute_plan(&s.directory, &s.ftrack, &s.links, &s.policy, &Scope::default());
+    let plan = compute_plan(
+        &s.directory,
+        &s.ftrack,
+        &s.links,
+        &s.policy,
+        &Scope::default(),
+    );
     let elapsed = start.elapsed();
     let peak = PEAK.load(Relaxed) - before;
     let summary = plan.summary;
@@ -331,7 +337,10 @@ fn report(s: &Studio, inputs: usize, runs: usize) -> (Duration, usize) {
 fn scaling(mid: &Studio, big: &Studio, rounds: usize) -> f64 {
     let mut ratios: Vec<f64> = (0..rounds)
         .map(|_| {
-            let small = (0..3).map(|_| time_once(mid).0).min().unwrap_or(Duration::MAX);
+            let small = (0..3)
+                .map(|_| time_once(mid).0)
+                .min()
+                .unwrap_or(Duration::MAX);
             let large = time_once(big).0;
             large.as_secs_f64() / small.as_secs_f64()
         })
@@ -339,7 +348,11 @@ fn scaling(mid: &Studio, big: &Studio, rounds: usize) -> f64 {
     ratios.sort_by(f64::total_cmp);
     println!(
         "scaling rounds (1M / best of three 100k): {}",
-        ratios.iter().map(|r| format!("{r:.1}x")).collect::<Vec<_>>().join(" ")
+        ratios
+            .iter()
+            .map(|r| format!("{r:.1}x"))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     ratios[ratios.len() / 2]
 }

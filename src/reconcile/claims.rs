@@ -121,6 +121,31 @@ fn reconsider_freed_names(
     changed
 }
 
+/// Pairs an entry by username as if ftrack user `freed` (renamed away in this plan) did not
+/// exist; the result is settled again with the others.
+fn pair_without(user: &DirectoryUser, freed: usize, index: &FtrackIndex) -> Resolution {
+    let Some(name) = user.username.as_deref() else {
+        return Resolution::Unmatched;
+    };
+    let found = index.with_folded_username(&fold(name));
+    let left: Vec<usize> = found
+        .as_slice()
+        .iter()
+        .copied()
+        .filter(|&f| f != freed)
+        .collect();
+    let sensitive = index.rule().0 == UsernameCase::Sensitive;
+    if let Some(&exact) = left.iter().find(|&&f| index.users[f].username == name) {
+        return Resolution::Matched(exact, MatchedBy::Username);
+    }
+    match left.as_slice() {
+        [] => Resolution::Unmatched,
+        [one] if !sensitive => Resolution::Matched(*one, MatchedBy::Username),
+        [one] => case_only(&index.users[*one], *one),
+        _ => ambiguous(&users_of(index, &left), left.clone()),
+    }
+}
+
 /// ftrack users whose single linked, active directory entry gives them a different login.
 fn renamed_away(users: &[DirectoryUser], out: &[Resolution], index: &FtrackIndex) -> Vec<bool> {
     let mut owners = vec![0u32; index.users.len()];
@@ -292,7 +317,7 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
         for &i in &entries {
             let is_link = by_link.contains(&i);
             if freed && !is_link {
-                out[i] = Resolution::Unmatched;
+                out[i] = pair_without(&users[i], f, index);
                 continue;
             }
             let reason = if by_link.len() > 1 && is_link {

@@ -13,8 +13,7 @@ pub fn check_username(username: &str) -> Result<(), String> {
             "username is longer than {MAX_USERNAME_CHARS} characters"
         ));
     }
-    if let Some(c) = unusable_char(username)
-    {
+    if let Some(c) = unusable_char(username) {
         return Err(format!(
             "username {username:?} contains {}, which ftrack logins cannot hold",
             describe_char(c)

@@ -96,7 +96,11 @@ fn clashes(items: &[PlanItem], index: &FtrackIndex, field: Field) -> Vec<Clash> 
                 .filter(|f| !changing.contains(f))
                 .collect();
             (introducers.len() > 1 || !keepers.is_empty()).then(|| Clash {
-                value: new_value(&items[introducers[0]], field)
+                // The smallest spelling, so that the reason does not depend on input order.
+                value: introducers
+                    .iter()
+                    .filter_map(|&i| new_value(&items[i], field))
+                    .min()
                     .unwrap_or(key)
                     .to_string(),
                 keepers,
