@@ -80,7 +80,7 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
     if reconsider_freed_names(users, &pairings, index, &mut out) {
         settle_contested(users, index, &mut out);
     }
-    settle_username_collisions(users, index, &mut out);
+    settle_username_collisions(users, &mut out);
     out
 }
 
@@ -373,13 +373,10 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
     }
 }
 
-/// Active entries that would end up with the same username (case-folded): only one that already
-/// holds that username in ftrack keeps it; the others are conflicts.
-fn settle_username_collisions(
-    users: &[DirectoryUser],
-    index: &FtrackIndex,
-    out: &mut [Resolution],
-) {
+/// New users (no ftrack user yet) whose usernames are equal ignoring case are all conflicts,
+/// reported as duplicates or case-only differences. Matched users are not compared here: a
+/// rename onto a taken name is caught by the uniqueness pass on the plan's final state.
+fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
     let claimant = |i: usize| -> Option<&str> {
         let u = &users[i];
         // Matched users that rename are checked against the final state by the uniqueness
@@ -398,20 +395,8 @@ fn settle_username_collisions(
             }
         }
     }
-    let groups: Vec<(String, Vec<usize>)> = names
-        .repeated()
-        .map(|(k, e)| (k.to_string(), e.to_vec()))
-        .collect();
-    for (key, entries) in groups {
-        let keepers: Vec<usize> = entries
-            .iter()
-            .copied()
-            .filter(|&i| {
-                out[i]
-                    .matched()
-                    .is_some_and(|(f, _)| fold(&index.users[f].username) == key.as_str())
-            })
-            .collect();
+    let groups: Vec<Vec<usize>> = names.repeated().map(|(_, e)| e.to_vec()).collect();
+    for entries in groups {
         let mut names: Vec<&str> = entries
             .iter()
             .filter_map(|&i| users[i].username.as_deref())
@@ -419,9 +404,6 @@ fn settle_username_collisions(
         names.sort_unstable();
         let same_case = names.windows(2).all(|w| w[0] == w[1]);
         for &i in &entries {
-            if keepers.len() == 1 && keepers[0] == i {
-                continue;
-            }
             let (kind, why) = if same_case {
                 (
                     ConflictKind::DuplicateUsername,
@@ -440,15 +422,8 @@ fn settle_username_collisions(
                     ),
                 )
             };
-            let claims = out[i].claims().to_vec();
-            let candidates: Vec<&FtrackUser> = claims.iter().map(|&f| &index.users[f]).collect();
-            out[i] = conflict(
-                kind,
-                why,
-                &candidates,
-                other_dns(users, &entries, i),
-                claims,
-            );
+            // New users claim no ftrack user, so there are no candidates to offer.
+            out[i] = conflict(kind, why, &[], other_dns(users, &entries, i), Vec::new());
         }
     }
 }
