@@ -92,6 +92,10 @@ fn reconsider_freed_names(
     index: &FtrackIndex,
     out: &mut [Resolution],
 ) -> bool {
+    let clashes = |p: &Pairing| matches!(p, Pairing::CaseOnly(_) | Pairing::Ambiguous(_));
+    if !pairings.iter().any(clashes) {
+        return false;
+    }
     let freed = renamed_away(users, out, index);
     let mut changed = false;
     for (i, pairing) in pairings.iter().enumerate() {
