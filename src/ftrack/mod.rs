@@ -1,3 +1,4 @@
 //! The ftrack side: snapshot files (and, later, the HTTP client).
 
+pub mod query;
 pub mod snapshot;
