@@ -2,3 +2,4 @@
 
 pub mod query;
 pub mod snapshot;
+pub mod wire;

@@ -51,9 +51,11 @@ impl Select {
         let list: Vec<String> = values.into_iter().map(quote).collect();
         if list.is_empty() {
             // `in ()` is not valid query text; this condition is false for every entity.
-            self.conditions.push("id is none and id is_not none".to_string());
+            self.conditions
+                .push("id is none and id is_not none".to_string());
         } else {
-            self.conditions.push(format!("{path} in ({})", list.join(", ")));
+            self.conditions
+                .push(format!("{path} in ({})", list.join(", ")));
         }
         self
     }
@@ -66,7 +68,11 @@ impl Select {
 
     /// The expression without paging.
     pub fn expression(&self) -> String {
-        let mut text = format!("select {} from {}", self.projections.join(", "), self.entity);
+        let mut text = format!(
+            "select {} from {}",
+            self.projections.join(", "),
+            self.entity
+        );
         if !self.conditions.is_empty() {
             let _ = write!(text, " where {}", self.conditions.join(" and "));
         }
@@ -108,8 +114,14 @@ mod tests {
     #[test]
     fn in_lists_quote_every_value_and_handle_empty_lists() {
         let q = Select::new("User", &["id"]).where_in("username", ["a", "b\"c"]);
-        assert_eq!(q.expression(), r#"select id from User where username in ("a", "b\"c")"#);
+        assert_eq!(
+            q.expression(),
+            r#"select id from User where username in ("a", "b\"c")"#
+        );
         let none = Select::new("User", &["id"]).where_in("username", []);
-        assert!(none.expression().ends_with("where id is none and id is_not none"));
+        assert!(
+            none.expression()
+                .ends_with("where id is none and id is_not none")
+        );
     }
 }
