@@ -228,10 +228,10 @@ fn group_key(group: &str) -> String {
 }
 
 /// The value of the first RDN of a DN-looking key (`cn=fx,ou=groups` -> `fx`).
-fn first_rdn_value(key: &str) -> Option<&str> {
-    let first = key.split(',').next()?;
+pub(super) fn first_rdn_value(dn: &str) -> Option<&str> {
+    let first = dn.split(',').next()?;
     let (_, value) = first.split_once('=')?;
-    Some(value)
+    Some(value.trim())
 }
 
 #[cfg(test)]

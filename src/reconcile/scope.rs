@@ -1,6 +1,6 @@
 //! Staged-rollout scope: which users a run may touch.
 
-use super::diff::GroupMapper;
+use super::diff::{GroupMapper, first_rdn_value};
 use super::policy::Scope;
 use crate::model::{DirectoryUser, FtrackUser};
 
@@ -76,10 +76,4 @@ impl<'a> ScopeFilter<'a> {
         let folded = group.trim().to_lowercase();
         self.only_groups.contains(&folded)
     }
-}
-
-fn first_rdn_value(dn: &str) -> Option<&str> {
-    let first = dn.split(',').next()?;
-    let (_, value) = first.split_once('=')?;
-    Some(value.trim())
 }
