@@ -13,6 +13,7 @@ pub mod ftrack;
 pub mod model;
 pub mod reconcile;
 pub mod report;
+pub mod sandbox;
 pub mod source;
 pub mod state;
 
