@@ -1,4 +1,5 @@
 //! The ftrack sandbox: an emulator of the ftrack JSON API (in progress).
 
+mod python_json;
 pub mod query;
 pub mod schema;
