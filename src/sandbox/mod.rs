@@ -3,3 +3,4 @@
 mod python_json;
 pub mod query;
 pub mod schema;
+pub mod store;

@@ -1,0 +1,497 @@
+//! The sandbox's entities and its write path: creates, updates and deletes applied in batches
+//! that succeed or fail as a whole, with the checks the real server makes.
+//!
+//! Rows hold scalar attributes only; a reference such as `Membership.user` is stored as its
+//! foreign key (`user_id`). Rows keep insertion order, which is the order queries return.
+
+use super::schema::{
+    AttributeKind, DEFAULT_USER_TYPE_ID, EntitySchema, UID_DEFAULT, entity_schema,
+};
+use crate::ftrack::wire::EntityKey;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// One entity's attribute values.
+pub type Row = Map<String, Value>;
+
+/// A write the server refuses; the exception name is what ftrack's clients see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{exception}: {message}")]
+pub struct StoreError {
+    /// `ValidationError`, `NoResultFoundError`, `ImmutableAttributeError` or `DuplicateEntryError`.
+    pub exception: &'static str,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+fn validation(message: String) -> StoreError {
+    StoreError {
+        exception: "ValidationError",
+        message,
+    }
+}
+
+/// A write operation, already decoded from the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// `create`.
+    Create {
+        /// Entity type.
+        entity_type: String,
+        /// Key sent by the client, if any.
+        key: Option<EntityKey>,
+        /// Attribute values.
+        data: Row,
+    },
+    /// `update`.
+    Update {
+        /// Entity type.
+        entity_type: String,
+        /// Key of the entity.
+        key: EntityKey,
+        /// Changed attributes.
+        data: Row,
+    },
+    /// `delete`.
+    Delete {
+        /// Entity type.
+        entity_type: String,
+        /// Key of the entity.
+        key: EntityKey,
+    },
+}
+
+#[derive(Debug, Default, Clone)]
+struct Table {
+    rows: BTreeMap<u64, Row>,
+    by_key: HashMap<String, u64>,
+}
+
+/// What to restore if a batch fails: the row that stood under a key before (or none).
+type Undo = (String, String, Option<Row>);
+
+/// All entities of the sandbox.
+#[derive(Debug, Clone)]
+pub struct Store {
+    tables: HashMap<String, Table>,
+    next_seq: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    /// A store holding what every ftrack server has: the default user type (new users point at it).
+    pub fn new() -> Self {
+        let mut store = Self {
+            tables: HashMap::new(),
+            next_seq: 0,
+        };
+        let mut user_type = Row::new();
+        user_type.insert(
+            "id".to_string(),
+            Value::String(DEFAULT_USER_TYPE_ID.to_string()),
+        );
+        user_type.insert("name".to_string(), Value::String("user".to_string()));
+        store.replace("UserType", DEFAULT_USER_TYPE_ID, Some(user_type));
+        store
+    }
+
+    /// Rows of an entity type, in insertion order.
+    pub fn rows(&self, entity_type: &str) -> impl Iterator<Item = &Row> {
+        self.tables
+            .get(entity_type)
+            .into_iter()
+            .flat_map(|t| t.rows.values())
+    }
+
+    /// The row with this primary key.
+    pub fn get(&self, entity_type: &str, key: &str) -> Option<&Row> {
+        let table = self.tables.get(entity_type)?;
+        table.by_key.get(key).and_then(|seq| table.rows.get(seq))
+    }
+
+    /// Applies writes in order, each seeing the ones before; on any error nothing is changed.
+    /// Returns the entity each write reports (or `true` for a delete).
+    pub fn apply(
+        &mut self,
+        writes: &[Write],
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<Vec<Value>, StoreError> {
+        let mut undo: Vec<Undo> = Vec::new();
+        let mut results = Vec::with_capacity(writes.len());
+        for write in writes {
+            match self.apply_one(write, new_id, &mut undo) {
+                Ok(result) => results.push(result),
+                Err(error) => {
+                    self.roll_back(undo);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    fn apply_one(
+        &mut self,
+        write: &Write,
+        new_id: &mut dyn FnMut() -> String,
+        undo: &mut Vec<Undo>,
+    ) -> Result<Value, StoreError> {
+        match write {
+            Write::Create {
+                entity_type,
+                key,
+                data,
+            } => self.create(schema_of(entity_type)?, key.as_ref(), data, new_id, undo),
+            Write::Update {
+                entity_type,
+                key,
+                data,
+            } => self.update(schema_of(entity_type)?, key, data, undo),
+            Write::Delete { entity_type, key } => self.delete(schema_of(entity_type)?, key, undo),
+        }
+    }
+
+    fn create(
+        &mut self,
+        schema: &EntitySchema,
+        key: Option<&EntityKey>,
+        data: &Row,
+        new_id: &mut dyn FnMut() -> String,
+        undo: &mut Vec<Undo>,
+    ) -> Result<Value, StoreError> {
+        let mut row = Row::new();
+        for (name, default) in schema.defaults() {
+            let value = if default.as_str() == Some(UID_DEFAULT) {
+                Value::String(new_id())
+            } else {
+                default.clone()
+            };
+            row.insert(name.to_string(), value);
+        }
+        for (name, value) in scalars(schema, data)? {
+            row.insert(name, value);
+        }
+        if let Some(key) = key {
+            let values = key.values();
+            check_key_arity(schema, &values)?;
+            for (attribute, value) in schema.primary_key.iter().zip(values) {
+                match row.get(attribute) {
+                    Some(Value::String(given))
+                        if data.contains_key(attribute) && given != value =>
+                    {
+                        return Err(validation(format!(
+                            "entity_key {value:?} does not match {attribute} {given:?}"
+                        )));
+                    }
+                    _ => {
+                        row.insert(attribute.clone(), Value::String(value.to_string()));
+                    }
+                }
+            }
+        }
+        for required in &schema.required {
+            if row.get(required).is_none_or(Value::is_null) {
+                return Err(validation(format!(
+                    "{}.{required} is required",
+                    schema.name
+                )));
+            }
+        }
+        let key = primary_key(schema, &row)?;
+        if self.get(&schema.name, &key).is_some() {
+            return Err(StoreError {
+                exception: "DuplicateEntryError",
+                message: format!("{} {key} already exists", schema.name),
+            });
+        }
+        self.check_constraints(schema, &row, None)?;
+        let reported = with_type(schema, row.iter().filter(|(_, v)| !v.is_null()));
+        self.put(schema, key, Some(row), undo);
+        Ok(reported)
+    }
+
+    fn update(
+        &mut self,
+        schema: &EntitySchema,
+        key: &EntityKey,
+        data: &Row,
+        undo: &mut Vec<Undo>,
+    ) -> Result<Value, StoreError> {
+        let key = joined_key(schema, key)?;
+        let Some(current) = self.get(&schema.name, &key).cloned() else {
+            return Err(not_found(schema, &key));
+        };
+        let changes = scalars(schema, data)?;
+        let mut row = current.clone();
+        for (name, value) in &changes {
+            if schema.immutable.contains(name) && current.get(name) != Some(value) {
+                return Err(StoreError {
+                    exception: "ImmutableAttributeError",
+                    message: format!("{}.{name} cannot be changed", schema.name),
+                });
+            }
+            if schema.required.contains(name) && value.is_null() {
+                return Err(validation(format!("{}.{name} is required", schema.name)));
+            }
+            row.insert(name.clone(), value.clone());
+        }
+        self.check_constraints(schema, &row, Some(&key))?;
+        let mut reported: Vec<(&String, &Value)> = schema
+            .primary_key
+            .iter()
+            .chain(&schema.system_projections)
+            .filter_map(|a| row.get_key_value(a))
+            .collect();
+        reported.extend(changes.iter().map(|(k, v)| (k, v)));
+        let reported = with_type(schema, reported.into_iter());
+        self.put(schema, key, Some(row), undo);
+        Ok(reported)
+    }
+
+    fn delete(
+        &mut self,
+        schema: &EntitySchema,
+        key: &EntityKey,
+        undo: &mut Vec<Undo>,
+    ) -> Result<Value, StoreError> {
+        let key = joined_key(schema, key)?;
+        if self.get(&schema.name, &key).is_none() {
+            return Err(not_found(schema, &key));
+        }
+        // Memberships (and any other rows) pointing at a deleted entity go with it.
+        let dependants: Vec<(&'static EntitySchema, String)> = super::schema::entity_schemas()
+            .iter()
+            .flat_map(|other| {
+                let foreign_keys: Vec<&String> = other
+                    .attributes
+                    .values()
+                    .filter_map(|a| match &a.kind {
+                        AttributeKind::Reference {
+                            target,
+                            foreign_key: Some(fk),
+                        } if *target == schema.name => Some(fk),
+                        _ => None,
+                    })
+                    .collect();
+                self.rows(&other.name)
+                    .filter(|row| {
+                        foreign_keys.iter().any(|fk| {
+                            row.get(fk.as_str()).and_then(Value::as_str) == Some(key.as_str())
+                        })
+                    })
+                    .filter_map(|row| primary_key(other, row).ok().map(|k| (other, k)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (other, dependant) in dependants {
+            self.put(other, dependant, None, undo);
+        }
+        self.put(schema, key, None, undo);
+        Ok(Value::Bool(true))
+    }
+
+    /// Unique usernames, one membership per user and group, and references that resolve.
+    fn check_constraints(
+        &self,
+        schema: &EntitySchema,
+        row: &Row,
+        replacing: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let own_key = primary_key(schema, row)?;
+        for (name, attribute) in &schema.attributes {
+            let AttributeKind::Reference {
+                target,
+                foreign_key: Some(fk),
+            } = &attribute.kind
+            else {
+                continue;
+            };
+            let Some(id) = row.get(fk).and_then(Value::as_str) else {
+                continue;
+            };
+            // A reference to itself (a group created as its own parent) is checked by id alone.
+            let refers_to_itself = target == &schema.name && id == own_key;
+            if self.get(target, id).is_none() && !refers_to_itself {
+                return Err(validation(format!(
+                    "{}.{name} refers to {target} {id}, which does not exist",
+                    schema.name
+                )));
+            }
+        }
+        // Other rows of the same type: not the one being written, nor the one it replaces.
+        let is_other = |r: &Row| {
+            let key = primary_key(schema, r).ok();
+            key.as_deref() != replacing && key.as_deref() != Some(own_key.as_str())
+        };
+        let mut others = self.rows(&schema.name).filter(|r| is_other(r));
+        match schema.name.as_str() {
+            "User" => {
+                let username = row
+                    .get("username")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if others.any(|r| r.get("username").and_then(Value::as_str) == Some(username)) {
+                    return Err(duplicate(format!("username {username:?} is already taken")));
+                }
+            }
+            "Membership" => {
+                let pair = |r: &Row| (r.get("user_id").cloned(), r.get("group_id").cloned());
+                if others.any(|r| pair(r) == pair(row)) {
+                    return Err(duplicate(
+                        "the user is already a member of this group".to_string(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, schema: &EntitySchema, key: String, row: Option<Row>, undo: &mut Vec<Undo>) {
+        let previous = self.replace(&schema.name, &key, row);
+        undo.push((schema.name.clone(), key, previous));
+    }
+
+    fn replace(&mut self, entity_type: &str, key: &str, row: Option<Row>) -> Option<Row> {
+        let table = self.tables.entry(entity_type.to_string()).or_default();
+        match table.by_key.get(key).copied() {
+            Some(seq) => match row {
+                Some(row) => table.rows.insert(seq, row),
+                None => {
+                    table.by_key.remove(key);
+                    table.rows.remove(&seq)
+                }
+            },
+            None => {
+                if let Some(row) = row {
+                    self.next_seq += 1;
+                    table.by_key.insert(key.to_string(), self.next_seq);
+                    table.rows.insert(self.next_seq, row);
+                }
+                None
+            }
+        }
+    }
+
+    fn roll_back(&mut self, undo: Vec<Undo>) {
+        for (entity_type, key, previous) in undo.into_iter().rev() {
+            self.replace(&entity_type, &key, previous);
+        }
+    }
+}
+
+fn schema_of(entity_type: &str) -> Result<&'static EntitySchema, StoreError> {
+    entity_schema(entity_type)
+        .ok_or_else(|| validation(format!("unknown entity type {entity_type:?}")))
+}
+
+fn not_found(schema: &EntitySchema, key: &str) -> StoreError {
+    StoreError {
+        exception: "NoResultFoundError",
+        message: format!("{} {key} does not exist", schema.name),
+    }
+}
+
+fn duplicate(message: String) -> StoreError {
+    StoreError {
+        exception: "DuplicateEntryError",
+        message,
+    }
+}
+
+/// The scalar values a write sets: references become their foreign keys; unknown or
+/// collection attributes are refused.
+fn scalars(schema: &EntitySchema, data: &Row) -> Result<Vec<(String, Value)>, StoreError> {
+    let mut out = Vec::new();
+    for (name, value) in data {
+        if name == "__entity_type__" {
+            continue;
+        }
+        let Some(attribute) = schema.attribute(name) else {
+            return Err(validation(format!(
+                "{} has no attribute {name:?}",
+                schema.name
+            )));
+        };
+        match &attribute.kind {
+            AttributeKind::Scalar { .. } => out.push((name.clone(), value.clone())),
+            AttributeKind::Reference {
+                foreign_key: Some(fk),
+                ..
+            } => {
+                let id = match value {
+                    Value::Null => Value::Null,
+                    Value::Object(reference) => reference.get("id").cloned().ok_or_else(|| {
+                        validation(format!("{}.{name}: a reference needs an id", schema.name))
+                    })?,
+                    other => other.clone(),
+                };
+                out.push((fk.clone(), id));
+            }
+            _ => {
+                return Err(validation(format!(
+                    "{}.{name} cannot be set directly",
+                    schema.name
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn check_key_arity(schema: &EntitySchema, values: &[&str]) -> Result<(), StoreError> {
+    if values.len() == schema.primary_key.len() {
+        Ok(())
+    } else {
+        Err(validation(format!(
+            "{} needs {} key value(s), got {}",
+            schema.name,
+            schema.primary_key.len(),
+            values.len()
+        )))
+    }
+}
+
+fn joined_key(schema: &EntitySchema, key: &EntityKey) -> Result<String, StoreError> {
+    let values = key.values();
+    check_key_arity(schema, &values)?;
+    Ok(values.join("\u{1f}"))
+}
+
+fn primary_key(schema: &EntitySchema, row: &Row) -> Result<String, StoreError> {
+    let parts: Option<Vec<String>> = schema
+        .primary_key
+        .iter()
+        .map(|a| {
+            row.get(a)
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        })
+        .collect();
+    parts
+        .map(|p| p.join("\u{1f}"))
+        .ok_or_else(|| validation(format!("{} is missing its primary key", schema.name)))
+}
+
+fn with_type<'a>(
+    schema: &EntitySchema,
+    values: impl Iterator<Item = (&'a String, &'a Value)>,
+) -> Value {
+    let mut entity = Map::new();
+    entity.insert(
+        "__entity_type__".to_string(),
+        Value::String(schema.name.clone()),
+    );
+    for (k, v) in values {
+        entity.insert(k.clone(), v.clone());
+    }
+    Value::Object(entity)
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;
