@@ -1,5 +1,7 @@
 //! The ftrack sandbox: an emulator of the ftrack JSON API (in progress).
 
+mod compare;
+pub mod evaluate;
 mod python_json;
 pub mod query;
 pub mod schema;

@@ -1,0 +1,402 @@
+//! Runs parsed queries against the sandbox store: filtering, relation traversal, ordering,
+//! paging and projections.
+//!
+//! Dotted paths follow references (`user.username`) and fan out over collections
+//! (`memberships.group.name` is true when some membership's group matches). `like` compares
+//! without case, with `%` and `_` wildcards; `is` compares exactly. Collections are served from
+//! inverse indexes built once per query, so a query over every user stays linear.
+
+use super::compare::{compare, order_values};
+use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value as Literal};
+use super::schema::{AttributeKind, EntitySchema, entity_schema};
+use super::store::{Row, Store, StoreError};
+use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::cmp::Ordering as Order;
+use std::collections::HashMap;
+
+/// One page of query results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Projected entities.
+    pub data: Vec<Value>,
+    /// Offset of the next page, when more rows remain.
+    pub next_offset: Option<u64>,
+}
+
+/// For one (entity type, foreign key): the rows pointing at each id.
+type Inverse<'s> = HashMap<String, Vec<&'s Row>>;
+
+/// Evaluates queries against one state of the store.
+pub struct Evaluator<'s> {
+    store: &'s Store,
+    inverse: RefCell<HashMap<(String, String), Inverse<'s>>>,
+}
+
+fn invalid(message: String) -> StoreError {
+    StoreError {
+        exception: "ValidationError",
+        message,
+    }
+}
+
+fn schema_of(name: &str) -> Result<&'static EntitySchema, StoreError> {
+    entity_schema(name).ok_or_else(|| invalid(format!("unknown entity type {name:?}")))
+}
+
+impl<'s> Evaluator<'s> {
+    /// An evaluator over the store as it is now.
+    pub fn new(store: &'s Store) -> Self {
+        Self {
+            store,
+            inverse: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Runs a query and returns the requested page.
+    pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
+        let schema = schema_of(&query.entity)?;
+        let mut rows = self.matching(schema, query.filter.as_ref())?;
+        self.order(schema, &mut rows, &query.order_by)?;
+        let total = rows.len() as u64;
+        let offset = query.offset.unwrap_or(0);
+        let end = query
+            .limit
+            .map_or(total, |limit| offset.saturating_add(limit).min(total));
+        let page = rows
+            .get(offset.min(total) as usize..end.max(offset.min(total)) as usize)
+            .unwrap_or(&[]);
+        let projections: Vec<Path> = match &query.projections {
+            Some(paths) => paths.clone(),
+            None => schema
+                .default_projections
+                .iter()
+                .map(|p| Path(p.split('.').map(str::to_string).collect()))
+                .collect(),
+        };
+        let data = page
+            .iter()
+            .map(|row| self.project(schema, row, &projections))
+            .collect::<Result<_, _>>()?;
+        let next_offset = (query.limit.is_some() && end < total).then_some(end);
+        Ok(Page { data, next_offset })
+    }
+
+    fn matching(
+        &self,
+        schema: &'static EntitySchema,
+        filter: Option<&Criteria>,
+    ) -> Result<Vec<&'s Row>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.store.rows(&schema.name) {
+            if filter.map_or(Ok(true), |c| self.test(schema, row, c))? {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    fn test(
+        &self,
+        schema: &'static EntitySchema,
+        row: &'s Row,
+        criteria: &Criteria,
+    ) -> Result<bool, StoreError> {
+        Ok(match criteria {
+            Criteria::And(a, b) => self.test(schema, row, a)? && self.test(schema, row, b)?,
+            Criteria::Or(a, b) => self.test(schema, row, a)? || self.test(schema, row, b)?,
+            Criteria::Not(inner) => !self.test(schema, row, inner)?,
+            Criteria::Compare { path, op, value } => {
+                let values = self.values(schema, row, &path.0)?;
+                match op {
+                    // Negative operators hold when no reachable value has the property.
+                    CompareOp::Ne => !values.iter().any(|v| compare(v, CompareOp::Eq, value)),
+                    CompareOp::NotLike => {
+                        !values.iter().any(|v| compare(v, CompareOp::Like, value))
+                    }
+                    _ if values.is_empty() => compare(&Value::Null, *op, value),
+                    _ => values.iter().any(|v| compare(v, *op, value)),
+                }
+            }
+            Criteria::In {
+                path,
+                negated,
+                values,
+            } => {
+                let wanted = self.in_values(values)?;
+                let found = self
+                    .values(schema, row, &path.0)?
+                    .iter()
+                    .any(|v| wanted.iter().any(|w| compare(v, CompareOp::Eq, w)));
+                found != *negated
+            }
+            Criteria::Has { path, inner }
+            | Criteria::Any {
+                path,
+                inner: Some(inner),
+            } => {
+                let (target, related) = self.related(schema, row, &path.0)?;
+                let mut any = false;
+                for r in related {
+                    if self.test(target, r, inner)? {
+                        any = true;
+                        break;
+                    }
+                }
+                any
+            }
+            Criteria::Any { path, inner: None } => {
+                !self.related(schema, row, &path.0)?.1.is_empty()
+            }
+        })
+    }
+
+    fn in_values(&self, source: &InSource) -> Result<Vec<Literal>, StoreError> {
+        match source {
+            InSource::Values(values) => Ok(values.clone()),
+            InSource::Subquery(query) => {
+                let page = self.run(&Query {
+                    offset: None,
+                    limit: None,
+                    ..(**query).clone()
+                })?;
+                let first = query
+                    .projections
+                    .as_ref()
+                    .and_then(|p| p.first())
+                    .map(|p| p.0.clone())
+                    .unwrap_or_else(|| vec!["id".to_string()]);
+                Ok(page
+                    .data
+                    .iter()
+                    .filter_map(|e| dig(e, &first))
+                    .map(to_literal)
+                    .collect())
+            }
+        }
+    }
+
+    /// Every value reachable along a path (several through collections).
+    fn values(
+        &self,
+        schema: &'static EntitySchema,
+        row: &'s Row,
+        path: &[String],
+    ) -> Result<Vec<Value>, StoreError> {
+        let Some((last, relation)) = path.split_last() else {
+            return Ok(Vec::new());
+        };
+        let (target, rows) = if relation.is_empty() {
+            (schema, vec![row])
+        } else {
+            self.related(schema, row, relation)?
+        };
+        if target.attribute(last).is_none() {
+            return Err(invalid(format!(
+                "{} has no attribute {last:?}",
+                target.name
+            )));
+        }
+        Ok(rows
+            .into_iter()
+            // An attribute a row does not hold is null, so `is none` finds it.
+            .map(|r| r.get(last).cloned().unwrap_or(Value::Null))
+            .collect())
+    }
+
+    /// The rows a relation path leads to, and their type.
+    fn related(
+        &self,
+        schema: &'static EntitySchema,
+        row: &'s Row,
+        path: &[String],
+    ) -> Result<(&'static EntitySchema, Vec<&'s Row>), StoreError> {
+        let mut current = (schema, vec![row]);
+        for step in path {
+            let attribute = current
+                .0
+                .attribute(step)
+                .ok_or_else(|| invalid(format!("{} has no attribute {step:?}", current.0.name)))?;
+            current = match &attribute.kind {
+                AttributeKind::Reference {
+                    target,
+                    foreign_key: Some(fk),
+                } => {
+                    let rows = current
+                        .1
+                        .iter()
+                        .filter_map(|r| r.get(fk).and_then(Value::as_str))
+                        .filter_map(|id| self.store.get(target, id))
+                        .collect();
+                    (schema_of(target)?, rows)
+                }
+                AttributeKind::Collection {
+                    target,
+                    inverse_foreign_key: Some(fk),
+                } => {
+                    let target_schema = schema_of(target)?;
+                    let rows = current
+                        .1
+                        .iter()
+                        .filter_map(|r| r.get("id").and_then(Value::as_str))
+                        .flat_map(|id| self.pointing_at(target, fk, id))
+                        .collect();
+                    (target_schema, rows)
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "{}.{step} is not a relation",
+                        current.0.name
+                    )));
+                }
+            };
+        }
+        Ok(current)
+    }
+
+    fn pointing_at(&self, target: &str, foreign_key: &str, id: &str) -> Vec<&'s Row> {
+        let key = (target.to_string(), foreign_key.to_string());
+        let mut cache = self.inverse.borrow_mut();
+        let index = cache.entry(key).or_insert_with(|| {
+            let mut index: HashMap<String, Vec<&'s Row>> = HashMap::new();
+            for row in self.store.rows(target) {
+                if let Some(owner) = row.get(foreign_key).and_then(Value::as_str) {
+                    index.entry(owner.to_string()).or_default().push(row);
+                }
+            }
+            index
+        });
+        index.get(id).cloned().unwrap_or_default()
+    }
+
+    fn order(
+        &self,
+        schema: &'static EntitySchema,
+        rows: &mut Vec<&'s Row>,
+        order_by: &[Ordering],
+    ) -> Result<(), StoreError> {
+        if order_by.is_empty() {
+            return Ok(());
+        }
+        let mut keyed = Vec::with_capacity(rows.len());
+        for row in rows.drain(..) {
+            let keys: Vec<Option<Value>> = order_by
+                .iter()
+                .map(|o| {
+                    self.values(schema, row, &o.path.0)
+                        .map(|v| v.into_iter().next())
+                })
+                .collect::<Result<_, _>>()?;
+            keyed.push((keys, row));
+        }
+        keyed.sort_by(|(a, _), (b, _)| {
+            order_by
+                .iter()
+                .zip(a.iter().zip(b))
+                .map(|(o, (x, y))| {
+                    let ordering = order_values(x.as_ref(), y.as_ref());
+                    if o.descending {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                })
+                .find(|o| *o != Order::Equal)
+                .unwrap_or(Order::Equal)
+        });
+        rows.extend(keyed.into_iter().map(|(_, row)| row));
+        Ok(())
+    }
+
+    /// An entity with its type, primary key, system projections and the projected paths.
+    fn project(
+        &self,
+        schema: &'static EntitySchema,
+        row: &'s Row,
+        paths: &[Path],
+    ) -> Result<Value, StoreError> {
+        let mut entity = Map::new();
+        entity.insert(
+            "__entity_type__".to_string(),
+            Value::String(schema.name.clone()),
+        );
+        for name in schema.primary_key.iter().chain(&schema.system_projections) {
+            if let Some(v) = row.get(name) {
+                entity.insert(name.clone(), v.clone());
+            }
+        }
+        let mut nested: Vec<(String, Vec<Path>)> = Vec::new();
+        for path in paths {
+            let Some((first, rest)) = path.0.split_first() else {
+                continue;
+            };
+            let attribute = schema
+                .attribute(first)
+                .ok_or_else(|| invalid(format!("{} has no attribute {first:?}", schema.name)))?;
+            match (&attribute.kind, rest.is_empty()) {
+                (AttributeKind::Scalar { .. }, true) => {
+                    entity.insert(
+                        first.clone(),
+                        row.get(first).cloned().unwrap_or(Value::Null),
+                    );
+                }
+                (AttributeKind::Scalar { .. }, false) => {
+                    return Err(invalid(format!(
+                        "{}.{first} is not a relation",
+                        schema.name
+                    )));
+                }
+                _ => match nested.iter_mut().find(|(n, _)| n == first) {
+                    Some((_, sub)) => sub.push(Path(rest.to_vec())),
+                    None => nested.push((
+                        first.clone(),
+                        if rest.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![Path(rest.to_vec())]
+                        },
+                    )),
+                },
+            }
+        }
+        for (name, sub) in nested {
+            let step = [name.clone()];
+            let (target, rows) = self.related(schema, row, &step)?;
+            let is_collection = matches!(
+                schema.attribute(&name).map(|a| &a.kind),
+                Some(AttributeKind::Collection { .. })
+            );
+            let projected: Vec<Value> = rows
+                .into_iter()
+                .map(|r| self.project(target, r, &sub))
+                .collect::<Result<_, _>>()?;
+            let value = if is_collection {
+                Value::Array(projected)
+            } else {
+                projected.into_iter().next().unwrap_or(Value::Null)
+            };
+            entity.insert(name, value);
+        }
+        Ok(Value::Object(entity))
+    }
+}
+
+fn dig(entity: &Value, path: &[String]) -> Option<Value> {
+    path.iter().try_fold(entity, |v, step| v.get(step)).cloned()
+}
+
+fn to_literal(value: Value) -> Literal {
+    match value {
+        Value::String(s) => Literal::Text(s),
+        Value::Bool(b) => Literal::Bool(b),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Literal::Integer)
+            .unwrap_or_else(|| Literal::Float(n.as_f64().unwrap_or(f64::NAN))),
+        _ => Literal::Null,
+    }
+}
+
+#[cfg(test)]
+#[path = "evaluate_tests.rs"]
+mod tests;
