@@ -70,6 +70,10 @@ struct Table {
 /// What to restore if a batch fails: the row that stood under a key before (or none).
 type Undo = (String, String, Option<Row>);
 
+/// The changes made so far in a batch, so that they can be undone if a later operation fails.
+#[derive(Debug, Default)]
+pub struct UndoLog(Vec<Undo>);
+
 /// All entities of the sandbox.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -121,13 +125,13 @@ impl Store {
         writes: &[Write],
         new_id: &mut dyn FnMut() -> String,
     ) -> Result<Vec<Value>, StoreError> {
-        let mut undo: Vec<Undo> = Vec::new();
+        let mut log = UndoLog::default();
         let mut results = Vec::with_capacity(writes.len());
         for write in writes {
-            match self.apply_one(write, new_id, &mut undo) {
+            match self.write(write, new_id, &mut log) {
                 Ok(result) => results.push(result),
                 Err(error) => {
-                    self.roll_back(undo);
+                    self.undo(log);
                     return Err(error);
                 }
             }
@@ -135,12 +139,14 @@ impl Store {
         Ok(results)
     }
 
-    fn apply_one(
+    /// Applies one write of a batch, recording in `log` how to undo it.
+    pub fn write(
         &mut self,
         write: &Write,
         new_id: &mut dyn FnMut() -> String,
-        undo: &mut Vec<Undo>,
+        log: &mut UndoLog,
     ) -> Result<Value, StoreError> {
+        let undo = &mut log.0;
         match write {
             Write::Create {
                 entity_type,
@@ -153,6 +159,13 @@ impl Store {
                 data,
             } => self.update(schema_of(entity_type)?, key, data, undo),
             Write::Delete { entity_type, key } => self.delete(schema_of(entity_type)?, key, undo),
+        }
+    }
+
+    /// Undoes every write recorded in `log`, newest first.
+    pub fn undo(&mut self, log: UndoLog) {
+        for (entity_type, key, previous) in log.0.into_iter().rev() {
+            self.replace(&entity_type, &key, previous);
         }
     }
 
@@ -375,12 +388,6 @@ impl Store {
                 }
                 None
             }
-        }
-    }
-
-    fn roll_back(&mut self, undo: Vec<Undo>) {
-        for (entity_type, key, previous) in undo.into_iter().rev() {
-            self.replace(&entity_type, &key, previous);
         }
     }
 }
