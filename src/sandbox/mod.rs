@@ -5,4 +5,5 @@ pub mod evaluate;
 mod python_json;
 pub mod query;
 pub mod schema;
+pub mod server;
 pub mod store;

@@ -1,0 +1,272 @@
+//! The sandbox's HTTP side: `POST /api` with ftrack's request and response shapes.
+//!
+//! Every request is authenticated by the `ftrack-user` and `ftrack-api-key` headers. Errors
+//! replace the whole response with one `{"exception", "content", "error_code"}` object, sent
+//! with HTTP 200 unless the client asked for `ftrack-strict-api: true` (then 4xx/5xx). A
+//! request's operations run in order, each seeing the earlier ones, and a failure undoes them
+//! all.
+
+use super::evaluate::Evaluator;
+use super::query::parse_query;
+use super::schema::{schemas, served_schema_hash};
+use super::store::{Store, StoreError, UndoLog, Write};
+use crate::ftrack::wire::{ErrorBody, Operation};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The version the sandbox reports; recent enough for ftrack's Python client.
+pub const SERVER_VERSION: &str = "4.13.8.sandbox";
+
+/// The API user and key the sandbox accepts.
+#[derive(Clone)]
+pub struct Credentials {
+    /// Value of the `ftrack-user` header.
+    pub api_user: String,
+    /// Value of the `ftrack-api-key` header.
+    pub api_key: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_user", &self.api_user)
+            .field("api_key", &"********")
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    store: Arc<Mutex<Store>>,
+    credentials: Arc<Credentials>,
+}
+
+/// A sandbox serving on a local port until stopped.
+pub struct RunningSandbox {
+    /// The server URL to give ftrack clients, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    store: Arc<Mutex<Store>>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// A copy of the current entities.
+    pub fn store(&self) -> Store {
+        self.store
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Starts serving `store` on `listen` (port 0 picks a free port).
+pub async fn start(
+    listen: SocketAddr,
+    credentials: Credentials,
+    store: Store,
+) -> std::io::Result<RunningSandbox> {
+    let listener = TcpListener::bind(listen).await?;
+    let address = listener.local_addr()?;
+    let store = Arc::new(Mutex::new(store));
+    let shared = Shared {
+        store: Arc::clone(&store),
+        credentials: Arc::new(credentials),
+    };
+    let app = Router::new()
+        .route("/api", post(handle))
+        .route("//api", post(handle))
+        .with_state(shared);
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(error) = server.await {
+            eprintln!("ftrack sandbox stopped: {error}");
+        }
+    });
+    Ok(RunningSandbox {
+        url: format!("http://{address}"),
+        store,
+        shutdown,
+        task,
+    })
+}
+
+async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let strict = header_is(&headers, "ftrack-strict-api", "true");
+    let authorised = header_is(&headers, "ftrack-user", &shared.credentials.api_user)
+        && header_is(&headers, "ftrack-api-key", &shared.credentials.api_key);
+    if !authorised {
+        let error = StoreError {
+            exception: "InvalidCredentialsError",
+            message: "The supplied API key is not valid. API keys are created from Settings under the page API keys. The api key should be passed in the request header \"ftrack-api-key\".".to_string(),
+        };
+        return error_response(&error, strict);
+    }
+    let operations: Vec<Operation> = match serde_json::from_slice(&body) {
+        Ok(operations) => operations,
+        Err(e) => {
+            let error = StoreError {
+                exception: "ValidationError",
+                message: format!("the request body is not a list of ftrack operations: {e}"),
+            };
+            return error_response(&error, strict);
+        }
+    };
+    let outcome = {
+        let mut store = match shared.store.lock() {
+            Ok(store) => store,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        execute(&mut store, &operations)
+    };
+    match outcome {
+        Ok(results) => json_response(StatusCode::OK, &Value::Array(results)),
+        Err(error) => error_response(&error, strict),
+    }
+}
+
+fn header_is(headers: &HeaderMap, name: &str, expected: &str) -> bool {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == expected)
+}
+
+/// Runs a request's operations in order; on the first failure every earlier write is undone.
+pub fn execute(store: &mut Store, operations: &[Operation]) -> Result<Vec<Value>, StoreError> {
+    let mut log = UndoLog::default();
+    let mut new_id = || uuid::Uuid::new_v4().to_string();
+    let mut results = Vec::with_capacity(operations.len());
+    for operation in operations {
+        match run_one(store, operation, &mut new_id, &mut log) {
+            Ok(result) => results.push(result),
+            Err(error) => {
+                store.undo(log);
+                return Err(error);
+            }
+        }
+    }
+    Ok(results)
+}
+
+fn run_one(
+    store: &mut Store,
+    operation: &Operation,
+    new_id: &mut dyn FnMut() -> String,
+    log: &mut UndoLog,
+) -> Result<Value, StoreError> {
+    let wrap = |action: &str, data: Value| json!({"action": action, "data": data});
+    match operation {
+        Operation::QueryServerInformation { .. } => Ok(json!({
+            "version": SERVER_VERSION,
+            "schema_hash": served_schema_hash(),
+            "is_timezone_support_enabled": true,
+            "storage_scenario": {"scenario": "ftrack.automatic", "data": {}},
+        })),
+        Operation::QuerySchemas => Ok(schemas()),
+        Operation::Query { expression } => {
+            let query = parse_query(expression).map_err(|e| StoreError {
+                exception: "ParseError",
+                message: e.to_string(),
+            })?;
+            let page = Evaluator::new(store).run(&query)?;
+            Ok(
+                json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
+            )
+        }
+        Operation::Create {
+            entity_type,
+            entity_key,
+            entity_data,
+        } => {
+            let write = Write::Create {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+                data: entity_data.clone(),
+            };
+            Ok(wrap("create", store.write(&write, new_id, log)?))
+        }
+        Operation::Update {
+            entity_type,
+            entity_key,
+            entity_data,
+        } => {
+            let write = Write::Update {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+                data: entity_data.clone(),
+            };
+            Ok(wrap("update", store.write(&write, new_id, log)?))
+        }
+        Operation::Delete {
+            entity_type,
+            entity_key,
+        } => {
+            let write = Write::Delete {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+            };
+            Ok(wrap("delete", store.write(&write, new_id, log)?))
+        }
+        Operation::AddUserSecurityRole { .. } | Operation::RemoveUserSecurityRole { .. } => {
+            Err(StoreError {
+                exception: "ValidationError",
+                message: "security roles are not available in this sandbox version".to_string(),
+            })
+        }
+    }
+}
+
+fn error_response(error: &StoreError, strict: bool) -> Response {
+    let body = ErrorBody {
+        exception: error.exception.to_string(),
+        content: error.message.clone(),
+        error_code: None,
+    };
+    let status = if !strict {
+        StatusCode::OK
+    } else {
+        match error.exception {
+            "InvalidCredentialsError" => StatusCode::UNAUTHORIZED,
+            "NoResultFoundError" => StatusCode::NOT_FOUND,
+            "ValidationError"
+            | "ParseError"
+            | "ImmutableAttributeError"
+            | "DuplicateEntryError" => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    };
+    json_response(status, &serde_json::to_value(body).unwrap_or(Value::Null))
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;

@@ -1,0 +1,170 @@
+//! The sandbox over real HTTP on 127.0.0.1.
+
+use super::*;
+use serde_json::json;
+
+fn credentials() -> Credentials {
+    Credentials {
+        api_user: "api".into(),
+        api_key: "secret-key".into(),
+    }
+}
+
+async fn sandbox() -> RunningSandbox {
+    start("127.0.0.1:0".parse().unwrap(), credentials(), Store::new())
+        .await
+        .expect("sandbox starts")
+}
+
+async fn call(url: &str, key: &str, strict: bool, body: Value) -> (u16, String, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{url}/api"))
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", key)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if strict {
+        request = request.header("ftrack-strict-api", "true");
+    }
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = response.json().await.expect("json body");
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn session_start_returns_unwrapped_information_and_schemas() {
+    let sandbox = sandbox().await;
+    let (status, content_type, body) = call(
+        &sandbox.url,
+        "secret-key",
+        false,
+        json!([{"action": "query_server_information"}, {"action": "query_schemas"}]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/json"));
+    assert_eq!(body[0]["version"], SERVER_VERSION);
+    assert_eq!(body[0]["schema_hash"], served_schema_hash());
+    let names: Vec<&str> = body[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"User") && names.contains(&"Membership"),
+        "{names:?}"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn bad_keys_are_rejected_in_both_error_modes() {
+    let sandbox = sandbox().await;
+    let (status, _, body) = call(
+        &sandbox.url,
+        "wrong",
+        false,
+        json!([{"action": "query_schemas"}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (200, Some("InvalidCredentialsError"))
+    );
+    assert!(body["content"].as_str().unwrap().contains("API key"));
+    let (status, _, _) = call(
+        &sandbox.url,
+        "wrong",
+        true,
+        json!([{"action": "query_schemas"}]),
+    )
+    .await;
+    assert_eq!(status, 401);
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn writes_then_reads_in_one_request_and_pages() {
+    let sandbox = sandbox().await;
+    let mut batch = vec![];
+    for n in 0..5 {
+        batch.push(json!({"action": "create", "entity_type": "User",
+            "entity_data": {"username": format!("user{n}"), "is_active": true}}));
+    }
+    batch.push(json!({"action": "query", "expression": "select username from User order by username offset 0 limit 2"}));
+    let (status, _, body) = call(&sandbox.url, "secret-key", false, Value::Array(batch)).await;
+    assert_eq!(status, 200, "{body}");
+    let created = &body[0]["data"];
+    assert_eq!(created["__entity_type__"], "User");
+    assert!(
+        created["id"].as_str().unwrap().len() == 36,
+        "a generated UUID: {created}"
+    );
+    let page = &body[5];
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    assert_eq!(page["metadata"]["next"]["offset"], 2);
+    let (_, _, body) = call(
+        &sandbox.url,
+        "secret-key",
+        false,
+        json!([{"action": "query", "expression": "select username from User offset 4 limit 2"}]),
+    )
+    .await;
+    assert_eq!(body[0]["metadata"]["next"]["offset"], Value::Null);
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_failing_request_changes_nothing_and_reports_by_status_in_strict_mode() {
+    let sandbox = sandbox().await;
+    let batch = json!([
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann"}},
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u2", "username": "ann"}},
+    ]);
+    let (status, _, body) = call(&sandbox.url, "secret-key", false, batch.clone()).await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (200, Some("DuplicateEntryError"))
+    );
+    assert_eq!(
+        sandbox.store().rows("User").count(),
+        0,
+        "the first create was undone"
+    );
+    let (status, _, _) = call(&sandbox.url, "secret-key", true, batch).await;
+    assert_eq!(status, 400);
+    let (status, _, body) = call(
+        &sandbox.url,
+        "secret-key",
+        true,
+        json!([{"action": "query", "expression": "select from"}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (400, Some("ParseError"))
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_trailing_slash_in_the_server_url_still_reaches_the_api() {
+    let sandbox = sandbox().await;
+    let url = format!("{}/", sandbox.url);
+    let (status, _, body) = call(
+        &url,
+        "secret-key",
+        false,
+        json!([{"action": "query_server_information"}]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body[0]["version"], SERVER_VERSION);
+    sandbox.stop().await;
+}
