@@ -40,11 +40,33 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
     Plan(PlanArgs),
+    /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
+    Sandbox(SandboxArgs),
     /// Plan the bundled demo studio (an LDIF directory and an ftrack snapshot); no set-up, no network.
     Demo(OutputArgs),
     /// Show or check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `sandbox` options.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// The API user clients must send (ftrack-user header).
+    #[arg(long, value_name = "USER", default_value = "sandbox")]
+    pub api_user: String,
+    /// The API key clients must send (ftrack-api-key header).
+    #[arg(long, value_name = "KEY", default_value = "sandbox-key")]
+    pub api_key: String,
+    /// Load users and groups from an ftrack snapshot file first.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Write the users and groups to this snapshot file on exit.
+    #[arg(long, value_name = "FILE")]
+    pub dump: Option<PathBuf>,
 }
 
 /// `config` subcommands.

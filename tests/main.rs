@@ -3,4 +3,5 @@
 mod architecture;
 mod cli_plan;
 mod demo;
+mod sandbox_cli;
 mod support;

@@ -4,6 +4,7 @@ mod config_cmd;
 mod demo;
 mod output;
 mod plan;
+mod sandbox;
 
 use crate::cli::{Cli, Command};
 
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, args, &console),
         Command::Demo(args) => demo::run(args, &console),
+        Command::Sandbox(args) => sandbox::run(args, &console),
         Command::Config(command) => config_cmd::run(&cli, command, &console),
     }
 }

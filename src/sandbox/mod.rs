@@ -5,5 +5,6 @@ pub mod evaluate;
 mod python_json;
 pub mod query;
 pub mod schema;
+pub mod seed;
 pub mod server;
 pub mod store;

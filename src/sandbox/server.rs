@@ -9,6 +9,7 @@
 use super::evaluate::Evaluator;
 use super::query::parse_query;
 use super::schema::{schemas, served_schema_hash};
+use super::seed::snapshot_of;
 use super::store::{Store, StoreError, UndoLog, Write};
 use crate::ftrack::wire::{ErrorBody, Operation};
 use axum::Router;
@@ -16,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -92,6 +93,7 @@ pub async fn start(
     let app = Router::new()
         .route("/api", post(handle))
         .route("//api", post(handle))
+        .route("/sandbox/state", get(state))
         .with_state(shared);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -142,6 +144,21 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         Ok(results) => json_response(StatusCode::OK, &Value::Array(results)),
         Err(error) => error_response(&error, strict),
     }
+}
+
+/// `GET /sandbox/state`: the users and groups in the snapshot format (for tests and people).
+async fn state(State(shared): State<Shared>) -> Response {
+    let snapshot = {
+        let store = match shared.store.lock() {
+            Ok(store) => store,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        snapshot_of(&store)
+    };
+    json_response(
+        StatusCode::OK,
+        &serde_json::to_value(snapshot).unwrap_or(Value::Null),
+    )
 }
 
 fn header_is(headers: &HeaderMap, name: &str, expected: &str) -> bool {

@@ -168,3 +168,21 @@ async fn a_trailing_slash_in_the_server_url_still_reaches_the_api() {
     assert_eq!(body[0]["version"], SERVER_VERSION);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn state_endpoint_returns_the_snapshot_format() {
+    let sandbox = sandbox().await;
+    call(&sandbox.url, "secret-key", false, json!([
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann", "is_active": true}},
+    ]))
+    .await;
+    let state: Value = reqwest::get(format!("{}/sandbox/state", sandbox.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["users"][0]["username"], "ann");
+    assert_eq!(state["users"][0]["is_active"], true);
+    sandbox.stop().await;
+}

@@ -1,0 +1,166 @@
+//! Loading an ftrack snapshot file into the sandbox, and writing the sandbox back out as one.
+
+use super::store::{Row, Store, StoreError, Write};
+use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn row(value: Value) -> Row {
+    match value {
+        Value::Object(map) => map,
+        _ => Row::new(),
+    }
+}
+
+/// Loads a snapshot into a store: groups, users, then one membership per user and group name.
+///
+/// A group named by a user but missing from the snapshot's group list is created.
+pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreError> {
+    let mut group_ids: HashMap<&str, String> = snapshot
+        .groups
+        .iter()
+        .map(|g| (g.name.as_str(), g.id.clone()))
+        .collect();
+    let mut writes: Vec<Write> = snapshot
+        .groups
+        .iter()
+        .map(|g| create("Group", json!({"id": g.id, "name": g.name, "local": false})))
+        .collect();
+    for user in &snapshot.users {
+        for name in &user.groups {
+            if !group_ids.contains_key(name.as_str()) {
+                let id = format!("group-{}", uuid::Uuid::new_v4());
+                writes.push(create(
+                    "Group",
+                    json!({"id": id, "name": name, "local": false}),
+                ));
+                group_ids.insert(name, id);
+            }
+        }
+    }
+    for user in &snapshot.users {
+        writes.push(create(
+            "User",
+            json!({"id": user.id, "username": user.username, "first_name": user.first_name,
+                   "last_name": user.last_name, "email": user.email, "is_active": user.is_active}),
+        ));
+        for name in &user.groups {
+            let group_id = &group_ids[name.as_str()];
+            writes.push(create(
+                "Membership",
+                json!({"user_id": user.id, "group_id": group_id}),
+            ));
+        }
+    }
+    let mut new_id = || uuid::Uuid::new_v4().to_string();
+    store.apply(&writes, &mut new_id).map(|_| ())
+}
+
+fn create(entity_type: &str, data: Value) -> Write {
+    Write::Create {
+        entity_type: entity_type.to_string(),
+        key: None,
+        data: row(data),
+    }
+}
+
+/// The store's users and groups in the snapshot format (group memberships by name).
+pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
+    let text = |r: &Row, k: &str| {
+        r.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let groups: Vec<FtrackGroup> = store
+        .rows("Group")
+        .map(|g| FtrackGroup {
+            id: text(g, "id"),
+            name: text(g, "name"),
+        })
+        .collect();
+    let group_names: HashMap<String, String> = groups
+        .iter()
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect();
+    let mut memberships: HashMap<String, Vec<String>> = HashMap::new();
+    for m in store.rows("Membership") {
+        if let Some(name) = group_names.get(&text(m, "group_id")) {
+            memberships
+                .entry(text(m, "user_id"))
+                .or_default()
+                .push(name.clone());
+        }
+    }
+    let users = store
+        .rows("User")
+        .map(|u| {
+            let id = text(u, "id");
+            let mut groups = memberships.remove(&id).unwrap_or_default();
+            groups.sort();
+            FtrackUser {
+                username: text(u, "username"),
+                first_name: text(u, "first_name"),
+                last_name: text(u, "last_name"),
+                email: u.get("email").and_then(Value::as_str).map(str::to_string),
+                is_active: u.get("is_active").and_then(Value::as_bool).unwrap_or(false),
+                groups,
+                id,
+            }
+        })
+        .collect();
+    FtrackSnapshot { users, groups }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ftrack::snapshot::parse_snapshot;
+    use std::path::Path;
+
+    #[test]
+    fn the_demo_snapshot_loads_and_comes_back_unchanged() {
+        let snapshot = parse_snapshot(Path::new("demo"), crate::demo_data::FTRACK).unwrap();
+        let mut store = Store::new();
+        seed(&mut store, &snapshot).unwrap();
+        let mut back = snapshot_of(&store);
+        let mut original = snapshot.clone();
+        for s in [&mut back, &mut original] {
+            s.users.sort_by(|a, b| a.id.cmp(&b.id));
+            s.groups.sort_by(|a, b| a.id.cmp(&b.id));
+            for u in &mut s.users {
+                u.groups.sort();
+            }
+        }
+        assert_eq!(back, original);
+        assert_eq!(
+            store.rows("Membership").count(),
+            snapshot.users.iter().map(|u| u.groups.len()).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn groups_named_only_by_users_are_created() {
+        let snapshot: FtrackSnapshot = serde_json::from_value(json!({
+            "users": [{"id": "u1", "username": "ann", "is_active": true, "groups": ["FX"]}]
+        }))
+        .unwrap();
+        let mut store = Store::new();
+        seed(&mut store, &snapshot).unwrap();
+        assert_eq!(snapshot_of(&store).users[0].groups, ["FX"]);
+    }
+
+    #[test]
+    fn a_snapshot_breaking_server_rules_is_refused_whole() {
+        let snapshot: FtrackSnapshot = serde_json::from_value(json!({
+            "users": [{"id": "u1", "username": "ann", "is_active": true}, {"id": "u2", "username": "ann", "is_active": true}]
+        }))
+        .unwrap();
+        let mut store = Store::new();
+        assert_eq!(
+            seed(&mut store, &snapshot).unwrap_err().exception,
+            "DuplicateEntryError"
+        );
+        assert_eq!(store.rows("User").count(), 0);
+    }
+}
