@@ -4,9 +4,11 @@
 //! replace the whole response with one `{"exception", "content", "error_code"}` object, sent
 //! with HTTP 200 unless the client asked for `ftrack-strict-api: true` (then 4xx/5xx). A
 //! request's operations run in order, each seeing the earlier ones, and a failure undoes them
-//! all.
+//! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
+//! for `denormalize`.
 
 use super::evaluate::Evaluator;
+use super::normalise::normalise;
 use super::query::parse_query;
 use super::schema::{schemas, served_schema_hash};
 use super::seed::snapshot_of;
@@ -141,7 +143,16 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         execute(&mut store, &operations)
     };
     match outcome {
-        Ok(results) => json_response(StatusCode::OK, &Value::Array(results)),
+        Ok(mut results) => {
+            let denormalize = headers
+                .get("ftrack-api-options")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("denormalize"));
+            if !denormalize {
+                normalise(&mut results);
+            }
+            json_response(StatusCode::OK, &Value::Array(results))
+        }
         Err(error) => error_response(&error, strict),
     }
 }

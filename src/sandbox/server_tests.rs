@@ -186,3 +186,40 @@ async fn state_endpoint_returns_the_snapshot_format() {
     assert_eq!(state["users"][0]["is_active"], true);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn responses_are_normalised_unless_denormalize_is_asked_for() {
+    let sandbox = sandbox().await;
+    let setup = json!([
+        {"action": "create", "entity_type": "Group", "entity_data": {"id": "g1", "name": "FX", "local": false}},
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann"}},
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u2", "username": "bob"}},
+        {"action": "create", "entity_type": "Membership", "entity_data": {"user_id": "u1", "group_id": "g1"}},
+        {"action": "create", "entity_type": "Membership", "entity_data": {"user_id": "u2", "group_id": "g1"}},
+    ]);
+    call(&sandbox.url, "secret-key", false, setup).await;
+    let query = json!([{"action": "query", "expression": "select memberships.group.name from User order by username"}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, query.clone()).await;
+    assert_eq!(body[0]["data"][0]["memberships"][0]["group"]["name"], "FX");
+    assert_eq!(
+        body[0]["data"][1]["memberships"][0]["group"],
+        json!({"__entity_type__": "Group", "id": "g1"})
+    );
+    let denormalised: Value = reqwest::Client::new()
+        .post(format!("{}/api", sandbox.url))
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", "secret-key")
+        .header("ftrack-api-options", "strict:1;denormalize:1")
+        .body(query.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        denormalised[0]["data"][1]["memberships"][0]["group"]["name"],
+        "FX"
+    );
+    sandbox.stop().await;
+}
