@@ -67,6 +67,9 @@ pub struct SandboxArgs {
     /// Write the users and groups to this snapshot file on exit.
     #[arg(long, value_name = "FILE")]
     pub dump: Option<PathBuf>,
+    /// Faults to inject, e.g. `latency=50ms,error_rate=0.2,error_status=429,retry_after=2,drop_rate=0.05,fail_request=3,seed=7`.
+    #[arg(long, value_name = "SPEC", default_value = "")]
+    pub faults: crate::sandbox::faults::Faults,
 }
 
 /// `config` subcommands.

@@ -28,7 +28,7 @@ pub fn run(args: &SandboxArgs, console: &Console) -> anyhow::Result<i32> {
             api_user: args.api_user.clone(),
             api_key: args.api_key.clone(),
         };
-        let sandbox = start(args.listen, credentials, store)
+        let sandbox = start(args.listen, credentials, store, args.faults.clone())
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         // The first line of stdout is the contract for scripts that start the sandbox.

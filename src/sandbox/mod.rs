@@ -2,6 +2,7 @@
 
 mod compare;
 pub mod evaluate;
+pub mod faults;
 pub mod normalise;
 mod python_json;
 pub mod query;

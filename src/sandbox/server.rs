@@ -8,6 +8,7 @@
 //! for `denormalize`.
 
 use super::evaluate::Evaluator;
+use super::faults::{FaultPlan, Faults, Verdict};
 use super::normalise::normalise;
 use super::query::parse_query;
 use super::schema::{schemas, served_schema_hash};
@@ -21,6 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
@@ -52,6 +54,30 @@ impl std::fmt::Debug for Credentials {
 struct Shared {
     store: Arc<Mutex<Store>>,
     credentials: Arc<Credentials>,
+    control: Arc<Mutex<Control>>,
+}
+
+/// Fault plan and counters, shared by all requests.
+struct Control {
+    plan: FaultPlan,
+    stats: Stats,
+}
+
+/// Counters served at `GET /sandbox/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    /// `POST /api` requests received.
+    pub requests: u64,
+    /// Operations received, by action.
+    pub operations: BTreeMap<String, u64>,
+    /// Requests answered with an injected fault.
+    pub errors_injected: u64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A sandbox serving on a local port until stopped.
@@ -84,18 +110,26 @@ pub async fn start(
     listen: SocketAddr,
     credentials: Credentials,
     store: Store,
+    faults: Faults,
 ) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let store = Arc::new(Mutex::new(store));
+    let control = Control {
+        plan: FaultPlan::new(faults),
+        stats: Stats::default(),
+    };
     let shared = Shared {
         store: Arc::clone(&store),
         credentials: Arc::new(credentials),
+        control: Arc::new(Mutex::new(control)),
     };
     let app = Router::new()
         .route("/api", post(handle))
         .route("//api", post(handle))
         .route("/sandbox/state", get(state))
+        .route("/sandbox/stats", get(stats))
+        .route("/sandbox/faults", post(set_faults))
         .with_state(shared);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -115,9 +149,39 @@ pub async fn start(
 }
 
 async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let strict = header_is(&headers, "ftrack-strict-api", "true");
-    let authorised = header_is(&headers, "ftrack-user", &shared.credentials.api_user)
-        && header_is(&headers, "ftrack-api-key", &shared.credentials.api_key);
+    let (verdict, latency) = {
+        let mut control = lock(&shared.control);
+        control.stats.requests += 1;
+        let verdict = control.plan.decide();
+        if verdict != Verdict::Serve {
+            control.stats.errors_injected += 1;
+        }
+        (verdict, control.plan.latency())
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match verdict {
+        Verdict::Serve => {}
+        Verdict::Reject(status, retry_after) => return rejected(status, retry_after),
+        Verdict::Fail => {
+            let error = StoreError {
+                exception: "ServerError",
+                message: "injected failure: the sandbox was told to fail this request".to_string(),
+            };
+            let mut response = error_response(&error, true);
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return response;
+        }
+        Verdict::Drop => return dropped(),
+    }
+    serve(&shared, &headers, &body)
+}
+
+fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
+    let strict = header_is(headers, "ftrack-strict-api", "true");
+    let authorised = header_is(headers, "ftrack-user", &shared.credentials.api_user)
+        && header_is(headers, "ftrack-api-key", &shared.credentials.api_key);
     if !authorised {
         let error = StoreError {
             exception: "InvalidCredentialsError",
@@ -125,7 +189,7 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         };
         return error_response(&error, strict);
     }
-    let operations: Vec<Operation> = match serde_json::from_slice(&body) {
+    let operations: Vec<Operation> = match serde_json::from_slice(body) {
         Ok(operations) => operations,
         Err(e) => {
             let error = StoreError {
@@ -135,6 +199,16 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
             return error_response(&error, strict);
         }
     };
+    {
+        let mut control = lock(&shared.control);
+        for operation in &operations {
+            *control
+                .stats
+                .operations
+                .entry(action_name(operation).to_string())
+                .or_default() += 1;
+        }
+    }
     let outcome = {
         let mut store = match shared.store.lock() {
             Ok(store) => store,
@@ -154,6 +228,85 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
             json_response(StatusCode::OK, &Value::Array(results))
         }
         Err(error) => error_response(&error, strict),
+    }
+}
+
+fn action_name(operation: &Operation) -> &'static str {
+    match operation {
+        Operation::QueryServerInformation { .. } => "query_server_information",
+        Operation::QuerySchemas => "query_schemas",
+        Operation::Query { .. } => "query",
+        Operation::Create { .. } => "create",
+        Operation::Update { .. } => "update",
+        Operation::Delete { .. } => "delete",
+        Operation::AddUserSecurityRole { .. } => "add_user_security_role",
+        Operation::RemoveUserSecurityRole { .. } => "remove_user_security_role",
+    }
+}
+
+/// An overloaded proxy's answer: not ftrack JSON, just a status and maybe `Retry-After`.
+fn rejected(status: u16, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = (status, status.canonical_reason().unwrap_or("unavailable")).into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// A response whose body fails after the headers, so the client sees the connection break.
+fn dropped() -> Response {
+    let body = axum::body::Body::from_stream(BrokenBody);
+    let mut response = Response::new(body);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A body stream that fails at once.
+struct BrokenBody;
+
+impl futures_core::Stream for BrokenBody {
+    type Item = Result<Bytes, std::io::Error>;
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected drop",
+        ))))
+    }
+}
+
+/// `GET /sandbox/stats`: request and operation counters.
+async fn stats(State(shared): State<Shared>) -> Response {
+    let stats = lock(&shared.control).stats.clone();
+    json_response(
+        StatusCode::OK,
+        &serde_json::to_value(stats).unwrap_or(Value::Null),
+    )
+}
+
+/// `POST /sandbox/faults`: replaces the fault plan (JSON object of [`Faults`]).
+async fn set_faults(State(shared): State<Shared>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(faults) => {
+            lock(&shared.control).plan = FaultPlan::new(faults.clone());
+            json_response(
+                StatusCode::OK,
+                &serde_json::to_value(faults).unwrap_or(Value::Null),
+            )
+        }
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            format!("expected a JSON fault plan: {e}"),
+        )
+            .into_response(),
     }
 }
 

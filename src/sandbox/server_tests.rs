@@ -11,9 +11,14 @@ fn credentials() -> Credentials {
 }
 
 async fn sandbox() -> RunningSandbox {
-    start("127.0.0.1:0".parse().unwrap(), credentials(), Store::new())
-        .await
-        .expect("sandbox starts")
+    start(
+        "127.0.0.1:0".parse().unwrap(),
+        credentials(),
+        Store::new(),
+        Faults::default(),
+    )
+    .await
+    .expect("sandbox starts")
 }
 
 async fn call(url: &str, key: &str, strict: bool, body: Value) -> (u16, String, Value) {
@@ -221,5 +226,67 @@ async fn responses_are_normalised_unless_denormalize_is_asked_for() {
         denormalised[0]["data"][1]["memberships"][0]["group"]["name"],
         "FX"
     );
+    sandbox.stop().await;
+}
+
+async fn set_faults(url: &str, faults: Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{url}/sandbox/faults"))
+        .body(faults.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+async fn raw(url: &str) -> Result<reqwest::Response, reqwest::Error> {
+    reqwest::Client::new()
+        .post(format!("{url}/api"))
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", "secret-key")
+        .body(r#"[{"action": "query_schemas"}]"#)
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn injected_faults_are_served_and_counted() {
+    let sandbox = sandbox().await;
+    set_faults(
+        &sandbox.url,
+        json!({"error_rate": 1.0, "error_status": 429, "retry_after": 3}),
+    )
+    .await;
+    let response = raw(&sandbox.url).await.unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert_eq!(response.headers()["retry-after"], "3");
+
+    set_faults(&sandbox.url, json!({"fail_request": 2})).await;
+    assert_eq!(
+        raw(&sandbox.url).await.unwrap().status().as_u16(),
+        200,
+        "request 1 of the new plan is served"
+    );
+    let failed = raw(&sandbox.url).await.unwrap();
+    assert_eq!(failed.status().as_u16(), 500);
+    let body: Value = failed.json().await.unwrap();
+    assert_eq!(body["exception"], "ServerError");
+
+    set_faults(&sandbox.url, json!({"drop_rate": 1.0})).await;
+    let dropped = match raw(&sandbox.url).await {
+        Ok(response) => response.bytes().await.is_err(),
+        Err(_) => true,
+    };
+    assert!(dropped, "the client sees a broken connection");
+
+    let stats: Stats = reqwest::get(format!("{}/sandbox/stats", sandbox.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats.requests, 4);
+    assert_eq!(stats.errors_injected, 3);
+    assert_eq!(stats.operations.get("query_schemas"), Some(&1));
     sandbox.stop().await;
 }
