@@ -3,5 +3,6 @@
 mod architecture;
 mod cli_plan;
 mod demo;
+mod python_conformance;
 mod sandbox_cli;
 mod support;
