@@ -1,6 +1,7 @@
 //! The ftrack sandbox: an emulator of the ftrack JSON API (in progress).
 
 mod compare;
+pub mod dispatch;
 pub mod evaluate;
 pub mod faults;
 pub mod normalise;

@@ -7,13 +7,11 @@
 //! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
 //! for `denormalize`.
 
-use super::evaluate::Evaluator;
+use super::dispatch::{action_name, execute};
 use super::faults::{FaultPlan, Faults, Verdict};
 use super::normalise::normalise;
-use super::query::parse_query;
-use super::schema::{schemas, served_schema_hash};
 use super::seed::snapshot_of;
-use super::store::{Store, StoreError, UndoLog, Write};
+use super::store::{Store, StoreError};
 use crate::ftrack::wire::{ErrorBody, Operation};
 use axum::Router;
 use axum::body::Bytes;
@@ -21,7 +19,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -29,8 +27,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The version the sandbox reports; recent enough for ftrack's Python client.
-pub const SERVER_VERSION: &str = "4.13.8.sandbox";
+pub use super::dispatch::SERVER_VERSION;
 
 /// The API user and key the sandbox accepts.
 #[derive(Clone)]
@@ -231,19 +228,6 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     }
 }
 
-fn action_name(operation: &Operation) -> &'static str {
-    match operation {
-        Operation::QueryServerInformation { .. } => "query_server_information",
-        Operation::QuerySchemas => "query_schemas",
-        Operation::Query { .. } => "query",
-        Operation::Create { .. } => "create",
-        Operation::Update { .. } => "update",
-        Operation::Delete { .. } => "delete",
-        Operation::AddUserSecurityRole { .. } => "add_user_security_role",
-        Operation::RemoveUserSecurityRole { .. } => "remove_user_security_role",
-    }
-}
-
 /// An overloaded proxy's answer: not ftrack JSON, just a status and maybe `Retry-After`.
 fn rejected(status: u16, retry_after: Option<u64>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
@@ -330,91 +314,6 @@ fn header_is(headers: &HeaderMap, name: &str, expected: &str) -> bool {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == expected)
-}
-
-/// Runs a request's operations in order; on the first failure every earlier write is undone.
-pub fn execute(store: &mut Store, operations: &[Operation]) -> Result<Vec<Value>, StoreError> {
-    let mut log = UndoLog::default();
-    let mut new_id = || uuid::Uuid::new_v4().to_string();
-    let mut results = Vec::with_capacity(operations.len());
-    for operation in operations {
-        match run_one(store, operation, &mut new_id, &mut log) {
-            Ok(result) => results.push(result),
-            Err(error) => {
-                store.undo(log);
-                return Err(error);
-            }
-        }
-    }
-    Ok(results)
-}
-
-fn run_one(
-    store: &mut Store,
-    operation: &Operation,
-    new_id: &mut dyn FnMut() -> String,
-    log: &mut UndoLog,
-) -> Result<Value, StoreError> {
-    let wrap = |action: &str, data: Value| json!({"action": action, "data": data});
-    match operation {
-        Operation::QueryServerInformation { .. } => Ok(json!({
-            "version": SERVER_VERSION,
-            "schema_hash": served_schema_hash(),
-            "is_timezone_support_enabled": true,
-            "storage_scenario": {"scenario": "ftrack.automatic", "data": {}},
-        })),
-        Operation::QuerySchemas => Ok(schemas()),
-        Operation::Query { expression } => {
-            let query = parse_query(expression).map_err(|e| StoreError {
-                exception: "ParseError",
-                message: e.to_string(),
-            })?;
-            let page = Evaluator::new(store).run(&query)?;
-            Ok(
-                json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
-            )
-        }
-        Operation::Create {
-            entity_type,
-            entity_key,
-            entity_data,
-        } => {
-            let write = Write::Create {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-                data: entity_data.clone(),
-            };
-            Ok(wrap("create", store.write(&write, new_id, log)?))
-        }
-        Operation::Update {
-            entity_type,
-            entity_key,
-            entity_data,
-        } => {
-            let write = Write::Update {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-                data: entity_data.clone(),
-            };
-            Ok(wrap("update", store.write(&write, new_id, log)?))
-        }
-        Operation::Delete {
-            entity_type,
-            entity_key,
-        } => {
-            let write = Write::Delete {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-            };
-            Ok(wrap("delete", store.write(&write, new_id, log)?))
-        }
-        Operation::AddUserSecurityRole { .. } | Operation::RemoveUserSecurityRole { .. } => {
-            Err(StoreError {
-                exception: "ValidationError",
-                message: "security roles are not available in this sandbox version".to_string(),
-            })
-        }
-    }
 }
 
 fn error_response(error: &StoreError, strict: bool) -> Response {

@@ -1,6 +1,7 @@
 //! The sandbox over real HTTP on 127.0.0.1.
 
 use super::*;
+use crate::sandbox::schema::served_schema_hash;
 use serde_json::json;
 
 fn credentials() -> Credentials {

@@ -1,0 +1,110 @@
+//! Runs the operations of one request against the store, in order, undoing all on failure.
+
+use super::evaluate::Evaluator;
+use super::query::parse_query;
+use super::schema::{schemas, served_schema_hash};
+use super::store::{Store, StoreError, UndoLog, Write};
+use crate::ftrack::wire::Operation;
+use serde_json::{Value, json};
+
+/// The version the sandbox reports; recent enough for ftrack's Python client.
+pub const SERVER_VERSION: &str = "4.13.8.sandbox";
+
+/// Runs a request's operations in order; on the first failure every earlier write is undone.
+pub fn execute(store: &mut Store, operations: &[Operation]) -> Result<Vec<Value>, StoreError> {
+    let mut log = UndoLog::default();
+    let mut new_id = || uuid::Uuid::new_v4().to_string();
+    let mut results = Vec::with_capacity(operations.len());
+    for operation in operations {
+        match run_one(store, operation, &mut new_id, &mut log) {
+            Ok(result) => results.push(result),
+            Err(error) => {
+                store.undo(log);
+                return Err(error);
+            }
+        }
+    }
+    Ok(results)
+}
+
+fn run_one(
+    store: &mut Store,
+    operation: &Operation,
+    new_id: &mut dyn FnMut() -> String,
+    log: &mut UndoLog,
+) -> Result<Value, StoreError> {
+    let wrap = |action: &str, data: Value| json!({"action": action, "data": data});
+    match operation {
+        Operation::QueryServerInformation { .. } => Ok(json!({
+            "version": SERVER_VERSION,
+            "schema_hash": served_schema_hash(),
+            "is_timezone_support_enabled": true,
+            "storage_scenario": {"scenario": "ftrack.automatic", "data": {}},
+        })),
+        Operation::QuerySchemas => Ok(schemas()),
+        Operation::Query { expression } => {
+            let query = parse_query(expression).map_err(|e| StoreError {
+                exception: "ParseError",
+                message: e.to_string(),
+            })?;
+            let page = Evaluator::new(store).run(&query)?;
+            Ok(
+                json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
+            )
+        }
+        Operation::Create {
+            entity_type,
+            entity_key,
+            entity_data,
+        } => {
+            let write = Write::Create {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+                data: entity_data.clone(),
+            };
+            Ok(wrap("create", store.write(&write, new_id, log)?))
+        }
+        Operation::Update {
+            entity_type,
+            entity_key,
+            entity_data,
+        } => {
+            let write = Write::Update {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+                data: entity_data.clone(),
+            };
+            Ok(wrap("update", store.write(&write, new_id, log)?))
+        }
+        Operation::Delete {
+            entity_type,
+            entity_key,
+        } => {
+            let write = Write::Delete {
+                entity_type: entity_type.clone(),
+                key: entity_key.clone(),
+            };
+            Ok(wrap("delete", store.write(&write, new_id, log)?))
+        }
+        Operation::AddUserSecurityRole { .. } | Operation::RemoveUserSecurityRole { .. } => {
+            Err(StoreError {
+                exception: "ValidationError",
+                message: "security roles are not available in this sandbox version".to_string(),
+            })
+        }
+    }
+}
+
+/// The wire name of an operation's action.
+pub fn action_name(operation: &Operation) -> &'static str {
+    match operation {
+        Operation::QueryServerInformation { .. } => "query_server_information",
+        Operation::QuerySchemas => "query_schemas",
+        Operation::Query { .. } => "query",
+        Operation::Create { .. } => "create",
+        Operation::Update { .. } => "update",
+        Operation::Delete { .. } => "delete",
+        Operation::AddUserSecurityRole { .. } => "add_user_security_role",
+        Operation::RemoveUserSecurityRole { .. } => "remove_user_security_role",
+    }
+}
