@@ -3,6 +3,7 @@
 mod architecture;
 mod cli_plan;
 mod demo;
+mod ftrack_client;
 mod python_conformance;
 mod sandbox_cli;
 mod support;

@@ -42,7 +42,7 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
         .build()
         .unwrap();
     let body: serde_json::Value = runtime.block_on(async {
-        reqwest::Client::new()
+        http()
             .post(format!("{url}/api"))
             .header("ftrack-user", "u")
             .header("ftrack-api-key", "k")
@@ -57,7 +57,7 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
     });
     assert_eq!(body["exception"], "NoResultFoundError", "{body}");
     let page: serde_json::Value = runtime.block_on(async {
-        reqwest::Client::new()
+        http()
             .post(format!("{url}/api"))
             .header("ftrack-user", "u")
             .header("ftrack-api-key", "k")
@@ -87,4 +87,10 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
     let seeded =
         ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json")).unwrap();
     assert_eq!(dumped.users.len(), seeded.users.len());
+}
+
+/// An HTTP client for talking to the sandbox directly.
+fn http() -> reqwest::Client {
+    ldap2ftrack::ftrack::client::install_crypto_provider();
+    reqwest::Client::new()
 }

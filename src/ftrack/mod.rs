@@ -1,5 +1,8 @@
-//! The ftrack side: snapshot files (and, later, the HTTP client).
+//! The ftrack side: the HTTP client, the wire format, query building and snapshot files.
 
+pub mod client;
+pub mod error;
 pub mod query;
+pub mod read;
 pub mod snapshot;
 pub mod wire;

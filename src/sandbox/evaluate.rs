@@ -56,6 +56,7 @@ impl<'s> Evaluator<'s> {
     /// Runs a query and returns the requested page.
     pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
         let schema = schema_of(&query.entity)?;
+        check_query(schema, query)?;
         let mut rows = self.matching(schema, query.filter.as_ref())?;
         self.order(schema, &mut rows, &query.order_by)?;
         let total = rows.len() as u64;
@@ -379,6 +380,76 @@ impl<'s> Evaluator<'s> {
         }
         Ok(Value::Object(entity))
     }
+}
+
+/// Refuses unknown attributes up front, as the server does, even when no row would reach them.
+fn check_query(schema: &'static EntitySchema, query: &Query) -> Result<(), StoreError> {
+    let paths = query
+        .projections
+        .iter()
+        .flatten()
+        .chain(query.order_by.iter().map(|o| &o.path));
+    for path in paths {
+        check_path(schema, &path.0, true)?;
+    }
+    if let Some(filter) = &query.filter {
+        check_criteria(schema, filter)?;
+    }
+    Ok(())
+}
+
+fn check_criteria(schema: &'static EntitySchema, criteria: &Criteria) -> Result<(), StoreError> {
+    match criteria {
+        Criteria::And(a, b) | Criteria::Or(a, b) => {
+            check_criteria(schema, a)?;
+            check_criteria(schema, b)
+        }
+        Criteria::Not(inner) => check_criteria(schema, inner),
+        Criteria::Compare { path, .. } | Criteria::In { path, .. } => {
+            check_path(schema, &path.0, false).map(|_| ())
+        }
+        Criteria::Has { path, inner }
+        | Criteria::Any {
+            path,
+            inner: Some(inner),
+        } => {
+            let target = check_path(schema, &path.0, true)?;
+            check_criteria(target, inner)
+        }
+        Criteria::Any { path, inner: None } => check_path(schema, &path.0, true).map(|_| ()),
+    }
+}
+
+/// Walks a path through the schemas; returns the schema it ends in. A projection may end on a
+/// relation; a condition compares the last attribute as a value.
+fn check_path(
+    schema: &'static EntitySchema,
+    path: &[String],
+    may_end_on_relation: bool,
+) -> Result<&'static EntitySchema, StoreError> {
+    let mut current = schema;
+    for (n, step) in path.iter().enumerate() {
+        let last = n + 1 == path.len();
+        let attribute = current
+            .attribute(step)
+            .ok_or_else(|| invalid(format!("{} has no attribute {step:?}", current.name)))?;
+        match &attribute.kind {
+            AttributeKind::Scalar { .. } if last => return Ok(current),
+            AttributeKind::Scalar { .. } => {
+                return Err(invalid(format!(
+                    "{}.{step} is not a relation",
+                    current.name
+                )));
+            }
+            AttributeKind::Reference { target, .. } | AttributeKind::Collection { target, .. } => {
+                current = schema_of(target)?;
+                if last && !may_end_on_relation {
+                    return Ok(current);
+                }
+            }
+        }
+    }
+    Ok(current)
 }
 
 fn dig(entity: &Value, path: &[String]) -> Option<Value> {

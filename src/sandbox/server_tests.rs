@@ -23,7 +23,7 @@ async fn sandbox() -> RunningSandbox {
 }
 
 async fn call(url: &str, key: &str, strict: bool, body: Value) -> (u16, String, Value) {
-    let mut request = reqwest::Client::new()
+    let mut request = http()
         .post(format!("{url}/api"))
         .header("ftrack-user", "api")
         .header("ftrack-api-key", key)
@@ -182,7 +182,9 @@ async fn state_endpoint_returns_the_snapshot_format() {
         {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann", "is_active": true}},
     ]))
     .await;
-    let state: Value = reqwest::get(format!("{}/sandbox/state", sandbox.url))
+    let state: Value = http()
+        .get(format!("{}/sandbox/state", sandbox.url))
+        .send()
         .await
         .unwrap()
         .json()
@@ -211,7 +213,7 @@ async fn responses_are_normalised_unless_denormalize_is_asked_for() {
         body[0]["data"][1]["memberships"][0]["group"],
         json!({"__entity_type__": "Group", "id": "g1"})
     );
-    let denormalised: Value = reqwest::Client::new()
+    let denormalised: Value = http()
         .post(format!("{}/api", sandbox.url))
         .header("ftrack-user", "api")
         .header("ftrack-api-key", "secret-key")
@@ -231,7 +233,7 @@ async fn responses_are_normalised_unless_denormalize_is_asked_for() {
 }
 
 async fn set_faults(url: &str, faults: Value) {
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{url}/sandbox/faults"))
         .body(faults.to_string())
         .send()
@@ -241,7 +243,7 @@ async fn set_faults(url: &str, faults: Value) {
 }
 
 async fn raw(url: &str) -> Result<reqwest::Response, reqwest::Error> {
-    reqwest::Client::new()
+    http()
         .post(format!("{url}/api"))
         .header("ftrack-user", "api")
         .header("ftrack-api-key", "secret-key")
@@ -280,7 +282,9 @@ async fn injected_faults_are_served_and_counted() {
     };
     assert!(dropped, "the client sees a broken connection");
 
-    let stats: Stats = reqwest::get(format!("{}/sandbox/stats", sandbox.url))
+    let stats: Stats = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
         .await
         .unwrap()
         .json()
@@ -290,4 +294,10 @@ async fn injected_faults_are_served_and_counted() {
     assert_eq!(stats.errors_injected, 3);
     assert_eq!(stats.operations.get("query_schemas"), Some(&1));
     sandbox.stop().await;
+}
+
+/// An HTTP client for talking to the sandbox directly.
+fn http() -> reqwest::Client {
+    crate::ftrack::client::install_crypto_provider();
+    reqwest::Client::new()
 }

@@ -1,0 +1,160 @@
+//! Reading every user and group from ftrack into a snapshot, page by page.
+//!
+//! Responses may be normalised: an entity appears in full once and as a bare reference
+//! elsewhere, in any order. Each response is therefore merged into an identity map keyed by
+//! type and id before any entity is read.
+
+use super::client::FtrackClient;
+use super::error::FtrackError;
+use super::query::Select;
+use super::wire::{Operation, QueryResult};
+use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Rows asked for per request when reading.
+pub const PAGE_SIZE: u64 = 1000;
+
+type Identity = (String, String);
+
+/// Every entity of a response merged by type and id.
+#[derive(Default)]
+struct Entities(HashMap<Identity, Map<String, Value>>);
+
+impl Entities {
+    fn collect(&mut self, value: &Value) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|v| self.collect(v)),
+            Value::Object(map) => {
+                if let Some(key) = identity(map) {
+                    let entry = self.0.entry(key).or_default();
+                    for (k, v) in map {
+                        // Keep the fullest version of nested values (a list or object beats a reference).
+                        let richer = match (entry.get(k), v) {
+                            (None, _) => true,
+                            (Some(Value::Object(old)), Value::Object(new)) => new.len() > old.len(),
+                            (Some(_), _) => !v.is_null(),
+                        };
+                        if richer {
+                            entry.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                map.values().for_each(|v| self.collect(v));
+            }
+            _ => {}
+        }
+    }
+
+    /// The merged attributes of whatever entity this value refers to.
+    fn resolve<'e>(&'e self, value: &'e Value) -> Option<&'e Map<String, Value>> {
+        let map = value.as_object()?;
+        identity(map).and_then(|key| self.0.get(&key)).or(Some(map))
+    }
+}
+
+fn identity(map: &Map<String, Value>) -> Option<Identity> {
+    let entity_type = map.get("__entity_type__")?.as_str()?;
+    let id = map.get("id")?.as_str()?;
+    Some((entity_type.to_string(), id.to_string()))
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> String {
+    map.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Reads all rows of a query, following `metadata.next.offset`; returns each page's merged entities and rows.
+async fn read_all(
+    client: &FtrackClient,
+    select: &Select,
+) -> Result<Vec<(Entities, Vec<Value>)>, FtrackError> {
+    let mut pages = Vec::new();
+    let mut offset = 0;
+    loop {
+        let operation = Operation::Query {
+            expression: select.page(offset, PAGE_SIZE),
+        };
+        let results = client.call(std::slice::from_ref(&operation)).await?;
+        let page: QueryResult = results
+            .into_iter()
+            .next()
+            .and_then(|r| serde_json::from_value(r).ok())
+            .ok_or_else(|| FtrackError::Protocol("a query result without data".to_string()))?;
+        let mut entities = Entities::default();
+        entities.collect(&Value::Array(page.data.clone()));
+        let next = page.metadata.next.offset;
+        pages.push((entities, page.data));
+        match next {
+            Some(next) if next > offset => offset = next,
+            _ => return Ok(pages),
+        }
+    }
+}
+
+/// Reads all users (with their group names) and all groups.
+pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
+    let groups_query = Select::new("Group", &["id", "name"]).order_by("id");
+    let mut groups = Vec::new();
+    for (entities, rows) in read_all(client, &groups_query).await? {
+        for row in &rows {
+            let group = entities
+                .resolve(row)
+                .ok_or_else(|| FtrackError::Protocol("a group row is not an entity".into()))?;
+            groups.push(FtrackGroup {
+                id: text(group, "id"),
+                name: text(group, "name"),
+            });
+        }
+    }
+    let users_query = Select::new(
+        "User",
+        &[
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "memberships.group.name",
+        ],
+    )
+    .order_by("id");
+    let mut users = Vec::new();
+    for (entities, rows) in read_all(client, &users_query).await? {
+        for row in &rows {
+            let user = entities
+                .resolve(row)
+                .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
+            let mut group_names: Vec<String> = user
+                .get("memberships")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|m| entities.resolve(m))
+                .filter_map(|m| m.get("group"))
+                .filter_map(|g| entities.resolve(g))
+                .map(|g| text(g, "name"))
+                .collect();
+            group_names.sort();
+            users.push(FtrackUser {
+                id: text(user, "id"),
+                username: text(user, "username"),
+                first_name: text(user, "first_name"),
+                last_name: text(user, "last_name"),
+                email: user
+                    .get("email")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                is_active: user
+                    .get("is_active")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                groups: group_names,
+            });
+        }
+    }
+    Ok(FtrackSnapshot { users, groups })
+}

@@ -1,0 +1,206 @@
+//! The ftrack client against the sandbox over real HTTP.
+
+use ldap2ftrack::ftrack::client::FtrackClient;
+use ldap2ftrack::ftrack::error::FtrackError;
+use ldap2ftrack::ftrack::query::Select;
+use ldap2ftrack::ftrack::read::read_snapshot;
+use ldap2ftrack::ftrack::snapshot::read_snapshot as read_snapshot_file;
+use ldap2ftrack::ftrack::wire::Operation;
+use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
+use ldap2ftrack::sandbox::faults::Faults;
+use ldap2ftrack::sandbox::seed::seed;
+use ldap2ftrack::sandbox::server::{Credentials, RunningSandbox, start};
+use ldap2ftrack::sandbox::store::Store;
+use secrecy::SecretString;
+use std::time::Duration;
+
+async fn sandbox_with(snapshot: &FtrackSnapshot, faults: Faults) -> RunningSandbox {
+    let mut store = Store::new();
+    seed(&mut store, snapshot).expect("seed loads");
+    let credentials = Credentials {
+        api_user: "api".into(),
+        api_key: "key".into(),
+    };
+    start("127.0.0.1:0".parse().unwrap(), credentials, store, faults)
+        .await
+        .expect("sandbox starts")
+}
+
+fn client(url: &str, key: &str) -> FtrackClient {
+    FtrackClient::new(
+        url,
+        "api",
+        SecretString::from(key.to_string()),
+        Duration::from_secs(10),
+    )
+    .unwrap()
+}
+
+fn sorted(mut snapshot: FtrackSnapshot) -> FtrackSnapshot {
+    snapshot.users.sort_by(|a, b| a.id.cmp(&b.id));
+    snapshot.groups.sort_by(|a, b| a.id.cmp(&b.id));
+    for user in &mut snapshot.users {
+        user.groups.sort();
+    }
+    snapshot
+}
+
+#[tokio::test]
+async fn reads_back_exactly_what_the_server_holds() {
+    let demo = read_snapshot_file(&crate::support::asset("assets/demo/ftrack.json")).unwrap();
+    let sandbox = sandbox_with(&demo, Faults::default()).await;
+    let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
+    assert_eq!(sorted(read), sorted(demo));
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn follows_paging_across_many_pages() {
+    let users: Vec<FtrackUser> = (0..2500)
+        .map(|n| FtrackUser {
+            id: format!("{n:08}"),
+            username: format!("user{n}"),
+            first_name: "F".into(),
+            last_name: "L".into(),
+            email: None,
+            is_active: n % 7 != 0,
+            groups: if n % 3 == 0 {
+                vec!["FX".into()]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let snapshot = FtrackSnapshot {
+        users,
+        groups: Vec::new(),
+    };
+    let sandbox = sandbox_with(&snapshot, Faults::default()).await;
+    let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
+    assert_eq!(read.users.len(), 2500);
+    assert_eq!(
+        read.users.iter().filter(|u| u.groups == ["FX"]).count(),
+        834
+    );
+    let stats: serde_json::Value = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stats["operations"]["query"], 4,
+        "one group page and three user pages: {stats}"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn adversarial_usernames_are_found_through_the_escaper() {
+    let names = [r#"o"b\x"#, "team limit 5 offset 2", "山田🎬", r"ends\"];
+    let users = names
+        .iter()
+        .enumerate()
+        .map(|(n, name)| FtrackUser {
+            id: format!("u{n}"),
+            username: name.to_string(),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: None,
+            is_active: true,
+            groups: Vec::new(),
+        })
+        .collect();
+    let sandbox = sandbox_with(
+        &FtrackSnapshot {
+            users,
+            groups: Vec::new(),
+        },
+        Faults::default(),
+    )
+    .await;
+    let client = client(&sandbox.url, "key");
+    for name in names {
+        let expression = Select::new("User", &["username"])
+            .where_is("username", name)
+            .page(0, 10);
+        let results = client
+            .call(&[Operation::Query { expression }])
+            .await
+            .unwrap();
+        let rows = results[0]["data"].as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{name}");
+        assert_eq!(rows[0]["username"], name);
+    }
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn failures_come_back_typed() {
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), Faults::default()).await;
+    let wrong_key = client(&sandbox.url, "nope")
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong_key, FtrackError::Auth { .. }),
+        "{wrong_key:?}"
+    );
+    assert!(!wrong_key.is_retryable());
+    assert!(
+        !wrong_key.to_string().contains("nope"),
+        "the key never appears in messages"
+    );
+    let bad_query = client(&sandbox.url, "key")
+        .call(&[Operation::Query {
+            expression: "select nope from User".into(),
+        }])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad_query, FtrackError::Validation { .. }),
+        "{bad_query:?}"
+    );
+    let url = sandbox.url.clone();
+    sandbox.stop().await;
+    let down = client(&url, "key")
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(down, FtrackError::Transport { .. }) && down.is_retryable(),
+        "{down:?}"
+    );
+}
+
+#[tokio::test]
+async fn overload_answers_are_retryable_with_their_retry_after() {
+    let faults = Faults {
+        error_rate: 1.0,
+        error_status: Some(429),
+        retry_after: Some(7),
+        ..Faults::default()
+    };
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), faults).await;
+    let error = client(&sandbox.url, "key")
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        FtrackError::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(7))
+        }
+    );
+    assert!(error.is_retryable());
+    sandbox.stop().await;
+}
+
+/// An HTTP client for talking to the sandbox directly.
+fn http() -> reqwest::Client {
+    ldap2ftrack::ftrack::client::install_crypto_provider();
+    reqwest::Client::new()
+}
