@@ -113,9 +113,10 @@ pub struct PlanArgs {
     /// Read the directory from an LDIF export instead of a live server.
     #[arg(long, value_name = "FILE")]
     pub ldif: PathBuf,
-    /// Read ftrack users from a snapshot file instead of a live server.
+    /// Read ftrack users from a snapshot file instead of the configured server
+    /// (ftrack.server, ftrack.api_user, ftrack.api_key or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY).
     #[arg(long, value_name = "FILE")]
-    pub ftrack_snapshot: PathBuf,
+    pub ftrack_snapshot: Option<PathBuf>,
     /// State directory (identity links, last-run figures); overrides [state] dir.
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,

@@ -1,6 +1,7 @@
 //! Process exit codes (see UX.md) and how errors map to them.
 
 use crate::config::ConfigError;
+use crate::ftrack::error::FtrackError;
 use crate::state::StateError;
 
 /// Success, or no changes.
@@ -11,6 +12,8 @@ pub const ERROR: i32 = 1;
 pub const CHANGES_PRESENT: i32 = 2;
 /// Bad command-line usage.
 pub const USAGE: i32 = 64;
+/// LDAP or ftrack unreachable, or authentication failed.
+pub const UNAVAILABLE: i32 = 69;
 /// Another run holds the lock.
 pub const LOCKED: i32 = 75;
 /// The configuration is invalid.
@@ -24,6 +27,16 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
         }
         if let Some(StateError::Locked { .. }) = cause.downcast_ref::<StateError>() {
             return LOCKED;
+        }
+        if let Some(error) = cause.downcast_ref::<FtrackError>()
+            && matches!(
+                error,
+                FtrackError::Auth { .. }
+                    | FtrackError::Transport { .. }
+                    | FtrackError::Status { .. }
+            )
+        {
+            return UNAVAILABLE;
         }
     }
     ERROR

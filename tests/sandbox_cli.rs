@@ -94,3 +94,84 @@ fn http() -> reqwest::Client {
     ldap2ftrack::ftrack::client::install_crypto_provider();
     reqwest::Client::new()
 }
+
+/// Starts `ldap2ftrack sandbox` seeded with the demo and returns the child and its URL.
+fn demo_sandbox(home: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = ldap2ftrack(home)
+        .args([
+            "sandbox",
+            "--api-user",
+            "api",
+            "--api-key",
+            "demo-key",
+            "--seed",
+        ])
+        .arg(asset("assets/demo/ftrack.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sandbox starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("ftrack sandbox listening on ")
+        .expect(&first)
+        .to_string();
+    (child, url)
+}
+
+#[test]
+fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, url) = demo_sandbox(home.path());
+    let state = crate::support::demo_state(home.path());
+    let plan = |live: bool, key: &str| {
+        let mut cmd = ldap2ftrack(home.path());
+        cmd.env("FTRACK_SERVER", &url)
+            .env("FTRACK_API_USER", "api")
+            .env("FTRACK_API_KEY", key)
+            .arg("-c")
+            .arg(asset("assets/demo/config.toml"))
+            .args(["plan", "--format", "json", "--state-dir"])
+            .arg(&state)
+            .arg("--ldif")
+            .arg(asset("assets/demo/directory.ldif"));
+        if !live {
+            cmd.arg("--ftrack-snapshot")
+                .arg(asset("assets/demo/ftrack.json"));
+        }
+        crate::support::run(&mut cmd)
+    };
+    let live = plan(true, "demo-key");
+    let offline = plan(false, "demo-key");
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let live_plan: serde_json::Value = serde_json::from_str(&live.stdout).unwrap();
+    let offline_plan: serde_json::Value = serde_json::from_str(&offline.stdout).unwrap();
+    assert_eq!(live_plan["summary"], offline_plan["summary"]);
+    assert_eq!(live_plan["items"], offline_plan["items"]);
+
+    let refused = plan(true, "wrong-key");
+    assert_eq!(refused.code, 69, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("api_key") && !refused.stderr.contains("wrong-key"),
+        "{}",
+        refused.stderr
+    );
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+
+    let unreachable = plan(true, "demo-key");
+    assert_eq!(unreachable.code, 69, "{}", unreachable.stderr);
+    let mut no_source = ldap2ftrack(home.path());
+    no_source
+        .args(["plan", "--ldif"])
+        .arg(asset("assets/demo/directory.ldif"));
+    let out = crate::support::run(&mut no_source);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("--ftrack-snapshot"), "{}", out.stderr);
+}

@@ -3,26 +3,37 @@
 use super::output::{Console, emit_plan};
 use crate::cli::{Cli, PlanArgs, ScopeArgs};
 use crate::config::{self, Config, Override, Overrides};
+use crate::ftrack::client::FtrackClient;
+use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
+use crate::model::FtrackSnapshot;
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::offline::{load_ldif_directory, today, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
 use std::path::Path;
+use std::time::Duration;
 use std::time::Instant;
 
 /// Runs `plan`.
 pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32> {
     let started = Instant::now();
     let config = config::load_from_process(cli.config.as_deref(), &overrides(args))?;
-    let plan = plan_from_files(&config, &args.ldif, &args.ftrack_snapshot, &args.scope)?;
+    let ftrack = match &args.ftrack_snapshot {
+        Some(path) => read_snapshot(path)?,
+        None => read_live_ftrack(&config)?,
+    };
+    let plan = plan_from_sources(&config, &args.ldif, &ftrack, &args.scope)?;
     let inputs = plan.inputs;
     console.detail(&format!(
         "read {} directory users from {}, {} ftrack users from {}, {} identity links from {}",
         inputs.directory_users,
         args.ldif.display(),
         inputs.ftrack_users,
-        args.ftrack_snapshot.display(),
+        args.ftrack_snapshot.as_ref().map_or_else(
+            || config.ftrack.server.clone().unwrap_or_default(),
+            |p| p.display().to_string()
+        ),
         inputs.links,
         config.state.dir.display()
     ));
@@ -60,16 +71,46 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
     }
 }
 
-/// Plans an LDIF export against an ftrack snapshot, with the state directory's links.
-pub fn plan_from_files(
+/// Reads every user and group from the configured ftrack server.
+fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
+    let missing = |what: &str| {
+        anyhow::anyhow!(
+            "no ftrack source: give --ftrack-snapshot FILE, or set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
+        )
+    };
+    let server = config
+        .ftrack
+        .server
+        .as_deref()
+        .ok_or_else(|| missing("ftrack.server"))?;
+    let api_user = config
+        .ftrack
+        .api_user
+        .as_deref()
+        .ok_or_else(|| missing("ftrack.api_user"))?;
+    let api_key = config
+        .ftrack
+        .api_key
+        .clone()
+        .ok_or_else(|| missing("ftrack.api_key"))?;
+    let timeout = Duration::from_secs(config.ftrack.timeout_secs);
+    let client = FtrackClient::new(server, api_user, api_key, timeout)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(read_ftrack(&client))?)
+}
+
+/// Plans an LDIF export against ftrack's users, with the state directory's links.
+pub fn plan_from_sources(
     config: &Config,
     ldif: &Path,
-    snapshot: &Path,
+    ftrack: &FtrackSnapshot,
     scope: &ScopeArgs,
 ) -> anyhow::Result<Plan> {
     let filter = user_filter(&config.ldap.user_filter, scope.ldap_filter.as_deref())?;
     let directory = load_ldif_directory(ldif, &filter, &config.mapping, today())?;
-    let ftrack = read_snapshot(snapshot)?;
     let state = StateDir::at(&config.state.dir);
     let links = state
         .load_links()
@@ -81,7 +122,7 @@ pub fn plan_from_files(
         .map(|last| last.directory_users);
     Ok(compute_plan(
         &directory,
-        &ftrack,
+        ftrack,
         &links,
         &policy,
         &scope_from(scope),
