@@ -1,6 +1,6 @@
 //! The ftrack client against the sandbox over real HTTP.
 
-use ldap2ftrack::ftrack::client::FtrackClient;
+use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy};
 use ldap2ftrack::ftrack::error::FtrackError;
 use ldap2ftrack::ftrack::query::Select;
 use ldap2ftrack::ftrack::read::read_snapshot;
@@ -197,6 +197,101 @@ async fn overload_answers_are_retryable_with_their_retry_after() {
     );
     assert!(error.is_retryable());
     sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
+    let quick = RetryPolicy {
+        attempts: 8,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    let flaky = Faults {
+        error_rate: 0.4,
+        drop_rate: 0.1,
+        retry_after: Some(0),
+        seed: 11,
+        ..Faults::default()
+    };
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), flaky).await;
+    let client = client(&sandbox.url, "key");
+    for _ in 0..20 {
+        client
+            .call_with_retry(&[Operation::QuerySchemas], quick)
+            .await
+            .expect("retries get through");
+    }
+    let stats: serde_json::Value = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(stats["errors_injected"].as_u64().unwrap() > 0, "{stats}");
+    assert_eq!(
+        stats["operations"]["query_schemas"], 20,
+        "each call succeeded once: {stats}"
+    );
+    sandbox.stop().await;
+
+    let down = Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    };
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), down).await;
+    let three = RetryPolicy {
+        attempts: 3,
+        ..quick
+    };
+    let error = client_for(&sandbox.url)
+        .call_with_retry(&[Operation::QuerySchemas], three)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, FtrackError::Status { status: 503, .. }),
+        "{error:?}"
+    );
+    let stats: serde_json::Value = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["requests"], 3);
+    sandbox.stop().await;
+
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), Faults::default()).await;
+    let refused = FtrackClient::new(
+        &sandbox.url,
+        "api",
+        SecretString::from("bad".to_string()),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    assert!(matches!(
+        refused
+            .call_with_retry(&[Operation::QuerySchemas], quick)
+            .await,
+        Err(FtrackError::Auth { .. })
+    ));
+    let stats: serde_json::Value = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["requests"], 1, "a refused key is not retried");
+    sandbox.stop().await;
+}
+
+fn client_for(url: &str) -> FtrackClient {
+    client(url, "key")
 }
 
 /// An HTTP client for talking to the sandbox directly.

@@ -104,3 +104,101 @@ impl FtrackClient {
         }
     }
 }
+
+/// How often and how patiently to retry transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// Wait before the first retry; doubled each time.
+    pub base_delay: Duration,
+    /// Longest single wait (also caps a server's `Retry-After`).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 6,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1-based): the server's `Retry-After` when it gave
+    /// one, else exponential backoff with full jitter, capped.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+        if let Some(asked) = retry_after {
+            return asked.min(self.max_delay);
+        }
+        let exponential = self
+            .base_delay
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(16));
+        exponential
+            .min(self.max_delay)
+            .mul_f64(jitter.clamp(0.0, 1.0))
+    }
+}
+
+impl FtrackClient {
+    /// [`call`](Self::call), retrying transient failures (transport errors, 429, 502-504) with
+    /// backoff. Only for requests that are safe to repeat: reads, and writes whose creates carry
+    /// client-generated ids, so that a repeat of a write that did land fails as a duplicate
+    /// instead of creating the entity twice.
+    pub async fn call_with_retry(
+        &self,
+        operations: &[Operation],
+        policy: RetryPolicy,
+    ) -> Result<Vec<Value>, FtrackError> {
+        let mut retry = 0;
+        loop {
+            match self.call(operations).await {
+                Err(error) if error.is_retryable() && retry + 1 < policy.attempts => {
+                    retry += 1;
+                    let retry_after = match &error {
+                        FtrackError::Status { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    tokio::time::sleep(policy.delay(retry, retry_after, jitter())).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+}
+
+/// A number in [0, 1) for backoff jitter; it need not be unpredictable, only spread out.
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1_000_000) / 1_000_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_honours_retry_after() {
+        let policy = RetryPolicy {
+            attempts: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+        };
+        assert_eq!(policy.delay(1, None, 1.0), Duration::from_millis(100));
+        assert_eq!(policy.delay(3, None, 1.0), Duration::from_millis(400));
+        assert_eq!(policy.delay(10, None, 1.0), Duration::from_secs(1));
+        assert_eq!(policy.delay(3, None, 0.5), Duration::from_millis(200));
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(7)), 0.1),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_millis(20)), 0.1),
+            Duration::from_millis(20)
+        );
+    }
+}

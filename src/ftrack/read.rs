@@ -4,7 +4,7 @@
 //! elsewhere, in any order. Each response is therefore merged into an identity map keyed by
 //! type and id before any entity is read.
 
-use super::client::FtrackClient;
+use super::client::{FtrackClient, RetryPolicy};
 use super::error::FtrackError;
 use super::query::Select;
 use super::wire::{Operation, QueryResult};
@@ -77,7 +77,10 @@ async fn read_all(
         let operation = Operation::Query {
             expression: select.page(offset, PAGE_SIZE),
         };
-        let results = client.call(std::slice::from_ref(&operation)).await?;
+        // Reads are safe to repeat, so transient failures are retried.
+        let results = client
+            .call_with_retry(std::slice::from_ref(&operation), RetryPolicy::default())
+            .await?;
         let page: QueryResult = results
             .into_iter()
             .next()
