@@ -1,5 +1,6 @@
 //! The ftrack client against the sandbox over real HTTP.
 
+use ldap2ftrack::ftrack::batch::write_in_batches;
 use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy};
 use ldap2ftrack::ftrack::error::FtrackError;
 use ldap2ftrack::ftrack::query::Select;
@@ -287,6 +288,98 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
         .await
         .unwrap();
     assert_eq!(stats["requests"], 1, "a refused key is not retried");
+    sandbox.stop().await;
+}
+
+fn create_user(id: &str, username: &str) -> Operation {
+    let data = serde_json::json!({"__entity_type__": "User", "id": id, "username": username, "is_active": true});
+    let serde_json::Value::Object(entity_data) = data else {
+        unreachable!()
+    };
+    Operation::Create {
+        entity_type: "User".into(),
+        entity_key: None,
+        entity_data,
+    }
+}
+
+#[tokio::test]
+async fn batches_isolate_refused_operations_and_apply_the_rest() {
+    let existing = FtrackSnapshot {
+        users: vec![FtrackUser {
+            id: "taken-id".into(),
+            username: "taken".into(),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: None,
+            is_active: true,
+            groups: Vec::new(),
+        }],
+        groups: Vec::new(),
+    };
+    let sandbox = sandbox_with(&existing, Faults::default()).await;
+    let client = client_for(&sandbox.url);
+    let mut operations: Vec<Operation> = (0..250)
+        .map(|n| create_user(&format!("id-{n}"), &format!("new{n}")))
+        .collect();
+    operations[37] = create_user("id-37", "taken");
+    operations[180] = create_user("id-180", "new0");
+    let quick = RetryPolicy {
+        attempts: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(1),
+    };
+    let outcomes = write_in_batches(&client, &operations, 100, quick).await;
+    assert_eq!(outcomes.len(), 250);
+    let failed: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_err())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(failed, [37, 180]);
+    assert!(matches!(&outcomes[37], Err(FtrackError::Validation { .. })));
+    let state = sandbox.store();
+    assert_eq!(state.rows("User").count(), 1 + 248);
+    let stats: serde_json::Value = http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        stats["requests"].as_u64().unwrap() < 40,
+        "halving needs few requests: {stats}"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
+    let sandbox = sandbox_with(&FtrackSnapshot::default(), Faults::default()).await;
+    let client = client_for(&sandbox.url);
+    let quick = RetryPolicy {
+        attempts: 2,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(1),
+    };
+    let first = write_in_batches(&client, &[create_user("fixed-id", "ann")], 100, quick).await;
+    assert!(first[0].is_ok());
+    // The same request again, as a retry after a lost answer would send it.
+    let again = write_in_batches(&client, &[create_user("fixed-id", "ann")], 100, quick).await;
+    assert_eq!(
+        again[0].as_ref().unwrap()["id"],
+        "fixed-id",
+        "recognised as already created: {again:?}"
+    );
+    assert_eq!(sandbox.store().rows("User").count(), 1);
+    let different = write_in_batches(&client, &[create_user("fixed-id", "bob")], 100, quick).await;
+    assert!(
+        different[0].is_err(),
+        "an id holding other data is a real conflict: {different:?}"
+    );
     sandbox.stop().await;
 }
 
