@@ -65,6 +65,18 @@ pub enum Write {
 struct Table {
     rows: BTreeMap<u64, Row>,
     by_key: HashMap<String, u64>,
+    // The value that must be unique per type (see `unique_value`) -> primary key of its holder.
+    unique: HashMap<String, String>,
+}
+
+/// The value the server keeps unique for a type: a user's username, a membership's user and group.
+fn unique_value(entity_type: &str, row: &Row) -> Option<String> {
+    let text = |k: &str| row.get(k).and_then(Value::as_str);
+    match entity_type {
+        "User" => text("username").map(str::to_string),
+        "Membership" => Some(format!("{}\u{1f}{}", text("user_id")?, text("group_id")?)),
+        _ => None,
+    }
 }
 
 /// What to restore if a batch fails: the row that stood under a key before (or none).
@@ -336,33 +348,23 @@ impl Store {
                 )));
             }
         }
-        // Other rows of the same type: not the one being written, nor the one it replaces.
-        let is_other = |r: &Row| {
-            let key = primary_key(schema, r).ok();
-            key.as_deref() != replacing && key.as_deref() != Some(own_key.as_str())
+        let Some(value) = unique_value(&schema.name, row) else {
+            return Ok(());
         };
-        let mut others = self.rows(&schema.name).filter(|r| is_other(r));
-        match schema.name.as_str() {
-            "User" => {
-                let username = row
-                    .get("username")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                if others.any(|r| r.get("username").and_then(Value::as_str) == Some(username)) {
-                    return Err(duplicate(format!("username {username:?} is already taken")));
-                }
+        let holder = self
+            .tables
+            .get(&schema.name)
+            .and_then(|t| t.unique.get(&value));
+        match holder {
+            Some(holder) if holder != &own_key && Some(holder.as_str()) != replacing => {
+                Err(duplicate(if schema.name == "User" {
+                    format!("username {value:?} is already taken")
+                } else {
+                    "the user is already a member of this group".to_string()
+                }))
             }
-            "Membership" => {
-                let pair = |r: &Row| (r.get("user_id").cloned(), r.get("group_id").cloned());
-                if others.any(|r| pair(r) == pair(row)) {
-                    return Err(duplicate(
-                        "the user is already a member of this group".to_string(),
-                    ));
-                }
-            }
-            _ => {}
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn put(&mut self, schema: &EntitySchema, key: String, row: Option<Row>, undo: &mut Vec<Undo>) {
@@ -372,7 +374,8 @@ impl Store {
 
     fn replace(&mut self, entity_type: &str, key: &str, row: Option<Row>) -> Option<Row> {
         let table = self.tables.entry(entity_type.to_string()).or_default();
-        match table.by_key.get(key).copied() {
+        let new_unique = row.as_ref().and_then(|r| unique_value(entity_type, r));
+        let previous = match table.by_key.get(key).copied() {
             Some(seq) => match row {
                 Some(row) => table.rows.insert(seq, row),
                 None => {
@@ -388,7 +391,16 @@ impl Store {
                 }
                 None
             }
+        };
+        if let Some(old) = previous.as_ref().and_then(|r| unique_value(entity_type, r))
+            && table.unique.get(&old).is_some_and(|holder| holder == key)
+        {
+            table.unique.remove(&old);
         }
+        if let Some(new) = new_unique {
+            table.unique.insert(new, key.to_string());
+        }
+        previous
     }
 }
 
