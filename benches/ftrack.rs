@@ -1,0 +1,126 @@
+//! Client and sandbox benchmark: reading 100,000 users and creating 10,000, over real HTTP on
+//! 127.0.0.1, printing time and request counts.
+
+use ldap2ftrack::ftrack::batch::write_in_batches;
+use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy, install_crypto_provider};
+use ldap2ftrack::ftrack::read::read_snapshot;
+use ldap2ftrack::ftrack::wire::Operation;
+use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
+use ldap2ftrack::sandbox::faults::Faults;
+use ldap2ftrack::sandbox::seed::seed;
+use ldap2ftrack::sandbox::server::{Credentials, RunningSandbox, start};
+use ldap2ftrack::sandbox::store::Store;
+use secrecy::SecretString;
+use std::time::{Duration, Instant};
+
+const READ_USERS: usize = 100_000;
+const CREATE_USERS: usize = 10_000;
+const BATCH_SIZE: usize = 100;
+
+fn users(n: usize) -> FtrackSnapshot {
+    let users = (0..n)
+        .map(|i| FtrackUser {
+            id: format!("{i:08x}-0000-4000-8000-000000000000"),
+            username: format!("artist{i}"),
+            first_name: format!("First{i}"),
+            last_name: format!("Last{i}"),
+            email: Some(format!("artist{i}@studio.example")),
+            is_active: i % 10 != 0,
+            groups: if i % 4 == 0 {
+                vec!["Compositing".to_string()]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    FtrackSnapshot {
+        users,
+        groups: Vec::new(),
+    }
+}
+
+async fn requests(sandbox: &RunningSandbox) -> u64 {
+    install_crypto_provider();
+    let stats: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .expect("stats answer")
+        .json()
+        .await
+        .expect("stats are JSON");
+    stats["requests"].as_u64().unwrap_or(0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut store = Store::new();
+    let seeded = Instant::now();
+    seed(&mut store, &users(READ_USERS)).expect("seed loads");
+    println!(
+        "seeded {READ_USERS} users in {:.2} s",
+        seeded.elapsed().as_secs_f64()
+    );
+    let credentials = Credentials {
+        api_user: "bench".into(),
+        api_key: "bench-key".into(),
+    };
+    let sandbox = start(
+        "127.0.0.1:0".parse().unwrap(),
+        credentials,
+        store,
+        Faults::default(),
+    )
+    .await
+    .expect("sandbox starts");
+    let client = FtrackClient::new(
+        &sandbox.url,
+        "bench",
+        SecretString::from("bench-key".to_string()),
+        Duration::from_secs(300),
+    )
+    .expect("client builds");
+
+    let started = Instant::now();
+    let snapshot = read_snapshot(&client).await.expect("read succeeds");
+    let read_time = started.elapsed();
+    let read_requests = requests(&sandbox).await;
+    assert_eq!(snapshot.users.len(), READ_USERS);
+    println!(
+        "read {} users ({} with groups) in {:.2} s with {read_requests} requests",
+        snapshot.users.len(),
+        snapshot
+            .users
+            .iter()
+            .filter(|u| !u.groups.is_empty())
+            .count(),
+        read_time.as_secs_f64()
+    );
+
+    let operations: Vec<Operation> = (0..CREATE_USERS)
+        .map(|i| {
+            let data = serde_json::json!({"__entity_type__": "User", "id": format!("new-{i}"), "username": format!("new{i}"),
+                "first_name": "New", "last_name": "Hire", "email": format!("new{i}@studio.example"), "is_active": true});
+            let serde_json::Value::Object(entity_data) = data else { unreachable!() };
+            Operation::Create { entity_type: "User".into(), entity_key: None, entity_data }
+        })
+        .collect();
+    let started = Instant::now();
+    let outcomes = write_in_batches(&client, &operations, BATCH_SIZE, RetryPolicy::default()).await;
+    let write_time = started.elapsed();
+    let write_requests = requests(&sandbox).await - read_requests;
+    let failed = outcomes.iter().filter(|o| o.is_err()).count();
+    assert_eq!(failed, 0, "every create succeeds");
+    let budget = CREATE_USERS.div_ceil(BATCH_SIZE) + 5;
+    println!(
+        "created {CREATE_USERS} users in {:.2} s with {write_requests} requests (target: at most {budget}: {})",
+        write_time.as_secs_f64(),
+        if write_requests as usize <= budget {
+            "OK"
+        } else {
+            "MISSED"
+        }
+    );
+    sandbox.stop().await;
+}
