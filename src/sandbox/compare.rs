@@ -76,6 +76,8 @@ pub fn order_values(a: Option<&Value>, b: Option<&Value>) -> Order {
             x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Order::Equal)
         }
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+        // The common case compares in place; mixed kinds compare as text.
+        (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(x), Some(y)) => text_of(x).cmp(&text_of(y)),
     }
 }

@@ -11,6 +11,7 @@ use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value a
 use super::schema::{AttributeKind, EntitySchema, entity_schema};
 use super::store::{Row, Store, StoreError};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering as Order;
 use std::collections::HashMap;
@@ -26,6 +27,9 @@ pub struct Page {
 
 /// For one (entity type, foreign key): the rows pointing at each id.
 type Inverse<'s> = HashMap<String, Vec<&'s Row>>;
+
+/// A row with its sort keys and its position in the unsorted result.
+type Keyed<'k> = (Vec<Option<Cow<'k, Value>>>, usize, &'k Row);
 
 /// Evaluates queries against one state of the store.
 pub struct Evaluator<'s> {
@@ -58,9 +62,13 @@ impl<'s> Evaluator<'s> {
         let schema = schema_of(&query.entity)?;
         check_query(schema, query)?;
         let mut rows = self.matching(schema, query.filter.as_ref())?;
-        self.order(schema, &mut rows, &query.order_by)?;
         let total = rows.len() as u64;
         let offset = query.offset.unwrap_or(0);
+        // Only the rows up to the end of this page need to be in order.
+        let needed = query
+            .limit
+            .map(|limit| offset.saturating_add(limit).min(total) as usize);
+        self.order(schema, &mut rows, &query.order_by, needed)?;
         let end = query
             .limit
             .map_or(total, |limit| offset.saturating_add(limit).min(total));
@@ -270,32 +278,40 @@ impl<'s> Evaluator<'s> {
         index.get(id).cloned().unwrap_or_default()
     }
 
+    /// Sorts rows by the orderings (ties keep insertion order); with `needed`, only that many
+    /// leading rows are guaranteed sorted and the rest are dropped.
     fn order(
         &self,
         schema: &'static EntitySchema,
         rows: &mut Vec<&'s Row>,
         order_by: &[Ordering],
+        needed: Option<usize>,
     ) -> Result<(), StoreError> {
         if order_by.is_empty() {
             return Ok(());
         }
         let mut keyed = Vec::with_capacity(rows.len());
-        for row in rows.drain(..) {
-            let keys: Vec<Option<Value>> = order_by
-                .iter()
-                .map(|o| {
-                    self.values(schema, row, &o.path.0)
-                        .map(|v| v.into_iter().next())
-                })
-                .collect::<Result<_, _>>()?;
-            keyed.push((keys, row));
+        for (position, row) in rows.drain(..).enumerate() {
+            let mut keys: Vec<Option<Cow<'s, Value>>> = Vec::with_capacity(order_by.len());
+            for o in order_by {
+                // An attribute of the row itself is borrowed; a path through relations is looked up.
+                keys.push(match o.path.0.as_slice() {
+                    [own] => row.get(own).map(Cow::Borrowed),
+                    path => self
+                        .values(schema, row, path)?
+                        .into_iter()
+                        .next()
+                        .map(Cow::Owned),
+                });
+            }
+            keyed.push((keys, position, row));
         }
-        keyed.sort_by(|(a, _), (b, _)| {
+        let compare = |(a, pa, _): &Keyed<'s>, (b, pb, _): &Keyed<'s>| {
             order_by
                 .iter()
                 .zip(a.iter().zip(b))
                 .map(|(o, (x, y))| {
-                    let ordering = order_values(x.as_ref(), y.as_ref());
+                    let ordering = order_values(x.as_deref(), y.as_deref());
                     if o.descending {
                         ordering.reverse()
                     } else {
@@ -303,9 +319,15 @@ impl<'s> Evaluator<'s> {
                     }
                 })
                 .find(|o| *o != Order::Equal)
-                .unwrap_or(Order::Equal)
-        });
-        rows.extend(keyed.into_iter().map(|(_, row)| row));
+                .unwrap_or_else(|| pa.cmp(pb))
+        };
+        if let Some(needed) = needed.filter(|n| *n > 0 && *n < keyed.len()) {
+            // A page deep into a large result needs a partition, not a full sort.
+            keyed.select_nth_unstable_by(needed - 1, compare);
+            keyed.truncate(needed);
+        }
+        keyed.sort_unstable_by(compare);
+        rows.extend(keyed.into_iter().map(|(_, _, row)| row));
         Ok(())
     }
 
