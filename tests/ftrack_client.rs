@@ -83,14 +83,7 @@ async fn follows_paging_across_many_pages() {
         read.users.iter().filter(|u| u.groups == ["FX"]).count(),
         834
     );
-    let stats: serde_json::Value = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: serde_json::Value = counters(&sandbox).await;
     assert_eq!(
         stats["operations"]["query"], 4,
         "one group page and three user pages: {stats}"
@@ -222,14 +215,7 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
             .await
             .expect("retries get through");
     }
-    let stats: serde_json::Value = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: serde_json::Value = counters(&sandbox).await;
     assert!(stats["errors_injected"].as_u64().unwrap() > 0, "{stats}");
     assert_eq!(
         stats["operations"]["query_schemas"], 20,
@@ -254,14 +240,7 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
         matches!(error, FtrackError::Status { status: 503, .. }),
         "{error:?}"
     );
-    let stats: serde_json::Value = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: serde_json::Value = counters(&sandbox).await;
     assert_eq!(stats["requests"], 3);
     sandbox.stop().await;
 
@@ -279,14 +258,7 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
             .await,
         Err(FtrackError::Auth { .. })
     ));
-    let stats: serde_json::Value = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: serde_json::Value = counters(&sandbox).await;
     assert_eq!(stats["requests"], 1, "a refused key is not retried");
     sandbox.stop().await;
 }
@@ -341,14 +313,7 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
     assert!(matches!(&outcomes[37], Err(FtrackError::Validation { .. })));
     let state = sandbox.store();
     assert_eq!(state.rows("User").count(), 1 + 248);
-    let stats: serde_json::Value = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: serde_json::Value = counters(&sandbox).await;
     assert!(
         stats["requests"].as_u64().unwrap() < 40,
         "halving needs few requests: {stats}"
@@ -385,6 +350,18 @@ async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
 
 fn client_for(url: &str) -> FtrackClient {
     client(url, "key")
+}
+
+/// The sandbox's request and operation counters.
+async fn counters(sandbox: &RunningSandbox) -> serde_json::Value {
+    http()
+        .get(format!("{}/sandbox/stats", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// An HTTP client for talking to the sandbox directly.

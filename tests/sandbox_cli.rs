@@ -8,33 +8,12 @@ use std::process::Stdio;
 fn serves_the_seed_and_dumps_state_on_sigterm() {
     let home = tempfile::tempdir().unwrap();
     let dump = home.path().join("dump.json");
-    let mut child = ldap2ftrack(home.path())
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--api-user",
-            "u",
-            "--api-key",
-            "k",
-            "--seed",
-        ])
-        .arg(asset("assets/demo/ftrack.json"))
-        .arg("--dump")
-        .arg(&dump)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("ftrack sandbox listening on ")
-        .expect(&first)
-        .to_string();
+    let (mut child, url) = spawn_sandbox(
+        home.path(),
+        "u",
+        "k",
+        &["--dump".as_ref(), dump.as_os_str()],
+    );
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -95,18 +74,26 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-/// Starts `ldap2ftrack sandbox` seeded with the demo and returns the child and its URL.
-fn demo_sandbox(home: &std::path::Path) -> (std::process::Child, String) {
+/// Starts `ldap2ftrack sandbox` seeded with the demo; returns the child and the URL it printed.
+fn spawn_sandbox(
+    home: &std::path::Path,
+    user: &str,
+    key: &str,
+    extra: &[&std::ffi::OsStr],
+) -> (std::process::Child, String) {
     let mut child = ldap2ftrack(home)
         .args([
             "sandbox",
+            "--listen",
+            "127.0.0.1:0",
             "--api-user",
-            "api",
+            user,
             "--api-key",
-            "demo-key",
+            key,
             "--seed",
         ])
         .arg(asset("assets/demo/ftrack.json"))
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -126,7 +113,7 @@ fn demo_sandbox(home: &std::path::Path) -> (std::process::Child, String) {
 #[test]
 fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
     let home = tempfile::tempdir().unwrap();
-    let (mut child, url) = demo_sandbox(home.path());
+    let (mut child, url) = spawn_sandbox(home.path(), "api", "demo-key", &[]);
     let state = crate::support::demo_state(home.path());
     let plan = |live: bool, key: &str| {
         let mut cmd = ldap2ftrack(home.path());
