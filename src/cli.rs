@@ -40,6 +40,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
     Plan(PlanArgs),
+    /// Check the configuration, the ftrack connection and the state directory, one line each.
+    Check,
     /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
     Sandbox(SandboxArgs),
     /// Plan the bundled demo studio (an LDIF directory and an ftrack snapshot); no set-up, no network.

@@ -162,3 +162,38 @@ fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("--ftrack-snapshot"), "{}", out.stderr);
 }
+
+#[test]
+fn check_reports_each_part_on_its_own_line() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, url) = spawn_sandbox(home.path(), "api", "check-key", &[]);
+    let check = |key: &str| {
+        let mut cmd = ldap2ftrack(home.path());
+        cmd.env("FTRACK_SERVER", &url)
+            .env("FTRACK_API_USER", "api")
+            .env("FTRACK_API_KEY", key)
+            .env("LDAP2FTRACK_STATE_DIR", home.path().join("state"))
+            .arg("check");
+        crate::support::run(&mut cmd)
+    };
+    let good = check("check-key");
+    assert_eq!(good.code, 0, "{}{}", good.stdout, good.stderr);
+    assert!(good.stdout.contains("config   ok"), "{}", good.stdout);
+    assert!(
+        good.stdout.contains("server version 4.13.8.sandbox"),
+        "{}",
+        good.stdout
+    );
+    assert!(good.stdout.contains("state    ok"), "{}", good.stdout);
+    let bad = check("wrong-key");
+    assert_eq!(bad.code, 69, "{}", bad.stdout);
+    assert!(
+        bad.stdout.contains("ftrack   FAILED") && !bad.stdout.contains("wrong-key"),
+        "{}",
+        bad.stdout
+    );
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+}

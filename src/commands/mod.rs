@@ -1,5 +1,6 @@
 //! One module per command; each returns the process exit code.
 
+mod check;
 mod config_cmd;
 mod demo;
 mod output;
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let console = output::Console::new(&cli);
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, args, &console),
+        Command::Check => check::run(&cli, &console),
         Command::Demo(args) => demo::run(args, &console),
         Command::Sandbox(args) => sandbox::run(args, &console),
         Command::Config(command) => config_cmd::run(&cli, command, &console),

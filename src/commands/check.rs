@@ -1,0 +1,103 @@
+//! `ldap2ftrack check`: one line per part of the set-up, `ok` or why not.
+
+use super::output::Console;
+use crate::cli::Cli;
+use crate::config::{self, Config, Overrides};
+use crate::exit;
+use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::wire::Operation;
+use crate::state::StateDir;
+use std::time::Duration;
+
+/// Runs `check`; exits 0 when everything checked is fine, else the code of the first failure.
+pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
+    let config = match config::load_from_process(cli.config.as_deref(), &Overrides::default()) {
+        Ok(config) => {
+            println!("config   ok");
+            config
+        }
+        Err(error) => {
+            println!("config   FAILED: {error}");
+            return Ok(error.exit_code());
+        }
+    };
+    let mut code = exit::OK;
+    match check_ftrack(&config) {
+        Ok(line) => println!("ftrack   ok: {line}"),
+        Err(why) => {
+            println!("ftrack   FAILED: {why}");
+            code = exit::UNAVAILABLE;
+        }
+    }
+    match check_state(&config) {
+        Ok(line) => println!("state    ok: {line}"),
+        Err(why) => {
+            println!("state    FAILED: {why}");
+            code = code.max(exit::ERROR);
+        }
+    }
+    console.say(if code == exit::OK {
+        "all checks passed"
+    } else {
+        "some checks failed"
+    });
+    Ok(code)
+}
+
+/// Reaches the server, authenticates and reads its version.
+fn check_ftrack(config: &Config) -> Result<String, String> {
+    let server = config
+        .ftrack
+        .server
+        .as_deref()
+        .ok_or("ftrack.server is not set (or FTRACK_SERVER)")?;
+    let user = config
+        .ftrack
+        .api_user
+        .as_deref()
+        .ok_or("ftrack.api_user is not set (or FTRACK_API_USER)")?;
+    let key = config
+        .ftrack
+        .api_key
+        .clone()
+        .ok_or("ftrack.api_key is not set (or FTRACK_API_KEY, FTRACK_API_KEY_FILE)")?;
+    let client = FtrackClient::new(
+        server,
+        user,
+        key,
+        Duration::from_secs(config.ftrack.timeout_secs),
+    )
+    .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let quick = RetryPolicy {
+        attempts: 2,
+        ..RetryPolicy::default()
+    };
+    let results = runtime
+        .block_on(
+            client.call_with_retry(&[Operation::QueryServerInformation { values: None }], quick),
+        )
+        .map_err(|e| e.to_string())?;
+    let version = results
+        .first()
+        .and_then(|info| info.get("version"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("unknown");
+    Ok(format!("{server} as {user}, server version {version}"))
+}
+
+/// The state directory exists or can be created, and its lock can be taken.
+fn check_state(config: &Config) -> Result<String, String> {
+    let state = StateDir::at(&config.state.dir);
+    let holder = format!("ldap2ftrack check (pid {})", std::process::id());
+    state.lock(&holder).map_err(|e| e.to_string())?;
+    let links = state.load_links().map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{} ({} identity links)",
+        config.state.dir.display(),
+        links.len()
+    ))
+}
