@@ -4,7 +4,7 @@ use super::evaluate::Evaluator;
 use super::query::parse_query;
 use super::schema::{schemas, served_schema_hash};
 use super::store::{Store, StoreError, UndoLog, Write};
-use crate::ftrack::wire::Operation;
+use crate::ftrack::wire::{EntityKey, Operation};
 use serde_json::{Value, json};
 
 /// The version the sandbox reports; recent enough for ftrack's Python client.
@@ -86,13 +86,47 @@ fn run_one(
             };
             Ok(wrap("delete", store.write(&write, new_id, log)?))
         }
-        Operation::AddUserSecurityRole { .. } | Operation::RemoveUserSecurityRole { .. } => {
-            Err(StoreError {
-                exception: "ValidationError",
-                message: "security roles are not available in this sandbox version".to_string(),
-            })
+        Operation::AddUserSecurityRole { user_id, role_id } => {
+            if granted(store, user_id, role_id).is_some() {
+                return Ok(json!({"action": "add_user_security_role", "data": true}));
+            }
+            let mut data = serde_json::Map::new();
+            data.insert("user_id".into(), json!(user_id));
+            data.insert("security_role_id".into(), json!(role_id));
+            data.insert("is_all_projects".into(), json!(true));
+            data.insert("is_all_open_projects".into(), json!(true));
+            let write = Write::Create {
+                entity_type: "UserSecurityRole".to_string(),
+                key: None,
+                data,
+            };
+            store.write(&write, new_id, log)?;
+            Ok(json!({"action": "add_user_security_role", "data": true}))
+        }
+        Operation::RemoveUserSecurityRole { user_id, role_id } => {
+            let id = granted(store, user_id, role_id).ok_or_else(|| StoreError {
+                exception: "NoResultFoundError",
+                message: format!("user {user_id} does not have security role {role_id}"),
+            })?;
+            let write = Write::Delete {
+                entity_type: "UserSecurityRole".to_string(),
+                key: EntityKey::Single(id),
+            };
+            store.write(&write, new_id, log)?;
+            Ok(json!({"action": "remove_user_security_role", "data": true}))
         }
     }
+}
+
+/// The id of the grant of `role_id` to `user_id`, if there is one.
+fn granted(store: &Store, user_id: &str, role_id: &str) -> Option<String> {
+    store
+        .rows("UserSecurityRole")
+        .find(|r| {
+            r.get("user_id").and_then(Value::as_str) == Some(user_id)
+                && r.get("security_role_id").and_then(Value::as_str) == Some(role_id)
+        })
+        .and_then(|r| r.get("id").and_then(Value::as_str).map(str::to_string))
 }
 
 /// The wire name of an operation's action.

@@ -301,3 +301,37 @@ fn http() -> reqwest::Client {
     crate::ftrack::client::install_crypto_provider();
     reqwest::Client::new()
 }
+
+#[tokio::test]
+async fn security_roles_are_granted_and_revoked_through_their_actions() {
+    let sandbox = sandbox().await;
+    let setup = json!([
+        {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann"}},
+        {"action": "create", "entity_type": "SecurityRole", "entity_data": {"id": "r1", "name": "Artist"}},
+        {"action": "add_user_security_role", "user_id": "u1", "role_id": "r1"},
+        {"action": "add_user_security_role", "user_id": "u1", "role_id": "r1"},
+    ]);
+    let (status, _, body) = call(&sandbox.url, "secret-key", false, setup).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body[2],
+        json!({"action": "add_user_security_role", "data": true})
+    );
+    // A separate request, so the role is not already given in full earlier in the response.
+    let query = json!([{"action": "query", "expression": "select security_role.name from UserSecurityRole where user.username is \"ann\""}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, query).await;
+    let grants = body[0]["data"].as_array().unwrap();
+    assert_eq!(grants.len(), 1, "granting twice keeps one grant: {body}");
+    assert_eq!(grants[0]["security_role"]["name"], "Artist");
+
+    let remove = json!([{"action": "remove_user_security_role", "user_id": "u1", "role_id": "r1"}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, remove.clone()).await;
+    assert_eq!(body[0]["data"], true, "{body}");
+    assert_eq!(sandbox.store().rows("UserSecurityRole").count(), 0);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, remove).await;
+    assert_eq!(body["exception"], "NoResultFoundError");
+    let unknown = json!([{"action": "add_user_security_role", "user_id": "u1", "role_id": "nope"}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, unknown).await;
+    assert_eq!(body["exception"], "ValidationError");
+    sandbox.stop().await;
+}
