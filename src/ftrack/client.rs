@@ -57,11 +57,6 @@ impl FtrackClient {
         })
     }
 
-    /// The API user this client acts as.
-    pub fn api_user(&self) -> &str {
-        &self.api_user
-    }
-
     /// Sends operations in one request and returns one result per operation.
     pub async fn call(&self, operations: &[Operation]) -> Result<Vec<Value>, FtrackError> {
         let transport = |e: reqwest::Error| FtrackError::Transport {

@@ -20,14 +20,6 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 pub struct UsernameRule(pub UsernameCase);
 
 impl UsernameRule {
-    /// The key under which a username is looked up.
-    pub fn key(self, username: &str) -> Cow<'_, str> {
-        match self.0 {
-            UsernameCase::Insensitive => fold(username),
-            UsernameCase::Sensitive => Cow::Borrowed(username),
-        }
-    }
-
     /// True when two usernames name the same user.
     pub fn same(self, a: &str, b: &str) -> bool {
         a == b || (self.0 == UsernameCase::Insensitive && fold(a) == fold(b))

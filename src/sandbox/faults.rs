@@ -60,11 +60,6 @@ impl FaultPlan {
         }
     }
 
-    /// The configured faults.
-    pub fn faults(&self) -> &Faults {
-        &self.faults
-    }
-
     /// The latency to add.
     pub fn latency(&self) -> Duration {
         Duration::from_millis(self.faults.latency_ms)

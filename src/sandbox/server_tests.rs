@@ -182,14 +182,7 @@ async fn state_endpoint_returns_the_snapshot_format() {
         {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann", "is_active": true}},
     ]))
     .await;
-    let state: Value = http()
-        .get(format!("{}/sandbox/state", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state: Value = get_json(&sandbox, "state").await;
     assert_eq!(state["users"][0]["username"], "ann");
     assert_eq!(state["users"][0]["is_active"], true);
     sandbox.stop().await;
@@ -282,14 +275,7 @@ async fn injected_faults_are_served_and_counted() {
     };
     assert!(dropped, "the client sees a broken connection");
 
-    let stats: Stats = http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats: Stats = get_json(&sandbox, "stats").await;
     assert_eq!(stats.requests, 4);
     assert_eq!(stats.errors_injected, 3);
     assert_eq!(stats.operations.get("query_schemas"), Some(&1));
@@ -334,4 +320,16 @@ async fn security_roles_are_granted_and_revoked_through_their_actions() {
     let (_, _, body) = call(&sandbox.url, "secret-key", false, unknown).await;
     assert_eq!(body["exception"], "ValidationError");
     sandbox.stop().await;
+}
+
+/// A control endpoint's JSON answer (`/sandbox/state`, `/sandbox/stats`).
+async fn get_json<T: serde::de::DeserializeOwned>(sandbox: &RunningSandbox, endpoint: &str) -> T {
+    http()
+        .get(format!("{}/sandbox/{endpoint}", sandbox.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

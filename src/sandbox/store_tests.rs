@@ -119,23 +119,25 @@ fn later_writes_see_earlier_ones_in_the_same_batch() {
     );
 }
 
+/// User ann (u1) in group FX (g1) through membership m1.
+fn ann_in_fx() -> Store {
+    let mut store = Store::default();
+    let writes = [
+        create("User", json!({"id": "u1", "username": "ann"})),
+        create("Group", json!({"id": "g1", "name": "FX", "local": false})),
+        create(
+            "Membership",
+            json!({"id": "m1", "user_id": "u1", "group_id": "g1"}),
+        ),
+    ];
+    store.apply(&writes, &mut ids()).unwrap();
+    store
+}
+
 #[test]
 fn the_server_checks_are_enforced() {
-    let mut store = Store::default();
+    let mut store = ann_in_fx();
     let mut new_id = ids();
-    store
-        .apply(
-            &[
-                create("User", json!({"id": "u1", "username": "ann"})),
-                create("Group", json!({"id": "g1", "name": "FX", "local": false})),
-                create(
-                    "Membership",
-                    json!({"id": "m1", "user_id": "u1", "group_id": "g1"}),
-                ),
-            ],
-            &mut new_id,
-        )
-        .unwrap();
     let cases = [
         (
             create("Membership", json!({"user_id": "u1", "group_id": "g1"})),
@@ -177,21 +179,8 @@ fn the_server_checks_are_enforced() {
 
 #[test]
 fn deleting_a_user_removes_its_memberships_and_can_be_rolled_back() {
-    let mut store = Store::default();
+    let mut store = ann_in_fx();
     let mut new_id = ids();
-    store
-        .apply(
-            &[
-                create("User", json!({"id": "u1", "username": "ann"})),
-                create("Group", json!({"id": "g1", "name": "FX", "local": false})),
-                create(
-                    "Membership",
-                    json!({"id": "m1", "user_id": "u1", "group_id": "g1"}),
-                ),
-            ],
-            &mut new_id,
-        )
-        .unwrap();
     let delete = Write::Delete {
         entity_type: "User".into(),
         key: EntityKey::List(vec!["u1".into()]),
