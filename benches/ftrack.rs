@@ -31,6 +31,7 @@ fn users(n: usize) -> FtrackSnapshot {
             } else {
                 Vec::new()
             },
+            user_type: None,
         })
         .collect();
     FtrackSnapshot {

@@ -191,6 +191,7 @@ fn studio(n: usize) -> Studio {
                 email: Some(format!("{f}.{l}{i}@{new_mail}studio.bench")),
                 is_active: true,
                 groups: groups.iter().map(|g| format!("Dept{g}")).collect(),
+                user_type: None,
             });
         }
         if !matches!(kind, Kind::Missing | Kind::Unmanaged) {

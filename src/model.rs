@@ -40,7 +40,7 @@ pub struct DirectorySnapshot {
 }
 
 /// An ftrack user as the server reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FtrackUser {
     /// ftrack's primary key.
     pub id: String,
@@ -60,6 +60,9 @@ pub struct FtrackUser {
     /// Names of the ftrack groups the user is a member of.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Name of the user's ftrack user type (the server's default type is `user`), when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<String>,
 }
 
 /// An ftrack group.

@@ -48,7 +48,12 @@ fn sorted(mut snapshot: FtrackSnapshot) -> FtrackSnapshot {
 
 #[tokio::test]
 async fn reads_back_exactly_what_the_server_holds() {
-    let demo = read_snapshot_file(&crate::support::asset("assets/demo/ftrack.json")).unwrap();
+    let mut demo = read_snapshot_file(&crate::support::asset("assets/demo/ftrack.json")).unwrap();
+    // Every user has a type on the server: the default one unless the snapshot names another.
+    for user in &mut demo.users {
+        user.user_type.get_or_insert_with(|| "user".to_string());
+    }
+    demo.users[0].user_type = Some("service".to_string());
     let sandbox = sandbox_with(&demo, Faults::default()).await;
     let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
     assert_eq!(sorted(read), sorted(demo));
@@ -70,6 +75,7 @@ async fn follows_paging_across_many_pages() {
             } else {
                 Vec::new()
             },
+            user_type: None,
         })
         .collect();
     let snapshot = FtrackSnapshot {
@@ -105,6 +111,7 @@ async fn adversarial_usernames_are_found_through_the_escaper() {
             email: None,
             is_active: true,
             groups: Vec::new(),
+            user_type: None,
         })
         .collect();
     let sandbox = sandbox_with(
@@ -286,6 +293,7 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
             email: None,
             is_active: true,
             groups: Vec::new(),
+            user_type: None,
         }],
         groups: Vec::new(),
     };

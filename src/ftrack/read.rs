@@ -122,6 +122,7 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
             "email",
             "is_active",
             "memberships.group.name",
+            "user_type.name",
         ],
     )
     .order_by("id");
@@ -156,6 +157,12 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
                 groups: group_names,
+                user_type: user
+                    .get("user_type")
+                    .and_then(|t| entities.resolve(t))
+                    .and_then(|t| t.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             });
         }
     }

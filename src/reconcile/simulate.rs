@@ -36,6 +36,7 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
         email: None,
         is_active: false,
         groups: item.groups.add.clone(),
+        user_type: None,
     };
     for change in &item.changes {
         set_field(&mut user, change);

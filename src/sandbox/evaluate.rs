@@ -4,7 +4,7 @@
 //! Dotted paths follow references (`user.username`) and fan out over collections
 //! (`memberships.group.name` is true when some membership's group matches). `like` compares
 //! without case, with `%` and `_` wildcards; `is` compares exactly. Collections are served from
-//! inverse indexes built once per query, so a query over every user stays linear.
+//! the store's foreign-key index, so following one costs only the rows it holds.
 
 use super::compare::{compare, order_values};
 use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value as Literal};
@@ -12,9 +12,8 @@ use super::schema::{AttributeKind, EntitySchema, entity_schema};
 use super::store::{Row, Store, StoreError};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::cmp::Ordering as Order;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One page of query results.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,16 +24,12 @@ pub struct Page {
     pub next_offset: Option<u64>,
 }
 
-/// For one (entity type, foreign key): the rows pointing at each id.
-type Inverse<'s> = HashMap<String, Vec<&'s Row>>;
-
-/// A row with its sort keys and its position in the unsorted result.
-type Keyed<'k> = (Vec<Option<Cow<'k, Value>>>, usize, &'k Row);
+/// A row with its sort keys and its sequence number (insertion order breaks ties).
+type Keyed<'k> = (Vec<Option<Cow<'k, Value>>>, u64, &'k Row);
 
 /// Evaluates queries against one state of the store.
 pub struct Evaluator<'s> {
     store: &'s Store,
-    inverse: RefCell<HashMap<(String, String), Inverse<'s>>>,
 }
 
 fn invalid(message: String) -> StoreError {
@@ -51,30 +46,40 @@ fn schema_of(name: &str) -> Result<&'static EntitySchema, StoreError> {
 impl<'s> Evaluator<'s> {
     /// An evaluator over the store as it is now.
     pub fn new(store: &'s Store) -> Self {
-        Self {
-            store,
-            inverse: RefCell::new(HashMap::new()),
-        }
+        Self { store }
     }
 
     /// Runs a query and returns the requested page.
+    ///
+    /// A paged query is ordered in full once and the order is memoised in the store, so the
+    /// following pages of the same query (while nothing is written) are served without sorting.
     pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
         let schema = schema_of(&query.entity)?;
         check_query(schema, query)?;
-        let mut rows = self.matching(schema, query.filter.as_ref())?;
-        let total = rows.len() as u64;
         let offset = query.offset.unwrap_or(0);
-        // Only the rows up to the end of this page need to be in order.
-        let needed = query
-            .limit
-            .map(|limit| offset.saturating_add(limit).min(total) as usize);
-        self.order(schema, &mut rows, &query.order_by, needed)?;
+        let (page, total) = match query.limit {
+            Some(limit) => {
+                let ordered = self.ordered(schema, query)?;
+                let total = ordered.len() as u64;
+                let start = offset.min(total) as usize;
+                let end = offset.saturating_add(limit).min(total) as usize;
+                let page: Vec<&'s Row> = ordered[start..end.max(start)]
+                    .iter()
+                    .filter_map(|seq| self.store.row_at(&schema.name, *seq))
+                    .collect();
+                (page, total)
+            }
+            None => {
+                let mut rows = self.matching(schema, query.filter.as_ref())?;
+                self.order(schema, &mut rows, &query.order_by)?;
+                let total = rows.len() as u64;
+                let start = (offset.min(total)) as usize;
+                (rows.drain(start..).map(|(_, row)| row).collect(), total)
+            }
+        };
         let end = query
             .limit
             .map_or(total, |limit| offset.saturating_add(limit).min(total));
-        let page = rows
-            .get(offset.min(total) as usize..end.max(offset.min(total)) as usize)
-            .unwrap_or(&[]);
         let projections: Vec<Path> = match &query.projections {
             Some(paths) => paths.clone(),
             None => schema
@@ -91,15 +96,41 @@ impl<'s> Evaluator<'s> {
         Ok(Page { data, next_offset })
     }
 
+    /// Every matching row's sequence number in query order, from the memo when it is current.
+    fn ordered(
+        &self,
+        schema: &'static EntitySchema,
+        query: &Query,
+    ) -> Result<Arc<[u64]>, StoreError> {
+        let unpaged = Query {
+            offset: None,
+            limit: None,
+            projections: None,
+            ..query.clone()
+        }
+        .to_string();
+        let generation = self.store.generation();
+        if let Some(rows) = self.store.order_cache().get(generation, &unpaged) {
+            return Ok(rows);
+        }
+        let mut rows = self.matching(schema, query.filter.as_ref())?;
+        self.order(schema, &mut rows, &query.order_by)?;
+        let ordered: Arc<[u64]> = rows.into_iter().map(|(seq, _)| seq).collect();
+        self.store
+            .order_cache()
+            .put(generation, unpaged, Arc::clone(&ordered));
+        Ok(ordered)
+    }
+
     fn matching(
         &self,
         schema: &'static EntitySchema,
         filter: Option<&Criteria>,
-    ) -> Result<Vec<&'s Row>, StoreError> {
+    ) -> Result<Vec<(u64, &'s Row)>, StoreError> {
         let mut out = Vec::new();
-        for row in self.store.rows(&schema.name) {
+        for (seq, row) in self.store.rows_with_seq(&schema.name) {
             if filter.map_or(Ok(true), |c| self.test(schema, row, c))? {
-                out.push(row);
+                out.push((seq, row));
             }
         }
         Ok(out)
@@ -264,34 +295,21 @@ impl<'s> Evaluator<'s> {
     }
 
     fn pointing_at(&self, target: &str, foreign_key: &str, id: &str) -> Vec<&'s Row> {
-        let key = (target.to_string(), foreign_key.to_string());
-        let mut cache = self.inverse.borrow_mut();
-        let index = cache.entry(key).or_insert_with(|| {
-            let mut index: HashMap<String, Vec<&'s Row>> = HashMap::new();
-            for row in self.store.rows(target) {
-                if let Some(owner) = row.get(foreign_key).and_then(Value::as_str) {
-                    index.entry(owner.to_string()).or_default().push(row);
-                }
-            }
-            index
-        });
-        index.get(id).cloned().unwrap_or_default()
+        self.store.referring(target, foreign_key, id)
     }
 
-    /// Sorts rows by the orderings (ties keep insertion order); with `needed`, only that many
-    /// leading rows are guaranteed sorted and the rest are dropped.
+    /// Sorts rows by the orderings; ties keep insertion order.
     fn order(
         &self,
         schema: &'static EntitySchema,
-        rows: &mut Vec<&'s Row>,
+        rows: &mut Vec<(u64, &'s Row)>,
         order_by: &[Ordering],
-        needed: Option<usize>,
     ) -> Result<(), StoreError> {
         if order_by.is_empty() {
             return Ok(());
         }
         let mut keyed = Vec::with_capacity(rows.len());
-        for (position, row) in rows.drain(..).enumerate() {
+        for (seq, row) in rows.drain(..) {
             let mut keys: Vec<Option<Cow<'s, Value>>> = Vec::with_capacity(order_by.len());
             for o in order_by {
                 // An attribute of the row itself is borrowed; a path through relations is looked up.
@@ -304,7 +322,7 @@ impl<'s> Evaluator<'s> {
                         .map(Cow::Owned),
                 });
             }
-            keyed.push((keys, position, row));
+            keyed.push((keys, seq, row));
         }
         let compare = |(a, pa, _): &Keyed<'s>, (b, pb, _): &Keyed<'s>| {
             order_by
@@ -321,13 +339,8 @@ impl<'s> Evaluator<'s> {
                 .find(|o| *o != Order::Equal)
                 .unwrap_or_else(|| pa.cmp(pb))
         };
-        if let Some(needed) = needed.filter(|n| *n > 0 && *n < keyed.len()) {
-            // A page deep into a large result needs a partition, not a full sort.
-            keyed.select_nth_unstable_by(needed - 1, compare);
-            keyed.truncate(needed);
-        }
         keyed.sort_unstable_by(compare);
-        rows.extend(keyed.into_iter().map(|(_, _, row)| row));
+        rows.extend(keyed.into_iter().map(|(_, seq, row)| (seq, row)));
         Ok(())
     }
 

@@ -191,6 +191,32 @@ fn pages_order_and_report_the_next_offset() {
 }
 
 #[test]
+fn later_pages_see_writes_made_between_pages() {
+    let mut store = studio();
+    let page = "select username from User order by username offset 1 limit 1";
+    assert_eq!(usernames(&run(&store, page)), ["bob"]);
+    // The memoised order of the first read must not hide a user created since.
+    let mut new_id = || "gen-x".to_string();
+    store
+        .apply(
+            &[create(
+                "User",
+                json!({"id": "u0", "username": "aaron", "is_active": true}),
+            )],
+            &mut new_id,
+        )
+        .expect("aaron is created");
+    assert_eq!(usernames(&run(&store, page)), ["ann"]);
+    // A different filter over the same rows is not served from the memo either.
+    let filtered =
+        "select username from User where is_active is true order by username offset 1 limit 1";
+    assert_eq!(usernames(&run(&store, filtered)), ["ann"]);
+    let inactive =
+        "select username from User where is_active is false order by username offset 0 limit 1";
+    assert_eq!(usernames(&run(&store, inactive)), [r#"o"b\x limit 5"#]);
+}
+
+#[test]
 fn projections_nest_relations_and_add_system_attributes() {
     let store = studio();
     let page = run(

@@ -5,6 +5,7 @@ pub mod dispatch;
 pub mod evaluate;
 pub mod faults;
 pub mod normalise;
+pub mod order_cache;
 mod python_json;
 pub mod query;
 pub mod schema;

@@ -14,8 +14,13 @@ fn row(value: Value) -> Row {
 
 /// Loads a snapshot into a store: groups, users, then one membership per user and group name.
 ///
-/// A group named by a user but missing from the snapshot's group list is created.
+/// A group named by a user but missing from the snapshot's group list is created, and so is a
+/// user type named by a user that the store does not have yet.
 pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreError> {
+    let mut type_ids: HashMap<String, String> = store
+        .rows("UserType")
+        .filter_map(|t| Some((text(t, "name"), t.get("id")?.as_str()?.to_string())))
+        .collect();
     let mut group_ids: HashMap<&str, String> = snapshot
         .groups
         .iter()
@@ -39,11 +44,17 @@ pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreErr
         }
     }
     for user in &snapshot.users {
-        writes.push(create(
-            "User",
-            json!({"id": user.id, "username": user.username, "first_name": user.first_name,
-                   "last_name": user.last_name, "email": user.email, "is_active": user.is_active}),
-        ));
+        let mut data = json!({"id": user.id, "username": user.username, "first_name": user.first_name,
+               "last_name": user.last_name, "email": user.email, "is_active": user.is_active});
+        if let Some(name) = &user.user_type {
+            let type_id = type_ids.entry(name.clone()).or_insert_with(|| {
+                let id = format!("usertype-{}", uuid::Uuid::new_v4());
+                writes.push(create("UserType", json!({"id": id, "name": name})));
+                id
+            });
+            data["user_type_id"] = json!(type_id);
+        }
+        writes.push(create("User", data));
         for name in &user.groups {
             let group_id = &group_ids[name.as_str()];
             writes.push(create(
@@ -56,6 +67,13 @@ pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreErr
     store.apply(&writes, &mut new_id).map(|_| ())
 }
 
+fn text(row: &Row, key: &str) -> String {
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn create(entity_type: &str, data: Value) -> Write {
     Write::Create {
         entity_type: entity_type.to_string(),
@@ -66,12 +84,6 @@ fn create(entity_type: &str, data: Value) -> Write {
 
 /// The store's users and groups in the snapshot format (group memberships by name).
 pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
-    let text = |r: &Row, k: &str| {
-        r.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
     let groups: Vec<FtrackGroup> = store
         .rows("Group")
         .map(|g| FtrackGroup {
@@ -105,6 +117,11 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                 email: u.get("email").and_then(Value::as_str).map(str::to_string),
                 is_active: u.get("is_active").and_then(Value::as_bool).unwrap_or(false),
                 groups,
+                user_type: u
+                    .get("user_type_id")
+                    .and_then(Value::as_str)
+                    .and_then(|type_id| store.get("UserType", type_id))
+                    .map(|t| text(t, "name")),
                 id,
             }
         })
@@ -125,6 +142,10 @@ mod tests {
         seed(&mut store, &snapshot).unwrap();
         let mut back = snapshot_of(&store);
         let mut original = snapshot.clone();
+        // Users without a type get the server's default type.
+        for u in &mut original.users {
+            u.user_type.get_or_insert_with(|| "user".to_string());
+        }
         for s in [&mut back, &mut original] {
             s.users.sort_by(|a, b| a.id.cmp(&b.id));
             s.groups.sort_by(|a, b| a.id.cmp(&b.id));
@@ -136,6 +157,30 @@ mod tests {
         assert_eq!(
             store.rows("Membership").count(),
             snapshot.users.iter().map(|u| u.groups.len()).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn user_types_named_by_users_are_created_once_and_read_back() {
+        let snapshot: FtrackSnapshot = serde_json::from_value(json!({
+            "users": [
+                {"id": "u1", "username": "render-bot", "is_active": true, "user_type": "service"},
+                {"id": "u2", "username": "ingest-bot", "is_active": true, "user_type": "service"},
+                {"id": "u3", "username": "ann", "is_active": true, "user_type": "user"}
+            ]
+        }))
+        .unwrap();
+        let mut store = Store::new();
+        seed(&mut store, &snapshot).unwrap();
+        assert_eq!(store.rows("UserType").count(), 2);
+        let types: Vec<Option<String>> = snapshot_of(&store)
+            .users
+            .into_iter()
+            .map(|u| u.user_type)
+            .collect();
+        assert_eq!(
+            types,
+            [Some("service".into()), Some("service".into()), Some("user".into())]
         );
     }
 

@@ -4,12 +4,13 @@
 //! Rows hold scalar attributes only; a reference such as `Membership.user` is stored as its
 //! foreign key (`user_id`). Rows keep insertion order, which is the order queries return.
 
+use super::order_cache::OrderCache;
 use super::schema::{
     AttributeKind, DEFAULT_USER_TYPE_ID, EntitySchema, UID_DEFAULT, entity_schema,
 };
 use crate::ftrack::wire::EntityKey;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One entity's attribute values.
 pub type Row = Map<String, Value>;
@@ -67,6 +68,53 @@ struct Table {
     by_key: HashMap<String, u64>,
     // The value that must be unique per type (see `unique_value`) -> primary key of its holder.
     unique: HashMap<String, String>,
+    // Foreign-key attribute -> referenced id -> rows holding it, so collections resolve without a scan.
+    referrers: Referrers,
+}
+
+type Referrers = HashMap<String, HashMap<String, BTreeSet<u64>>>;
+
+/// Adds (or removes) the row at `seq` under each foreign key it holds.
+fn index_references(
+    referrers: &mut Referrers,
+    foreign_keys: &[&str],
+    seq: u64,
+    row: &Row,
+    add: bool,
+) {
+    for fk in foreign_keys {
+        let Some(id) = row.get(*fk).and_then(Value::as_str) else {
+            continue;
+        };
+        let by_id = referrers.entry((*fk).to_string()).or_default();
+        if add {
+            by_id.entry(id.to_string()).or_default().insert(seq);
+        } else if let Some(seqs) = by_id.get_mut(id) {
+            seqs.remove(&seq);
+            if seqs.is_empty() {
+                by_id.remove(id);
+            }
+        }
+    }
+}
+
+/// The scalar attributes of a type that hold another entity's id (`Membership.user_id`).
+fn foreign_keys(entity_type: &str) -> Vec<&'static str> {
+    entity_schema(entity_type)
+        .map(|schema| {
+            schema
+                .attributes
+                .values()
+                .filter_map(|a| match &a.kind {
+                    AttributeKind::Reference {
+                        foreign_key: Some(fk),
+                        ..
+                    } => Some(fk.as_str()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The value the server keeps unique for a type: a user's username, a membership's user and group.
@@ -91,6 +139,9 @@ pub struct UndoLog(Vec<Undo>);
 pub struct Store {
     tables: HashMap<String, Table>,
     next_seq: u64,
+    // Bumped by every change, so memos of query results know when they are stale.
+    generation: u64,
+    order_cache: OrderCache,
 }
 
 impl Default for Store {
@@ -105,6 +156,8 @@ impl Store {
         let mut store = Self {
             tables: HashMap::new(),
             next_seq: 0,
+            generation: 0,
+            order_cache: OrderCache::default(),
         };
         let mut user_type = Row::new();
         user_type.insert(
@@ -124,10 +177,48 @@ impl Store {
             .flat_map(|t| t.rows.values())
     }
 
+    /// Rows of an entity type with their sequence numbers, in insertion order.
+    pub fn rows_with_seq(&self, entity_type: &str) -> impl Iterator<Item = (u64, &Row)> {
+        self.tables
+            .get(entity_type)
+            .into_iter()
+            .flat_map(|t| t.rows.iter().map(|(seq, row)| (*seq, row)))
+    }
+
+    /// The row stored under a sequence number.
+    pub fn row_at(&self, entity_type: &str, seq: u64) -> Option<&Row> {
+        self.tables.get(entity_type)?.rows.get(&seq)
+    }
+
+    /// Changes so far; any write changes it.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Memo of the last paged query's order, valid for one generation.
+    pub fn order_cache(&self) -> &OrderCache {
+        &self.order_cache
+    }
+
     /// The row with this primary key.
     pub fn get(&self, entity_type: &str, key: &str) -> Option<&Row> {
         let table = self.tables.get(entity_type)?;
         table.by_key.get(key).and_then(|seq| table.rows.get(seq))
+    }
+
+    /// Rows of `entity_type` whose foreign key `foreign_key` holds `id`, in insertion order.
+    pub fn referring(&self, entity_type: &str, foreign_key: &str, id: &str) -> Vec<&Row> {
+        let Some(table) = self.tables.get(entity_type) else {
+            return Vec::new();
+        };
+        table
+            .referrers
+            .get(foreign_key)
+            .and_then(|by_id| by_id.get(id))
+            .into_iter()
+            .flatten()
+            .filter_map(|seq| table.rows.get(seq))
+            .collect()
     }
 
     /// Applies writes in order, each seeing the ones before; on any error nothing is changed.
@@ -373,19 +464,36 @@ impl Store {
     }
 
     fn replace(&mut self, entity_type: &str, key: &str, row: Option<Row>) -> Option<Row> {
+        self.generation += 1;
+        let foreign_keys = foreign_keys(entity_type);
         let table = self.tables.entry(entity_type.to_string()).or_default();
         let new_unique = row.as_ref().and_then(|r| unique_value(entity_type, r));
         let previous = match table.by_key.get(key).copied() {
-            Some(seq) => match row {
-                Some(row) => table.rows.insert(seq, row),
-                None => {
-                    table.by_key.remove(key);
-                    table.rows.remove(&seq)
+            Some(seq) => {
+                if let Some(old) = table.rows.get(&seq) {
+                    index_references(&mut table.referrers, &foreign_keys, seq, old, false);
                 }
-            },
+                match row {
+                    Some(row) => {
+                        index_references(&mut table.referrers, &foreign_keys, seq, &row, true);
+                        table.rows.insert(seq, row)
+                    }
+                    None => {
+                        table.by_key.remove(key);
+                        table.rows.remove(&seq)
+                    }
+                }
+            }
             None => {
                 if let Some(row) = row {
                     self.next_seq += 1;
+                    index_references(
+                        &mut table.referrers,
+                        &foreign_keys,
+                        self.next_seq,
+                        &row,
+                        true,
+                    );
                     table.by_key.insert(key.to_string(), self.next_seq);
                     table.rows.insert(self.next_seq, row);
                 }

@@ -32,6 +32,7 @@ pub fn ft(uid: &str) -> FtrackUser {
         email: Some(format!("{uid}@studio.example")),
         is_active: true,
         groups: Vec::new(),
+        user_type: None,
     }
 }
 

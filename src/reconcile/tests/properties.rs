@@ -80,6 +80,7 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
                 is_active,
                 groups: subset(FTRACK_GROUPS, groups),
                 username,
+                user_type: None,
             }
         })
 }
@@ -196,7 +197,7 @@ proptest! {
             last_name: u.last_name.clone().unwrap_or_default(),
             email: u.email.clone(),
             is_active: true,
-            groups: Vec::new(),
+            groups: Vec::new(), user_type: None,
         }).collect();
         let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id))).collect();
         let w = World {
