@@ -112,9 +112,10 @@ pub enum Format {
 /// `plan` options.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Read the directory from an LDIF export instead of a live server.
+    /// Read the directory from an LDIF export instead of the configured LDAP server
+    /// ([ldap] uri, bind_dn, user_base_dn, ... or LDAP_URI, LDAP_BIND_DN, ...).
     #[arg(long, value_name = "FILE")]
-    pub ldif: PathBuf,
+    pub ldif: Option<PathBuf>,
     /// Read ftrack users from a snapshot file instead of the configured server
     /// (ftrack.server, ftrack.api_user, ftrack.api_key or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY).
     #[arg(long, value_name = "FILE")]

@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::ftrack::error::FtrackError;
+use crate::source::ldap::error::DirectoryError;
 use crate::state::StateError;
 
 /// Success, or no changes.
@@ -24,6 +25,13 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<ConfigError>() {
             return e.exit_code();
+        }
+        if let Some(error) = cause.downcast_ref::<DirectoryError>() {
+            return if error.is_configuration() {
+                CONFIG
+            } else {
+                UNAVAILABLE
+            };
         }
         if let Some(StateError::Locked { .. }) = cause.downcast_ref::<StateError>() {
             return LOCKED;

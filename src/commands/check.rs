@@ -6,6 +6,9 @@ use crate::config::{self, Config, Overrides};
 use crate::exit;
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::wire::Operation;
+use crate::source::ldap::probe;
+use crate::source::ldap::settings::LdapSettings;
+use crate::source::ldap::tls::Trust;
 use crate::state::StateDir;
 use std::time::Duration;
 
@@ -22,6 +25,13 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
         }
     };
     let mut code = exit::OK;
+    match check_ldap(&config) {
+        Ok(line) => println!("ldap     ok: {line}"),
+        Err(why) => {
+            println!("ldap     FAILED: {why}");
+            code = exit::UNAVAILABLE;
+        }
+    }
     match check_ftrack(&config) {
         Ok(line) => println!("ftrack   ok: {line}"),
         Err(why) => {
@@ -42,6 +52,42 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
         "some checks failed"
     });
     Ok(code)
+}
+
+/// Binds to the directory and counts the users the filter matches.
+fn check_ldap(config: &Config) -> Result<String, String> {
+    let settings = LdapSettings::from_config(config, config.ldap.user_filter.clone())
+        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let probe = runtime
+        .block_on(probe(&settings))
+        .map_err(|e| e.to_string())?;
+    let tls = match (&probe.tls.protocol, &probe.tls.subject) {
+        (Some(protocol), Some(subject)) => format!("{protocol}, certificate {subject}"),
+        (Some(protocol), None) => protocol.to_string(),
+        _ => "no TLS".to_string(),
+    };
+    let verification = if settings.trust == Trust::NoVerification {
+        " (certificate NOT verified: tls_verify = false)"
+    } else {
+        ""
+    };
+    let mut line = format!(
+        "{} via {} ({tls}){verification}, bound as {}, {} users match {} under {}",
+        probe.uri,
+        probe.security,
+        probe.identity,
+        probe.users,
+        settings.user_filter,
+        settings.user_base_dn
+    );
+    if let Some(why) = probe.incomplete {
+        line.push_str(&format!(" (count may be short: {why})"));
+    }
+    Ok(line)
 }
 
 /// Reaches the server, authenticates and reads its version.

@@ -34,6 +34,11 @@ impl Console {
         }
     }
 
+    /// Prints a warning to stderr, even when quiet: warnings are about safety.
+    pub fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+
     /// Prints a detail to stderr when verbose.
     pub fn detail(&self, message: &str) {
         if self.verbose {

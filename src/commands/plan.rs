@@ -6,8 +6,11 @@ use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
-use crate::model::FtrackSnapshot;
+use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::{Plan, Scope, compute_plan};
+use crate::source::ldap::settings::LdapSettings;
+use crate::source::ldap::tls::Trust;
+use crate::source::ldap::{self, ReadProgress};
 use crate::source::offline::{load_ldif_directory, today, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
@@ -23,12 +26,13 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         Some(path) => read_snapshot(path)?,
         None => read_live_ftrack(&config)?,
     };
-    let plan = plan_from_sources(&config, &args.ldif, &ftrack, &args.scope)?;
+    let (directory, source) = read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
+    let plan = plan_with_state(&config, &directory, &ftrack, &args.scope)?;
     let inputs = plan.inputs;
     console.detail(&format!(
         "read {} directory users from {}, {} ftrack users from {}, {} identity links from {}",
         inputs.directory_users,
-        args.ldif.display(),
+        source,
         inputs.ftrack_users,
         args.ftrack_snapshot.as_ref().map_or_else(
             || config.ftrack.server.clone().unwrap_or_default(),
@@ -102,15 +106,68 @@ fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
     Ok(runtime.block_on(read_ftrack(&client))?)
 }
 
-/// Plans an LDIF export against ftrack's users, with the state directory's links.
-pub fn plan_from_sources(
+/// Reads the directory from an LDIF export or, without one, from the configured LDAP server;
+/// returns the users and where they came from. Warnings about the read go to stderr.
+pub fn read_directory(
     config: &Config,
-    ldif: &Path,
+    ldif: Option<&Path>,
+    scope: &ScopeArgs,
+    console: &Console,
+) -> anyhow::Result<(DirectorySnapshot, String)> {
+    let filter = user_filter(&config.ldap.user_filter, scope.ldap_filter.as_deref())?;
+    if let Some(ldif) = ldif {
+        let directory = load_ldif_directory(ldif, &filter, &config.mapping, today())?;
+        return Ok((directory, ldif.display().to_string()));
+    }
+    let settings = LdapSettings::from_config(config, filter.to_string())?;
+    if settings.trust == Trust::NoVerification {
+        console.warn(
+            "[ldap] tls_verify = false: the LDAP server's certificate is NOT checked, so an impostor could receive the bind password",
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let read = runtime.block_on(ldap::read_directory(
+        &settings,
+        &config.mapping,
+        today(),
+        &mut |event| report_progress(console, &event),
+    ))?;
+    let source = format!("{} ({})", read.uri, read.security);
+    Ok((read.snapshot, source))
+}
+
+fn report_progress(console: &Console, event: &ReadProgress) {
+    match event {
+        ReadProgress::Connected { uri, security } => {
+            console.detail(&format!("connected to {uri} ({security})"));
+        }
+        ReadProgress::Groups { read, pages } => {
+            console.detail(&format!("directory: {read} groups in {pages} pages"));
+        }
+        ReadProgress::Users { read, pages } => {
+            console.detail(&format!("directory: {read} users in {pages} pages"));
+        }
+        ReadProgress::Retrying {
+            attempt,
+            wait,
+            reason,
+        } => console.warn(&format!(
+            "{reason}; trying again in {} s (attempt {attempt})",
+            wait.as_secs()
+        )),
+    }
+}
+
+/// Plans a directory against ftrack's users, with the state directory's links and last-run figures.
+pub fn plan_with_state(
+    config: &Config,
+    directory: &DirectorySnapshot,
     ftrack: &FtrackSnapshot,
     scope: &ScopeArgs,
 ) -> anyhow::Result<Plan> {
-    let filter = user_filter(&config.ldap.user_filter, scope.ldap_filter.as_deref())?;
-    let directory = load_ldif_directory(ldif, &filter, &config.mapping, today())?;
     let state = StateDir::at(&config.state.dir);
     let links = state
         .load_links()
@@ -121,7 +178,7 @@ pub fn plan_from_sources(
         .context("cannot read the last run's figures")?
         .map(|last| last.directory_users);
     Ok(compute_plan(
-        &directory,
+        directory,
         ftrack,
         &links,
         &policy,

@@ -26,6 +26,7 @@ pub(super) const SECTIONS: &[(&str, &[&str])] = &[
             "starttls",
             "ca_file",
             "allow_insecure",
+            "tls_verify",
             "page_size",
             "timeout_secs",
         ],
@@ -204,6 +205,7 @@ impl Builder {
             "ldap.starttls" => c.ldap.starttls = raw.boolean()?,
             "ldap.ca_file" => c.ldap.ca_file = Some(raw.path(base)?),
             "ldap.allow_insecure" => c.ldap.allow_insecure = raw.boolean()?,
+            "ldap.tls_verify" => c.ldap.tls_verify = raw.boolean()?,
             "ldap.page_size" => {
                 let n = raw.whole(1, 10_000, "expected a whole number from 1 to 10000")?;
                 c.ldap.page_size = u32::try_from(n).map_err(|e| e.to_string())?;

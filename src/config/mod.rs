@@ -127,8 +127,10 @@ pub struct LdapConfig {
     pub starttls: bool,
     /// CA certificate bundle used to verify the server.
     pub ca_file: Option<PathBuf>,
-    /// Permit unencrypted connections and unverified certificates.
+    /// Permit a password bind over an unencrypted `ldap://` connection.
     pub allow_insecure: bool,
+    /// Verify the server certificate and host name (on by default; off is loudly warned about).
+    pub tls_verify: bool,
     /// Entries per page of the paged-results search.
     pub page_size: u32,
     /// Network timeout in seconds.
@@ -191,6 +193,7 @@ impl Default for LdapConfig {
             starttls: false,
             ca_file: None,
             allow_insecure: false,
+            tls_verify: true,
             page_size: 500,
             timeout_secs: 30,
         }

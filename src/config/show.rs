@@ -103,6 +103,7 @@ fn value_of(config: &Config, key: &str) -> String {
         "ldap.starttls" => ldap.starttls.to_string(),
         "ldap.ca_file" => opt_path(ldap.ca_file.as_deref()),
         "ldap.allow_insecure" => ldap.allow_insecure.to_string(),
+        "ldap.tls_verify" => ldap.tls_verify.to_string(),
         "ldap.page_size" => ldap.page_size.to_string(),
         "ldap.timeout_secs" => ldap.timeout_secs.to_string(),
         "ftrack.server" => opt(ftrack.server.as_deref()),
@@ -121,6 +122,7 @@ fn value_of(config: &Config, key: &str) -> String {
             ActiveRule::Auto => toml_string("auto"),
             ActiveRule::None => toml_string("none"),
             ActiveRule::Rules(rules) => list(rules.iter().map(|r| r.name())),
+            ActiveRule::DisabledFilter(filter) => toml_string(&filter.to_string()),
         },
         "policy.deactivate_missing" => toml_string(match policy.deactivate_missing {
             DeactivateMissing::Linked => "linked",

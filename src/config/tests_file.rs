@@ -245,7 +245,7 @@ fn unknown_keys_and_sections_are_errors() {
         error_for("[ldap]\nuri = \"ldap://x\"\nbind_passwrd = \"x\"\n"),
         "config.toml:3: ldap.bind_passwrd: unknown key; expected one of uri, bind_dn, bind_password, \
          bind_password_file, user_base_dn, user_filter, group_base_dn, group_filter, starttls, \
-         ca_file, allow_insecure, page_size, timeout_secs"
+         ca_file, allow_insecure, tls_verify, page_size, timeout_secs"
     );
     assert_eq!(
         error_for("# comment\n\n[ldapp]\nuri = \"ldap://x\"\n"),
@@ -255,7 +255,7 @@ fn unknown_keys_and_sections_are_errors() {
         error_for("[ldap.tls]\nverify = true\n"),
         "config.toml:1: ldap.tls: unknown key; expected one of uri, bind_dn, bind_password, \
          bind_password_file, user_base_dn, user_filter, group_base_dn, group_filter, starttls, \
-         ca_file, allow_insecure, page_size, timeout_secs"
+         ca_file, allow_insecure, tls_verify, page_size, timeout_secs"
     );
     assert!(
         error_for("[groups]\nmanage = {}\n")

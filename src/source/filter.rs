@@ -184,6 +184,39 @@ impl Filter {
         Ok(self.eval(entry) == Some(true))
     }
 
+    /// Every attribute the filter tests, lowercased and without options, each once.
+    pub fn attributes(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        self.collect_attributes(&mut names);
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn collect_attributes(&self, names: &mut Vec<String>) {
+        let mut add = |attr: &str| {
+            let base = attr.split(';').next().unwrap_or(attr);
+            names.push(base.to_ascii_lowercase());
+        };
+        match self {
+            Filter::And(members) | Filter::Or(members) => {
+                members.iter().for_each(|m| m.collect_attributes(names));
+            }
+            Filter::Not(inner) => inner.collect_attributes(names),
+            Filter::Equal { attr, .. }
+            | Filter::Approx { attr, .. }
+            | Filter::GreaterOrEqual { attr, .. }
+            | Filter::LessOrEqual { attr, .. }
+            | Filter::Present { attr }
+            | Filter::Substring { attr, .. } => add(attr),
+            Filter::Extensible { attr, .. } => {
+                if let Some(attr) = attr {
+                    add(attr);
+                }
+            }
+        }
+    }
+
     /// Combines two filters with AND, merging members of existing ANDs instead of nesting.
     pub fn and(self, other: Filter) -> Filter {
         match (self, other) {

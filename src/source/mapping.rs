@@ -21,22 +21,27 @@ pub fn map_entries(
         .iter()
         .map(|e| map_entry(e, mapping, today))
         .collect();
-    let mut warnings = Vec::new();
     let dn_identities = entries
         .iter()
         .filter(|e| e.values(&mapping.id.attribute).is_empty())
         .count();
-    if dn_identities > 0 {
-        warnings.push(format!(
-            "{dn_identities} entries have no {} attribute; their DN is used as identity, so renaming or moving them will look like a new user",
-            mapping.id.attribute
-        ));
-    }
+    let warnings = identity_warning(dn_identities, &mapping.id.attribute)
+        .into_iter()
+        .collect();
     DirectorySnapshot {
         users,
         complete: true,
         warnings,
     }
+}
+
+/// The warning for entries identified by their DN because they lack the identity attribute.
+pub fn identity_warning(dn_identities: usize, attribute: &str) -> Option<String> {
+    (dn_identities > 0).then(|| {
+        format!(
+            "{dn_identities} entries have no {attribute} attribute; their DN is used as identity, so renaming or moving them will look like a new user"
+        )
+    })
 }
 
 /// Maps one entry to a user.
@@ -172,22 +177,26 @@ fn account_disabled(
         ActiveRule::None => return None,
         ActiveRule::Auto => StatusRule::ALL
             .into_iter()
-            .filter(|r| !entry.values(status_attribute(*r)).is_empty())
+            .filter(|r| !entry.values(r.attribute()).is_empty())
             .collect(),
         ActiveRule::Rules(rules) => rules.clone(),
+        ActiveRule::DisabledFilter(filter) => {
+            // Validated when the configuration was read, so evaluation cannot fail here.
+            return match filter.matches(entry) {
+                Ok(true) => Some(format!("matches the disabled-account filter {filter}")),
+                Ok(false) => None,
+                Err(e) => {
+                    problems.push(format!(
+                        "the disabled-account filter cannot be evaluated: {e}"
+                    ));
+                    None
+                }
+            };
+        }
     };
     rules
         .into_iter()
         .find_map(|r| check_status(entry, r, today, problems))
-}
-
-fn status_attribute(rule: StatusRule) -> &'static str {
-    match rule {
-        StatusRule::UserAccountControl => "userAccountControl",
-        StatusRule::NsAccountLock => "nsAccountLock",
-        StatusRule::PwdAccountLockedTime => "pwdAccountLockedTime",
-        StatusRule::ShadowExpire => "shadowExpire",
-    }
 }
 
 fn check_status(
@@ -196,7 +205,7 @@ fn check_status(
     today: DaysSinceEpoch,
     problems: &mut Vec<String>,
 ) -> Option<String> {
-    let attribute = status_attribute(rule);
+    let attribute = rule.attribute();
     let value = entry
         .values(attribute)
         .first()

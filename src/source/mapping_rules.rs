@@ -1,5 +1,7 @@
 //! How directory attributes become ftrack fields: attribute expressions and account-status rules.
 
+use super::entry::RawEntry;
+use super::filter::Filter;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -129,6 +131,16 @@ impl StatusRule {
         Self::ShadowExpire,
     ];
 
+    /// The directory attribute the rule reads.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::UserAccountControl => "userAccountControl",
+            Self::NsAccountLock => "nsAccountLock",
+            Self::PwdAccountLockedTime => "pwdAccountLockedTime",
+            Self::ShadowExpire => "shadowExpire",
+        }
+    }
+
     /// The name used in the config file.
     pub fn name(self) -> &'static str {
         match self {
@@ -150,10 +162,13 @@ pub enum ActiveRule {
     None,
     /// Apply only these rules.
     Rules(Vec<StatusRule>),
+    /// Entries this LDAP filter matches are disabled (e.g. `(loginShell=/sbin/nologin)`).
+    DisabledFilter(Filter),
 }
 
 impl ActiveRule {
-    /// Parses one or more names: `auto`, `none`, or rule names such as `nsaccountlock`.
+    /// Parses one or more names: `auto`, `none`, rule names such as `nsaccountlock`, or one
+    /// LDAP filter in parentheses that matches disabled accounts.
     pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut rules = Vec::new();
         let names: Vec<&str> = names.into_iter().map(str::trim).collect();
@@ -161,6 +176,7 @@ impl ActiveRule {
             match names[0].to_ascii_lowercase().as_str() {
                 "auto" => return Ok(Self::Auto),
                 "none" => return Ok(Self::None),
+                text if text.starts_with('(') => return disabled_filter(names[0]),
                 _ => {}
             }
         }
@@ -194,8 +210,20 @@ impl fmt::Display for ActiveRule {
                 let names: Vec<&str> = rules.iter().map(|r| r.name()).collect();
                 f.write_str(&names.join(", "))
             }
+            Self::DisabledFilter(filter) => write!(f, "{filter}"),
         }
     }
+}
+
+/// A filter for disabled accounts, refused if it cannot be evaluated on the entries read.
+fn disabled_filter(text: &str) -> Result<ActiveRule, String> {
+    let filter: Filter = text
+        .parse()
+        .map_err(|e| format!("account-status filter {text:?}: {e}"))?;
+    filter
+        .matches(&RawEntry::default())
+        .map_err(|e| format!("account-status filter {text:?}: {e}"))?;
+    Ok(ActiveRule::DisabledFilter(filter))
 }
 
 /// The complete attribute mapping from directory entries to ftrack users.
@@ -217,6 +245,37 @@ pub struct Mapping {
     pub groups: AttrExpr,
     /// Account-status rules.
     pub active: ActiveRule,
+}
+
+impl Mapping {
+    /// Every attribute a directory read must fetch for this mapping, each once (lowercased).
+    pub fn attributes(&self) -> Vec<String> {
+        let mut names: Vec<String> = [
+            &self.id,
+            &self.username,
+            &self.email,
+            &self.first_name,
+            &self.last_name,
+            &self.display_name,
+            &self.groups,
+        ]
+        .iter()
+        .map(|e| e.attribute.to_ascii_lowercase())
+        .collect();
+        match &self.active {
+            ActiveRule::None => {}
+            ActiveRule::Auto => {
+                names.extend(StatusRule::ALL.map(|r| r.attribute().to_ascii_lowercase()))
+            }
+            ActiveRule::Rules(rules) => {
+                names.extend(rules.iter().map(|r| r.attribute().to_ascii_lowercase()));
+            }
+            ActiveRule::DisabledFilter(filter) => names.extend(filter.attributes()),
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 impl Default for Mapping {
@@ -272,5 +331,33 @@ mod tests {
             ActiveRule::Rules(vec![StatusRule::NsAccountLock, StatusRule::ShadowExpire])
         );
         assert!(ActiveRule::from_names(["locked"]).is_err());
+    }
+
+    #[test]
+    fn a_filter_marks_disabled_accounts_and_its_attributes_are_fetched() {
+        let rule =
+            ActiveRule::from_names(["(|(loginShell=/sbin/nologin)(employeeType=Left))"]).unwrap();
+        let ActiveRule::DisabledFilter(filter) = &rule else {
+            panic!("a filter rule: {rule:?}")
+        };
+        let mut left = RawEntry::new("uid=a,dc=x");
+        left.push("employeeType", b"left".to_vec());
+        assert!(filter.matches(&left).unwrap());
+        assert!(!filter.matches(&RawEntry::new("uid=b,dc=x")).unwrap());
+        let mapping = Mapping {
+            active: rule,
+            ..Mapping::default()
+        };
+        let attributes = mapping.attributes();
+        assert!(
+            attributes.contains(&"loginshell".to_string()),
+            "{attributes:?}"
+        );
+        assert!(attributes.contains(&"employeetype".to_string()));
+        assert!(!attributes.contains(&"useraccountcontrol".to_string()));
+        // A filter that cannot be evaluated on the entries read is refused up front.
+        let err = ActiveRule::from_names(["(memberOf:1.2.840.113556.1.4.1941:=cn=x)"]).unwrap_err();
+        assert!(err.contains("cannot be evaluated"), "{err}");
+        assert!(ActiveRule::from_names(["(unbalanced"]).is_err());
     }
 }

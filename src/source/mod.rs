@@ -1,7 +1,8 @@
-//! Directory sources: raw entries from LDIF (and, later, LDAP) and their mapping to users.
+//! Directory sources: raw entries from LDIF or a live LDAP server and their mapping to users.
 
 pub mod entry;
 pub mod filter;
+pub mod ldap;
 pub mod ldif;
 pub mod mapping;
 pub mod mapping_rules;

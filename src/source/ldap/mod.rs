@@ -1,0 +1,352 @@
+//! The live directory: LDAP and Active Directory over TLS, read with paged searches.
+//!
+//! [`read_directory`] connects (trying each configured URI), binds, reads groups when a group
+//! base is configured (following AD range retrieval and nesting), then reads users page by
+//! page and maps each page as it arrives, so memory holds mapped users rather than raw entries.
+//! Transient failures (unreachable, timeout, busy) are retried with backoff.
+
+pub mod connect;
+pub mod error;
+pub mod groups;
+pub mod search;
+pub mod settings;
+pub mod tls;
+
+use crate::model::{DirectorySnapshot, DirectoryUser};
+use crate::source::entry::RawEntry;
+use crate::source::mapping::{DaysSinceEpoch, identity_warning, map_entry};
+use crate::source::mapping_rules::Mapping;
+use connect::{Connection, connect};
+use error::DirectoryError;
+use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES, MEMBER_UID_ATTRIBUTE, take_range};
+use ldap3::Scope;
+use search::{SearchRequest, paged_search};
+use settings::LdapSettings;
+use std::time::Duration;
+use tls::{TlsSeen, Trust};
+
+/// What a directory read has done so far, for progress displays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadProgress {
+    /// Bound to a server.
+    Connected {
+        /// The URI that answered.
+        uri: String,
+        /// `ldaps`, `StartTLS`, `none` or `local socket`.
+        security: &'static str,
+    },
+    /// A page of groups arrived.
+    Groups {
+        /// Groups read so far.
+        read: usize,
+        /// Pages so far.
+        pages: u32,
+    },
+    /// A page of users arrived.
+    Users {
+        /// Users read so far.
+        read: usize,
+        /// Pages so far.
+        pages: u32,
+    },
+    /// A transient failure; the read starts again after `wait`.
+    Retrying {
+        /// The attempt about to start (2 for the first retry).
+        attempt: u32,
+        /// The pause before it.
+        wait: Duration,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// A completed directory read and how it was made.
+#[derive(Debug, Clone)]
+pub struct DirectoryRead {
+    /// The mapped users; `complete` is false if any page or limit cut the read short.
+    pub snapshot: DirectorySnapshot,
+    /// Groups read by the group search (0 when groups come only from `memberOf`).
+    pub groups: usize,
+    /// The URI that answered.
+    pub uri: String,
+    /// How the connection was protected.
+    pub security: &'static str,
+    /// What the TLS handshake showed.
+    pub tls: TlsSeen,
+}
+
+/// Reads and maps every user, retrying transient failures with exponential backoff.
+pub async fn read_directory(
+    settings: &LdapSettings,
+    mapping: &Mapping,
+    today: DaysSinceEpoch,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<DirectoryRead, DirectoryError> {
+    let mut attempt = 1;
+    loop {
+        match read_once(settings, mapping, today, progress).await {
+            Err(error) if error.is_transient() && attempt < settings.attempts => {
+                let wait = Duration::from_secs(1 << (attempt - 1).min(5));
+                attempt += 1;
+                progress(ReadProgress::Retrying {
+                    attempt,
+                    wait,
+                    reason: error.to_string(),
+                });
+                tokio::time::sleep(wait).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+async fn read_once(
+    settings: &LdapSettings,
+    mapping: &Mapping,
+    today: DaysSinceEpoch,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<DirectoryRead, DirectoryError> {
+    let mut connection = connect(settings).await?;
+    progress(ReadProgress::Connected {
+        uri: connection.uri.clone(),
+        security: connection.security,
+    });
+    let mut warnings = Vec::new();
+    if settings.trust == Trust::NoVerification {
+        warnings.push(format!(
+            "TLS certificate verification is OFF for {} ([ldap] tls_verify = false): the server is not authenticated, and anyone on the network path could read the bind password and the directory",
+            connection.uri
+        ));
+    }
+    let mut incomplete = Vec::new();
+    let index = match &settings.group_base_dn {
+        Some(base) => {
+            Some(read_groups(&mut connection, settings, base, &mut incomplete, progress).await?)
+        }
+        None => None,
+    };
+    let mut attributes = mapping.attributes();
+    if index.is_some() {
+        attributes.push("uid".to_string());
+    }
+    let request = SearchRequest {
+        base: &settings.user_base_dn,
+        scope: Scope::Subtree,
+        filter: &settings.user_filter,
+        attributes: &attributes,
+        page_size: settings.page_size,
+        timeout: settings.timeout,
+    };
+    let mut users: Vec<DirectoryUser> = Vec::new();
+    let mut dn_identities = 0;
+    let mut pages = 0;
+    let outcome = paged_search(&mut connection, &request, &mut |page| {
+        pages += 1;
+        for entry in &page {
+            let mut user = map_entry(entry, mapping, today);
+            if entry.values(&mapping.id.attribute).is_empty() {
+                dn_identities += 1;
+            }
+            if let Some(index) = &index {
+                user.groups = index.groups_of(&entry.dn, &logins(entry), &user.groups);
+            }
+            users.push(user);
+        }
+        progress(ReadProgress::Users {
+            read: users.len(),
+            pages,
+        });
+    })
+    .await?;
+    incomplete.extend(outcome.incomplete);
+    if outcome.referrals > 0 {
+        warnings.push(format!(
+            "{} search references (referrals to other servers) under {} were not followed",
+            outcome.referrals, settings.user_base_dn
+        ));
+    }
+    warnings.extend(identity_warning(dn_identities, &mapping.id.attribute));
+    let complete = incomplete.is_empty();
+    for reason in incomplete {
+        warnings.push(format!(
+            "incomplete directory read: {reason}; deactivations are refused for this run"
+        ));
+    }
+    let _ = connection.ldap.unbind().await;
+    Ok(DirectoryRead {
+        snapshot: DirectorySnapshot {
+            users,
+            complete,
+            warnings,
+        },
+        groups: index.as_ref().map_or(0, GroupIndex::len),
+        uri: connection.uri,
+        security: connection.security,
+        tls: connection.tls,
+    })
+}
+
+/// The user's login values, matched against posixGroup `memberUid`.
+fn logins(entry: &RawEntry) -> Vec<String> {
+    entry
+        .values("uid")
+        .iter()
+        .filter_map(|v| std::str::from_utf8(v).ok())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn read_groups(
+    connection: &mut Connection,
+    settings: &LdapSettings,
+    base: &str,
+    incomplete: &mut Vec<String>,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<GroupIndex, DirectoryError> {
+    let attributes: Vec<String> = MEMBER_DN_ATTRIBUTES
+        .iter()
+        .chain([&MEMBER_UID_ATTRIBUTE])
+        .map(|a| a.to_string())
+        .collect();
+    let request = SearchRequest {
+        base,
+        scope: Scope::Subtree,
+        filter: &settings.group_filter,
+        attributes: &attributes,
+        page_size: settings.page_size,
+        timeout: settings.timeout,
+    };
+    let mut entries: Vec<RawEntry> = Vec::new();
+    let mut pages = 0;
+    let outcome = paged_search(connection, &request, &mut |page| {
+        pages += 1;
+        entries.extend(page);
+        progress(ReadProgress::Groups {
+            read: entries.len(),
+            pages,
+        });
+    })
+    .await?;
+    incomplete.extend(outcome.incomplete);
+    let mut index = GroupIndex::default();
+    for mut entry in entries {
+        for attribute in MEMBER_DN_ATTRIBUTES {
+            if let Err(reason) = follow_ranges(connection, settings, &mut entry, attribute).await {
+                incomplete.push(reason);
+            }
+        }
+        index.add(&entry);
+    }
+    index.resolve();
+    Ok(index)
+}
+
+/// Completes an attribute the server split into ranges, asking for each next range in turn.
+async fn follow_ranges(
+    connection: &mut Connection,
+    settings: &LdapSettings,
+    entry: &mut RawEntry,
+    attribute: &str,
+) -> Result<(), String> {
+    let (mut values, mut next) = take_range(entry, attribute);
+    while let Some(start) = next {
+        let wanted = vec![format!("{attribute};range={start}-*")];
+        let request = SearchRequest {
+            base: &entry.dn,
+            scope: Scope::Base,
+            filter: "(objectClass=*)",
+            attributes: &wanted,
+            page_size: settings.page_size,
+            timeout: settings.timeout,
+        };
+        let mut more = Vec::new();
+        paged_search(connection, &request, &mut |page| more.extend(page))
+            .await
+            .map_err(|e| {
+                format!(
+                    "the members of {} from {start} on could not be read: {e}",
+                    entry.dn
+                )
+            })?;
+        let Some(mut part) = more.pop() else {
+            return Err(format!(
+                "the group {} vanished while its members were read",
+                entry.dn
+            ));
+        };
+        let (part_values, part_next) = take_range(&mut part, attribute);
+        let stalled = part_values.is_empty() || part_next.is_some_and(|n| n <= start);
+        values.extend(part_values);
+        next = part_next;
+        if stalled && next.is_some() {
+            return Err(format!(
+                "the server's ranges for {attribute} of {} do not advance",
+                entry.dn
+            ));
+        }
+    }
+    if !values.is_empty() {
+        entry
+            .attrs
+            .entry(attribute.to_ascii_lowercase())
+            .or_default()
+            .extend(values);
+    }
+    Ok(())
+}
+
+/// What `check` reports about the directory.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// The URI that answered.
+    pub uri: String,
+    /// How the connection was protected.
+    pub security: &'static str,
+    /// What the TLS handshake showed.
+    pub tls: TlsSeen,
+    /// The server's "who am I" answer (`dn:...`), or the bind DN when it has none.
+    pub identity: String,
+    /// Entries the user filter matches under the user base.
+    pub users: usize,
+    /// Why that count may be short, when it may.
+    pub incomplete: Option<String>,
+}
+
+/// Connects, binds, asks who we are, and counts the users the filter matches.
+pub async fn probe(settings: &LdapSettings) -> Result<Probe, DirectoryError> {
+    let mut connection = connect(settings).await?;
+    let identity = match connection
+        .ldap
+        .with_timeout(settings.timeout)
+        .extended(ldap3::exop::WhoAmI)
+        .await
+    {
+        Ok(ldap3::result::ExopResult(exop, result)) if result.rc == 0 => exop
+            .val
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "anonymous".to_string()),
+        _ => settings.identity(),
+    };
+    // "1.1" asks for no attributes: only the count matters.
+    let no_attributes = vec!["1.1".to_string()];
+    let request = SearchRequest {
+        base: &settings.user_base_dn,
+        scope: Scope::Subtree,
+        filter: &settings.user_filter,
+        attributes: &no_attributes,
+        page_size: settings.page_size,
+        timeout: settings.timeout,
+    };
+    let mut users = 0;
+    let outcome = paged_search(&mut connection, &request, &mut |page| users += page.len()).await?;
+    let _ = connection.ldap.unbind().await;
+    Ok(Probe {
+        uri: connection.uri,
+        security: connection.security,
+        tls: connection.tls,
+        identity,
+        users,
+        incomplete: outcome.incomplete,
+    })
+}

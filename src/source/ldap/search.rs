@@ -1,0 +1,312 @@
+//! Paged subtree searches (RFC 2696), decoded without trusting the server's bytes.
+//!
+//! Every page is requested with the paged-results control, so a server's size limit for
+//! unpaged searches never truncates the read silently. A size, time or administrative limit, or
+//! a page that fails after others were read, leaves the read marked incomplete with the reason.
+
+use super::connect::Connection;
+use super::error::{DirectoryError, search_failure};
+use crate::source::entry::RawEntry;
+use ldap3::asn1::{PL, StructureTag, parse_tag};
+use ldap3::controls::{PagedResults, RawControl};
+use ldap3::{ResultEntry, Scope};
+use std::time::Duration;
+
+/// The paged-results control's OID.
+const PAGED_RESULTS: &str = "1.2.840.113556.1.4.319";
+
+/// The result of one search: entries, and whether the server returned all of them.
+#[derive(Debug, Default)]
+pub struct SearchOutcome {
+    /// Why the result is incomplete, when it is.
+    pub incomplete: Option<String>,
+    /// Pages received.
+    pub pages: u32,
+    /// Search references (referrals to other servers), which are not followed.
+    pub referrals: usize,
+}
+
+/// What one search asks for.
+pub struct SearchRequest<'a> {
+    /// Base DN.
+    pub base: &'a str,
+    /// Subtree or base.
+    pub scope: Scope,
+    /// RFC 4515 filter text.
+    pub filter: &'a str,
+    /// Attributes to return.
+    pub attributes: &'a [String],
+    /// Entries per page.
+    pub page_size: u32,
+    /// Timeout per page.
+    pub timeout: Duration,
+}
+
+/// Runs a paged search, handing each page's entries to `on_page` as it arrives.
+pub async fn paged_search(
+    connection: &mut Connection,
+    request: &SearchRequest<'_>,
+    on_page: &mut dyn FnMut(Vec<RawEntry>),
+) -> Result<SearchOutcome, DirectoryError> {
+    let mut outcome = SearchOutcome::default();
+    let mut cookie = Vec::new();
+    let page_size = i32::try_from(request.page_size).unwrap_or(i32::MAX);
+    loop {
+        let control: RawControl = PagedResults {
+            size: page_size,
+            cookie: std::mem::take(&mut cookie),
+        }
+        .into();
+        let result = connection
+            .ldap
+            .with_controls(vec![control])
+            .with_timeout(request.timeout)
+            .search(
+                request.base,
+                request.scope,
+                request.filter,
+                request.attributes,
+            )
+            .await;
+        let (entries, result) = match result {
+            Ok(search) => (search.0, search.1),
+            Err(error) if outcome.pages > 0 => {
+                outcome.incomplete = Some(format!(
+                    "page {} of the search under {} failed: {error}",
+                    outcome.pages + 1,
+                    request.base
+                ));
+                return Ok(outcome);
+            }
+            Err(error) => return Err(failed_search(connection, request, error)),
+        };
+        let mut page = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match decode_entry(entry) {
+                Decoded::Entry(entry) => page.push(entry),
+                Decoded::Referral => outcome.referrals += 1,
+                Decoded::Malformed => {
+                    outcome.incomplete.get_or_insert_with(|| {
+                        format!(
+                            "the server sent an undecodable entry under {}",
+                            request.base
+                        )
+                    });
+                }
+            }
+        }
+        outcome.pages += 1;
+        on_page(page);
+        match result.rc {
+            0 => {}
+            // sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded: what came is kept.
+            3 | 4 | 11 => {
+                outcome.incomplete = Some(format!(
+                    "the server stopped the search under {} early: {}",
+                    request.base,
+                    search_failure(result.rc, &result.text)
+                ));
+                return Ok(outcome);
+            }
+            rc if outcome.pages > 1 => {
+                outcome.incomplete = Some(format!(
+                    "page {} of the search under {} failed: {}",
+                    outcome.pages,
+                    request.base,
+                    search_failure(rc, &result.text)
+                ));
+                return Ok(outcome);
+            }
+            rc => {
+                return Err(DirectoryError::Search {
+                    uri: connection.uri.clone(),
+                    base: request.base.to_string(),
+                    detail: search_failure(rc, &result.text),
+                });
+            }
+        }
+        cookie = result
+            .ctrls
+            .iter()
+            .find(|c| c.1.ctype == PAGED_RESULTS)
+            .and_then(|c| c.1.val.as_deref())
+            .and_then(paging_cookie)
+            .unwrap_or_default();
+        if cookie.is_empty() {
+            return Ok(outcome);
+        }
+    }
+}
+
+fn failed_search(
+    connection: &Connection,
+    request: &SearchRequest<'_>,
+    error: ldap3::LdapError,
+) -> DirectoryError {
+    match error {
+        ldap3::LdapError::Timeout { .. } => DirectoryError::Timeout {
+            uri: connection.uri.clone(),
+            secs: request.timeout.as_secs(),
+        },
+        ldap3::LdapError::FilterParsing => DirectoryError::Settings(format!(
+            "the LDAP server library cannot use the filter {:?}",
+            request.filter
+        )),
+        other => DirectoryError::Unreachable {
+            uri: connection.uri.clone(),
+            detail: format!("the connection failed during the search: {other}"),
+        },
+    }
+}
+
+/// The cookie of a paged-results response control, or `None` if it does not decode.
+fn paging_cookie(value: &[u8]) -> Option<Vec<u8>> {
+    let (_, tag) = parse_tag(value).ok()?;
+    let mut parts = tag.expect_constructed()?.into_iter();
+    let _estimate = parts.next()?;
+    parts.next()?.expect_primitive()
+}
+
+enum Decoded {
+    Entry(RawEntry),
+    Referral,
+    Malformed,
+}
+
+/// Decodes a search result entry (application tag 4) into a raw entry, keeping every value as bytes.
+fn decode_entry(entry: ResultEntry) -> Decoded {
+    const SEARCH_RESULT_ENTRY: u64 = 4;
+    const SEARCH_RESULT_REFERENCE: u64 = 19;
+    match entry.0.id {
+        SEARCH_RESULT_ENTRY => {
+            decode_attributes(entry.0).map_or(Decoded::Malformed, Decoded::Entry)
+        }
+        SEARCH_RESULT_REFERENCE => Decoded::Referral,
+        _ => Decoded::Malformed,
+    }
+}
+
+fn decode_attributes(tag: StructureTag) -> Option<RawEntry> {
+    let mut parts = tag.expect_constructed()?.into_iter();
+    let dn = String::from_utf8(parts.next()?.expect_primitive()?).ok()?;
+    let mut entry = RawEntry::new(dn);
+    for attribute in parts.next()?.expect_constructed()? {
+        let mut attribute = attribute.expect_constructed()?.into_iter();
+        let name = String::from_utf8(attribute.next()?.expect_primitive()?).ok()?;
+        let values = attribute.next()?;
+        let PL::C(values) = values.payload else {
+            return None;
+        };
+        if values.is_empty() {
+            // A name with no values: still record that the attribute is there (AD range ends).
+            entry.attrs.entry(name.to_ascii_lowercase()).or_default();
+        }
+        for value in values {
+            entry.push(&name, value.expect_primitive()?);
+        }
+    }
+    Some(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ldap3::asn1::{ASNTag, OctetString, Sequence, Set, Tag, TagClass};
+
+    fn octets(bytes: &[u8]) -> Tag {
+        Tag::OctetString(OctetString {
+            inner: bytes.to_vec(),
+            ..Default::default()
+        })
+    }
+
+    fn entry_tag(dn: &[u8], attributes: Vec<(&str, Vec<&[u8]>)>) -> StructureTag {
+        let attributes = attributes
+            .into_iter()
+            .map(|(name, values)| {
+                Tag::Sequence(Sequence {
+                    inner: vec![
+                        octets(name.as_bytes()),
+                        Tag::Set(Set {
+                            inner: values.into_iter().map(octets).collect(),
+                            ..Default::default()
+                        }),
+                    ],
+                    ..Default::default()
+                })
+            })
+            .collect();
+        Tag::Sequence(Sequence {
+            id: 4,
+            class: TagClass::Application,
+            inner: vec![
+                octets(dn),
+                Tag::Sequence(Sequence {
+                    inner: attributes,
+                    ..Default::default()
+                }),
+            ],
+        })
+        .into_structure()
+    }
+
+    #[test]
+    fn entries_keep_binary_and_invalid_utf8_values_as_bytes() {
+        let tag = entry_tag(
+            b"uid=jdoe,ou=people,dc=x",
+            vec![
+                ("uid", vec![b"jdoe"]),
+                ("objectGUID", vec![&[0xff, 0x00, 0x10]]),
+                ("cn", vec![b"J\xc3\xa9", b"bad \xff"]),
+            ],
+        );
+        let Decoded::Entry(entry) = decode_entry(ResultEntry::new(tag)) else {
+            panic!("an entry")
+        };
+        assert_eq!(entry.dn, "uid=jdoe,ou=people,dc=x");
+        assert_eq!(entry.values("OBJECTGUID"), [vec![0xff, 0x00, 0x10]]);
+        assert_eq!(entry.values("cn")[1], b"bad \xff");
+    }
+
+    #[test]
+    fn malformed_entries_and_referrals_are_recognised_without_panicking() {
+        let not_utf8_dn = entry_tag(b"uid=\xff", vec![]);
+        assert!(matches!(
+            decode_entry(ResultEntry::new(not_utf8_dn)),
+            Decoded::Malformed
+        ));
+        let primitive = StructureTag {
+            class: TagClass::Application,
+            id: 4,
+            payload: PL::P(b"junk".to_vec()),
+        };
+        assert!(matches!(
+            decode_entry(ResultEntry::new(primitive)),
+            Decoded::Malformed
+        ));
+        let referral = StructureTag {
+            class: TagClass::Application,
+            id: 19,
+            payload: PL::C(vec![]),
+        };
+        assert!(matches!(
+            decode_entry(ResultEntry::new(referral)),
+            Decoded::Referral
+        ));
+    }
+
+    #[test]
+    fn paging_cookies_decode_and_garbage_does_not() {
+        let value: RawControl = PagedResults {
+            size: 0,
+            cookie: b"next-page".to_vec(),
+        }
+        .into();
+        assert_eq!(
+            paging_cookie(value.val.as_deref().unwrap()),
+            Some(b"next-page".to_vec())
+        );
+        assert_eq!(paging_cookie(b"\x30\x03\x02\x01"), None);
+        assert_eq!(paging_cookie(&[]), None);
+    }
+}

@@ -1,0 +1,87 @@
+//! Everything needed to reach and read the directory, taken from the configuration.
+
+use super::error::DirectoryError;
+use super::tls::Trust;
+use crate::config::Config;
+use secrecy::SecretString;
+use std::time::Duration;
+
+/// Connection and search settings for one directory read.
+#[derive(Debug, Clone)]
+pub struct LdapSettings {
+    /// Server URIs, tried in turn until one answers.
+    pub uris: Vec<String>,
+    /// DN to bind as; anonymous when unset.
+    pub bind_dn: Option<String>,
+    /// Bind password.
+    pub bind_password: Option<SecretString>,
+    /// Where users are searched.
+    pub user_base_dn: String,
+    /// The user filter (already combined with any extra filter), RFC 4515 text.
+    pub user_filter: String,
+    /// Where groups are searched; `None` reads groups only from the users' `memberOf`.
+    pub group_base_dn: Option<String>,
+    /// The group filter.
+    pub group_filter: String,
+    /// Upgrade `ldap://` connections with StartTLS.
+    pub starttls: bool,
+    /// Which certificates are trusted.
+    pub trust: Trust,
+    /// Allow a password bind over an unencrypted connection.
+    pub allow_insecure: bool,
+    /// Entries per page.
+    pub page_size: u32,
+    /// Connect and per-operation timeout.
+    pub timeout: Duration,
+    /// Attempts for transient failures (unreachable, timeout, busy), the first included.
+    pub attempts: u32,
+}
+
+impl LdapSettings {
+    /// Settings from the configuration; `user_filter` is the effective (possibly narrowed) filter.
+    pub fn from_config(config: &Config, user_filter: String) -> Result<Self, DirectoryError> {
+        let ldap = &config.ldap;
+        let missing = |key: &str, env: &str| {
+            DirectoryError::Settings(format!(
+                "no LDAP source: set [ldap] {key} (or {env}), or give --ldif FILE to plan from an export"
+            ))
+        };
+        let uri = ldap
+            .uri
+            .as_deref()
+            .ok_or_else(|| missing("uri", "LDAP_URI"))?;
+        let user_base_dn = ldap
+            .user_base_dn
+            .clone()
+            .ok_or_else(|| missing("user_base_dn", "LDAP_USER_BASE_DN"))?;
+        let trust = if !ldap.tls_verify {
+            Trust::NoVerification
+        } else if let Some(path) = &ldap.ca_file {
+            Trust::CaFile(path.clone())
+        } else {
+            Trust::System
+        };
+        Ok(Self {
+            uris: uri.split_whitespace().map(str::to_string).collect(),
+            bind_dn: ldap.bind_dn.clone(),
+            bind_password: ldap.bind_password.clone(),
+            user_base_dn,
+            user_filter,
+            group_base_dn: ldap.group_base_dn.clone(),
+            group_filter: ldap.group_filter.clone(),
+            starttls: ldap.starttls,
+            trust,
+            allow_insecure: ldap.allow_insecure,
+            page_size: ldap.page_size,
+            timeout: Duration::from_secs(ldap.timeout_secs),
+            attempts: 3,
+        })
+    }
+
+    /// Who binds, for messages: the bind DN or `anonymous`.
+    pub fn identity(&self) -> String {
+        self.bind_dn
+            .clone()
+            .unwrap_or_else(|| "anonymous".to_string())
+    }
+}
