@@ -180,7 +180,11 @@ mod tests {
             .collect();
         assert_eq!(
             types,
-            [Some("service".into()), Some("service".into()), Some("user".into())]
+            [
+                Some("service".into()),
+                Some("service".into()),
+                Some("user".into())
+            ]
         );
     }
 
