@@ -4,6 +4,8 @@ mod architecture;
 mod cli_plan;
 mod demo;
 mod ftrack_client;
+mod ldap_source;
 mod python_conformance;
 mod sandbox_cli;
+mod slapd_harness;
 mod support;

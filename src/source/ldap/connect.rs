@@ -129,14 +129,13 @@ fn classify(uri: &str, settings: &LdapSettings, error: LdapError) -> DirectoryEr
         },
         LdapError::Io { source } => {
             use std::io::ErrorKind::{InvalidData, UnexpectedEof};
-            if settings.starttls || uri.to_ascii_lowercase().starts_with("ldaps") {
-                if matches!(source.kind(), InvalidData | UnexpectedEof) {
-                    return DirectoryError::Tls {
-                        uri: uri.to_string(),
-                        detail: source.to_string(),
-                        hint: "is this an ldaps:// port? A plain ldap:// port needs starttls = true instead".to_string(),
-                    };
-                }
+            let tls_expected = settings.starttls || uri.to_ascii_lowercase().starts_with("ldaps");
+            if tls_expected && matches!(source.kind(), InvalidData | UnexpectedEof) {
+                return DirectoryError::Tls {
+                    uri: uri.to_string(),
+                    detail: source.to_string(),
+                    hint: "is this an ldaps:// port? A plain ldap:// port needs starttls = true instead".to_string(),
+                };
             }
             DirectoryError::Unreachable {
                 uri: uri.to_string(),

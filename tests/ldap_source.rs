@@ -1,0 +1,617 @@
+//! The LDAP source against a real slapd: TLS, binds, paging past size limits, groups, account
+//! status, identity across renames, and hostile values.
+
+use crate::support::slapd::{
+    ADMIN_DN, ADMIN_PASSWORD, READER_DN, READER_PASSWORD, Slapd, closed_port, require_slapd,
+};
+use ldap2ftrack::model::{DirectoryUser, Links};
+use ldap2ftrack::source::ldap::error::DirectoryError;
+use ldap2ftrack::source::ldap::settings::LdapSettings;
+use ldap2ftrack::source::ldap::tls::Trust;
+use ldap2ftrack::source::ldap::{DirectoryRead, ReadProgress, probe, read_directory};
+use ldap2ftrack::source::mapping_rules::{ActiveRule, Mapping};
+use secrecy::SecretString;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+const PEOPLE: &str = "ou=people,dc=studio,dc=test";
+const GROUPS: &str = "ou=groups,dc=studio,dc=test";
+const TODAY: i64 = 20_000;
+
+/// An inetOrgPerson LDIF entry with a fixed entryUUID derived from `n`, plus `extra` lines.
+fn person(n: u32, uid: &str, extra: &str) -> String {
+    // RFC 4514: special characters in an RDN value are backslash-escaped.
+    let rdn: String = uid
+        .chars()
+        .flat_map(|c| match c {
+            '"' | '\\' | ',' | '+' | '<' | '>' | ';' | '=' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    // slapadd wants every value of an attribute together, so extra object classes go first.
+    let mut entry = format!("dn: uid={rdn},{PEOPLE}\nobjectClass: inetOrgPerson\n");
+    let (classes, others): (Vec<&str>, Vec<&str>) = extra
+        .lines()
+        .filter(|l| !l.is_empty())
+        .partition(|l| l.starts_with("objectClass:"));
+    for line in classes {
+        entry.push_str(line);
+        entry.push('\n');
+    }
+    write!(
+        entry,
+        "uid: {uid}\ncn: Person {n}\nsn: Person{n}\ngivenName: First{n}\nmail: {uid}@studio.test\nentryUUID: 00000000-0000-4000-8000-{n:012}\n"
+    )
+    .unwrap();
+    for line in others {
+        entry.push_str(line);
+        entry.push('\n');
+    }
+    entry.push('\n');
+    entry
+}
+
+fn settings(server: &Slapd) -> LdapSettings {
+    LdapSettings {
+        uris: vec![server.ldap_uri()],
+        bind_dn: Some(READER_DN.to_string()),
+        bind_password: Some(SecretString::from(READER_PASSWORD)),
+        user_base_dn: PEOPLE.to_string(),
+        user_filter: "(objectClass=inetOrgPerson)".to_string(),
+        group_base_dn: None,
+        group_filter:
+            "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))"
+                .to_string(),
+        starttls: true,
+        trust: Trust::CaFile(server.ca_file()),
+        allow_insecure: false,
+        page_size: 200,
+        timeout: Duration::from_secs(10),
+        attempts: 1,
+    }
+}
+
+async fn read(settings: &LdapSettings, mapping: &Mapping) -> Result<DirectoryRead, DirectoryError> {
+    read_directory(settings, mapping, TODAY, &mut |_| {}).await
+}
+
+fn user<'r>(read: &'r DirectoryRead, username: &str) -> &'r DirectoryUser {
+    read.snapshot
+        .users
+        .iter()
+        .find(|u| u.username.as_deref() == Some(username))
+        .unwrap_or_else(|| panic!("{username} was read"))
+}
+
+fn three_people() -> String {
+    (1..=3)
+        .map(|n| person(n, &format!("user{n}"), ""))
+        .collect()
+}
+
+#[tokio::test]
+async fn starttls_and_ldaps_verify_the_generated_ca() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let starttls = read(&settings(&server), &Mapping::default()).await.unwrap();
+    assert_eq!(starttls.snapshot.users.len(), 3);
+    assert!(starttls.snapshot.complete);
+    assert_eq!(starttls.security, "StartTLS");
+    assert!(starttls.tls.protocol.is_some(), "{:?}", starttls.tls);
+    let ldaps = read(
+        &LdapSettings {
+            uris: vec![server.ldaps_uri()],
+            starttls: false,
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ldaps.security, "ldaps");
+    assert_eq!(ldaps.snapshot.users.len(), 3);
+    assert!(ldaps.tls.subject.as_deref().is_some_and(|s| !s.is_empty()));
+    let user1 = user(&ldaps, "user1");
+    assert_eq!(user1.id, "00000000-0000-4000-8000-000000000001");
+    assert_eq!(user1.email.as_deref(), Some("user1@studio.test"));
+}
+
+#[tokio::test]
+async fn a_wrong_ca_or_host_name_is_rejected_with_what_to_check() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let wrong_ca = read(
+        &LdapSettings {
+            trust: Trust::CaFile(server.other_ca_file()),
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap_err();
+    let text = wrong_ca.to_string();
+    assert!(matches!(wrong_ca, DirectoryError::Tls { .. }), "{text}");
+    assert!(text.contains("ca_file"), "{text}");
+    let wrong_name = read(
+        &LdapSettings {
+            uris: vec![server.ldaps_uri_by_name()],
+            starttls: false,
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap_err();
+    let text = wrong_name.to_string();
+    assert!(matches!(wrong_name, DirectoryError::Tls { .. }), "{text}");
+    assert!(text.contains("does not name the host"), "{text}");
+    // Verification can be turned off explicitly, and the read says so in its warnings.
+    let unverified = read(
+        &LdapSettings {
+            uris: vec![server.ldaps_uri_by_name()],
+            starttls: false,
+            trust: Trust::NoVerification,
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        unverified
+            .snapshot
+            .warnings
+            .iter()
+            .any(|w| w.contains("verification is OFF")),
+        "{:?}",
+        unverified.snapshot.warnings
+    );
+}
+
+#[tokio::test]
+async fn binds_fail_plainly_and_plaintext_passwords_are_refused() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let plaintext = LdapSettings {
+        starttls: false,
+        ..settings(&server)
+    };
+    let refused = read(&plaintext, &Mapping::default()).await.unwrap_err();
+    assert!(
+        matches!(refused, DirectoryError::InsecureBind { .. }),
+        "{refused}"
+    );
+    assert!(refused.is_configuration());
+    let allowed = read(
+        &LdapSettings {
+            allow_insecure: true,
+            ..plaintext
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(allowed.security, "none");
+    assert_eq!(allowed.snapshot.users.len(), 3);
+    let wrong = read(
+        &LdapSettings {
+            bind_password: Some(SecretString::from("not-the-password")),
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap_err();
+    let text = wrong.to_string();
+    assert!(matches!(wrong, DirectoryError::Bind { .. }), "{text}");
+    assert!(
+        text.contains("result 49") && text.contains("bind_dn"),
+        "{text}"
+    );
+    assert!(!text.contains("not-the-password"), "{text}");
+}
+
+#[tokio::test]
+async fn a_server_that_is_down_is_retried_then_reported_unreachable() {
+    require_slapd();
+    let settings = LdapSettings {
+        uris: vec![format!("ldap://127.0.0.1:{}", closed_port())],
+        bind_dn: None,
+        bind_password: None,
+        user_base_dn: PEOPLE.to_string(),
+        user_filter: "(objectClass=*)".to_string(),
+        group_base_dn: None,
+        group_filter: "(objectClass=*)".to_string(),
+        starttls: false,
+        trust: Trust::System,
+        allow_insecure: false,
+        page_size: 100,
+        timeout: Duration::from_secs(5),
+        attempts: 2,
+    };
+    let mut events = Vec::new();
+    let error = read_directory(&settings, &Mapping::default(), TODAY, &mut |e| {
+        events.push(e)
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, DirectoryError::Unreachable { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("check [ldap] uri"), "{error}");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [ReadProgress::Retrying { attempt: 2, .. }]
+        ),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn paging_reads_past_the_servers_size_limit() {
+    require_slapd();
+    // The reader may see 500 entries per unpaged search, as with Active Directory's 1000.
+    let fixture: String = (1..=1200)
+        .map(|n| person(n, &format!("user{n:04}"), ""))
+        .collect();
+    let server = Slapd::start(&fixture);
+    let mut pages = 0;
+    let read = read_directory(&settings(&server), &Mapping::default(), TODAY, &mut |e| {
+        if let ReadProgress::Users { pages: p, .. } = e {
+            pages = p;
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(read.snapshot.users.len(), 1200);
+    assert!(read.snapshot.complete, "{:?}", read.snapshot.warnings);
+    assert_eq!(pages, 6, "1200 users in pages of 200");
+    let counted = probe(&settings(&server)).await.unwrap();
+    assert_eq!(counted.users, 1200);
+    assert!(
+        counted.identity.contains("cn=reader"),
+        "{}",
+        counted.identity
+    );
+}
+
+#[tokio::test]
+async fn groups_come_from_member_of_or_from_a_nested_cyclic_group_search() {
+    require_slapd();
+    let mut fixture = String::new();
+    fixture += &person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}"));
+    fixture += &person(2, "bob", "");
+    fixture += &person(3, "cy", "");
+    fixture += &person(
+        4,
+        "dee",
+        "objectClass: posixAccount\nuidNumber: 1004\ngidNumber: 1004\nhomeDirectory: /home/dee",
+    );
+    // comp is inside fx, fx inside vfx, and vfx inside comp: a cycle.
+    write!(
+        fixture,
+        "dn: cn=comp,{GROUPS}\nobjectClass: groupOfNames\ncn: comp\nmember: uid=ann,{PEOPLE}\nmember: cn=vfx,{GROUPS}\n\n\
+         dn: cn=fx,{GROUPS}\nobjectClass: groupOfNames\ncn: fx\nmember: cn=comp,{GROUPS}\n\n\
+         dn: cn=vfx,{GROUPS}\nobjectClass: groupOfNames\ncn: vfx\nmember: cn=fx,{GROUPS}\n\n\
+         dn: cn=leads,{GROUPS}\nobjectClass: groupOfUniqueNames\ncn: leads\nuniqueMember: uid=bob,{PEOPLE}\n\n\
+         dn: cn=render,{GROUPS}\nobjectClass: posixGroup\ncn: render\ngidNumber: 2001\nmemberUid: dee\n\n"
+    )
+    .unwrap();
+    let server = Slapd::start(&fixture);
+    let by_member_of = read(&settings(&server), &Mapping::default()).await.unwrap();
+    assert_eq!(
+        user(&by_member_of, "ann").groups,
+        [format!("cn=comp,{GROUPS}")]
+    );
+    assert!(user(&by_member_of, "bob").groups.is_empty());
+    let searched = read(
+        &LdapSettings {
+            group_base_dn: Some(GROUPS.to_string()),
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(searched.groups, 5);
+    assert_eq!(
+        user(&searched, "ann").groups,
+        [
+            format!("cn=comp,{GROUPS}"),
+            format!("cn=fx,{GROUPS}"),
+            format!("cn=vfx,{GROUPS}")
+        ]
+    );
+    assert_eq!(
+        user(&searched, "bob").groups,
+        [format!("cn=leads,{GROUPS}")]
+    );
+    assert!(user(&searched, "cy").groups.is_empty());
+    assert_eq!(
+        user(&searched, "dee").groups,
+        [format!("cn=render,{GROUPS}")]
+    );
+}
+
+#[tokio::test]
+async fn every_account_status_rule_disables_its_accounts() {
+    require_slapd();
+    let mut fixture = String::new();
+    fixture += &person(1, "active", "");
+    fixture += &person(2, "locked", "pwdAccountLockedTime: 20250101000000Z");
+    fixture += &person(
+        3,
+        "expired",
+        "objectClass: shadowAccount\nshadowExpire: 19000",
+    );
+    fixture += &person(
+        4,
+        "notyet",
+        "objectClass: shadowAccount\nshadowExpire: 21000",
+    );
+    fixture += &person(
+        5,
+        "nslocked",
+        "objectClass: nsAccountLockable\nnsAccountLock: TRUE",
+    );
+    fixture += &person(6, "leaver", "employeeType: left");
+    let server = Slapd::start(&fixture);
+    let auto = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let active = |name: &str| user(&auto, name).active;
+    assert!(active("active") && active("notyet") && active("leaver"));
+    assert!(!active("locked") && !active("expired") && !active("nslocked"));
+    assert!(
+        user(&auto, "expired")
+            .disabled_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("shadowExpire")),
+        "{:?}",
+        user(&auto, "expired")
+    );
+    let by_filter = read(
+        &settings(&server),
+        &Mapping {
+            active: ActiveRule::from_names(["(employeeType=left)"]).unwrap(),
+            ..Mapping::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!user(&by_filter, "leaver").active);
+    assert!(user(&by_filter, "locked").active, "only the filter applies");
+}
+
+#[tokio::test]
+async fn hostile_values_are_read_without_harm() {
+    require_slapd();
+    let long_name = "Ω".repeat(2048);
+    let mut fixture = String::new();
+    fixture += &person(1, "quote\"back\\slash", "description: (paren) * star");
+    fixture += &person(
+        2,
+        "山田",
+        &format!("displayName: 山田 太郎 🎬\ndescription: {long_name}"),
+    );
+    // audio is an Octet String attribute: any bytes, here invalid UTF-8 and a NUL.
+    fixture += &person(3, "binary", "objectClass: inetOrgPerson\naudio:: //4AAQ==");
+    let server = Slapd::start(&fixture);
+    let mapping = Mapping {
+        first_name: "audio".parse().unwrap(),
+        last_name: "description".parse().unwrap(),
+        ..Mapping::default()
+    };
+    let all = read(&settings(&server), &mapping).await.unwrap();
+    assert_eq!(all.snapshot.users.len(), 3);
+    assert_eq!(
+        user(&all, "quote\"back\\slash").email.as_deref(),
+        Some("quote\"back\\slash@studio.test")
+    );
+    assert_eq!(
+        user(&all, "山田").last_name.as_deref().map(str::len),
+        Some(long_name.len())
+    );
+    let binary = user(&all, "binary");
+    assert!(
+        binary.problems.iter().any(|p| p.contains("audio")),
+        "{binary:?}"
+    );
+    // An extra filter with escaped hostile text matches exactly that entry.
+    let filter = format!(
+        "(&(objectClass=inetOrgPerson)(uid={}))",
+        ldap2ftrack::source::filter::escape_value("quote\"back\\slash".as_bytes())
+    );
+    let one = read(
+        &LdapSettings {
+            user_filter: filter,
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(one.snapshot.users.len(), 1);
+}
+
+#[tokio::test]
+async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let before = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let old = user(&before, "user2").clone();
+    let status = server
+        .ldap_tool("ldapmodrdn")
+        .args([
+            "-x",
+            "-ZZ",
+            "-r",
+            "-H",
+            &server.ldap_uri(),
+            "-D",
+            ADMIN_DN,
+            "-w",
+            ADMIN_PASSWORD,
+        ])
+        .args([&format!("uid=user2,{PEOPLE}"), "uid=renamed"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let after = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let renamed = user(&after, "renamed");
+    assert_eq!(renamed.id, old.id);
+    let mut links = Links::new();
+    links.insert(old.id.clone(), "ftrack-user2".to_string());
+    let ftrack = ldap2ftrack::model::FtrackSnapshot {
+        users: vec![ldap2ftrack::model::FtrackUser {
+            id: "ftrack-user2".into(),
+            username: "user2".into(),
+            first_name: "First2".into(),
+            last_name: "Person2".into(),
+            email: Some("user2@studio.test".into()),
+            is_active: true,
+            ..Default::default()
+        }],
+        groups: Vec::new(),
+    };
+    let plan = ldap2ftrack::reconcile::compute_plan(
+        &after.snapshot,
+        &ftrack,
+        &links,
+        &ldap2ftrack::reconcile::Policy::default(),
+        &ldap2ftrack::reconcile::Scope::default(),
+    );
+    let item = plan
+        .items
+        .iter()
+        .find(|i| i.ftrack.as_ref().is_some_and(|f| f.id == "ftrack-user2"))
+        .expect("the linked user is planned");
+    assert!(
+        item.changes
+            .iter()
+            .any(|c| format!("{c:?}").contains("renamed")),
+        "{item:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_size_limit_that_paging_cannot_pass_marks_the_read_incomplete() {
+    require_slapd();
+    // This account falls under the global limit of 500 entries, paged or not.
+    let mut fixture: String = (1..=600)
+        .map(|n| person(n, &format!("user{n:04}"), ""))
+        .collect();
+    fixture += &person(9999, "limited", "userPassword: limited-secret");
+    let server = Slapd::start(&fixture);
+    let read = read(
+        &LdapSettings {
+            bind_dn: Some(format!("uid=limited,{PEOPLE}")),
+            bind_password: Some(SecretString::from("limited-secret")),
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!read.snapshot.complete);
+    assert!(
+        read.snapshot.users.len() < 601,
+        "{}",
+        read.snapshot.users.len()
+    );
+    assert!(
+        read.snapshot
+            .warnings
+            .iter()
+            .any(|w| w.contains("result 4") && w.contains("deactivations are refused")),
+        "{:?}",
+        read.snapshot.warnings
+    );
+}
+
+/// A config file for the binary that reads `server` over StartTLS as the reader.
+fn write_config(server: &Slapd, home: &std::path::Path, password: &str) -> std::path::PathBuf {
+    let password_file = home.join("bind_password");
+    std::fs::write(&password_file, format!("{password}\n")).unwrap();
+    let config = home.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[ldap]\nuri = \"{}\"\nbind_dn = \"{READER_DN}\"\nbind_password_file = \"{}\"\nuser_base_dn = \"{PEOPLE}\"\nstarttls = true\nca_file = \"{}\"\n\n[state]\ndir = \"{}\"\n",
+            server.ldap_uri(),
+            password_file.display(),
+            server.ca_file().display(),
+            home.join("state").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(home.join("ftrack.json"), r#"{"users": [], "groups": []}"#).unwrap();
+    config
+}
+
+#[test]
+fn plan_and_check_read_the_live_directory() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(&server, home.path(), READER_PASSWORD);
+    let plan = crate::support::run(
+        crate::support::ldap2ftrack(home.path())
+            .arg("-c")
+            .arg(&config)
+            .args([
+                "plan",
+                "--ftrack-snapshot",
+                "ftrack.json",
+                "--format",
+                "json",
+            ]),
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let json: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let creates = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "create")
+        .count();
+    assert_eq!(creates, 3, "{json}");
+    let check = crate::support::run(
+        crate::support::ldap2ftrack(home.path())
+            .arg("-c")
+            .arg(&config)
+            .arg("check"),
+    );
+    let ldap_line = check
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("ldap "))
+        .unwrap_or_else(|| panic!("{}", check.stdout));
+    assert!(ldap_line.contains("ok: "), "{ldap_line}");
+    assert!(ldap_line.contains("via StartTLS (TLSv1."), "{ldap_line}");
+    assert!(ldap_line.contains("certificate "), "{ldap_line}");
+    assert!(ldap_line.contains("bound as dn:cn=reader"), "{ldap_line}");
+    assert!(ldap_line.contains("3 users match"), "{ldap_line}");
+    assert!(!check.stdout.contains(READER_PASSWORD) && !check.stderr.contains(READER_PASSWORD));
+}
+
+#[test]
+fn a_wrong_password_exits_unavailable_without_printing_it() {
+    require_slapd();
+    let server = Slapd::start(&three_people());
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(&server, home.path(), "wrong-password-123");
+    let plan = crate::support::run(
+        crate::support::ldap2ftrack(home.path())
+            .arg("-c")
+            .arg(&config)
+            .args(["plan", "--ftrack-snapshot", "ftrack.json"]),
+    );
+    assert_eq!(plan.code, 69, "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("invalidCredentials"),
+        "{}",
+        plan.stderr
+    );
+    assert!(!plan.stderr.contains("wrong-password-123"));
+}
