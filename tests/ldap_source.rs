@@ -615,3 +615,51 @@ fn a_wrong_password_exits_unavailable_without_printing_it() {
     );
     assert!(!plan.stderr.contains("wrong-password-123"));
 }
+
+#[tokio::test]
+async fn active_directory_style_entries_map_guid_login_and_disabled_flag() {
+    require_slapd();
+    let mut fixture = String::new();
+    for (n, login, flags) in [(1u8, "jdoe", 512), (2, "gone", 514)] {
+        use base64::Engine as _;
+        let guid = [
+            0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc,
+            0xde, n,
+        ];
+        let guid = base64::engine::general_purpose::STANDARD.encode(guid);
+        write!(
+            fixture,
+            "dn: cn={login},{PEOPLE}\nobjectClass: user\ncn: {login}\nsn: Doe{n}\ngivenName: J{n}\nsAMAccountName: {login}\nmail: {login}@studio.test\nuserAccountControl: {flags}\nobjectGUID:: {guid}\n\n"
+        )
+        .unwrap();
+    }
+    let server = Slapd::start(&fixture);
+    let mapping = Mapping {
+        id: "objectGUID".parse().unwrap(),
+        username: "sAMAccountName".parse().unwrap(),
+        ..Mapping::default()
+    };
+    let ad = read(
+        &LdapSettings {
+            user_filter: "(&(objectClass=user)(sAMAccountName=*))".to_string(),
+            ..settings(&server)
+        },
+        &mapping,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ad.snapshot.users.len(), 2);
+    let jdoe = user(&ad, "jdoe");
+    assert!(jdoe.active);
+    // The binary GUID becomes its canonical text (first three fields little-endian).
+    assert_eq!(jdoe.id, "78563412-bc9a-f0de-1234-56789abcde01", "{jdoe:?}");
+    assert_eq!(user(&ad, "gone").id, "78563412-bc9a-f0de-1234-56789abcde02");
+    let gone = user(&ad, "gone");
+    assert!(!gone.active);
+    assert!(
+        gone.disabled_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("userAccountControl 514")),
+        "{gone:?}"
+    );
+}
