@@ -8,18 +8,20 @@
 pub mod connect;
 pub mod error;
 pub mod groups;
+pub mod mapper;
 pub mod search;
 pub mod settings;
 pub mod tls;
 
-use crate::model::{DirectorySnapshot, DirectoryUser};
+use crate::model::DirectorySnapshot;
 use crate::source::entry::RawEntry;
-use crate::source::mapping::{DaysSinceEpoch, identity_warning, map_entry};
+use crate::source::mapping::{DaysSinceEpoch, identity_warning};
 use crate::source::mapping_rules::Mapping;
 use connect::{Connection, connect};
 use error::DirectoryError;
 use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES, MEMBER_UID_ATTRIBUTE, take_range};
 use ldap3::Scope;
+use mapper::{Mapped, PageMapper};
 use search::{SearchRequest, paged_search};
 use settings::LdapSettings;
 use std::time::Duration;
@@ -119,14 +121,14 @@ async fn read_once(
         ));
     }
     let mut incomplete = Vec::new();
-    let index = match &settings.group_base_dn {
+    let index: Option<GroupIndex> = match &settings.group_base_dn {
         Some(base) => {
             Some(read_groups(&mut connection, settings, base, &mut incomplete, progress).await?)
         }
         None => None,
     };
     let mut attributes = mapping.attributes();
-    if index.is_some() {
+    if settings.group_base_dn.is_some() {
         attributes.push("uid".to_string());
     }
     let request = SearchRequest {
@@ -137,27 +139,23 @@ async fn read_once(
         page_size: settings.page_size,
         timeout: settings.timeout,
     };
-    let mut users: Vec<DirectoryUser> = Vec::new();
-    let mut dn_identities = 0;
+    let group_count = index.as_ref().map_or(0, GroupIndex::len);
+    let mapper = PageMapper::start(mapping.clone(), index, today);
+    let mut read = 0;
     let mut pages = 0;
     let outcome = paged_search(&mut connection, &request, &mut |page| {
         pages += 1;
-        for entry in &page {
-            let mut user = map_entry(entry, mapping, today);
-            if entry.values(&mapping.id.attribute).is_empty() {
-                dn_identities += 1;
-            }
-            if let Some(index) = &index {
-                user.groups = index.groups_of(&entry.dn, &logins(entry), &user.groups);
-            }
-            users.push(user);
-        }
-        progress(ReadProgress::Users {
-            read: users.len(),
-            pages,
-        });
+        read += page.len();
+        mapper.push(page);
+        progress(ReadProgress::Users { read, pages });
     })
-    .await?;
+    .await;
+    // Mapping finishes even when the search failed, so that the thread is never left behind.
+    let Mapped {
+        users,
+        dn_identities,
+    } = mapper.finish();
+    let outcome = outcome?;
     incomplete.extend(outcome.incomplete);
     if outcome.referrals > 0 {
         warnings.push(format!(
@@ -179,21 +177,11 @@ async fn read_once(
             complete,
             warnings,
         },
-        groups: index.as_ref().map_or(0, GroupIndex::len),
+        groups: group_count,
         uri: connection.uri,
         security: connection.security,
         tls: connection.tls,
     })
-}
-
-/// The user's login values, matched against posixGroup `memberUid`.
-fn logins(entry: &RawEntry) -> Vec<String> {
-    entry
-        .values("uid")
-        .iter()
-        .filter_map(|v| std::str::from_utf8(v).ok())
-        .map(str::to_string)
-        .collect()
 }
 
 async fn read_groups(
