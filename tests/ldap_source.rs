@@ -582,6 +582,7 @@ fn plan_and_check_read_the_live_directory() {
             .arg(&config)
             .arg("check"),
     );
+    println!("{}", check.stdout);
     let ldap_line = check
         .stdout
         .lines()
