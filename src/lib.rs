@@ -4,6 +4,7 @@
 //! [`reconcile`] core turns them, with the stored identity links and the policy, into a
 //! [`reconcile::Plan`]; commands print or apply it.
 
+pub mod apply;
 pub mod cli;
 mod commands;
 pub mod config;

@@ -1,0 +1,263 @@
+//! The reconciliation report's content, built from a plan (what would happen) or an apply
+//! outcome (what happened). Every export format renders this one value.
+
+use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
+use serde::{Deserialize, Serialize};
+
+/// Version of the report's JSON layout.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Whether the report describes a plan or a finished apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    /// What would happen (dry run).
+    Plan,
+    /// What happened.
+    Apply,
+}
+
+/// The section a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// A new ftrack user.
+    Created,
+    /// Fields or groups changed.
+    Updated,
+    /// Activated again.
+    Reactivated,
+    /// Deactivated (never deleted).
+    Deactivated,
+    /// Needs a person; nothing changed.
+    Conflicted,
+    /// Left alone with a reason (also stale items and items not reached).
+    Skipped,
+    /// The server refused the change.
+    Failed,
+}
+
+impl Category {
+    /// Every category, in report order.
+    pub const ALL: [Category; 7] = [
+        Self::Created,
+        Self::Updated,
+        Self::Reactivated,
+        Self::Deactivated,
+        Self::Conflicted,
+        Self::Skipped,
+        Self::Failed,
+    ];
+
+    /// The name used in every format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Reactivated => "reactivated",
+            Self::Deactivated => "deactivated",
+            Self::Conflicted => "conflicted",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// One user in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    /// Section.
+    pub category: Category,
+    /// ftrack username (after the change).
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Directory DN, when the user is in the directory.
+    pub dn: Option<String>,
+    /// ftrack user id, when known.
+    pub ftrack_id: Option<String>,
+    /// Field changes, old -> new.
+    pub changes: Vec<FieldChange>,
+    /// Managed-group changes.
+    pub groups: GroupChanges,
+    /// Why (skips, conflicts, deactivations, stale items).
+    pub reason: Option<String>,
+    /// The server's error (failed rows).
+    pub error: Option<String>,
+    /// Existing ftrack users a conflict could be resolved to.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Counts per category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    /// Created users.
+    pub created: usize,
+    /// Updated users.
+    pub updated: usize,
+    /// Reactivated users.
+    pub reactivated: usize,
+    /// Deactivated users.
+    pub deactivated: usize,
+    /// Conflicts.
+    pub conflicted: usize,
+    /// Skipped users.
+    pub skipped: usize,
+    /// Failed users.
+    pub failed: usize,
+    /// Users already in sync (not listed as rows).
+    pub unchanged: usize,
+}
+
+/// A complete reconciliation report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Layout version ([`REPORT_FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// Plan or apply.
+    pub kind: ReportKind,
+    /// Time, sources and operator.
+    pub run: RunInfo,
+    /// Counts.
+    pub summary: ReportSummary,
+    /// Why nothing was applied, when a safety rule blocked the plan or the run stopped.
+    pub blocked: Option<String>,
+    /// Warnings of the read (incomplete directory, DN identities, ...).
+    pub warnings: Vec<String>,
+    /// Rows in category order, then by username.
+    pub rows: Vec<ReportRow>,
+}
+
+fn row(item: &PlanItem, category: Category) -> ReportRow {
+    ReportRow {
+        category,
+        username: item.username.clone(),
+        name: item.name.clone(),
+        dn: item.directory.as_ref().map(|d| d.dn.clone()),
+        ftrack_id: item.ftrack.as_ref().map(|f| f.id.clone()),
+        changes: item.changes.clone(),
+        groups: item.groups.clone(),
+        reason: item.reason.clone(),
+        error: None,
+        candidates: item
+            .conflict
+            .as_ref()
+            .map(|c| c.candidates.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn planned_category(action: Action) -> Option<Category> {
+    match action {
+        Action::Create => Some(Category::Created),
+        Action::Update => Some(Category::Updated),
+        Action::Reactivate => Some(Category::Reactivated),
+        Action::Deactivate => Some(Category::Deactivated),
+        Action::Conflict => Some(Category::Conflicted),
+        Action::Skip => Some(Category::Skipped),
+        Action::Unchanged => None,
+    }
+}
+
+fn finish(
+    kind: ReportKind,
+    run: RunInfo,
+    blocked: Option<String>,
+    warnings: Vec<String>,
+    mut rows: Vec<ReportRow>,
+    unchanged: usize,
+) -> Report {
+    rows.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then_with(|| a.username.to_lowercase().cmp(&b.username.to_lowercase()))
+            .then_with(|| a.username.cmp(&b.username))
+    });
+    let mut summary = ReportSummary {
+        unchanged,
+        ..ReportSummary::default()
+    };
+    for r in &rows {
+        *match r.category {
+            Category::Created => &mut summary.created,
+            Category::Updated => &mut summary.updated,
+            Category::Reactivated => &mut summary.reactivated,
+            Category::Deactivated => &mut summary.deactivated,
+            Category::Conflicted => &mut summary.conflicted,
+            Category::Skipped => &mut summary.skipped,
+            Category::Failed => &mut summary.failed,
+        } += 1;
+    }
+    Report {
+        format_version: REPORT_FORMAT_VERSION,
+        kind,
+        run,
+        summary,
+        blocked,
+        warnings,
+        rows,
+    }
+}
+
+/// The report of a plan: what would happen.
+pub fn report_from_plan(plan: &Plan, run: RunInfo) -> Report {
+    let rows = plan
+        .items
+        .iter()
+        .filter_map(|item| planned_category(item.action).map(|c| row(item, c)))
+        .collect();
+    finish(
+        ReportKind::Plan,
+        run,
+        plan.blocked.clone(),
+        plan.warnings.clone(),
+        rows,
+        plan.summary.unchanged,
+    )
+}
+
+/// The report of an apply: what happened.
+pub fn report_from_outcome(outcome: &Outcome) -> Report {
+    let mut unchanged = 0;
+    let mut rows = Vec::new();
+    for o in &outcome.items {
+        let category = match &o.status {
+            ItemStatus::Applied => planned_category(o.item.action),
+            ItemStatus::Failed { .. } => Some(Category::Failed),
+            ItemStatus::Parked { .. } => Some(Category::Conflicted),
+            ItemStatus::Skipped { .. } if o.item.action == Action::Unchanged => None,
+            ItemStatus::Stale { .. }
+            | ItemStatus::Skipped { .. }
+            | ItemStatus::NotAttempted { .. } => Some(Category::Skipped),
+        };
+        let Some(category) = category else {
+            unchanged += 1;
+            continue;
+        };
+        let mut r = row(&o.item, category);
+        if let Some(id) = &o.created_id {
+            r.ftrack_id = Some(id.clone());
+        }
+        match &o.status {
+            ItemStatus::Failed { error } => r.error = Some(error.clone()),
+            ItemStatus::Stale { reason } => r.reason = Some(format!("stale: {reason}")),
+            ItemStatus::NotAttempted { reason } => {
+                r.reason = Some(format!("not attempted: {reason}"))
+            }
+            ItemStatus::Skipped { reason } | ItemStatus::Parked { reason } => {
+                r.reason = Some(reason.clone())
+            }
+            ItemStatus::Applied => {}
+        }
+        rows.push(r);
+    }
+    finish(
+        ReportKind::Apply,
+        outcome.run.clone(),
+        outcome.stopped.clone(),
+        Vec::new(),
+        rows,
+        unchanged,
+    )
+}
