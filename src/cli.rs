@@ -16,6 +16,9 @@ pub struct Cli {
     /// Only errors on stderr (no summary line, no warnings).
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Never ask questions: fail instead of prompting (cron, systemd, scripts).
+    #[arg(long, global = true)]
+    pub no_input: bool,
     /// When to colour the output (NO_COLOR in the environment means never).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -40,6 +43,11 @@ pub enum ColorChoice {
 pub enum Command {
     /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
     Plan(PlanArgs),
+    /// Apply changes to ftrack: a saved plan exactly, or a fresh plan (needs --auto-approve or
+    /// --decisions when nobody is there to confirm).
+    Apply(ApplyArgs),
+    /// Write a reconciliation report (json, csv, md, html) from a saved plan or apply outcome.
+    Report(ReportArgs),
     /// Check the configuration, the ftrack connection and the state directory, one line each.
     Check,
     /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
@@ -49,6 +57,69 @@ pub enum Command {
     /// Show or check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `apply` options.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A plan saved with `plan --out`: applied exactly as saved, or refused (exit 5) if ftrack
+    /// changed since.
+    #[arg(value_name = "PLANFILE")]
+    pub plan_file: Option<PathBuf>,
+    /// Apply every change that is not a conflict, without asking. Conflicts are parked.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// A decisions file (as written by the console): only approved items are applied unless
+    /// --auto-approve; ignore, link and rename decisions are kept for later runs.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Exit 6 when conflicts are left unresolved.
+    #[arg(long)]
+    pub fail_on_conflict: bool,
+    /// Read the directory from an LDIF export instead of the configured LDAP server.
+    #[arg(long, value_name = "FILE")]
+    pub ldif: Option<PathBuf>,
+    /// State directory (links, decisions, lock, audit log); overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
+    #[arg(long, value_name = "N|P%")]
+    pub max_deactivate: Option<String>,
+    /// Write a reconciliation report of what happened (format from the extension, or --report-format).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Report format: json, csv, md or html.
+    #[arg(long, value_name = "FORMAT")]
+    pub report_format: Option<String>,
+    /// Also write the outcome as JSON here (the state directory always keeps the last one).
+    #[arg(long, value_name = "FILE")]
+    pub outcome: Option<PathBuf>,
+    /// The audit log (JSON Lines, mode 0600); default: audit.jsonl in the state directory.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+    /// Write Prometheus textfile metrics (last success, duration, counts) here, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_file: Option<PathBuf>,
+    /// Rollout scope.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+/// `report` options.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The saved plan (`plan --format json -o FILE` or `plan --out FILE`) or apply outcome (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Report format (default: from the extension of -o, else md).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::export::ReportFormat>,
+    /// Write the report to FILE instead of stdout ("-" is stdout); written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start a CSV report with a UTF-8 byte-order mark, so Excel reads accents and CJK right.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// `sandbox` options.
@@ -116,6 +187,9 @@ pub struct PlanArgs {
     /// ([ldap] uri, bind_dn, user_base_dn, ... or LDAP_URI, LDAP_BIND_DN, ...).
     #[arg(long, value_name = "FILE")]
     pub ldif: Option<PathBuf>,
+    /// Also save the plan as JSON for `apply PLANFILE` (applied exactly, or refused if stale).
+    #[arg(long, value_name = "PLANFILE")]
+    pub out: Option<PathBuf>,
     /// Read ftrack users from a snapshot file instead of the configured server
     /// (ftrack.server, ftrack.api_user, ftrack.api_key or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY).
     #[arg(long, value_name = "FILE")]
@@ -126,6 +200,12 @@ pub struct PlanArgs {
     /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
     #[arg(long, value_name = "N|P%")]
     pub max_deactivate: Option<String>,
+    /// Also write a reconciliation report of the plan (format from the extension, or --report-format).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Format of the --report file.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "report")]
+    pub report_format: Option<crate::report::export::ReportFormat>,
     /// Rollout scope.
     #[command(flatten)]
     pub scope: ScopeArgs,

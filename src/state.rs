@@ -3,7 +3,9 @@
 //! Files are written atomically (temporary file, fsync, rename) so a crash never leaves a
 //! half-written file. Reading never creates anything, so `plan` can read state without writing.
 
+use crate::apply::outcome::Outcome;
 use crate::model::Links;
+use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Summary;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
@@ -15,6 +17,8 @@ const STATE_FORMAT_VERSION: u32 = 1;
 const LINKS_FILE: &str = "links.json";
 const LAST_RUN_FILE: &str = "last-run.json";
 const LOCK_FILE: &str = "lock";
+const DECISIONS_FILE: &str = "decisions.json";
+const LAST_OUTCOME_FILE: &str = "last-outcome.json";
 
 /// A state directory that cannot be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +167,27 @@ impl StateDir {
     /// Saves the last run's figures atomically.
     pub fn save_last_run(&self, last: &LastRun) -> Result<(), StateError> {
         self.write_json(LAST_RUN_FILE, last)
+    }
+
+    /// Loads the standing decisions (ignore, link, rename); none when there are none yet.
+    pub fn load_decisions(&self) -> Result<Decisions, StateError> {
+        let path = self.path.join(DECISIONS_FILE);
+        let Some(decisions) = read_json::<Decisions>(&path)? else {
+            return Ok(Decisions::default());
+        };
+        check_version(&path, decisions.format_version)?;
+        Ok(decisions)
+    }
+
+    /// Saves the standing part of `decisions` atomically (one-run approvals and skips are dropped).
+    pub fn save_decisions(&self, decisions: &Decisions) -> Result<(), StateError> {
+        self.write_json(DECISIONS_FILE, &decisions.standing())
+    }
+
+    /// Saves the outcome of the last apply, for `report --from` and for people.
+    pub fn save_last_outcome(&self, outcome: &Outcome) -> Result<PathBuf, StateError> {
+        self.write_json(LAST_OUTCOME_FILE, outcome)?;
+        Ok(self.path.join(LAST_OUTCOME_FILE))
     }
 
     /// Takes the run lock, or fails at once naming the holder. `holder` describes this run.

@@ -6,6 +6,7 @@ mod demo;
 mod ftrack_client;
 mod ldap_source;
 mod python_conformance;
+mod report_cli;
 mod sandbox_cli;
 mod slapd_harness;
 mod support;

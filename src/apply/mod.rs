@@ -1,3 +1,7 @@
 //! Applying an approved plan to ftrack: batched, resumable, safe; and what came of it.
 
+pub mod api;
+pub mod engine;
+pub mod operations;
 pub mod outcome;
+pub mod preflight;

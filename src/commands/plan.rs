@@ -7,6 +7,7 @@ use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
+use crate::reconcile::decision::Decisions;
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldap::settings::LdapSettings;
 use crate::source::ldap::tls::Trust;
@@ -21,13 +22,29 @@ use std::time::Instant;
 /// Runs `plan`.
 pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let config = config::load_from_process(cli.config.as_deref(), &overrides(args))?;
+    let report_format = super::report::plan_report_format(args)?;
+    let config = config::load_from_process(
+        cli.config.as_deref(),
+        &overrides(args.state_dir.as_deref(), args.max_deactivate.as_deref()),
+    )?;
     let ftrack = match &args.ftrack_snapshot {
         Some(path) => read_snapshot(path)?,
         None => read_live_ftrack(&config)?,
     };
     let (directory, source) = read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
-    let plan = plan_with_state(&config, &directory, &ftrack, &args.scope)?;
+    let state = StateDir::at(&config.state.dir);
+    let decisions = state
+        .load_decisions()
+        .context("cannot read the standing decisions")?;
+    let plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
+    if let Some(path) = &args.out {
+        save_plan(&plan, path)?;
+        console.detail(&format!(
+            "plan saved to {} (apply it with `ldap2ftrack apply {}`)",
+            path.display(),
+            path.display()
+        ));
+    }
     let inputs = plan.inputs;
     console.detail(&format!(
         "read {} directory users from {}, {} ftrack users from {}, {} identity links from {}",
@@ -41,22 +58,26 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         inputs.links,
         config.state.dir.display()
     ));
+    if let (Some(path), Some(format)) = (&args.report, report_format) {
+        super::report::write_plan_report(&plan, path, format, args, &config, &source, console)?;
+    }
     emit_plan(&plan, &args.output, console, started)
 }
 
-fn overrides(args: &PlanArgs) -> Overrides {
+/// Flag overrides for the state directory and the deactivation limit.
+pub fn overrides(state_dir: Option<&Path>, max_deactivate: Option<&str>) -> Overrides {
     let mut list = Vec::new();
-    if let Some(dir) = &args.state_dir {
+    if let Some(dir) = state_dir {
         list.push(Override {
             key: "state.dir".into(),
             value: dir.display().to_string(),
             flag: "--state-dir".into(),
         });
     }
-    if let Some(max) = &args.max_deactivate {
+    if let Some(max) = max_deactivate {
         list.push(Override {
             key: "policy.max_deactivate".into(),
-            value: max.clone(),
+            value: max.to_string(),
             flag: "--max-deactivate".into(),
         });
     }
@@ -75,11 +96,21 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
     }
 }
 
-/// Reads every user and group from the configured ftrack server.
-fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
+/// Writes a plan as JSON for `apply PLANFILE`, atomically.
+fn save_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
+    let mut text = serde_json::to_vec_pretty(plan)?;
+    text.push(b'\n');
+    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temp, &text)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .with_context(|| format!("cannot write the plan to {}", path.display()))
+}
+
+/// The client for the configured ftrack server.
+pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
     let missing = |what: &str| {
         anyhow::anyhow!(
-            "no ftrack source: give --ftrack-snapshot FILE, or set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
+            "no ftrack server: set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
         )
     };
     let server = config
@@ -97,8 +128,18 @@ fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
         .api_key
         .clone()
         .ok_or_else(|| missing("ftrack.api_key"))?;
-    let timeout = Duration::from_secs(config.ftrack.timeout_secs);
-    let client = FtrackClient::new(server, api_user, api_key, timeout)?;
+    Ok(FtrackClient::new(
+        server,
+        api_user,
+        api_key,
+        Duration::from_secs(config.ftrack.timeout_secs),
+    )?)
+}
+
+/// Reads every user and group from the configured ftrack server.
+fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
+    let client = ftrack_client(config)
+        .context("no ftrack source: give --ftrack-snapshot FILE, or configure the server")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -161,12 +202,14 @@ fn report_progress(console: &Console, event: &ReadProgress) {
     }
 }
 
-/// Plans a directory against ftrack's users, with the state directory's links and last-run figures.
+/// Plans a directory against ftrack's users, with the state directory's links and last-run
+/// figures, and the decisions (renames and links change the inputs; ignores hold items back).
 pub fn plan_with_state(
     config: &Config,
     directory: &DirectorySnapshot,
     ftrack: &FtrackSnapshot,
     scope: &ScopeArgs,
+    decisions: &Decisions,
 ) -> anyhow::Result<Plan> {
     let state = StateDir::at(&config.state.dir);
     let links = state
@@ -177,11 +220,8 @@ pub fn plan_with_state(
         .load_last_run()
         .context("cannot read the last run's figures")?
         .map(|last| last.directory_users);
-    Ok(compute_plan(
-        directory,
-        ftrack,
-        &links,
-        &policy,
-        &scope_from(scope),
-    ))
+    let (directory, links) = decisions.adjust_inputs(directory, &links);
+    let mut plan = compute_plan(&directory, ftrack, &links, &policy, &scope_from(scope));
+    decisions.apply_to_plan(&mut plan);
+    Ok(plan)
 }

@@ -3,6 +3,7 @@
 //! TLS certificates are checked against the system's roots. Credentials go in the
 //! `ftrack-user` and `ftrack-api-key` headers of every request and never into messages.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use super::error::FtrackError;
 use super::wire::{Operation, Response};
 use secrecy::{ExposeSecret, SecretString};
@@ -21,6 +22,7 @@ pub struct FtrackClient {
     endpoint: String,
     api_user: String,
     api_key: SecretString,
+    requests: AtomicUsize,
 }
 
 impl std::fmt::Debug for FtrackClient {
@@ -54,7 +56,13 @@ impl FtrackClient {
             endpoint: format!("{}/api", server.trim_end_matches('/')),
             api_user: api_user.to_string(),
             api_key,
+            requests: AtomicUsize::new(0),
         })
+    }
+
+    /// HTTP requests sent so far (retries included).
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
     }
 
     /// Sends operations in one request and returns one result per operation.
@@ -63,6 +71,7 @@ impl FtrackClient {
             url: self.endpoint.clone(),
             message: e.to_string(),
         };
+        self.requests.fetch_add(1, Ordering::Relaxed);
         let response = self
             .http
             .post(&self.endpoint)

@@ -99,19 +99,7 @@ async fn read_all(
 
 /// Reads all users (with their group names) and all groups.
 pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
-    let groups_query = Select::new("Group", &["id", "name"]).order_by("id");
-    let mut groups = Vec::new();
-    for (entities, rows) in read_all(client, &groups_query).await? {
-        for row in &rows {
-            let group = entities
-                .resolve(row)
-                .ok_or_else(|| FtrackError::Protocol("a group row is not an entity".into()))?;
-            groups.push(FtrackGroup {
-                id: text(group, "id"),
-                name: text(group, "name"),
-            });
-        }
-    }
+    let groups = read_groups(client).await?;
     let users_query = Select::new(
         "User",
         &[
@@ -167,4 +155,98 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
         }
     }
     Ok(FtrackSnapshot { users, groups })
+}
+
+/// An ftrack user as it stands now, with its memberships, for checking a plan before applying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveUser {
+    /// ftrack id.
+    pub id: String,
+    /// Login name.
+    pub username: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Whether the account may log in.
+    pub is_active: bool,
+    /// (membership id, group name) pairs.
+    pub memberships: Vec<(String, String)>,
+}
+
+/// Values per `in (...)` condition, so that queries stay a reasonable size.
+const VALUES_PER_QUERY: usize = 250;
+
+/// The users whose `field` (`id` or `username`) is one of `values`, with their memberships.
+pub async fn read_users_where(
+    client: &FtrackClient,
+    field: &str,
+    values: &[String],
+) -> Result<Vec<LiveUser>, FtrackError> {
+    let mut users = Vec::new();
+    for chunk in values.chunks(VALUES_PER_QUERY) {
+        let select = Select::new(
+            "User",
+            &[
+                "id",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_active",
+                "memberships.id",
+                "memberships.group.name",
+            ],
+        )
+        .where_in(field, chunk.iter().map(String::as_str))
+        .order_by("id");
+        for (entities, rows) in read_all(client, &select).await? {
+            for row in &rows {
+                let user = entities
+                    .resolve(row)
+                    .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
+                let memberships = user
+                    .get("memberships")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| entities.resolve(m))
+                    .filter_map(|m| {
+                        let group = m.get("group").and_then(|g| entities.resolve(g))?;
+                        Some((text(m, "id"), text(group, "name")))
+                    })
+                    .collect();
+                users.push(LiveUser {
+                    id: text(user, "id"),
+                    username: text(user, "username"),
+                    first_name: text(user, "first_name"),
+                    last_name: text(user, "last_name"),
+                    email: user.get("email").and_then(Value::as_str).map(str::to_string),
+                    is_active: user.get("is_active").and_then(Value::as_bool).unwrap_or(false),
+                    memberships,
+                });
+            }
+        }
+    }
+    Ok(users)
+}
+
+/// Every group's id and name.
+pub async fn read_groups(client: &FtrackClient) -> Result<Vec<FtrackGroup>, FtrackError> {
+    let select = Select::new("Group", &["id", "name"]).order_by("id");
+    let mut groups = Vec::new();
+    for (entities, rows) in read_all(client, &select).await? {
+        for row in &rows {
+            let group = entities
+                .resolve(row)
+                .ok_or_else(|| FtrackError::Protocol("a group row is not an entity".into()))?;
+            groups.push(FtrackGroup {
+                id: text(group, "id"),
+                name: text(group, "name"),
+            });
+        }
+    }
+    Ok(groups)
 }

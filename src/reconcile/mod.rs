@@ -3,6 +3,7 @@
 mod claims;
 pub mod compute;
 pub mod conflict;
+pub mod decision;
 pub mod diff;
 mod hashed;
 pub mod identity;

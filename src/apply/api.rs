@@ -1,0 +1,60 @@
+//! The ftrack operations the engine needs, as a trait object so the engine does not care
+//! whether it talks to a server over HTTP or to something else that speaks the same way.
+
+use crate::ftrack::batch::{OperationOutcome, write_in_batches};
+use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::error::FtrackError;
+use crate::ftrack::read::{LiveUser, read_groups, read_users_where};
+use crate::ftrack::wire::Operation;
+use crate::model::FtrackGroup;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, so that the trait stays object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What applying a plan asks of ftrack.
+pub trait FtrackApi: Send + Sync {
+    /// The users whose `field` (`id` or `username`) is among `values`, as they are now.
+    fn users_where<'a>(
+        &'a self,
+        field: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<LiveUser>, FtrackError>>;
+
+    /// Every group.
+    fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>>;
+
+    /// Sends one batch; one outcome per operation (a refused batch is split to find the culprits).
+    fn write<'a>(&'a self, operations: &'a [Operation]) -> BoxFuture<'a, Vec<OperationOutcome>>;
+
+    /// HTTP requests sent so far.
+    fn requests(&self) -> usize;
+}
+
+impl FtrackApi for FtrackClient {
+    fn users_where<'a>(
+        &'a self,
+        field: &'a str,
+        values: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<LiveUser>, FtrackError>> {
+        Box::pin(read_users_where(self, field, values))
+    }
+
+    fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>> {
+        Box::pin(read_groups(self))
+    }
+
+    fn write<'a>(&'a self, operations: &'a [Operation]) -> BoxFuture<'a, Vec<OperationOutcome>> {
+        Box::pin(write_in_batches(
+            self,
+            operations,
+            operations.len().max(1),
+            RetryPolicy::default(),
+        ))
+    }
+
+    fn requests(&self) -> usize {
+        FtrackClient::requests(self)
+    }
+}

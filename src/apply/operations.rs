@@ -1,0 +1,147 @@
+//! The ftrack operations that carry out one plan item.
+//!
+//! New users and memberships get client-generated ids, so a create whose response was lost can
+//! be recognised on retry, and the link to the directory can be recorded before the answer.
+
+use super::preflight::value_text;
+use crate::ftrack::read::LiveUser;
+use crate::ftrack::wire::{EntityKey, Operation};
+use crate::reconcile::plan::{Action, Field, PlanItem};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// The operations of one item, and the id of the user it creates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemOperations {
+    /// In the order they must run.
+    pub operations: Vec<Operation>,
+    /// Set for a create.
+    pub created_id: Option<String>,
+}
+
+fn key(id: &str) -> EntityKey {
+    EntityKey::List(vec![id.to_string()])
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A create for a managed group that ftrack does not have yet.
+pub fn create_group(name: &str) -> (String, Operation) {
+    let id = new_id();
+    let mut data = Map::new();
+    data.insert("id".into(), json!(id));
+    data.insert("name".into(), json!(name));
+    data.insert("local".into(), json!(false));
+    (
+        id.clone(),
+        Operation::Create {
+            entity_type: "Group".into(),
+            entity_key: Some(key(&id)),
+            entity_data: data,
+        },
+    )
+}
+
+fn field_value(item: &PlanItem, field: Field) -> Value {
+    let change = item.changes.iter().find(|c| c.field == field);
+    match (field, change.and_then(|c| c.to.as_ref())) {
+        (Field::IsActive, Some(value)) => json!(value_text(Some(value)) == "true"),
+        (Field::Email, None) => Value::Null,
+        (_, value) => json!(value_text(value)),
+    }
+}
+
+/// The operations for an item; `Err` names a group it needs that ftrack lacks.
+pub fn item_operations(
+    item: &PlanItem,
+    live: Option<&LiveUser>,
+    group_ids: &HashMap<String, String>,
+) -> Result<ItemOperations, String> {
+    let mut operations = Vec::new();
+    let (user_id, created_id) = match item.action {
+        Action::Create => {
+            let id = new_id();
+            let mut data = Map::new();
+            data.insert("id".into(), json!(id));
+            for field in [
+                Field::Username,
+                Field::FirstName,
+                Field::LastName,
+                Field::Email,
+            ] {
+                data.insert(field.name().into(), field_value(item, field));
+            }
+            // The server's default is inactive, so the flag is always sent.
+            data.insert("is_active".into(), json!(true));
+            operations.push(Operation::Create {
+                entity_type: "User".into(),
+                entity_key: Some(key(&id)),
+                entity_data: data,
+            });
+            (id.clone(), Some(id))
+        }
+        Action::Update | Action::Reactivate | Action::Deactivate => {
+            let id = item
+                .ftrack
+                .as_ref()
+                .map(|f| f.id.clone())
+                .ok_or_else(|| "the item names no ftrack user".to_string())?;
+            let mut data = Map::new();
+            for change in &item.changes {
+                data.insert(change.field.name().into(), field_value(item, change.field));
+            }
+            if !data.is_empty() {
+                operations.push(Operation::Update {
+                    entity_type: "User".into(),
+                    entity_key: key(&id),
+                    entity_data: data,
+                });
+            }
+            (id, None)
+        }
+        _ => {
+            return Ok(ItemOperations {
+                operations,
+                created_id: None,
+            });
+        }
+    };
+    let member_of = |group: &str| {
+        live.into_iter()
+            .flat_map(|u| &u.memberships)
+            .find(|(_, name)| name == group)
+            .map(|(membership_id, _)| membership_id.clone())
+    };
+    for group in &item.groups.add {
+        if member_of(group).is_some() {
+            continue;
+        }
+        let group_id = group_ids
+            .get(group)
+            .ok_or_else(|| format!("the ftrack group {group:?} does not exist"))?;
+        let id = new_id();
+        let mut data = Map::new();
+        data.insert("id".into(), json!(id));
+        data.insert("user_id".into(), json!(user_id));
+        data.insert("group_id".into(), json!(group_id));
+        operations.push(Operation::Create {
+            entity_type: "Membership".into(),
+            entity_key: Some(key(&id)),
+            entity_data: data,
+        });
+    }
+    for group in &item.groups.remove {
+        if let Some(membership_id) = member_of(group) {
+            operations.push(Operation::Delete {
+                entity_type: "Membership".into(),
+                entity_key: key(&membership_id),
+            });
+        }
+    }
+    Ok(ItemOperations {
+        operations,
+        created_id,
+    })
+}

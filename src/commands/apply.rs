@@ -1,0 +1,445 @@
+//! `ldap2ftrack apply`: apply a saved plan exactly, or plan afresh and apply what is approved.
+//!
+//! Conflicts are never applied: they are parked and listed. Every change is written to the
+//! audit log, links are saved after each batch, and Ctrl-C or SIGTERM stop after the batch
+//! in flight. The run ends with one summary line and the exit code of UX.md.
+
+use super::output::Console;
+use super::plan::{ftrack_client, overrides, plan_with_state, read_directory};
+use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan};
+use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::cli::{ApplyArgs, Cli};
+use crate::config::{self, Config};
+use crate::exit;
+use crate::ftrack::client::FtrackClient;
+use crate::ftrack::read::read_snapshot as read_ftrack;
+use crate::reconcile::Plan;
+use crate::reconcile::decision::{Approval, Decisions, approve};
+use crate::report::audit::AuditLog;
+use crate::report::export::{RenderOptions, ReportFormat, write_report};
+use crate::report::metrics::{RunMetrics, write_metrics};
+use crate::report::model::report_from_outcome;
+use crate::state::{LastRun, LinkRecord, StateDir};
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Exit code when Ctrl-C or SIGTERM stopped the run.
+const INTERRUPTED: i32 = 130;
+
+/// Runs `apply`.
+pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let config = config::load_from_process(
+        cli.config.as_deref(),
+        &overrides(args.state_dir.as_deref(), args.max_deactivate.as_deref()),
+    )?;
+    let state = StateDir::at(&config.state.dir);
+    let run = RunInfo::start(
+        "apply",
+        config.ftrack.server.as_deref().unwrap_or_default(),
+        config.ftrack.api_user.as_deref().unwrap_or_default(),
+        "",
+    );
+    let _lock = state.lock(&format!(
+        "ldap2ftrack apply (pid {}, {}@{}, since {})",
+        std::process::id(),
+        run.operator,
+        run.host,
+        run.started_at
+    ))?;
+    let client = ftrack_client(&config)?;
+    let given = args.decisions.as_deref().map(read_decisions).transpose()?;
+    let standing = state
+        .load_decisions()
+        .context("cannot read the standing decisions")?;
+    let decisions = match &given {
+        Some(given) => standing.overlaid(given),
+        None => standing,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (plan, directory_source, exact) = match &args.plan_file {
+        Some(path) => (
+            read_plan(path)?,
+            format!("saved plan {}", path.display()),
+            true,
+        ),
+        None => {
+            let ftrack = runtime.block_on(read_ftrack(&client))?;
+            let (directory, source) =
+                read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
+            let plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
+            (plan, source, false)
+        }
+    };
+    if given
+        .as_ref()
+        .is_some_and(|g| !g.standing().decisions.is_empty())
+    {
+        state
+            .save_decisions(&decisions)
+            .context("cannot keep the standing decisions")?;
+    }
+    let approval = if args.auto_approve || exact {
+        Approval::Automatic
+    } else if given.is_some() {
+        Approval::Explicit
+    } else if !cli.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        if !confirm(&plan, &config)? {
+            console.say("nothing applied");
+            return Ok(exit::OK);
+        }
+        Approval::Automatic
+    } else {
+        eprintln!(
+            "error: nobody is here to confirm: give --auto-approve to apply every change that is not a conflict, or --decisions FILE"
+        );
+        return Ok(exit::USAGE);
+    };
+    let approved = approve(plan, &decisions, approval);
+    let run = RunInfo {
+        directory: directory_source,
+        ..run
+    };
+    let audit_path = args
+        .audit_log
+        .clone()
+        .unwrap_or_else(|| state.path().join("audit.jsonl"));
+    let mut audit = AuditLog::open(&audit_path)?;
+    audit.run_started(&run, &approved.plan.summary)?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = ApplyOptions {
+        batch_size: config.ftrack.batch_size,
+        exact,
+        protected: config
+            .policy(config.ftrack.api_user.as_deref())
+            .protected_users
+            .iter()
+            .map(|u| u.to_lowercase())
+            .collect(),
+        cancel: Arc::clone(&cancel),
+    };
+    let mut listener = CliListener::new(&state, audit, run.clone(), console)?;
+    let applied = runtime.block_on(async {
+        watch_for_stop(Arc::clone(&cancel));
+        apply_plan(
+            &approved,
+            &client as &FtrackClient,
+            &options,
+            &mut listener,
+            run,
+        )
+        .await
+    });
+    let CliListener {
+        mut audit,
+        bar,
+        audit_error,
+        ..
+    } = listener;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let outcome = applied.outcome;
+    audit.run_ended(&outcome)?;
+    if let Some(error) = audit_error {
+        console.warn(&format!(
+            "the audit log could not record every change: {error}"
+        ));
+    }
+    let saved = state
+        .save_last_outcome(&outcome)
+        .context("cannot save the outcome in the state directory")?;
+    console.detail(&format!("outcome saved to {}", saved.display()));
+    if let Some(path) = &args.outcome {
+        write_json(path, &outcome)?;
+    }
+    if applied.refused.is_none() && !exact {
+        let inputs = approved.plan.inputs;
+        state
+            .save_last_run(&LastRun::now(
+                inputs.directory_users,
+                inputs.ftrack_users,
+                approved.plan.summary,
+            ))
+            .context("cannot save the run's figures")?;
+    }
+    if let Some(path) = &args.report {
+        let explicit = args
+            .report_format
+            .as_deref()
+            .map(report_format)
+            .transpose()?;
+        let format = ReportFormat::resolve(explicit, Some(path))?;
+        write_report(
+            path,
+            &report_from_outcome(&outcome),
+            format,
+            &RenderOptions::default(),
+        )?;
+    }
+    let code = exit_code(
+        &outcome,
+        applied.refused.as_ref(),
+        applied.interrupted,
+        args.fail_on_conflict,
+    );
+    if let Some(path) = &args.metrics_file {
+        let metrics = RunMetrics {
+            finished_at: jiff::Timestamp::now().as_second(),
+            duration_secs: started.elapsed().as_secs_f64(),
+            exit_code: code,
+            summary: outcome.summary,
+        };
+        write_metrics(path, &metrics)
+            .with_context(|| format!("cannot write the metrics file {}", path.display()))?;
+    }
+    if let Some(reason) = &outcome.stopped {
+        console.warn(reason);
+    }
+    console.say(&summary_line(&outcome, started));
+    Ok(code)
+}
+
+fn report_format(name: &str) -> anyhow::Result<ReportFormat> {
+    ReportFormat::from_name(name)
+        .with_context(|| format!("--report-format {name:?}: expected json, csv, md or html"))
+}
+
+fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
+    let text = std::fs::read(path)
+        .with_context(|| format!("cannot read the decisions file {}", path.display()))?;
+    let decisions: Decisions = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{} is not a decisions file (JSON with format_version and decisions)",
+            path.display()
+        )
+    })?;
+    if decisions.format_version != crate::reconcile::decision::DECISIONS_FORMAT_VERSION {
+        bail!(
+            "{}: decisions format_version {} is not supported",
+            path.display(),
+            decisions.format_version
+        );
+    }
+    Ok(decisions)
+}
+
+fn read_plan(path: &Path) -> anyhow::Result<Plan> {
+    let text =
+        std::fs::read(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
+    let plan: Plan = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{} is not a saved plan (write one with `ldap2ftrack plan --out FILE`)",
+            path.display()
+        )
+    })?;
+    if plan.format_version != crate::reconcile::plan::PLAN_FORMAT_VERSION {
+        bail!(
+            "{}: plan format_version {} is not supported",
+            path.display(),
+            plan.format_version
+        );
+    }
+    Ok(plan)
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
+    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temp, &text)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Asks on the terminal; deactivations must be confirmed by typing their number.
+fn confirm(plan: &Plan, config: &Config) -> anyhow::Result<bool> {
+    let s = plan.summary;
+    let server = config.ftrack.server.as_deref().unwrap_or_default();
+    eprintln!(
+        "About to apply to {server}: {} to create, {} to update, {} to reactivate, {} to deactivate ({} conflicts parked).",
+        s.create, s.update, s.reactivate, s.deactivate, s.conflict
+    );
+    if let Some(reason) = &plan.blocked {
+        eprintln!("The plan is blocked by a safety rule: {reason}");
+        return Ok(false);
+    }
+    let expected = if s.deactivate > 0 {
+        eprint!(
+            "Type the number of deactivations ({}) to go on: ",
+            s.deactivate
+        );
+        s.deactivate.to_string()
+    } else {
+        eprint!("Type yes to go on: ");
+        "yes".to_string()
+    };
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == expected)
+}
+
+/// Sets `cancel` on Ctrl-C or SIGTERM; the engine stops after the batch in flight.
+fn watch_for_stop(cancel: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+        cancel.store(true, Ordering::SeqCst);
+        eprintln!("stopping after the current batch...");
+    });
+}
+
+fn exit_code(
+    outcome: &Outcome,
+    refused: Option<&Refusal>,
+    interrupted: bool,
+    fail_on_conflict: bool,
+) -> i32 {
+    match refused {
+        Some(Refusal::Safety(_)) => return 4,
+        Some(Refusal::Stale(_)) => return 5,
+        Some(Refusal::Unavailable(_)) => return exit::UNAVAILABLE,
+        None => {}
+    }
+    if interrupted {
+        INTERRUPTED
+    } else if outcome.summary.failed > 0 || outcome.stopped.is_some() {
+        3
+    } else if fail_on_conflict && outcome.summary.parked > 0 {
+        6
+    } else {
+        exit::OK
+    }
+}
+
+fn summary_line(outcome: &Outcome, started: Instant) -> String {
+    let s = outcome.summary;
+    format!(
+        "Applied: {} created, {} updated, {} reactivated, {} deactivated · {} failed · {} stale · {} conflicts parked · {} not attempted ({} requests, {:.2} s)",
+        s.created,
+        s.updated,
+        s.reactivated,
+        s.deactivated,
+        s.failed,
+        s.stale,
+        s.parked,
+        s.not_attempted,
+        outcome.requests,
+        started.elapsed().as_secs_f64()
+    )
+}
+
+/// Records links after each batch, writes the audit log, and shows progress.
+struct CliListener<'a> {
+    state: &'a StateDir,
+    records: Vec<LinkRecord>,
+    unsaved: bool,
+    audit: AuditLog,
+    audit_error: Option<String>,
+    run: RunInfo,
+    bar: Option<ProgressBar>,
+    console: &'a Console,
+}
+
+impl<'a> CliListener<'a> {
+    fn new(
+        state: &'a StateDir,
+        audit: AuditLog,
+        run: RunInfo,
+        console: &'a Console,
+    ) -> anyhow::Result<Self> {
+        let records = state
+            .load_link_records()
+            .context("cannot read the identity links")?;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} operations · {msg} · ETA {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Ok(Self {
+            state,
+            records,
+            unsaved: false,
+            audit,
+            audit_error: None,
+            run,
+            bar,
+            console,
+        })
+    }
+}
+
+impl ApplyListener for CliListener<'_> {
+    fn progress(&mut self, progress: &ApplyProgress) {
+        let message = format!("{} applied, {} failed", progress.applied, progress.failed);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(progress.total as u64);
+                bar.set_position(progress.done as u64);
+                bar.set_message(message);
+            }
+            None => self.console.detail(&format!(
+                "{}/{} operations sent: {message}",
+                progress.done, progress.total
+            )),
+        }
+    }
+
+    fn finished(&mut self, outcome: &ItemOutcome) {
+        if let Err(e) = self.audit.change(&self.run, outcome) {
+            self.audit_error.get_or_insert(e.to_string());
+        }
+    }
+
+    fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
+        let known = self
+            .records
+            .iter()
+            .any(|r| r.directory_id == directory_id && r.ftrack_id == ftrack_id);
+        if known {
+            return;
+        }
+        self.records.retain(|r| r.directory_id != directory_id);
+        self.records.push(LinkRecord {
+            directory_id: directory_id.to_string(),
+            ftrack_id: ftrack_id.to_string(),
+            username: Some(username.to_string()),
+        });
+        self.unsaved = true;
+    }
+
+    fn checkpoint(&mut self) -> Result<(), String> {
+        if let Some(error) = &self.audit_error {
+            return Err(format!("the audit log cannot be written: {error}"));
+        }
+        if self.unsaved {
+            self.state
+                .save_links(self.records.clone())
+                .map_err(|e| e.to_string())?;
+            self.unsaved = false;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,209 @@
+//! `ldap2ftrack report`: a reconciliation report from a saved plan or apply outcome; and the
+//! report `plan --report` writes next to the plan.
+
+use super::output::Console;
+use crate::apply::outcome::{OUTCOME_FORMAT_VERSION, Outcome, RunInfo};
+use crate::cli::{PlanArgs, ReportArgs};
+use crate::config::Config;
+use crate::exit;
+use crate::reconcile::Plan;
+use crate::reconcile::plan::PLAN_FORMAT_VERSION;
+use crate::report::export::{RenderOptions, ReportFormat, is_stdout, write_report};
+use crate::report::model::{
+    REPORT_FORMAT_VERSION, Report, ReportKind, report_from_outcome, report_from_plan,
+};
+use anyhow::{Context, bail};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Runs `report`.
+pub fn run(args: &ReportArgs, console: &Console) -> anyhow::Result<i32> {
+    let output = args.output.as_deref().unwrap_or(Path::new("-"));
+    let format = ReportFormat::resolve(args.format, Some(output))?;
+    let report = read_saved(&args.from)?;
+    write_report(
+        output,
+        &report,
+        format,
+        &RenderOptions { csv_bom: args.bom },
+    )?;
+    console.say(&summary_line(&report, format, output));
+    Ok(exit::OK)
+}
+
+/// The format of `plan --report`, checked before anything is read: `None` without `--report`.
+pub fn plan_report_format(args: &PlanArgs) -> anyhow::Result<Option<ReportFormat>> {
+    let Some(path) = args.report.as_deref() else {
+        return Ok(None);
+    };
+    if is_stdout(path) && args.output.output.as_deref().is_none_or(is_stdout) {
+        bail!(
+            "--report - would mix the report with the plan on stdout; give the report a file name, or the plan one with -o FILE"
+        );
+    }
+    Ok(Some(ReportFormat::resolve(args.report_format, Some(path))?))
+}
+
+/// Writes the report of a plan for `plan --report FILE`, in the format
+/// [`plan_report_format`] chose; `directory` is where the directory was read.
+pub fn write_plan_report(
+    plan: &Plan,
+    path: &Path,
+    format: ReportFormat,
+    args: &PlanArgs,
+    config: &Config,
+    directory: &str,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let (ftrack, api_user) = match &args.ftrack_snapshot {
+        Some(snapshot) => (snapshot.display().to_string(), ""),
+        None => (
+            config.ftrack.server.clone().unwrap_or_default(),
+            config.ftrack.api_user.as_deref().unwrap_or_default(),
+        ),
+    };
+    let run = RunInfo::start("plan", &ftrack, api_user, directory);
+    write_report(
+        path,
+        &report_from_plan(plan, run),
+        format,
+        &RenderOptions::default(),
+    )?;
+    if !is_stdout(path) {
+        console.say(&format!(
+            "wrote the plan report ({}) to {}",
+            format.name(),
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The one line `report` ends with.
+fn summary_line(report: &Report, format: ReportFormat, output: &Path) -> String {
+    let s = report.summary;
+    format!(
+        "Report {} ({}): {} created, {} updated, {} reactivated, {} deactivated, {} conflicted, {} skipped, {} failed, {} unchanged{}",
+        match report.kind {
+            ReportKind::Plan => "of a plan",
+            ReportKind::Apply => "of an apply",
+        },
+        format.name(),
+        s.created,
+        s.updated,
+        s.reactivated,
+        s.deactivated,
+        s.conflicted,
+        s.skipped,
+        s.failed,
+        s.unchanged,
+        if is_stdout(output) {
+            String::new()
+        } else {
+            format!("; written to {}", output.display())
+        }
+    )
+}
+
+/// What `report --from` accepts, for error messages.
+const ACCEPTED: &str = "give a plan saved with `plan --out FILE` or `plan --format json -o FILE`, or an apply outcome (`apply --outcome FILE`)";
+
+/// What a saved JSON file holds, told apart by its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Plan,
+    Outcome,
+    Report,
+}
+
+impl Shape {
+    fn of(value: &serde_json::Value) -> Option<Self> {
+        let has = |key: &str| value.get(key).is_some();
+        if has("kind") && has("rows") && has("run") {
+            Some(Self::Report)
+        } else if has("run") && has("items") {
+            Some(Self::Outcome)
+        } else if has("items") && has("summary") && (has("inputs") || has("groups_to_create")) {
+            Some(Self::Plan)
+        } else {
+            None
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Plan => "saved plan",
+            Self::Outcome => "apply outcome",
+            Self::Report => "report",
+        }
+    }
+
+    fn newest_version(self) -> u64 {
+        u64::from(match self {
+            Self::Plan => PLAN_FORMAT_VERSION,
+            Self::Outcome => OUTCOME_FORMAT_VERSION,
+            Self::Report => REPORT_FORMAT_VERSION,
+        })
+    }
+}
+
+/// Reads a saved plan, apply outcome or JSON report and makes its report.
+fn read_saved(path: &Path) -> anyhow::Result<Report> {
+    let shown = path.display();
+    let text = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+    let value: serde_json::Value = serde_json::from_slice(&text)
+        .with_context(|| format!("{shown} is not JSON; {ACCEPTED}"))?;
+    let Some(shape) = Shape::of(&value) else {
+        bail!("{shown} is neither a saved plan nor an apply outcome; {ACCEPTED}");
+    };
+    let version = value.get("format_version").and_then(|v| v.as_u64());
+    if version.is_some_and(|v| v > shape.newest_version()) {
+        bail!(
+            "{shown} is a {} of format_version {}, newer than this ldap2ftrack reads ({}); use a newer ldap2ftrack",
+            shape.describe(),
+            version.unwrap_or_default(),
+            shape.newest_version()
+        );
+    }
+    Ok(match shape {
+        Shape::Plan => {
+            let plan: Plan = parse(value, path, shape)?;
+            let from = format!("(from the saved plan {shown})");
+            report_from_plan(&plan, RunInfo::start("plan", &from, "", &from))
+        }
+        Shape::Outcome => report_from_outcome(&parse::<Outcome>(value, path, shape)?),
+        Shape::Report => parse(value, path, shape)?,
+    })
+}
+
+fn parse<T: DeserializeOwned>(
+    value: serde_json::Value,
+    path: &Path,
+    shape: Shape,
+) -> anyhow::Result<T> {
+    serde_json::from_value(value).with_context(|| {
+        format!(
+            "{} looks like a {} but cannot be read; was it edited, or written by another version?",
+            path.display(),
+            shape.describe()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shapes_are_told_apart() {
+        let plan = json!({"format_version": 1, "summary": {}, "inputs": {}, "items": []});
+        let outcome = json!({"format_version": 1, "run": {}, "summary": {}, "items": []});
+        let report = json!({"format_version": 1, "kind": "plan", "run": {}, "rows": []});
+        assert_eq!(Shape::of(&plan), Some(Shape::Plan));
+        assert_eq!(Shape::of(&outcome), Some(Shape::Outcome));
+        assert_eq!(Shape::of(&report), Some(Shape::Report));
+        assert_eq!(Shape::of(&json!({"users": []})), None);
+        assert_eq!(Shape::of(&json!([1, 2])), None);
+    }
+}

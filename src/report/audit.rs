@@ -1,0 +1,193 @@
+//! The audit log: append-only JSON Lines, readable only by its owner (mode 0600).
+//!
+//! One `run_start` and one `run_end` event per run, and one `change` event per applied, failed
+//! or stale change, each with the time (UTC, RFC 3339), the run and who made it. Secrets never
+//! reach this file: events are built from plan items and run facts, which hold none.
+
+use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo, now_rfc3339};
+use crate::apply::preflight::value_text;
+use crate::reconcile::plan::Summary;
+use serde::Serialize;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// An audit log that cannot be opened or written.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "audit log {path}: {source}; check the path and its permissions (--audit-log or the state directory)"
+)]
+pub struct AuditError {
+    /// The file.
+    pub path: PathBuf,
+    /// The cause.
+    #[source]
+    pub source: io::Error,
+}
+
+/// An open audit log.
+pub struct AuditLog {
+    file: File,
+    path: PathBuf,
+}
+
+/// Who made a run: the part of every event that says where it came from.
+#[derive(Serialize)]
+struct Origin<'a> {
+    time: String,
+    run_id: &'a str,
+    mode: &'a str,
+    host: &'a str,
+    os_user: &'a str,
+    api_user: &'a str,
+}
+
+impl<'a> Origin<'a> {
+    fn of(run: &'a RunInfo) -> Self {
+        Self {
+            time: now_rfc3339(),
+            run_id: &run.run_id,
+            mode: &run.mode,
+            host: &run.host,
+            os_user: &run.operator,
+            api_user: &run.api_user,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FieldDelta {
+    field: &'static str,
+    before: String,
+    after: String,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum Event<'a> {
+    RunStart {
+        #[serde(flatten)]
+        origin: Origin<'a>,
+        ftrack: &'a str,
+        directory: &'a str,
+        planned: &'a Summary,
+    },
+    Change {
+        #[serde(flatten)]
+        origin: Origin<'a>,
+        username: &'a str,
+        ftrack_id: Option<&'a str>,
+        directory_dn: Option<&'a str>,
+        action: &'static str,
+        changes: Vec<FieldDelta>,
+        groups_added: &'a [String],
+        groups_removed: &'a [String],
+        result: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+    },
+    RunEnd {
+        #[serde(flatten)]
+        origin: Origin<'a>,
+        summary: &'a crate::apply::outcome::OutcomeSummary,
+        requests: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stopped: Option<&'a str>,
+    },
+}
+
+impl AuditLog {
+    /// Opens (creating it if needed) the log for appending, readable and writable by its owner only.
+    pub fn open(path: &Path) -> Result<Self, AuditError> {
+        let fail = |source| AuditError {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(fail)?;
+        // A file made earlier with wider permissions is narrowed.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(fail)?;
+        Ok(Self {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn append(&mut self, event: &Event<'_>) -> Result<(), AuditError> {
+        let mut line = serde_json::to_vec(event).map_err(|e| AuditError {
+            path: self.path.clone(),
+            source: io::Error::other(e),
+        })?;
+        line.push(b'\n');
+        // One write per event, so concurrent readers never see half a line.
+        self.file.write_all(&line).map_err(|source| AuditError {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Records the start of a run and what it plans.
+    pub fn run_started(&mut self, run: &RunInfo, planned: &Summary) -> Result<(), AuditError> {
+        self.append(&Event::RunStart {
+            origin: Origin::of(run),
+            ftrack: &run.ftrack,
+            directory: &run.directory,
+            planned,
+        })
+    }
+
+    /// Records one change that was applied, failed or found stale (other outcomes are not changes).
+    pub fn change(&mut self, run: &RunInfo, outcome: &ItemOutcome) -> Result<(), AuditError> {
+        let result = outcome.status.name();
+        if !matches!(result, "applied" | "failed" | "stale") {
+            return Ok(());
+        }
+        let item = &outcome.item;
+        self.append(&Event::Change {
+            origin: Origin::of(run),
+            username: &item.username,
+            ftrack_id: outcome
+                .created_id
+                .as_deref()
+                .or(item.ftrack.as_ref().map(|f| f.id.as_str())),
+            directory_dn: item.directory.as_ref().map(|d| d.dn.as_str()),
+            action: item.action.name(),
+            changes: item
+                .changes
+                .iter()
+                .map(|c| FieldDelta {
+                    field: c.field.name(),
+                    before: value_text(c.from.as_ref()),
+                    after: value_text(c.to.as_ref()),
+                })
+                .collect(),
+            groups_added: &item.groups.add,
+            groups_removed: &item.groups.remove,
+            result,
+            error: outcome.status.detail().filter(|_| result != "applied"),
+        })
+    }
+
+    /// Records the end of a run, and makes the log durable.
+    pub fn run_ended(&mut self, outcome: &Outcome) -> Result<(), AuditError> {
+        self.append(&Event::RunEnd {
+            origin: Origin::of(&outcome.run),
+            summary: &outcome.summary,
+            requests: outcome.requests,
+            stopped: outcome.stopped.as_deref(),
+        })?;
+        self.file.sync_data().map_err(|source| AuditError {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}

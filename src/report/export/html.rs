@@ -1,0 +1,151 @@
+//! The report as one self-contained HTML page for email and printing: inline CSS, no
+//! scripts, no external assets or fonts, plain tables (no flex or grid), so it reads the
+//! same in a browser, a mail client and on paper.
+//!
+//! Every value is HTML-escaped and control characters are spelled out, and a
+//! Content-Security-Policy forbids scripts, so a hostile directory value shows as text.
+//! Colour marks the categories but the markers (`+ ~ ^ - ! . x`) and words carry the meaning.
+
+use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
+use crate::report::model::{Category, Report, ReportKind, ReportRow};
+use std::fmt::Write;
+
+const STYLE: &str = r#"
+body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK JP", "Microsoft YaHei", sans-serif; color: #1a1a1a; background: #ffffff; margin: 1.5em; line-height: 1.4; }
+h1 { font-size: 1.5em; margin: 0 0 0.3em 0; }
+h2 { font-size: 1.2em; margin: 1.6em 0 0.4em 0; padding-bottom: 0.15em; border-bottom: 2px solid #cccccc; }
+table { border-collapse: collapse; margin: 0.3em 0 1em 0; }
+th, td { border: 1px solid #bbbbbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; }
+td { overflow-wrap: anywhere; word-break: break-word; }
+td.n { text-align: right; }
+.mark { font-family: Consolas, "DejaVu Sans Mono", monospace; font-weight: bold; text-align: center; }
+.blocked { border: 2px solid #b00020; background: #fdecea; padding: 0.5em 0.8em; }
+.note { color: #444444; }
+.created { color: #1b7f3b; }
+.updated { color: #8a6100; }
+.reactivated { color: #00708a; }
+.deactivated { color: #b00020; }
+.conflicted { color: #8e24aa; }
+.skipped { color: #555555; }
+.failed { color: #b00020; }
+@media print {
+  body { margin: 0; font-size: 10pt; color: #000000; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  th { background: #eeeeee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .blocked { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"#;
+
+/// Renders the report as a complete HTML document.
+pub(super) fn render(report: &Report) -> String {
+    let title = title(report);
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(
+        out,
+        "<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>"
+    );
+    let _ = writeln!(out, "<h1>{title}</h1>");
+    if report.kind == ReportKind::Plan {
+        out.push_str("<p class=\"note\">What a sync would change; nothing has been applied.</p>\n");
+    }
+    out.push_str("<table class=\"facts\">\n<tbody>\n");
+    for (label, value) in run_facts(report) {
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
+            escape(&value)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    summary(&mut out, report);
+    if let Some(reason) = &report.blocked {
+        let _ = writeln!(
+            out,
+            "<p class=\"blocked\"><strong>{}</strong> {}</p>",
+            blocked_label(report),
+            escape(reason)
+        );
+    }
+    if !report.warnings.is_empty() {
+        out.push_str("<h2>Warnings</h2>\n<ul>\n");
+        for warning in &report.warnings {
+            let _ = writeln!(out, "<li>{}</li>", escape(warning));
+        }
+        out.push_str("</ul>\n");
+    }
+    for category in Category::ALL {
+        let rows = rows_of(report, category);
+        if !rows.is_empty() {
+            section(&mut out, category, &rows);
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn summary(out: &mut String, report: &Report) {
+    out.push_str("<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th></th><th>Category</th><th>Users</th></tr></thead>\n<tbody>\n");
+    for category in Category::ALL {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"mark {name}\">{}</td><td>{name}</td><td class=\"n\">{}</td></tr>",
+            escape(&marker(category).to_string()),
+            count(report, category),
+            name = category.name(),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<tr><td class=\"mark\">=</td><td>unchanged</td><td class=\"n\">{}</td></tr>",
+        report.summary.unchanged
+    );
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn section(out: &mut String, category: Category, rows: &[&ReportRow]) {
+    let columns = Columns::of(rows);
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{name}\"><span class=\"mark {name}\">{}</span> {} ({})</h2>",
+        escape(&marker(category).to_string()),
+        heading(category),
+        rows.len(),
+        name = category.name(),
+    );
+    out.push_str("<table>\n<thead><tr>");
+    for name in columns.header() {
+        let _ = write!(out, "<th>{name}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for lines in columns.cells(row) {
+            let escaped: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+            let _ = write!(out, "<td>{}</td>", escaped.join("<br>"));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in visible(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,104 @@
+//! The report as Markdown for tickets: title, run facts, a summary table, then one table
+//! per non-empty category.
+//!
+//! Every value from the directory or ftrack is escaped: `|`, backticks and the characters
+//! that start Markdown or inline HTML get a backslash, and newlines and other control
+//! characters are spelled out, so a hostile value cannot break a table or inject markup.
+
+use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
+use crate::report::model::{Category, Report, ReportKind, ReportRow};
+use std::fmt::Write;
+
+/// Renders the report as Markdown.
+pub(super) fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", title(report));
+    if report.kind == ReportKind::Plan {
+        out.push_str("What a sync would change; nothing has been applied.\n\n");
+    }
+    out.push_str("| Run | |\n|---|---|\n");
+    for (label, value) in run_facts(report) {
+        let _ = writeln!(out, "| {label} | {} |", escape(&value));
+    }
+    out.push_str("\n## Summary\n\n| | Category | Users |\n|---|---|--:|\n");
+    for category in Category::ALL {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            marker(category),
+            category.name(),
+            count(report, category)
+        );
+    }
+    let _ = writeln!(out, "| = | unchanged | {} |", report.summary.unchanged);
+    if let Some(reason) = &report.blocked {
+        let _ = writeln!(out, "\n**{}** {}", blocked_label(report), escape(reason));
+    }
+    if !report.warnings.is_empty() {
+        out.push_str("\n## Warnings\n\n");
+        for warning in &report.warnings {
+            let _ = writeln!(out, "- {}", escape_line(warning));
+        }
+    }
+    for category in Category::ALL {
+        let rows = rows_of(report, category);
+        if !rows.is_empty() {
+            section(&mut out, category, &rows);
+        }
+    }
+    out
+}
+
+fn section(out: &mut String, category: Category, rows: &[&ReportRow]) {
+    let columns = Columns::of(rows);
+    let _ = writeln!(
+        out,
+        "\n## {} {} ({})\n",
+        marker(category),
+        heading(category),
+        rows.len()
+    );
+    let header = columns.header();
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let cells: Vec<String> = columns
+            .cells(row)
+            .iter()
+            .map(|lines| {
+                let escaped: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                escaped.join("; ")
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
+/// Escapes a value for a table cell or a line of text.
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in visible(text).chars() {
+        if matches!(
+            c,
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escapes a value that starts a line of text (a list item): also what would begin a
+/// nested list, a code block or a heading there.
+fn escape_line(text: &str) -> String {
+    let escaped = escape(text.trim_start());
+    let digits = escaped.chars().take_while(char::is_ascii_digit).count();
+    match escaped[digits..].chars().next() {
+        Some('-' | '+' | '=') if digits == 0 => format!("\\{escaped}"),
+        Some(c @ ('.' | ')')) if digits > 0 => {
+            format!("{}\\{c}{}", &escaped[..digits], &escaped[digits + 1..])
+        }
+        _ => escaped,
+    }
+}

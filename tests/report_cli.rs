@@ -1,0 +1,383 @@
+//! `plan --report` and `report --from` driven through the real binary, and the HTML report
+//! opened in headless Chromium.
+
+use crate::support::{asset, demo_state, ldap2ftrack, run};
+use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use ldap2ftrack::reconcile::{Action, Plan};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn demo_plan(home: &Path) -> Command {
+    let state = demo_state(home);
+    let mut cmd = ldap2ftrack(home);
+    cmd.arg("-c")
+        .arg(asset("assets/demo/config.toml"))
+        .arg("plan")
+        .arg("--ldif")
+        .arg(asset("assets/demo/directory.ldif"))
+        .arg("--ftrack-snapshot")
+        .arg(asset("assets/demo/ftrack.json"))
+        .arg("--state-dir")
+        .arg(state);
+    cmd
+}
+
+/// The demo plan saved as JSON in `home`, as `plan --format json -o FILE` writes it.
+fn saved_plan(home: &Path) -> PathBuf {
+    let path = home.join("plan.json");
+    let out = run(demo_plan(home).args(["--format", "json", "-o"]).arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    path
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn plan_report_writes_a_csv_next_to_the_plan() {
+    let home = tempfile::tempdir().unwrap();
+    let reports = home.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let csv_path = reports.join("plan.csv");
+    let out = run(demo_plan(home.path()).arg("--report").arg(&csv_path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\n+ "), "the plan still goes to stdout");
+    assert!(
+        out.stderr.contains("wrote the plan report (csv)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(file_names(&reports), ["plan.csv"], "no temporary file left");
+
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(
+        csv.starts_with("category,username,name,dn,ftrack_id,changes,groups_added,groups_removed,reason,error,candidates\r\n"),
+        "{csv}"
+    );
+    let mut counts = std::collections::BTreeMap::new();
+    for line in csv.lines().skip(1).filter(|l| !l.is_empty()) {
+        if let Some((category, _)) = line.split_once(',') {
+            *counts.entry(category.to_string()).or_insert(0) += 1;
+        }
+    }
+    // The demo plan: 26 create, 20 update, 2 reactivate, 10 deactivate, 5 conflicts, 13 skipped.
+    for (category, n) in [
+        ("created", 26),
+        ("updated", 20),
+        ("reactivated", 2),
+        ("deactivated", 10),
+        ("conflicted", 5),
+        ("skipped", 13),
+    ] {
+        assert_eq!(counts.get(category), Some(&n), "{category} in {counts:?}");
+    }
+}
+
+#[test]
+fn plan_report_format_is_checked_before_anything_is_read() {
+    let home = tempfile::tempdir().unwrap();
+    // No directory source at all: the bad report name must be the error, not the LDAP set-up.
+    let out = run(ldap2ftrack(home.path()).args(["plan", "--report", "out/report.txt"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("out/report.txt"), "{}", out.stderr);
+    assert!(out.stderr.contains(".html"), "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path()).args(["plan", "--report", "-"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("stdout"), "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path()).args(["plan", "--report-format", "csv"]));
+    assert_eq!(
+        out.code, 64,
+        "--report-format needs --report: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn plan_report_format_flag_wins_over_the_extension() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("report.txt");
+    let out = run(demo_plan(home.path())
+        .arg("--report")
+        .arg(&path)
+        .args(["--report-format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["kind"], "plan");
+    assert_eq!(report["summary"]["created"], 26);
+    assert_eq!(report["run"]["mode"], "plan");
+    assert!(
+        report["run"]["ftrack"]
+            .as_str()
+            .unwrap()
+            .ends_with("ftrack.json"),
+        "the snapshot is named as the ftrack source: {}",
+        report["run"]
+    );
+    assert!(
+        report["run"]["directory"]
+            .as_str()
+            .unwrap()
+            .ends_with("directory.ldif")
+    );
+}
+
+#[test]
+fn report_from_a_saved_plan_writes_html() {
+    let home = tempfile::tempdir().unwrap();
+    let plan = saved_plan(home.path());
+    let html_path = home.path().join("x.html");
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--from"])
+        .arg(&plan)
+        .arg("-o")
+        .arg(&html_path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "", "the report went to the file");
+    let summary: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Report "))
+        .collect();
+    assert_eq!(summary.len(), 1, "{}", out.stderr);
+    assert!(summary[0].contains("26 created"), "{}", summary[0]);
+
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<title>ldap2ftrack plan report</title>"));
+    assert!(
+        html.contains("(from the saved plan "),
+        "says where it came from"
+    );
+    assert!(html.contains("<td>created</td><td class=\"n\">26</td>"));
+    assert!(html.contains("Conflicted (5)"));
+}
+
+#[test]
+fn report_defaults_to_markdown_on_stdout() {
+    let home = tempfile::tempdir().unwrap();
+    let plan = saved_plan(home.path());
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--from"])
+        .arg(&plan));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("# ldap2ftrack plan report\n"));
+    assert!(out.stdout.contains("| + | created | 26 |"));
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--format", "csv", "--bom", "-o", "-", "--from"])
+        .arg(&plan));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("\u{feff}category,username,"));
+}
+
+#[test]
+fn report_from_an_apply_outcome_lists_failures() {
+    let home = tempfile::tempdir().unwrap();
+    let plan: Plan =
+        serde_json::from_str(&std::fs::read_to_string(saved_plan(home.path())).unwrap()).unwrap();
+    let mut failed = false;
+    let items = plan
+        .items
+        .into_iter()
+        .map(|item| {
+            let status = if item.action == Action::Update && !failed {
+                failed = true;
+                ItemStatus::Failed {
+                    error: "=HYPERLINK(\"http://evil\")".into(),
+                }
+            } else if item.action.is_change() {
+                ItemStatus::Applied
+            } else {
+                ItemStatus::Skipped {
+                    reason: item.action.name().into(),
+                }
+            };
+            ItemOutcome {
+                item,
+                status,
+                created_id: None,
+            }
+        })
+        .collect();
+    let outcome = Outcome::new(
+        RunInfo::start("apply", "https://x", "api", "ldap://y"),
+        items,
+    );
+    let path = home.path().join("outcome.json");
+    std::fs::write(&path, serde_json::to_string(&outcome).unwrap()).unwrap();
+
+    let csv_path = home.path().join("apply.csv");
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--from"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&csv_path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("1 failed"), "{}", out.stderr);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let failed_row = csv.lines().find(|l| l.starts_with("failed,")).unwrap();
+    assert!(
+        failed_row.ends_with(",\"'=HYPERLINK(\"\"http://evil\"\")\","),
+        "the error cell is neutralised: {failed_row}"
+    );
+}
+
+#[test]
+fn report_errors_name_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(ldap2ftrack(home.path()).args(["report", "--from", "missing.json"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("cannot read missing.json"),
+        "{}",
+        out.stderr
+    );
+
+    std::fs::write(home.path().join("users.json"), r#"{"users": []}"#).unwrap();
+    let out = run(ldap2ftrack(home.path()).args(["report", "--from", "users.json"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("users.json is neither a saved plan nor an apply outcome"),
+        "{}",
+        out.stderr
+    );
+
+    std::fs::write(home.path().join("notes.txt"), "hello").unwrap();
+    let out = run(ldap2ftrack(home.path()).args(["report", "--from", "notes.txt"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("notes.txt is not JSON"),
+        "{}",
+        out.stderr
+    );
+
+    let plan = saved_plan(home.path());
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "-o", "report.pdf", "--from"])
+        .arg(&plan));
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("report.pdf"), "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--format", "pdf", "--from"])
+        .arg(&plan));
+    assert_eq!(out.code, 64, "{}", out.stderr);
+
+    let out = run(ldap2ftrack(home.path()).arg("report"));
+    assert_eq!(out.code, 64, "--from is required: {}", out.stderr);
+}
+
+/// How to get Chromium on Debian or Ubuntu.
+const CHROMIUM_HINT: &str = "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium (or run .ci/test, which does this)";
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("Chromium is not installed; install it with: {CHROMIUM_HINT}"))
+}
+
+/// Runs a command, killing it after `limit`; returns exit success, stdout and stderr.
+fn run_with_limit(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start Chromium: {e}"));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("Chromium did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (
+        status.success(),
+        std::fs::read_to_string(out_path).unwrap(),
+        std::fs::read_to_string(err_path).unwrap(),
+    )
+}
+
+#[test]
+fn html_report_opens_in_headless_chromium() {
+    let browser = chromium();
+    let home = tempfile::tempdir().unwrap();
+    // The demo plan with hostile values planted in the first listed user.
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved_plan(home.path())).unwrap()).unwrap();
+    let first = &mut plan["items"][0];
+    first["name"] = "<script>alert(1)</script> 山田".into();
+    first["username"] = "\"onerror=alert(1) x=\"".into();
+    let hostile = home.path().join("hostile-plan.json");
+    std::fs::write(&hostile, plan.to_string()).unwrap();
+    let html_path = home.path().join("report.html");
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--from"])
+        .arg(&hostile)
+        .arg("-o")
+        .arg(&html_path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        // Console messages (script errors, CSP violations) go to stderr as `CONSOLE` lines.
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .arg("--dump-dom")
+    .arg(format!("file://{}", html_path.display()));
+    let (ok, dom, stderr) = run_with_limit(&mut cmd, Duration::from_secs(90));
+    assert!(ok, "Chromium failed:\n{stderr}");
+    for bad in ["Uncaught", "CONSOLE"] {
+        assert!(
+            !stderr.contains(bad),
+            "{bad} on Chromium's stderr:\n{stderr}"
+        );
+    }
+    assert!(dom.contains("<h2>Summary</h2>"), "{dom}");
+    assert!(
+        dom.contains("<td>created</td><td class=\"n\">26</td>"),
+        "{dom}"
+    );
+    assert!(dom.contains("Conflicted (5)"));
+    // The hostile values are text: no script element, the tag shows escaped in the DOM.
+    assert!(!dom.contains("<script"), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt; 山田"),
+        "{dom}"
+    );
+    assert!(dom.contains("\"onerror=alert(1) x=\""), "{dom}");
+    assert!(!dom.contains(" onerror=\""), "no attribute was opened");
+}
