@@ -185,6 +185,7 @@ fn check_reports_each_part_on_its_own_line() {
         good.stdout
     );
     assert!(good.stdout.contains("state    ok"), "{}", good.stdout);
+    assert!(good.stdout.contains("ldap     skipped"), "{}", good.stdout);
     let bad = check("wrong-key");
     assert_eq!(bad.code, 69, "{}", bad.stdout);
     assert!(

@@ -5,6 +5,7 @@
 //! sent again, until the operations at fault stand alone; every other operation is applied.
 //! A create that carries its own id and is refused as a duplicate after a retried request is
 //! checked: if that entity now exists, the earlier attempt landed and the create counts as done.
+//! Likewise a delete of an entity that no longer exists counts as done.
 
 use super::client::{FtrackClient, RetryPolicy};
 use super::error::FtrackError;
@@ -50,6 +51,10 @@ async fn send(
                 let error = match (&error, part) {
                     (FtrackError::Validation { .. }, [create @ Operation::Create { .. }]) => {
                         already_created(client, create, policy).await.ok_or(error)
+                    }
+                    // Deleting what is gone already (an earlier attempt landed) is done.
+                    (FtrackError::NotFound { .. }, [Operation::Delete { .. }]) => {
+                        Ok(serde_json::Value::Bool(true))
                     }
                     _ => Err(error),
                 };

@@ -3,11 +3,11 @@
 //! TLS certificates are checked against the system's roots. Credentials go in the
 //! `ftrack-user` and `ftrack-api-key` headers of every request and never into messages.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use super::error::FtrackError;
 use super::wire::{Operation, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Makes ring the process's TLS crypto provider (reqwest is built without a default one);

@@ -223,8 +223,14 @@ pub async fn read_users_where(
                     username: text(user, "username"),
                     first_name: text(user, "first_name"),
                     last_name: text(user, "last_name"),
-                    email: user.get("email").and_then(Value::as_str).map(str::to_string),
-                    is_active: user.get("is_active").and_then(Value::as_bool).unwrap_or(false),
+                    email: user
+                        .get("email")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    is_active: user
+                        .get("is_active")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
                     memberships,
                 });
             }

@@ -25,6 +25,9 @@ pub struct StoreError {
     pub message: String,
 }
 
+/// The longest username the server stores (ftrack-protocol.md §9).
+pub const MAX_USERNAME_CHARS: usize = 255;
+
 fn validation(message: String) -> StoreError {
     StoreError {
         exception: "ValidationError",
@@ -419,6 +422,14 @@ impl Store {
         replacing: Option<&str>,
     ) -> Result<(), StoreError> {
         let own_key = primary_key(schema, row)?;
+        if schema.name == "User"
+            && let Some(username) = row.get("username").and_then(Value::as_str)
+            && username.chars().count() > MAX_USERNAME_CHARS
+        {
+            return Err(validation(format!(
+                "User.username is longer than {MAX_USERNAME_CHARS} characters"
+            )));
+        }
         for (name, attribute) in &schema.attributes {
             let AttributeKind::Reference {
                 target,

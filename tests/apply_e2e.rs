@@ -1,0 +1,514 @@
+//! `ldap2ftrack apply` end to end: the real binary against an in-process sandbox seeded with
+//! the demo studio, reading the demo LDIF directory.
+
+use crate::support::{asset, ldap2ftrack, run};
+use ldap2ftrack::model::FtrackSnapshot;
+use ldap2ftrack::sandbox::faults::Faults;
+use ldap2ftrack::sandbox::seed::{seed, snapshot_of};
+use ldap2ftrack::sandbox::server::{Credentials, RunningSandbox, start};
+use ldap2ftrack::sandbox::store::Store;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const API_KEY: &str = "e2e-secret-api-key-7f3a";
+
+/// A sandbox seeded with the demo ftrack data, a home with the demo config and state.
+struct World {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Option<RunningSandbox>,
+    home: tempfile::TempDir,
+}
+
+impl World {
+    fn new(faults: &str) -> Self {
+        Self::with_config(faults, "")
+    }
+
+    /// `extra` is appended to the demo config (e.g. an `[ftrack]` batch size).
+    fn with_config(faults: &str, extra: &str) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let demo = ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json"))
+            .unwrap();
+        let mut store = Store::new();
+        seed(&mut store, &demo).unwrap();
+        let credentials = Credentials {
+            api_user: "ldap2ftrack".into(),
+            api_key: API_KEY.into(),
+        };
+        let faults: Faults = faults.parse().unwrap();
+        let sandbox = runtime
+            .block_on(start(
+                "127.0.0.1:0".parse().unwrap(),
+                credentials,
+                store,
+                faults,
+            ))
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let config = std::fs::read_to_string(asset("assets/demo/config.toml")).unwrap();
+        std::fs::write(
+            home.path().join("config.toml"),
+            format!("{config}\n{extra}\n"),
+        )
+        .unwrap();
+        crate::support::demo_state(home.path());
+        std::fs::copy(
+            asset("assets/demo/directory.ldif"),
+            home.path().join("people.ldif"),
+        )
+        .unwrap();
+        Self {
+            runtime,
+            sandbox: Some(sandbox),
+            home,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    fn url(&self) -> String {
+        self.sandbox.as_ref().unwrap().url.clone()
+    }
+
+    /// The binary with the ftrack credentials, config, state and LDIF of this world.
+    fn cmd(&self, command: &str) -> Command {
+        let mut cmd = ldap2ftrack(self.home.path());
+        cmd.env("FTRACK_SERVER", self.url())
+            .env("FTRACK_API_USER", "ldap2ftrack")
+            .env("FTRACK_API_KEY", API_KEY)
+            .args(["-c", "config.toml", command, "--state-dir", "state"])
+            .args(["--ldif", "people.ldif"]);
+        cmd
+    }
+
+    fn ftrack(&self) -> FtrackSnapshot {
+        snapshot_of(&self.sandbox.as_ref().unwrap().store())
+    }
+
+    /// The plan as JSON.
+    fn plan_json(&self) -> Value {
+        let out = run(self.cmd("plan").args(["--format", "json"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            self.runtime.block_on(sandbox.stop());
+        }
+    }
+}
+
+/// What matters of ftrack's users, without ids: one line per user.
+fn people(snapshot: &FtrackSnapshot) -> BTreeSet<String> {
+    snapshot
+        .users
+        .iter()
+        .map(|u| {
+            format!(
+                "{}|{}|{}|{}|{}|{}",
+                u.username,
+                u.first_name,
+                u.last_name,
+                u.email.as_deref().unwrap_or(""),
+                u.is_active,
+                u.groups.join(",")
+            )
+        })
+        .collect()
+}
+
+fn summary(plan: &Value, key: &str) -> u64 {
+    plan["summary"][key].as_u64().unwrap()
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn apply_then_plan_again_gives_no_changes_and_leaves_a_record() {
+    let world = World::new("");
+    let before = world.plan_json();
+    assert!(summary(&before, "create") > 0 && summary(&before, "deactivate") > 0);
+    let out = run(world
+        .cmd("apply")
+        .args(["--auto-approve", "--report", "report.html"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("Applied: "), "{}", out.stderr);
+    let after = world.plan_json();
+    for action in ["create", "update", "reactivate", "deactivate"] {
+        assert_eq!(summary(&after, action), 0, "{action} left: {after}");
+    }
+    assert_eq!(summary(&after, "conflict"), summary(&before, "conflict"));
+    // Usernames are unique and every created user is linked.
+    let ftrack = world.ftrack();
+    let usernames: BTreeSet<&str> = ftrack.users.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(usernames.len(), ftrack.users.len());
+    let links = std::fs::read_to_string(world.path("state/links.json")).unwrap();
+    let created = summary(&before, "create") as usize;
+    let plan_again = run(world.cmd("plan").arg("--detailed-exitcode"));
+    assert_eq!(plan_again.code, 0, "{}", plan_again.stderr);
+    // The audit log: owner-only, a start, an end and one change per applied item.
+    let audit_path = world.path("state/audit.jsonl");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&audit_path).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    let events: Vec<Value> = std::fs::read_to_string(&audit_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.first().unwrap()["event"], "run_start");
+    assert_eq!(events.last().unwrap()["event"], "run_end");
+    let changes = events.iter().filter(|e| e["event"] == "change").count() as u64;
+    let planned: u64 = ["create", "update", "reactivate", "deactivate"]
+        .iter()
+        .map(|k| summary(&before, k))
+        .sum();
+    assert_eq!(changes, planned);
+    for event in &events {
+        for key in ["time", "run_id", "host", "os_user", "api_user", "mode"] {
+            assert!(event.get(key).is_some(), "{key} missing in {event}");
+        }
+    }
+    let created_events = events
+        .iter()
+        .filter(|e| e["action"] == "create" && e["result"] == "applied")
+        .count();
+    assert_eq!(created_events, created);
+    for event in events.iter().filter(|e| e["action"] == "create") {
+        assert!(
+            links.contains(event["ftrack_id"].as_str().unwrap()),
+            "{event}"
+        );
+    }
+    // No secret in any file written, nor on the terminal.
+    let mut written = files(&world.path("state"));
+    written.push(world.path("report.html"));
+    for path in written {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        assert!(
+            !text.contains(API_KEY),
+            "the API key is in {}",
+            path.display()
+        );
+    }
+    assert!(!out.stderr.contains(API_KEY) && !out.stdout.contains(API_KEY));
+}
+
+#[test]
+fn conflicts_are_parked_then_resolved_with_a_decisions_file() {
+    let world = World::new("");
+    let parked = run(world
+        .cmd("apply")
+        .args(["--auto-approve", "--fail-on-conflict"]));
+    assert_eq!(parked.code, 6, "{}", parked.stderr);
+    let plan = world.plan_json();
+    let conflicts: Vec<&Value> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "conflict")
+        .collect();
+    assert!(conflicts.len() >= 2, "{plan}");
+    // Link the email conflict to its candidate, rename one case conflict, ignore the rest.
+    let email = conflicts
+        .iter()
+        .find(|i| i["conflict"]["kind"] == "email_taken")
+        .expect("an email conflict");
+    let case = conflicts
+        .iter()
+        .find(|i| i["conflict"]["kind"] == "case_only_difference")
+        .expect("a case conflict");
+    let mut decisions = serde_json::Map::new();
+    decisions.insert(
+        email["directory"]["id"].as_str().unwrap().into(),
+        serde_json::json!({"decision": "link", "ftrack_id": email["conflict"]["candidates"][0]["id"]}),
+    );
+    decisions.insert(
+        case["directory"]["id"].as_str().unwrap().into(),
+        serde_json::json!({"decision": "rename", "username": "mchen.contractor"}),
+    );
+    for other in conflicts.iter().filter(|i| {
+        i["directory"]["id"] != email["directory"]["id"]
+            && i["directory"]["id"] != case["directory"]["id"]
+    }) {
+        if let Some(id) = other["directory"]["id"].as_str() {
+            decisions.insert(id.into(), serde_json::json!({"decision": "ignore"}));
+        }
+    }
+    let file = serde_json::json!({"format_version": 1, "decisions": decisions});
+    std::fs::write(world.path("decisions.json"), file.to_string()).unwrap();
+    let resolved = run(world.cmd("apply").args([
+        "--auto-approve",
+        "--fail-on-conflict",
+        "--decisions",
+        "decisions.json",
+    ]));
+    assert_eq!(resolved.code, 0, "{}", resolved.stderr);
+    let ftrack = world.ftrack();
+    assert!(
+        ftrack
+            .users
+            .iter()
+            .any(|u| u.username == "mchen.contractor"),
+        "the rename was applied"
+    );
+    let linked_id = email["conflict"]["candidates"][0]["id"].as_str().unwrap();
+    let linked = ftrack.users.iter().find(|u| u.id == linked_id).unwrap();
+    assert_eq!(
+        Some(linked.username.as_str()),
+        email["username"].as_str(),
+        "the link renamed the candidate"
+    );
+    // The decisions stand: a plain run afterwards has no conflicts and nothing to do.
+    let after = world.plan_json();
+    assert_eq!(summary(&after, "conflict"), 0, "{after}");
+    assert_eq!(
+        summary(&after, "create") + summary(&after, "update"),
+        0,
+        "{after}"
+    );
+}
+
+#[test]
+fn a_saved_plan_that_went_stale_is_refused_whole() {
+    let world = World::new("");
+    let saved = run(world.cmd("plan").args(["--out", "plan.json"]));
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("plan.json")).unwrap()).unwrap();
+    let update = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["action"] == "update"
+                && i["changes"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c["field"] == "email"))
+        })
+        .expect("an email update");
+    let id = update["ftrack"]["id"].as_str().unwrap().to_string();
+    // Someone edits that user in ftrack after the plan was saved.
+    let client = ldap2ftrack::ftrack::client::FtrackClient::new(
+        &world.url(),
+        "ldap2ftrack",
+        API_KEY.to_string().into(),
+        std::time::Duration::from_secs(10),
+    )
+    .unwrap();
+    let edit = ldap2ftrack::ftrack::wire::Operation::Update {
+        entity_type: "User".into(),
+        entity_key: ldap2ftrack::ftrack::wire::EntityKey::List(vec![id.clone()]),
+        entity_data: serde_json::json!({"email": "changed.by.hand@northlight.example"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    };
+    world.runtime.block_on(client.call(&[edit])).unwrap();
+    let before = people(&world.ftrack());
+    let mut apply = ldap2ftrack(world.home.path());
+    apply
+        .env("FTRACK_SERVER", world.url())
+        .env("FTRACK_API_USER", "ldap2ftrack")
+        .env("FTRACK_API_KEY", API_KEY)
+        .args([
+            "-c",
+            "config.toml",
+            "apply",
+            "plan.json",
+            "--state-dir",
+            "state",
+        ]);
+    let out = run(&mut apply);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stderr.contains("plan again"), "{}", out.stderr);
+    assert_eq!(people(&world.ftrack()), before, "nothing was applied");
+}
+
+#[test]
+fn the_safety_limit_refuses_everything_and_protected_users_are_never_touched() {
+    let world = World::new("");
+    let before = people(&world.ftrack());
+    let out = run(world
+        .cmd("apply")
+        .args(["--auto-approve", "--max-deactivate", "1"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(people(&world.ftrack()), before, "nothing was applied");
+    // Protect one user the plan would deactivate.
+    let plan = world.plan_json();
+    let leaver = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["action"] == "deactivate")
+        .unwrap()["username"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let config = std::fs::read_to_string(world.path("config.toml")).unwrap();
+    std::fs::write(
+        world.path("config.toml"),
+        config.replace(
+            "protected_users = [\"admin\"]",
+            &format!("protected_users = [\"admin\", \"{leaver}\"]"),
+        ),
+    )
+    .unwrap();
+    let out = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ftrack = world.ftrack();
+    let kept = ftrack.users.iter().find(|u| u.username == leaver).unwrap();
+    assert!(kept.is_active, "{leaver} is protected");
+}
+
+#[test]
+fn a_user_the_server_refuses_fails_alone_and_everyone_else_is_applied() {
+    let world = World::new("");
+    let saved = run(world.cmd("plan").args(["--out", "plan.json"]));
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    // A saved plan is data: edit one create so the server refuses it (usernames hold 255
+    // characters), as a plan from an older or tampered run might.
+    let long = "x".repeat(300);
+    let mut plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("plan.json")).unwrap()).unwrap();
+    let creates = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "create")
+        .count() as u64;
+    let victim = plan["items"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["action"] == "create")
+        .unwrap();
+    victim["username"] = Value::from(long.as_str());
+    for change in victim["changes"].as_array_mut().unwrap() {
+        if change["field"] == "username" {
+            change["to"] = Value::from(long.as_str());
+        }
+    }
+    std::fs::write(world.path("plan.json"), plan.to_string()).unwrap();
+    let mut apply = ldap2ftrack(world.home.path());
+    apply
+        .env("FTRACK_SERVER", world.url())
+        .env("FTRACK_API_USER", "ldap2ftrack")
+        .env("FTRACK_API_KEY", API_KEY)
+        .args([
+            "-c",
+            "config.toml",
+            "apply",
+            "plan.json",
+            "--state-dir",
+            "state",
+        ])
+        .args(["--outcome", "outcome.json"]);
+    let out = run(&mut apply);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let outcome: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("outcome.json")).unwrap())
+            .unwrap();
+    let failed: Vec<&Value> = outcome["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"]["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["item"]["username"], long.as_str());
+    let error = failed[0]["status"]["error"].as_str().unwrap();
+    assert!(error.contains("255"), "{error}");
+    assert_eq!(outcome["summary"]["created"].as_u64().unwrap(), creates - 1);
+    // Planning again: only the refused user's create is left.
+    let after = world.plan_json();
+    assert_eq!(summary(&after, "create"), 1, "{after}");
+    assert_eq!(summary(&after, "update") + summary(&after, "deactivate"), 0);
+}
+
+#[test]
+fn storms_of_503_and_429_and_dropped_connections_end_in_the_same_state() {
+    let calm = World::new("");
+    assert_eq!(run(calm.cmd("apply").arg("--auto-approve")).code, 0);
+    let stormy = World::with_config(
+        "error_rate=0.3,error_status=503,drop_rate=0.15,seed=11",
+        "[ftrack]\nbatch_size = 10",
+    );
+    let out = run(stormy.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(people(&stormy.ftrack()), people(&calm.ftrack()));
+    let busy = World::with_config(
+        "error_rate=0.3,error_status=429,retry_after=0,seed=5",
+        "[ftrack]\nbatch_size = 10",
+    );
+    let out = run(busy.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(people(&busy.ftrack()), people(&calm.ftrack()));
+}
+
+#[test]
+fn killed_mid_apply_and_run_again_converges_without_duplicates() {
+    let reference = World::new("");
+    assert_eq!(run(reference.cmd("apply").arg("--auto-approve")).code, 0);
+    let world = World::with_config("latency=150ms", "[ftrack]\nbatch_size = 4");
+    let mut child = world
+        .cmd("apply")
+        .arg("--auto-approve")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some users exist that the seed did not have, then kill without warning.
+    let seeded = people(&World::new("").ftrack()).len();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while world.ftrack().users.len() < seeded + 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the apply never got going"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the apply ended before it was killed"
+        );
+        std::thread::yield_now();
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = world.ftrack().users.len();
+    assert!(
+        partial < reference.ftrack().users.len(),
+        "killed before the end"
+    );
+    let again = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(people(&world.ftrack()), people(&reference.ftrack()));
+    assert_eq!(
+        world.ftrack().users.len(),
+        reference.ftrack().users.len(),
+        "no duplicates"
+    );
+}
