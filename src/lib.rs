@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo_data;
 pub mod exit;
 pub mod ftrack;
+pub mod logging;
 pub mod model;
 pub mod reconcile;
 pub mod report;

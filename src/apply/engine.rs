@@ -224,6 +224,8 @@ pub async fn apply_plan(
         }
         let end = (done + options.batch_size.max(1)).min(total);
         let results = api.write(&work.operations[done..end]).await;
+        let refused = results.iter().filter(|r| r.is_err()).count();
+        tracing::info!(from = done, to = end, total, refused, "batch sent");
         for (offset, result) in results.into_iter().enumerate() {
             let position = done + offset;
             let owner = work.owners[position];

@@ -14,6 +14,7 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let console = output::Console::new(&cli);
+    crate::logging::log_to_stderr(cli.verbose, cli.quiet);
     match &cli.command {
         Command::Plan(args) => plan::run(&cli, args, &console),
         Command::Apply(args) => apply::run(&cli, args, &console),

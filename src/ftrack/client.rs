@@ -165,7 +165,9 @@ impl FtrackClient {
                         FtrackError::Status { retry_after, .. } => *retry_after,
                         _ => None,
                     };
-                    tokio::time::sleep(policy.delay(retry, retry_after, jitter())).await;
+                    let delay = policy.delay(retry, retry_after, jitter());
+                    tracing::warn!(%error, retry, delay_ms = delay.as_millis() as u64, "ftrack request failed; retrying");
+                    tokio::time::sleep(delay).await;
                 }
                 outcome => return outcome,
             }

@@ -235,12 +235,20 @@ fn link_directory_users<'u>(
         by_id.insert(hash, i);
     }
     let mut linked = vec![None; users.len()];
-    for &(dir, f) in index.resolved_links() {
-        for d in by_id
-            .candidates(by_id.hash(dir))
-            .filter(|&d| users[d].id == dir)
-        {
-            linked[d] = Some(f);
+    let links = index.resolved_links();
+    let hashes: Vec<u32> = links.iter().map(|(dir, _)| by_id.hash(dir)).collect();
+    let newest = by_id.find_newest_each(&hashes, |l, d| users[d].id == links[l].0);
+    for (&(dir, f), newest) in links.iter().zip(newest) {
+        let Some(newest) = newest else { continue };
+        linked[newest] = Some(f);
+        // Entries that repeat the identity are linked too (they become conflicts later).
+        if repeated.contains(dir) {
+            for d in by_id
+                .candidates(by_id.hash(dir))
+                .filter(|&d| users[d].id == dir)
+            {
+                linked[d] = Some(f);
+            }
         }
     }
     (linked, repeated)
@@ -433,20 +441,17 @@ fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
 }
 
 /// The values that occur more than once (`None`s are skipped).
+///
+/// Only the present values are kept and indexed, so a plan with few new users pays little here.
 fn repeated_values<'v>(
-    values: impl Iterator<Item = Option<Cow<'v, str>>> + Clone,
+    values: impl Iterator<Item = Option<Cow<'v, str>>>,
 ) -> HashSet<Cow<'v, str>> {
-    let (size, _) = values.size_hint();
-    let mut seen = HashedPositions::with_capacity(size);
-    let kept: Vec<Option<Cow<'v, str>>> = values.collect();
+    let kept: Vec<Cow<'v, str>> = values.flatten().collect();
+    let mut seen = HashedPositions::with_capacity(kept.len());
     let mut repeated = HashSet::new();
     for (i, value) in kept.iter().enumerate() {
-        let Some(value) = value else { continue };
         let hash = seen.hash(value);
-        if seen
-            .candidates(hash)
-            .any(|j| kept[j].as_ref() == Some(value))
-        {
+        if seen.candidates(hash).any(|j| kept[j] == *value) {
             repeated.insert(value.clone());
         }
         seen.insert(hash, i);

@@ -109,6 +109,37 @@ impl HashedPositions {
         })
     }
 
+    /// For each key hash, the newest position for which `matches(key number, position)` holds.
+    ///
+    /// The lookups run in stages (all table reads, then all confirmations) rather than one
+    /// key at a time: with a million keys nearly every read misses the cache, and reads that
+    /// do not wait for one another overlap, so a batch costs far less than the sum of its misses.
+    pub fn find_newest_each(
+        &self,
+        hashes: &[u32],
+        matches: impl Fn(usize, usize) -> bool,
+    ) -> Vec<Option<usize>> {
+        let heads: Vec<u32> = hashes
+            .iter()
+            .map(|hash| self.heads.get(hash).copied().unwrap_or(NONE))
+            .collect();
+        heads
+            .iter()
+            .enumerate()
+            .map(|(key, &head)| {
+                let mut current = head;
+                while current != NONE {
+                    let position = current as usize;
+                    if matches(key, position) {
+                        return Some(position);
+                    }
+                    current = self.next[position];
+                }
+                None
+            })
+            .collect()
+    }
+
     /// Every position whose value `matches`, among those recorded under the key's hash.
     pub fn find(&self, key: &str, matches: impl Fn(usize) -> bool) -> Found {
         let mut found = Found::None;

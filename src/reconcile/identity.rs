@@ -90,29 +90,45 @@ impl<'a> FtrackIndex<'a> {
         let mut by_exact = (rule.0 == UsernameCase::Sensitive)
             .then(|| HashedPositions::with_capacity(users.len()));
         let mut by_folded = HashedPositions::with_capacity(users.len());
-        for (i, user) in users.iter().enumerate() {
-            by_id.insert(by_id.hash(&user.id), i);
-            if let Some(exact) = by_exact.as_mut() {
+        // Hashing first and inserting after keeps each loop short, so the cache misses of
+        // many users overlap (see `HashedPositions::find_newest_each`).
+        let id_hashes: Vec<u32> = users.iter().map(|u| by_id.hash(&u.id)).collect();
+        let folded_hashes: Vec<u32> = users
+            .iter()
+            .map(|u| by_folded.hash(&fold(&u.username)))
+            .collect();
+        for (i, (&id, &folded)) in id_hashes.iter().zip(&folded_hashes).enumerate() {
+            by_id.insert(id, i);
+            by_folded.insert(folded, i);
+        }
+        if let Some(exact) = by_exact.as_mut() {
+            for (i, user) in users.iter().enumerate() {
                 exact.insert(exact.hash(&user.username), i);
             }
-            by_folded.insert(by_folded.hash(&fold(&user.username)), i);
         }
-        let mut index = Self {
+        let link_pairs: Vec<(&'a str, &'a str)> = links
+            .iter()
+            .map(|(dir, ftrack)| (dir.as_str(), ftrack.as_str()))
+            .collect();
+        let link_hashes: Vec<u32> = link_pairs.iter().map(|(_, f)| by_id.hash(f)).collect();
+        let found = by_id.find_newest_each(&link_hashes, |l, i| users[i].id == link_pairs[l].1);
+        let mut resolved = Vec::with_capacity(links.len());
+        let mut linked_to = vec![None; users.len()];
+        for (&(dir, _), i) in link_pairs.iter().zip(found) {
+            if let Some(i) = i {
+                resolved.push((dir, i));
+                linked_to[i] = Some(dir);
+            }
+        }
+        Self {
             users,
             by_id,
             by_exact,
             by_folded,
-            links: Vec::with_capacity(links.len()),
-            linked_to: vec![None; users.len()],
+            links: resolved,
+            linked_to,
             rule,
-        };
-        for (dir, ftrack) in links {
-            if let Some(i) = index.by_id(ftrack) {
-                index.links.push((dir.as_str(), i));
-                index.linked_to[i] = Some(dir.as_str());
-            }
         }
-        index
     }
 
     /// The username comparison rule in force.

@@ -249,51 +249,59 @@ impl PlanItem {
 
 /// Sorts items in the documented order.
 ///
-/// Sorting compact keys (action, folded username, position) keeps the comparisons in cache;
-/// the rest of the order is consulted only for the rare equal keys.
+/// Sorting compact keys (action, the first sixteen bytes of the folded username, position)
+/// keeps the comparisons in cache and mostly integer-only; the folded usernames and the rest
+/// of the order are consulted only for the rare equal keys.
 fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
-    let mut keys: Vec<(Action, u64, Cow<'_, str>, usize)> = items
+    let folded: Vec<Cow<'_, str>> = items.iter().map(|item| fold(&item.username)).collect();
+    let mut keys: Vec<(Action, u128, u32)> = items
         .iter()
+        .zip(&folded)
         .enumerate()
-        .map(|(i, item)| {
-            let folded = fold(&item.username);
-            (item.action, prefix(&folded), folded, i)
-        })
+        .map(|(i, (item, name))| (item.action, prefix(name), position(i)))
         .collect();
     keys.sort_unstable_by(|a, b| {
-        if a.3 == b.3 {
+        if a.2 == b.2 {
             // The sort may compare an element with itself; skip the full comparison then.
             return Ordering::Equal;
         }
-        (a.0, a.1)
-            .cmp(&(b.0, b.1))
-            .then_with(|| a.2.cmp(&b.2))
-            .then_with(|| items[a.3].order(&a.2, &items[b.3], &b.2))
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            let (i, j) = (a.2 as usize, b.2 as usize);
+            folded[i]
+                .cmp(&folded[j])
+                .then_with(|| items[i].order(&folded[i], &items[j], &folded[j]))
+        })
     });
-    let mut source: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
+    drop(folded);
+    let mut source: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
     // Apply the permutation in place (slot i receives item source[i]), following each cycle once,
     // so the items are moved rather than copied into a second large vector.
     for start in 0..source.len() {
         let mut current = start;
-        while source[current] != start {
-            let next = source[current];
+        while source[current] as usize != start {
+            let next = source[current] as usize;
             items.swap(current, next);
-            source[current] = current;
+            source[current] = position(current);
             current = next;
         }
-        source[current] = current;
+        source[current] = position(current);
     }
     items
 }
 
-/// The first eight bytes of a string as a big-endian number: ordering these agrees with
+/// An item position as a compact sort key; plans never hold four billion items.
+fn position(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 plan items")
+}
+
+/// The first sixteen bytes of a string as a big-endian number: ordering these agrees with
 /// ordering the strings, so most comparisons while sorting are one integer comparison.
-fn prefix(text: &str) -> u64 {
-    let mut bytes = [0u8; 8];
+fn prefix(text: &str) -> u128 {
+    let mut bytes = [0u8; 16];
     for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
         *slot = byte;
     }
-    u64::from_be_bytes(bytes)
+    u128::from_be_bytes(bytes)
 }
 
 fn dir_id(item: &PlanItem) -> &str {

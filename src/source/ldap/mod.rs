@@ -109,6 +109,7 @@ async fn read_once(
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<DirectoryRead, DirectoryError> {
     let mut connection = connect(settings).await?;
+    tracing::info!(uri = %connection.uri, security = connection.security, "directory connected");
     progress(ReadProgress::Connected {
         uri: connection.uri.clone(),
         security: connection.security,
