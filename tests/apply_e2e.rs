@@ -516,7 +516,7 @@ fn killed_mid_apply_and_run_again_converges_without_duplicates() {
 #[test]
 fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
     let world = World::with_config("latency=150ms", "[ftrack]\nbatch_size = 4");
-    let mut child = world
+    let child = world
         .cmd("apply")
         .args(["--auto-approve", "--metrics-file", "metrics.prom"])
         .stdout(std::process::Stdio::null())
@@ -526,13 +526,20 @@ fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
     let seeded = world.ftrack().users.len();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while world.ftrack().users.len() < seeded + 2 {
-        assert!(std::time::Instant::now() < deadline, "the apply never got going");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the apply never got going"
+        );
         std::thread::yield_now();
     }
     // While it runs, another run is refused at once, naming the holder.
     let second = run(world.cmd("apply").arg("--auto-approve"));
     assert_eq!(second.code, 75, "{}", second.stderr);
-    assert!(second.stderr.contains("ldap2ftrack apply (pid"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("ldap2ftrack apply (pid"),
+        "{}",
+        second.stderr
+    );
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -544,11 +551,18 @@ fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(stderr.contains("not attempted"), "{stderr}");
     let metrics = std::fs::read_to_string(world.path("metrics.prom")).unwrap();
-    assert!(metrics.contains("ldap2ftrack_last_run_exit_code 130"), "{metrics}");
+    assert!(
+        metrics.contains("ldap2ftrack_last_run_exit_code 130"),
+        "{metrics}"
+    );
     assert!(!metrics.contains("last_success"), "{metrics}");
     // What was done is recorded: the created users are linked, and a new run finishes the job.
     let again = run(world.cmd("apply").arg("--auto-approve"));
     assert_eq!(again.code, 0, "{}", again.stderr);
     let plan = world.plan_json();
-    assert_eq!(summary(&plan, "create") + summary(&plan, "update"), 0, "{plan}");
+    assert_eq!(
+        summary(&plan, "create") + summary(&plan, "update"),
+        0,
+        "{plan}"
+    );
 }

@@ -178,65 +178,95 @@ pub struct LiveUser {
 
 /// Values per `in (...)` condition, so that queries stay a reasonable size.
 const VALUES_PER_QUERY: usize = 250;
+/// Queries sent together in one request.
+const QUERIES_PER_REQUEST: usize = 40;
 
-/// The users whose `field` (`id` or `username`) is one of `values`, with their memberships.
+/// The users whose `field` (`id` or `username`, both unique) is one of `values`, with their
+/// memberships. Values go out in chunks, many chunk queries to a request.
 pub async fn read_users_where(
     client: &FtrackClient,
     field: &str,
     values: &[String],
 ) -> Result<Vec<LiveUser>, FtrackError> {
+    let queries: Vec<Operation> = values
+        .chunks(VALUES_PER_QUERY)
+        .map(|chunk| {
+            let select = Select::new(
+                "User",
+                &[
+                    "id",
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "is_active",
+                    "memberships.id",
+                    "memberships.group.name",
+                ],
+            )
+            .where_in(field, chunk.iter().map(String::as_str))
+            .order_by("id");
+            // The field is unique, so a chunk matches at most as many users as it has values.
+            Operation::Query {
+                expression: select.page(0, chunk.len() as u64),
+            }
+        })
+        .collect();
     let mut users = Vec::new();
-    for chunk in values.chunks(VALUES_PER_QUERY) {
-        let select = Select::new(
-            "User",
-            &[
-                "id",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_active",
-                "memberships.id",
-                "memberships.group.name",
-            ],
-        )
-        .where_in(field, chunk.iter().map(String::as_str))
-        .order_by("id");
-        for (entities, rows) in read_all(client, &select).await? {
-            for row in &rows {
-                let user = entities
-                    .resolve(row)
-                    .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
-                let memberships = user
-                    .get("memberships")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| entities.resolve(m))
-                    .filter_map(|m| {
-                        let group = m.get("group").and_then(|g| entities.resolve(g))?;
-                        Some((text(m, "id"), text(group, "name")))
-                    })
-                    .collect();
-                users.push(LiveUser {
-                    id: text(user, "id"),
-                    username: text(user, "username"),
-                    first_name: text(user, "first_name"),
-                    last_name: text(user, "last_name"),
-                    email: user
-                        .get("email")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    is_active: user
-                        .get("is_active")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
-                    memberships,
-                });
+    for request in queries.chunks(QUERIES_PER_REQUEST) {
+        let results = client
+            .call_with_retry(request, RetryPolicy::default())
+            .await?;
+        let pages = results
+            .into_iter()
+            .map(serde_json::from_value::<QueryResult>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| FtrackError::Protocol(format!("a query result is malformed: {e}")))?;
+        // Normalisation may span the whole response: an entity in full in one result can be
+        // a bare reference in another, so every result is merged before any row is read.
+        let mut entities = Entities::default();
+        for page in &pages {
+            entities.collect(&Value::Array(page.data.clone()));
+        }
+        for page in &pages {
+            for row in &page.data {
+                users.push(live_user(&entities, row)?);
             }
         }
     }
     Ok(users)
+}
+
+fn live_user(entities: &Entities, row: &Value) -> Result<LiveUser, FtrackError> {
+    let user = entities
+        .resolve(row)
+        .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
+    let memberships = user
+        .get("memberships")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| entities.resolve(m))
+        .filter_map(|m| {
+            let group = m.get("group").and_then(|g| entities.resolve(g))?;
+            Some((text(m, "id"), text(group, "name")))
+        })
+        .collect();
+    Ok(LiveUser {
+        id: text(user, "id"),
+        username: text(user, "username"),
+        first_name: text(user, "first_name"),
+        last_name: text(user, "last_name"),
+        email: user
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        is_active: user
+            .get("is_active")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        memberships,
+    })
 }
 
 /// Every group's id and name.

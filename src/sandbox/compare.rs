@@ -34,7 +34,8 @@ pub fn compare(stored: &Value, op: CompareOp, literal: &Literal) -> bool {
     }
 }
 
-fn literal_text(literal: &Literal) -> String {
+/// A literal as text, the way it compares with a stored string.
+pub fn literal_text(literal: &Literal) -> String {
     match literal {
         Literal::Text(s) | Literal::Bare(s) => s.clone(),
         Literal::Integer(i) => i.to_string(),
@@ -62,6 +63,7 @@ fn order_literal(stored: &Value, literal: &Literal) -> Option<Order> {
         (Value::Number(n), Literal::Text(t) | Literal::Bare(t)) => {
             n.as_f64()?.partial_cmp(&t.parse::<f64>().ok()?)
         }
+        (Value::String(s), Literal::Text(t) | Literal::Bare(t)) => Some(s.as_str().cmp(t.as_str())),
         (Value::String(s), literal) => Some(s.as_str().cmp(literal_text(literal).as_str())),
         _ => None,
     }

@@ -6,13 +6,16 @@
 //! without case, with `%` and `_` wildcards; `is` compares exactly. Collections are served from
 //! the store's foreign-key index, so following one costs only the rows it holds.
 
-use super::compare::{compare, order_values};
+use super::compare::{compare, literal_text, order_values};
 use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value as Literal};
 use super::schema::{AttributeKind, EntitySchema, entity_schema};
 use super::store::{Row, Store, StoreError};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering as Order;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// One page of query results.
@@ -30,6 +33,36 @@ type Keyed<'k> = (Vec<Option<Cow<'k, Value>>>, u64, &'k Row);
 /// Evaluates queries against one state of the store.
 pub struct Evaluator<'s> {
     store: &'s Store,
+    // `in` lists by the address of their node in the query being run (it outlives the run).
+    in_sets: RefCell<HashMap<usize, Rc<InSet>>>,
+}
+
+/// The values of an `in` condition, with the texts hashed: a stored string equals a literal
+/// exactly when it equals the literal's text.
+struct InSet {
+    texts: HashSet<String>,
+    literals: Vec<Literal>,
+}
+
+impl InSet {
+    fn new(literals: Vec<Literal>) -> Self {
+        let texts = literals
+            .iter()
+            .filter(|l| !matches!(l, Literal::Null))
+            .map(literal_text)
+            .collect();
+        Self { texts, literals }
+    }
+
+    fn contains(&self, stored: &Value) -> bool {
+        match stored {
+            Value::String(s) => self.texts.contains(s),
+            other => self
+                .literals
+                .iter()
+                .any(|l| compare(other, CompareOp::Eq, l)),
+        }
+    }
 }
 
 fn invalid(message: String) -> StoreError {
@@ -46,7 +79,10 @@ fn schema_of(name: &str) -> Result<&'static EntitySchema, StoreError> {
 impl<'s> Evaluator<'s> {
     /// An evaluator over the store as it is now.
     pub fn new(store: &'s Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            in_sets: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Runs a query and returns the requested page.
@@ -54,6 +90,8 @@ impl<'s> Evaluator<'s> {
     /// A paged query is ordered in full once and the order is memoised in the store, so the
     /// following pages of the same query (while nothing is written) are served without sorting.
     pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
+        // Cached `in` sets belong to the query they were built for.
+        self.in_sets.borrow_mut().clear();
         let schema = schema_of(&query.entity)?;
         check_query(schema, query)?;
         let offset = query.offset.unwrap_or(0);
@@ -163,11 +201,11 @@ impl<'s> Evaluator<'s> {
                 negated,
                 values,
             } => {
-                let wanted = self.in_values(values)?;
+                let wanted = self.in_set(values)?;
                 let found = self
                     .values(schema, row, &path.0)?
                     .iter()
-                    .any(|v| wanted.iter().any(|w| compare(v, CompareOp::Eq, w)));
+                    .any(|v| wanted.contains(v));
                 found != *negated
             }
             Criteria::Has { path, inner }
@@ -191,11 +229,24 @@ impl<'s> Evaluator<'s> {
         })
     }
 
+    /// The values of an `in` list or subquery, computed once per query and kept for every row.
+    fn in_set(&self, source: &InSource) -> Result<Rc<InSet>, StoreError> {
+        let key = std::ptr::from_ref(source) as usize;
+        if let Some(set) = self.in_sets.borrow().get(&key) {
+            return Ok(Rc::clone(set));
+        }
+        let set = Rc::new(InSet::new(self.in_values(source)?));
+        self.in_sets.borrow_mut().insert(key, Rc::clone(&set));
+        Ok(set)
+    }
+
     fn in_values(&self, source: &InSource) -> Result<Vec<Literal>, StoreError> {
         match source {
             InSource::Values(values) => Ok(values.clone()),
             InSource::Subquery(query) => {
-                let page = self.run(&Query {
+                // A fresh evaluator: the subquery is a temporary, and its nodes' addresses must
+                // not end up as keys of this evaluator's `in` cache.
+                let page = Evaluator::new(self.store).run(&Query {
                     offset: None,
                     limit: None,
                     ..(**query).clone()

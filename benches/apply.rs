@@ -1,0 +1,147 @@
+//! Apply benchmark: 10,000 creates, 10,000 updates and 1,000 deactivations sent to the sandbox
+//! over real HTTP on 127.0.0.1; prints wall time and requests against the target of at most
+//! changes / batch_size + 10 requests. Run with `cargo bench --bench apply`.
+
+use ldap2ftrack::apply::engine::{ApplyListener, ApplyOptions, apply_plan};
+use ldap2ftrack::apply::outcome::RunInfo;
+use ldap2ftrack::ftrack::client::{FtrackClient, install_crypto_provider};
+use ldap2ftrack::model::{DirectorySnapshot, DirectoryUser, FtrackSnapshot, FtrackUser, Links};
+use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
+use ldap2ftrack::reconcile::policy::MaxDeactivate;
+use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
+use ldap2ftrack::sandbox::faults::Faults;
+use ldap2ftrack::sandbox::seed::seed;
+use ldap2ftrack::sandbox::server::{Credentials, start};
+use ldap2ftrack::sandbox::store::Store;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+const CREATES: usize = 10_000;
+const UPDATES: usize = 10_000;
+const DEACTIVATIONS: usize = 1_000;
+const BATCH_SIZE: usize = 100;
+
+fn person(n: usize) -> DirectoryUser {
+    DirectoryUser {
+        id: format!("dir-{n}"),
+        dn: format!("uid=artist{n},ou=people,dc=studio,dc=test"),
+        username: Some(format!("artist{n}")),
+        email: Some(format!("artist{n}@studio.test")),
+        first_name: Some(format!("Artist{n}")),
+        last_name: Some("Studio".to_string()),
+        groups: Vec::new(),
+        active: true,
+        disabled_reason: None,
+        problems: Vec::new(),
+    }
+}
+
+/// ftrack holds the users to update (an old last name) and to deactivate, all linked.
+fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
+    let mut links = Links::new();
+    let mut ftrack = Vec::new();
+    for n in 0..UPDATES + DEACTIVATIONS {
+        let id = format!("{n:08x}-0000-4000-8000-000000000000");
+        links.insert(format!("dir-{n}"), id.clone());
+        ftrack.push(FtrackUser {
+            id,
+            username: format!("artist{n}"),
+            first_name: format!("Artist{n}"),
+            last_name: "Old Name".to_string(),
+            email: Some(format!("artist{n}@studio.test")),
+            is_active: true,
+            ..FtrackUser::default()
+        });
+    }
+    let users = (0..UPDATES)
+        .chain(UPDATES + DEACTIVATIONS..UPDATES + DEACTIVATIONS + CREATES)
+        .map(person)
+        .collect();
+    let directory = DirectorySnapshot {
+        users,
+        complete: true,
+        warnings: Vec::new(),
+    };
+    let ftrack = FtrackSnapshot {
+        users: ftrack,
+        groups: Vec::new(),
+    };
+    (directory, ftrack, links)
+}
+
+struct Quiet;
+impl ApplyListener for Quiet {}
+
+fn main() {
+    install_crypto_provider();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (directory, ftrack, links) = studio();
+    let policy = Policy {
+        max_deactivate: MaxDeactivate::Count(DEACTIVATIONS as u64),
+        ..Policy::default()
+    };
+    let plan = compute_plan(&directory, &ftrack, &links, &policy, &Scope::default());
+    let s = plan.summary;
+    assert_eq!(
+        (s.create, s.update, s.deactivate),
+        (CREATES, UPDATES, DEACTIVATIONS),
+        "{s:?}"
+    );
+    let changes = s.create + s.update + s.deactivate;
+    let approved = approve(plan, &Decisions::default(), Approval::Automatic);
+    let mut store = Store::new();
+    seed(&mut store, &ftrack).unwrap();
+    let credentials = Credentials {
+        api_user: "bench".into(),
+        api_key: "bench-key".into(),
+    };
+    let sandbox = runtime
+        .block_on(start(
+            "127.0.0.1:0".parse().unwrap(),
+            credentials,
+            store,
+            Faults::default(),
+        ))
+        .unwrap();
+    let client = FtrackClient::new(
+        &sandbox.url,
+        "bench",
+        "bench-key".to_string().into(),
+        Duration::from_secs(120),
+    )
+    .unwrap();
+    let options = ApplyOptions {
+        batch_size: BATCH_SIZE,
+        exact: false,
+        protected: Vec::new(),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let started = Instant::now();
+    let applied = runtime.block_on(apply_plan(
+        &approved,
+        &client,
+        &options,
+        &mut Quiet,
+        RunInfo::start("apply", &sandbox.url, "bench", "synthetic"),
+    ));
+    let elapsed = started.elapsed();
+    let o = applied.outcome.summary;
+    assert_eq!(
+        (o.created, o.updated, o.deactivated, o.failed),
+        (CREATES, UPDATES, DEACTIVATIONS, 0),
+        "{o:?}"
+    );
+    let target = changes.div_ceil(BATCH_SIZE) + 10;
+    let requests = client.requests();
+    println!(
+        "applied {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations in {:.2} s with {requests} requests (target: at most {target}: {})",
+        elapsed.as_secs_f64(),
+        if requests <= target { "OK" } else { "MISSED" }
+    );
+    runtime.block_on(sandbox.stop());
+}
