@@ -22,9 +22,9 @@ pub struct Cli {
     /// When to colour the output (NO_COLOR in the environment means never).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// What to do.
+    /// What to do (on a terminal, `review` when left out).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// When to use colour.
@@ -41,6 +41,8 @@ pub enum ColorChoice {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The reconciliation console: review every change, resolve conflicts, commit (the default on a terminal).
+    Review(ReviewArgs),
     /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
     Plan(PlanArgs),
     /// Apply changes to ftrack: a saved plan exactly, or a fresh plan (needs --auto-approve or
@@ -57,6 +59,26 @@ pub enum Command {
     /// Show or check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `review` options.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReviewArgs {
+    /// Read the directory from an LDIF export instead of the configured LDAP server.
+    #[arg(long, value_name = "FILE")]
+    pub ldif: Option<PathBuf>,
+    /// State directory (links, decisions, lock, audit log, logs); overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Where `w` saves the decisions file (for `apply --decisions`).
+    #[arg(long, value_name = "FILE", default_value = "decisions.json")]
+    pub decisions_file: PathBuf,
+    /// Start with the decisions autosaved by the last console session (after a dropped SSH session).
+    #[arg(long)]
+    pub resume: bool,
+    /// Rollout scope.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 /// `apply` options.

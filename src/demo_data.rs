@@ -1,6 +1,7 @@
 //! The bundled demo studio, embedded in the binary so `demo` works from anywhere.
 
 use crate::config::Config;
+use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::ftrack::snapshot::parse_snapshot;
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldif::parse_ldif;
@@ -24,22 +25,36 @@ struct LinksFile {
     links: Vec<LinkRecord>,
 }
 
-/// Plans the demo directory against the demo ftrack snapshot.
-pub fn plan(config: &Config) -> anyhow::Result<Plan> {
+/// The demo directory, read and mapped with the demo configuration.
+pub fn directory(config: &Config) -> anyhow::Result<DirectorySnapshot> {
     let filter = user_filter(&config.ldap.user_filter, None)?;
     let entries = select_entries(
         parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?,
         &filter,
     )?;
-    let directory = map_entries(&entries, &config.mapping, today());
-    let ftrack = parse_snapshot(Path::new("assets/demo/ftrack.json"), FTRACK)?;
+    Ok(map_entries(&entries, &config.mapping, today()))
+}
+
+/// The demo ftrack server's users and groups.
+pub fn ftrack() -> anyhow::Result<FtrackSnapshot> {
+    Ok(parse_snapshot(Path::new("assets/demo/ftrack.json"), FTRACK)?)
+}
+
+/// The identity links an earlier run recorded.
+pub fn link_records() -> anyhow::Result<Vec<LinkRecord>> {
     let links: LinksFile = serde_json::from_str(LINKS)?;
-    let links = links
-        .links
+    Ok(links.links)
+}
+
+/// Plans the demo directory against the demo ftrack snapshot.
+pub fn plan(config: &Config) -> anyhow::Result<Plan> {
+    let directory = directory(config)?;
+    let ftrack = ftrack()?;
+    let links = link_records()?
         .into_iter()
         .map(|r| (r.directory_id, r.ftrack_id))
         .collect();
-    let policy = config.policy(Some("ldap2ftrack-api"));
+    let policy = config.policy(Some(API_USER));
     Ok(compute_plan(
         &directory,
         &ftrack,
@@ -48,3 +63,6 @@ pub fn plan(config: &Config) -> anyhow::Result<Plan> {
         &Scope::default(),
     ))
 }
+
+/// The API user of the demo's ftrack server.
+pub const API_USER: &str = "ldap2ftrack-api";

@@ -18,5 +18,6 @@ pub mod report;
 pub mod sandbox;
 pub mod source;
 pub mod state;
+pub mod tui;
 
 pub use commands::run;

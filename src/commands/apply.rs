@@ -19,7 +19,8 @@ use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
-use crate::state::{LastRun, LinkRecord, StateDir};
+use super::record::RunRecorder;
+use crate::state::{LastRun, StateDir};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
@@ -126,7 +127,8 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
             .collect(),
         cancel: Arc::clone(&cancel),
     };
-    let mut listener = CliListener::new(&state, audit, run.clone(), console)?;
+    let recorder = RunRecorder::new(state.clone(), audit, run.clone())?;
+    let mut listener = CliListener::new(recorder, console);
     let applied = runtime.block_on(async {
         watch_for_stop(Arc::clone(&cancel));
         apply_plan(
@@ -138,12 +140,12 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
         )
         .await
     });
-    let CliListener {
+    let CliListener { recorder, bar, .. } = listener;
+    let RunRecorder {
         mut audit,
-        bar,
         audit_error,
         ..
-    } = listener;
+    } = recorder;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -348,28 +350,15 @@ fn summary_line(outcome: &Outcome, started: Instant) -> String {
     )
 }
 
-/// Records links after each batch, writes the audit log, and shows progress.
+/// Records links and audit events through the recorder, and shows progress.
 struct CliListener<'a> {
-    state: &'a StateDir,
-    records: Vec<LinkRecord>,
-    unsaved: bool,
-    audit: AuditLog,
-    audit_error: Option<String>,
-    run: RunInfo,
+    recorder: RunRecorder,
     bar: Option<ProgressBar>,
     console: &'a Console,
 }
 
 impl<'a> CliListener<'a> {
-    fn new(
-        state: &'a StateDir,
-        audit: AuditLog,
-        run: RunInfo,
-        console: &'a Console,
-    ) -> anyhow::Result<Self> {
-        let records = state
-            .load_link_records()
-            .context("cannot read the identity links")?;
+    fn new(recorder: RunRecorder, console: &'a Console) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -378,16 +367,11 @@ impl<'a> CliListener<'a> {
             );
             bar
         });
-        Ok(Self {
-            state,
-            records,
-            unsaved: false,
-            audit,
-            audit_error: None,
-            run,
+        Self {
+            recorder,
             bar,
             console,
-        })
+        }
     }
 }
 
@@ -408,38 +392,14 @@ impl ApplyListener for CliListener<'_> {
     }
 
     fn finished(&mut self, outcome: &ItemOutcome) {
-        if let Err(e) = self.audit.change(&self.run, outcome) {
-            self.audit_error.get_or_insert(e.to_string());
-        }
+        self.recorder.finished(outcome);
     }
 
     fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
-        let known = self
-            .records
-            .iter()
-            .any(|r| r.directory_id == directory_id && r.ftrack_id == ftrack_id);
-        if known {
-            return;
-        }
-        self.records.retain(|r| r.directory_id != directory_id);
-        self.records.push(LinkRecord {
-            directory_id: directory_id.to_string(),
-            ftrack_id: ftrack_id.to_string(),
-            username: Some(username.to_string()),
-        });
-        self.unsaved = true;
+        self.recorder.linked(directory_id, ftrack_id, username);
     }
 
     fn checkpoint(&mut self) -> Result<(), String> {
-        if let Some(error) = &self.audit_error {
-            return Err(format!("the audit log cannot be written: {error}"));
-        }
-        if self.unsaved {
-            self.state
-                .save_links(self.records.clone())
-                .map_err(|e| e.to_string())?;
-            self.unsaved = false;
-        }
-        Ok(())
+        self.recorder.checkpoint()
     }
 }

@@ -6,6 +6,8 @@ mod config_cmd;
 mod demo;
 mod output;
 mod plan;
+mod review;
+pub(crate) mod record;
 mod report;
 mod sandbox;
 
@@ -15,12 +17,27 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let console = output::Console::new(&cli);
     crate::logging::log_to_stderr(cli.verbose, cli.quiet);
-    match &cli.command {
+    let review = crate::cli::Command::Review(crate::cli::ReviewArgs {
+        decisions_file: "decisions.json".into(),
+        ..Default::default()
+    });
+    let command = match &cli.command {
+        Some(command) => command,
+        None if review::on_a_terminal() => &review,
+        None => {
+            eprintln!(
+                "error: no command given; on a terminal this opens the console (`review`). See `ldap2ftrack --help`."
+            );
+            return Ok(crate::exit::USAGE);
+        }
+    };
+    match command {
+        Command::Review(args) => review::run(&cli, args, &console),
         Command::Plan(args) => plan::run(&cli, args, &console),
         Command::Apply(args) => apply::run(&cli, args, &console),
         Command::Report(args) => report::run(args, &console),
         Command::Check => check::run(&cli, &console),
-        Command::Demo(args) => demo::run(args, &console),
+        Command::Demo(args) => demo::run(&cli, args, &console),
         Command::Sandbox(args) => sandbox::run(args, &console),
         Command::Config(command) => config_cmd::run(&cli, command, &console),
     }

@@ -1,0 +1,79 @@
+//! `ldap2ftrack review`: the reconciliation console on the configured directory and ftrack.
+
+use super::output::Console;
+use super::plan::{overrides, scope_from};
+use crate::cli::{Cli, ColorChoice, ReviewArgs};
+use crate::config;
+use crate::reconcile::decision::Decisions;
+use crate::state::StateDir;
+use crate::tui::run::{AUTOSAVE_FILE, ConsoleSetup, run_console};
+use crate::tui::worker::{DirectorySource, WorkerSetup};
+use anyhow::Context;
+use std::io::IsTerminal;
+
+/// True when both stdin and stdout are a terminal, so the console can run.
+pub fn on_a_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// True when the console must not use colour (`--color never` or NO_COLOR).
+pub fn monochrome(cli: &Cli) -> bool {
+    match cli.color {
+        ColorChoice::Never => true,
+        ColorChoice::Always => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    }
+}
+
+/// Runs `review`.
+pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i32> {
+    if !on_a_terminal() {
+        eprintln!(
+            "error: the console needs a terminal; headless runs use `ldap2ftrack plan` and `ldap2ftrack apply`"
+        );
+        return Ok(crate::exit::USAGE);
+    }
+    let config = config::load_from_process(
+        cli.config.as_deref(),
+        &overrides(args.state_dir.as_deref(), None),
+    )?;
+    let state = StateDir::at(&config.state.dir);
+    let _logs = crate::logging::log_to_files(state.path(), cli.verbose)
+        .with_context(|| format!("cannot write logs under {}", state.path().display()))?;
+    let decisions = if args.resume {
+        resumed(&state)?
+    } else {
+        state
+            .load_decisions()
+            .context("cannot read the standing decisions")?
+    };
+    let directory = match &args.ldif {
+        Some(path) => DirectorySource::Ldif(path.clone()),
+        None => DirectorySource::Ldap,
+    };
+    run_console(ConsoleSetup {
+        worker: WorkerSetup {
+            config,
+            directory,
+            extra_filter: args.scope.ldap_filter.clone(),
+            scope: scope_from(&args.scope),
+            state,
+        },
+        monochrome: monochrome(cli),
+        demo: false,
+        decisions,
+        decisions_file: args.decisions_file.clone(),
+    })
+}
+
+/// The decisions autosaved by the last console session.
+fn resumed(state: &StateDir) -> anyhow::Result<Decisions> {
+    let path = state.path().join(AUTOSAVE_FILE);
+    let text = std::fs::read(&path).with_context(|| {
+        format!(
+            "nothing to resume: {} cannot be read (the console autosaves it after every decision)",
+            path.display()
+        )
+    })?;
+    serde_json::from_slice(&text).with_context(|| format!("{} is damaged", path.display()))
+}

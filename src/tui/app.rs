@@ -1,0 +1,637 @@
+//! The console's state: what was loaded, the plan with the admin's decisions, where the
+//! cursor is and which dialog is open. [`super::update`] changes it; the views only read it.
+
+use super::action::Context;
+use super::resolve::{Picker, RenameInput};
+use crate::apply::engine::{Applied, ApplyProgress};
+use crate::apply::outcome::ItemOutcome;
+use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
+use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions, item_key};
+use crate::reconcile::plan::Summary;
+use crate::reconcile::{Action, Plan, Policy, Scope, compute_plan};
+use crate::report::model::Report;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// Everything needed to plan, as loaded by the runtime.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The directory as read.
+    pub directory: DirectorySnapshot,
+    /// ftrack's users and groups as read.
+    pub ftrack: FtrackSnapshot,
+    /// Identity links from the state directory.
+    pub links: Links,
+    /// The policy (protected users, deactivation rules, managed groups).
+    pub policy: Policy,
+    /// The rollout scope of the command line.
+    pub scope: Scope,
+    /// ftrack URL shown in the status bar and the commit summary.
+    pub server: String,
+    /// The ftrack API user.
+    pub api_user: String,
+    /// LDAP URI or LDIF path.
+    pub directory_source: String,
+}
+
+/// How the console starts.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// No colours; the selection is shown in reverse video and bold.
+    pub monochrome: bool,
+    /// Show the demo banner.
+    pub demo: bool,
+    /// Decisions resumed from an earlier session, or the standing ones.
+    pub decisions: Decisions,
+}
+
+/// Which side a load progress message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadStage {
+    /// The LDAP directory (or LDIF file).
+    Directory,
+    /// The ftrack server.
+    Ftrack,
+}
+
+/// What happened: a key, a resize, or a result from a worker.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a few messages a second; the runtime's interface sends outcomes unboxed"
+)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(crossterm::event::KeyEvent),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+    /// Entries read so far on one side.
+    LoadProgress {
+        /// Which side.
+        stage: LoadStage,
+        /// Users read so far.
+        read: usize,
+        /// Pages read so far.
+        pages: u32,
+    },
+    /// Both sides were read.
+    Loaded(Box<Session>),
+    /// A side could not be read; shown with what to check, `R` retries.
+    LoadFailed {
+        /// The error, with what to check.
+        error: String,
+    },
+    /// The apply finished a batch.
+    ApplyProgress(ApplyProgress),
+    /// One user was finished (applied or failed).
+    ItemFinished(ItemOutcome),
+    /// The engine's final result.
+    Applied(Box<Applied>),
+    /// Something was written (decisions file, report).
+    Saved {
+        /// What, in words.
+        what: String,
+    },
+    /// A save or export failed.
+    Failed {
+        /// What, in words.
+        what: String,
+    },
+    /// About four times a second, for spinners and the ETA.
+    Tick,
+}
+
+/// What the runtime must do after an update.
+#[derive(Debug)]
+pub enum Effect {
+    /// Read both sides again; decisions are kept.
+    Load,
+    /// Run the engine on these approved items.
+    Apply(Box<ApprovedPlan>),
+    /// Stop the apply after the current batch.
+    CancelApply,
+    /// Write the decisions file (`w`).
+    SaveDecisions(Decisions),
+    /// Save the decisions in the state directory (after every change).
+    Autosave(Decisions),
+    /// Write a report (`x`).
+    ExportReport {
+        /// The report.
+        report: Box<Report>,
+        /// Where; the format follows the extension.
+        path: PathBuf,
+    },
+    /// Leave the console.
+    Quit,
+}
+
+/// The buckets of the list, in key order (1-7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// New users.
+    Create,
+    /// Changed users.
+    Update,
+    /// Conflicts to resolve.
+    Conflict,
+    /// Users to deactivate.
+    Deactivate,
+    /// Users to activate again.
+    Reactivate,
+    /// Users in sync.
+    Unchanged,
+    /// Users left alone (skipped by the planner, ignored, out of scope).
+    Skipped,
+}
+
+impl Bucket {
+    /// Every bucket in key order.
+    pub const ALL: [Bucket; 7] = [
+        Self::Create,
+        Self::Update,
+        Self::Conflict,
+        Self::Deactivate,
+        Self::Reactivate,
+        Self::Unchanged,
+        Self::Skipped,
+    ];
+
+    /// The bucket of a planned action.
+    pub fn of(action: Action) -> Self {
+        match action {
+            Action::Create => Self::Create,
+            Action::Update => Self::Update,
+            Action::Conflict => Self::Conflict,
+            Action::Deactivate => Self::Deactivate,
+            Action::Reactivate => Self::Reactivate,
+            Action::Unchanged => Self::Unchanged,
+            Action::Skip => Self::Skipped,
+        }
+    }
+
+    /// The planned action of the bucket.
+    pub fn action(self) -> Action {
+        match self {
+            Self::Create => Action::Create,
+            Self::Update => Action::Update,
+            Self::Conflict => Action::Conflict,
+            Self::Deactivate => Action::Deactivate,
+            Self::Reactivate => Action::Reactivate,
+            Self::Unchanged => Action::Unchanged,
+            Self::Skipped => Action::Skip,
+        }
+    }
+
+    /// Position in [`Bucket::ALL`].
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|b| *b == self).unwrap_or(0)
+    }
+
+    /// The label in the bucket bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Create => "Create",
+            Self::Update => "Update",
+            Self::Conflict => "Conflict",
+            Self::Deactivate => "Deactivate",
+            Self::Reactivate => "Reactivate",
+            Self::Unchanged => "Unchanged",
+            Self::Skipped => "Skipped",
+        }
+    }
+}
+
+/// Which screen fills the terminal.
+#[derive(Debug)]
+pub(crate) enum Screen {
+    /// Reading both sides.
+    Loading(LoadState),
+    /// A side could not be read.
+    LoadFailed(String),
+    /// The plan, bucket by bucket.
+    Review,
+    /// The apply is running.
+    Applying(ApplyState),
+    /// The apply finished.
+    Results(ResultsState),
+}
+
+/// Progress of the read, per side.
+#[derive(Debug, Default)]
+pub(crate) struct LoadState {
+    pub directory: Option<(usize, u32)>,
+    pub ftrack: Option<(usize, u32)>,
+}
+
+/// A running apply.
+#[derive(Debug)]
+pub(crate) struct ApplyState {
+    /// Items approved for this apply.
+    pub total: usize,
+    pub progress: Option<ApplyProgress>,
+    /// Items finished so far, latest last.
+    pub finished: Vec<ItemOutcome>,
+    /// Ctrl-C was pressed; the engine stops after the current batch.
+    pub cancelling: bool,
+}
+
+/// A finished apply.
+#[derive(Debug)]
+pub(crate) struct ResultsState {
+    pub applied: Box<Applied>,
+    pub scroll: usize,
+}
+
+/// A dialog or input on top of the screen.
+#[derive(Debug)]
+pub(crate) enum Overlay {
+    None,
+    /// Typing a filter.
+    Filter,
+    /// The full-screen detail.
+    Detail {
+        scroll: u16,
+    },
+    /// The key help of a context.
+    Help {
+        context: Context,
+        scroll: u16,
+    },
+    /// The conflict dialog, the link picker or the rename input.
+    Resolve(Box<Resolve>),
+    /// A count confirmation for Y/N.
+    Confirm(Confirm),
+    /// The commit summary.
+    Commit(Box<CommitModal>),
+    /// The report path input.
+    Export {
+        path: String,
+    },
+    /// Quitting with unsaved decisions.
+    QuitConfirm,
+}
+
+/// Resolving one item.
+#[derive(Debug)]
+pub(crate) struct Resolve {
+    /// The item's key (it keeps its key when it is planned again).
+    pub key: String,
+    /// Its position in the plan when the dialog opened.
+    pub index: usize,
+    pub mode: ResolveMode,
+    /// Esc goes back to the conflict dialog rather than the list.
+    pub from_dialog: bool,
+}
+
+/// The part of the resolve dialog that has the keyboard.
+#[derive(Debug)]
+pub(crate) enum ResolveMode {
+    Menu,
+    Picker(Picker),
+    Rename(RenameInput),
+}
+
+/// What Y/N asks to confirm.
+#[derive(Debug)]
+pub(crate) struct Confirm {
+    pub decision: Decision,
+    pub items: Vec<usize>,
+}
+
+/// What a commit covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitScope {
+    /// Every approved item.
+    All,
+    /// Approved items that are marked.
+    Marked,
+    /// Approved items in the current bucket and filter.
+    View,
+}
+
+/// The commit summary.
+#[derive(Debug)]
+pub(crate) struct CommitModal {
+    pub scope: CommitScope,
+    /// Per plan item: part of this commit.
+    pub approved: Vec<bool>,
+    pub counts: Summary,
+    /// The deactivation count as typed.
+    pub typed: String,
+}
+
+/// A one-line note in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Note {
+    pub text: String,
+    pub error: bool,
+}
+
+/// One decision change, for undo and redo: key, before, after.
+pub(crate) type Change = Vec<(String, Option<Decision>, Option<Decision>)>;
+
+/// The plan and everything derived from it for the list.
+#[derive(Debug)]
+pub(crate) struct Review {
+    pub session: Box<Session>,
+    pub plan: Plan,
+    /// Decision key per item.
+    pub keys: Vec<Option<String>>,
+    /// Folded text searched by the filter, per item.
+    pub haystack: Vec<String>,
+    /// Item positions per bucket.
+    pub buckets: [Vec<usize>; 7],
+    /// Directory id -> position in the session's directory.
+    pub dir_index: HashMap<String, usize>,
+    /// ftrack id -> position in the session's ftrack users.
+    pub ftrack_index: HashMap<String, usize>,
+    pub bucket: Bucket,
+    pub filter: String,
+    /// The rows of the list: item positions in the bucket matching the filter.
+    pub view: Vec<usize>,
+    pub cursor: usize,
+    pub offset: usize,
+    /// Marked item keys.
+    pub marks: HashSet<String>,
+    pub counts: DecisionCounts,
+}
+
+/// Decisions on the items that need one (changes and conflicts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecisionCounts {
+    /// Changes that will be applied on commit.
+    pub approved: usize,
+    /// Skipped this time.
+    pub skipped: usize,
+    /// Still waiting for a decision.
+    pub pending: usize,
+}
+
+/// The console.
+#[derive(Debug)]
+pub struct App {
+    pub(crate) monochrome: bool,
+    pub(crate) demo: bool,
+    pub(crate) decisions: Decisions,
+    /// The decisions as the decisions file last received them.
+    pub(crate) saved: Decisions,
+    /// Decisions sent to be written with `w`, until `Saved` arrives.
+    pub(crate) saving: Option<Decisions>,
+    pub(crate) undo: Vec<Change>,
+    pub(crate) redo: Vec<Change>,
+    pub(crate) screen: Screen,
+    pub(crate) overlay: Overlay,
+    pub(crate) review: Option<Box<Review>>,
+    pub(crate) size: (u16, u16),
+    pub(crate) note: Option<Note>,
+    pub(crate) tick: u64,
+    pub(crate) quit: bool,
+    /// Keys to mark once the next load is in (the failures of an apply being retried).
+    pub(crate) mark_after_load: Vec<String>,
+}
+
+impl App {
+    /// A console in the loading state.
+    pub fn new(options: AppOptions) -> Self {
+        Self {
+            monochrome: options.monochrome,
+            demo: options.demo,
+            saved: options.decisions.clone(),
+            decisions: options.decisions,
+            saving: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            screen: Screen::Loading(LoadState::default()),
+            overlay: Overlay::None,
+            review: None,
+            size: (80, 24),
+            note: None,
+            tick: 0,
+            quit: false,
+            mark_after_load: Vec::new(),
+        }
+    }
+
+    /// True once the admin has quit.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The decisions taken so far (and resumed ones).
+    pub fn decisions(&self) -> &Decisions {
+        &self.decisions
+    }
+
+    /// The current plan, once loaded.
+    pub fn plan(&self) -> Option<&Plan> {
+        self.review.as_ref().map(|r| &r.plan)
+    }
+
+    /// Where the keyboard focus is.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Overlay::Filter => Context::Filter,
+            Overlay::Detail { .. } => Context::Detail,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Resolve(r) => match r.mode {
+                ResolveMode::Menu => Context::Dialog,
+                ResolveMode::Picker(_) => Context::Picker,
+                ResolveMode::Rename(_) => Context::Rename,
+            },
+            Overlay::Confirm(_) => Context::Confirm,
+            Overlay::Commit(_) => Context::Commit,
+            Overlay::Export { .. } => Context::Export,
+            Overlay::QuitConfirm => Context::QuitConfirm,
+            Overlay::None => match self.screen {
+                Screen::Loading(_) | Screen::LoadFailed(_) => Context::Loading,
+                Screen::Review => Context::List,
+                Screen::Applying(_) => Context::Progress,
+                Screen::Results(_) => Context::Results,
+            },
+        }
+    }
+
+    /// True when the decisions differ from what the decisions file last received.
+    pub fn unsaved(&self) -> bool {
+        self.decisions != self.saved
+    }
+
+    /// Rows of the list on screen, for paging and scrolling.
+    pub(crate) fn list_height(&self) -> usize {
+        super::view::list_height(self)
+    }
+}
+
+/// The plan for a session with decisions applied, as `plan_with_state` makes it.
+pub fn plan_session(session: &Session, decisions: &Decisions) -> Plan {
+    let (directory, links) = decisions.adjust_inputs(&session.directory, &session.links);
+    let mut plan = compute_plan(
+        &directory,
+        &session.ftrack,
+        &links,
+        &session.policy,
+        &session.scope,
+    );
+    decisions.apply_to_plan(&mut plan);
+    plan
+}
+
+/// True for items that wait for an admin's decision.
+pub(crate) fn needs_decision(action: Action) -> bool {
+    action.is_change() || action == Action::Conflict
+}
+
+impl Review {
+    /// The review of a freshly loaded session.
+    pub fn new(session: Box<Session>, decisions: &Decisions) -> Self {
+        let dir_index = session
+            .directory
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        let ftrack_index = session
+            .ftrack
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        let plan = plan_session(&session, decisions);
+        let mut review = Self {
+            session,
+            plan,
+            keys: Vec::new(),
+            haystack: Vec::new(),
+            buckets: Default::default(),
+            dir_index,
+            ftrack_index,
+            bucket: Bucket::Create,
+            filter: String::new(),
+            view: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            marks: HashSet::new(),
+            counts: DecisionCounts::default(),
+        };
+        review.derive();
+        review.bucket = Bucket::ALL
+            .into_iter()
+            .find(|b| !review.buckets[b.index()].is_empty())
+            .unwrap_or(Bucket::Create);
+        review.recount(decisions);
+        review.rebuild_view();
+        review
+    }
+
+    /// Plans again after a standing decision changed.
+    pub fn replan(&mut self, decisions: &Decisions) {
+        self.set_plan(plan_session(&self.session, decisions), decisions);
+    }
+
+    /// Takes a new plan and derives the buckets, keys and counts from it.
+    pub fn set_plan(&mut self, plan: Plan, decisions: &Decisions) {
+        self.plan = plan;
+        self.derive();
+        self.recount(decisions);
+    }
+
+    fn derive(&mut self) {
+        self.keys = self.plan.items.iter().map(item_key).collect();
+        self.haystack = self
+            .plan
+            .items
+            .iter()
+            .map(|item| {
+                let dn = item.directory.as_ref().map_or("", |d| d.dn.as_str());
+                format!("{}\u{0}{}\u{0}{}", item.username, item.name, dn).to_lowercase()
+            })
+            .collect();
+        let mut buckets: [Vec<usize>; 7] = Default::default();
+        for (i, item) in self.plan.items.iter().enumerate() {
+            buckets[Bucket::of(item.action).index()].push(i);
+        }
+        self.buckets = buckets;
+    }
+
+    /// Counts approved, skipped and pending items.
+    pub fn recount(&mut self, decisions: &Decisions) {
+        let mut counts = DecisionCounts::default();
+        for (item, key) in self.plan.items.iter().zip(&self.keys) {
+            if !needs_decision(item.action) {
+                continue;
+            }
+            let decision = key.as_ref().and_then(|k| decisions.decisions.get(k));
+            match decision {
+                Some(Decision::Skip) => counts.skipped += 1,
+                Some(Decision::Approve | Decision::Link { .. } | Decision::Rename { .. })
+                    if item.action.is_change() =>
+                {
+                    counts.approved += 1
+                }
+                _ => counts.pending += 1,
+            }
+        }
+        self.counts = counts;
+    }
+
+    /// The rows of the current bucket that match the filter; the cursor stays on its item
+    /// when it is still there.
+    pub fn rebuild_view(&mut self) {
+        let current = self
+            .view
+            .get(self.cursor)
+            .and_then(|&i| self.keys[i].clone());
+        let needle = self.filter.to_lowercase();
+        self.view = self.buckets[self.bucket.index()]
+            .iter()
+            .copied()
+            .filter(|&i| needle.is_empty() || self.haystack[i].contains(&needle))
+            .collect();
+        let found = current.and_then(|key| self.position_of(&key));
+        self.cursor = found.unwrap_or(self.cursor.min(self.view.len().saturating_sub(1)));
+    }
+
+    /// The row of an item in the view.
+    pub fn position_of(&self, key: &str) -> Option<usize> {
+        self.view
+            .iter()
+            .position(|&i| self.keys[i].as_deref() == Some(key))
+    }
+
+    /// The plan position of an item.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k.as_deref() == Some(key))
+    }
+
+    /// The item under the cursor.
+    pub fn current(&self) -> Option<usize> {
+        self.view.get(self.cursor).copied()
+    }
+
+    /// Keeps the cursor row on screen.
+    pub fn scroll_to_cursor(&mut self, height: usize) {
+        self.offset = visible_range(self.view.len(), self.cursor, self.offset, height).start;
+    }
+}
+
+/// The rows to draw: starts at `offset` unless that hides the cursor; at most `height` rows.
+pub fn visible_range(
+    len: usize,
+    cursor: usize,
+    offset: usize,
+    height: usize,
+) -> std::ops::Range<usize> {
+    if height == 0 || len == 0 {
+        return 0..0;
+    }
+    let cursor = cursor.min(len - 1);
+    let mut start = offset.min(len.saturating_sub(height));
+    if cursor < start {
+        start = cursor;
+    } else if cursor >= start + height {
+        start = cursor + 1 - height;
+    }
+    start..(start + height).min(len)
+}

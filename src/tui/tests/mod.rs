@@ -1,0 +1,173 @@
+//! Tests of the console without a terminal: `update` driven by messages, the key table, and
+//! views rendered on ratatui's test backend.
+
+mod keymap;
+mod render;
+mod update;
+
+use super::app::{App, AppOptions, Session};
+use super::update::update;
+use super::{Effect, Msg};
+use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser};
+use crate::reconcile::decision::Decisions;
+use crate::reconcile::{Policy, Scope};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) -> DirectoryUser {
+    DirectoryUser {
+        id: id.into(),
+        dn: format!("uid={username},ou=people,dc=studio,dc=example"),
+        username: Some(username.into()),
+        email: email.map(Into::into),
+        first_name: Some(first.into()),
+        last_name: Some(last.into()),
+        groups: vec!["cn=comp,ou=groups,dc=studio,dc=example".into()],
+        active: true,
+        disabled_reason: None,
+        problems: Vec::new(),
+    }
+}
+
+fn user(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) -> FtrackUser {
+    FtrackUser {
+        id: id.into(),
+        username: username.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        email: email.map(Into::into),
+        is_active: true,
+        groups: vec!["Compositing".into()],
+        user_type: None,
+    }
+}
+
+/// A small studio: two creates (one CJK, one with control characters), an update, a conflict
+/// (the username belongs to a user linked to another entry), a deactivation, an unchanged user.
+pub(crate) fn session() -> Session {
+    let directory = DirectorySnapshot {
+        users: vec![
+            entry(
+                "d-yamada",
+                "tyamada",
+                "太郎",
+                "山田",
+                Some("tyamada@studio.example"),
+            ),
+            entry(
+                "d-jdoe",
+                "jdoe",
+                "Jane",
+                "Doe",
+                Some("jane.doe@studio.example"),
+            ),
+            entry(
+                "d-zoe",
+                "zoe",
+                "Zoë",
+                "Director 🎬",
+                Some("zoe.d@studio.example"),
+            ),
+            entry("d-alee", "alee", "Ann", "Lee", Some("alee@studio.example")),
+            entry(
+                "d-evil",
+                "evil",
+                "Evil\u{1b}[2J",
+                "Name\u{7}",
+                Some("evil@studio.example"),
+            ),
+        ],
+        complete: true,
+        warnings: Vec::new(),
+    };
+    let ftrack = FtrackSnapshot {
+        users: vec![
+            user("f-jdoe", "jdoe", "Jane", "Doe", None),
+            user("f-zoe", "zoe", "Zoe", "Old", Some("zoe@studio.example")),
+            user("f-alee", "alee", "Ann", "Lee", Some("alee@studio.example")),
+            user(
+                "f-gone",
+                "gone",
+                "Gone",
+                "Away",
+                Some("gone@studio.example"),
+            ),
+            user(
+                "f-zoed",
+                "zdirector",
+                "Zoë",
+                "Director 🎬",
+                Some("zd@studio.example"),
+            ),
+        ],
+        groups: vec![FtrackGroup {
+            id: "g-comp".into(),
+            name: "Compositing".into(),
+        }],
+    };
+    let links = [
+        ("d-other-zoe", "f-zoe"),
+        ("d-gone", "f-gone"),
+        ("d-alee", "f-alee"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let policy = Policy {
+        managed_groups: [(
+            "cn=comp,ou=groups,dc=studio,dc=example".to_string(),
+            "Compositing".to_string(),
+        )]
+        .into_iter()
+        .collect(),
+        ..Policy::default()
+    };
+    Session {
+        directory,
+        ftrack,
+        links,
+        policy,
+        scope: Scope::default(),
+        server: "https://studio.ftrackapp.com".into(),
+        api_user: "ldap2ftrack-api".into(),
+        directory_source: "ldaps://ldap.studio.example".into(),
+    }
+}
+
+/// A loaded console at 80x24.
+pub(crate) fn loaded() -> App {
+    loaded_with(session(), Decisions::default())
+}
+
+pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
+    let mut app = App::new(AppOptions {
+        monochrome: false,
+        demo: false,
+        decisions,
+    });
+    update(&mut app, Msg::Resize(80, 24));
+    update(&mut app, Msg::Loaded(Box::new(session)));
+    app
+}
+
+pub(crate) fn key_event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+    KeyEvent::new_with_kind(code, mods, KeyEventKind::Press)
+}
+
+/// Presses a key and returns the effects.
+pub(crate) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
+}
+
+/// Types characters one key at a time.
+pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| press(app, KeyCode::Char(c)))
+        .collect()
+}
+
+pub(crate) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Msg::Key(key_event(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}

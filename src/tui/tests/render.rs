@@ -1,0 +1,383 @@
+use super::{loaded, loaded_with, press, session, typed};
+use crate::apply::engine::{Applied, ApplyProgress};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::reconcile::decision::Decisions;
+use crate::reconcile::plan::Plan;
+use crate::tui::app::{App, AppOptions, Overlay};
+use crate::tui::theme::Theme;
+use crate::tui::view::list::list_lines;
+use crate::tui::{Msg, render, update};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use std::time::Duration;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+    update(app, Msg::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|frame| render(frame, app)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = crate::tui::text::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// No cell holds a control character: directory data never reaches the terminal raw.
+fn assert_no_control_characters(buffer: &Buffer) {
+    for cell in &buffer.content {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "control character in {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+/// The row whose first cell is the cursor marker `>`.
+fn selected_row(buffer: &Buffer) -> Option<u16> {
+    (0..buffer.area.height).find(|&y| buffer[(0, y)].symbol() == ">")
+}
+
+/// Renders in colour and monochrome at both sizes: the text is the same in both themes and is
+/// snapshotted once per size.
+fn snapshot_views(name: &str, setup: impl Fn(&mut App)) {
+    for (width, height) in SIZES {
+        let mut texts = Vec::new();
+        for monochrome in [false, true] {
+            let mut app = loaded();
+            app.monochrome = monochrome;
+            setup(&mut app);
+            let buffer = draw(&mut app, width, height);
+            assert_no_control_characters(&buffer);
+            texts.push(text(&buffer));
+        }
+        assert_eq!(
+            texts[0], texts[1],
+            "{name}: colour and monochrome differ in text"
+        );
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), texts[0]);
+    }
+}
+
+#[test]
+fn list_view() {
+    snapshot_views("list", |app| {
+        press(app, KeyCode::Char('y'));
+    });
+}
+
+#[test]
+fn list_view_with_filter_marks_and_demo_banner() {
+    snapshot_views("list_filtered_demo", |app| {
+        app.demo = true;
+        press(app, KeyCode::Char('/'));
+        typed(app, "a");
+        press(app, KeyCode::Enter);
+        press(app, KeyCode::Char(' '));
+    });
+}
+
+#[test]
+fn update_bucket_and_its_diff() {
+    snapshot_views("update_bucket", |app| {
+        press(app, KeyCode::Char('2'));
+    });
+}
+
+#[test]
+fn detail_view() {
+    snapshot_views("detail", |app| {
+        press(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn conflict_dialog() {
+    snapshot_views("conflict_dialog", |app| {
+        press(app, KeyCode::Char('3'));
+        press(app, KeyCode::Enter);
+    });
+}
+
+#[test]
+fn link_picker() {
+    snapshot_views("link_picker", |app| {
+        press(app, KeyCode::Char('3'));
+        press(app, KeyCode::Enter);
+        press(app, KeyCode::Char('m'));
+    });
+}
+
+#[test]
+fn rename_input() {
+    snapshot_views("rename", |app| {
+        press(app, KeyCode::Char('3'));
+        press(app, KeyCode::Char('r'));
+        typed(app, "!");
+    });
+}
+
+#[test]
+fn commit_modal_with_deactivations() {
+    snapshot_views("commit", |app| {
+        press(app, KeyCode::Char('Y'));
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Char('4'));
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Char('c'));
+        typed(app, "1");
+    });
+}
+
+#[test]
+fn confirm_export_quit_and_help() {
+    snapshot_views("confirm", |app| {
+        press(app, KeyCode::Char('Y'));
+    });
+    snapshot_views("export", |app| {
+        app.overlay = Overlay::Export {
+            path: "ldap2ftrack-report-2025-01-31.html".into(),
+        };
+    });
+    snapshot_views("quit", |app| {
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Char('Q'));
+    });
+    snapshot_views("help", |app| {
+        press(app, KeyCode::Char('?'));
+    });
+}
+
+fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
+    let item = app
+        .plan()
+        .unwrap()
+        .items
+        .iter()
+        .find(|i| i.username == username)
+        .unwrap();
+    ItemOutcome {
+        item: item.clone(),
+        status,
+        created_id: None,
+    }
+}
+
+#[test]
+fn progress_and_results() {
+    let apply = |app: &mut App| {
+        press(app, KeyCode::Char('Y'));
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Char('c'));
+        press(app, KeyCode::Enter);
+        update(
+            app,
+            Msg::ApplyProgress(ApplyProgress {
+                done: 3,
+                total: 8,
+                applied: 1,
+                failed: 1,
+                eta: Some(Duration::from_secs(75)),
+            }),
+        );
+        let ok = finished(app, "tyamada", ItemStatus::Applied);
+        let bad = finished(
+            app,
+            "evil",
+            ItemStatus::Failed {
+                error: "server said: \u{1b}[31mno\u{7}".into(),
+            },
+        );
+        update(app, Msg::ItemFinished(ok.clone()));
+        update(app, Msg::ItemFinished(bad.clone()));
+        (ok, bad)
+    };
+    snapshot_views("progress", |app| {
+        apply(app);
+    });
+    snapshot_views("results", |app| {
+        let (ok, bad) = apply(app);
+        let run = RunInfo {
+            ftrack: "https://studio.ftrackapp.com".into(),
+            ..RunInfo::default()
+        };
+        let outcome = Outcome::new(run, vec![ok, bad]);
+        update(
+            app,
+            Msg::Applied(Box::new(Applied {
+                outcome,
+                refused: None,
+                interrupted: false,
+            })),
+        );
+    });
+}
+
+#[test]
+fn loading_and_load_failed() {
+    for (width, height) in SIZES {
+        let mut app = App::new(AppOptions::default());
+        update(
+            &mut app,
+            Msg::LoadProgress {
+                stage: crate::tui::LoadStage::Directory,
+                read: 1200,
+                pages: 3,
+            },
+        );
+        insta::assert_snapshot!(
+            format!("loading_{width}x{height}"),
+            text(&draw(&mut app, width, height))
+        );
+        update(
+            &mut app,
+            Msg::LoadFailed {
+                error: "ldap: invalid credentials for cn=sync\n(bind)".into(),
+            },
+        );
+        let buffer = draw(&mut app, width, height);
+        assert_no_control_characters(&buffer);
+        insta::assert_snapshot!(format!("load_failed_{width}x{height}"), text(&buffer));
+    }
+}
+
+#[test]
+fn too_small_terminals_get_a_message() {
+    let mut app = loaded();
+    let buffer = draw(&mut app, 50, 12);
+    let shown = text(&buffer);
+    assert!(shown.contains("Terminal too small"));
+    insta::assert_snapshot!("too_small_50x12", shown);
+    let buffer = draw(&mut app, 60, 16);
+    assert!(!text(&buffer).contains("too small"));
+}
+
+#[test]
+fn the_selected_row_is_visible_in_both_themes() {
+    for monochrome in [false, true] {
+        let mut app = loaded_with(session(), Decisions::default());
+        app.monochrome = monochrome;
+        let buffer = draw(&mut app, 80, 24);
+        let row = selected_row(&buffer).expect("a selected row");
+        let other = row + 1;
+        for x in [0, 10, 79] {
+            let cell = &buffer[(x, row)];
+            let plain = &buffer[(x, other)];
+            if monochrome {
+                assert!(cell.modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+                assert!(!plain.modifier.contains(Modifier::REVERSED));
+                assert_eq!(cell.fg, Color::Reset);
+                assert_eq!(cell.bg, Color::Reset);
+            } else {
+                assert_eq!(cell.bg, Color::Blue);
+                assert_ne!(plain.bg, Color::Blue);
+            }
+        }
+        // No colour at all in monochrome.
+        if monochrome {
+            assert!(
+                buffer
+                    .content
+                    .iter()
+                    .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+            );
+        }
+    }
+}
+
+#[test]
+fn wide_names_are_cut_by_display_width() {
+    let mut s = session();
+    s.directory.users[0].first_name =
+        Some("山田太郎山田太郎山田太郎山田太郎山田太郎山田太郎山田".into());
+    s.directory.users[0].last_name = Some("👩‍👩‍👧‍👦🎬".into());
+    let mut app = loaded_with(s, Decisions::default());
+    press(&mut app, KeyCode::Char('j'));
+    for (width, height) in SIZES {
+        let buffer = draw(&mut app, width, height);
+        let shown = text(&buffer);
+        let line = shown
+            .lines()
+            .find(|l| l.contains("山田太郎"))
+            .expect("the CJK row");
+        assert!(line.contains('…'), "{line}");
+        assert_no_control_characters(&buffer);
+        for l in shown.lines() {
+            assert!(crate::tui::text::width(l) <= width as usize + 2, "{l}");
+        }
+    }
+}
+
+/// A plan of `n` creates.
+fn big_plan(app: &App, n: usize) -> Plan {
+    let template = app
+        .plan()
+        .unwrap()
+        .items
+        .iter()
+        .find(|i| i.username == "tyamada")
+        .unwrap()
+        .clone();
+    let items = (0..n)
+        .map(|i| {
+            let mut item = template.clone();
+            item.username = format!("user{i:06}");
+            item.name = format!("User {i}");
+            if let Some(d) = &mut item.directory {
+                d.id = format!("d-{i:06}");
+            }
+            item
+        })
+        .collect();
+    Plan::new(items, Default::default())
+}
+
+#[test]
+fn a_frame_of_100000_items_formats_only_the_visible_rows() {
+    let mut app = loaded();
+    let plan = big_plan(&app, 100_000);
+    let decisions = app.decisions().clone();
+    let review = app.review.as_mut().unwrap();
+    review.set_plan(plan, &decisions);
+    review.rebuild_view();
+    assert_eq!(review.view.len(), 100_000);
+    press(&mut app, KeyCode::Char('G'));
+    let review = app.review.as_ref().unwrap();
+    let height = app.list_height();
+    let theme = Theme::colour();
+    let lines = list_lines(&app, review, 80, height, &theme);
+    assert_eq!(lines.len(), height);
+    let first: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
+    assert!(
+        first.contains(&format!("user{:06}", 100_000 - height)),
+        "{first}"
+    );
+    // The visible range never exceeds the height wherever the cursor is.
+    for cursor in [0, 1, 50_000, 99_999] {
+        let range = crate::tui::app::visible_range(100_000, cursor, 0, height);
+        assert_eq!(range.len(), height);
+        assert!(range.contains(&cursor));
+    }
+    let buffer = draw(&mut app, 80, 24);
+    assert!(text(&buffer).contains("user099999"));
+}

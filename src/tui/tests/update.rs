@@ -1,0 +1,819 @@
+use super::{ctrl, loaded, loaded_with, press, session, typed};
+use crate::apply::engine::{Applied, ApplyProgress};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::reconcile::Action as Planned;
+use crate::reconcile::decision::{Decision, Decisions, IGNORED};
+use crate::tui::action::Context;
+use crate::tui::app::{App, AppOptions, Bucket, CommitScope, Overlay, Screen};
+use crate::tui::{Effect, LoadStage, Msg, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::time::Duration;
+
+fn decision(app: &App, key: &str) -> Option<Decision> {
+    app.decisions().decisions.get(key).cloned()
+}
+
+fn current_username(app: &App) -> String {
+    let review = app.review.as_ref().unwrap();
+    review.plan.items[review.current().unwrap()]
+        .username
+        .clone()
+}
+
+fn bucket(app: &App) -> Bucket {
+    app.review.as_ref().unwrap().bucket
+}
+
+fn autosaved(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Autosave(_)))
+}
+
+fn note(app: &App) -> String {
+    app.note
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn starts_loading_shows_progress_then_the_plan_with_nothing_approved() {
+    let mut app = App::new(AppOptions::default());
+    assert_eq!(app.context(), Context::Loading);
+    assert!(!app.should_quit());
+    update(
+        &mut app,
+        Msg::LoadProgress {
+            stage: LoadStage::Directory,
+            read: 500,
+            pages: 2,
+        },
+    );
+    update(
+        &mut app,
+        Msg::LoadProgress {
+            stage: LoadStage::Ftrack,
+            read: 40,
+            pages: 1,
+        },
+    );
+    let Screen::Loading(state) = &app.screen else {
+        panic!("not loading")
+    };
+    assert_eq!(state.directory, Some((500, 2)));
+    assert_eq!(state.ftrack, Some((40, 1)));
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    assert_eq!(app.context(), Context::List);
+    assert_eq!(bucket(&app), Bucket::Create);
+    let review = app.review.as_ref().unwrap();
+    assert_eq!(review.view.len(), 2);
+    assert_eq!(review.counts.approved, 0);
+    // Two creates, an update, a conflict and a deactivation wait for the admin.
+    assert_eq!(review.counts.pending, 5);
+    assert!(app.decisions().decisions.is_empty());
+}
+
+#[test]
+fn a_failed_load_is_shown_and_r_retries() {
+    let mut app = App::new(AppOptions::default());
+    update(
+        &mut app,
+        Msg::LoadFailed {
+            error: "ldap: invalid credentials".into(),
+        },
+    );
+    assert!(matches!(&app.screen, Screen::LoadFailed(e) if e.contains("invalid credentials")));
+    let effects = press(&mut app, KeyCode::Char('R'));
+    assert!(matches!(effects.as_slice(), [Effect::Load]));
+    assert!(matches!(app.screen, Screen::Loading(_)));
+}
+
+#[test]
+fn approve_jumps_to_the_next_undecided_row_and_autosaves() {
+    let mut app = loaded();
+    assert_eq!(current_username(&app), "evil");
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(autosaved(&effects));
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+    assert_eq!(current_username(&app), "tyamada");
+    let effects = press(&mut app, KeyCode::Char('n'));
+    assert!(autosaved(&effects));
+    assert_eq!(decision(&app, "d-yamada"), Some(Decision::Skip));
+    let counts = app.review.as_ref().unwrap().counts;
+    assert_eq!((counts.approved, counts.skipped, counts.pending), (1, 1, 3));
+}
+
+#[test]
+fn a_conflict_cannot_be_approved_but_can_be_skipped() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(current_username(&app), "zoe");
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(effects.is_empty());
+    assert!(app.note.as_ref().unwrap().error);
+    assert_eq!(decision(&app, "d-zoe"), None);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(decision(&app, "d-zoe"), Some(Decision::Skip));
+}
+
+#[test]
+fn unchanged_rows_take_no_approval() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(current_username(&app), "alee");
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(app.decisions().decisions.is_empty());
+}
+
+#[test]
+fn undo_and_redo_restore_decisions() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.decisions().decisions.len(), 2);
+    assert!(autosaved(&press(&mut app, KeyCode::Char('u'))));
+    assert_eq!(decision(&app, "d-yamada"), None);
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+    ctrl(&mut app, 'r');
+    assert_eq!(decision(&app, "d-yamada"), Some(Decision::Approve));
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app.decisions().decisions.is_empty());
+    assert!(press(&mut app, KeyCode::Char('u')).is_empty());
+    assert_eq!(note(&app), "nothing to undo");
+    // A new decision clears what could be redone.
+    press(&mut app, KeyCode::Char('n'));
+    assert!(ctrl(&mut app, 'r').is_empty());
+}
+
+#[test]
+fn marks_take_y_and_n_for_all_marked_rows() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.review.as_ref().unwrap().marks.len(), 1);
+    assert_eq!(current_username(&app), "tyamada");
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('T'));
+    assert_eq!(app.review.as_ref().unwrap().marks.len(), 2);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(effects.len(), 1);
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+    assert_eq!(decision(&app, "d-jdoe"), Some(Decision::Approve));
+    assert_eq!(decision(&app, "d-yamada"), None);
+    assert!(app.review.as_ref().unwrap().marks.is_empty());
+    // One undo step for the whole batch.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app.decisions().decisions.is_empty());
+    press(&mut app, KeyCode::Char('T'));
+    press(&mut app, KeyCode::Char('U'));
+    assert!(app.review.as_ref().unwrap().marks.is_empty());
+}
+
+#[test]
+fn approve_all_in_view_asks_with_the_count() {
+    let mut app = loaded();
+    assert!(press(&mut app, KeyCode::Char('Y')).is_empty());
+    let Overlay::Confirm(question) = &app.overlay else {
+        panic!("no confirmation")
+    };
+    assert_eq!(question.items.len(), 2);
+    assert_eq!(app.context(), Context::Confirm);
+    assert!(autosaved(&press(&mut app, KeyCode::Char('y'))));
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+    assert_eq!(decision(&app, "d-yamada"), Some(Decision::Approve));
+    press(&mut app, KeyCode::Char('N'));
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(decision(&app, "d-yamada"), Some(Decision::Approve));
+    // Nothing to approve in the unchanged bucket: no question.
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('Y'));
+    assert!(matches!(app.overlay, Overlay::None));
+}
+
+#[test]
+fn the_filter_narrows_the_view_and_esc_clears_it() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.context(), Context::Filter);
+    // Letters that are keys in the list are typed into the filter.
+    typed(&mut app, "YAM");
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 1);
+    assert_eq!(current_username(&app), "tyamada");
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.review.as_ref().unwrap().filter, "YA");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::List);
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 1);
+    // Y on the filtered view covers only the matching rows.
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.decisions().decisions.len(), 1);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 2);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zzz");
+    assert!(app.review.as_ref().unwrap().view.is_empty());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.review.as_ref().unwrap().filter, "");
+}
+
+#[test]
+fn buckets_switch_by_number_tab_and_brackets() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(bucket(&app), Bucket::Deactivate);
+    assert_eq!(current_username(&app), "gone");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(bucket(&app), Bucket::Reactivate);
+    press(&mut app, KeyCode::Char(']'));
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(bucket(&app), Bucket::Skipped);
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(bucket(&app), Bucket::Create);
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(bucket(&app), Bucket::Skipped);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(bucket(&app), Bucket::Unchanged);
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(current_username(&app), "zdirector");
+}
+
+#[test]
+fn moving_pages_and_ends() {
+    let mut s = session();
+    for n in 0..100 {
+        s.directory.users.push(super::entry(
+            &format!("d-n{n:03}"),
+            &format!("n{n:03}"),
+            "N",
+            &format!("{n}"),
+            Some(&format!("n{n:03}@studio.example")),
+        ));
+    }
+    let mut app = loaded_with(s, Decisions::default());
+    let height = app.list_height();
+    assert_eq!(height, 21);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.review.as_ref().unwrap().cursor, height);
+    press(&mut app, KeyCode::Char('G'));
+    let review = app.review.as_ref().unwrap();
+    assert_eq!(review.cursor, review.view.len() - 1);
+    assert_eq!(review.offset, review.view.len() - height);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(
+        app.review.as_ref().unwrap().cursor,
+        review_len(&app) - 1 - height
+    );
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.review.as_ref().unwrap().cursor, 0);
+    assert_eq!(app.review.as_ref().unwrap().offset, 0);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.review.as_ref().unwrap().cursor, 1);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.review.as_ref().unwrap().cursor, 0);
+    // A smaller terminal pages by fewer rows.
+    update(&mut app, Msg::Resize(80, 16));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.review.as_ref().unwrap().cursor, 13);
+}
+
+fn review_len(app: &App) -> usize {
+    app.review.as_ref().unwrap().view.len()
+}
+
+#[test]
+fn enter_opens_the_detail_where_y_and_n_work_and_esc_closes() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Detail);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+    assert_eq!(app.context(), Context::Detail);
+    assert_eq!(current_username(&app), "tyamada");
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(current_username(&app), "evil");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::List);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.context(), Context::List);
+}
+
+#[test]
+fn linking_a_conflict_replans_it_and_follows_it_to_its_new_bucket() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Dialog);
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.context(), Context::Picker);
+    {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::Picker(picker) = &dialog.mode else {
+            panic!()
+        };
+        let review = app.review.as_ref().unwrap();
+        let first = picker.chosen(&review.session.ftrack).unwrap();
+        assert_eq!(first.username, "zoe", "the planner's candidate comes first");
+        let second = picker.entry(1).unwrap();
+        assert_eq!(
+            review.session.ftrack.users[second.index].username,
+            "zdirector"
+        );
+        assert_eq!(second.why, "same name");
+    }
+    // Esc goes back to the dialog, not the list.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Dialog);
+    press(&mut app, KeyCode::Char('m'));
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(autosaved(&effects));
+    assert_eq!(
+        decision(&app, "d-zoe"),
+        Some(Decision::Link {
+            ftrack_id: "f-zoe".into()
+        })
+    );
+    assert_eq!(app.context(), Context::List);
+    assert_eq!(bucket(&app), Bucket::Update);
+    assert_eq!(current_username(&app), "zoe");
+    let review = app.review.as_ref().unwrap();
+    let item = &review.plan.items[review.current().unwrap()];
+    assert_eq!(item.action, Planned::Update);
+    assert!(!item.changes.is_empty());
+    assert_eq!(review.plan.summary.conflict, 0);
+    // A link counts as approved; undo brings the conflict back.
+    assert_eq!(review.counts.approved, 1);
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.review.as_ref().unwrap().plan.summary.conflict, 1);
+}
+
+#[test]
+fn the_picker_searches_as_you_type() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.context(), Context::Picker);
+    typed(&mut app, "direc");
+    let Overlay::Resolve(dialog) = &app.overlay else {
+        panic!()
+    };
+    let crate::tui::app::ResolveMode::Picker(picker) = &dialog.mode else {
+        panic!()
+    };
+    assert_eq!(picker.matches.len(), 1);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        decision(&app, "d-zoe"),
+        Some(Decision::Link {
+            ftrack_id: "f-zoed".into()
+        })
+    );
+    // Opened from the list, Esc in the picker returns to the list.
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::List);
+}
+
+#[test]
+fn rename_is_validated_as_you_type() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.context(), Context::Rename);
+    let error = |app: &App| {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::Rename(input) = &dialog.mode else {
+            panic!()
+        };
+        input.error.clone()
+    };
+    assert!(error(&app).unwrap().contains("taken"), "zoe is taken");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert!(error(&app).unwrap().contains("empty"));
+    typed(&mut app, "JDOE");
+    assert!(error(&app).unwrap().contains("taken by an ftrack user"));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "tyamada");
+    assert!(error(&app).unwrap().contains("another planned create"));
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "zoe d");
+    assert!(error(&app).unwrap().contains("a space"));
+    typed(&mut app, &"x".repeat(260));
+    assert!(error(&app).unwrap().contains("255"));
+    // Enter with an error keeps the input open.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.context(), Context::Rename);
+    for _ in 0..265 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "zoe.d");
+    assert_eq!(error(&app), None);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(autosaved(&effects));
+    assert_eq!(
+        decision(&app, "d-zoe"),
+        Some(Decision::Rename {
+            username: "zoe.d".into()
+        })
+    );
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(current_username(&app), "zoe.d");
+}
+
+#[test]
+fn ignore_is_standing_moves_the_item_and_toggles() {
+    let mut app = loaded();
+    let effects = press(&mut app, KeyCode::Char('i'));
+    assert!(autosaved(&effects));
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Ignore));
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 1);
+    press(&mut app, KeyCode::Char('7'));
+    let review = app.review.as_ref().unwrap();
+    let evil = review
+        .view
+        .iter()
+        .map(|&i| &review.plan.items[i])
+        .find(|i| i.username == "evil")
+        .unwrap();
+    assert_eq!(evil.reason.as_deref(), Some(IGNORED));
+    while current_username(&app) != "evil" {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(decision(&app, "d-evil"), None);
+    assert_eq!(app.review.as_ref().unwrap().plan.summary.create, 2);
+}
+
+#[test]
+fn the_conflict_dialog_skips_or_ignores() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(decision(&app, "d-zoe"), Some(Decision::Skip));
+    assert_eq!(app.context(), Context::List);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(decision(&app, "d-zoe"), Some(Decision::Ignore));
+    assert_eq!(app.review.as_ref().unwrap().plan.summary.conflict, 0);
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::List);
+}
+
+fn apply_effect(effects: Vec<Effect>) -> Box<crate::reconcile::decision::ApprovedPlan> {
+    effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Apply(plan) => Some(plan),
+            _ => None,
+        })
+        .expect("an apply")
+}
+
+fn approved_usernames(plan: &crate::reconcile::decision::ApprovedPlan) -> Vec<String> {
+    plan.plan
+        .items
+        .iter()
+        .zip(&plan.approved)
+        .filter(|(_, ok)| **ok)
+        .map(|(i, _)| i.username.clone())
+        .collect()
+}
+
+#[test]
+fn commit_needs_approvals_then_applies_exactly_the_approved_items() {
+    let mut app = loaded();
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    assert!(note(&app).contains("nothing approved"));
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.context(), Context::Commit);
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(modal.scope, CommitScope::All);
+    assert_eq!(modal.counts.create, 2);
+    let plan = apply_effect(press(&mut app, KeyCode::Enter));
+    assert_eq!(approved_usernames(&plan), ["evil", "tyamada"]);
+    assert!(matches!(app.screen, Screen::Applying(_)));
+    assert_eq!(app.context(), Context::Progress);
+}
+
+#[test]
+fn deactivations_need_their_count_typed() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('c'));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(note(&app).contains("type 1"));
+    typed(&mut app, "2");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    press(&mut app, KeyCode::Backspace);
+    typed(&mut app, "x1");
+    let plan = apply_effect(press(&mut app, KeyCode::Enter));
+    assert_eq!(approved_usernames(&plan), ["gone"]);
+}
+
+#[test]
+fn staged_rollout_commits_only_marked_rows_or_the_view() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('y'));
+    // Marked: only the update.
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('c'));
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(modal.scope, CommitScope::Marked);
+    assert_eq!(modal.counts.changes(), 1);
+    // Tab: the current view (the update bucket), then everything.
+    press(&mut app, KeyCode::Tab);
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(
+        (modal.scope, modal.counts.update, modal.counts.create),
+        (CommitScope::View, 1, 0)
+    );
+    press(&mut app, KeyCode::Tab);
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!((modal.scope, modal.counts.changes()), (CommitScope::All, 3));
+    press(&mut app, KeyCode::Tab);
+    let plan = apply_effect(press(&mut app, KeyCode::Enter));
+    assert_eq!(approved_usernames(&plan), ["jdoe"]);
+}
+
+fn outcome_item(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
+    let item = app
+        .plan()
+        .unwrap()
+        .items
+        .iter()
+        .find(|i| i.username == username)
+        .unwrap()
+        .clone();
+    ItemOutcome {
+        item,
+        status,
+        created_id: None,
+    }
+}
+
+#[test]
+fn apply_progress_results_retry_and_export() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('c'));
+    apply_effect(press(&mut app, KeyCode::Enter));
+    update(
+        &mut app,
+        Msg::ApplyProgress(ApplyProgress {
+            done: 1,
+            total: 2,
+            applied: 1,
+            failed: 0,
+            eta: Some(Duration::from_secs(3)),
+        }),
+    );
+    let ok = outcome_item(&app, "tyamada", ItemStatus::Applied);
+    let bad = outcome_item(
+        &app,
+        "evil",
+        ItemStatus::Failed {
+            error: "username rejected".into(),
+        },
+    );
+    update(&mut app, Msg::ItemFinished(ok.clone()));
+    update(&mut app, Msg::ItemFinished(bad.clone()));
+    let Screen::Applying(state) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(state.finished.len(), 2);
+    assert_eq!(state.progress.as_ref().unwrap().done, 1);
+    // Keys other than Ctrl-C and q do nothing while applying.
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(matches!(
+        ctrl(&mut app, 'c').as_slice(),
+        [Effect::CancelApply]
+    ));
+    let Screen::Applying(state) = &app.screen else {
+        panic!()
+    };
+    assert!(state.cancelling);
+    let outcome = Outcome::new(RunInfo::default(), vec![ok, bad]);
+    update(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome,
+            refused: None,
+            interrupted: false,
+        })),
+    );
+    assert_eq!(app.context(), Context::Results);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.context(), Context::Export);
+    let Overlay::Export { path } = &app.overlay else {
+        panic!()
+    };
+    assert!(
+        path.starts_with("ldap2ftrack-report-") && path.ends_with(".html"),
+        "{path}"
+    );
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "json");
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ExportReport { report, path }) = effects.into_iter().next() else {
+        panic!()
+    };
+    assert!(path.to_string_lossy().ends_with(".json"));
+    assert_eq!(report.summary.failed, 1);
+    assert_eq!(report.summary.created, 1);
+    update(
+        &mut app,
+        Msg::Saved {
+            what: "report written to x.json".into(),
+        },
+    );
+    assert_eq!(note(&app), "report written to x.json");
+    // Retry: reload, then the failed user is marked with its approval kept.
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('r')).as_slice(),
+        [Effect::Load]
+    ));
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    let review = app.review.as_ref().unwrap();
+    assert_eq!(review.marks.iter().collect::<Vec<_>>(), ["d-evil"]);
+    assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
+}
+
+#[test]
+fn export_from_the_review_writes_a_plan_report() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('x'));
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.context(), Context::List);
+    press(&mut app, KeyCode::Char('x'));
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ExportReport { report, .. }) = effects.into_iter().next() else {
+        panic!()
+    };
+    assert_eq!(report.summary.conflicted, 1);
+    assert_eq!(report.run.ftrack, "https://studio.ftrackapp.com");
+}
+
+#[test]
+fn save_and_the_unsaved_question_on_quit() {
+    let mut app = loaded();
+    // Nothing changed: q quits at once.
+    let mut fresh = loaded();
+    assert!(matches!(
+        press(&mut fresh, KeyCode::Char('q')).as_slice(),
+        [Effect::Quit]
+    ));
+    assert!(fresh.should_quit());
+
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.unsaved());
+    assert!(press(&mut app, KeyCode::Char('Q')).is_empty());
+    assert_eq!(app.context(), Context::QuitConfirm);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.should_quit());
+    let effects = press(&mut app, KeyCode::Char('w'));
+    assert!(matches!(effects.as_slice(), [Effect::SaveDecisions(d)] if d.decisions.len() == 1));
+    assert!(
+        app.unsaved(),
+        "unsaved until the runtime says it wrote the file"
+    );
+    update(
+        &mut app,
+        Msg::Saved {
+            what: "decisions saved to decisions.json".into(),
+        },
+    );
+    assert!(!app.unsaved());
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('q')).as_slice(),
+        [Effect::Quit]
+    ));
+
+    let mut other = loaded();
+    press(&mut other, KeyCode::Char('y'));
+    press(&mut other, KeyCode::Char('w'));
+    update(
+        &mut other,
+        Msg::Failed {
+            what: "cannot write decisions.json".into(),
+        },
+    );
+    assert!(other.note.as_ref().unwrap().error);
+    assert!(other.unsaved());
+    press(&mut other, KeyCode::Char('Q'));
+    let effects = press(&mut other, KeyCode::Char('w'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::SaveDecisions(_), Effect::Quit]
+    ));
+    assert!(other.should_quit());
+}
+
+#[test]
+fn help_is_shown_and_closed() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.context(), Context::Help);
+    press(&mut app, KeyCode::Char('j'));
+    assert!(matches!(app.overlay, Overlay::Help { scroll: 1, .. }));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::List);
+}
+
+#[test]
+fn reload_keeps_decisions_bucket_and_cursor() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('R')).as_slice(),
+        [Effect::Load]
+    ));
+    assert_eq!(app.context(), Context::Loading);
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    assert_eq!(bucket(&app), Bucket::Update);
+    assert_eq!(current_username(&app), "jdoe");
+    assert_eq!(decision(&app, "d-jdoe"), Some(Decision::Approve));
+    assert_eq!(app.review.as_ref().unwrap().counts.approved, 1);
+}
+
+#[test]
+fn resumed_decisions_shape_the_first_plan() {
+    let mut decisions = Decisions::default();
+    decisions.decisions.insert(
+        "d-zoe".into(),
+        Decision::Rename {
+            username: "zoe.d".into(),
+        },
+    );
+    decisions
+        .decisions
+        .insert("d-evil".into(), Decision::Ignore);
+    let app = loaded_with(session(), decisions);
+    let summary = app.plan().unwrap().summary;
+    assert_eq!((summary.conflict, summary.create, summary.skip), (0, 2, 2));
+    assert!(!app.unsaved());
+}
+
+#[test]
+fn key_releases_and_unknown_keys_do_nothing() {
+    let mut app = loaded();
+    let release = KeyEvent::new_with_kind(
+        KeyCode::Char('y'),
+        KeyModifiers::NONE,
+        KeyEventKind::Release,
+    );
+    assert!(update(&mut app, Msg::Key(release)).is_empty());
+    assert!(app.decisions().decisions.is_empty());
+    assert!(press(&mut app, KeyCode::F(5)).is_empty());
+    // Shift arrives with the upper-case letter on most terminals.
+    let shifted = KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT);
+    update(&mut app, Msg::Key(shifted));
+    assert_eq!(app.context(), Context::Confirm);
+}
+
+#[test]
+fn ticks_and_ctrl_c_quit_outside_an_apply() {
+    let mut app = loaded();
+    update(&mut app, Msg::Tick);
+    update(&mut app, Msg::Tick);
+    assert_eq!(app.tick, 2);
+    assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
+}

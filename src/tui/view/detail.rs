@@ -1,0 +1,282 @@
+//! The detail of one item: the directory entry against the ftrack user, field by field.
+
+use super::list::decision_mark;
+use crate::model::{DirectoryUser, FtrackUser};
+use crate::reconcile::plan::{ConflictKind, Field, FieldValue, MatchedBy, PlanItem};
+use crate::tui::app::App;
+use crate::tui::text::{sanitize, truncate};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+const LABEL: usize = 11;
+
+fn label(text: &str, theme: &Theme) -> Span<'static> {
+    Span::styled(format!("{text:<LABEL$}"), theme.title)
+}
+
+fn value(v: &Option<FieldValue>) -> String {
+    match v {
+        None => "(none)".into(),
+        Some(FieldValue::Text(t)) if t.is_empty() => "(empty)".into(),
+        Some(FieldValue::Text(t)) => sanitize(t).into_owned(),
+        Some(FieldValue::Flag(true)) => "active".into(),
+        Some(FieldValue::Flag(false)) => "inactive".into(),
+    }
+}
+
+fn current(
+    field: Field,
+    ftrack: Option<&FtrackUser>,
+    entry: Option<&DirectoryUser>,
+) -> Option<FieldValue> {
+    if let Some(u) = ftrack {
+        return Some(match field {
+            Field::Username => FieldValue::Text(u.username.clone()),
+            Field::FirstName => FieldValue::Text(u.first_name.clone()),
+            Field::LastName => FieldValue::Text(u.last_name.clone()),
+            Field::Email => return u.email.clone().map(FieldValue::Text),
+            Field::IsActive => FieldValue::Flag(u.is_active),
+        });
+    }
+    let e = entry?;
+    match field {
+        Field::Username => e.username.clone().map(FieldValue::Text),
+        Field::FirstName => e.first_name.clone().map(FieldValue::Text),
+        Field::LastName => e.last_name.clone().map(FieldValue::Text),
+        Field::Email => e.email.clone().map(FieldValue::Text),
+        Field::IsActive => Some(FieldValue::Flag(e.active)),
+    }
+}
+
+fn kind_words(kind: ConflictKind) -> &'static str {
+    match kind {
+        ConflictKind::DuplicateUsername => "two directory entries map to the same username",
+        ConflictKind::CaseOnlyDifference => "usernames differ only in letter case",
+        ConflictKind::UsernameTaken => {
+            "the username belongs to an ftrack user linked to another entry"
+        }
+        ConflictKind::EmailTaken => "the email is already used by another user",
+        ConflictKind::MissingValue => "a required value (username, email) is missing",
+        ConflictKind::InvalidValue => "a value is present but unusable",
+        ConflictKind::DuplicateIdentity => "two directory entries share one stable identity",
+    }
+}
+
+/// The detail lines of one plan item.
+pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(review) = &app.review else {
+        return Vec::new();
+    };
+    let item: &PlanItem = &review.plan.items[index];
+    let entry = item
+        .directory
+        .as_ref()
+        .and_then(|d| review.dir_index.get(&d.id))
+        .map(|&i| &review.session.directory.users[i]);
+    let ftrack = item
+        .ftrack
+        .as_ref()
+        .and_then(|f| review.ftrack_index.get(&f.id))
+        .map(|&i| &review.session.ftrack.users[i]);
+    let decision = review.keys[index]
+        .as_ref()
+        .and_then(|k| app.decisions.decisions.get(k));
+    let decision_text = match decision {
+        None if item.action == crate::reconcile::Action::Conflict => {
+            "pending: resolve it (Enter: link, rename, ignore or skip)".to_string()
+        }
+        None if crate::tui::app::needs_decision(item.action) => {
+            "pending (y approve, n skip)".to_string()
+        }
+        None => "none needed".to_string(),
+        Some(d) => match d {
+            crate::reconcile::decision::Decision::Approve => "approved".into(),
+            crate::reconcile::decision::Decision::Skip => "skipped this time".into(),
+            crate::reconcile::decision::Decision::Ignore => "ignored (standing)".into(),
+            crate::reconcile::decision::Decision::Link { ftrack_id } => {
+                format!("linked to ftrack user {} (standing)", sanitize(ftrack_id))
+            }
+            crate::reconcile::decision::Decision::Rename { username } => {
+                format!("renamed to {} (standing)", sanitize(username))
+            }
+        },
+    };
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} {} ", item.action.marker(), item.action.name()),
+                theme.action(item.action),
+            ),
+            Span::styled(sanitize(&item.name).into_owned(), theme.title),
+            Span::raw(format!(" ({})", sanitize(&item.username))),
+        ]),
+        Line::from(vec![
+            label("decision", theme),
+            Span::raw(format!("{} {decision_text}", decision_mark(item, decision))),
+        ]),
+    ];
+    if let Some(d) = &item.directory {
+        out.push(Line::from(vec![
+            label("DN", theme),
+            Span::raw(sanitize(&d.dn).into_owned()),
+        ]));
+        out.push(Line::from(vec![
+            label("dir id", theme),
+            Span::raw(sanitize(&d.id).into_owned()),
+        ]));
+    } else {
+        out.push(Line::from(vec![
+            label("directory", theme),
+            Span::styled("no entry", theme.warn),
+        ]));
+    }
+    let matched = match item.matched_by {
+        Some(MatchedBy::Link) => ", matched by a recorded link",
+        Some(MatchedBy::Username) => ", matched by username",
+        None => "",
+    };
+    match &item.ftrack {
+        Some(f) => out.push(Line::from(vec![
+            label("ftrack id", theme),
+            Span::raw(format!("{}{matched}", sanitize(&f.id))),
+        ])),
+        None => out.push(Line::from(vec![
+            label("ftrack", theme),
+            Span::styled("no user yet", theme.dim),
+        ])),
+    }
+    out.push(Line::from(Span::styled(
+        "field      ftrack -> directory",
+        theme.dim,
+    )));
+    for field in [
+        Field::Username,
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::IsActive,
+    ] {
+        let name = label(field.name(), theme);
+        match item.changes.iter().find(|c| c.field == field) {
+            Some(change) => out.push(Line::from(vec![
+                name,
+                Span::styled(value(&change.from), theme.removed),
+                Span::raw(" -> "),
+                Span::styled(value(&change.to), theme.added),
+            ])),
+            None => out.push(Line::from(vec![
+                name,
+                Span::styled(value(&current(field, ftrack, entry)), theme.dim),
+            ])),
+        }
+    }
+    if !item.groups.is_empty() {
+        let mut spans = vec![label("groups", theme)];
+        for g in &item.groups.add {
+            spans.push(Span::styled(format!("+ {}  ", sanitize(g)), theme.added));
+        }
+        for g in &item.groups.remove {
+            spans.push(Span::styled(format!("- {}  ", sanitize(g)), theme.removed));
+        }
+        out.push(Line::from(spans));
+    } else if let Some(u) = ftrack.filter(|u| !u.groups.is_empty()) {
+        out.push(Line::from(vec![
+            label("groups", theme),
+            Span::styled(sanitize(&u.groups.join(", ")).into_owned(), theme.dim),
+        ]));
+    }
+    let mut explain: Vec<Line<'static>> = Vec::new();
+    if let Some(reason) = &item.reason {
+        explain.push(Line::from(vec![
+            label("why", theme),
+            Span::styled(sanitize(reason).into_owned(), theme.warn),
+        ]));
+    }
+    if let Some(e) = entry {
+        if let Some(reason) = &e.disabled_reason {
+            explain.push(Line::from(vec![
+                label("disabled", theme),
+                Span::raw(sanitize(reason).into_owned()),
+            ]));
+        }
+        for problem in &e.problems {
+            explain.push(Line::from(vec![
+                label("problem", theme),
+                Span::styled(sanitize(problem).into_owned(), theme.error),
+            ]));
+        }
+    }
+    if let Some(conflict) = &item.conflict {
+        explain.push(Line::from(vec![
+            label("conflict", theme),
+            Span::styled(kind_words(conflict.kind), theme.error),
+        ]));
+        for c in &conflict.candidates {
+            explain.push(Line::from(vec![
+                label("", theme),
+                Span::raw(format!(
+                    "ftrack {} <{}>{}",
+                    sanitize(&c.username),
+                    sanitize(c.email.as_deref().unwrap_or("no email")),
+                    if c.is_active { "" } else { " (inactive)" }
+                )),
+            ]));
+        }
+        for dn in &conflict.other_entries {
+            explain.push(Line::from(vec![
+                label("", theme),
+                Span::raw(format!("entry {}", sanitize(dn))),
+            ]));
+        }
+    }
+    if conflict_first {
+        // The title, then why, then the rest.
+        let rest = out.split_off(1);
+        out.extend(explain);
+        out.extend(rest);
+    } else {
+        out.extend(explain);
+    }
+    out
+}
+
+fn block(title: String, theme: &Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.title))
+}
+
+/// The pane beside the list (120 columns and wider).
+pub fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(index) = app.review.as_ref().and_then(|r| r.current()) else {
+        frame.render_widget(block(" detail ".into(), theme), area);
+        return;
+    };
+    let title = format!(" {} ", truncate("detail", area.width as usize));
+    frame.render_widget(
+        Paragraph::new(lines(app, index, false, theme))
+            .block(block(title, theme))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// The full-screen detail (Enter), scrolled.
+pub fn full(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme) {
+    let Some(index) = app.review.as_ref().and_then(|r| r.current()) else {
+        return;
+    };
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines(app, index, false, theme))
+            .block(block(" detail · Esc closes ".into(), theme))
+            .style(Style::default())
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,121 @@
+//! The bucket list. Virtualised: only the rows on screen are formatted.
+
+use crate::reconcile::decision::Decision;
+use crate::reconcile::plan::{Action, PlanItem};
+use crate::tui::app::{App, Review, needs_decision, visible_range};
+use crate::tui::text::{fit, truncate, width};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The mark for an item's decision: ✓ approved, ✗ skipped, · pending, ⊘ ignored, ↔ linked,
+/// ✎ renamed, blank when no decision is needed.
+pub fn decision_mark(item: &PlanItem, decision: Option<&Decision>) -> char {
+    match decision {
+        Some(Decision::Approve) => '✓',
+        Some(Decision::Skip) => '✗',
+        Some(Decision::Ignore) => '⊘',
+        Some(Decision::Link { .. }) => '↔',
+        Some(Decision::Rename { .. }) => '✎',
+        None if needs_decision(item.action) => '·',
+        None => ' ',
+    }
+}
+
+/// A few words on what changes, for the right of a row.
+fn brief(item: &PlanItem) -> String {
+    match item.action {
+        Action::Update | Action::Reactivate => {
+            let mut parts: Vec<&str> = item.changes.iter().map(|c| c.field.name()).collect();
+            if !item.groups.is_empty() {
+                parts.push("groups");
+            }
+            parts.join(", ")
+        }
+        Action::Create => item
+            .changes
+            .iter()
+            .find(|c| c.field == crate::reconcile::plan::Field::Email)
+            .and_then(|c| match &c.to {
+                Some(crate::reconcile::plan::FieldValue::Text(t)) => Some(t.clone()),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        _ => item.reason.clone().unwrap_or_default(),
+    }
+}
+
+/// The lines of the rows on screen: at most `height`, however long the list.
+pub(crate) fn list_lines(
+    app: &App,
+    review: &Review,
+    cells: usize,
+    height: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let range = visible_range(review.view.len(), review.cursor, review.offset, height);
+    let right = if cells >= 70 { cells * 2 / 5 } else { 0 };
+    review.view[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(&i, row)| {
+            let item = &review.plan.items[i];
+            let key = review.keys[i].as_deref();
+            let decision = key.and_then(|k| app.decisions.decisions.get(k));
+            let marked = key.is_some_and(|k| review.marks.contains(k));
+            let selected = row == review.cursor;
+            let prefix = format!(
+                "{}{}{} {} ",
+                if selected { '>' } else { ' ' },
+                if marked { '*' } else { ' ' },
+                item.action.marker(),
+                decision_mark(item, decision)
+            );
+            let name = if item.name.trim().is_empty() || item.name == item.username {
+                item.username.clone()
+            } else {
+                format!("{} ({})", item.name, item.username)
+            };
+            let left = cells.saturating_sub(width(&prefix) + right);
+            let mut text = fit(&name, left);
+            if right > 1 {
+                text.push(' ');
+                text.push_str(&fit(&brief(item), right - 1));
+            }
+            if selected {
+                Line::from(Span::styled(format!("{prefix}{text}"), theme.selected))
+            } else {
+                Line::from(vec![
+                    Span::styled(prefix, theme.action(item.action)),
+                    Span::styled(truncate(&text, left + right), theme.text),
+                ])
+            }
+        })
+        .collect()
+}
+
+/// Draws the list.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, review: &Review, theme: &Theme) {
+    if review.view.is_empty() {
+        let what = if review.filter.is_empty() {
+            "nothing in this bucket"
+        } else {
+            "no row matches the filter (Esc clears it)"
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("  {what}"), theme.dim)),
+            area,
+        );
+        return;
+    }
+    let lines = list_lines(
+        app,
+        review,
+        area.width as usize,
+        area.height as usize,
+        theme,
+    );
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,280 @@
+//! Background work for the console: loading both sides and applying, each on its own thread
+//! with its own async runtime, reporting back as [`Msg`]s so the screen never waits on I/O.
+
+use super::app::{LoadStage, Msg, Session};
+use crate::apply::engine::{
+    Applied, ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan,
+};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::commands::record::RunRecorder;
+use crate::config::Config;
+use crate::ftrack::client::FtrackClient;
+use crate::ftrack::read::read_snapshot;
+use crate::model::DirectorySnapshot;
+use crate::reconcile::Scope;
+use crate::reconcile::decision::ApprovedPlan;
+use crate::report::audit::AuditLog;
+use crate::source::ldap::settings::LdapSettings;
+use crate::source::ldap::{ReadProgress, read_directory};
+use crate::source::offline::{load_ldif_directory, today, user_filter};
+use crate::state::{LastRun, StateDir};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+/// Where the console reads the directory.
+#[derive(Debug, Clone)]
+pub enum DirectorySource {
+    /// The configured LDAP server.
+    Ldap,
+    /// An LDIF export.
+    Ldif(PathBuf),
+    /// Already read (the demo's bundled directory), with a name to show.
+    Loaded(Box<DirectorySnapshot>, String),
+}
+
+/// What the workers need, shared by every load and apply of one console session.
+#[derive(Debug, Clone)]
+pub struct WorkerSetup {
+    /// The effective configuration (LDAP, mapping, ftrack, policy).
+    pub config: Config,
+    /// The directory source.
+    pub directory: DirectorySource,
+    /// An extra LDAP filter (`--ldap-filter`).
+    pub extra_filter: Option<String>,
+    /// The rollout scope.
+    pub scope: Scope,
+    /// The state directory.
+    pub state: StateDir,
+}
+
+fn client(config: &Config) -> anyhow::Result<FtrackClient> {
+    let missing = || {
+        anyhow::anyhow!(
+            "no ftrack server: set [ftrack] server, api_user and api_key (or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY)"
+        )
+    };
+    let ftrack = &config.ftrack;
+    Ok(FtrackClient::new(
+        ftrack.server.as_deref().ok_or_else(missing)?,
+        ftrack.api_user.as_deref().ok_or_else(missing)?,
+        ftrack.api_key.clone().ok_or_else(missing)?,
+        Duration::from_secs(ftrack.timeout_secs),
+    )?)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Loads both sides in the background; ends with `Loaded` or `LoadFailed`.
+pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        let message = match load(&setup, &tx) {
+            Ok(session) => Msg::Loaded(Box::new(session)),
+            Err(error) => Msg::LoadFailed {
+                error: format!("{error:#}"),
+            },
+        };
+        let _ = tx.send(message);
+    });
+}
+
+fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
+    let config = &setup.config;
+    let runtime = runtime()?;
+    let client = client(config)?;
+    let _ = tx.send(Msg::LoadProgress {
+        stage: LoadStage::Ftrack,
+        read: 0,
+        pages: 0,
+    });
+    let ftrack = runtime
+        .block_on(read_snapshot(&client))
+        .context("cannot read ftrack's users")?;
+    let _ = tx.send(Msg::LoadProgress {
+        stage: LoadStage::Ftrack,
+        read: ftrack.users.len(),
+        pages: 1,
+    });
+    let filter = user_filter(&config.ldap.user_filter, setup.extra_filter.as_deref())?;
+    let (directory, directory_source) = match &setup.directory {
+        DirectorySource::Loaded(directory, name) => ((**directory).clone(), name.clone()),
+        DirectorySource::Ldif(path) => (
+            load_ldif_directory(path, &filter, &config.mapping, today())?,
+            path.display().to_string(),
+        ),
+        DirectorySource::Ldap => {
+            let settings = LdapSettings::from_config(config, filter.to_string())?;
+            let read = runtime.block_on(read_directory(
+                &settings,
+                &config.mapping,
+                today(),
+                &mut |event| {
+                    let (read, pages) = match event {
+                        ReadProgress::Users { read, pages } => (read, pages),
+                        _ => return,
+                    };
+                    let _ = tx.send(Msg::LoadProgress {
+                        stage: LoadStage::Directory,
+                        read,
+                        pages,
+                    });
+                },
+            ))?;
+            (read.snapshot, format!("{} ({})", read.uri, read.security))
+        }
+    };
+    let _ = tx.send(Msg::LoadProgress {
+        stage: LoadStage::Directory,
+        read: directory.users.len(),
+        pages: 1,
+    });
+    let links = setup
+        .state
+        .load_links()
+        .context("cannot read the identity links")?;
+    let mut policy = config.policy(config.ftrack.api_user.as_deref());
+    policy.previous_directory_count = setup
+        .state
+        .load_last_run()
+        .context("cannot read the last run's figures")?
+        .map(|last| last.directory_users);
+    Ok(Session {
+        directory,
+        ftrack,
+        links,
+        policy,
+        scope: setup.scope.clone(),
+        server: config.ftrack.server.clone().unwrap_or_default(),
+        api_user: config.ftrack.api_user.clone().unwrap_or_default(),
+        directory_source,
+    })
+}
+
+/// Applies the approved items in the background, reporting progress and each finished user;
+/// ends with `Applied`. Setting `cancel` stops it after the batch in flight.
+pub fn spawn_apply(
+    setup: WorkerSetup,
+    approved: ApprovedPlan,
+    cancel: Arc<AtomicBool>,
+    tx: Sender<Msg>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let config = &setup.config;
+        let run = RunInfo::start(
+            "console",
+            config.ftrack.server.as_deref().unwrap_or_default(),
+            config.ftrack.api_user.as_deref().unwrap_or_default(),
+            "",
+        );
+        let applied = match apply(&setup, &approved, cancel, &tx, run.clone()) {
+            Ok(applied) => applied,
+            Err(error) => refused(&approved, run, format!("{error:#}")),
+        };
+        let _ = tx.send(Msg::Applied(Box::new(applied)));
+    })
+}
+
+fn apply(
+    setup: &WorkerSetup,
+    approved: &ApprovedPlan,
+    cancel: Arc<AtomicBool>,
+    tx: &Sender<Msg>,
+    run: RunInfo,
+) -> anyhow::Result<Applied> {
+    let config = &setup.config;
+    let runtime = runtime()?;
+    let client = client(config)?;
+    let _lock = setup.state.lock(&format!(
+        "ldap2ftrack console (pid {}, {}@{})",
+        std::process::id(),
+        run.operator,
+        run.host
+    ))?;
+    let mut audit = AuditLog::open(&setup.state.path().join("audit.jsonl"))?;
+    audit.run_started(&run, &approved.plan.summary)?;
+    let recorder = RunRecorder::new(setup.state.clone(), audit, run.clone())?;
+    let options = ApplyOptions {
+        batch_size: config.ftrack.batch_size,
+        exact: false,
+        protected: config
+            .policy(config.ftrack.api_user.as_deref())
+            .protected_users
+            .iter()
+            .map(|u| u.to_lowercase())
+            .collect(),
+        cancel,
+    };
+    let mut listener = ChannelListener {
+        recorder,
+        tx: tx.clone(),
+    };
+    let applied = runtime.block_on(apply_plan(approved, &client, &options, &mut listener, run));
+    let mut recorder = listener.recorder;
+    recorder.audit.run_ended(&applied.outcome)?;
+    setup.state.save_last_outcome(&applied.outcome)?;
+    if applied.refused.is_none() {
+        let inputs = approved.plan.inputs;
+        setup.state.save_last_run(&LastRun::now(
+            inputs.directory_users,
+            inputs.ftrack_users,
+            approved.plan.summary,
+        ))?;
+    }
+    Ok(applied)
+}
+
+/// An outcome in which nothing was attempted, for a run that could not start.
+fn refused(approved: &ApprovedPlan, run: RunInfo, reason: String) -> Applied {
+    let items = approved
+        .plan
+        .items
+        .iter()
+        .map(|item| ItemOutcome {
+            item: item.clone(),
+            status: ItemStatus::NotAttempted {
+                reason: reason.clone(),
+            },
+            created_id: None,
+        })
+        .collect();
+    let mut outcome = Outcome::new(run, items);
+    outcome.stopped = Some(reason.clone());
+    Applied {
+        outcome,
+        refused: Some(Refusal::Unavailable(reason)),
+        interrupted: false,
+    }
+}
+
+/// Sends progress and finished users to the console, and records links and audit events.
+struct ChannelListener {
+    recorder: RunRecorder,
+    tx: Sender<Msg>,
+}
+
+impl ApplyListener for ChannelListener {
+    fn progress(&mut self, progress: &ApplyProgress) {
+        let _ = self.tx.send(Msg::ApplyProgress(progress.clone()));
+    }
+
+    fn finished(&mut self, outcome: &ItemOutcome) {
+        self.recorder.finished(outcome);
+        let _ = self.tx.send(Msg::ItemFinished(outcome.clone()));
+    }
+
+    fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
+        self.recorder.linked(directory_id, ftrack_id, username);
+    }
+
+    fn checkpoint(&mut self) -> Result<(), String> {
+        self.recorder.checkpoint()
+    }
+}
