@@ -1,8 +1,8 @@
 //! The bundled demo studio, embedded in the binary so `demo` works from anywhere.
 
 use crate::config::Config;
-use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::ftrack::snapshot::parse_snapshot;
+use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldif::parse_ldif;
 use crate::source::mapping::map_entries;
@@ -37,7 +37,10 @@ pub fn directory(config: &Config) -> anyhow::Result<DirectorySnapshot> {
 
 /// The demo ftrack server's users and groups.
 pub fn ftrack() -> anyhow::Result<FtrackSnapshot> {
-    Ok(parse_snapshot(Path::new("assets/demo/ftrack.json"), FTRACK)?)
+    Ok(parse_snapshot(
+        Path::new("assets/demo/ftrack.json"),
+        FTRACK,
+    )?)
 }
 
 /// The identity links an earlier run recorded.

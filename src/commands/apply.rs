@@ -6,6 +6,7 @@
 
 use super::output::Console;
 use super::plan::{ftrack_client, overrides, plan_with_state, read_directory};
+use super::record::RunRecorder;
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan};
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
 use crate::cli::{ApplyArgs, Cli};
@@ -19,7 +20,6 @@ use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
-use super::record::RunRecorder;
 use crate::state::{LastRun, StateDir};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};

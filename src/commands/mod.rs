@@ -6,9 +6,9 @@ mod config_cmd;
 mod demo;
 mod output;
 mod plan;
-mod review;
 pub(crate) mod record;
 mod report;
+mod review;
 mod sandbox;
 
 use crate::cli::{Cli, Command};

@@ -149,13 +149,16 @@ impl Runtime<'_> {
                 }
             }
             Effect::ExportReport { report, path } => {
-                let written = ReportFormat::resolve(None, Some(&path))
-                    .and_then(|format| write_report(&path, &report, format, &RenderOptions::default()));
+                let written = ReportFormat::resolve(None, Some(&path)).and_then(|format| {
+                    write_report(&path, &report, format, &RenderOptions::default())
+                });
                 let message = match written {
                     Ok(()) => Msg::Saved {
                         what: format!("report written to {}", path.display()),
                     },
-                    Err(e) => Msg::Failed { what: e.to_string() },
+                    Err(e) => Msg::Failed {
+                        what: e.to_string(),
+                    },
                 };
                 let _ = self.tx.send(message);
             }

@@ -1,0 +1,229 @@
+//! Commit, apply progress, results and report export.
+
+use super::{default_report_path, fail, note, reload, request_quit};
+use crate::apply::outcome::{ItemStatus, RunInfo};
+use crate::reconcile::decision::{ApprovedPlan, Decision};
+use crate::reconcile::plan::Summary;
+use crate::report::model::{report_from_outcome, report_from_plan};
+use crate::tui::Effect;
+use crate::tui::action::{Action, Context};
+use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Screen};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// The items a commit covers and their counts.
+fn selection(app: &App, scope: CommitScope) -> (Vec<bool>, Summary) {
+    let Some(review) = &app.review else {
+        return (Vec::new(), Summary::default());
+    };
+    let in_view: HashSet<usize> = match scope {
+        CommitScope::View => review.view.iter().copied().collect(),
+        _ => HashSet::new(),
+    };
+    let mut counts = Summary::default();
+    let approved: Vec<bool> = review
+        .plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let key = review.keys[i].as_ref();
+            let decided = key
+                .and_then(|k| app.decisions.decisions.get(k))
+                .is_some_and(|d| {
+                    matches!(
+                        d,
+                        Decision::Approve | Decision::Link { .. } | Decision::Rename { .. }
+                    )
+                });
+            let chosen = match scope {
+                CommitScope::All => true,
+                CommitScope::Marked => key.is_some_and(|k| review.marks.contains(k)),
+                CommitScope::View => in_view.contains(&i),
+            };
+            let ok = item.action.is_change() && decided && chosen;
+            if ok {
+                *match item.action {
+                    crate::reconcile::Action::Create => &mut counts.create,
+                    crate::reconcile::Action::Update => &mut counts.update,
+                    crate::reconcile::Action::Reactivate => &mut counts.reactivate,
+                    _ => &mut counts.deactivate,
+                } += 1;
+            }
+            ok
+        })
+        .collect();
+    (approved, counts)
+}
+
+pub(super) fn open_commit(app: &mut App) {
+    let Some(review) = &app.review else {
+        return;
+    };
+    if review.counts.approved == 0 {
+        fail(
+            app,
+            "nothing approved yet: y approves a row, Y the whole view",
+        );
+        return;
+    }
+    let scope = if review.marks.is_empty() {
+        CommitScope::All
+    } else {
+        CommitScope::Marked
+    };
+    let (approved, counts) = selection(app, scope);
+    app.overlay = Overlay::Commit(Box::new(CommitModal {
+        scope,
+        approved,
+        counts,
+        typed: String::new(),
+    }));
+}
+
+pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
+    let Overlay::Commit(mut modal) = std::mem::replace(&mut app.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Cancel => return Vec::new(),
+        Action::CycleScope => {
+            modal.scope = match modal.scope {
+                CommitScope::All => CommitScope::Marked,
+                CommitScope::Marked => CommitScope::View,
+                CommitScope::View => CommitScope::All,
+            };
+            let (approved, counts) = selection(app, modal.scope);
+            modal.approved = approved;
+            modal.counts = counts;
+            modal.typed.clear();
+        }
+        Action::Insert(c) if c.is_ascii_digit() && modal.typed.len() < 9 => modal.typed.push(c),
+        Action::DeleteChar => {
+            modal.typed.pop();
+        }
+        Action::Submit => {
+            let deactivations = modal.counts.deactivate;
+            let blocked = app.review.as_ref().and_then(|r| r.plan.blocked.clone());
+            if modal.counts.changes() == 0 {
+                fail(
+                    app,
+                    "nothing approved in this selection: Tab chooses another",
+                );
+            } else if let Some(reason) = blocked {
+                fail(
+                    app,
+                    format!("the plan is blocked and would be refused: {reason}"),
+                );
+            } else if deactivations > 0 && modal.typed != deactivations.to_string() {
+                fail(
+                    app,
+                    format!("type {deactivations} to confirm the deactivations"),
+                );
+            } else if let Some(review) = &app.review {
+                let total = modal.approved.iter().filter(|a| **a).count();
+                let approved = ApprovedPlan {
+                    plan: review.plan.clone(),
+                    approved: modal.approved,
+                };
+                app.screen = Screen::Applying(ApplyState {
+                    total,
+                    progress: None,
+                    finished: Vec::new(),
+                    cancelling: false,
+                });
+                return vec![Effect::Apply(Box::new(approved))];
+            }
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Commit(modal);
+    Vec::new()
+}
+
+pub(super) fn progress(app: &mut App, action: Action) -> Vec<Effect> {
+    if action != Action::CancelApply {
+        return Vec::new();
+    }
+    if let Screen::Applying(state) = &mut app.screen {
+        state.cancelling = true;
+    }
+    note(app, "stopping after the current batch…");
+    vec![Effect::CancelApply]
+}
+
+pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Export => {
+            app.overlay = Overlay::Export {
+                path: default_report_path(),
+            }
+        }
+        Action::Retry => {
+            if let Screen::Results(state) = &app.screen {
+                app.mark_after_load = state
+                    .applied
+                    .outcome
+                    .items
+                    .iter()
+                    .filter(|o| matches!(o.status, ItemStatus::Failed { .. }))
+                    .filter_map(|o| crate::reconcile::decision::item_key(&o.item))
+                    .collect();
+            }
+            return reload(app);
+        }
+        Action::Back => return reload(app),
+        Action::Quit => return request_quit(app),
+        Action::Up | Action::Down => {
+            if let Screen::Results(state) = &mut app.screen {
+                state.scroll = if action == Action::Up {
+                    state.scroll.saturating_sub(1)
+                } else {
+                    state.scroll + 1
+                };
+            }
+        }
+        Action::Help => {
+            app.overlay = Overlay::Help {
+                context: Context::Results,
+                scroll: 0,
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
+    let Overlay::Export { mut path } = std::mem::replace(&mut app.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Insert(c) => path.push(c),
+        Action::DeleteChar => {
+            path.pop();
+        }
+        Action::Cancel => return Vec::new(),
+        Action::Submit if path.trim().is_empty() => fail(app, "type a file name for the report"),
+        Action::Submit => {
+            let report = match (&app.screen, &app.review) {
+                (Screen::Results(state), _) => report_from_outcome(&state.applied.outcome),
+                (_, Some(review)) => {
+                    let s = &review.session;
+                    let run =
+                        RunInfo::start("console", &s.server, &s.api_user, &s.directory_source);
+                    report_from_plan(&review.plan, run)
+                }
+                _ => return Vec::new(),
+            };
+            note(app, format!("writing {path}…"));
+            return vec![Effect::ExportReport {
+                report: Box::new(report),
+                path: PathBuf::from(path),
+            }];
+        }
+        _ => {}
+    }
+    app.overlay = Overlay::Export { path };
+    Vec::new()
+}

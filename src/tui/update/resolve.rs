@@ -1,0 +1,172 @@
+//! The conflict dialog, the link picker and the rename input.
+
+use super::{change, fail, next_undecided, note};
+use crate::reconcile::decision::Decision;
+use crate::tui::Effect;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Bucket, Overlay, Resolve, ResolveMode};
+use crate::tui::resolve::{Picker, RenameInput};
+
+/// Opens the conflict dialog (`Open`), the link picker (`Link`) or the rename input (`Rename`).
+pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
+    let Some(review) = &app.review else {
+        return;
+    };
+    let Some(index) = review.current() else {
+        return;
+    };
+    let item = &review.plan.items[index];
+    let Some(key) = review.keys[index].clone() else {
+        return;
+    };
+    let entry = item
+        .directory
+        .as_ref()
+        .and_then(|d| review.dir_index.get(&d.id))
+        .map(|&i| &review.session.directory.users[i]);
+    if which != Action::Open && entry.is_none() {
+        fail(app, "only directory entries can be linked or renamed");
+        return;
+    }
+    let mode = match which {
+        Action::Link => ResolveMode::Picker(Picker::new(item, entry, &review.session.ftrack)),
+        Action::Rename => ResolveMode::Rename(RenameInput::new(
+            &review.plan,
+            index,
+            &review.session.ftrack,
+        )),
+        _ => ResolveMode::Menu,
+    };
+    app.overlay = Overlay::Resolve(Box::new(Resolve {
+        key,
+        index,
+        mode,
+        from_dialog,
+    }));
+}
+
+pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
+    let Overlay::Resolve(mut dialog) = std::mem::replace(&mut app.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    let key = dialog.key.clone();
+    let back = |app: &mut App, mut dialog: Box<Resolve>| {
+        if dialog.from_dialog {
+            dialog.mode = ResolveMode::Menu;
+            app.overlay = Overlay::Resolve(dialog);
+        }
+    };
+    match (&mut dialog.mode, action) {
+        (ResolveMode::Menu, Action::Link | Action::Rename) => {
+            app.overlay = Overlay::Resolve(dialog);
+            open_resolve(app, action, true);
+        }
+        (ResolveMode::Menu, Action::Ignore) => {
+            let effects = change(app, vec![(key, Some(Decision::Ignore))]);
+            note(app, "ignored from now on (u undoes)");
+            return effects;
+        }
+        (ResolveMode::Menu, Action::Skip) => {
+            let effects = change(app, vec![(key, Some(Decision::Skip))]);
+            note(app, "skipped this time");
+            next_undecided(app);
+            return effects;
+        }
+        (ResolveMode::Menu, _) => {}
+        (ResolveMode::Picker(_) | ResolveMode::Rename(_), Action::Cancel) => back(app, dialog),
+        (
+            ResolveMode::Picker(picker),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown,
+        ) => {
+            let page = 10;
+            picker.step(match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                _ => page,
+            });
+            app.overlay = Overlay::Resolve(dialog);
+        }
+        (ResolveMode::Picker(picker), Action::Insert(_) | Action::DeleteChar) => {
+            let mut query = picker.query.clone();
+            if let Action::Insert(c) = action {
+                query.push(c);
+            } else {
+                query.pop();
+            }
+            if let Some(review) = &app.review {
+                picker.set_query(query, &review.session.ftrack);
+            }
+            app.overlay = Overlay::Resolve(dialog);
+        }
+        (ResolveMode::Picker(picker), Action::Submit) => {
+            let chosen = app
+                .review
+                .as_ref()
+                .and_then(|r| picker.chosen(&r.session.ftrack))
+                .map(|u| (u.id.clone(), u.username.clone()));
+            let Some((ftrack_id, username)) = chosen else {
+                fail(app, "no ftrack user matches the search");
+                app.overlay = Overlay::Resolve(dialog);
+                return Vec::new();
+            };
+            let effects = change(app, vec![(key.clone(), Some(Decision::Link { ftrack_id }))]);
+            let now = follow(app, &key);
+            note(app, format!("linked to ftrack user {username}; now: {now}"));
+            return effects;
+        }
+        (ResolveMode::Rename(input), Action::Insert(_) | Action::DeleteChar) => {
+            if let Action::Insert(c) = action {
+                input.input.push(c);
+            } else {
+                input.input.pop();
+            }
+            input.validate();
+            app.overlay = Overlay::Resolve(dialog);
+        }
+        (ResolveMode::Rename(input), Action::Submit) => {
+            if let Some(error) = input.error.clone() {
+                fail(app, error);
+                app.overlay = Overlay::Resolve(dialog);
+                return Vec::new();
+            }
+            let username = input.input.clone();
+            let effects = change(
+                app,
+                vec![(
+                    key.clone(),
+                    Some(Decision::Rename {
+                        username: username.clone(),
+                    }),
+                )],
+            );
+            let now = follow(app, &key);
+            note(app, format!("renamed to {username}; now: {now}"));
+            return effects;
+        }
+        _ => app.overlay = Overlay::Resolve(dialog),
+    }
+    Vec::new()
+}
+
+/// Puts the cursor on an item wherever the re-plan put it; returns its new action's name.
+pub(super) fn follow(app: &mut App, key: &str) -> &'static str {
+    let height = app.list_height();
+    let Some(review) = &mut app.review else {
+        return "";
+    };
+    let Some(index) = review.index_of(key) else {
+        return "";
+    };
+    let action = review.plan.items[index].action;
+    review.bucket = Bucket::of(action);
+    review.view.clear();
+    review.rebuild_view();
+    if review.position_of(key).is_none() {
+        review.filter.clear();
+        review.rebuild_view();
+    }
+    review.cursor = review.position_of(key).unwrap_or(0);
+    review.scroll_to_cursor(height);
+    action.name()
+}
