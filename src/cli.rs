@@ -55,10 +55,22 @@ pub enum Command {
     /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
     Sandbox(SandboxArgs),
     /// Plan the bundled demo studio (an LDIF directory and an ftrack snapshot); no set-up, no network.
-    Demo(OutputArgs),
+    Demo(DemoArgs),
     /// Show or check the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// `demo` options.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// When the console closes, write the demo ftrack server's users and groups to this
+    /// snapshot file (to see what a commit did).
+    #[arg(long, value_name = "FILE")]
+    pub dump: Option<PathBuf>,
+    /// Output options (used when printing the plan instead of opening the console).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `review` options.

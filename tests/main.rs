@@ -2,6 +2,7 @@
 
 mod apply_e2e;
 mod architecture;
+mod console_e2e;
 mod cli_plan;
 mod demo;
 mod ftrack_client;

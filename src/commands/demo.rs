@@ -4,13 +4,15 @@
 
 use super::output::{Console, emit_plan};
 use super::review::{monochrome, on_a_terminal};
-use crate::cli::{Cli, OutputArgs};
+use crate::cli::{Cli, DemoArgs};
 use crate::config::{Config, load_text};
 use crate::demo_data;
+use crate::ftrack::snapshot::write_snapshot;
 use crate::reconcile::Scope;
 use crate::reconcile::decision::Decisions;
 use crate::sandbox::faults::Faults;
 use crate::sandbox::seed::seed;
+use crate::sandbox::seed::snapshot_of;
 use crate::sandbox::server::{Credentials, start};
 use crate::sandbox::store::Store;
 use crate::state::StateDir;
@@ -25,10 +27,11 @@ use std::time::Instant;
 const DEMO_KEY: &str = "demo-key";
 
 /// Runs `demo`.
-pub fn run(cli: &Cli, args: &OutputArgs, console: &Console) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, demo: &DemoArgs, console: &Console) -> anyhow::Result<i32> {
     let config = load_text(Path::new("assets/demo/config.toml"), demo_data::CONFIG)?;
+    let args = &demo.output;
     if on_a_terminal() && args.output.is_none() {
-        return run_demo_console(cli, config);
+        return run_demo_console(cli, config, demo.dump.as_deref());
     }
     let started = Instant::now();
     console.say("ldap2ftrack demo: Northlight Studios (bundled LDIF directory and ftrack snapshot; nothing is contacted or changed)\n");
@@ -36,7 +39,7 @@ pub fn run(cli: &Cli, args: &OutputArgs, console: &Console) -> anyhow::Result<i3
     emit_plan(&plan, args, console, started)
 }
 
-fn run_demo_console(cli: &Cli, mut config: Config) -> anyhow::Result<i32> {
+fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -85,6 +88,10 @@ fn run_demo_console(cli: &Cli, mut config: Config) -> anyhow::Result<i32> {
         decisions: Decisions::default(),
         decisions_file: "decisions.json".into(),
     })?;
+    if let Some(path) = dump {
+        write_snapshot(path, &snapshot_of(&sandbox.store()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     runtime.block_on(sandbox.stop());
     Ok(code)
 }

@@ -4,6 +4,7 @@ use super::output::Console;
 use crate::cli::SandboxArgs;
 use crate::exit;
 use crate::ftrack::snapshot::read_snapshot;
+use crate::ftrack::snapshot::write_snapshot;
 use crate::sandbox::seed::{seed, snapshot_of};
 use crate::sandbox::server::{Credentials, start};
 use crate::sandbox::store::Store;
@@ -42,9 +43,7 @@ pub fn run(args: &SandboxArgs, console: &Console) -> anyhow::Result<i32> {
         let state = sandbox.store();
         sandbox.stop().await;
         if let Some(path) = &args.dump {
-            let text = serde_json::to_string_pretty(&snapshot_of(&state))
-                .context("cannot encode the sandbox state")?;
-            std::fs::write(path, text)
+            write_snapshot(path, &snapshot_of(&state))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             console.say(&format!("wrote the sandbox state to {}", path.display()));
         }

@@ -53,6 +53,13 @@ pub fn read_snapshot(path: &Path) -> Result<FtrackSnapshot, SnapshotError> {
     parse_snapshot(path, &text)
 }
 
+/// Writes a snapshot file (pretty JSON).
+pub fn write_snapshot(path: &Path, snapshot: &FtrackSnapshot) -> std::io::Result<()> {
+    let mut text = serde_json::to_vec_pretty(snapshot).map_err(std::io::Error::other)?;
+    text.push(b'\n');
+    std::fs::write(path, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

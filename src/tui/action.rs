@@ -118,6 +118,8 @@ pub enum Action {
     Cancel,
     /// Delete the character before the cursor.
     DeleteChar,
+    /// Empties a text input.
+    ClearInput,
     /// Type a character.
     Insert(char),
     /// Choose what to commit: everything approved, the marked rows or the filtered view.
@@ -272,6 +274,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Rename, KeyCode::Enter, NONE, A::Submit, "use this username", "rename"),
     bind(C::Rename, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
     bind(C::Rename, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
+    bind(C::Rename, ch('u'), CTRL, A::ClearInput, "clear the input", ""),
     bind(C::Rename, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // A count confirmation.
     bind(C::Confirm, ch('y'), NONE, A::Submit, "yes", "yes"),
@@ -303,6 +306,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Export, KeyCode::Enter, NONE, A::Submit, "write the report", "write"),
     bind(C::Export, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
     bind(C::Export, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
+    bind(C::Export, ch('u'), CTRL, A::ClearInput, "clear the input", ""),
     bind(C::Export, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // Help.
     bind(C::Help, KeyCode::Esc, NONE, A::Back, "close", "close"),

@@ -203,6 +203,7 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
         Action::DeleteChar => {
             path.pop();
         }
+        Action::ClearInput => path.clear(),
         Action::Cancel => return Vec::new(),
         Action::Submit if path.trim().is_empty() => fail(app, "type a file name for the report"),
         Action::Submit => {

@@ -115,11 +115,16 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             note(app, format!("linked to ftrack user {username}; now: {now}"));
             return effects;
         }
-        (ResolveMode::Rename(input), Action::Insert(_) | Action::DeleteChar) => {
-            if let Action::Insert(c) = action {
-                input.input.push(c);
-            } else {
-                input.input.pop();
+        (
+            ResolveMode::Rename(input),
+            Action::Insert(_) | Action::DeleteChar | Action::ClearInput,
+        ) => {
+            match action {
+                Action::Insert(c) => input.input.push(c),
+                Action::ClearInput => input.input.clear(),
+                _ => {
+                    input.input.pop();
+                }
             }
             input.validate();
             app.overlay = Overlay::Resolve(dialog);

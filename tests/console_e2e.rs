@@ -1,0 +1,181 @@
+//! The console end to end: the real binary's `demo` in tmux at 80x24, driven by keys like an
+//! admin would, then the demo ftrack server's final state, the exported report and the
+//! terminal are checked.
+
+use crate::support::root;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux session running one command at 80x24.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(command: &str, dir: &Path) -> Self {
+        let name = format!("l2f-e2e-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "80",
+                "-y",
+                "24",
+                "-c",
+            ])
+            .arg(dir)
+            .arg(command)
+            .env_remove("NO_COLOR")
+            .status()
+            .expect("tmux runs (the test command installs it)");
+        assert!(status.success());
+        Self { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn alternate_screen(&self) -> bool {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, "#{alternate_on}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Waits until the screen shows `text` (polling the pane; the console redraws on change).
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+#[test]
+fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let command = format!(
+        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
+        home = dir.path().display()
+    );
+    let _ = root();
+    let tmux = Tmux::start(&command, dir.path());
+    let first = tmux.wait_for("1+Cre 26");
+    assert!(first.contains("DEMO"), "{first}");
+    assert!(tmux.alternate_screen());
+    // Approve the first three creates.
+    tmux.keys(&["y", "y", "y"]);
+    tmux.wait_for("approved 3");
+    // Resolve the first conflict (a login with a space) by renaming it.
+    tmux.keys(&["3"]);
+    tmux.wait_for("anna k");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("r   use another ftrack username");
+    tmux.keys(&["r", "C-u"]);
+    tmux.type_text("anna.kovacs");
+    tmux.wait_for("available");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Anna Kovács (anna.kovacs)");
+    // Resolve the email conflict by linking to the ftrack user who has that email.
+    tmux.keys(&["3", "G", "Enter", "m"]);
+    tmux.wait_for("conflict candidate");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("linked to ftrack user srusso.fl");
+    // Commit what was approved.
+    tmux.keys(&["c"]);
+    let modal = tmux.wait_for("Enter apply");
+    assert!(modal.contains("+ create           4"), "{modal}");
+    tmux.keys(&["Enter"]);
+    let results = tmux.wait_for("created 4");
+    assert!(results.contains("failed 0"), "{results}");
+    // Export the report, then quit (the console asks: decisions are not saved).
+    tmux.keys(&["x", "C-u"]);
+    tmux.type_text("report.html");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("report written to report.html");
+    tmux.keys(&["Q"]);
+    tmux.wait_for("Q quit");
+    tmux.keys(&["Q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exited = || {
+        std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'))
+    };
+    while !exited() {
+        assert!(
+            Instant::now() < deadline,
+            "the demo did not exit:\n{}",
+            tmux.screen()
+        );
+        std::thread::yield_now();
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("exit.txt"))
+            .unwrap()
+            .trim(),
+        "exit=0"
+    );
+    // The terminal is given back: main screen, and the shell's output is visible.
+    assert!(!tmux.alternate_screen(), "{}", tmux.screen());
+    let final_state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
+            .unwrap();
+    let users = final_state["users"].as_array().unwrap();
+    let find = |name: &str| users.iter().find(|u| u["username"] == name);
+    assert!(find("anna.kovacs").is_some_and(|u| u["is_active"] == true));
+    let sofia = find("srusso").expect("the linked user took the directory username");
+    let fl = std::fs::read_to_string(root().join("assets/demo/ftrack.json")).unwrap();
+    assert!(
+        fl.contains(sofia["id"].as_str().unwrap()),
+        "the link reused the existing user"
+    );
+    assert!(find("srusso.fl").is_none());
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        report.contains("anna.kovacs"),
+        "the report lists the rename"
+    );
+}
