@@ -141,9 +141,8 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     tmux.wait_for("Q quit");
     tmux.keys(&["Q"]);
     let deadline = Instant::now() + Duration::from_secs(30);
-    let exited = || {
-        std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'))
-    };
+    let exited =
+        || std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'));
     while !exited() {
         assert!(
             Instant::now() < deadline,

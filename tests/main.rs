@@ -2,8 +2,8 @@
 
 mod apply_e2e;
 mod architecture;
-mod console_e2e;
 mod cli_plan;
+mod console_e2e;
 mod demo;
 mod ftrack_client;
 mod ldap_source;
