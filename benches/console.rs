@@ -64,6 +64,8 @@ fn session() -> Session {
         server: "https://studio.ftrackapp.com".into(),
         api_user: "ldap2ftrack".into(),
         directory_source: "synthetic".into(),
+        mapping: Default::default(),
+        group_search: false,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions, item_key};
 use crate::reconcile::plan::Summary;
 use crate::reconcile::{Action, Plan, Policy, Scope, compute_plan};
 use crate::report::model::Report;
+use crate::source::mapping_rules::Mapping;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -32,6 +33,10 @@ pub struct Session {
     pub api_user: String,
     /// LDAP URI or LDIF path.
     pub directory_source: String,
+    /// How directory attributes became fields, to show where each value came from.
+    pub mapping: Mapping,
+    /// True when groups also come from a group search (nested groups resolved).
+    pub group_search: bool,
 }
 
 /// How the console starts.

@@ -155,6 +155,9 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         server: config.ftrack.server.clone().unwrap_or_default(),
         api_user: config.ftrack.api_user.clone().unwrap_or_default(),
         directory_source,
+        mapping: config.mapping.clone(),
+        group_search: config.ldap.group_base_dn.is_some()
+            && matches!(setup.directory, DirectorySource::Ldap),
     })
 }
 

@@ -130,6 +130,8 @@ pub(crate) fn session() -> Session {
         server: "https://studio.ftrackapp.com".into(),
         api_user: "ldap2ftrack-api".into(),
         directory_source: "ldaps://ldap.studio.example".into(),
+        mapping: Default::default(),
+        group_search: false,
     }
 }
 

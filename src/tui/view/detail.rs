@@ -66,6 +66,24 @@ fn kind_words(kind: ConflictKind) -> &'static str {
     }
 }
 
+/// Where a field's directory value comes from: the attribute and mapping rule.
+fn source_of(field: Field, session: &crate::tui::app::Session) -> String {
+    let mapping = &session.mapping;
+    match field {
+        Field::Username => mapping.username.to_string(),
+        Field::Email => mapping.email.to_string(),
+        Field::FirstName => format!(
+            "{} (else {} split)",
+            mapping.first_name, mapping.display_name
+        ),
+        Field::LastName => format!(
+            "{} (else {} split)",
+            mapping.last_name, mapping.display_name
+        ),
+        Field::IsActive => format!("account status: {}", mapping.active),
+    }
+}
+
 /// The detail lines of one plan item.
 pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Vec<Line<'static>> {
     let Some(review) = &app.review else {
@@ -161,27 +179,43 @@ pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Ve
         Field::IsActive,
     ] {
         let name = label(field.name(), theme);
-        match item.changes.iter().find(|c| c.field == field) {
-            Some(change) => out.push(Line::from(vec![
+        let mut line = match item.changes.iter().find(|c| c.field == field) {
+            Some(change) => vec![
                 name,
                 Span::styled(value(&change.from), theme.removed),
                 Span::raw(" -> "),
                 Span::styled(value(&change.to), theme.added),
-            ])),
-            None => out.push(Line::from(vec![
+            ],
+            None => vec![
                 name,
                 Span::styled(value(&current(field, ftrack, entry)), theme.dim),
-            ])),
+            ],
+        };
+        if entry.is_some() {
+            line.push(Span::styled(
+                format!("  <- {}", source_of(field, &review.session)),
+                theme.dim,
+            ));
         }
+        out.push(Line::from(line));
     }
     if !item.groups.is_empty() {
         let mut spans = vec![label("groups", theme)];
+        let from = if review.session.group_search {
+            format!(
+                "<- {} and the group search, nested",
+                review.session.mapping.groups
+            )
+        } else {
+            format!("<- {}", review.session.mapping.groups)
+        };
         for g in &item.groups.add {
             spans.push(Span::styled(format!("+ {}  ", sanitize(g)), theme.added));
         }
         for g in &item.groups.remove {
             spans.push(Span::styled(format!("- {}  ", sanitize(g)), theme.removed));
         }
+        spans.push(Span::styled(from, theme.dim));
         out.push(Line::from(spans));
     } else if let Some(u) = ftrack.filter(|u| !u.groups.is_empty()) {
         out.push(Line::from(vec![
