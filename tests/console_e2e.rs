@@ -14,7 +14,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str, dir: &Path) -> Self {
-        let name = format!("l2f-e2e-{}", std::process::id());
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("l2f-e2e-{}-{n}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "new-session",
@@ -177,4 +179,54 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
         report.contains("anna.kovacs"),
         "the report lists the rename"
     );
+}
+
+#[test]
+fn sigterm_stops_the_console_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let command = format!(
+        "HOME={home} {binary} demo; echo exit=$? > exit.txt; sleep 600",
+        home = dir.path().display()
+    );
+    let tmux = Tmux::start(&command, dir.path());
+    tmux.wait_for("1+Cre 26");
+    tmux.keys(&["y"]);
+    tmux.wait_for("approved 1");
+    let out = Command::new("tmux")
+        .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])
+        .output()
+        .unwrap();
+    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let children = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let demo = String::from_utf8_lossy(&children.stdout)
+        .lines()
+        .next()
+        .expect("the demo runs under the pane's shell")
+        .to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &demo])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exited =
+        || std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'));
+    while !exited() {
+        assert!(
+            Instant::now() < deadline,
+            "the demo did not stop:\n{}",
+            tmux.screen()
+        );
+        std::thread::yield_now();
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("exit.txt"))
+            .unwrap()
+            .trim(),
+        "exit=130"
+    );
+    assert!(!tmux.alternate_screen(), "{}", tmux.screen());
 }
