@@ -230,3 +230,93 @@ fn sigterm_stops_the_console_and_restores_the_terminal() {
     );
     assert!(!tmux.alternate_screen(), "{}", tmux.screen());
 }
+
+/// `ldap2ftrack sandbox` seeded with the demo's ftrack data; returns the process and its URL.
+fn demo_sandbox() -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ldap2ftrack"))
+        .args([
+            "sandbox",
+            "--api-user",
+            "admin-api",
+            "--api-key",
+            "e2e-key",
+            "--seed",
+        ])
+        .arg(root().join("assets/demo/ftrack.json"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    (child, url)
+}
+
+#[test]
+fn a_dropped_session_loses_no_decisions_with_review_resume() {
+    let (mut sandbox, url) = demo_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::copy(
+        root().join("assets/demo/links.json"),
+        state.join("links.json"),
+    )
+    .unwrap();
+    let review = |extra: &str| {
+        format!(
+            "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
+            home = dir.path().display(),
+            binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
+            config = root().join("assets/demo/config.toml").display(),
+            ldif = root().join("assets/demo/directory.ldif").display(),
+        )
+    };
+    let first = Tmux::start(&review(""), dir.path());
+    first.wait_for("1+Cre 26");
+    first.keys(&["y", "y", "n"]);
+    first.wait_for("approved 2");
+    // The SSH connection drops: the console gets SIGHUP.
+    let out = Command::new("tmux")
+        .args(["display-message", "-p", "-t", &first.name, "#{pane_pid}"])
+        .output()
+        .unwrap();
+    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let children = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let console = String::from_utf8_lossy(&children.stdout)
+        .lines()
+        .next()
+        .expect("the console runs under the pane's shell")
+        .to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &console])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n')) {
+        assert!(
+            Instant::now() < deadline,
+            "the console did not stop:\n{}",
+            first.screen()
+        );
+        std::thread::yield_now();
+    }
+    drop(first);
+    // Back again: --resume brings the decisions back.
+    let second = Tmux::start(&review("--resume"), dir.path());
+    let screen = second.wait_for("1+Cre 26");
+    assert!(
+        screen.contains("approved 2") && screen.contains("skipped 1"),
+        "{screen}"
+    );
+    second.keys(&["Q"]);
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+}
