@@ -50,11 +50,12 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a reconciliation report (json, csv, md, html) from a saved plan or apply outcome.
     Report(ReportArgs),
-    /// Check the configuration, the ftrack connection and the state directory, one line each.
+    /// Check the configuration, LDAP (bind, TLS, matching users), ftrack and the state directory, one line each.
     Check,
     /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
     Sandbox(SandboxArgs),
-    /// Plan the bundled demo studio (an LDIF directory and an ftrack snapshot); no set-up, no network.
+    /// The console on a bundled demo studio and an in-process ftrack sandbox (prints the plan
+    /// when not on a terminal); no set-up, no network.
     Demo(DemoArgs),
     /// Show or check the configuration.
     #[command(subcommand)]
