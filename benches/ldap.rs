@@ -3,7 +3,7 @@
 //! Run with `cargo bench --bench ldap [-- --users N]`.
 
 #[path = "support/heap.rs"]
-#[allow(dead_code)]
+#[allow(dead_code)] // `live` is used by the plan benchmark only.
 mod heap;
 #[path = "../tests/support/slapd.rs"]
 #[allow(dead_code)]

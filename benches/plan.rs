@@ -1,58 +1,19 @@
 //! Planner benchmark: times `compute_plan` on synthetic studios of 10k, 100k and 1M users
 //! and measures the heap it needs. Run with `cargo bench --bench plan [-- --quick]`.
 
+#[path = "support/heap.rs"]
+mod heap;
+
+use heap::{Counting, live, mib, peak, reset_peak};
 use ldap2ftrack::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
 use ldap2ftrack::reconcile::plan::Summary;
 use ldap2ftrack::reconcile::policy::MaxDeactivate;
 use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
-use mimalloc::MiMalloc;
-use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
-
-/// The system allocator, counting live and peak heap bytes.
-struct Counting;
-
-/// Bytes currently allocated.
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-/// Highest value `CURRENT` reached since the last reset.
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-/// Records `size` more live bytes.
-fn grow(size: usize) {
-    let now = CURRENT.fetch_add(size, Relaxed) + size;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to `MiMalloc` (the allocator the binary uses); only counters are added.
-// (`alloc_zeroed` keeps its default, which goes through `alloc`.)
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { MiMalloc.alloc(layout) };
-        if !ptr.is_null() {
-            grow(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { MiMalloc.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            CURRENT.fetch_sub(layout.size(), Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -271,15 +232,9 @@ fn check_counts(n: usize, got: &Summary, want: &Summary) {
     }
 }
 
-/// Bytes as MiB.
-fn mib(bytes: usize) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
-
 /// One timed planning run: its time, the planner's peak heap and the plan's counts.
 fn time_once(s: &Studio) -> (Duration, usize, Summary) {
-    let before = CURRENT.load(Relaxed);
-    PEAK.store(before, Relaxed);
+    let before = reset_peak();
     let start = Instant::now();
     let plan = compute_plan(
         &s.directory,
@@ -289,7 +244,7 @@ fn time_once(s: &Studio) -> (Duration, usize, Summary) {
         &Scope::default(),
     );
     let elapsed = start.elapsed();
-    let peak = PEAK.load(Relaxed) - before;
+    let peak = peak() - before;
     let summary = plan.summary;
     drop(black_box(plan));
     (elapsed, peak, summary)
@@ -297,9 +252,9 @@ fn time_once(s: &Studio) -> (Duration, usize, Summary) {
 
 /// A studio of `n` users with the heap its inputs take.
 fn build(n: usize) -> (Studio, usize) {
-    let base = CURRENT.load(Relaxed);
+    let base = live();
     let s = studio(n);
-    let inputs = CURRENT.load(Relaxed) - base;
+    let inputs = live() - base;
     (s, inputs)
 }
 

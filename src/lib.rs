@@ -5,12 +5,14 @@
 //! [`reconcile::Plan`]; commands print or apply it.
 
 pub mod apply;
+pub mod atomic_file;
 pub mod cli;
 mod commands;
 pub mod config;
 pub mod demo_data;
 pub mod exit;
 pub mod ftrack;
+pub mod inputs;
 pub mod logging;
 pub mod model;
 pub mod reconcile;

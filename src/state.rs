@@ -4,6 +4,7 @@
 //! half-written file. Reading never creates anything, so `plan` can read state without writing.
 
 use crate::apply::outcome::Outcome;
+use crate::atomic_file::write_json_atomically;
 use crate::model::Links;
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Summary;
@@ -246,25 +247,7 @@ impl StateDir {
     fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StateError> {
         self.ensure_dir()?;
         let path = self.path.join(name);
-        let temp = self
-            .path
-            .join(format!(".{name}.tmp-{}", std::process::id()));
-        let io_error = |source| StateError::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut text =
-            serde_json::to_vec_pretty(value).map_err(|e| io_error(io::Error::other(e)))?;
-        text.push(b'\n');
-        let mut file = File::create(&temp).map_err(io_error)?;
-        file.write_all(&text).map_err(io_error)?;
-        file.sync_all().map_err(io_error)?;
-        fs::rename(&temp, &path).map_err(io_error)?;
-        // Make the rename itself durable.
-        if let Ok(dir) = File::open(&self.path) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        write_json_atomically(&path, value).map_err(|source| StateError::Io { path, source })
     }
 }
 

@@ -80,12 +80,18 @@ impl World {
 
     /// The binary with the ftrack credentials, config, state and LDIF of this world.
     fn cmd(&self, command: &str) -> Command {
+        let mut cmd = self.bare(command);
+        cmd.args(["--ldif", "people.ldif"]);
+        cmd
+    }
+
+    /// The binary with credentials, config and state, but no directory source (`apply PLANFILE`).
+    fn bare(&self, command: &str) -> Command {
         let mut cmd = ldap2ftrack(self.home.path());
         cmd.env("FTRACK_SERVER", self.url())
             .env("FTRACK_API_USER", "ldap2ftrack")
             .env("FTRACK_API_KEY", API_KEY)
-            .args(["-c", "config.toml", command, "--state-dir", "state"])
-            .args(["--ldif", "people.ldif"]);
+            .args(["-c", "config.toml", command, "--state-dir", "state"]);
         cmd
     }
 
@@ -330,20 +336,7 @@ fn a_saved_plan_that_went_stale_is_refused_whole() {
     };
     world.runtime.block_on(client.call(&[edit])).unwrap();
     let before = people(&world.ftrack());
-    let mut apply = ldap2ftrack(world.home.path());
-    apply
-        .env("FTRACK_SERVER", world.url())
-        .env("FTRACK_API_USER", "ldap2ftrack")
-        .env("FTRACK_API_KEY", API_KEY)
-        .args([
-            "-c",
-            "config.toml",
-            "apply",
-            "plan.json",
-            "--state-dir",
-            "state",
-        ]);
-    let out = run(&mut apply);
+    let out = run(world.bare("apply").arg("plan.json"));
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(out.stderr.contains("plan again"), "{}", out.stderr);
     assert_eq!(people(&world.ftrack()), before, "nothing was applied");
@@ -414,21 +407,9 @@ fn a_user_the_server_refuses_fails_alone_and_everyone_else_is_applied() {
         }
     }
     std::fs::write(world.path("plan.json"), plan.to_string()).unwrap();
-    let mut apply = ldap2ftrack(world.home.path());
-    apply
-        .env("FTRACK_SERVER", world.url())
-        .env("FTRACK_API_USER", "ldap2ftrack")
-        .env("FTRACK_API_KEY", API_KEY)
-        .args([
-            "-c",
-            "config.toml",
-            "apply",
-            "plan.json",
-            "--state-dir",
-            "state",
-        ])
-        .args(["--outcome", "outcome.json"]);
-    let out = run(&mut apply);
+    let out = run(world
+        .bare("apply")
+        .args(["plan.json", "--outcome", "outcome.json"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
     let outcome: Value =
         serde_json::from_str(&std::fs::read_to_string(world.path("outcome.json")).unwrap())

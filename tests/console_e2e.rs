@@ -88,6 +88,46 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Sends `signal` (e.g. `-TERM`) to the program the pane's shell runs.
+    fn signal_program(&self, signal: &str) {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let children = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let program = String::from_utf8_lossy(&children.stdout)
+            .lines()
+            .next()
+            .expect("the program runs under the pane's shell")
+            .to_string();
+        let sent = Command::new("kill")
+            .args([signal, &program])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Waits until the pane's command line wrote its exit line to `dir/exit.txt`; returns it.
+    fn wait_for_exit(&self, dir: &Path) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(dir.join("exit.txt"))
+                && text.contains('\n')
+            {
+                return text.trim().to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the program did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::yield_now();
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -104,7 +144,6 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
         "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
         home = dir.path().display()
     );
-    let _ = root();
     let tmux = Tmux::start(&command, dir.path());
     let first = tmux.wait_for("1+Cre 26");
     assert!(first.contains("DEMO"), "{first}");
@@ -142,23 +181,7 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     tmux.keys(&["Q"]);
     tmux.wait_for("Q quit");
     tmux.keys(&["Q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let exited =
-        || std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'));
-    while !exited() {
-        assert!(
-            Instant::now() < deadline,
-            "the demo did not exit:\n{}",
-            tmux.screen()
-        );
-        std::thread::yield_now();
-    }
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("exit.txt"))
-            .unwrap()
-            .trim(),
-        "exit=0"
-    );
+    assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
     // The terminal is given back: main screen, and the shell's output is visible.
     assert!(!tmux.alternate_screen(), "{}", tmux.screen());
     let final_state: serde_json::Value =
@@ -193,41 +216,8 @@ fn sigterm_stops_the_console_and_restores_the_terminal() {
     tmux.wait_for("1+Cre 26");
     tmux.keys(&["y"]);
     tmux.wait_for("approved 1");
-    let out = Command::new("tmux")
-        .args(["display-message", "-p", "-t", &tmux.name, "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let children = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let demo = String::from_utf8_lossy(&children.stdout)
-        .lines()
-        .next()
-        .expect("the demo runs under the pane's shell")
-        .to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &demo])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let exited =
-        || std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n'));
-    while !exited() {
-        assert!(
-            Instant::now() < deadline,
-            "the demo did not stop:\n{}",
-            tmux.screen()
-        );
-        std::thread::yield_now();
-    }
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("exit.txt"))
-            .unwrap()
-            .trim(),
-        "exit=130"
-    );
+    tmux.signal_program("-TERM");
+    assert_eq!(tmux.wait_for_exit(dir.path()), "exit=130");
     assert!(!tmux.alternate_screen(), "{}", tmux.screen());
 }
 
@@ -281,33 +271,8 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
     first.keys(&["y", "y", "n"]);
     first.wait_for("approved 2");
     // The SSH connection drops: the console gets SIGHUP.
-    let out = Command::new("tmux")
-        .args(["display-message", "-p", "-t", &first.name, "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let children = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let console = String::from_utf8_lossy(&children.stdout)
-        .lines()
-        .next()
-        .expect("the console runs under the pane's shell")
-        .to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-HUP", &console])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !std::fs::read_to_string(dir.path().join("exit.txt")).is_ok_and(|t| t.contains('\n')) {
-        assert!(
-            Instant::now() < deadline,
-            "the console did not stop:\n{}",
-            first.screen()
-        );
-        std::thread::yield_now();
-    }
+    first.signal_program("-HUP");
+    assert_eq!(first.wait_for_exit(dir.path()), "exit=130");
     drop(first);
     // Back again: --resume brings the decisions back.
     let second = Tmux::start(&review("--resume"), dir.path());

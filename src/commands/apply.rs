@@ -5,15 +5,17 @@
 //! in flight. The run ends with one summary line and the exit code of UX.md.
 
 use super::output::Console;
-use super::plan::{ftrack_client, overrides, plan_with_state, read_directory};
+use super::plan::{overrides, plan_with_state, read_directory};
 use super::record::RunRecorder;
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan};
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::{self, Config};
 use crate::exit;
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
+use crate::inputs::{ftrack_client, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, Decisions, approve};
 use crate::report::audit::AuditLog;
@@ -119,12 +121,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
     let options = ApplyOptions {
         batch_size: config.ftrack.batch_size,
         exact,
-        protected: config
-            .policy(config.ftrack.api_user.as_deref())
-            .protected_users
-            .iter()
-            .map(|u| u.to_lowercase())
-            .collect(),
+        protected: protected_usernames(&config),
         cancel: Arc::clone(&cancel),
     };
     let recorder = RunRecorder::new(state.clone(), audit, run.clone())?;
@@ -161,7 +158,8 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
         .context("cannot save the outcome in the state directory")?;
     console.detail(&format!("outcome saved to {}", saved.display()));
     if let Some(path) = &args.outcome {
-        write_json(path, &outcome)?;
+        write_json_atomically(path, &outcome)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if applied.refused.is_none() && !exact {
         let inputs = approved.plan.inputs;
@@ -251,15 +249,6 @@ fn read_plan(path: &Path) -> anyhow::Result<Plan> {
         );
     }
     Ok(plan)
-}
-
-fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
-    let mut text = serde_json::to_vec_pretty(value)?;
-    text.push(b'\n');
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temp, &text)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Asks on the terminal; deactivations must be confirmed by typing their number.

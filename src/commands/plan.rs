@@ -1,22 +1,19 @@
 //! `ldap2ftrack plan`: read both sides, compute the plan, print it. Never writes state.
 
 use super::output::{Console, emit_plan};
+use crate::atomic_file::write_json_atomically;
 use crate::cli::{Cli, PlanArgs, ScopeArgs};
 use crate::config::{self, Config, Override, Overrides};
-use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
+use crate::inputs::{DirectorySource, ftrack_client, links_and_policy, load_directory};
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
-use crate::reconcile::decision::Decisions;
-use crate::reconcile::{Plan, Scope, compute_plan};
-use crate::source::ldap::settings::LdapSettings;
-use crate::source::ldap::tls::Trust;
-use crate::source::ldap::{self, ReadProgress};
-use crate::source::offline::{load_ldif_directory, today, user_filter};
+use crate::reconcile::decision::{Decisions, plan_with_decisions};
+use crate::reconcile::{Plan, Scope};
+use crate::source::ldap::ReadProgress;
 use crate::state::StateDir;
 use anyhow::Context;
 use std::path::Path;
-use std::time::Duration;
 use std::time::Instant;
 
 /// Runs `plan`.
@@ -38,7 +35,8 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         .context("cannot read the standing decisions")?;
     let plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
     if let Some(path) = &args.out {
-        save_plan(&plan, path)?;
+        write_json_atomically(path, &plan)
+            .with_context(|| format!("cannot write the plan to {}", path.display()))?;
         console.detail(&format!(
             "plan saved to {} (apply it with `ldap2ftrack apply {}`)",
             path.display(),
@@ -96,46 +94,6 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
     }
 }
 
-/// Writes a plan as JSON for `apply PLANFILE`, atomically.
-fn save_plan(plan: &Plan, path: &Path) -> anyhow::Result<()> {
-    let mut text = serde_json::to_vec_pretty(plan)?;
-    text.push(b'\n');
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temp, &text)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .with_context(|| format!("cannot write the plan to {}", path.display()))
-}
-
-/// The client for the configured ftrack server.
-pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
-    let missing = |what: &str| {
-        anyhow::anyhow!(
-            "no ftrack server: set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
-        )
-    };
-    let server = config
-        .ftrack
-        .server
-        .as_deref()
-        .ok_or_else(|| missing("ftrack.server"))?;
-    let api_user = config
-        .ftrack
-        .api_user
-        .as_deref()
-        .ok_or_else(|| missing("ftrack.api_user"))?;
-    let api_key = config
-        .ftrack
-        .api_key
-        .clone()
-        .ok_or_else(|| missing("ftrack.api_key"))?;
-    Ok(FtrackClient::new(
-        server,
-        api_user,
-        api_key,
-        Duration::from_secs(config.ftrack.timeout_secs),
-    )?)
-}
-
 /// Reads every user and group from the configured ftrack server.
 fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
     let client = ftrack_client(config)
@@ -155,29 +113,23 @@ pub fn read_directory(
     scope: &ScopeArgs,
     console: &Console,
 ) -> anyhow::Result<(DirectorySnapshot, String)> {
-    let filter = user_filter(&config.ldap.user_filter, scope.ldap_filter.as_deref())?;
-    if let Some(ldif) = ldif {
-        let directory = load_ldif_directory(ldif, &filter, &config.mapping, today())?;
-        return Ok((directory, ldif.display().to_string()));
-    }
-    let settings = LdapSettings::from_config(config, filter.to_string())?;
-    if settings.trust == Trust::NoVerification {
-        console.warn(
-            "[ldap] tls_verify = false: the LDAP server's certificate is NOT checked, so an impostor could receive the bind password",
-        );
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let read = runtime.block_on(ldap::read_directory(
-        &settings,
-        &config.mapping,
-        today(),
+    let source = match ldif {
+        Some(path) => DirectorySource::Ldif(path.to_path_buf()),
+        None => {
+            if !config.ldap.tls_verify {
+                console.warn(
+                    "[ldap] tls_verify = false: the LDAP server's certificate is NOT checked, so an impostor could receive the bind password",
+                );
+            }
+            DirectorySource::Ldap
+        }
+    };
+    load_directory(
+        config,
+        &source,
+        scope.ldap_filter.as_deref(),
         &mut |event| report_progress(console, &event),
-    ))?;
-    let source = format!("{} ({})", read.uri, read.security);
-    Ok((read.snapshot, source))
+    )
 }
 
 fn report_progress(console: &Console, event: &ReadProgress) {
@@ -211,17 +163,14 @@ pub fn plan_with_state(
     scope: &ScopeArgs,
     decisions: &Decisions,
 ) -> anyhow::Result<Plan> {
-    let state = StateDir::at(&config.state.dir);
-    let links = state
-        .load_links()
-        .context("cannot read the identity links")?;
-    let mut policy = config.policy(config.ftrack.api_user.as_deref());
-    policy.previous_directory_count = state
-        .load_last_run()
-        .context("cannot read the last run's figures")?
-        .map(|last| last.directory_users);
-    let (directory, links) = decisions.adjust_inputs(directory, &links);
-    let mut plan = compute_plan(&directory, ftrack, &links, &policy, &scope_from(scope));
-    decisions.apply_to_plan(&mut plan);
+    let (links, policy) = links_and_policy(config, &StateDir::at(&config.state.dir))?;
+    let plan = plan_with_decisions(
+        directory,
+        ftrack,
+        &links,
+        &policy,
+        &scope_from(scope),
+        decisions,
+    );
     Ok(plan)
 }

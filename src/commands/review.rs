@@ -4,10 +4,11 @@ use super::output::Console;
 use super::plan::{overrides, scope_from};
 use crate::cli::{Cli, ColorChoice, ReviewArgs};
 use crate::config;
+use crate::inputs::DirectorySource;
 use crate::reconcile::decision::Decisions;
 use crate::state::StateDir;
 use crate::tui::run::{AUTOSAVE_FILE, ConsoleSetup, run_console};
-use crate::tui::worker::{DirectorySource, WorkerSetup};
+use crate::tui::worker::WorkerSetup;
 use anyhow::Context;
 use std::io::IsTerminal;
 

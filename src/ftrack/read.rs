@@ -120,15 +120,9 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
             let user = entities
                 .resolve(row)
                 .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
-            let mut group_names: Vec<String> = user
-                .get("memberships")
-                .and_then(Value::as_array)
+            let mut group_names: Vec<String> = memberships(&entities, user)
                 .into_iter()
-                .flatten()
-                .filter_map(|m| entities.resolve(m))
-                .filter_map(|m| m.get("group"))
-                .filter_map(|g| entities.resolve(g))
-                .map(|g| text(g, "name"))
+                .map(|(_, group)| group)
                 .collect();
             group_names.sort();
             users.push(FtrackUser {
@@ -136,14 +130,8 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
                 username: text(user, "username"),
                 first_name: text(user, "first_name"),
                 last_name: text(user, "last_name"),
-                email: user
-                    .get("email")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                is_active: user
-                    .get("is_active")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
+                email: email(user),
+                is_active: is_active(user),
                 groups: group_names,
                 user_type: user
                     .get("user_type")
@@ -241,8 +229,20 @@ fn live_user(entities: &Entities, row: &Value) -> Result<LiveUser, FtrackError> 
     let user = entities
         .resolve(row)
         .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
-    let memberships = user
-        .get("memberships")
+    Ok(LiveUser {
+        id: text(user, "id"),
+        username: text(user, "username"),
+        first_name: text(user, "first_name"),
+        last_name: text(user, "last_name"),
+        email: email(user),
+        is_active: is_active(user),
+        memberships: memberships(entities, user),
+    })
+}
+
+/// A user's (membership id, group name) pairs, resolved through the response's entities.
+fn memberships(entities: &Entities, user: &Map<String, Value>) -> Vec<(String, String)> {
+    user.get("memberships")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -251,22 +251,19 @@ fn live_user(entities: &Entities, row: &Value) -> Result<LiveUser, FtrackError> 
             let group = m.get("group").and_then(|g| entities.resolve(g))?;
             Some((text(m, "id"), text(group, "name")))
         })
-        .collect();
-    Ok(LiveUser {
-        id: text(user, "id"),
-        username: text(user, "username"),
-        first_name: text(user, "first_name"),
-        last_name: text(user, "last_name"),
-        email: user
-            .get("email")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        is_active: user
-            .get("is_active")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        memberships,
-    })
+        .collect()
+}
+
+fn email(user: &Map<String, Value>) -> Option<String> {
+    user.get("email")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn is_active(user: &Map<String, Value>) -> bool {
+    user.get("is_active")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// Every group's id and name.

@@ -6,8 +6,10 @@
 //! A link or a rename changes the planner's inputs, so the item is planned again and checked
 //! like any other (a rename to a taken username is still a conflict).
 
+use super::compute::compute_plan;
 use super::plan::{Action, Plan, PlanItem};
-use crate::model::{DirectorySnapshot, Links};
+use super::policy::{Policy, Scope};
+use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -155,6 +157,21 @@ impl Decisions {
         }
         plan.summary = super::plan::Summary::count(&plan.items);
     }
+}
+
+/// Plans with decisions: renames and links change the inputs, ignores hold items back.
+pub fn plan_with_decisions(
+    directory: &DirectorySnapshot,
+    ftrack: &FtrackSnapshot,
+    links: &Links,
+    policy: &Policy,
+    scope: &Scope,
+    decisions: &Decisions,
+) -> Plan {
+    let (directory, links) = decisions.adjust_inputs(directory, links);
+    let mut plan = compute_plan(&directory, ftrack, &links, policy, scope);
+    decisions.apply_to_plan(&mut plan);
+    plan
 }
 
 /// Which items of a plan may be applied.

@@ -92,9 +92,7 @@ pub fn render_metrics(run: &RunMetrics, previous: Option<&str>) -> String {
 pub fn write_metrics(path: &Path, run: &RunMetrics) -> io::Result<()> {
     let previous = std::fs::read_to_string(path).ok();
     let text = render_metrics(run, previous.as_deref());
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temp, text)?;
-    std::fs::rename(&temp, path)
+    crate::atomic_file::write_atomically(path, text.as_bytes())
 }
 
 #[cfg(test)]

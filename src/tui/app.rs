@@ -6,9 +6,11 @@ use super::resolve::{Picker, RenameInput};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::ItemOutcome;
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
-use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions, item_key};
+use crate::reconcile::decision::{
+    ApprovedPlan, Decision, Decisions, item_key, plan_with_decisions,
+};
 use crate::reconcile::plan::Summary;
-use crate::reconcile::{Action, Plan, Policy, Scope, compute_plan};
+use crate::reconcile::{Action, Plan, Policy, Scope};
 use crate::report::model::Report;
 use crate::source::mapping_rules::Mapping;
 use std::collections::{HashMap, HashSet};
@@ -469,16 +471,14 @@ impl App {
 
 /// The plan for a session with decisions applied, as `plan_with_state` makes it.
 pub fn plan_session(session: &Session, decisions: &Decisions) -> Plan {
-    let (directory, links) = decisions.adjust_inputs(&session.directory, &session.links);
-    let mut plan = compute_plan(
-        &directory,
+    plan_with_decisions(
+        &session.directory,
         &session.ftrack,
-        &links,
+        &session.links,
         &session.policy,
         &session.scope,
-    );
-    decisions.apply_to_plan(&mut plan);
-    plan
+        decisions,
+    )
 }
 
 /// True for items that wait for an admin's decision.

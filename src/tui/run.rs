@@ -6,6 +6,7 @@ use super::app::{App, AppOptions, Effect, Msg};
 use super::terminal::ConsoleTerminal;
 use super::worker::{WorkerSetup, spawn_apply, spawn_load};
 use super::{render, update};
+use crate::atomic_file::write_json_atomically;
 use crate::reconcile::decision::Decisions;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use anyhow::Context;
@@ -168,11 +169,7 @@ impl Runtime<'_> {
 }
 
 fn write_decisions(path: &std::path::Path, decisions: &Decisions) -> anyhow::Result<()> {
-    let mut text = serde_json::to_vec_pretty(decisions)?;
-    text.push(b'\n');
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temp, &text)
-        .and_then(|()| std::fs::rename(&temp, path))
+    write_json_atomically(path, decisions)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

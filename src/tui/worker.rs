@@ -8,33 +8,19 @@ use crate::apply::engine::{
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::commands::record::RunRecorder;
 use crate::config::Config;
-use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot;
-use crate::model::DirectorySnapshot;
+use crate::inputs::{
+    DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
+};
 use crate::reconcile::Scope;
 use crate::reconcile::decision::ApprovedPlan;
 use crate::report::audit::AuditLog;
-use crate::source::ldap::settings::LdapSettings;
-use crate::source::ldap::{ReadProgress, read_directory};
-use crate::source::offline::{load_ldif_directory, today, user_filter};
+use crate::source::ldap::ReadProgress;
 use crate::state::{LastRun, StateDir};
 use anyhow::Context;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
-use std::time::Duration;
-
-/// Where the console reads the directory.
-#[derive(Debug, Clone)]
-pub enum DirectorySource {
-    /// The configured LDAP server.
-    Ldap,
-    /// An LDIF export.
-    Ldif(PathBuf),
-    /// Already read (the demo's bundled directory), with a name to show.
-    Loaded(Box<DirectorySnapshot>, String),
-}
 
 /// What the workers need, shared by every load and apply of one console session.
 #[derive(Debug, Clone)]
@@ -49,21 +35,6 @@ pub struct WorkerSetup {
     pub scope: Scope,
     /// The state directory.
     pub state: StateDir,
-}
-
-fn client(config: &Config) -> anyhow::Result<FtrackClient> {
-    let missing = || {
-        anyhow::anyhow!(
-            "no ftrack server: set [ftrack] server, api_user and api_key (or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY)"
-        )
-    };
-    let ftrack = &config.ftrack;
-    Ok(FtrackClient::new(
-        ftrack.server.as_deref().ok_or_else(missing)?,
-        ftrack.api_user.as_deref().ok_or_else(missing)?,
-        ftrack.api_key.clone().ok_or_else(missing)?,
-        Duration::from_secs(ftrack.timeout_secs),
-    )?)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -89,7 +60,7 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
 fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let config = &setup.config;
     let runtime = runtime()?;
-    let client = client(config)?;
+    let client = ftrack_client(config)?;
     let _ = tx.send(Msg::LoadProgress {
         stage: LoadStage::Ftrack,
         read: 0,
@@ -103,49 +74,26 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         read: ftrack.users.len(),
         pages: 1,
     });
-    let filter = user_filter(&config.ldap.user_filter, setup.extra_filter.as_deref())?;
-    let (directory, directory_source) = match &setup.directory {
-        DirectorySource::Loaded(directory, name) => ((**directory).clone(), name.clone()),
-        DirectorySource::Ldif(path) => (
-            load_ldif_directory(path, &filter, &config.mapping, today())?,
-            path.display().to_string(),
-        ),
-        DirectorySource::Ldap => {
-            let settings = LdapSettings::from_config(config, filter.to_string())?;
-            let read = runtime.block_on(read_directory(
-                &settings,
-                &config.mapping,
-                today(),
-                &mut |event| {
-                    let (read, pages) = match event {
-                        ReadProgress::Users { read, pages } => (read, pages),
-                        _ => return,
-                    };
-                    let _ = tx.send(Msg::LoadProgress {
-                        stage: LoadStage::Directory,
-                        read,
-                        pages,
-                    });
-                },
-            ))?;
-            (read.snapshot, format!("{} ({})", read.uri, read.security))
-        }
-    };
+    let (directory, directory_source) = load_directory(
+        config,
+        &setup.directory,
+        setup.extra_filter.as_deref(),
+        &mut |event| {
+            if let ReadProgress::Users { read, pages } = event {
+                let _ = tx.send(Msg::LoadProgress {
+                    stage: LoadStage::Directory,
+                    read,
+                    pages,
+                });
+            }
+        },
+    )?;
     let _ = tx.send(Msg::LoadProgress {
         stage: LoadStage::Directory,
         read: directory.users.len(),
         pages: 1,
     });
-    let links = setup
-        .state
-        .load_links()
-        .context("cannot read the identity links")?;
-    let mut policy = config.policy(config.ftrack.api_user.as_deref());
-    policy.previous_directory_count = setup
-        .state
-        .load_last_run()
-        .context("cannot read the last run's figures")?
-        .map(|last| last.directory_users);
+    let (links, policy) = links_and_policy(config, &setup.state)?;
     Ok(Session {
         directory,
         ftrack,
@@ -194,7 +142,7 @@ fn apply(
 ) -> anyhow::Result<Applied> {
     let config = &setup.config;
     let runtime = runtime()?;
-    let client = client(config)?;
+    let client = ftrack_client(config)?;
     let _lock = setup.state.lock(&format!(
         "ldap2ftrack console (pid {}, {}@{})",
         std::process::id(),
@@ -207,12 +155,7 @@ fn apply(
     let options = ApplyOptions {
         batch_size: config.ftrack.batch_size,
         exact: false,
-        protected: config
-            .policy(config.ftrack.api_user.as_deref())
-            .protected_users
-            .iter()
-            .map(|u| u.to_lowercase())
-            .collect(),
+        protected: protected_usernames(config),
         cancel,
     };
     let mut listener = ChannelListener {

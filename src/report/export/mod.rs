@@ -11,8 +11,8 @@ mod markdown;
 mod tests;
 
 use super::model::{Category, Report, ReportKind, ReportRow};
+use crate::atomic_file::write_atomically;
 use crate::reconcile::plan::{Candidate, FieldChange, FieldValue};
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -150,40 +150,6 @@ pub fn write_report(
 /// True for `-`, which means stdout.
 pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-        return result;
-    }
-    // Make the rename itself durable; directories cannot be opened everywhere, so best effort.
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }
 
 /// The report's title.

@@ -58,6 +58,8 @@ pub enum DirectoryError {
         uri: String,
         /// The search base.
         base: String,
+        /// The LDAP result code.
+        rc: u32,
         /// What the server said, and what to check.
         detail: String,
     },
@@ -76,9 +78,8 @@ impl DirectoryError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Unreachable { .. } | Self::Timeout { .. } => true,
-            Self::Search { detail, .. } => {
-                detail.starts_with("busy") || detail.starts_with("unavailable")
-            }
+            // busy, unavailable
+            Self::Search { rc, .. } => matches!(rc, 51 | 52),
             _ => false,
         }
     }

@@ -121,6 +121,7 @@ pub async fn paged_search(
                 return Err(DirectoryError::Search {
                     uri: connection.uri.clone(),
                     base: request.base.to_string(),
+                    rc,
                     detail: search_failure(rc, &result.text),
                 });
             }

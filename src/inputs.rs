@@ -1,0 +1,110 @@
+//! What every planning mode reads before it plans, in one place: the ftrack client, the
+//! directory (LDAP, LDIF or already loaded), and the state directory's links and policy figures.
+//! `plan`, `apply` and the console all call these, so they plan from the same inputs.
+
+use crate::config::Config;
+use crate::ftrack::client::FtrackClient;
+use crate::model::{DirectorySnapshot, Links};
+use crate::reconcile::Policy;
+use crate::source::ldap::settings::LdapSettings;
+use crate::source::ldap::{ReadProgress, read_directory};
+use crate::source::offline::{load_ldif_directory, today, user_filter};
+use crate::state::StateDir;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the directory is read.
+#[derive(Debug, Clone)]
+pub enum DirectorySource {
+    /// The configured LDAP server.
+    Ldap,
+    /// An LDIF export.
+    Ldif(PathBuf),
+    /// Already read (the demo's bundled directory), with a name to show.
+    Loaded(Box<DirectorySnapshot>, String),
+}
+
+/// The client for the configured ftrack server.
+pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
+    let missing = |what: &str| {
+        anyhow::anyhow!(
+            "no ftrack server: set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
+        )
+    };
+    let ftrack = &config.ftrack;
+    let server = ftrack
+        .server
+        .as_deref()
+        .ok_or_else(|| missing("ftrack.server"))?;
+    let api_user = ftrack
+        .api_user
+        .as_deref()
+        .ok_or_else(|| missing("ftrack.api_user"))?;
+    let api_key = ftrack
+        .api_key
+        .clone()
+        .ok_or_else(|| missing("ftrack.api_key"))?;
+    Ok(FtrackClient::new(
+        server,
+        api_user,
+        api_key,
+        Duration::from_secs(ftrack.timeout_secs),
+    )?)
+}
+
+/// Reads the directory with the configured user filter (ANDed with `extra_filter`), reporting
+/// LDAP progress; returns the users and a name for where they came from.
+pub fn load_directory(
+    config: &Config,
+    source: &DirectorySource,
+    extra_filter: Option<&str>,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> anyhow::Result<(DirectorySnapshot, String)> {
+    let filter = user_filter(&config.ldap.user_filter, extra_filter)?;
+    match source {
+        DirectorySource::Loaded(directory, name) => Ok(((**directory).clone(), name.clone())),
+        DirectorySource::Ldif(path) => Ok((
+            load_ldif_directory(path, &filter, &config.mapping, today())?,
+            path.display().to_string(),
+        )),
+        DirectorySource::Ldap => {
+            let settings = LdapSettings::from_config(config, filter.to_string())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            let read = runtime.block_on(read_directory(
+                &settings,
+                &config.mapping,
+                today(),
+                progress,
+            ))?;
+            let name = format!("{} ({})", read.uri, read.security);
+            Ok((read.snapshot, name))
+        }
+    }
+}
+
+/// The identity links, and the policy with the last run's directory size for the shrink check.
+pub fn links_and_policy(config: &Config, state: &StateDir) -> anyhow::Result<(Links, Policy)> {
+    let links = state
+        .load_links()
+        .context("cannot read the identity links")?;
+    let mut policy = config.policy(config.ftrack.api_user.as_deref());
+    policy.previous_directory_count = state
+        .load_last_run()
+        .context("cannot read the last run's figures")?
+        .map(|last| last.directory_users);
+    Ok((links, policy))
+}
+
+/// ftrack usernames an apply must never change, case-folded (the API user included).
+pub fn protected_usernames(config: &Config) -> Vec<String> {
+    config
+        .policy(config.ftrack.api_user.as_deref())
+        .protected_users
+        .iter()
+        .map(|u| u.to_lowercase())
+        .collect()
+}
