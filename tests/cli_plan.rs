@@ -1,22 +1,7 @@
 //! `plan` and `config` driven through the real binary.
 
-use crate::support::{asset, demo_state, ldap2ftrack, run};
+use crate::support::{demo_plan, ldap2ftrack, run};
 use std::path::Path;
-
-fn demo_plan(home: &Path) -> std::process::Command {
-    let state = demo_state(home);
-    let mut cmd = ldap2ftrack(home);
-    cmd.arg("-c")
-        .arg(asset("assets/demo/config.toml"))
-        .arg("plan")
-        .arg("--ldif")
-        .arg(asset("assets/demo/directory.ldif"))
-        .arg("--ftrack-snapshot")
-        .arg(asset("assets/demo/ftrack.json"))
-        .arg("--state-dir")
-        .arg(state);
-    cmd
-}
 
 const SYNCED_LDIF: &str = "version: 1\n\ndn: uid=jdoe,ou=people,dc=x\nobjectClass: inetOrgPerson\nuid: jdoe\ngivenName: Jane\nsn: Doe\nmail: jdoe@x.example\nentryUUID: 11111111-1111-1111-1111-111111111111\n";
 const SYNCED_FTRACK: &str = r#"{"users":[{"id":"f1","username":"jdoe","first_name":"Jane","last_name":"Doe","email":"jdoe@x.example","is_active":true}]}"#;

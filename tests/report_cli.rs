@@ -1,27 +1,12 @@
 //! `plan --report` and `report --from` driven through the real binary, and the HTML report
 //! opened in headless Chromium.
 
-use crate::support::{asset, demo_state, ldap2ftrack, run};
+use crate::support::{demo_plan, ldap2ftrack, run};
 use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use ldap2ftrack::reconcile::{Action, Plan};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn demo_plan(home: &Path) -> Command {
-    let state = demo_state(home);
-    let mut cmd = ldap2ftrack(home);
-    cmd.arg("-c")
-        .arg(asset("assets/demo/config.toml"))
-        .arg("plan")
-        .arg("--ldif")
-        .arg(asset("assets/demo/directory.ldif"))
-        .arg("--ftrack-snapshot")
-        .arg(asset("assets/demo/ftrack.json"))
-        .arg("--state-dir")
-        .arg(state);
-    cmd
-}
 
 /// The demo plan saved as JSON in `home`, as `plan --format json -o FILE` writes it.
 fn saved_plan(home: &Path) -> PathBuf {

@@ -43,6 +43,22 @@ pub fn run(cmd: &mut Command) -> Run {
     }
 }
 
+/// `plan` of the demo directory against the demo ftrack snapshot, with the demo's links.
+pub fn demo_plan(home: &Path) -> Command {
+    let state = demo_state(home);
+    let mut cmd = ldap2ftrack(home);
+    cmd.arg("-c")
+        .arg(asset("assets/demo/config.toml"))
+        .arg("plan")
+        .arg("--ldif")
+        .arg(asset("assets/demo/directory.ldif"))
+        .arg("--ftrack-snapshot")
+        .arg(asset("assets/demo/ftrack.json"))
+        .arg("--state-dir")
+        .arg(state);
+    cmd
+}
+
 /// A state directory holding the demo's identity links.
 pub fn demo_state(home: &Path) -> PathBuf {
     let state = home.join("state");
