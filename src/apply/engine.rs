@@ -214,6 +214,12 @@ pub async fn apply_plan(
     let mut interrupted = false;
     let mut failed_groups: HashMap<usize, String> = HashMap::new();
     let mut done = 0;
+    // Running counts for progress; items that could not become operations have failed already.
+    let mut applied = 0;
+    let mut failed = statuses
+        .iter()
+        .filter(|s| matches!(s, Some(ItemStatus::Failed { .. })))
+        .count();
     while done < total {
         if options.cancel.load(Ordering::SeqCst) {
             interrupted = true;
@@ -259,6 +265,11 @@ pub async fn apply_plan(
                 }
             }
             if let Some(status) = &statuses[i] {
+                match status {
+                    ItemStatus::Applied => applied += 1,
+                    ItemStatus::Failed { .. } => failed += 1,
+                    _ => {}
+                }
                 listener.finished(&ItemOutcome {
                     item: items[i].clone(),
                     status: status.clone(),
@@ -270,14 +281,6 @@ pub async fn apply_plan(
         if let Err(e) = listener.checkpoint() {
             link_error.get_or_insert(e);
         }
-        let applied = statuses
-            .iter()
-            .filter(|s| matches!(s, Some(ItemStatus::Applied)))
-            .count();
-        let failed = statuses
-            .iter()
-            .filter(|s| matches!(s, Some(ItemStatus::Failed { .. })))
-            .count();
         let eta = (done > 0 && done < total).then(|| {
             started
                 .elapsed()
