@@ -10,7 +10,7 @@ use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackUser};
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
 use std::slice;
 
@@ -225,29 +225,28 @@ fn link_directory_users<'u>(
     users: &'u [DirectoryUser],
     index: &FtrackIndex,
 ) -> (Vec<Option<usize>>, HashSet<&'u str>) {
-    let mut by_id = HashedPositions::with_capacity(users.len());
-    let mut repeated = HashSet::new();
-    for (i, user) in users.iter().enumerate() {
-        let hash = by_id.hash(&user.id);
-        if by_id.candidates(hash).any(|j| users[j].id == user.id) {
-            repeated.insert(user.id.as_str());
-        }
-        by_id.insert(hash, i);
-    }
+    let hasher = index.hasher();
+    let hashes: Vec<u32> = users.iter().map(|u| hasher.hash(&u.id)).collect();
+    let by_id = HashedPositions::build(hasher.clone(), &hashes);
+    let repeated: HashSet<&str> = by_id
+        .repeats(|a, b| users[a].id == users[b].id)
+        .into_iter()
+        .map(|i| users[i].id.as_str())
+        .collect();
     let mut linked = vec![None; users.len()];
     let links = index.resolved_links();
-    let hashes: Vec<u32> = links.iter().map(|(dir, _)| by_id.hash(dir)).collect();
-    let newest = by_id.find_newest_each(&hashes, |l, d| users[d].id == links[l].0);
-    for (&(dir, f), newest) in links.iter().zip(newest) {
+    let link_hashes: Vec<u32> = links.iter().map(|l| l.directory_hash).collect();
+    let newest = by_id.find_newest_each(&link_hashes, |l, d| users[d].id == links[l].directory_id);
+    for (link, newest) in links.iter().zip(newest) {
         let Some(newest) = newest else { continue };
-        linked[newest] = Some(f);
+        linked[newest] = Some(link.ftrack);
         // Entries that repeat the identity are linked too (they become conflicts later).
-        if repeated.contains(dir) {
+        if repeated.contains(link.directory_id) {
             for d in by_id
-                .candidates(by_id.hash(dir))
-                .filter(|&d| users[d].id == dir)
+                .candidates(link.directory_hash)
+                .filter(|&d| users[d].id == link.directory_id)
             {
-                linked[d] = Some(f);
+                linked[d] = Some(link.ftrack);
             }
         }
     }
@@ -447,16 +446,11 @@ fn repeated_values<'v>(
     values: impl Iterator<Item = Option<Cow<'v, str>>>,
 ) -> HashSet<Cow<'v, str>> {
     let kept: Vec<Cow<'v, str>> = values.flatten().collect();
-    let mut seen = HashedPositions::with_capacity(kept.len());
-    let mut repeated = HashSet::new();
-    for (i, value) in kept.iter().enumerate() {
-        let hash = seen.hash(value);
-        if seen.candidates(hash).any(|j| kept[j] == *value) {
-            repeated.insert(value.clone());
-        }
-        seen.insert(hash, i);
-    }
-    repeated
+    let seen = HashedPositions::from_keys(kept.iter());
+    seen.repeats(|a, b| kept[a] == kept[b])
+        .into_iter()
+        .map(|i| kept[i].clone())
+        .collect()
 }
 
 fn quoted(names: &[&str]) -> String {

@@ -9,6 +9,7 @@ use super::plan::{
     Plan, PlanItem,
 };
 use super::policy::{DeactivateMissing, Policy, Scope};
+use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text, prefetch_text_list};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::uniqueness::settle_unique_values;
@@ -79,13 +80,22 @@ impl<'a> Planner<'a> {
         let in_scope = self.directory_scope(&resolutions);
         let unclaimed = claimed.iter().filter(|c| !**c).count();
         let mut items: Vec<PlanItem> = Vec::with_capacity(self.directory.users.len() + unclaimed);
+        let users = &self.directory.users;
         items.extend(
-            self.directory
-                .users
+            users
                 .iter()
                 .zip(&resolutions)
                 .zip(&in_scope)
-                .map(|((user, resolution), &inside)| {
+                .enumerate()
+                .map(|(k, ((user, resolution), &inside))| {
+                    // Start loading the pairs a few entries ahead: the ftrack user first,
+                    // then (once it has arrived) the text both sides point at.
+                    if let Some(ahead) = resolutions.get(k + PREFETCH_AHEAD) {
+                        self.prefetch_ftrack(ahead);
+                    }
+                    if let Some(ahead) = resolutions.get(k + PREFETCH_AHEAD / 2) {
+                        self.prefetch_texts(&users[k + PREFETCH_AHEAD / 2], ahead);
+                    }
                     if inside {
                         self.plan_directory_user(user, resolution)
                     } else {
@@ -112,6 +122,44 @@ impl<'a> Planner<'a> {
         plan.warnings = self.warnings();
         plan.blocked = check_safety(&plan, self.directory, self.ftrack, self.policy);
         plan
+    }
+
+    /// Hints that the ftrack user of a pairing is about to be read.
+    fn prefetch_ftrack(&self, resolution: &Resolution) {
+        if let Some((f, _)) = resolution.matched() {
+            prefetch(&self.ftrack.users[f]);
+        }
+    }
+
+    /// Hints that the text of a directory entry and of its ftrack user is about to be read.
+    fn prefetch_texts(&self, user: &DirectoryUser, resolution: &Resolution) {
+        let texts = [Some(&user.id), Some(&user.dn), user.username.as_ref()];
+        let more = [
+            user.email.as_ref(),
+            user.first_name.as_ref(),
+            user.last_name.as_ref(),
+        ];
+        texts
+            .into_iter()
+            .chain(more)
+            .flatten()
+            .for_each(|t| prefetch_text(t));
+        prefetch_text_list(&user.groups);
+        if let Some((f, _)) = resolution.matched() {
+            let ftrack = &self.ftrack.users[f];
+            for text in [
+                &ftrack.id,
+                &ftrack.username,
+                &ftrack.first_name,
+                &ftrack.last_name,
+            ] {
+                prefetch_text(text);
+            }
+            if let Some(email) = ftrack.email.as_deref() {
+                prefetch_text(email);
+            }
+            prefetch_text_list(&ftrack.groups);
+        }
     }
 
     /// Which directory entries are inside the rollout scope (filters, then the first N by username).

@@ -1,7 +1,8 @@
 //! Pairing directory entries with ftrack users: by stored link first, then by username.
 
-use super::hashed::{Found, HashedPositions};
+use super::hashed::{Found, HashedPositions, KeyHasher};
 use super::policy::UsernameCase;
+use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text};
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
@@ -59,12 +60,32 @@ impl<'a> TextIndex<'a> {
 pub struct FtrackIndex<'a> {
     /// The users, in snapshot order.
     pub users: &'a [FtrackUser],
+    hasher: KeyHasher,
     by_id: HashedPositions,
     by_exact: Option<HashedPositions>,
     by_folded: HashedPositions,
-    links: Vec<(&'a str, usize)>,
+    links: Vec<ResolvedLink<'a>>,
     linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
+}
+
+/// A stored link read for lookups: both ids with their hashes.
+struct LinkKey<'a> {
+    directory_id: &'a str,
+    directory_hash: u32,
+    ftrack_id: &'a str,
+    ftrack_hash: u32,
+}
+
+/// A stored link whose ftrack user exists.
+#[derive(Debug, Clone, Copy)]
+pub struct ResolvedLink<'a> {
+    /// The directory entry's stable id.
+    pub directory_id: &'a str,
+    /// That id's hash under [`FtrackIndex::hasher`].
+    pub directory_hash: u32,
+    /// The ftrack user's position in the snapshot.
+    pub ftrack: usize,
 }
 
 /// How a directory entry found its ftrack user, or why it could not.
@@ -86,42 +107,59 @@ impl<'a> FtrackIndex<'a> {
     /// Indexes a snapshot and the links.
     pub fn new(snapshot: &'a FtrackSnapshot, links: &'a Links, rule: UsernameRule) -> Self {
         let users = snapshot.users.as_slice();
-        let mut by_id = HashedPositions::with_capacity(users.len());
-        let mut by_exact = (rule.0 == UsernameCase::Sensitive)
-            .then(|| HashedPositions::with_capacity(users.len()));
-        let mut by_folded = HashedPositions::with_capacity(users.len());
-        // Hashing first and inserting after keeps each loop short, so the cache misses of
-        // many users overlap (see `HashedPositions::find_newest_each`).
-        let id_hashes: Vec<u32> = users.iter().map(|u| by_id.hash(&u.id)).collect();
-        let folded_hashes: Vec<u32> = users
-            .iter()
-            .map(|u| by_folded.hash(&fold(&u.username)))
-            .collect();
-        for (i, (&id, &folded)) in id_hashes.iter().zip(&folded_hashes).enumerate() {
-            by_id.insert(id, i);
-            by_folded.insert(folded, i);
-        }
-        if let Some(exact) = by_exact.as_mut() {
-            for (i, user) in users.iter().enumerate() {
-                exact.insert(exact.hash(&user.username), i);
+        // One hasher for every key of the plan, so a key hashed here is never hashed again.
+        let hasher = KeyHasher::default();
+        let sensitive = rule.0 == UsernameCase::Sensitive;
+        // One pass reads each user once for all its keys: with a million users every read
+        // of a user is a cache miss, so a second pass would pay them all again.
+        let mut id_hashes = Vec::with_capacity(users.len());
+        let mut folded_hashes = Vec::with_capacity(users.len());
+        let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
+        for (i, user) in users.iter().enumerate() {
+            if let Some(ahead) = users.get(i + PREFETCH_AHEAD) {
+                prefetch(ahead);
+            }
+            if let Some(ahead) = users.get(i + PREFETCH_AHEAD / 2) {
+                prefetch_text(&ahead.id);
+                prefetch_text(&ahead.username);
+            }
+            id_hashes.push(hasher.hash(&user.id));
+            folded_hashes.push(hasher.hash(&fold(&user.username)));
+            if sensitive {
+                exact_hashes.push(hasher.hash(&user.username));
             }
         }
-        let link_pairs: Vec<(&'a str, &'a str)> = links
+        let by_id = HashedPositions::build(hasher.clone(), &id_hashes);
+        let by_folded = HashedPositions::build(hasher.clone(), &folded_hashes);
+        let by_exact = sensitive.then(|| HashedPositions::build(hasher.clone(), &exact_hashes));
+        drop((id_hashes, folded_hashes, exact_hashes));
+        let link_keys: Vec<LinkKey<'a>> = links
             .iter()
-            .map(|(dir, ftrack)| (dir.as_str(), ftrack.as_str()))
+            .map(|(dir, ftrack)| LinkKey {
+                directory_id: dir,
+                directory_hash: hasher.hash(dir),
+                ftrack_hash: hasher.hash(ftrack),
+                ftrack_id: ftrack,
+            })
             .collect();
-        let link_hashes: Vec<u32> = link_pairs.iter().map(|(_, f)| by_id.hash(f)).collect();
-        let found = by_id.find_newest_each(&link_hashes, |l, i| users[i].id == link_pairs[l].1);
+        let ftrack_hashes: Vec<u32> = link_keys.iter().map(|l| l.ftrack_hash).collect();
+        let found =
+            by_id.find_newest_each(&ftrack_hashes, |l, i| users[i].id == link_keys[l].ftrack_id);
         let mut resolved = Vec::with_capacity(links.len());
         let mut linked_to = vec![None; users.len()];
-        for (&(dir, _), i) in link_pairs.iter().zip(found) {
+        for (link, i) in link_keys.iter().zip(found) {
             if let Some(i) = i {
-                resolved.push((dir, i));
-                linked_to[i] = Some(dir);
+                resolved.push(ResolvedLink {
+                    directory_id: link.directory_id,
+                    directory_hash: link.directory_hash,
+                    ftrack: i,
+                });
+                linked_to[i] = Some(link.directory_id);
             }
         }
         Self {
             users,
+            hasher,
             by_id,
             by_exact,
             by_folded,
@@ -143,9 +181,14 @@ impl<'a> FtrackIndex<'a> {
             .find(|&i| self.users[i].id == id)
     }
 
-    /// The links whose ftrack user still exists: (directory id, ftrack user position).
-    pub fn resolved_links(&self) -> &[(&'a str, usize)] {
+    /// The links whose ftrack user still exists.
+    pub fn resolved_links(&self) -> &[ResolvedLink<'a>] {
         &self.links
+    }
+
+    /// The hasher of every key table in this plan (directory ids hash alike with it).
+    pub fn hasher(&self) -> &KeyHasher {
+        &self.hasher
     }
 
     /// The directory id an ftrack user is linked to, if any.

@@ -9,6 +9,7 @@ mod hashed;
 pub mod identity;
 pub mod plan;
 pub mod policy;
+mod prefetch;
 mod safety;
 mod scope;
 pub mod simulate;
