@@ -222,6 +222,16 @@ impl<'a> FtrackIndex<'a> {
     pub fn with_emails(&self, folded: &TextIndex<'_>) -> HashMap<String, Vec<usize>> {
         let mut found: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, user) in self.users.iter().enumerate() {
+            if let Some(ahead) = self.users.get(i + PREFETCH_AHEAD) {
+                prefetch(ahead);
+            }
+            if let Some(email) = self
+                .users
+                .get(i + PREFETCH_AHEAD / 2)
+                .and_then(|u| u.email.as_deref())
+            {
+                prefetch_text(email);
+            }
             let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) else {
                 continue;
             };
