@@ -236,7 +236,7 @@ fn link_directory_users<'u>(
     let mut linked = vec![None; users.len()];
     let links = index.resolved_links();
     let link_hashes: Vec<u32> = links.iter().map(|l| l.directory_hash).collect();
-    let newest = by_id.find_newest_each(&link_hashes, |l, d| users[d].id == links[l].directory_id);
+    let newest = by_id.find_newest_each(&link_hashes, |l| links[l].directory_id, users, |u| &u.id);
     for (link, newest) in links.iter().zip(newest) {
         let Some(newest) = newest else { continue };
         linked[newest] = Some(link.ftrack);

@@ -7,6 +7,7 @@
 //! grouped by the high bits of the hash, so the slots fill front to back rather than at
 //! random, and with a million users building stays in cache instead of missing on every key.
 
+use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text};
 use foldhash::fast::RandomState;
 use std::hash::BuildHasher;
 
@@ -203,33 +204,48 @@ impl HashedPositions {
         })
     }
 
-    /// For each key hash, the newest position for which `matches(key number, position)` holds.
+    /// For each wanted key (`wanted(k)`, hashed in `hashes[k]`), the newest position whose
+    /// record has that key (`key_of(&records[position])`).
     ///
     /// The lookups run in stages (all first candidates, then all confirmations) rather than one
-    /// key at a time: with a million keys nearly every read misses the cache, and reads that do
-    /// not wait for one another overlap, so a batch costs far less than the sum of its misses.
-    pub fn find_newest_each(
+    /// key at a time, and the confirmations ask for the records and key text a few keys ahead:
+    /// with a million keys nearly every read misses the cache, and reads that do not wait for
+    /// one another overlap, so a batch costs far less than the sum of its misses.
+    pub fn find_newest_each<'r, R>(
         &self,
         hashes: &[u32],
-        matches: impl Fn(usize, usize) -> bool,
+        wanted: impl Fn(usize) -> &'r str,
+        records: &'r [R],
+        key_of: impl Fn(&'r R) -> &'r str,
     ) -> Vec<Option<usize>> {
         let newest: Vec<u32> = hashes
             .iter()
             .map(|&hash| self.slots[self.slot_of(hash)].newest)
             .collect();
-        newest
-            .iter()
-            .zip(hashes)
-            .enumerate()
-            .map(|(key, (&newest, &hash))| {
-                if newest == EMPTY {
+        let record_at = |k: usize| {
+            newest
+                .get(k)
+                .filter(|&&p| p != EMPTY)
+                .map(|&p| &records[p as usize])
+        };
+        (0..hashes.len())
+            .map(|k| {
+                if let Some(ahead) = record_at(k + PREFETCH_AHEAD) {
+                    prefetch(ahead);
+                }
+                if let Some(ahead) = record_at(k + PREFETCH_AHEAD / 2) {
+                    prefetch_text(key_of(ahead));
+                }
+                let key = wanted(k);
+                let first = newest[k];
+                if first == EMPTY {
                     None
-                } else if matches(key, newest as usize) {
-                    Some(newest as usize)
+                } else if key_of(&records[first as usize]) == key {
+                    Some(first as usize)
                 } else {
-                    self.candidates(hash)
+                    self.chain_from(first)
                         .skip(1)
-                        .find(|&position| matches(key, position))
+                        .find(|&position| key_of(&records[position]) == key)
                 }
             })
             .collect()
@@ -307,8 +323,8 @@ mod tests {
             [0]
         );
         assert_eq!(
-            map.find_newest_each(&[7, 7, 8], |key, i| words[i] == words[key]),
-            [Some(0), Some(1), None]
+            map.find_newest_each(&[7, 7, 8, 7], |k| ["x", "y", "x", "w"][k], &words, |w| w),
+            [Some(0), Some(1), None, None]
         );
         // Three different values under one hash: none repeats another.
         assert!(map.repeats(|a, b| words[a] == words[b]).is_empty());
@@ -371,7 +387,7 @@ mod tests {
             assert_eq!(found, expected, "{key}");
         }
         let hashes: Vec<u32> = keys.iter().map(|k| map.hash(k)).collect();
-        let newest = map.find_newest_each(&hashes, |key, p| keys[p] == keys[key]);
+        let newest = map.find_newest_each(&hashes, |k| &keys[k], keys, String::as_str);
         assert!(
             newest
                 .iter()

@@ -144,7 +144,7 @@ impl<'a> FtrackIndex<'a> {
             .collect();
         let ftrack_hashes: Vec<u32> = link_keys.iter().map(|l| l.ftrack_hash).collect();
         let found =
-            by_id.find_newest_each(&ftrack_hashes, |l, i| users[i].id == link_keys[l].ftrack_id);
+            by_id.find_newest_each(&ftrack_hashes, |l| link_keys[l].ftrack_id, users, |u| &u.id);
         let mut resolved = Vec::with_capacity(links.len());
         let mut linked_to = vec![None; users.len()];
         for (link, i) in link_keys.iter().zip(found) {
