@@ -63,7 +63,7 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
     let pairings: Vec<Pairing> = users
         .iter()
         .zip(linked)
-        .map(|(u, l)| index.pair(u, l))
+        .map(|(u, l)| index.pair(u, l.map(|f| f as usize)))
         .collect();
     let mut out: Vec<Resolution> = pairings
         .iter()
@@ -224,7 +224,7 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
 fn link_directory_users<'u>(
     users: &'u [DirectoryUser],
     index: &FtrackIndex,
-) -> (Vec<Option<usize>>, HashSet<&'u str>) {
+) -> (Vec<Option<u32>>, HashSet<&'u str>) {
     let hasher = index.hasher();
     let hashes: Vec<u32> = users.iter().map(|u| hasher.hash(&u.id)).collect();
     let by_id = HashedPositions::build(hasher.clone(), &hashes);
@@ -239,14 +239,16 @@ fn link_directory_users<'u>(
     let newest = by_id.find_newest_each(&link_hashes, |l| links[l].directory_id, users, |u| &u.id);
     for (link, newest) in links.iter().zip(newest) {
         let Some(newest) = newest else { continue };
-        linked[newest] = Some(link.ftrack);
+        // Four bytes an entry keep these scattered writes in cache longer.
+        let ftrack = Some(u32::try_from(link.ftrack).expect("fewer than 2^32 ftrack users"));
+        linked[newest] = ftrack;
         // Entries that repeat the identity are linked too (they become conflicts later).
         if repeated.contains(link.directory_id) {
             for d in by_id
                 .candidates(link.directory_hash)
                 .filter(|&d| users[d].id == link.directory_id)
             {
-                linked[d] = Some(link.ftrack);
+                linked[d] = ftrack;
             }
         }
     }

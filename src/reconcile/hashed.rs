@@ -125,8 +125,8 @@ impl HashedPositions {
             shared: Vec::new(),
         };
         if grouped {
-            for position in grouped_order(hashes, bits.min(GROUP_BITS)) {
-                table.place(hashes[position as usize], position);
+            for (hash, position) in grouped_order(hashes, bits.min(GROUP_BITS)) {
+                table.place(hash, position);
             }
         } else {
             for (position, &hash) in hashes.iter().enumerate() {
@@ -265,9 +265,9 @@ impl HashedPositions {
     }
 }
 
-/// Positions ordered by the top `bits` bits of their hash (a counting sort), and within one
-/// group by position, so that the positions of one hash are placed oldest first.
-fn grouped_order(hashes: &[u32], bits: u32) -> Vec<u32> {
+/// (hash, position) pairs ordered by the top `bits` bits of the hash (a counting sort), and
+/// within one group by position, so that the positions of one hash are placed oldest first.
+fn grouped_order(hashes: &[u32], bits: u32) -> Vec<(u32, u32)> {
     let group = |hash: u32| {
         if bits == 0 {
             0
@@ -282,10 +282,11 @@ fn grouped_order(hashes: &[u32], bits: u32) -> Vec<u32> {
     for g in 1..starts.len() {
         starts[g] += starts[g - 1];
     }
-    let mut order = vec![0u32; hashes.len()];
+    // Each entry carries its hash, so placing them reads this list front to back.
+    let mut order = vec![(0u32, 0u32); hashes.len()];
     for (position, &hash) in hashes.iter().enumerate() {
         let next = &mut starts[group(hash)];
-        order[*next as usize] = position as u32;
+        order[*next as usize] = (hash, position as u32);
         *next += 1;
     }
     order
@@ -359,8 +360,13 @@ mod tests {
             0xF000_0000,
             0x0000_0002,
         ];
-        assert_eq!(grouped_order(&hashes, 2), [1, 4, 0, 2, 3]);
-        assert_eq!(grouped_order(&hashes, 0), [0, 1, 2, 3, 4]);
+        let positions = |bits| -> Vec<u32> {
+            let order = grouped_order(&hashes, bits);
+            assert!(order.iter().all(|&(h, p)| hashes[p as usize] == h));
+            order.iter().map(|&(_, p)| p).collect()
+        };
+        assert_eq!(positions(2), [1, 4, 0, 2, 3]);
+        assert_eq!(positions(0), [0, 1, 2, 3, 4]);
     }
 
     #[test]

@@ -65,9 +65,14 @@ pub struct FtrackIndex<'a> {
     by_exact: Option<HashedPositions>,
     by_folded: HashedPositions,
     links: Vec<ResolvedLink<'a>>,
-    linked_to: Vec<Option<&'a str>>,
+    /// For each ftrack user, its entry in `links`, or `NOT_LINKED` (4 bytes a user, so that
+    /// filling it at random stays in cache longer).
+    linked_to: Vec<u32>,
     rule: UsernameRule,
 }
+
+/// Marks an ftrack user no link points at.
+const NOT_LINKED: u32 = u32::MAX;
 
 /// A stored link read for lookups: both ids with their hashes.
 struct LinkKey<'a> {
@@ -133,28 +138,41 @@ impl<'a> FtrackIndex<'a> {
         let by_folded = HashedPositions::build(hasher.clone(), &folded_hashes);
         let by_exact = sensitive.then(|| HashedPositions::build(hasher.clone(), &exact_hashes));
         drop((id_hashes, folded_hashes, exact_hashes));
-        let link_keys: Vec<LinkKey<'a>> = links
+        // Walking the map first touches only its nodes; the ids are then hashed with their
+        // text asked for a few links ahead.
+        let pairs: Vec<(&'a str, &'a str)> = links
             .iter()
-            .map(|(dir, ftrack)| LinkKey {
-                directory_id: dir,
-                directory_hash: hasher.hash(dir),
-                ftrack_hash: hasher.hash(ftrack),
-                ftrack_id: ftrack,
+            .map(|(dir, ftrack)| (dir.as_str(), ftrack.as_str()))
+            .collect();
+        let link_keys: Vec<LinkKey<'a>> = pairs
+            .iter()
+            .enumerate()
+            .map(|(k, &(dir, ftrack))| {
+                if let Some(&(dir_ahead, ftrack_ahead)) = pairs.get(k + PREFETCH_AHEAD) {
+                    prefetch_text(dir_ahead);
+                    prefetch_text(ftrack_ahead);
+                }
+                LinkKey {
+                    directory_id: dir,
+                    directory_hash: hasher.hash(dir),
+                    ftrack_hash: hasher.hash(ftrack),
+                    ftrack_id: ftrack,
+                }
             })
             .collect();
         let ftrack_hashes: Vec<u32> = link_keys.iter().map(|l| l.ftrack_hash).collect();
         let found =
             by_id.find_newest_each(&ftrack_hashes, |l| link_keys[l].ftrack_id, users, |u| &u.id);
         let mut resolved = Vec::with_capacity(links.len());
-        let mut linked_to = vec![None; users.len()];
+        let mut linked_to = vec![NOT_LINKED; users.len()];
         for (link, i) in link_keys.iter().zip(found) {
             if let Some(i) = i {
+                linked_to[i] = u32::try_from(resolved.len()).expect("fewer than 2^32 links");
                 resolved.push(ResolvedLink {
                     directory_id: link.directory_id,
                     directory_hash: link.directory_hash,
                     ftrack: i,
                 });
-                linked_to[i] = Some(link.directory_id);
             }
         }
         Self {
@@ -193,7 +211,8 @@ impl<'a> FtrackIndex<'a> {
 
     /// The directory id an ftrack user is linked to, if any.
     pub fn linked_directory_id(&self, index: usize) -> Option<&'a str> {
-        self.linked_to.get(index).copied().flatten()
+        let link = *self.linked_to.get(index)?;
+        (link != NOT_LINKED).then(|| self.links[link as usize].directory_id)
     }
 
     /// The directory id the ftrack user with this id is linked to, if any.
