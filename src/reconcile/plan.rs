@@ -249,16 +249,19 @@ impl PlanItem {
 
 /// Sorts items in the documented order.
 ///
-/// Sorting compact keys (action, the first sixteen bytes of the folded username, position)
-/// keeps the comparisons in cache and mostly integer-only; the folded usernames and the rest
-/// of the order are consulted only for the rare equal keys.
+/// Sorting compact keys (the action and the first fifteen bytes of the folded username in two
+/// integers, then the position: 24 bytes) keeps the comparisons in cache and integer-only; the
+/// folded usernames and the rest of the order are consulted only for the rare equal keys.
 fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
     let folded: Vec<Cow<'_, str>> = items.iter().map(|item| fold(&item.username)).collect();
-    let mut keys: Vec<(Action, u128, u32)> = items
+    let mut keys: Vec<(u64, u64, u32)> = items
         .iter()
         .zip(&folded)
         .enumerate()
-        .map(|(i, (item, name))| (item.action, prefix(name), position(i)))
+        .map(|(i, (item, name))| {
+            let (high, low) = prefix(item.action, name);
+            (high, low, position(i))
+        })
         .collect();
     keys.sort_unstable_by(|a, b| {
         if a.2 == b.2 {
@@ -294,14 +297,16 @@ fn position(i: usize) -> u32 {
     u32::try_from(i).expect("fewer than 2^32 plan items")
 }
 
-/// The first sixteen bytes of a string as a big-endian number: ordering these agrees with
-/// ordering the strings, so most comparisons while sorting are one integer comparison.
-fn prefix(text: &str) -> u128 {
+/// The action's rank and the first fifteen bytes of a string as a big-endian 128-bit number,
+/// split in two halves: ordering these agrees with ordering by action, then by the string.
+fn prefix(action: Action, text: &str) -> (u64, u64) {
     let mut bytes = [0u8; 16];
-    for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
+    bytes[0] = action as u8;
+    for (slot, byte) in bytes[1..].iter_mut().zip(text.bytes()) {
         *slot = byte;
     }
-    u128::from_be_bytes(bytes)
+    let number = u128::from_be_bytes(bytes);
+    ((number >> 64) as u64, number as u64)
 }
 
 fn dir_id(item: &PlanItem) -> &str {
