@@ -385,7 +385,7 @@ fn main() {
     if !quick {
         let (big, big_inputs) = build(1_000_000);
         report(&big, big_inputs, 3);
-        let ratio = scaling(&mid, &big, 5);
+        let ratio = scaling(&mid, &big, 7);
         println!(
             "scaling time(1M)/time(100k) = {ratio:.1}x (median of interleaved rounds): target scaling <= 12x: {}",
             verdict(ratio <= 12.0)
