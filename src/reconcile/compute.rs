@@ -9,7 +9,7 @@ use super::plan::{
     Plan, PlanItem,
 };
 use super::policy::{DeactivateMissing, Policy, Scope};
-use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text, prefetch_text_list};
+use super::prefetch::{prefetch, prefetch_ahead, prefetch_text, prefetch_text_list};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::uniqueness::settle_unique_values;
@@ -90,12 +90,12 @@ impl<'a> Planner<'a> {
                 .map(|(k, ((user, resolution), &inside))| {
                     // Start loading the pairs a few entries ahead: the ftrack user first,
                     // then (once it has arrived) the text both sides point at.
-                    if let Some(ahead) = resolutions.get(k + PREFETCH_AHEAD) {
-                        self.prefetch_ftrack(ahead);
-                    }
-                    if let Some(ahead) = resolutions.get(k + PREFETCH_AHEAD / 2) {
-                        self.prefetch_texts(&users[k + PREFETCH_AHEAD / 2], ahead);
-                    }
+                    prefetch_ahead(
+                        users.len(),
+                        k,
+                        |ahead| self.prefetch_ftrack(&resolutions[ahead]),
+                        |ahead| self.prefetch_texts(&users[ahead], &resolutions[ahead]),
+                    );
                     if inside {
                         self.plan_directory_user(user, resolution)
                     } else {
@@ -133,17 +133,17 @@ impl<'a> Planner<'a> {
 
     /// Hints that the text of a directory entry and of its ftrack user is about to be read.
     fn prefetch_texts(&self, user: &DirectoryUser, resolution: &Resolution) {
-        let texts = [Some(&user.id), Some(&user.dn), user.username.as_ref()];
-        let more = [
-            user.email.as_ref(),
-            user.first_name.as_ref(),
-            user.last_name.as_ref(),
+        prefetch_text(&user.id);
+        prefetch_text(&user.dn);
+        let optional = [
+            &user.username,
+            &user.email,
+            &user.first_name,
+            &user.last_name,
         ];
-        texts
-            .into_iter()
-            .chain(more)
-            .flatten()
-            .for_each(|t| prefetch_text(t));
+        for text in optional.into_iter().flatten() {
+            prefetch_text(text);
+        }
         prefetch_text_list(&user.groups);
         if let Some((f, _)) = resolution.matched() {
             let ftrack = &self.ftrack.users[f];

@@ -7,7 +7,7 @@
 //! grouped by the high bits of the hash, so the slots fill front to back rather than at
 //! random, and with a million users building stays in cache instead of missing on every key.
 
-use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text};
+use super::prefetch::{prefetch, prefetch_ahead, prefetch_text};
 use foldhash::fast::RandomState;
 use std::hash::BuildHasher;
 
@@ -80,8 +80,6 @@ pub struct HashedPositions {
     older: Vec<u32>,
     /// `hash >> shift` is a hash's first slot.
     shift: u32,
-    /// Positions placed when their hash already had one, with the newest one before them.
-    shared: Vec<(u32, u32)>,
 }
 
 impl HashedPositions {
@@ -122,7 +120,6 @@ impl HashedPositions {
             slots: vec![empty; size],
             older: vec![EMPTY; hashes.len()],
             shift: 32 - bits,
-            shared: Vec::new(),
         };
         if grouped {
             for (hash, position) in grouped_order(hashes, bits.min(GROUP_BITS)) {
@@ -142,7 +139,6 @@ impl HashedPositions {
         let slot = &mut self.slots[at];
         if slot.newest != EMPTY {
             self.older[position as usize] = slot.newest;
-            self.shared.push((position, slot.newest));
         }
         *slot = Slot {
             hash,
@@ -172,15 +168,16 @@ impl HashedPositions {
     /// Positions whose value equals that of an earlier position, by `same(a, b)`; each once,
     /// in no particular order. Linear however often a value repeats.
     pub fn repeats(&self, same: impl Fn(usize, usize) -> bool) -> Vec<usize> {
-        self.shared
-            .iter()
-            .filter(|&&(position, before)| {
+        (0..self.older.len())
+            .filter(|&position| {
                 // A true repeat usually matches the first position tried; only hash
                 // collisions between different values walk further.
-                self.chain_from(before)
-                    .any(|earlier| same(position as usize, earlier))
+                let before = self.older[position];
+                before != EMPTY
+                    && self
+                        .chain_from(before)
+                        .any(|earlier| same(position, earlier))
             })
-            .map(|&(position, _)| position as usize)
             .collect()
     }
 
@@ -222,20 +219,23 @@ impl HashedPositions {
             .iter()
             .map(|&hash| self.slots[self.slot_of(hash)].newest)
             .collect();
-        let record_at = |k: usize| {
-            newest
-                .get(k)
-                .filter(|&&p| p != EMPTY)
-                .map(|&p| &records[p as usize])
-        };
+        let record = |k: usize| (newest[k] != EMPTY).then(|| &records[newest[k] as usize]);
         (0..hashes.len())
             .map(|k| {
-                if let Some(ahead) = record_at(k + PREFETCH_AHEAD) {
-                    prefetch(ahead);
-                }
-                if let Some(ahead) = record_at(k + PREFETCH_AHEAD / 2) {
-                    prefetch_text(key_of(ahead));
-                }
+                prefetch_ahead(
+                    hashes.len(),
+                    k,
+                    |ahead| {
+                        if let Some(r) = record(ahead) {
+                            prefetch(r);
+                        }
+                    },
+                    |ahead| {
+                        if let Some(r) = record(ahead) {
+                            prefetch_text(key_of(r));
+                        }
+                    },
+                );
                 let key = wanted(k);
                 let first = newest[k];
                 if first == EMPTY {

@@ -2,7 +2,7 @@
 
 use super::hashed::{Found, HashedPositions, KeyHasher};
 use super::policy::UsernameCase;
-use super::prefetch::{PREFETCH_AHEAD, prefetch, prefetch_text};
+use super::prefetch::{prefetch, prefetch_ahead, prefetch_text};
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
@@ -74,14 +74,6 @@ pub struct FtrackIndex<'a> {
 /// Marks an ftrack user no link points at.
 const NOT_LINKED: u32 = u32::MAX;
 
-/// A stored link read for lookups: both ids with their hashes.
-struct LinkKey<'a> {
-    directory_id: &'a str,
-    directory_hash: u32,
-    ftrack_id: &'a str,
-    ftrack_hash: u32,
-}
-
 /// A stored link whose ftrack user exists.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolvedLink<'a> {
@@ -121,13 +113,15 @@ impl<'a> FtrackIndex<'a> {
         let mut folded_hashes = Vec::with_capacity(users.len());
         let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
         for (i, user) in users.iter().enumerate() {
-            if let Some(ahead) = users.get(i + PREFETCH_AHEAD) {
-                prefetch(ahead);
-            }
-            if let Some(ahead) = users.get(i + PREFETCH_AHEAD / 2) {
-                prefetch_text(&ahead.id);
-                prefetch_text(&ahead.username);
-            }
+            prefetch_ahead(
+                users.len(),
+                i,
+                |ahead| prefetch(&users[ahead]),
+                |ahead| {
+                    prefetch_text(&users[ahead].id);
+                    prefetch_text(&users[ahead].username);
+                },
+            );
             id_hashes.push(hasher.hash(&user.id));
             folded_hashes.push(hasher.hash(&fold(&user.username)));
             if sensitive {
@@ -144,33 +138,31 @@ impl<'a> FtrackIndex<'a> {
             .iter()
             .map(|(dir, ftrack)| (dir.as_str(), ftrack.as_str()))
             .collect();
-        let link_keys: Vec<LinkKey<'a>> = pairs
-            .iter()
-            .enumerate()
-            .map(|(k, &(dir, ftrack))| {
-                if let Some(&(dir_ahead, ftrack_ahead)) = pairs.get(k + PREFETCH_AHEAD) {
-                    prefetch_text(dir_ahead);
-                    prefetch_text(ftrack_ahead);
-                }
-                LinkKey {
-                    directory_id: dir,
-                    directory_hash: hasher.hash(dir),
-                    ftrack_hash: hasher.hash(ftrack),
-                    ftrack_id: ftrack,
-                }
-            })
-            .collect();
-        let ftrack_hashes: Vec<u32> = link_keys.iter().map(|l| l.ftrack_hash).collect();
-        let found =
-            by_id.find_newest_each(&ftrack_hashes, |l| link_keys[l].ftrack_id, users, |u| &u.id);
+        let mut directory_hashes = Vec::with_capacity(pairs.len());
+        let mut ftrack_hashes = Vec::with_capacity(pairs.len());
+        for (k, (dir, ftrack)) in pairs.iter().enumerate() {
+            // The pairs themselves sit in one array read in order; only their text is scattered.
+            prefetch_ahead(
+                pairs.len(),
+                k,
+                |_| {},
+                |ahead| {
+                    prefetch_text(pairs[ahead].0);
+                    prefetch_text(pairs[ahead].1);
+                },
+            );
+            directory_hashes.push(hasher.hash(dir));
+            ftrack_hashes.push(hasher.hash(ftrack));
+        }
+        let found = by_id.find_newest_each(&ftrack_hashes, |l| pairs[l].1, users, |u| &u.id);
         let mut resolved = Vec::with_capacity(links.len());
         let mut linked_to = vec![NOT_LINKED; users.len()];
-        for (link, i) in link_keys.iter().zip(found) {
+        for (l, i) in found.into_iter().enumerate() {
             if let Some(i) = i {
                 linked_to[i] = u32::try_from(resolved.len()).expect("fewer than 2^32 links");
                 resolved.push(ResolvedLink {
-                    directory_id: link.directory_id,
-                    directory_hash: link.directory_hash,
+                    directory_id: pairs[l].0,
+                    directory_hash: directory_hashes[l],
                     ftrack: i,
                 });
             }
@@ -241,16 +233,16 @@ impl<'a> FtrackIndex<'a> {
     pub fn with_emails(&self, folded: &TextIndex<'_>) -> HashMap<String, Vec<usize>> {
         let mut found: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, user) in self.users.iter().enumerate() {
-            if let Some(ahead) = self.users.get(i + PREFETCH_AHEAD) {
-                prefetch(ahead);
-            }
-            if let Some(email) = self
-                .users
-                .get(i + PREFETCH_AHEAD / 2)
-                .and_then(|u| u.email.as_deref())
-            {
-                prefetch_text(email);
-            }
+            prefetch_ahead(
+                self.users.len(),
+                i,
+                |ahead| prefetch(&self.users[ahead]),
+                |ahead| {
+                    if let Some(email) = self.users[ahead].email.as_deref() {
+                        prefetch_text(email);
+                    }
+                },
+            );
             let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) else {
                 continue;
             };

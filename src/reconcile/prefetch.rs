@@ -2,7 +2,7 @@
 
 /// How many entries ahead a loop over users asks for the memory it will read: far enough for
 /// a load from main memory to arrive in time, near enough not to evict what is still needed.
-pub const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = 8;
 
 /// Asks the processor to start loading `value` (every cache line of it) into the cache.
 ///
@@ -22,6 +22,19 @@ pub fn prefetch<T>(value: &T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
+}
+
+/// At step `i` of a loop of `len` steps, starts loading what step `i + PREFETCH_AHEAD` reads
+/// first (`far(step)`, typically a record) and what step `i + PREFETCH_AHEAD / 2` reads next
+/// (`near(step)`, typically the text the record points at, whose address has arrived by then).
+#[inline(always)]
+pub fn prefetch_ahead(len: usize, i: usize, far: impl FnOnce(usize), near: impl FnOnce(usize)) {
+    if i + PREFETCH_AHEAD < len {
+        far(i + PREFETCH_AHEAD);
+    }
+    if i + PREFETCH_AHEAD / 2 < len {
+        near(i + PREFETCH_AHEAD / 2);
+    }
 }
 
 /// Prefetches the text a string points at (its first cache line).
