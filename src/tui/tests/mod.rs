@@ -8,6 +8,7 @@ mod update;
 use super::app::{App, AppOptions, Session};
 use super::update::update;
 use super::{Effect, Msg};
+use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser};
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::{Policy, Scope};
@@ -172,4 +173,15 @@ pub(crate) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
         app,
         Msg::Key(key_event(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )
+}
+
+/// The outcome of applying the plan item with this username, as the apply worker reports it.
+fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
+    let plan = app.plan().expect("a plan is loaded");
+    let item = plan.items.iter().find(|i| i.username == username);
+    ItemOutcome {
+        item: item.expect("the plan has this user").clone(),
+        status,
+        created_id: None,
+    }
 }

@@ -1,6 +1,6 @@
-use super::{loaded, loaded_with, press, session, typed};
+use super::{finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Plan;
 use crate::tui::app::{App, AppOptions, Overlay};
@@ -166,21 +166,6 @@ fn confirm_export_quit_and_help() {
     snapshot_views("help", |app| {
         press(app, KeyCode::Char('?'));
     });
-}
-
-fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
-    let item = app
-        .plan()
-        .unwrap()
-        .items
-        .iter()
-        .find(|i| i.username == username)
-        .unwrap();
-    ItemOutcome {
-        item: item.clone(),
-        status,
-        created_id: None,
-    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
-use super::{ctrl, loaded, loaded_with, press, session, typed};
+use super::{ctrl, finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::Action as Planned;
 use crate::reconcile::decision::{Decision, Decisions, IGNORED};
 use crate::tui::action::Context;
@@ -570,22 +570,6 @@ fn staged_rollout_commits_only_marked_rows_or_the_view() {
     assert_eq!(approved_usernames(&plan), ["jdoe"]);
 }
 
-fn outcome_item(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
-    let item = app
-        .plan()
-        .unwrap()
-        .items
-        .iter()
-        .find(|i| i.username == username)
-        .unwrap()
-        .clone();
-    ItemOutcome {
-        item,
-        status,
-        created_id: None,
-    }
-}
-
 #[test]
 fn apply_progress_results_retry_and_export() {
     let mut app = loaded();
@@ -603,8 +587,8 @@ fn apply_progress_results_retry_and_export() {
             eta: Some(Duration::from_secs(3)),
         }),
     );
-    let ok = outcome_item(&app, "tyamada", ItemStatus::Applied);
-    let bad = outcome_item(
+    let ok = finished(&app, "tyamada", ItemStatus::Applied);
+    let bad = finished(
         &app,
         "evil",
         ItemStatus::Failed {
