@@ -242,8 +242,9 @@ fn link_directory_users<'u>(
         // Four bytes an entry keep these scattered writes in cache longer.
         let ftrack = Some(u32::try_from(link.ftrack).expect("fewer than 2^32 ftrack users"));
         linked[newest] = ftrack;
-        // Entries that repeat the identity are linked too (they become conflicts later).
-        if repeated.contains(link.directory_id) {
+        // Entries that repeat the identity are linked too (they become conflicts later). Most
+        // directories repeat none, and then no id text needs to be read again to check.
+        if !repeated.is_empty() && repeated.contains(link.directory_id) {
             for d in by_id
                 .candidates(link.directory_hash)
                 .filter(|&d| users[d].id == link.directory_id)

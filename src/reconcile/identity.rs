@@ -4,7 +4,7 @@ use super::hashed::{Found, HashedPositions, KeyHasher};
 use super::policy::UsernameCase;
 use super::prefetch::{prefetch, prefetch_ahead, prefetch_text};
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
 
 /// Lower-cases text, without allocating when it has no upper-case letters (the common case).
@@ -64,6 +64,8 @@ pub struct FtrackIndex<'a> {
     by_id: HashedPositions,
     by_exact: Option<HashedPositions>,
     by_folded: HashedPositions,
+    /// For each user, the hash of its case-folded email (of "" when it has none).
+    email_hashes: Vec<u32>,
     links: Vec<ResolvedLink<'a>>,
     /// For each ftrack user, its entry in `links`, or `NOT_LINKED` (4 bytes a user, so that
     /// filling it at random stays in cache longer).
@@ -112,18 +114,24 @@ impl<'a> FtrackIndex<'a> {
         let mut id_hashes = Vec::with_capacity(users.len());
         let mut folded_hashes = Vec::with_capacity(users.len());
         let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
+        let mut email_hashes = Vec::with_capacity(users.len());
         for (i, user) in users.iter().enumerate() {
             prefetch_ahead(
                 users.len(),
                 i,
                 |ahead| prefetch(&users[ahead]),
                 |ahead| {
-                    prefetch_text(&users[ahead].id);
-                    prefetch_text(&users[ahead].username);
+                    let user = &users[ahead];
+                    prefetch_text(&user.id);
+                    prefetch_text(&user.username);
+                    if let Some(email) = user.email.as_deref() {
+                        prefetch_text(email);
+                    }
                 },
             );
             id_hashes.push(hasher.hash(&user.id));
             folded_hashes.push(hasher.hash(&fold(&user.username)));
+            email_hashes.push(hasher.hash(&fold(user.email.as_deref().unwrap_or_default())));
             if sensitive {
                 exact_hashes.push(hasher.hash(&user.username));
             }
@@ -173,6 +181,7 @@ impl<'a> FtrackIndex<'a> {
             by_id,
             by_exact,
             by_folded,
+            email_hashes,
             links: resolved,
             linked_to,
             rule,
@@ -229,21 +238,22 @@ impl<'a> FtrackIndex<'a> {
 
     /// For each of these case-folded emails, the ftrack users that have it.
     ///
-    /// Only a plan's new emails are ever looked up, so one scan beats indexing every email.
+    /// Only a plan's new emails are ever looked up, so one scan of the email hashes kept since
+    /// indexing beats a table of every email; only users whose hash matches are read again.
     pub fn with_emails(&self, folded: &TextIndex<'_>) -> HashMap<String, Vec<usize>> {
         let mut found: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, user) in self.users.iter().enumerate() {
-            prefetch_ahead(
-                self.users.len(),
-                i,
-                |ahead| prefetch(&self.users[ahead]),
-                |ahead| {
-                    if let Some(email) = self.users[ahead].email.as_deref() {
-                        prefetch_text(email);
-                    }
-                },
-            );
-            let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) else {
+        let wanted: HashSet<u32> = folded
+            .iter()
+            .map(|(key, _)| self.hasher.hash(key))
+            .collect();
+        if wanted.is_empty() {
+            return found;
+        }
+        for (i, hash) in self.email_hashes.iter().enumerate() {
+            if !wanted.contains(hash) {
+                continue;
+            }
+            let Some(email) = self.users[i].email.as_deref().filter(|e| !e.is_empty()) else {
                 continue;
             };
             let key = fold(email);

@@ -5,6 +5,7 @@
 //! and DN, so the same inputs always give the same plan.
 
 use super::identity::fold;
+use super::prefetch::prefetch;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -277,19 +278,50 @@ fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
     });
     drop(folded);
     let mut source: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
-    // Apply the permutation in place (slot i receives item source[i]), following each cycle once,
-    // so the items are moved rather than copied into a second large vector.
+    permute_in_place(&mut items, &mut source);
+    items
+}
+
+/// How many moves ahead [`permute_in_place`] asks for the value a cycle reaches next.
+const CYCLE_LOOKAHEAD: usize = 16;
+
+/// Moves values so that slot `i` receives the value that was at `source[i]`; `source` must be
+/// a permutation and ends up the identity.
+///
+/// Each cycle of the permutation is followed once, so values are moved rather than copied into
+/// a second large vector. The slots a cycle visits next are known in advance, so their values
+/// are asked for [`CYCLE_LOOKAHEAD`] moves ahead: with a million items each move would
+/// otherwise wait on memory.
+fn permute_in_place<T>(values: &mut [T], source: &mut [u32]) {
     for start in 0..source.len() {
+        if source[start] as usize == start {
+            continue;
+        }
+        // `ahead` walks the cycle in front of `current` and stops when it is back at `start`;
+        // the entries it reads are those of slots not yet moved, so they are still unchanged.
+        let mut ahead = start;
+        for _ in 0..CYCLE_LOOKAHEAD {
+            ahead = source[ahead] as usize;
+            if ahead == start {
+                break;
+            }
+            prefetch(&values[ahead]);
+        }
         let mut current = start;
         while source[current] as usize != start {
             let next = source[current] as usize;
-            items.swap(current, next);
+            if ahead != start {
+                ahead = source[ahead] as usize;
+                if ahead != start {
+                    prefetch(&values[ahead]);
+                }
+            }
+            values.swap(current, next);
             source[current] = position(current);
             current = next;
         }
         source[current] = position(current);
     }
-    items
 }
 
 /// An item position as a compact sort key; plans never hold four billion items.
@@ -414,5 +446,55 @@ impl Plan {
     /// True when applying the plan would change ftrack.
     pub fn has_changes(&self) -> bool {
         self.summary.changes() > 0 || !self.groups_to_create.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute_in_place;
+
+    /// The permutation by copying: slot `i` gets `values[source[i]]`.
+    fn gathered(values: &[u64], source: &[u32]) -> Vec<u64> {
+        source.iter().map(|&s| values[s as usize]).collect()
+    }
+
+    /// A pseudo-random permutation of `n` positions (xorshift-driven Fisher-Yates).
+    fn shuffled(n: usize, mut seed: u64) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        for i in (1..n).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        order
+    }
+
+    #[test]
+    fn permuting_in_place_matches_copying() {
+        for (n, seed) in [(0, 1), (1, 2), (2, 3), (17, 4), (1000, 5), (50_000, 6)] {
+            let values: Vec<u64> = (0..n as u64).map(|v| v * 7 + 3).collect();
+            let source = shuffled(n, seed);
+            let want = gathered(&values, &source);
+            let (mut got, mut work) = (values.clone(), source.clone());
+            permute_in_place(&mut got, &mut work);
+            assert_eq!(got, want, "{n} values");
+            assert!(work.iter().enumerate().all(|(i, &s)| s as usize == i));
+        }
+    }
+
+    #[test]
+    fn cycles_shorter_and_longer_than_the_lookahead_are_both_followed() {
+        // One long cycle (each slot takes the next one's value) and many two-cycles.
+        let n = 1000;
+        let long: Vec<u32> = (0..n as u32).map(|i| (i + 1) % n as u32).collect();
+        let pairs: Vec<u32> = (0..n as u32).map(|i| i ^ 1).collect();
+        for source in [long, pairs] {
+            let values: Vec<u64> = (0..n as u64).collect();
+            let want = gathered(&values, &source);
+            let (mut got, mut work) = (values, source);
+            permute_in_place(&mut got, &mut work);
+            assert_eq!(got, want);
+        }
     }
 }

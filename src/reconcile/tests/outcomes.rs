@@ -315,6 +315,21 @@ fn email_of_another_ftrack_user_is_a_conflict() {
 }
 
 #[test]
+fn email_held_in_capitals_by_an_ftrack_user_is_a_conflict() {
+    let mut holder = ft("freelancer");
+    holder.email = Some("Freelancer@STUDIO.example".into());
+    let mut without = ft("service");
+    without.email = None;
+    let mut d = dir("new");
+    d.email = Some("freelancer@studio.example".into());
+    let plan = Case::new(vec![d], vec![holder, without]).plan();
+    assert_eq!(kind(&plan, "new"), ConflictKind::EmailTaken);
+    let c = item(&plan, "new").conflict.clone().unwrap();
+    let names: Vec<&str> = c.candidates.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["freelancer"]);
+}
+
+#[test]
 fn one_new_email_for_two_entries_is_a_conflict_for_both() {
     let mut a = dir("a");
     let mut b = dir("b");
