@@ -16,6 +16,21 @@ pub fn fold(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Like [`fold`], but lower-cases ASCII text with capitals into `scratch` instead of a new
+/// string, so that a pass over many values allocates nothing for them.
+pub fn fold_reusing<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
+    if !text.is_ascii() {
+        *scratch = text.to_lowercase();
+        return scratch;
+    }
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return text;
+    }
+    scratch.clear();
+    scratch.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    scratch
+}
+
 /// Compares usernames according to the configured case rule.
 #[derive(Debug, Clone, Copy)]
 pub struct UsernameRule(pub UsernameCase);
@@ -115,6 +130,7 @@ impl<'a> FtrackIndex<'a> {
         let mut folded_hashes = Vec::with_capacity(users.len());
         let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
         let mut email_hashes = Vec::with_capacity(users.len());
+        let mut scratch = String::new();
         for (i, user) in users.iter().enumerate() {
             prefetch_ahead(
                 users.len(),
@@ -130,8 +146,9 @@ impl<'a> FtrackIndex<'a> {
                 },
             );
             id_hashes.push(hasher.hash(&user.id));
-            folded_hashes.push(hasher.hash(&fold(&user.username)));
-            email_hashes.push(hasher.hash(&fold(user.email.as_deref().unwrap_or_default())));
+            folded_hashes.push(hasher.hash(fold_reusing(&user.username, &mut scratch)));
+            let email = user.email.as_deref().unwrap_or_default();
+            email_hashes.push(hasher.hash(fold_reusing(email, &mut scratch)));
             if sensitive {
                 exact_hashes.push(hasher.hash(&user.username));
             }
@@ -287,6 +304,31 @@ impl<'a> FtrackIndex<'a> {
             Found::None => Pairing::None,
             Found::One(one) => Pairing::CaseOnly(one),
             Found::Many(many) => Pairing::Ambiguous(many),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fold, fold_reusing};
+
+    #[test]
+    fn folding_into_scratch_agrees_with_folding() {
+        let mut scratch = String::from("left over");
+        for text in [
+            "",
+            "anna.k",
+            "Anna.K@Studio.Example",
+            "ZOË",
+            "Ødegård",
+            "ΟΔΥΣΣΕΥΣ",
+            "mixed Ünïcode AND ascii",
+        ] {
+            assert_eq!(
+                fold_reusing(text, &mut scratch),
+                fold(text).as_ref(),
+                "{text}"
+            );
         }
     }
 }
