@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 /// Lower-cases text, without allocating when it has no upper-case letters (the common case).
 pub fn fold(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if is_folded(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.to_lowercase())
@@ -19,16 +19,22 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 /// Like [`fold`], but lower-cases ASCII text with capitals into `scratch` instead of a new
 /// string, so that a pass over many values allocates nothing for them.
 pub fn fold_reusing<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
-    if !text.is_ascii() {
-        *scratch = text.to_lowercase();
-        return scratch;
-    }
-    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if is_folded(text) {
         return text;
     }
-    scratch.clear();
-    scratch.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    if text.is_ascii() {
+        scratch.clear();
+        scratch.push_str(text);
+        scratch.make_ascii_lowercase();
+    } else {
+        *scratch = text.to_lowercase();
+    }
     scratch
+}
+
+/// True for ASCII text without capitals, which folding leaves as it is.
+fn is_folded(text: &str) -> bool {
+    text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// Compares usernames according to the configured case rule.
