@@ -205,7 +205,8 @@ impl HashedPositions {
     /// record has that key (`key_of(&records[position])`).
     ///
     /// The lookups run in stages (all first candidates, then all confirmations) rather than one
-    /// key at a time, and the confirmations ask for the records and key text a few keys ahead:
+    /// key at a time, and the confirmations ask for the records, their key text and the wanted
+    /// key's text a few keys ahead:
     /// with a million keys nearly every read misses the cache, and reads that do not wait for
     /// one another overlap, so a batch costs far less than the sum of its misses.
     pub fn find_newest_each<'r, R>(
@@ -228,6 +229,7 @@ impl HashedPositions {
                     |ahead| {
                         if let Some(r) = record(ahead) {
                             prefetch(r);
+                            prefetch_text(wanted(ahead));
                         }
                     },
                     |ahead| {
