@@ -120,7 +120,12 @@ impl<'a> Planner<'a> {
         let mut plan = Plan::new(items, inputs);
         plan.groups_to_create = self.groups_to_create(&plan.items);
         plan.warnings = self.warnings();
-        plan.blocked = check_safety(&plan, self.directory, self.ftrack, self.policy);
+        plan.blocked = check_safety(
+            &plan,
+            self.directory,
+            self.index.active_users(),
+            self.policy,
+        );
         plan
     }
 
@@ -361,8 +366,11 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|g: &FtrackGroup| g.name.as_str())
             .collect();
+        // Items are sorted with the changes (and conflicts) first, so the scan stops at the
+        // first item left alone rather than reading every unchanged user.
         let wanted: BTreeSet<String> = items
             .iter()
+            .take_while(|i| i.action < Action::Skip)
             .filter(|i| i.action.is_change())
             .flat_map(|i| i.groups.add.iter())
             .filter(|g| !existing.contains(g.as_str()))

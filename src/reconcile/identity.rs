@@ -87,6 +87,8 @@ pub struct FtrackIndex<'a> {
     by_folded: HashedPositions,
     /// For each user, the hash of its case-folded email (of "" when it has none).
     email_hashes: Vec<u32>,
+    /// How many users are active.
+    active_users: usize,
     links: Vec<ResolvedLink<'a>>,
     /// For each ftrack user, its entry in `links`, or `NOT_LINKED` (4 bytes a user, so that
     /// filling it at random stays in cache longer).
@@ -137,6 +139,7 @@ impl<'a> FtrackIndex<'a> {
         let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
         let mut email_hashes = Vec::with_capacity(users.len());
         let mut scratch = String::new();
+        let mut active_users = 0;
         for (i, user) in users.iter().enumerate() {
             prefetch_ahead(
                 users.len(),
@@ -158,6 +161,7 @@ impl<'a> FtrackIndex<'a> {
             if sensitive {
                 exact_hashes.push(hasher.hash(&user.username));
             }
+            active_users += usize::from(user.is_active);
         }
         let by_id = HashedPositions::build(hasher.clone(), &id_hashes);
         let by_folded = HashedPositions::build(hasher.clone(), &folded_hashes);
@@ -205,10 +209,16 @@ impl<'a> FtrackIndex<'a> {
             by_exact,
             by_folded,
             email_hashes,
+            active_users,
             links: resolved,
             linked_to,
             rule,
         }
+    }
+
+    /// How many of the users are active.
+    pub fn active_users(&self) -> usize {
+        self.active_users
     }
 
     /// The username comparison rule in force.

@@ -253,17 +253,21 @@ impl PlanItem {
 /// Sorting compact keys (the action and the first fifteen bytes of the folded username in two
 /// integers, then the position: 24 bytes) keeps the comparisons in cache and integer-only; the
 /// folded usernames and the rest of the order are consulted only for the rare equal keys.
-fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
-    let folded: Vec<Cow<'_, str>> = items.iter().map(|item| fold(&item.username)).collect();
-    let mut keys: Vec<(u64, u64, u32)> = items
-        .iter()
-        .zip(&folded)
-        .enumerate()
-        .map(|(i, (item, name))| {
-            let (high, low) = prefix(item.action, name);
-            (high, low, position(i))
-        })
-        .collect();
+///
+/// Returns the items with their summary, counted on the way so that a large plan is not read
+/// once more just to count it.
+fn sort_items(mut items: Vec<PlanItem>) -> (Vec<PlanItem>, Summary) {
+    let mut summary = Summary::default();
+    // One pass over the items for the folded names, the keys and the counts.
+    let mut folded: Vec<Cow<'_, str>> = Vec::with_capacity(items.len());
+    let mut keys: Vec<(u64, u64, u32)> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        summary.add(item.action);
+        let name = fold(&item.username);
+        let (high, low) = prefix(item.action, &name);
+        keys.push((high, low, position(i)));
+        folded.push(name);
+    }
     keys.sort_unstable_by(|a, b| {
         if a.2 == b.2 {
             // The sort may compare an element with itself; skip the full comparison then.
@@ -279,7 +283,7 @@ fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
     drop(folded);
     let mut source: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
     permute_in_place(&mut items, &mut source);
-    items
+    (items, summary)
 }
 
 /// How many moves ahead [`permute_in_place`] asks for the value a cycle reaches next.
@@ -377,17 +381,22 @@ impl Summary {
     pub fn count(items: &[PlanItem]) -> Self {
         let mut s = Self::default();
         for item in items {
-            *match item.action {
-                Action::Create => &mut s.create,
-                Action::Update => &mut s.update,
-                Action::Deactivate => &mut s.deactivate,
-                Action::Reactivate => &mut s.reactivate,
-                Action::Conflict => &mut s.conflict,
-                Action::Skip => &mut s.skip,
-                Action::Unchanged => &mut s.unchanged,
-            } += 1;
+            s.add(item.action);
         }
         s
+    }
+
+    /// Counts one more item with this action.
+    pub fn add(&mut self, action: Action) {
+        *match action {
+            Action::Create => &mut self.create,
+            Action::Update => &mut self.update,
+            Action::Deactivate => &mut self.deactivate,
+            Action::Reactivate => &mut self.reactivate,
+            Action::Conflict => &mut self.conflict,
+            Action::Skip => &mut self.skip,
+            Action::Unchanged => &mut self.unchanged,
+        } += 1;
     }
 
     /// Number of items that change ftrack.
@@ -431,10 +440,10 @@ pub struct Plan {
 impl Plan {
     /// Builds a plan from unordered items: sorts them and counts the summary.
     pub fn new(items: Vec<PlanItem>, inputs: Inputs) -> Self {
-        let items = sort_items(items);
+        let (items, summary) = sort_items(items);
         Self {
             format_version: PLAN_FORMAT_VERSION,
-            summary: Summary::count(&items),
+            summary,
             blocked: None,
             warnings: Vec::new(),
             groups_to_create: Vec::new(),

@@ -2,13 +2,16 @@
 
 use super::plan::{Action, GroupChanges, Plan, PlanItem, Summary};
 use super::policy::{Policy, Scope};
-use crate::model::{DirectorySnapshot, FtrackSnapshot};
+use crate::model::DirectorySnapshot;
 
 /// A directory read this much smaller than the previous run's is treated as suspect.
 const SHRINK_RATIO: f64 = 0.5;
 
 /// Turns creates, updates/reactivations or deactivations into skips when the run turned them off.
 pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
+    if !(scope.no_create || scope.no_update || scope.no_deactivate) {
+        return;
+    }
     for item in items.iter_mut() {
         let flag = match item.action {
             Action::Create if scope.no_create => "--no-create",
@@ -26,11 +29,12 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
     }
 }
 
-/// Why unattended apply must refuse the plan, or `None`.
+/// Why unattended apply must refuse the plan, or `None`; `active_ftrack_users` is the number
+/// of active ftrack users, from which a percentage `max_deactivate` is taken.
 pub fn check_safety(
     plan: &Plan,
     directory: &DirectorySnapshot,
-    ftrack: &FtrackSnapshot,
+    active_ftrack_users: usize,
     policy: &Policy,
 ) -> Option<String> {
     let mut reasons = Vec::new();
@@ -53,8 +57,7 @@ pub fn check_safety(
             ));
         }
     }
-    let active = ftrack.users.iter().filter(|u| u.is_active).count();
-    let limit = policy.max_deactivate.limit(active);
+    let limit = policy.max_deactivate.limit(active_ftrack_users);
     if deactivate as u64 > limit {
         reasons.push(format!(
             "{deactivate} deactivations exceed the safety limit of {limit} (max_deactivate = {})",
