@@ -3,12 +3,12 @@
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
-use crate::reconcile::plan::Action;
+use crate::reconcile::plan::{Action, Summary};
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
 use crate::reconcile::simulate::apply_in_memory;
 use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 use proptest::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 const NAMES: &[&str] = &[
     "ann", "Ann", "bob", "carl", "dora", "eve", "Eve", "fay", "gus", "hal", "anna k",
@@ -251,6 +251,19 @@ proptest! {
             prop_assert!(seen.insert(item.id.clone()), "ftrack user {} appears twice", item.id);
         }
         prop_assert!(p.items.len() <= w.directory.users.len() + w.ftrack.users.len());
+    }
+
+    #[test]
+    fn the_summary_and_groups_to_create_agree_with_every_item(w in world()) {
+        let p = plan(&w);
+        prop_assert_eq!(p.summary, Summary::count(&p.items));
+        let existing: HashSet<&str> = w.ftrack.groups.iter().map(|g| g.name.as_str()).collect();
+        let wanted: BTreeSet<&str> = p.items.iter()
+            .filter(|i| i.action.is_change())
+            .flat_map(|i| i.groups.add.iter().map(String::as_str))
+            .filter(|g| !existing.contains(g))
+            .collect();
+        prop_assert_eq!(p.groups_to_create.iter().map(String::as_str).collect::<Vec<_>>(), wanted.into_iter().collect::<Vec<_>>());
     }
 
     #[test]
