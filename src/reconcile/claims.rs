@@ -392,12 +392,14 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
 /// rename onto a taken name is caught by the uniqueness pass on the plan's final state.
 fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
     let claimant = |i: usize| -> Option<&str> {
-        let u = &users[i];
         // Matched users that rename are checked against the final state by the uniqueness
-        // pass; here only new users are compared with each other.
-        (u.active && matches!(out[i], Resolution::Unmatched))
-            .then_some(u.username.as_deref())
-            .flatten()
+        // pass; here only new users are compared with each other. The compact resolution is
+        // read first, so that the entries of paired users are not read at all.
+        if !matches!(out[i], Resolution::Unmatched) {
+            return None;
+        }
+        let u = &users[i];
+        u.active.then_some(u.username.as_deref()).flatten()
     };
     // Repeated names are rare; only their entries are gathered.
     let repeated = repeated_values((0..users.len()).map(|i| claimant(i).map(fold)));
