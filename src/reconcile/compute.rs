@@ -81,6 +81,8 @@ impl<'a> Planner<'a> {
         let unclaimed = claimed.iter().filter(|c| !**c).count();
         let mut items: Vec<PlanItem> = Vec::with_capacity(self.directory.users.len() + unclaimed);
         let users = &self.directory.users;
+        // Positions of the items that change ftrack, noted while each item is still in cache.
+        let mut changes: Vec<usize> = Vec::new();
         items.extend(
             users
                 .iter()
@@ -96,15 +98,19 @@ impl<'a> Planner<'a> {
                         |ahead| self.prefetch_ftrack(&resolutions[ahead]),
                         |ahead| self.prefetch_texts(&users[ahead], &resolutions[ahead]),
                     );
-                    if inside {
+                    let item = if inside {
                         self.plan_directory_user(user, resolution)
                     } else {
                         self.out_of_scope(user, resolution)
+                    };
+                    if item.action.is_change() {
+                        changes.push(k);
                     }
+                    item
                 }),
         );
         drop(resolutions);
-        settle_unique_values(&mut items, &self.index);
+        settle_unique_values(&mut items, &changes, &self.index);
         for (f, user) in self.ftrack.users.iter().enumerate() {
             if !claimed[f] {
                 items.push(self.plan_ftrack_only(user));

@@ -26,14 +26,20 @@ struct Clash {
 }
 
 /// Converts items that would duplicate a username or an email into conflicts.
-pub fn settle_unique_values(items: &mut [PlanItem], index: &FtrackIndex) {
-    // Only changes introduce values; finding them once spares each round a pass over every item.
-    let changes: Vec<usize> = (0..items.len())
-        .filter(|&i| items[i].action.is_change())
-        .collect();
+///
+/// `changes` are the positions of every item that changes ftrack, in increasing order: only
+/// they introduce values, so no round reads the other items.
+pub fn settle_unique_values(items: &mut [PlanItem], changes: &[usize], index: &FtrackIndex) {
+    debug_assert!(changes.is_sorted());
+    debug_assert!(
+        items
+            .iter()
+            .enumerate()
+            .all(|(i, item)| !item.action.is_change() || changes.binary_search(&i).is_ok())
+    );
     loop {
-        let usernames = clashes(items, &changes, index, Field::Username);
-        let emails = clashes(items, &changes, index, Field::Email);
+        let usernames = clashes(items, changes, index, Field::Username);
+        let emails = clashes(items, changes, index, Field::Email);
         if usernames.is_empty() && emails.is_empty() {
             return;
         }
