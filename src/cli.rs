@@ -258,7 +258,8 @@ pub struct ScopeArgs {
     /// Only members of this group (directory group name or DN, or ftrack group); repeatable.
     #[arg(long = "only-group", value_name = "NAME")]
     pub only_groups: Vec<String>,
-    /// An extra LDAP filter, ANDed with the configured user filter.
+    /// An extra LDAP filter, ANDed with the configured user filter; ftrack users it does not
+    /// read are left alone (out of scope), never deactivated.
     #[arg(long, value_name = "EXPR")]
     pub ldap_filter: Option<String>,
     /// Only the first N directory users (by username).

@@ -165,6 +165,31 @@ fn scope_flags_narrow_the_plan() {
         directory_items > 5 && directory_items < 60,
         "{directory_items}"
     );
+    // Linked users the filter did not read are out of scope, not leavers: only entries it
+    // read (disabled accounts) can be deactivated.
+    assert_eq!(plan["blocked"], serde_json::Value::Null);
+    for item in plan["items"].as_array().unwrap() {
+        if item["action"] == "deactivate" {
+            assert!(!item["directory"].is_null(), "{item}");
+        }
+    }
+    let ftrack_only = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["directory"].is_null())
+        .collect::<Vec<_>>();
+    assert!(ftrack_only.len() > 200, "{}", ftrack_only.len());
+    for item in ftrack_only {
+        assert_eq!(item["action"], "skip", "{item}");
+    }
+    let out = run(demo_plan(home.path()).args(["--ldap-filter", "(departmentNumber=fx)", "--all"]));
+    assert!(
+        out.stdout
+            .contains("out of scope for this run (--ldap-filter)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -161,7 +161,8 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
         write_json_atomically(path, &outcome)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if applied.refused.is_none() && !exact {
+    // A read narrowed by --ldap-filter is no measure of the directory's size.
+    if applied.refused.is_none() && !exact && args.scope.ldap_filter.is_none() {
         let inputs = approved.plan.inputs;
         state
             .save_last_run(&LastRun::now(

@@ -88,6 +88,7 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
         only_users: args.only_users.clone(),
         only_groups: args.only_groups.clone(),
         limit: args.limit,
+        ldap_filter: args.ldap_filter.clone(),
         no_create: args.no_create,
         no_update: args.no_update,
         no_deactivate: args.no_deactivate,

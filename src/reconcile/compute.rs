@@ -131,6 +131,7 @@ impl<'a> Planner<'a> {
             self.directory,
             self.index.active_users(),
             self.policy,
+            self.operations,
         );
         plan
     }

@@ -150,6 +150,10 @@ pub struct Scope {
     pub only_groups: Vec<String>,
     /// Only the first N directory users, in username order.
     pub limit: Option<usize>,
+    /// An LDAP filter this run ANDed with the configured one (`--ldap-filter`). Entries outside
+    /// it were never read, so an ftrack user missing from the read may still be in the
+    /// directory: every ftrack user without an entry is out of scope, never deactivated.
+    pub ldap_filter: Option<String>,
     /// Plan no creations.
     pub no_create: bool,
     /// Plan no updates or reactivations.
@@ -161,6 +165,9 @@ pub struct Scope {
 impl Scope {
     /// True when the scope narrows which users are in play (not only which kinds of change).
     pub fn narrows_users(&self) -> bool {
-        !self.only_users.is_empty() || !self.only_groups.is_empty() || self.limit.is_some()
+        !self.only_users.is_empty()
+            || !self.only_groups.is_empty()
+            || self.limit.is_some()
+            || self.ldap_filter.is_some()
     }
 }

@@ -31,11 +31,15 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
 
 /// Why unattended apply must refuse the plan, or `None`; `active_ftrack_users` is the number
 /// of active ftrack users, from which a percentage `max_deactivate` is taken.
+///
+/// A read narrowed by `--ldap-filter` is expected to be smaller than the last full one, and
+/// deactivates nobody missing from it, so it is not compared with the last run's size.
 pub fn check_safety(
     plan: &Plan,
     directory: &DirectorySnapshot,
     active_ftrack_users: usize,
     policy: &Policy,
+    scope: &Scope,
 ) -> Option<String> {
     let mut reasons = Vec::new();
     let Summary { deactivate, .. } = plan.summary;
@@ -49,7 +53,10 @@ pub fn check_safety(
                 .to_string(),
         );
     }
-    if let Some(previous) = policy.previous_directory_count {
+    if let Some(previous) = policy
+        .previous_directory_count
+        .filter(|_| scope.ldap_filter.is_none())
+    {
         let now = directory.users.len();
         if previous > 0 && (now as f64) < (previous as f64) * SHRINK_RATIO {
             reasons.push(format!(

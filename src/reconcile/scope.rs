@@ -43,9 +43,10 @@ impl<'a> ScopeFilter<'a> {
 
     /// Whether an ftrack user with no directory entry is in scope.
     ///
-    /// `--limit` counts directory entries only, so it leaves every ftrack-only user out.
+    /// `--limit` counts directory entries only, and `--ldap-filter` reads only part of the
+    /// directory, so either leaves every ftrack-only user out.
     pub fn admits_ftrack_only(&self, user: &FtrackUser) -> bool {
-        if self.scope.limit.is_some() {
+        if self.scope.limit.is_some() || self.scope.ldap_filter.is_some() {
             return false;
         }
         (self.only_users.is_empty() || self.names_user(&user.username))
@@ -63,6 +64,9 @@ impl<'a> ScopeFilter<'a> {
         }
         if self.scope.limit.is_some() {
             parts.push("--limit");
+        }
+        if self.scope.ldap_filter.is_some() {
+            parts.push("--ldap-filter");
         }
         format!("out of scope for this run ({})", parts.join(", "))
     }

@@ -166,7 +166,8 @@ fn apply(
     let mut recorder = listener.recorder;
     recorder.audit.run_ended(&applied.outcome)?;
     setup.state.save_last_outcome(&applied.outcome)?;
-    if applied.refused.is_none() {
+    // A read narrowed by --ldap-filter is no measure of the directory's size.
+    if applied.refused.is_none() && setup.extra_filter.is_none() {
         let inputs = approved.plan.inputs;
         setup.state.save_last_run(&LastRun::now(
             inputs.directory_users,

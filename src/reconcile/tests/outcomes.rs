@@ -408,6 +408,24 @@ fn scope_limits_users_and_never_deactivates_outside_it() {
 }
 
 #[test]
+fn a_filtered_read_never_deactivates_users_it_did_not_read() {
+    let mut case = Case::new(vec![dir("a")], vec![ft("a"), ft("gone")])
+        .link("a", "a")
+        .link("gone", "gone");
+    let plan = case.plan();
+    assert_eq!(item(&plan, "gone").action, Action::Deactivate);
+    case.scope.ldap_filter = Some("(departmentNumber=fx)".into());
+    // One entry read where the last full run saw ten: expected of a filter, so not blocked.
+    case.policy.previous_directory_count = Some(10);
+    let plan = case.plan();
+    let gone = item(&plan, "gone");
+    assert_eq!(gone.action, Action::Skip);
+    assert!(gone.reason.as_deref().unwrap().contains("--ldap-filter"));
+    assert_eq!(item(&plan, "a").action, Action::Unchanged);
+    assert_eq!(plan.blocked, None);
+}
+
+#[test]
 fn scope_by_group_and_first_n() {
     let mut case = Case::new(vec![dir("c"), dir("a"), dir("b"), dir("d")], vec![]);
     for d in &mut case.dir[..3] {
