@@ -157,7 +157,7 @@ impl Builder {
             }
             let source = if key == secret {
                 SecretSource::Inline(SecretString::from(
-                    raw.non_empty(NON_EMPTY).map_err(invalid)?,
+                    raw.non_empty_secret(NON_EMPTY).map_err(invalid)?,
                 ))
             } else {
                 SecretSource::File(raw.path(self.base_dir.as_deref()).map_err(invalid)?)

@@ -114,6 +114,22 @@ fn a_secret_and_its_file_at_one_level_are_an_error() {
 }
 
 #[test]
+fn a_secret_of_the_wrong_type_is_an_error_that_does_not_show_it() {
+    for (text, kind) in [
+        ("[ldap]\nbind_password = 8675309\n", "found an integer"),
+        ("[ftrack]\napi_key = 8675309.5\n", "found a number"),
+        ("[ftrack]\napi_key = [\"8675309\"]\n", "found an array"),
+    ] {
+        let (_dir, path) = write_config(text);
+        let err = load(Some(&path), &|_| None, &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":2: ") && err.contains(kind), "{err}");
+        assert!(!err.contains("8675309"), "{err}");
+    }
+}
+
+#[test]
 fn debug_never_shows_secrets() {
     let env = env_of(&[
         ("LDAP_BIND_PASSWORD", "hunter2-ldap"),

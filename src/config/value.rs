@@ -30,6 +30,36 @@ impl Raw<'_> {
         }
     }
 
+    /// What kind of value this is, without the value itself (for secrets).
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Text(s) if s.trim().is_empty() => "an empty value",
+            Self::Text(_) => "text",
+            Self::Toml(value) => match value {
+                DeValue::String(s) if s.trim().is_empty() => "an empty string",
+                DeValue::String(_) => "a string",
+                DeValue::Integer(_) => "an integer",
+                DeValue::Float(_) => "a number",
+                DeValue::Boolean(_) => "a boolean",
+                DeValue::Datetime(_) => "a date-time",
+                DeValue::Array(_) => "an array",
+                DeValue::Table(_) => "a table",
+            },
+        }
+    }
+
+    /// Like [`Raw::non_empty`], but an error names only the kind of value found, never the
+    /// value: a mistyped secret is still a secret.
+    pub(super) fn non_empty_secret(&self, expected: &str) -> Result<String, String> {
+        match self.as_text() {
+            Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+            _ => Err(format!(
+                "{expected}, found {} (not shown: this key holds a secret)",
+                self.kind()
+            )),
+        }
+    }
+
     pub(super) fn mismatch(&self, expected: &str) -> String {
         format!("{expected}, found {}", self.found())
     }
