@@ -258,6 +258,41 @@ fn bad_inputs_fail_with_clear_messages_and_exit_codes() {
 }
 
 #[test]
+fn config_validate_refuses_what_every_directory_read_would_refuse() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("ldap.toml");
+    let validate = |text: &str| {
+        std::fs::write(&config, text).unwrap();
+        run(ldap2ftrack(home.path())
+            .arg("-c")
+            .arg(&config)
+            .args(["config", "validate"]))
+    };
+    let base = "[ldap]\nuri = \"ldap://ldap.example\"\nbind_dn = \"cn=sync\"\nbind_password = \"pw\"\nuser_base_dn = \"dc=example\"\n";
+    let out = validate(base);
+    assert_eq!(out.code, 78, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("ldap.toml:2: ldap.uri: refusing to send the bind password"),
+        "{}",
+        out.stderr
+    );
+    let out = validate(&format!(
+        "{base}starttls = true\nca_file = \"missing-ca.pem\"\n"
+    ));
+    assert_eq!(out.code, 78, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("ldap.toml:7: ldap.ca_file") && out.stderr.contains("missing-ca.pem"),
+        "{}",
+        out.stderr
+    );
+    for fixed in ["starttls = true\n", "allow_insecure = true\n"] {
+        let out = validate(&format!("{base}{fixed}"));
+        assert_eq!(out.code, 0, "{fixed}: {}", out.stderr);
+    }
+}
+
+#[test]
 fn config_show_redacts_secrets_and_names_origins() {
     let home = tempfile::tempdir().unwrap();
     let out = run(ldap2ftrack(home.path())

@@ -2,8 +2,10 @@
 
 use super::output::Console;
 use crate::cli::{Cli, ConfigCommand};
-use crate::config::{self, Overrides, render_show};
+use crate::config::{self, Config, ConfigError, Origin, Overrides, render_show};
 use crate::exit;
+use crate::source::ldap::error::DirectoryError;
+use crate::source::ldap::settings::LdapSettings;
 
 /// Runs a `config` subcommand.
 pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Result<i32> {
@@ -11,6 +13,7 @@ pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Res
     match command {
         ConfigCommand::Show => print!("{}", render_show(&config)),
         ConfigCommand::Validate => {
+            check_ldap(&config)?;
             let source = cli
                 .config
                 .as_ref()
@@ -20,4 +23,33 @@ pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Res
         }
     }
     Ok(exit::OK)
+}
+
+/// With an LDAP server configured, the checks a read would make before connecting (URI
+/// schemes, no password over an unencrypted connection, the CA file), so that `validate`
+/// fails on a configuration that every read would refuse.
+fn check_ldap(config: &Config) -> Result<(), ConfigError> {
+    if config.ldap.uri.is_none() {
+        return Ok(());
+    }
+    let checked = LdapSettings::from_config(config, config.ldap.user_filter.clone())
+        .and_then(|settings| settings.check());
+    checked.map_err(|error| {
+        let key = match error {
+            DirectoryError::TlsSetup(_) => "ldap.ca_file",
+            DirectoryError::Settings(_) if config.ldap.user_base_dn.is_none() => {
+                "ldap.user_base_dn"
+            }
+            _ => "ldap.uri",
+        };
+        let origin = match config.origin(key) {
+            Origin::Default => config.origin("ldap.uri"),
+            given => given,
+        };
+        ConfigError::Invalid {
+            origin,
+            key: key.to_string(),
+            message: error.to_string(),
+        }
+    })
 }

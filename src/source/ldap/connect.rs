@@ -51,19 +51,33 @@ pub async fn connect(settings: &LdapSettings) -> Result<Connection, DirectoryErr
     Err(last.unwrap_or_else(|| DirectoryError::Settings("[ldap] uri is empty".to_string())))
 }
 
-async fn connect_one(settings: &LdapSettings, uri: &str) -> Result<Connection, DirectoryError> {
+/// How a URI's connection would be protected, refusing a password bind without encryption
+/// unless the configuration allows it. Needs no network, so `config validate` checks it too.
+pub fn checked_security(
+    settings: &LdapSettings,
+    uri: &str,
+) -> Result<&'static str, DirectoryError> {
     let security = security_of(uri, settings.starttls)?;
-    let password = settings
+    let has_password = settings
         .bind_password
         .as_ref()
-        .map(|p| p.expose_secret())
-        .unwrap_or_default();
-    if security == "none" && !password.is_empty() && !settings.allow_insecure {
+        .is_some_and(|p| !p.expose_secret().is_empty());
+    if security == "none" && has_password && !settings.allow_insecure {
         return Err(DirectoryError::InsecureBind {
             uri: uri.to_string(),
             bind_dn: settings.identity(),
         });
     }
+    Ok(security)
+}
+
+async fn connect_one(settings: &LdapSettings, uri: &str) -> Result<Connection, DirectoryError> {
+    let security = checked_security(settings, uri)?;
+    let password = settings
+        .bind_password
+        .as_ref()
+        .map(|p| p.expose_secret())
+        .unwrap_or_default();
     let observer: TlsObserver = Arc::new(Mutex::new(TlsSeen::default()));
     let tls = client_config(&settings.trust, Arc::clone(&observer))?;
     let conn_settings = LdapConnSettings::new()

@@ -1,7 +1,8 @@
 //! Everything needed to reach and read the directory, taken from the configuration.
 
+use super::connect::checked_security;
 use super::error::DirectoryError;
-use super::tls::Trust;
+use super::tls::{TlsObserver, Trust, client_config};
 use crate::config::Config;
 use secrecy::SecretString;
 use std::time::Duration;
@@ -83,5 +84,18 @@ impl LdapSettings {
         self.bind_dn
             .clone()
             .unwrap_or_else(|| "anonymous".to_string())
+    }
+
+    /// Checks what needs no network: every URI's scheme, the refusal of a password bind
+    /// without encryption, and the CA file.
+    pub fn check(&self) -> Result<(), DirectoryError> {
+        if self.uris.is_empty() {
+            return Err(DirectoryError::Settings("[ldap] uri is empty".to_string()));
+        }
+        for uri in &self.uris {
+            checked_security(self, uri)?;
+        }
+        client_config(&self.trust, TlsObserver::default())?;
+        Ok(())
     }
 }
