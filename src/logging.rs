@@ -21,11 +21,13 @@ fn filter(verbose: bool, quiet: bool) -> EnvFilter {
     })
 }
 
-/// Sends logs to stderr (headless runs). Does nothing if logging is already set up.
-pub fn log_to_stderr(verbose: bool, quiet: bool) {
+/// Sends logs to stderr (headless runs), in colour only when `ansi`. Does nothing if logging
+/// is already set up.
+pub fn log_to_stderr(verbose: bool, quiet: bool, ansi: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter(verbose, quiet))
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_target(false)
         .compact()
         .try_init();

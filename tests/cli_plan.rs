@@ -1,6 +1,6 @@
 //! `plan` and `config` driven through the real binary.
 
-use crate::support::{demo_plan, ldap2ftrack, run};
+use crate::support::{asset, demo_plan, ldap2ftrack, run};
 use std::path::Path;
 
 const SYNCED_LDIF: &str = "version: 1\n\ndn: uid=jdoe,ou=people,dc=x\nobjectClass: inetOrgPerson\nuid: jdoe\ngivenName: Jane\nsn: Doe\nmail: jdoe@x.example\nentryUUID: 11111111-1111-1111-1111-111111111111\n";
@@ -197,6 +197,25 @@ fn colour_only_when_asked() {
     let home = tempfile::tempdir().unwrap();
     let out = run(demo_plan(home.path()).args(["--color", "always"]));
     assert!(out.stdout.contains("\u{1b}["), "colour requested");
+
+    // Log lines on stderr follow the same choice (here: retries against a closed port).
+    let unreachable = |color: &str| {
+        run(ldap2ftrack(home.path())
+            .envs([
+                ("FTRACK_SERVER", "http://127.0.0.1:1"),
+                ("FTRACK_API_USER", "sync"),
+                ("FTRACK_API_KEY", "k"),
+            ])
+            .args(["--color", color, "-c"])
+            .arg(asset("assets/demo/config.toml"))
+            .args(["plan", "--ldif"])
+            .arg(asset("assets/demo/directory.ldif")))
+    };
+    let plain = unreachable("never");
+    assert!(plain.stderr.contains("WARN"), "{}", plain.stderr);
+    assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);
+    let coloured = unreachable("always");
+    assert!(coloured.stderr.contains("\u{1b}["), "{}", coloured.stderr);
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let console = output::Console::new(&cli);
-    crate::logging::log_to_stderr(cli.verbose, cli.quiet);
+    crate::logging::log_to_stderr(cli.verbose, cli.quiet, console.color_for_stderr());
     let review = crate::cli::Command::Review(crate::cli::ReviewArgs {
         decisions_file: "decisions.json".into(),
         ..Default::default()

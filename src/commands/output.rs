@@ -47,10 +47,19 @@ impl Console {
     }
 
     fn color_for_stdout(&self) -> bool {
+        self.color_for(std::io::stdout().is_terminal())
+    }
+
+    /// Whether messages and log lines on stderr may carry colour.
+    pub fn color_for_stderr(&self) -> bool {
+        self.color_for(std::io::stderr().is_terminal())
+    }
+
+    fn color_for(&self, terminal: bool) -> bool {
         match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => !self.no_color_env && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => !self.no_color_env && terminal,
         }
     }
 }
