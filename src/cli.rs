@@ -252,15 +252,16 @@ pub struct PlanArgs {
 /// Staged-rollout flags shared by the commands that plan.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScopeArgs {
-    /// Only this user (directory or ftrack username); repeatable.
-    #[arg(long = "only-user", value_name = "LOGIN")]
+    /// Only these users (directory or ftrack usernames): several after one flag, or repeated.
+    #[arg(long = "only-user", value_name = "LOGIN", num_args = 1..)]
     pub only_users: Vec<String>,
-    /// Only members of this group (directory group name or DN, or ftrack group); repeatable.
-    #[arg(long = "only-group", value_name = "NAME")]
+    /// Only members of these groups (directory group name or DN, or ftrack group): several
+    /// after one flag, or repeated.
+    #[arg(long = "only-group", value_name = "NAME", num_args = 1..)]
     pub only_groups: Vec<String>,
     /// An extra LDAP filter, ANDed with the configured user filter; ftrack users it does not
     /// read are left alone (out of scope), never deactivated.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = ldap_filter_text)]
     pub ldap_filter: Option<String>,
     /// Only the first N directory users (by username).
     #[arg(long, value_name = "N")]
@@ -274,4 +275,11 @@ pub struct ScopeArgs {
     /// Plan no deactivations.
     #[arg(long)]
     pub no_deactivate: bool,
+}
+
+/// Accepts an `--ldap-filter` only if it parses (RFC 4515), so a typo is a usage error.
+fn ldap_filter_text(text: &str) -> Result<String, String> {
+    text.parse::<crate::source::filter::Filter>()
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
 }

@@ -20,6 +20,23 @@ pub const LOCKED: i32 = 75;
 /// The configuration is invalid.
 pub const CONFIG: i32 = 78;
 
+/// The message for an error that reached the top: each cause after the first, joined with
+/// ": ", except causes whose text the message already holds (many errors quote their cause).
+pub fn message_for(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 /// The exit code for an error that reached the top.
 pub fn code_for(error: &anyhow::Error) -> i32 {
     for cause in error.chain() {
@@ -48,4 +65,21 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
         }
     }
     ERROR
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_for;
+    use anyhow::Context;
+
+    #[test]
+    fn a_cause_already_quoted_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let quoting = anyhow::Error::new(io)
+            .context("cannot read: no such file")
+            .context("/x.ldif");
+        assert_eq!(message_for(&quoting), "/x.ldif: cannot read: no such file");
+        let plain: anyhow::Result<()> = Err(anyhow::anyhow!("refused")).context("bind failed");
+        assert_eq!(message_for(&plain.unwrap_err()), "bind failed: refused");
+    }
 }

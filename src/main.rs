@@ -23,7 +23,7 @@ fn main() {
     let code = match ldap2ftrack::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", exit::message_for(&error));
             exit::code_for(&error)
         }
     };

@@ -140,6 +140,25 @@ fn scope_flags_narrow_the_plan() {
     assert_eq!(plan["summary"]["create"], 0);
     assert_eq!(plan["summary"]["deactivate"], 0);
 
+    // Several users after one flag, as after repeated flags.
+    for args in [
+        &["--only-user", "ecarter", "dmorgan"][..],
+        &["--only-user", "ecarter", "--only-user", "dmorgan"][..],
+    ] {
+        let out = run(demo_plan(home.path()).args(args).args(["--format", "json"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let mut in_scope: Vec<&str> = plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["action"] != "skip")
+            .map(|i| i["username"].as_str().unwrap())
+            .collect();
+        in_scope.sort_unstable();
+        assert_eq!(in_scope, ["dmorgan", "ecarter"], "{args:?}");
+    }
+
     let out =
         run(demo_plan(home.path()).args(["--no-deactivate", "--no-create", "--format", "json"]));
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -272,8 +291,28 @@ fn bad_inputs_fail_with_clear_messages_and_exit_codes() {
         .arg(&ldif)
         .arg("--ftrack-snapshot")
         .arg(&snap));
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("--ldap-filter"), "{}", out.stderr);
+    assert_eq!(
+        out.code, 64,
+        "a bad filter is a usage error: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--ldap-filter") && out.stderr.contains("invalid LDAP filter"),
+        "{}",
+        out.stderr
+    );
+
+    // A cause the message already quotes is not repeated after it.
+    let out = run(ldap2ftrack(home.path())
+        .args(["plan", "--ldif", "missing.ldif", "--ftrack-snapshot"])
+        .arg(&snap));
+    let first_line = out.stderr.lines().next().unwrap_or_default();
+    assert_eq!(
+        first_line.matches("No such file").count(),
+        1,
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -68,7 +68,10 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
     drop(console);
     result?;
     if let Err(error) = saved {
-        eprintln!("warning: the console's decisions could not be saved: {error:#}");
+        eprintln!(
+            "warning: the console's decisions could not be saved: {}",
+            crate::exit::message_for(&error)
+        );
     }
     Ok(if terminated.load(Ordering::SeqCst) {
         TERMINATED
@@ -137,7 +140,7 @@ impl Runtime<'_> {
                         what: format!("decisions saved to {}", setup.decisions_file.display()),
                     },
                     Err(e) => Msg::Failed {
-                        what: format!("{e:#}"),
+                        what: crate::exit::message_for(&e),
                     },
                 };
                 let _ = self.tx.send(message);
@@ -145,7 +148,7 @@ impl Runtime<'_> {
             Effect::Autosave(decisions) => {
                 if let Err(e) = autosave(setup, &decisions) {
                     let _ = self.tx.send(Msg::Failed {
-                        what: format!("autosave failed: {e:#}"),
+                        what: format!("autosave failed: {}", crate::exit::message_for(&e)),
                     });
                 }
             }

@@ -50,7 +50,7 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
         let message = match load(&setup, &tx) {
             Ok(session) => Msg::Loaded(Box::new(session)),
             Err(error) => Msg::LoadFailed {
-                error: format!("{error:#}"),
+                error: crate::exit::message_for(&error),
             },
         };
         let _ = tx.send(message);
@@ -127,7 +127,7 @@ pub fn spawn_apply(
         );
         let applied = match apply(&setup, &approved, cancel, &tx, run.clone()) {
             Ok(applied) => applied,
-            Err(error) => refused(&approved, run, format!("{error:#}")),
+            Err(error) => refused(&approved, run, crate::exit::message_for(&error)),
         };
         let _ = tx.send(Msg::Applied(Box::new(applied)));
     })
