@@ -128,6 +128,16 @@ fn safety_limit_blocks_and_says_why() {
         out.stdout
     );
     assert!(out.stderr.contains("blocked"), "{}", out.stderr);
+    // -q keeps only what matters, and a blocked plan matters.
+    let quiet = run(demo_plan(home.path()).args(["--max-deactivate", "3", "-q"]));
+    assert!(
+        quiet
+            .stderr
+            .contains("warning: this plan is blocked for unattended apply"),
+        "{}",
+        quiet.stderr
+    );
+    assert!(!quiet.stderr.contains("Plan: "), "{}", quiet.stderr);
 }
 
 #[test]

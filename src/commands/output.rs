@@ -99,8 +99,9 @@ pub fn emit_plan(
         }
     }
     if let Some(reason) = &plan.blocked {
-        console.say(&format!(
-            "warning: this plan is blocked for unattended apply: {reason}"
+        // A safety message: printed even with -q.
+        console.warn(&format!(
+            "this plan is blocked for unattended apply: {reason}"
         ));
     }
     console.say(&summary_line(plan, started.elapsed()));
