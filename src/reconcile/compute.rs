@@ -257,13 +257,15 @@ impl<'a> Planner<'a> {
             return item;
         }
         if let Some((kind, why)) = check_values(user) {
-            return self.conflict_item(
+            let mut conflict = self.conflict_item(
                 user,
                 Some(ftrack),
                 kind,
                 why,
                 info(kind, &[ftrack], Vec::new()),
             );
+            conflict.matched_by = Some(by);
+            return conflict;
         }
         item.changes = field_changes(user, ftrack, self.index.rule());
         item.groups = self.groups.changes_for(&user.groups, &ftrack.groups);

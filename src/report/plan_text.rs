@@ -4,7 +4,7 @@
 //! Every value from the directory or ftrack is escaped, so control characters never reach
 //! the terminal.
 
-use crate::reconcile::plan::{Action, FieldChange, FieldValue, Plan, PlanItem};
+use crate::reconcile::plan::{Action, FieldChange, FieldValue, MatchedBy, Plan, PlanItem};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -111,6 +111,14 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
     if item.action == Action::Conflict {
         if let Some(dir) = &item.directory {
             let _ = writeln!(out, "    entry: {}", printable(&dir.dn));
+        }
+        if let Some(ftrack) = &item.ftrack {
+            let how = match item.matched_by {
+                Some(MatchedBy::Link) => " (linked to the entry)",
+                Some(MatchedBy::Username) => " (same username)",
+                None => "",
+            };
+            let _ = writeln!(out, "    ftrack user: {}{how}", printable(&ftrack.username));
         }
         if let Some(details) = &item.conflict {
             for c in &details.candidates {
@@ -226,6 +234,37 @@ fn paint(options: TextOptions, style: Style, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conflict_names_the_ftrack_user_its_entry_is_paired_with() {
+        use crate::reconcile::plan::{DirectoryRef, FtrackRef, GroupChanges, Inputs};
+        let item = PlanItem {
+            action: Action::Conflict,
+            username: "ana".to_string(),
+            name: "Ana Lima".to_string(),
+            directory: Some(DirectoryRef {
+                dn: "uid=ana,dc=x".to_string(),
+                id: "id-ana".to_string(),
+            }),
+            ftrack: Some(FtrackRef {
+                id: "f-ana".to_string(),
+                username: "ana.l".to_string(),
+            }),
+            matched_by: Some(MatchedBy::Link),
+            changes: Vec::new(),
+            groups: GroupChanges::default(),
+            reason: Some("the directory entry has no email address".to_string()),
+            conflict: None,
+        };
+        let plan = Plan::new(vec![item], Inputs::default());
+        let text = render_plan_text(&plan, TextOptions::default());
+        assert!(
+            text.contains(
+                "    entry: uid=ana,dc=x\n    ftrack user: ana.l (linked to the entry)\n"
+            ),
+            "{text}"
+        );
+    }
 
     #[test]
     fn control_characters_are_escaped() {

@@ -408,6 +408,17 @@ fn scope_limits_users_and_never_deactivates_outside_it() {
 }
 
 #[test]
+fn a_paired_user_whose_entry_lost_its_email_is_a_conflict_naming_its_ftrack_user() {
+    let mut entry = dir("a");
+    entry.email = None;
+    let plan = Case::new(vec![entry], vec![ft("a")]).link("a", "a").plan();
+    let conflict = item(&plan, "a");
+    assert_eq!(conflict.action, Action::Conflict);
+    assert_eq!(conflict.matched_by, Some(MatchedBy::Link));
+    assert_eq!(conflict.ftrack.as_ref().unwrap().id, "f-a");
+}
+
+#[test]
 fn a_filtered_read_never_deactivates_users_it_did_not_read() {
     let mut case = Case::new(vec![dir("a")], vec![ft("a"), ft("gone")])
         .link("a", "a")
