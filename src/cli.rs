@@ -204,6 +204,10 @@ pub struct OutputArgs {
     /// Exit 2 when the plan has changes, 0 when it has none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 6 when the plan holds conflicts, which a person must resolve (before the 2 of
+    /// --detailed-exitcode).
+    #[arg(long)]
+    pub fail_on_conflict: bool,
 }
 
 /// Output formats of a plan.

@@ -11,6 +11,8 @@ pub const OK: i32 = 0;
 pub const ERROR: i32 = 1;
 /// `plan --detailed-exitcode`: the plan has changes.
 pub const CHANGES_PRESENT: i32 = 2;
+/// Conflicts are left for a person to resolve (`--fail-on-conflict`).
+pub const CONFLICTS: i32 = 6;
 /// Bad command-line usage.
 pub const USAGE: i32 = 64;
 /// LDAP or ftrack unreachable, or authentication failed.

@@ -56,6 +56,9 @@ fn detailed_exitcode_tells_changes_from_none() {
     let home = tempfile::tempdir().unwrap();
     let out = run(demo_plan(home.path()).arg("--detailed-exitcode"));
     assert_eq!(out.code, 2, "{}", out.stderr);
+    // The demo holds conflicts: a person is needed, which outranks "changes present".
+    let out = run(demo_plan(home.path()).args(["--detailed-exitcode", "--fail-on-conflict"]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
 
     let (ldif, snap) = synced_files(home.path());
     let out = run(ldap2ftrack(home.path())
@@ -64,6 +67,12 @@ fn detailed_exitcode_tells_changes_from_none() {
         .arg("--ftrack-snapshot")
         .arg(&snap));
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let no_conflicts = run(ldap2ftrack(home.path())
+        .args(["plan", "--fail-on-conflict", "--state-dir", "st", "--ldif"])
+        .arg(&ldif)
+        .arg("--ftrack-snapshot")
+        .arg(&snap));
+    assert_eq!(no_conflicts.code, 0, "{}", no_conflicts.stderr);
     assert!(
         out.stderr.contains("0 to create, 0 to update"),
         "{}",

@@ -317,7 +317,7 @@ fn exit_code(
     } else if outcome.summary.failed > 0 || outcome.stopped.is_some() {
         3
     } else if fail_on_conflict && outcome.summary.parked > 0 {
-        6
+        exit::CONFLICTS
     } else {
         exit::OK
     }

@@ -105,7 +105,9 @@ pub fn emit_plan(
         ));
     }
     console.say(&summary_line(plan, started.elapsed()));
-    Ok(if args.detailed_exitcode && plan.has_changes() {
+    Ok(if args.fail_on_conflict && plan.summary.conflict > 0 {
+        exit::CONFLICTS
+    } else if args.detailed_exitcode && plan.has_changes() {
         exit::CHANGES_PRESENT
     } else {
         exit::OK
