@@ -1,5 +1,7 @@
 //! Process exit codes (see UX.md) and how errors map to them.
 
+use crate::apply::engine::Refusal;
+use crate::apply::outcome::Outcome;
 use crate::config::ConfigError;
 use crate::ftrack::error::FtrackError;
 use crate::source::ldap::error::DirectoryError;
@@ -11,8 +13,16 @@ pub const OK: i32 = 0;
 pub const ERROR: i32 = 1;
 /// `plan --detailed-exitcode`: the plan has changes.
 pub const CHANGES_PRESENT: i32 = 2;
+/// Some users failed; the rest was applied.
+pub const PARTIAL_FAILURE: i32 = 3;
+/// A safety limit was hit; nothing was applied.
+pub const SAFETY_LIMIT: i32 = 4;
+/// The saved plan is stale: ftrack changed since it was made.
+pub const STALE_PLAN: i32 = 5;
 /// Conflicts are left for a person to resolve (`--fail-on-conflict`).
 pub const CONFLICTS: i32 = 6;
+/// Ctrl-C or a signal stopped the run.
+pub const INTERRUPTED: i32 = 130;
 /// Bad command-line usage.
 pub const USAGE: i32 = 64;
 /// LDAP or ftrack unreachable, or authentication failed.
@@ -21,6 +31,30 @@ pub const UNAVAILABLE: i32 = 69;
 pub const LOCKED: i32 = 75;
 /// The configuration is invalid.
 pub const CONFIG: i32 = 78;
+
+/// The exit code of an apply run (headless, or a commit from the console).
+pub fn for_apply(
+    outcome: &Outcome,
+    refused: Option<&Refusal>,
+    interrupted: bool,
+    fail_on_conflict: bool,
+) -> i32 {
+    match refused {
+        Some(Refusal::Safety(_)) => return SAFETY_LIMIT,
+        Some(Refusal::Stale(_)) => return STALE_PLAN,
+        Some(Refusal::Unavailable(_)) => return UNAVAILABLE,
+        None => {}
+    }
+    if interrupted {
+        INTERRUPTED
+    } else if outcome.summary.failed > 0 || outcome.stopped.is_some() {
+        PARTIAL_FAILURE
+    } else if fail_on_conflict && outcome.summary.parked > 0 {
+        CONFLICTS
+    } else {
+        OK
+    }
+}
 
 /// The message for an error that reached the top: each cause after the first, joined with
 /// ": ", except causes whose text the message already holds (many errors quote their cause).

@@ -285,3 +285,33 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
     let _ = sandbox.kill();
     let _ = sandbox.wait();
 }
+
+#[test]
+fn log_lines_stay_off_the_console_and_a_failed_read_sets_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1: every ftrack request fails and is retried, with a warning.
+    let command = format!(
+        "HOME={home} FTRACK_SERVER=http://127.0.0.1:1 FTRACK_API_USER=sync FTRACK_API_KEY=k {binary} -c {config} review --ldif {ldif} --state-dir state; echo exit=$? >> exit.txt; sleep 600",
+        home = dir.path().display(),
+        binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
+        config = root().join("assets/demo/config.toml").display(),
+        ldif = root().join("assets/demo/directory.ldif").display(),
+    );
+    let console = Tmux::start(&command, dir.path());
+    let screen = console.wait_for("R to retry");
+    assert!(!screen.contains("WARN"), "{screen}");
+    console.keys(&["q"]);
+    assert_eq!(
+        console.wait_for_exit(dir.path()),
+        "exit=69",
+        "unreachable, as headless"
+    );
+    let logs = std::fs::read_dir(dir.path().join("state/logs"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(
+        logs.contains("WARN"),
+        "the warnings went to the log file: {logs:?}"
+    );
+}

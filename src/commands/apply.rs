@@ -7,7 +7,7 @@
 use super::output::Console;
 use super::plan::{overrides, plan_with_state, read_directory};
 use super::record::RunRecorder;
-use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan};
+use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, apply_plan};
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
@@ -30,9 +30,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-/// Exit code when Ctrl-C or SIGTERM stopped the run.
-const INTERRUPTED: i32 = 130;
 
 /// Runs `apply`.
 pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
@@ -186,7 +183,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
             &RenderOptions::default(),
         )?;
     }
-    let code = exit_code(
+    let code = exit::for_apply(
         &outcome,
         applied.refused.as_ref(),
         applied.interrupted,
@@ -298,29 +295,6 @@ fn watch_for_stop(cancel: Arc<AtomicBool>) {
         cancel.store(true, Ordering::SeqCst);
         eprintln!("stopping after the current batch...");
     });
-}
-
-fn exit_code(
-    outcome: &Outcome,
-    refused: Option<&Refusal>,
-    interrupted: bool,
-    fail_on_conflict: bool,
-) -> i32 {
-    match refused {
-        Some(Refusal::Safety(_)) => return 4,
-        Some(Refusal::Stale(_)) => return 5,
-        Some(Refusal::Unavailable(_)) => return exit::UNAVAILABLE,
-        None => {}
-    }
-    if interrupted {
-        INTERRUPTED
-    } else if outcome.summary.failed > 0 || outcome.stopped.is_some() {
-        3
-    } else if fail_on_conflict && outcome.summary.parked > 0 {
-        exit::CONFLICTS
-    } else {
-        exit::OK
-    }
 }
 
 fn summary_line(outcome: &Outcome, started: Instant) -> String {

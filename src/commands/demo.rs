@@ -31,13 +31,18 @@ const DEMO_KEY: &str = "demo-key";
 pub fn run(cli: &Cli, demo: &DemoArgs, console: &Console) -> anyhow::Result<i32> {
     let config = load_text(Path::new("assets/demo/config.toml"), demo_data::CONFIG)?;
     let args = &demo.output;
-    if on_a_terminal() && args.output.is_none() {
+    if opens_console(demo) {
         return run_demo_console(cli, config, demo.dump.as_deref());
     }
     let started = Instant::now();
     console.say("ldap2ftrack demo: Northlight Studios (bundled LDIF directory and ftrack snapshot; nothing is contacted or changed)\n");
     let plan = demo_data::plan(&config)?;
     emit_plan(&plan, args, console, started)
+}
+
+/// True when `demo` opens the console: on a terminal, with no `-o FILE` for a printed plan.
+pub fn opens_console(demo: &DemoArgs) -> bool {
+    on_a_terminal() && demo.output.output.is_none()
 }
 
 fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyhow::Result<i32> {

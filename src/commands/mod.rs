@@ -16,7 +16,6 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let console = output::Console::new(&cli);
-    crate::logging::log_to_stderr(cli.verbose, cli.quiet, console.color_for_stderr());
     let review = crate::cli::Command::Review(crate::cli::ReviewArgs {
         decisions_file: "decisions.json".into(),
         ..Default::default()
@@ -31,6 +30,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             return Ok(crate::exit::USAGE);
         }
     };
+    // The console owns the screen and logs to files; a log line on stderr would land in it.
+    if !opens_console(command) {
+        crate::logging::log_to_stderr(cli.verbose, cli.quiet, console.color_for_stderr());
+    }
     match command {
         Command::Review(args) => review::run(&cli, args, &console),
         Command::Plan(args) => plan::run(&cli, args, &console),
@@ -40,5 +43,14 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo(args) => demo::run(&cli, args, &console),
         Command::Sandbox(args) => sandbox::run(args, &console),
         Command::Config(command) => config_cmd::run(&cli, command, &console),
+    }
+}
+
+/// True when the command will open the console on this terminal.
+fn opens_console(command: &Command) -> bool {
+    match command {
+        Command::Review(_) => review::on_a_terminal(),
+        Command::Demo(args) => demo::opens_console(args),
+        _ => false,
     }
 }

@@ -87,6 +87,8 @@ pub enum Msg {
     LoadFailed {
         /// The error, with what to check.
         error: String,
+        /// The exit code the error maps to (78 configuration, 69 unreachable, ...).
+        code: i32,
     },
     /// The apply finished a batch.
     ApplyProgress(ApplyProgress),
@@ -395,6 +397,10 @@ pub struct App {
     pub(crate) quit: bool,
     /// Keys to mark once the next load is in (the failures of an apply being retried).
     pub(crate) mark_after_load: Vec<String>,
+    /// The exit code of the last failed read, until a read succeeds.
+    pub(crate) load_failure: Option<i32>,
+    /// The exit code of the last commit.
+    pub(crate) last_commit: Option<i32>,
 }
 
 impl App {
@@ -416,12 +422,22 @@ impl App {
             tick: 0,
             quit: false,
             mark_after_load: Vec::new(),
+            load_failure: None,
+            last_commit: None,
         }
     }
 
     /// True once the admin has quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// The exit code when the console closes: a read still failing, else the last commit's
+    /// (3 when users failed, ...), else 0.
+    pub fn exit_code(&self) -> i32 {
+        self.load_failure
+            .or(self.last_commit)
+            .unwrap_or(crate::exit::OK)
     }
 
     /// The decisions taken so far (and resumed ones).

@@ -76,7 +76,7 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
     Ok(if terminated.load(Ordering::SeqCst) {
         TERMINATED
     } else {
-        0
+        app.exit_code()
     })
 }
 

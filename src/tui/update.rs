@@ -43,10 +43,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded(session) => {
+            app.load_failure = None;
             loaded(app, session);
             Vec::new()
         }
-        Msg::LoadFailed { error } => {
+        Msg::LoadFailed { error, code } => {
+            app.load_failure = Some(code);
             app.screen = Screen::LoadFailed(error);
             app.overlay = Overlay::None;
             Vec::new()
@@ -64,6 +66,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Applied(applied) => {
+            app.last_commit = Some(crate::exit::for_apply(
+                &applied.outcome,
+                applied.refused.as_ref(),
+                applied.interrupted,
+                false,
+            ));
             app.screen = Screen::Results(ResultsState { applied, scroll: 0 });
             app.overlay = Overlay::None;
             Vec::new()

@@ -51,6 +51,7 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
             Ok(session) => Msg::Loaded(Box::new(session)),
             Err(error) => Msg::LoadFailed {
                 error: crate::exit::message_for(&error),
+                code: crate::exit::code_for(&error),
             },
         };
         let _ = tx.send(message);

@@ -238,6 +238,7 @@ fn loading_and_load_failed() {
             &mut app,
             Msg::LoadFailed {
                 error: "ldap: invalid credentials for cn=sync\n(bind)".into(),
+                code: crate::exit::UNAVAILABLE,
             },
         );
         let buffer = draw(&mut app, width, height);

@@ -79,12 +79,17 @@ fn a_failed_load_is_shown_and_r_retries() {
         &mut app,
         Msg::LoadFailed {
             error: "ldap: invalid credentials".into(),
+            code: crate::exit::UNAVAILABLE,
         },
     );
     assert!(matches!(&app.screen, Screen::LoadFailed(e) if e.contains("invalid credentials")));
+    // Quitting now reports the failure, as a headless run would.
+    assert_eq!(app.exit_code(), crate::exit::UNAVAILABLE);
     let effects = press(&mut app, KeyCode::Char('R'));
     assert!(matches!(effects.as_slice(), [Effect::Load]));
     assert!(matches!(app.screen, Screen::Loading(_)));
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    assert_eq!(app.exit_code(), crate::exit::OK, "the retry worked");
 }
 
 #[test]
