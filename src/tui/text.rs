@@ -79,9 +79,50 @@ pub fn fit(text: &str, cells: usize) -> String {
     out
 }
 
+/// The sanitised text broken at spaces into lines of at most `cells` cells (a word longer
+/// than a line is cut across lines).
+pub fn wrap(text: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in sanitize(text).split(' ') {
+        let needed = width(word) + usize::from(!line.is_empty());
+        if !line.is_empty() && width(&line) + needed > cells {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if width(&line) + char_width(c) > cells {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_cuts_only_overlong_words() {
+        assert_eq!(
+            wrap("refused: ftrack could not be read", 12),
+            ["refused:", "ftrack could", "not be read"]
+        );
+        assert_eq!(wrap("abcdefgh ij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("山田太郎 x", 4), ["山田", "太郎", "x"]);
+        assert_eq!(wrap("", 10), [""]);
+        for line in wrap("a\x1b[2J long enough text to wrap", 7) {
+            assert!(width(&line) <= 7 && !line.contains('\x1b'), "{line}");
+        }
+    }
 
     #[test]
     fn control_characters_become_visible_escapes() {

@@ -1,5 +1,5 @@
 use super::{finished, loaded, loaded_with, press, session, typed};
-use crate::apply::engine::{Applied, ApplyProgress};
+use crate::apply::engine::{Applied, ApplyProgress, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Plan;
@@ -216,6 +216,56 @@ fn progress_and_results() {
             })),
         );
     });
+}
+
+#[test]
+fn results_name_stale_users_and_show_a_refusal_in_full() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Enter);
+    let stale = finished(
+        &app,
+        "tyamada",
+        ItemStatus::Stale {
+            reason: "username tyamada is held by another ftrack user".into(),
+        },
+    );
+    let outcome = Outcome::new(RunInfo::default(), vec![stale.clone()]);
+    update(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome,
+            refused: None,
+            interrupted: false,
+        })),
+    );
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains("1 stale: ftrack changed since the plan (q plans again):")
+            && screen.contains("tyamada: username tyamada is held by another ftrack user"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Every approved change"), "{screen}");
+
+    let reason = "could not read ftrack's groups: ftrack server at https://studio.ftrackapp.com answered HTTP 503 three times; check the server and try again";
+    let outcome = Outcome::new(RunInfo::default(), vec![stale]);
+    update(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome,
+            refused: Some(Refusal::Unavailable(reason.into())),
+            interrupted: false,
+        })),
+    );
+    let screen = text(&draw(&mut app, 80, 24));
+    // Wrapped rather than cut: the reason's last words are on screen.
+    assert!(
+        screen.contains("answered HTTP 503") && screen.contains("server and try again"),
+        "{screen}"
+    );
+    assert_eq!(app.exit_code(), crate::exit::UNAVAILABLE);
 }
 
 #[test]

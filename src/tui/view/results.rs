@@ -3,7 +3,7 @@
 use crate::apply::engine::Refusal;
 use crate::apply::outcome::ItemStatus;
 use crate::tui::app::ResultsState;
-use crate::tui::text::{sanitize, truncate};
+use crate::tui::text::{sanitize, truncate, wrap};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,10 +52,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ResultsState, theme: &Theme
             Refusal::Stale(r) => format!("refused, ftrack changed: {r}"),
             Refusal::Unavailable(r) => format!("refused, ftrack could not be read: {r}"),
         };
-        lines.push(Line::from(Span::styled(
-            truncate(&format!(" {text}"), cells),
-            theme.error,
-        )));
+        // The whole reason, over as many lines as it needs (a few at most).
+        for line in wrap(&text, cells.saturating_sub(1)).into_iter().take(6) {
+            lines.push(Line::from(Span::styled(format!(" {line}"), theme.error)));
+        }
     } else if state.applied.interrupted {
         lines.push(Line::from(Span::styled(
             " stopped by Ctrl-C after a batch",
@@ -68,33 +68,59 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ResultsState, theme: &Theme
         )));
     }
     lines.push(Line::raw(""));
-    let failures: Vec<_> = outcome
+    // Users that need a look: failures (r retries them), then stale ones (ftrack changed
+    // since the plan: q plans again).
+    let attention: Vec<(String, &str)> = outcome
         .items
         .iter()
         .filter_map(|o| match &o.status {
-            ItemStatus::Failed { error } => Some((o, error)),
+            ItemStatus::Failed { error } => Some((
+                format!(" ✗ {} {}: {error}", o.item.action.marker(), o.item.username),
+                "failed",
+            )),
+            ItemStatus::Stale { reason } => Some((
+                format!(
+                    " ≠ {} {}: {reason}",
+                    o.item.action.marker(),
+                    o.item.username
+                ),
+                "stale",
+            )),
             _ => None,
         })
         .collect();
-    if failures.is_empty() {
-        lines.push(Line::from(Span::styled(" No failures.", theme.ok)));
+    let failed = attention
+        .iter()
+        .filter(|(_, kind)| *kind == "failed")
+        .count();
+    let stale = attention.len() - failed;
+    let finished_cleanly =
+        state.applied.refused.is_none() && !state.applied.interrupted && outcome.stopped.is_none();
+    if attention.is_empty() {
+        if finished_cleanly {
+            lines.push(Line::from(Span::styled(
+                " Every approved change was applied.",
+                theme.ok,
+            )));
+        }
     } else {
+        let mut heading = Vec::new();
+        if failed > 0 {
+            heading.push(format!("{failed} failed (r retries them)"));
+        }
+        if stale > 0 {
+            heading.push(format!(
+                "{stale} stale: ftrack changed since the plan (q plans again)"
+            ));
+        }
         lines.push(Line::from(Span::styled(
-            format!(" Failures ({}), r retries them:", failures.len()),
-            theme.error,
+            truncate(&format!(" {}:", heading.join("; ")), cells),
+            if failed > 0 { theme.error } else { theme.warn },
         )));
         let room = (area.height as usize).saturating_sub(lines.len());
-        let start = state.scroll.min(failures.len().saturating_sub(1));
-        for (o, error) in failures.iter().skip(start).take(room) {
-            lines.push(Line::raw(truncate(
-                &format!(
-                    " ✗ {} {}: {}",
-                    o.item.action.marker(),
-                    o.item.username,
-                    sanitize(error)
-                ),
-                cells,
-            )));
+        let start = state.scroll.min(attention.len().saturating_sub(1));
+        for (text, _) in attention.iter().skip(start).take(room) {
+            lines.push(Line::raw(truncate(&sanitize(text), cells)));
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
