@@ -60,8 +60,15 @@ fn similarity(a: &[(char, char)], b: &str) -> u32 {
 
 impl Picker {
     /// Ranks every ftrack user for the item: the planner's candidates first, then same email,
-    /// same name, similar username, then everyone else by username.
-    pub fn new(item: &PlanItem, entry: Option<&DirectoryUser>, ftrack: &FtrackSnapshot) -> Self {
+    /// same name, similar username, then everyone else by username. Protected accounts (the
+    /// API user, `protected_users`) are never offered: this tool must not manage them.
+    pub fn new(
+        item: &PlanItem,
+        entry: Option<&DirectoryUser>,
+        ftrack: &FtrackSnapshot,
+        protected: &[String],
+    ) -> Self {
+        let protected: HashSet<String> = protected.iter().map(|p| fold(p)).collect();
         let candidates: Vec<&str> = item
             .conflict
             .as_ref()
@@ -86,6 +93,7 @@ impl Picker {
             .users
             .iter()
             .enumerate()
+            .filter(|(_, user)| !protected.contains(&fold(&user.username)))
             .map(|(index, user)| {
                 let username = fold(&user.username);
                 let (score, why) = if let Some(p) = candidates.iter().position(|c| *c == user.id) {

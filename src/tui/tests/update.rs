@@ -385,6 +385,28 @@ fn the_picker_searches_as_you_type() {
 }
 
 #[test]
+fn the_picker_never_offers_a_protected_account() {
+    let mut session = session();
+    session.policy.protected_users = vec!["ZDirector".into()];
+    let mut app = loaded_with(session, Decisions::default());
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.context(), Context::Picker);
+    let offered = |app: &App| {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::Picker(picker) = &dialog.mode else {
+            panic!()
+        };
+        picker.matches.len()
+    };
+    assert_eq!(offered(&app), 4, "five ftrack users, one protected");
+    typed(&mut app, "direc");
+    assert_eq!(offered(&app), 0, "the protected zdirector is not offered");
+}
+
+#[test]
 fn rename_is_validated_as_you_type() {
     let mut app = loaded();
     press(&mut app, KeyCode::Char('3'));

@@ -29,7 +29,12 @@ pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
         return;
     }
     let mode = match which {
-        Action::Link => ResolveMode::Picker(Picker::new(item, entry, &review.session.ftrack)),
+        Action::Link => ResolveMode::Picker(Picker::new(
+            item,
+            entry,
+            &review.session.ftrack,
+            &review.session.policy.protected_users,
+        )),
         Action::Rename => ResolveMode::Rename(RenameInput::new(
             &review.plan,
             index,
