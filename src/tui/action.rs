@@ -191,7 +191,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch('y'), NONE, A::Approve, "approve (marked rows when any), then next undecided", "approve"),
     bind(C::List, ch('n'), NONE, A::Skip, "skip this time (marked rows when any), then next undecided", "skip"),
     bind(C::List, KeyCode::Enter, NONE, A::Open, "diff / detail; on a conflict the resolve dialog", "diff"),
-    bind(C::List, ch('/'), NONE, A::StartFilter, "filter by text", "filter"),
+    bind(C::List, ch('/'), NONE, A::StartFilter, "filter: username, name, DN, email, group", "filter"),
     bind(C::List, ch('m'), NONE, A::Link, "link to an existing ftrack user", "link"),
     bind(C::List, ch('r'), NONE, A::Rename, "rename the ftrack username", "rename"),
     bind(C::List, ch('c'), NONE, A::Commit, "commit: summary, then apply", "commit"),

@@ -9,7 +9,7 @@ use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use crate::reconcile::decision::{
     ApprovedPlan, Decision, Decisions, item_key, plan_with_decisions,
 };
-use crate::reconcile::plan::Summary;
+use crate::reconcile::plan::{FieldValue, PlanItem, Summary};
 use crate::reconcile::{Action, Plan, Policy, Scope};
 use crate::report::model::Report;
 use crate::source::mapping_rules::Mapping;
@@ -560,20 +560,51 @@ impl Review {
 
     fn derive(&mut self) {
         self.keys = self.plan.items.iter().map(item_key).collect();
-        self.haystack = self
+        let haystack: Vec<String> = self
             .plan
             .items
             .iter()
-            .map(|item| {
-                let dn = item.directory.as_ref().map_or("", |d| d.dn.as_str());
-                format!("{}\u{0}{}\u{0}{}", item.username, item.name, dn).to_lowercase()
-            })
+            .map(|item| self.searchable_text(item))
             .collect();
+        self.haystack = haystack;
         let mut buckets: [Vec<usize>; 7] = Default::default();
         for (i, item) in self.plan.items.iter().enumerate() {
             buckets[Bucket::of(item.action).index()].push(i);
         }
         self.buckets = buckets;
+    }
+
+    /// What the filter searches for an item, folded: username, name, DN, both sides' emails
+    /// and groups, and the groups the item adds or removes.
+    fn searchable_text(&self, item: &PlanItem) -> String {
+        let mut parts: Vec<&str> = vec![&item.username, &item.name];
+        if let Some(entry) = item
+            .directory
+            .as_ref()
+            .and_then(|d| self.dir_index.get(&d.id))
+            .map(|&i| &self.session.directory.users[i])
+        {
+            parts.push(&entry.dn);
+            parts.extend(entry.email.as_deref());
+            parts.extend(entry.groups.iter().map(String::as_str));
+        }
+        if let Some(user) = item
+            .ftrack
+            .as_ref()
+            .and_then(|f| self.ftrack_index.get(&f.id))
+            .map(|&i| &self.session.ftrack.users[i])
+        {
+            parts.extend(user.email.as_deref());
+            parts.extend(user.groups.iter().map(String::as_str));
+        }
+        for change in &item.changes {
+            if let Some(FieldValue::Text(value)) = &change.to {
+                parts.push(value);
+            }
+        }
+        parts.extend(item.groups.add.iter().map(String::as_str));
+        parts.extend(item.groups.remove.iter().map(String::as_str));
+        parts.join("\u{0}").to_lowercase()
     }
 
     /// Counts approved, skipped and pending items.

@@ -219,6 +219,11 @@ fn the_filter_narrows_the_view_and_esc_clears_it() {
     assert!(app.review.as_ref().unwrap().view.is_empty());
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.review.as_ref().unwrap().filter, "");
+    // The email shown beside a user is searched too.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "tyamada@studio");
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 1);
+    press(&mut app, KeyCode::Esc);
 }
 
 #[test]
