@@ -82,7 +82,7 @@ pub(super) fn render(report: &Report) -> String {
     for category in Category::ALL {
         let rows = rows_of(report, category);
         if !rows.is_empty() {
-            section(&mut out, category, &rows);
+            section(&mut out, report.kind, category, &rows);
         }
     }
     out.push_str("</body>\n</html>\n");
@@ -108,13 +108,13 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn section(out: &mut String, category: Category, rows: &[&ReportRow]) {
+fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {
     let columns = Columns::of(rows);
     let _ = writeln!(
         out,
         "<h2 id=\"{name}\"><span class=\"mark {name}\">{}</span> {} ({})</h2>",
         escape(&marker(category).to_string()),
-        heading(category),
+        heading(kind, category),
         rows.len(),
         name = category.name(),
     );

@@ -43,19 +43,19 @@ pub(super) fn render(report: &Report) -> String {
     for category in Category::ALL {
         let rows = rows_of(report, category);
         if !rows.is_empty() {
-            section(&mut out, category, &rows);
+            section(&mut out, report.kind, category, &rows);
         }
     }
     out
 }
 
-fn section(out: &mut String, category: Category, rows: &[&ReportRow]) {
+fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {
     let columns = Columns::of(rows);
     let _ = writeln!(
         out,
         "\n## {} {} ({})\n",
         marker(category),
-        heading(category),
+        heading(kind, category),
         rows.len()
     );
     let header = columns.header();

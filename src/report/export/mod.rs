@@ -328,8 +328,19 @@ fn rows_of(report: &Report, category: Category) -> Vec<&ReportRow> {
         .collect()
 }
 
-/// Capitalised category name for headings.
-fn heading(category: Category) -> String {
+/// A section's heading: what was done for an apply, what would be done for a plan (whose
+/// report must never read as if ftrack had already changed).
+fn heading(kind: ReportKind, category: Category) -> String {
+    let planned = match (kind, category) {
+        (ReportKind::Plan, Category::Created) => Some("To create"),
+        (ReportKind::Plan, Category::Updated) => Some("To update"),
+        (ReportKind::Plan, Category::Reactivated) => Some("To reactivate"),
+        (ReportKind::Plan, Category::Deactivated) => Some("To deactivate"),
+        _ => None,
+    };
+    if let Some(planned) = planned {
+        return planned.to_string();
+    }
     let name = category.name();
     let mut chars = name.chars();
     chars.next().map_or_else(String::new, |first| {

@@ -705,6 +705,30 @@ fn export_from_the_review_writes_a_plan_report() {
     };
     assert_eq!(report.summary.conflicted, 1);
     assert_eq!(report.run.ftrack, "https://studio.ftrackapp.com");
+    let created_before = report.summary.created;
+    let skipped_before = report.summary.skipped;
+
+    // The admin's decisions show: a skipped change is reported as skipped, an undecided one
+    // says it waits.
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Char('x'));
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ExportReport { report, .. }) = effects.into_iter().next() else {
+        panic!()
+    };
+    assert_eq!(report.summary.created, created_before - 1);
+    assert_eq!(report.summary.skipped, skipped_before + 1);
+    assert!(
+        report
+            .rows
+            .iter()
+            .any(|r| r.reason.as_deref() == Some("skipped in the console for this run"))
+    );
+    assert!(report.rows.iter().any(|r| {
+        r.reason
+            .as_deref()
+            .is_some_and(|why| why.ends_with("awaiting a decision in the console"))
+    }));
 }
 
 #[test]

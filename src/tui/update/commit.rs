@@ -2,12 +2,12 @@
 
 use super::{default_report_path, fail, note, reload, request_quit};
 use crate::apply::outcome::{ItemStatus, RunInfo};
-use crate::reconcile::decision::{ApprovedPlan, Decision};
-use crate::reconcile::plan::Summary;
+use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions};
+use crate::reconcile::plan::{Action as Planned, GroupChanges, Plan, Summary};
 use crate::report::model::{report_from_outcome, report_from_plan};
 use crate::tui::Effect;
 use crate::tui::action::{Action, Context};
-use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Screen};
+use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Review, Screen};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -213,7 +213,7 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
                     let s = &review.session;
                     let run =
                         RunInfo::start("console", &s.server, &s.api_user, &s.directory_source);
-                    report_from_plan(&review.plan, run)
+                    report_from_plan(&plan_as_decided(review, app.decisions()), run)
                 }
                 _ => return Vec::new(),
             };
@@ -227,4 +227,33 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
     }
     app.overlay = Overlay::Export { path };
     Vec::new()
+}
+
+/// The review's plan with the admin's decisions so far: changes skipped in the console are
+/// reported as skipped, changes still waiting for a decision say so.
+fn plan_as_decided(review: &Review, decisions: &Decisions) -> Plan {
+    let mut plan = review.plan.clone();
+    for (item, key) in plan.items.iter_mut().zip(&review.keys) {
+        if !item.action.is_change() {
+            continue;
+        }
+        match key.as_ref().and_then(|k| decisions.decisions.get(k)) {
+            Some(Decision::Skip) => {
+                item.action = Planned::Skip;
+                item.reason = Some("skipped in the console for this run".to_string());
+                item.changes.clear();
+                item.groups = GroupChanges::default();
+            }
+            Some(_) => {}
+            None => {
+                let waiting = "awaiting a decision in the console";
+                item.reason = Some(match item.reason.take() {
+                    Some(reason) => format!("{reason}; {waiting}"),
+                    None => waiting.to_string(),
+                });
+            }
+        }
+    }
+    plan.summary = Summary::count(&plan.items);
+    plan
 }
