@@ -320,6 +320,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::QuitConfirm, ch('w'), NONE, A::SaveAndQuit, "save the decisions, then quit", "save & quit"),
     bind(C::QuitConfirm, ch('Q'), NONE, A::QuitAnyway, "quit without saving (autosave keeps them)", "quit"),
     bind(C::QuitConfirm, ch('y'), NONE, A::QuitAnyway, "quit without saving", ""),
+    bind(C::QuitConfirm, ch('c'), CTRL, A::QuitAnyway, "quit without saving (a second Ctrl-C)", ""),
     bind(C::QuitConfirm, KeyCode::Esc, NONE, A::Cancel, "stay", "stay"),
     bind(C::QuitConfirm, ch('n'), NONE, A::Cancel, "stay", ""),
 ];

@@ -748,6 +748,13 @@ fn save_and_the_unsaved_question_on_quit() {
     assert_eq!(app.context(), Context::QuitConfirm);
     press(&mut app, KeyCode::Esc);
     assert!(!app.should_quit());
+    // Ctrl-C asks too, and a second Ctrl-C quits (the autosave keeps the decisions).
+    let mut hasty = loaded();
+    press(&mut hasty, KeyCode::Char('y'));
+    assert!(ctrl(&mut hasty, 'c').is_empty());
+    assert_eq!(hasty.context(), Context::QuitConfirm);
+    ctrl(&mut hasty, 'c');
+    assert!(hasty.should_quit());
     let effects = press(&mut app, KeyCode::Char('w'));
     assert!(matches!(effects.as_slice(), [Effect::SaveDecisions(d)] if d.decisions.len() == 1));
     assert!(
