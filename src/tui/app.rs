@@ -290,6 +290,8 @@ pub(crate) struct Resolve {
     pub mode: ResolveMode,
     /// Esc goes back to the conflict dialog rather than the list.
     pub from_dialog: bool,
+    /// Lines the conflict's explanation is scrolled by.
+    pub scroll: u16,
 }
 
 /// The part of the resolve dialog that has the keyboard.

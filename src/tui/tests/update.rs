@@ -509,6 +509,25 @@ fn the_conflict_dialog_skips_or_ignores() {
     assert_eq!(app.context(), Context::List);
 }
 
+#[test]
+fn the_conflict_explanation_scrolls_and_the_dialog_stays_open() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    let scroll = |app: &App| match &app.overlay {
+        Overlay::Resolve(dialog) => dialog.scroll,
+        _ => panic!("the dialog closed"),
+    };
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(scroll(&app), 2);
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(scroll(&app), 1);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(scroll(&app), 0);
+    assert_eq!(app.context(), Context::Dialog);
+}
+
 fn apply_effect(effects: Vec<Effect>) -> Box<crate::reconcile::decision::ApprovedPlan> {
     effects
         .into_iter()

@@ -47,6 +47,7 @@ pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
         index,
         mode,
         from_dialog,
+        scroll: 0,
     }));
 }
 
@@ -76,6 +77,16 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             note(app, "skipped this time");
             next_undecided(app);
             return effects;
+        }
+        (ResolveMode::Menu, Action::Up | Action::Down | Action::PageUp | Action::PageDown) => {
+            // The explanation scrolls; the view stops it at its last line.
+            dialog.scroll = match action {
+                Action::Up => dialog.scroll.saturating_sub(1),
+                Action::Down => dialog.scroll.saturating_add(1),
+                Action::PageUp => dialog.scroll.saturating_sub(10),
+                _ => dialog.scroll.saturating_add(10),
+            };
+            app.overlay = Overlay::Resolve(dialog);
         }
         (ResolveMode::Menu, _) => {}
         (ResolveMode::Picker(_) | ResolveMode::Rename(_), Action::Cancel) => back(app, dialog),

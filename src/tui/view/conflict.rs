@@ -57,7 +57,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
             ])
             .areas(inner);
             let lines = super::detail::lines(app, dialog.index, true, theme);
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), explain);
+            let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .scroll((dialog.scroll.min(last), 0)),
+                explain,
+            );
             let mut with_rule = vec![Line::styled("─".repeat(inner.width as usize), theme.dim)];
             with_rule.extend(options);
             frame.render_widget(Paragraph::new(with_rule), choices);
