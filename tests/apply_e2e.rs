@@ -379,6 +379,43 @@ fn the_safety_limit_refuses_everything_and_protected_users_are_never_touched() {
 }
 
 #[test]
+fn a_scoped_or_blocked_run_never_lowers_the_shrink_baseline() {
+    let world = World::new("");
+    let last_size = || {
+        let text = std::fs::read_to_string(world.path("state/last-run.json")).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()["directory_users"]
+            .as_u64()
+            .unwrap()
+    };
+    let out = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let whole = last_size();
+    assert!(whole > 250, "{whole}");
+    // The directory comes back with a third of its people.
+    let ldif = std::fs::read_to_string(world.path("people.ldif")).unwrap();
+    let records: Vec<&str> = ldif.split("\n\n").collect();
+    std::fs::write(
+        world.path("people.ldif"),
+        records[..records.len() / 3].join("\n\n") + "\n",
+    )
+    .unwrap();
+    let blocked = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(blocked.code, 4, "{}", blocked.stderr);
+    for scoped in [
+        &["--only-user", "nobody-at-all"][..],
+        &["--no-deactivate"][..],
+        &["--ldap-filter", "(departmentNumber=fx)"][..],
+    ] {
+        let out = run(world.cmd("apply").arg("--auto-approve").args(scoped));
+        assert!(out.code == 0 || out.code == 4, "{scoped:?}: {}", out.stderr);
+        assert_eq!(last_size(), whole, "{scoped:?} lowered the baseline");
+    }
+    let again = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(again.code, 4, "still blocked: {}", again.stderr);
+    assert!(again.stderr.contains("far fewer"), "{}", again.stderr);
+}
+
+#[test]
 fn a_user_the_server_refuses_fails_alone_and_everyone_else_is_applied() {
     let world = World::new("");
     let saved = run(world.cmd("plan").args(["--out", "plan.json"]));

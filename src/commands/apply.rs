@@ -5,7 +5,7 @@
 //! in flight. The run ends with one summary line and the exit code of UX.md.
 
 use super::output::Console;
-use super::plan::{overrides, plan_with_state, read_directory};
+use super::plan::{overrides, plan_with_state, read_directory, scope_from};
 use super::record::RunRecorder;
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, apply_plan};
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
@@ -18,6 +18,7 @@ use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::inputs::{ftrack_client, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, Decisions, approve};
+use crate::reconcile::sets_size_baseline;
 use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
@@ -158,8 +159,10 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
         write_json_atomically(path, &outcome)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    // A read narrowed by --ldap-filter is no measure of the directory's size.
-    if applied.refused.is_none() && !exact && args.scope.ldap_filter.is_none() {
+    if applied.refused.is_none()
+        && !exact
+        && sets_size_baseline(&approved.plan, &scope_from(&args.scope))
+    {
         let inputs = approved.plan.inputs;
         state
             .save_last_run(&LastRun::now(

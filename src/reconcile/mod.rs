@@ -18,6 +18,7 @@ mod uniqueness;
 pub use compute::compute_plan;
 pub use plan::{Action, Plan, PlanItem};
 pub use policy::{Policy, Scope};
+pub use safety::sets_size_baseline;
 
 #[cfg(test)]
 mod tests;

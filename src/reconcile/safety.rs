@@ -60,7 +60,7 @@ pub fn check_safety(
         let now = directory.users.len();
         if previous > 0 && (now as f64) < (previous as f64) * SHRINK_RATIO {
             reasons.push(format!(
-                "the directory returned {now} users, far fewer than the {previous} of the previous run"
+                "the directory returned {now} users, far fewer than the {previous} of the previous run (if it really shrank, remove last-run.json from the state directory to accept the new size)"
             ));
         }
     }
@@ -72,4 +72,12 @@ pub fn check_safety(
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// True when a run's directory size may become the baseline of the next run's shrink check:
+/// only a run that considered the whole directory, could deactivate who is missing from it,
+/// and whose plan no safety rule blocked. A scoped, `--no-deactivate` or blocked run must
+/// never lower it, or the next unattended run would take a shrunken directory for normal.
+pub fn sets_size_baseline(plan: &Plan, scope: &Scope) -> bool {
+    plan.blocked.is_none() && !scope.narrows_users() && !scope.no_deactivate
 }

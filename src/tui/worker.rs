@@ -167,8 +167,9 @@ fn apply(
     let mut recorder = listener.recorder;
     recorder.audit.run_ended(&applied.outcome)?;
     setup.state.save_last_outcome(&applied.outcome)?;
-    // A read narrowed by --ldap-filter is no measure of the directory's size.
-    if applied.refused.is_none() && setup.extra_filter.is_none() {
+    // Only a whole, unblocked run sets the baseline of the next run's shrink check.
+    if applied.refused.is_none() && approved.plan.blocked.is_none() && !setup.scope.narrows_users()
+    {
         let inputs = approved.plan.inputs;
         setup.state.save_last_run(&LastRun::now(
             inputs.directory_users,
