@@ -336,6 +336,16 @@ fn a_saved_plan_that_went_stale_is_refused_whole() {
     };
     world.runtime.block_on(client.call(&[edit])).unwrap();
     let before = people(&world.ftrack());
+    // Flags that shape a plan cannot change a saved one: a usage error, nothing applied.
+    let out = run(world
+        .bare("apply")
+        .args(["plan.json", "--max-deactivate", "2"]));
+    assert_eq!(out.code, 64, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--max-deactivate shapes a new plan"),
+        "{}",
+        out.stderr
+    );
     let out = run(world.bare("apply").arg("plan.json"));
     assert_eq!(out.code, 5, "{}", out.stderr);
     assert!(out.stderr.contains("plan again"), "{}", out.stderr);

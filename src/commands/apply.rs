@@ -34,6 +34,22 @@ use std::time::Instant;
 
 /// Runs `apply`.
 pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    if let Some(path) = &args.plan_file {
+        let ignored = planning_flags(args);
+        if !ignored.is_empty() {
+            let (verb, them) = if ignored.len() == 1 {
+                ("shapes", "it")
+            } else {
+                ("shape", "them")
+            };
+            eprintln!(
+                "error: {} {verb} a new plan, but {} is applied exactly as it was made and checked; give {them} to `plan --out` instead",
+                ignored.join(", "),
+                path.display()
+            );
+            return Ok(exit::USAGE);
+        }
+    }
     let started = Instant::now();
     let config = config::load_from_process(
         cli.config.as_deref(),
@@ -369,4 +385,24 @@ impl ApplyListener for CliListener<'_> {
     fn checkpoint(&mut self) -> Result<(), String> {
         self.recorder.checkpoint()
     }
+}
+
+/// The flags given that only shape a fresh plan (the directory source, the safety limit, the
+/// scope), which a saved plan cannot honour.
+fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
+    let scope = &args.scope;
+    [
+        (args.ldif.is_some(), "--ldif"),
+        (args.max_deactivate.is_some(), "--max-deactivate"),
+        (!scope.only_users.is_empty(), "--only-user"),
+        (!scope.only_groups.is_empty(), "--only-group"),
+        (scope.ldap_filter.is_some(), "--ldap-filter"),
+        (scope.limit.is_some(), "--limit"),
+        (scope.no_create, "--no-create"),
+        (scope.no_update, "--no-update"),
+        (scope.no_deactivate, "--no-deactivate"),
+    ]
+    .into_iter()
+    .filter_map(|(given, flag)| given.then_some(flag))
+    .collect()
 }
