@@ -458,6 +458,13 @@ fn a_user_the_server_refuses_fails_alone_and_everyone_else_is_applied() {
         .bare("apply")
         .args(["plan.json", "--outcome", "outcome.json"]));
     assert_eq!(out.code, 3, "{}", out.stderr);
+    // The failure is named on stderr (what cron mails), with the server's message.
+    let named: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("failed: create xxxx"))
+        .collect();
+    assert_eq!(named.len(), 1, "{}", out.stderr);
     let outcome: Value =
         serde_json::from_str(&std::fs::read_to_string(world.path("outcome.json")).unwrap())
             .unwrap();

@@ -8,7 +8,7 @@ use super::output::Console;
 use super::plan::{overrides, plan_with_state, read_directory, scope_from};
 use super::record::RunRecorder;
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, apply_plan};
-use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::{self, Config};
@@ -23,6 +23,7 @@ use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
+use crate::report::plan_text::printable;
 use crate::state::{LastRun, StateDir};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -221,8 +222,37 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
     if let Some(reason) = &outcome.stopped {
         console.warn(reason);
     }
+    // Who needs a look, by name, even with -q: cron mails stderr to the admin.
+    for line in attention_lines(&outcome) {
+        eprintln!("{line}");
+    }
     console.say(&summary_line(&outcome, started));
     Ok(code)
+}
+
+/// One line per user that failed (with the server's message) or was left alone as stale
+/// (with what changed in ftrack).
+fn attention_lines(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .items
+        .iter()
+        .filter_map(|o| {
+            let username = printable(&o.item.username);
+            match &o.status {
+                ItemStatus::Failed { error } => Some(format!(
+                    "failed: {} {username}: {}",
+                    o.item.action.name(),
+                    printable(error)
+                )),
+                ItemStatus::Stale { reason } => Some(format!(
+                    "stale: {} {username}: {} (plan again)",
+                    o.item.action.name(),
+                    printable(reason)
+                )),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 fn report_format(name: &str) -> anyhow::Result<ReportFormat> {
