@@ -591,6 +591,17 @@ fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
         "{metrics}"
     );
     assert!(!metrics.contains("last_success"), "{metrics}");
+    // A run that cannot even reach ftrack also leaves its exit code for the alert.
+    let unreachable = run(world
+        .cmd("apply")
+        .env("FTRACK_SERVER", "http://127.0.0.1:1")
+        .args(["--auto-approve", "--metrics-file", "metrics.prom"]));
+    assert_eq!(unreachable.code, 69, "{}", unreachable.stderr);
+    let metrics = std::fs::read_to_string(world.path("metrics.prom")).unwrap();
+    assert!(
+        metrics.contains("ldap2ftrack_last_run_exit_code 69"),
+        "{metrics}"
+    );
     // What was done is recorded: the created users are linked, and a new run finishes the job.
     let again = run(world.cmd("apply").arg("--auto-approve"));
     assert_eq!(again.code, 0, "{}", again.stderr);

@@ -33,8 +33,29 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Runs `apply`.
+/// Runs `apply`. A run that fails before applying (ftrack or LDAP unreachable, a bad
+/// config) still writes `--metrics-file`, so an alert on the exit code fires.
 pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let result = apply(cli, args, console);
+    if let (Err(error), Some(path)) = (&result, &args.metrics_file) {
+        let metrics = RunMetrics {
+            finished_at: jiff::Timestamp::now().as_second(),
+            duration_secs: started.elapsed().as_secs_f64(),
+            exit_code: exit::code_for(error),
+            summary: Default::default(),
+        };
+        if let Err(e) = write_metrics(path, &metrics) {
+            console.warn(&format!(
+                "cannot write the metrics file {}: {e}",
+                path.display()
+            ));
+        }
+    }
+    result
+}
+
+fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
     if let Some(path) = &args.plan_file {
         let ignored = planning_flags(args);
         if !ignored.is_empty() {
