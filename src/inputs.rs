@@ -2,7 +2,7 @@
 //! directory (LDAP, LDIF or already loaded), and the state directory's links and policy figures.
 //! `plan`, `apply` and the console all call these, so they plan from the same inputs.
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::ftrack::client::FtrackClient;
 use crate::model::{DirectorySnapshot, Links};
 use crate::reconcile::Policy;
@@ -27,24 +27,29 @@ pub enum DirectorySource {
 
 /// The client for the configured ftrack server.
 pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
-    let missing = |what: &str| {
-        anyhow::anyhow!(
-            "no ftrack server: set {what} (config [ftrack] or the FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY variables)"
-        )
+    let missing = |key: &str, how: &str| ConfigError::Missing {
+        key: key.to_string(),
+        how: how.to_string(),
     };
     let ftrack = &config.ftrack;
-    let server = ftrack
-        .server
-        .as_deref()
-        .ok_or_else(|| missing("ftrack.server"))?;
-    let api_user = ftrack
-        .api_user
-        .as_deref()
-        .ok_or_else(|| missing("ftrack.api_user"))?;
-    let api_key = ftrack
-        .api_key
-        .clone()
-        .ok_or_else(|| missing("ftrack.api_key"))?;
+    let server = ftrack.server.as_deref().ok_or_else(|| {
+        missing(
+            "ftrack.server",
+            "give it as [ftrack] server or FTRACK_SERVER (https://studio.ftrackapp.com)",
+        )
+    })?;
+    let api_user = ftrack.api_user.as_deref().ok_or_else(|| {
+        missing(
+            "ftrack.api_user",
+            "give it as [ftrack] api_user or FTRACK_API_USER",
+        )
+    })?;
+    let api_key = ftrack.api_key.clone().ok_or_else(|| {
+        missing(
+            "ftrack.api_key",
+            "give it as [ftrack] api_key_file (or api_key), or FTRACK_API_KEY_FILE (or FTRACK_API_KEY)",
+        )
+    })?;
     Ok(FtrackClient::new(
         server,
         api_user,

@@ -159,8 +159,12 @@ fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
         .args(["plan", "--ldif"])
         .arg(asset("assets/demo/directory.ldif"));
     let out = crate::support::run(&mut no_source);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("--ftrack-snapshot"), "{}", out.stderr);
+    assert_eq!(out.code, 78, "a missing setting is a configuration error");
+    assert!(
+        out.stderr.contains("--ftrack-snapshot") && out.stderr.contains("FTRACK_SERVER"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

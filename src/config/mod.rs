@@ -312,6 +312,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         message: String,
     },
+    /// A setting this command needs is not given anywhere.
+    #[error("{key} is not set; {how}")]
+    Missing {
+        /// Dotted key.
+        key: String,
+        /// Where it can be given.
+        how: String,
+    },
 }
 
 impl ConfigError {
