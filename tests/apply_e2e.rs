@@ -549,6 +549,52 @@ fn killed_mid_apply_and_run_again_converges_without_duplicates() {
 }
 
 #[test]
+fn when_ftrack_stops_answering_mid_apply_the_rest_is_not_attempted() {
+    let world = World::with_config("latency=100ms", "[ftrack]\nbatch_size = 4");
+    let child = world
+        .cmd("apply")
+        .args(["--auto-approve", "--outcome", "outcome.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let seeded = people(&World::new("").ftrack()).len();
+    while world.ftrack().users.len() < seeded + 3 {
+        std::thread::yield_now();
+    }
+    // From now on every request gets 503, retries included.
+    ldap2ftrack::ftrack::client::install_crypto_provider();
+    let answer = world.runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/sandbox/faults", world.url()))
+            .body(r#"{"error_rate": 1.0, "error_status": 503}"#)
+            .send()
+            .await
+    });
+    assert!(answer.unwrap().status().is_success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("ftrack stopped answering"), "{stderr}");
+    let outcome: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("outcome.json")).unwrap())
+            .unwrap();
+    let count = |status: &str| {
+        outcome["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["status"]["status"] == status)
+            .count()
+    };
+    assert!(count("not_attempted") > 0, "{stderr}");
+    assert!(
+        count("failed") <= 4,
+        "one batch failed, the others were not sent: {stderr}"
+    );
+}
+
+#[test]
 fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
     let world = World::with_config("latency=150ms", "[ftrack]\nbatch_size = 4");
     let child = world

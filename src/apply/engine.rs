@@ -212,6 +212,7 @@ pub async fn apply_plan(
     let total = work.operations.len();
     let started = Instant::now();
     let mut interrupted = false;
+    let mut server_gone: Option<String> = None;
     let mut failed_groups: HashMap<usize, String> = HashMap::new();
     let mut done = 0;
     // Running counts for progress; items that could not become operations have failed already.
@@ -231,6 +232,18 @@ pub async fn apply_plan(
         let end = (done + options.batch_size.max(1)).min(total);
         let results = api.write(&work.operations[done..end]).await;
         let refused = results.iter().filter(|r| r.is_err()).count();
+        // Every operation of the batch failed to reach ftrack, retries included: the server
+        // is gone, and sending the other batches would only repeat that for each of them.
+        let gone = results
+            .iter()
+            .all(|r| r.as_ref().is_err_and(|e| e.is_retryable()))
+            .then(|| {
+                results
+                    .first()
+                    .and_then(|r| r.as_ref().err())
+                    .map(|e| e.to_string())
+            })
+            .flatten();
         tracing::info!(from = done, to = end, total, refused, "batch sent");
         for (offset, result) in results.into_iter().enumerate() {
             let position = done + offset;
@@ -293,9 +306,17 @@ pub async fn apply_plan(
             failed,
             eta,
         });
+        if gone.is_some() {
+            server_gone = gone;
+            break;
+        }
     }
     let stop_reason = if interrupted {
         Some("interrupted: stopped after the current batch".to_string())
+    } else if let Some(error) = server_gone {
+        Some(format!(
+            "stopped: ftrack stopped answering ({error}); the rest was not attempted, run again once it answers"
+        ))
     } else {
         link_error.map(|e| format!("stopped because an identity link could not be recorded: {e}"))
     };
