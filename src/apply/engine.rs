@@ -147,7 +147,12 @@ pub async fn apply_plan(
     if options.exact && stale > 0 {
         return refuse(
             Refusal::Stale(format!(
-                "{stale} items of the saved plan changed in ftrack since it was made; plan again"
+                "{} of the saved plan changed in ftrack since it was made; plan again",
+                if stale == 1 {
+                    "1 item".to_string()
+                } else {
+                    format!("{stale} items")
+                }
             )),
             statuses,
         );

@@ -45,7 +45,8 @@ pub fn check_safety(
     let Summary { deactivate, .. } = plan.summary;
     if directory.users.is_empty() && deactivate > 0 {
         reasons.push(format!(
-            "the directory returned no users, yet {deactivate} deactivations are planned; check the base DN, filter and bind account"
+            "the directory returned no users, yet {} planned; check the base DN, filter and bind account",
+            counted(deactivate, "deactivation is", "deactivations are")
         ));
     } else if directory.users.is_empty() {
         reasons.push(
@@ -67,7 +68,8 @@ pub fn check_safety(
     let limit = policy.max_deactivate.limit(active_ftrack_users);
     if deactivate as u64 > limit {
         reasons.push(format!(
-            "{deactivate} deactivations exceed the safety limit of {limit} (max_deactivate = {})",
+            "{} the safety limit of {limit} (max_deactivate = {})",
+            counted(deactivate, "deactivation exceeds", "deactivations exceed"),
             policy.max_deactivate
         ));
     }
@@ -80,4 +82,13 @@ pub fn check_safety(
 /// never lower it, or the next unattended run would take a shrunken directory for normal.
 pub fn sets_size_baseline(plan: &Plan, scope: &Scope) -> bool {
     plan.blocked.is_none() && !scope.narrows_users() && !scope.no_deactivate
+}
+
+/// `n` with the words for one or for several: "1 deactivation is", "3 deactivations are".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
