@@ -10,11 +10,17 @@ pub struct Cli {
     /// Configuration file (default: $LDAP2FTRACK_CONFIG, else built-in defaults and environment).
     #[arg(short, long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// More detail on stderr.
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    /// More detail on stderr (may be repeated).
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "quiet",
+        overrides_with = "verbose"
+    )]
     pub verbose: bool,
-    /// Only errors on stderr (no summary line, no warnings).
-    #[arg(short, long, global = true)]
+    /// Only errors and safety warnings on stderr (no summary line, no progress).
+    #[arg(short, long, global = true, overrides_with = "quiet")]
     pub quiet: bool,
     /// Never ask questions: fail instead of prompting (cron, systemd, scripts).
     #[arg(long, global = true)]

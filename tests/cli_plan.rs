@@ -40,6 +40,13 @@ fn plan_prints_markers_and_one_summary_line() {
 }
 
 #[test]
+fn verbose_may_be_repeated() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(demo_plan(home.path()).args(["-v", "-vv"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
 fn plan_never_writes_the_state_directory() {
     let home = tempfile::tempdir().unwrap();
     let out = run(&mut demo_plan(home.path()));
