@@ -67,8 +67,12 @@ pub fn staleness(item: &PlanItem, live: &LiveState, leaving: &HashSet<&str>) -> 
             && Some(holder) != own
             && !leaving.contains(holder.as_str())
         {
+            let held_by = live
+                .by_id
+                .get(holder)
+                .map_or_else(|| holder.clone(), |u| format!("{} ({holder})", u.username));
             return Some(format!(
-                "the username {wanted:?} now belongs to ftrack user {holder}"
+                "the username {wanted:?} belongs to ftrack user {held_by} and this run does not free it (apply that user's rename in the same run, or plan again)"
             ));
         }
     }
@@ -156,7 +160,10 @@ mod tests {
         assert!(gone.contains("no longer exists"), "{gone}");
         let renamed_onto_bob =
             staleness_of(&update("ann", Field::Username, "ann", "Bob"), &state).unwrap();
-        assert!(renamed_onto_bob.contains("f-bob"), "{renamed_onto_bob}");
+        assert!(
+            renamed_onto_bob.contains("ftrack user bob (f-bob)"),
+            "{renamed_onto_bob}"
+        );
         let mut create = update("bob", Field::Username, "", "bob");
         create.action = Action::Create;
         create.ftrack = None;
