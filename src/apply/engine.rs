@@ -239,16 +239,17 @@ pub async fn apply_plan(
         let refused = results.iter().filter(|r| r.is_err()).count();
         // Every operation of the batch failed to reach ftrack, retries included: the server
         // is gone, and sending the other batches would only repeat that for each of them.
-        let gone = results
+        let gone = if results
             .iter()
             .all(|r| r.as_ref().is_err_and(|e| e.is_retryable()))
-            .then(|| {
-                results
-                    .first()
-                    .and_then(|r| r.as_ref().err())
-                    .map(|e| e.to_string())
-            })
-            .flatten();
+        {
+            results
+                .first()
+                .and_then(|r| r.as_ref().err())
+                .map(ToString::to_string)
+        } else {
+            None
+        };
         tracing::info!(from = done, to = end, total, refused, "batch sent");
         for (offset, result) in results.into_iter().enumerate() {
             let position = done + offset;

@@ -85,7 +85,6 @@ fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyho
                 Box::new(directory),
                 "bundled demo directory (assets/demo/directory.ldif)".to_string(),
             ),
-            extra_filter: None,
             scope: Scope::default(),
             state,
         },

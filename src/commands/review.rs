@@ -56,7 +56,6 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
         worker: WorkerSetup {
             config,
             directory,
-            extra_filter: args.scope.ldap_filter.clone(),
             scope: scope_from(&args.scope),
             state,
         },

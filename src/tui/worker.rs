@@ -29,9 +29,7 @@ pub struct WorkerSetup {
     pub config: Config,
     /// The directory source.
     pub directory: DirectorySource,
-    /// An extra LDAP filter (`--ldap-filter`).
-    pub extra_filter: Option<String>,
-    /// The rollout scope.
+    /// The rollout scope (its `ldap_filter` also narrows the directory read).
     pub scope: Scope,
     /// The state directory.
     pub state: StateDir,
@@ -78,7 +76,7 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let (directory, directory_source) = load_directory(
         config,
         &setup.directory,
-        setup.extra_filter.as_deref(),
+        setup.scope.ldap_filter.as_deref(),
         &mut |event| {
             if let ReadProgress::Users { read, pages } = event {
                 let _ = tx.send(Msg::LoadProgress {

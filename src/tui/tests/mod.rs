@@ -161,6 +161,15 @@ pub(crate) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
     update(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
 }
 
+/// Approves every row of the current view (`Y`, confirmed) and commits (`c`, `Enter`);
+/// returns the effects of the final `Enter`.
+pub(crate) fn approve_view_and_commit(app: &mut App) -> Vec<Effect> {
+    press(app, KeyCode::Char('Y'));
+    press(app, KeyCode::Char('y'));
+    press(app, KeyCode::Char('c'));
+    press(app, KeyCode::Enter)
+}
+
 /// Types characters one key at a time.
 pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Effect> {
     text.chars()

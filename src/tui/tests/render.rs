@@ -1,4 +1,4 @@
-use super::{finished, loaded, loaded_with, press, session, typed};
+use super::{approve_view_and_commit, finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::Decisions;
@@ -171,10 +171,7 @@ fn confirm_export_quit_and_help() {
 #[test]
 fn progress_and_results() {
     let apply = |app: &mut App| {
-        press(app, KeyCode::Char('Y'));
-        press(app, KeyCode::Char('y'));
-        press(app, KeyCode::Char('c'));
-        press(app, KeyCode::Enter);
+        approve_view_and_commit(app);
         update(
             app,
             Msg::ApplyProgress(ApplyProgress {
@@ -221,10 +218,7 @@ fn progress_and_results() {
 #[test]
 fn results_name_stale_users_and_show_a_refusal_in_full() {
     let mut app = loaded();
-    press(&mut app, KeyCode::Char('Y'));
-    press(&mut app, KeyCode::Char('y'));
-    press(&mut app, KeyCode::Char('c'));
-    press(&mut app, KeyCode::Enter);
+    approve_view_and_commit(&mut app);
     let stale = finished(
         &app,
         "tyamada",

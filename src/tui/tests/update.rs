@@ -1,4 +1,4 @@
-use super::{ctrl, finished, loaded, loaded_with, press, session, typed};
+use super::{approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::Action as Planned;
@@ -624,10 +624,7 @@ fn staged_rollout_commits_only_marked_rows_or_the_view() {
 #[test]
 fn apply_progress_results_retry_and_export() {
     let mut app = loaded();
-    press(&mut app, KeyCode::Char('Y'));
-    press(&mut app, KeyCode::Char('y'));
-    press(&mut app, KeyCode::Char('c'));
-    apply_effect(press(&mut app, KeyCode::Enter));
+    apply_effect(approve_view_and_commit(&mut app));
     update(
         &mut app,
         Msg::ApplyProgress(ApplyProgress {

@@ -70,29 +70,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ResultsState, theme: &Theme
     lines.push(Line::raw(""));
     // Users that need a look: failures (r retries them), then stale ones (ftrack changed
     // since the plan: q plans again).
-    let attention: Vec<(String, &str)> = outcome
+    let attention: Vec<(String, bool)> = outcome
         .items
         .iter()
-        .filter_map(|o| match &o.status {
-            ItemStatus::Failed { error } => Some((
-                format!(" ✗ {} {}: {error}", o.item.action.marker(), o.item.username),
-                "failed",
-            )),
-            ItemStatus::Stale { reason } => Some((
-                format!(
-                    " ≠ {} {}: {reason}",
-                    o.item.action.marker(),
-                    o.item.username
-                ),
-                "stale",
-            )),
-            _ => None,
+        .filter_map(|o| {
+            let (mark, why, failed) = match &o.status {
+                ItemStatus::Failed { error } => ("✗", error, true),
+                ItemStatus::Stale { reason } => ("≠", reason, false),
+                _ => return None,
+            };
+            let line = format!(
+                " {mark} {} {}: {why}",
+                o.item.action.marker(),
+                o.item.username
+            );
+            Some((line, failed))
         })
         .collect();
-    let failed = attention
-        .iter()
-        .filter(|(_, kind)| *kind == "failed")
-        .count();
+    let failed = attention.iter().filter(|(_, failed)| *failed).count();
     let stale = attention.len() - failed;
     let finished_cleanly =
         state.applied.refused.is_none() && !state.applied.interrupted && outcome.stopped.is_none();
