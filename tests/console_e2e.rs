@@ -276,7 +276,9 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
     drop(first);
     // Back again: --resume brings the decisions back.
     let second = Tmux::start(&review("--resume"), dir.path());
-    let screen = second.wait_for("1+Cre 26");
+    second.wait_for("1+Cre 26");
+    // The pane is captured while the console may still be drawing: wait for the status bar.
+    let screen = second.wait_for("approved 2");
     assert!(
         screen.contains("approved 2") && screen.contains("skipped 1"),
         "{screen}"
