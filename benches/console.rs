@@ -3,7 +3,6 @@
 //! Run with `cargo bench --bench console`.
 
 use ldap2ftrack::model::{DirectorySnapshot, DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use ldap2ftrack::reconcile::decision::Decisions;
 use ldap2ftrack::reconcile::policy::MaxDeactivate;
 use ldap2ftrack::reconcile::{Policy, Scope};
 use ldap2ftrack::tui::{App, AppOptions, Msg, Session, render, update};
@@ -89,11 +88,7 @@ fn frame_time(app: &App, width: u16, height: u16) -> Duration {
 
 fn main() {
     let start = Instant::now();
-    let app = App::new(AppOptions {
-        monochrome: false,
-        demo: false,
-        decisions: Decisions::default(),
-    });
+    let app = App::new(AppOptions::default());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|frame| render(frame, &app)).unwrap();
     let first = start.elapsed();

@@ -124,7 +124,7 @@ fn ours(
         .block_on(read_directory(
             settings,
             &Mapping::default(),
-            20_000,
+            jiff::civil::date(2024, 10, 4),
             &mut |_| {},
         ))
         .expect("the directory is read");

@@ -8,9 +8,10 @@ use crate::model::{DirectorySnapshot, Links};
 use crate::reconcile::Policy;
 use crate::source::ldap::settings::LdapSettings;
 use crate::source::ldap::{ReadProgress, read_directory};
-use crate::source::offline::{load_ldif_directory, today, user_filter};
+use crate::source::offline::{load_ldif_directory, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
+use jiff::civil::Date;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -59,18 +60,20 @@ pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
 }
 
 /// Reads the directory with the configured user filter (ANDed with `extra_filter`), reporting
-/// LDAP progress; returns the users and a name for where they came from.
+/// LDAP progress; returns the users and a name for where they came from. Account-expiry rules
+/// count from `today`.
 pub fn load_directory(
     config: &Config,
     source: &DirectorySource,
     extra_filter: Option<&str>,
+    today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> anyhow::Result<(DirectorySnapshot, String)> {
     let filter = user_filter(&config.ldap.user_filter, extra_filter)?;
     match source {
         DirectorySource::Loaded(directory, name) => Ok(((**directory).clone(), name.clone())),
         DirectorySource::Ldif(path) => Ok((
-            load_ldif_directory(path, &filter, &config.mapping, today())?,
+            load_ldif_directory(path, &filter, &config.mapping, today)?,
             path.display().to_string(),
         )),
         DirectorySource::Ldap => {
@@ -79,12 +82,8 @@ pub fn load_directory(
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            let read = runtime.block_on(read_directory(
-                &settings,
-                &config.mapping,
-                today(),
-                progress,
-            ))?;
+            let read =
+                runtime.block_on(read_directory(&settings, &config.mapping, today, progress))?;
             let name = format!("{} ({})", read.uri, read.security);
             Ok((read.snapshot, name))
         }

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod atomic_file;
 pub mod cli;
+pub mod clock;
 mod commands;
 pub mod config;
 pub mod demo_data;

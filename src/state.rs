@@ -5,6 +5,7 @@
 
 use crate::apply::outcome::Outcome;
 use crate::atomic_file::write_json_atomically;
+use crate::clock::Clock;
 use crate::model::Links;
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Summary;
@@ -92,7 +93,7 @@ impl LastRun {
     pub fn now(directory_users: usize, ftrack_users: usize, summary: Summary) -> Self {
         Self {
             format_version: STATE_FORMAT_VERSION,
-            finished_at: jiff::Timestamp::now().to_string(),
+            finished_at: Clock::System.now_rfc3339(),
             directory_users,
             ftrack_users,
             summary,

@@ -1,6 +1,6 @@
 //! The bundled demo: every outcome shows up, and its plan is pinned by snapshots.
 
-use crate::support::{ldap2ftrack, run};
+use crate::support::{demo_plan, faketime, ldap2ftrack, run};
 
 #[test]
 fn demo_shows_every_outcome() {
@@ -56,4 +56,72 @@ fn demo_plan_json_snapshot() {
     let out = run(ldap2ftrack(home.path()).args(["demo", "--format", "json"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!("demo_plan_json", out.stdout);
+}
+
+/// The dates the date tests run at: one before the demo's expired account expired (2022-01-08),
+/// one years after it, each in a time zone far from UTC.
+const DATES: [(&str, &str); 2] = [
+    ("2021-06-01 12:00:00", "Pacific/Kiritimati"),
+    ("2031-11-30 23:30:00", "America/Adak"),
+];
+
+#[test]
+fn demo_plan_is_the_same_on_any_date() {
+    let home = tempfile::tempdir().unwrap();
+    let outputs: Vec<(String, String)> = DATES
+        .iter()
+        .map(|(instant, tz)| {
+            let plan = |args: &[&str]| {
+                let out = run(faketime::at(&mut ldap2ftrack(home.path()), instant, tz).args(args));
+                assert_eq!(out.code, 0, "at {instant}: {}", out.stderr);
+                out.stdout
+            };
+            (
+                plan(&["demo", "--all"]),
+                plan(&["demo", "--format", "json"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outputs[0].0, outputs[1].0,
+        "the text plan changed with the date"
+    );
+    assert_eq!(
+        outputs[0].1, outputs[1].1,
+        "the JSON plan changed with the date"
+    );
+    assert!(
+        outputs[0]
+            .0
+            .contains("expired on 2022-01-08 (shadowExpire 19000)"),
+        "the demo counts expiry from its own date"
+    );
+}
+
+#[test]
+fn a_live_plan_counts_account_expiry_from_the_system_date() {
+    // The same directory planned for real (not the demo) follows the clock: this shows that
+    // the fake clock reaches the binary, so the test above could fail.
+    let home = tempfile::tempdir().unwrap();
+    let line_of = |instant: &str, tz: &str| {
+        let out = run(faketime::at(&mut demo_plan(home.path()), instant, tz).arg("--all"));
+        assert_eq!(out.code, 0, "at {instant}: {}", out.stderr);
+        let at = out.stdout.find("cfontaine").expect("cfontaine is planned");
+        out.stdout[at..]
+            .lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (before, after) = (DATES[0], DATES[1]);
+    let before = line_of(before.0, before.1);
+    let after = line_of(after.0, after.1);
+    assert!(
+        !before.contains("expired"),
+        "not yet expired in 2021: {before}"
+    );
+    assert!(
+        after.contains("expired on 2022-01-08 (shadowExpire 19000)"),
+        "expired by 2031: {after}"
+    );
 }

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 const PEOPLE: &str = "ou=people,dc=studio,dc=test";
 const GROUPS: &str = "ou=groups,dc=studio,dc=test";
-const TODAY: i64 = 20_000;
+/// Day 20000 since 1970-01-01: the day account-expiry rules count from.
+const TODAY: jiff::civil::Date = jiff::civil::date(2024, 10, 4);
 
 /// An inetOrgPerson LDIF entry with a fixed entryUUID derived from `n`, plus `extra` lines.
 fn person(n: u32, uid: &str, extra: &str) -> String {

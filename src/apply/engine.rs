@@ -8,8 +8,9 @@
 
 use super::api::FtrackApi;
 use super::operations::{ItemOperations, create_group, item_operations};
-use super::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, now_rfc3339};
+use super::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use super::preflight::{LiveState, new_username, staleness};
+use crate::clock::Clock;
 use crate::ftrack::wire::Operation;
 use crate::reconcile::decision::ApprovedPlan;
 use crate::reconcile::plan::{Action, PlanItem};
@@ -549,7 +550,7 @@ fn finish(
     mut run: RunInfo,
     unfinished: &str,
 ) -> Outcome {
-    run.finished_at = now_rfc3339();
+    run.finished_at = Clock::System.now_rfc3339();
     let outcomes = items
         .iter()
         .zip(statuses)

@@ -1,5 +1,6 @@
 //! What an apply did, user by user: a plain value that serialises to JSON and feeds reports.
 
+use crate::clock::Clock;
 use crate::reconcile::plan::{Action, PlanItem};
 use serde::{Deserialize, Serialize};
 
@@ -194,7 +195,7 @@ impl RunInfo {
         Self {
             run_id: uuid::Uuid::new_v4().to_string(),
             mode: mode.to_string(),
-            started_at: now_rfc3339(),
+            started_at: Clock::System.now_rfc3339(),
             finished_at: String::new(),
             host: gethostname::gethostname().to_string_lossy().into_owned(),
             operator: operator(),
@@ -203,13 +204,6 @@ impl RunInfo {
             directory: directory.to_string(),
         }
     }
-}
-
-/// The current UTC time in RFC 3339 with seconds.
-pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
 }
 
 /// The operating-system user running this process, for the audit trail: the account name of

@@ -5,6 +5,7 @@
 use super::output::{Console, emit_plan};
 use super::review::{monochrome, on_a_terminal};
 use crate::cli::{Cli, DemoArgs};
+use crate::clock::Clock;
 use crate::config::{Config, load_text};
 use crate::demo_data;
 use crate::ftrack::snapshot::write_snapshot;
@@ -87,6 +88,7 @@ fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyho
             ),
             scope: Scope::default(),
             state,
+            clock: Clock::System,
         },
         monochrome: monochrome(cli),
         demo: true,

@@ -3,6 +3,7 @@
 use super::output::{Console, emit_plan};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{Cli, PlanArgs, ScopeArgs};
+use crate::clock::Clock;
 use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
@@ -129,6 +130,7 @@ pub fn read_directory(
         config,
         &source,
         scope.ldap_filter.as_deref(),
+        Clock::System.today(),
         &mut |event| report_progress(console, &event),
     )
 }

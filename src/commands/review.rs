@@ -3,6 +3,7 @@
 use super::output::Console;
 use super::plan::{overrides, scope_from};
 use crate::cli::{Cli, ColorChoice, ReviewArgs};
+use crate::clock::Clock;
 use crate::config;
 use crate::inputs::DirectorySource;
 use crate::reconcile::decision::Decisions;
@@ -58,6 +59,7 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
             directory,
             scope: scope_from(&args.scope),
             state,
+            clock: Clock::System,
         },
         monochrome: monochrome(cli),
         demo: false,

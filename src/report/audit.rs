@@ -4,8 +4,9 @@
 //! or stale change, each with the time (UTC, RFC 3339), the run and who made it. Secrets never
 //! reach this file: events are built from plan items and run facts, which hold none.
 
-use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo, now_rfc3339};
+use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
 use crate::apply::preflight::value_text;
+use crate::clock::Clock;
 use crate::reconcile::plan::Summary;
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
@@ -46,7 +47,7 @@ struct Origin<'a> {
 impl<'a> Origin<'a> {
     fn of(run: &'a RunInfo) -> Self {
         Self {
-            time: now_rfc3339(),
+            time: Clock::System.now_rfc3339(),
             run_id: &run.run_id,
             mode: &run.mode,
             host: &run.host,

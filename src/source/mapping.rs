@@ -6,17 +6,11 @@
 use super::entry::RawEntry;
 use super::mapping_rules::{ActiveRule, AttrExpr, Mapping, StatusRule};
 use crate::model::{DirectorySnapshot, DirectoryUser};
+use jiff::civil::Date;
 use unicode_normalization::UnicodeNormalization;
 
-/// Days since 1970-01-01 for "today", injected so that mapping stays pure and testable.
-pub type DaysSinceEpoch = i64;
-
 /// Maps every entry to a user and collects warnings that concern the whole read.
-pub fn map_entries(
-    entries: &[RawEntry],
-    mapping: &Mapping,
-    today: DaysSinceEpoch,
-) -> DirectorySnapshot {
+pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: Date) -> DirectorySnapshot {
     let users: Vec<DirectoryUser> = entries
         .iter()
         .map(|e| map_entry(e, mapping, today))
@@ -45,7 +39,7 @@ pub fn identity_warning(dn_identities: usize, attribute: &str) -> Option<String>
 }
 
 /// Maps one entry to a user.
-pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: DaysSinceEpoch) -> DirectoryUser {
+pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryUser {
     let mut problems = Vec::new();
     let id = read_identity(entry, &mapping.id, &mut problems);
     let username = read_text(entry, &mapping.username, "username", &mut problems);
@@ -170,7 +164,7 @@ fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) ->
 fn account_disabled(
     entry: &RawEntry,
     rule: &ActiveRule,
-    today: DaysSinceEpoch,
+    today: Date,
     problems: &mut Vec<String>,
 ) -> Option<String> {
     let rules: Vec<StatusRule> = match rule {
@@ -202,7 +196,7 @@ fn account_disabled(
 fn check_status(
     entry: &RawEntry,
     rule: StatusRule,
-    today: DaysSinceEpoch,
+    today: Date,
     problems: &mut Vec<String>,
 ) -> Option<String> {
     let attribute = rule.attribute();
@@ -232,13 +226,22 @@ fn check_status(
         )),
         StatusRule::ShadowExpire => match value.parse::<i64>() {
             Ok(-1) => None,
-            Ok(day) if day <= today => Some(format!(
-                "expired (shadowExpire day {day}, today is day {today})"
-            )),
-            Ok(_) => None,
+            Ok(days) => match shadow_expiry(days) {
+                Some(expiry) if expiry <= today => {
+                    Some(format!("expired on {expiry} (shadowExpire {days})"))
+                }
+                Some(_) => None,
+                None => unreadable(),
+            },
             Err(_) => unreadable(),
         },
     }
+}
+
+/// The date a `shadowExpire` value (days since 1970-01-01) names, if the calendar holds it.
+fn shadow_expiry(days: i64) -> Option<Date> {
+    let span = jiff::Span::new().try_days(days).ok()?;
+    Date::constant(1970, 1, 1).checked_add(span).ok()
 }
 
 #[cfg(test)]
@@ -253,7 +256,8 @@ mod tests {
         e
     }
 
-    const TODAY: DaysSinceEpoch = 20_000;
+    /// Day 20000 since 1970-01-01.
+    const TODAY: Date = Date::constant(2024, 10, 4);
 
     #[test]
     fn maps_standard_attributes_trimmed_and_normalised() {
@@ -359,6 +363,31 @@ mod tests {
             );
             assert_eq!(u.disabled_reason.is_none(), *active);
         }
+    }
+
+    #[test]
+    fn an_expired_account_says_on_which_date_whatever_today_is() {
+        let expired = |value: &[u8], today: Date| {
+            map_entry(
+                &entry(&[("uid", b"x"), ("shadowExpire", value)]),
+                &Mapping::default(),
+                today,
+            )
+        };
+        let reason = "expired on 2022-01-08 (shadowExpire 19000)";
+        for today in [TODAY, Date::constant(2031, 2, 3)] {
+            assert_eq!(
+                expired(b"19000", today).disabled_reason.as_deref(),
+                Some(reason)
+            );
+        }
+        let beyond_the_calendar = expired(b"99999999999", TODAY);
+        assert!(beyond_the_calendar.active);
+        assert!(
+            beyond_the_calendar.problems[0].contains("shadowExpire"),
+            "{:?}",
+            beyond_the_calendar.problems
+        );
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use super::entry::RawEntry;
 use super::filter::{Filter, FilterError};
 use super::ldif::{LdifError, read_ldif_file};
-use super::mapping::{DaysSinceEpoch, map_entries};
+use super::mapping::map_entries;
 use super::mapping_rules::Mapping;
 use crate::model::DirectorySnapshot;
+use jiff::civil::Date;
 use std::path::Path;
 
 /// Why an LDIF directory could not be read.
@@ -78,13 +79,8 @@ pub fn load_ldif_directory(
     path: &Path,
     filter: &Filter,
     mapping: &Mapping,
-    today: DaysSinceEpoch,
+    today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
     let entries = select_entries(read_ldif_file(path)?, filter)?;
     Ok(map_entries(&entries, mapping, today))
-}
-
-/// Today as days since 1970-01-01 (UTC), for account-expiry rules.
-pub fn today() -> DaysSinceEpoch {
-    jiff::Timestamp::now().as_second().div_euclid(86_400)
 }

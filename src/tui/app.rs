@@ -5,6 +5,7 @@ use super::action::Context;
 use super::resolve::{Picker, RenameInput};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::ItemOutcome;
+use crate::clock::Clock;
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use crate::reconcile::decision::{
     ApprovedPlan, Decision, Decisions, item_key, plan_with_decisions,
@@ -50,6 +51,8 @@ pub struct AppOptions {
     pub demo: bool,
     /// Decisions resumed from an earlier session, or the standing ones.
     pub decisions: Decisions,
+    /// Where the time comes from (the date in a report's default file name).
+    pub clock: Clock,
 }
 
 /// Which side a load progress message is about.
@@ -403,6 +406,7 @@ pub struct App {
     pub(crate) load_failure: Option<i32>,
     /// The exit code of the last commit.
     pub(crate) last_commit: Option<i32>,
+    pub(crate) clock: Clock,
 }
 
 impl App {
@@ -411,6 +415,7 @@ impl App {
         Self {
             monochrome: options.monochrome,
             demo: options.demo,
+            clock: options.clock,
             saved: options.decisions.clone(),
             decisions: options.decisions,
             saving: None,

@@ -49,6 +49,7 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         monochrome: setup.monochrome,
         demo: setup.demo,
         decisions: setup.decisions.clone(),
+        clock: setup.worker.clock,
     });
     let mut runtime = Runtime {
         setup: &setup,

@@ -12,6 +12,7 @@ use resolve::{open_resolve, resolve};
 mod commit;
 mod resolve;
 
+use crate::clock::Clock;
 use crate::reconcile::decision::Decision;
 
 /// Applies one message to the state and says what the runtime must do.
@@ -268,7 +269,7 @@ fn list(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Export => {
             app.overlay = Overlay::Export {
-                path: default_report_path(),
+                path: default_report_path(app.clock),
             }
         }
         Action::Reload => return reload(app),
@@ -284,11 +285,8 @@ fn list(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// `ldap2ftrack-report-<today>.html`.
-pub(crate) fn default_report_path() -> String {
-    format!(
-        "ldap2ftrack-report-{}.html",
-        jiff::Timestamp::now().strftime("%Y-%m-%d")
-    )
+pub(crate) fn default_report_path(clock: Clock) -> String {
+    format!("ldap2ftrack-report-{}.html", clock.today())
 }
 
 fn move_cursor(app: &mut App, action: Action) {

@@ -6,6 +6,7 @@ use crate::apply::engine::{
     Applied, ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan,
 };
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::clock::Clock;
 use crate::commands::record::RunRecorder;
 use crate::config::Config;
 use crate::ftrack::read::read_snapshot;
@@ -33,6 +34,8 @@ pub struct WorkerSetup {
     pub scope: Scope,
     /// The state directory.
     pub state: StateDir,
+    /// Where the time comes from (account expiry).
+    pub clock: Clock,
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -77,6 +80,7 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         config,
         &setup.directory,
         setup.scope.ldap_filter.as_deref(),
+        setup.clock.today(),
         &mut |event| {
             if let ReadProgress::Users { read, pages } = event {
                 let _ = tx.send(Msg::LoadProgress {

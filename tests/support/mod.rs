@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod faketime;
 pub mod slapd;
 
 /// The crate root, where `assets/` lives.

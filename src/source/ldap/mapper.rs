@@ -4,8 +4,9 @@
 use super::groups::GroupIndex;
 use crate::model::DirectoryUser;
 use crate::source::entry::RawEntry;
-use crate::source::mapping::{DaysSinceEpoch, map_entry};
+use crate::source::mapping::map_entry;
 use crate::source::mapping_rules::Mapping;
+use jiff::civil::Date;
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
 
@@ -26,7 +27,7 @@ pub struct PageMapper {
 
 impl PageMapper {
     /// Starts the thread; `index` adds group-search memberships when present.
-    pub fn start(mapping: Mapping, index: Option<GroupIndex>, today: DaysSinceEpoch) -> Self {
+    pub fn start(mapping: Mapping, index: Option<GroupIndex>, today: Date) -> Self {
         let (pages, received) = channel::<Vec<RawEntry>>();
         let worker = std::thread::spawn(move || {
             let mut mapped = Mapped::default();
@@ -65,7 +66,7 @@ pub fn map_one(
     entry: &RawEntry,
     mapping: &Mapping,
     index: Option<&GroupIndex>,
-    today: DaysSinceEpoch,
+    today: Date,
 ) -> DirectoryUser {
     let mut user = map_entry(entry, mapping, today);
     if let Some(index) = index {

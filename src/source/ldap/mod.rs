@@ -15,11 +15,12 @@ pub mod tls;
 
 use crate::model::DirectorySnapshot;
 use crate::source::entry::RawEntry;
-use crate::source::mapping::{DaysSinceEpoch, identity_warning};
+use crate::source::mapping::identity_warning;
 use crate::source::mapping_rules::Mapping;
 use connect::{Connection, connect};
 use error::DirectoryError;
 use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES, MEMBER_UID_ATTRIBUTE, take_range};
+use jiff::civil::Date;
 use ldap3::Scope;
 use mapper::{Mapped, PageMapper};
 use search::{SearchRequest, paged_search};
@@ -81,7 +82,7 @@ pub struct DirectoryRead {
 pub async fn read_directory(
     settings: &LdapSettings,
     mapping: &Mapping,
-    today: DaysSinceEpoch,
+    today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<DirectoryRead, DirectoryError> {
     let mut attempt = 1;
@@ -105,7 +106,7 @@ pub async fn read_directory(
 async fn read_once(
     settings: &LdapSettings,
     mapping: &Mapping,
-    today: DaysSinceEpoch,
+    today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<DirectoryRead, DirectoryError> {
     let mut connection = connect(settings).await?;

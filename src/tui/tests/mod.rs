@@ -9,6 +9,7 @@ use super::app::{App, AppOptions, Session};
 use super::update::update;
 use super::{Effect, Msg};
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
+use crate::clock::Clock;
 use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser};
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::{Policy, Scope};
@@ -146,6 +147,7 @@ pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
         monochrome: false,
         demo: false,
         decisions,
+        clock: Clock::fixed_on(jiff::civil::date(2025, 1, 31)),
     });
     update(&mut app, Msg::Resize(80, 24));
     update(&mut app, Msg::Loaded(Box::new(session)));

@@ -156,7 +156,7 @@ pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Export => {
             app.overlay = Overlay::Export {
-                path: default_report_path(),
+                path: default_report_path(app.clock),
             }
         }
         Action::Retry => {
