@@ -6,8 +6,9 @@ use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldif::parse_ldif;
 use crate::source::mapping::map_entries;
-use crate::source::offline::{select_entries, today, user_filter};
+use crate::source::offline::{select_entries, user_filter};
 use crate::state::LinkRecord;
+use jiff::civil::Date;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -25,6 +26,10 @@ struct LinksFile {
     links: Vec<LinkRecord>,
 }
 
+/// The demo studio's "today": account-expiry rules count from it, so the demo's plan is the
+/// same whatever the date.
+pub const TODAY: Date = Date::constant(2026, 6, 1);
+
 /// The demo directory, read and mapped with the demo configuration.
 pub fn directory(config: &Config) -> anyhow::Result<DirectorySnapshot> {
     let filter = user_filter(&config.ldap.user_filter, None)?;
@@ -32,7 +37,7 @@ pub fn directory(config: &Config) -> anyhow::Result<DirectorySnapshot> {
         parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?,
         &filter,
     )?;
-    Ok(map_entries(&entries, &config.mapping, today()))
+    Ok(map_entries(&entries, &config.mapping, TODAY))
 }
 
 /// The demo ftrack server's users and groups.
