@@ -148,6 +148,40 @@ fn report_from_a_saved_plan_writes_html() {
     assert!(html.contains("Conflicted (5)"));
 }
 
+/// Checks a run fact before a snapshot redacts it, so the redaction cannot hide a wrong value.
+fn redact_checked(name: &'static str, check: fn(&str) -> bool) -> insta::internals::Redaction {
+    insta::dynamic_redaction(move |value, _path| {
+        let text = value.as_str().unwrap_or_default().to_string();
+        assert!(check(&text), "run fact {name} = {text:?}");
+        format!("[{name}]")
+    })
+}
+
+#[test]
+fn a_report_from_the_demo_plan_is_the_same_but_for_its_run_facts() {
+    let home = tempfile::tempdir().unwrap();
+    // A relative path: the report names the plan it came from, and the temp dir varies.
+    let out = run(ldap2ftrack(home.path()).args(["demo", "--format", "json", "-o", "plan.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(ldap2ftrack(home.path()).args([
+        "report",
+        "--format",
+        "json",
+        "-o",
+        "-",
+        "--from",
+        "plan.json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    insta::assert_json_snapshot!("demo_plan_report", report, {
+        ".run.run_id" => redact_checked("run id", |v| uuid::Uuid::parse_str(v).is_ok()),
+        ".run.started_at" => redact_checked("time", |v| v.parse::<jiff::Timestamp>().is_ok()),
+        ".run.host" => redact_checked("host", |v| !v.is_empty()),
+        ".run.operator" => redact_checked("operator", |v| !v.is_empty()),
+    });
+}
+
 #[test]
 fn report_defaults_to_markdown_on_stdout() {
     let home = tempfile::tempdir().unwrap();

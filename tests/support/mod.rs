@@ -16,10 +16,24 @@ pub fn asset(relative: &str) -> PathBuf {
     root().join(relative)
 }
 
+/// What the binary keeps of the tests' environment: what moves the clock (libfaketime) and
+/// the time zone, so that it lives at the same time as the servers a test starts.
+const TIME_VARIABLES: [&str; 4] = [
+    "LD_PRELOAD",
+    "FAKETIME",
+    "FAKETIME_DONT_FAKE_MONOTONIC",
+    "TZ",
+];
+
 /// The binary with an empty environment (no config, no colour hints), HOME in `home`.
 pub fn ldap2ftrack(home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ldap2ftrack"));
     cmd.env_clear().env("HOME", home).current_dir(home);
+    for name in TIME_VARIABLES {
+        if let Some(value) = std::env::var_os(name) {
+            cmd.env(name, value);
+        }
+    }
     cmd
 }
 
