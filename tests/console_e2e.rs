@@ -173,13 +173,11 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     tmux.keys(&["Enter"]);
     let results = tmux.wait_for("created 4");
     assert!(results.contains("failed 0"), "{results}");
-    // Export the report, then quit (the console asks: decisions are not saved).
+    // Export the report, then quit: the commit took every decision, so nothing is asked.
     tmux.keys(&["x", "C-u"]);
     tmux.type_text("report.html");
     tmux.keys(&["Enter"]);
     tmux.wait_for("report written to report.html");
-    tmux.keys(&["Q"]);
-    tmux.wait_for("Q quit");
     tmux.keys(&["Q"]);
     assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
     // The terminal is given back: main screen, and the shell's output is visible.
@@ -284,6 +282,88 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
         "{screen}"
     );
     second.keys(&["Q"]);
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+}
+
+#[test]
+fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
+    let (mut sandbox, url) = demo_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::copy(
+        root().join("assets/demo/links.json"),
+        state.join("links.json"),
+    )
+    .unwrap();
+    let env = format!(
+        "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key",
+        home = dir.path().display()
+    );
+    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let config = root().join("assets/demo/config.toml");
+    let ldif = root().join("assets/demo/directory.ldif");
+    let review = format!(
+        "{env} {binary} -c {config} review --ldif {ldif} --state-dir state; echo exit=$? >> exit.txt; sleep 600",
+        config = config.display(),
+        ldif = ldif.display(),
+    );
+    let first = Tmux::start(&review, dir.path());
+    first.wait_for("1+Cre 26");
+    // Ignore the first new user (a standing decision) and approve the next.
+    first.keys(&["i"]);
+    first.wait_for("ahaddad ignored");
+    first.keys(&["y"]);
+    first.wait_for("approved 1");
+    let standing = std::fs::read_to_string(state.join("decisions.json")).unwrap_or_default();
+    assert!(
+        !standing.contains("ignore"),
+        "in force too early: {standing}"
+    );
+    // The console is killed outright: no chance to clean up.
+    first.signal_program("-KILL");
+    assert_eq!(first.wait_for_exit(dir.path()), "exit=137");
+    drop(first);
+    std::fs::remove_file(dir.path().join("exit.txt")).unwrap();
+    // Started again, plainly: it asks before restoring the unfinished session.
+    let second = Tmux::start(&review, dir.path());
+    let question = second.wait_for("Restore 2 decisions from");
+    assert!(question.contains("y restore"), "{question}");
+    second.keys(&["y"]);
+    second.wait_for("restored 2 decisions");
+    // The ignored user is back among the skipped (13 in the demo, and this one).
+    second.wait_for("7.Ski 14");
+    // Quitting names the standing decision; discarding puts nothing in force.
+    second.keys(&["Q"]);
+    let quit = second.wait_for("Not in force until saved");
+    assert!(quit.contains("ignore ahaddad"), "{quit}");
+    second.keys(&["d"]);
+    assert_eq!(second.wait_for_exit(dir.path()), "exit=0");
+    let standing = std::fs::read_to_string(state.join("decisions.json")).unwrap_or_default();
+    assert!(
+        !standing.contains("ignore"),
+        "discarded yet in force: {standing}"
+    );
+    assert!(
+        !state.join("console-decisions.json").exists(),
+        "nothing offers it again"
+    );
+    let previous = std::fs::read_to_string(state.join("console-decisions.previous.json")).unwrap();
+    assert!(previous.contains("ignore"), "kept aside: {previous}");
+    // An unattended plan still plans the user the admin discarded an ignore for.
+    let out = crate::support::run(
+        crate::support::ldap2ftrack(dir.path())
+            .env("FTRACK_SERVER", &url)
+            .env("FTRACK_API_USER", "admin-api")
+            .env("FTRACK_API_KEY", "e2e-key")
+            .arg("-c")
+            .arg(&config)
+            .args(["plan", "--state-dir", "state", "--ldif"])
+            .arg(&ldif),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("+ ahaddad"), "{}", out.stdout);
     let _ = sandbox.kill();
     let _ = sandbox.wait();
 }

@@ -93,6 +93,8 @@ fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyho
         monochrome: monochrome(cli),
         demo: true,
         decisions: Decisions::default(),
+        recorded: Decisions::default(),
+        resumed: false,
         decisions_file: "decisions.json".into(),
     })?;
     if let Some(path) = dump {

@@ -8,7 +8,8 @@ use crate::config;
 use crate::inputs::DirectorySource;
 use crate::reconcile::decision::Decisions;
 use crate::state::StateDir;
-use crate::tui::run::{AUTOSAVE_FILE, ConsoleSetup, run_console};
+use crate::tui::autosave::{AUTOSAVE_FILE, read_autosave};
+use crate::tui::run::{ConsoleSetup, run_console};
 use crate::tui::worker::WorkerSetup;
 use anyhow::Context;
 use std::io::IsTerminal;
@@ -42,12 +43,13 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
     let state = StateDir::at(&config.state.dir);
     let _logs = crate::logging::log_to_files(state.path(), cli.verbose)
         .with_context(|| format!("cannot write logs under {}", state.path().display()))?;
+    let recorded = state
+        .load_decisions()
+        .context("cannot read the standing decisions")?;
     let decisions = if args.resume {
-        resumed(&state)?
+        recorded.overlaid(&resumed(&state)?)
     } else {
-        state
-            .load_decisions()
-            .context("cannot read the standing decisions")?
+        recorded.clone()
     };
     let directory = match &args.ldif {
         Some(path) => DirectorySource::Ldif(path.clone()),
@@ -64,18 +66,19 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
         monochrome: monochrome(cli),
         demo: false,
         decisions,
+        recorded,
+        resumed: args.resume,
         decisions_file: args.decisions_file.clone(),
     })
 }
 
-/// The decisions autosaved by the last console session.
+/// The decisions autosaved by a console session that did not end cleanly.
 fn resumed(state: &StateDir) -> anyhow::Result<Decisions> {
-    let path = state.path().join(AUTOSAVE_FILE);
-    let text = std::fs::read(&path).with_context(|| {
+    let autosave = read_autosave(state.path())?.with_context(|| {
         format!(
-            "nothing to resume: {} cannot be read (the console autosaves it after every decision)",
-            path.display()
+            "nothing to resume: there is no {AUTOSAVE_FILE} in {} (a session that ends cleanly moves its autosave aside)",
+            state.path().display()
         )
     })?;
-    serde_json::from_slice(&text).with_context(|| format!("{} is damaged", path.display()))
+    Ok(autosave.decisions())
 }

@@ -111,6 +111,21 @@ impl Decisions {
         merged
     }
 
+    /// These decisions with those of `newer` taken over for every key `in_scope` accepts:
+    /// added, changed or removed there, left as they are elsewhere.
+    pub fn updated_for(&self, newer: &Decisions, in_scope: impl Fn(&str) -> bool) -> Decisions {
+        let mut updated = self.clone();
+        updated.decisions.retain(|key, _| !in_scope(key));
+        updated.decisions.extend(
+            newer
+                .decisions
+                .iter()
+                .filter(|(key, _)| in_scope(key))
+                .map(|(k, d)| (k.clone(), d.clone())),
+        );
+        updated
+    }
+
     /// The planner's inputs with renames and links applied: renamed entries carry their new
     /// username, and linked entries point at the chosen ftrack user.
     pub fn adjust_inputs(

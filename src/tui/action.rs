@@ -35,6 +35,8 @@ pub enum Context {
     Help,
     /// Quitting with unsaved decisions.
     QuitConfirm,
+    /// Restoring the autosave of an unfinished session.
+    Restore,
 }
 
 impl Context {
@@ -323,12 +325,16 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Help, ch('k'), NONE, A::Up, "scroll up", ""),
     bind(C::Help, KeyCode::Up, NONE, A::Up, "scroll up", ""),
     // Quitting with unsaved decisions.
-    bind(C::QuitConfirm, ch('w'), NONE, A::SaveAndQuit, "save the decisions, then quit", "save & quit"),
-    bind(C::QuitConfirm, ch('Q'), NONE, A::QuitAnyway, "quit without saving (autosave keeps them)", "quit"),
-    bind(C::QuitConfirm, ch('y'), NONE, A::QuitAnyway, "quit without saving", ""),
-    bind(C::QuitConfirm, ch('c'), CTRL, A::QuitAnyway, "quit without saving (a second Ctrl-C)", ""),
-    bind(C::QuitConfirm, KeyCode::Esc, NONE, A::Cancel, "stay", "stay"),
-    bind(C::QuitConfirm, ch('n'), NONE, A::Cancel, "stay", ""),
+    bind(C::QuitConfirm, ch('w'), NONE, A::SaveAndQuit, "save the decisions (standing ones in force), then quit", "save & quit"),
+    bind(C::QuitConfirm, ch('d'), NONE, A::QuitAnyway, "discard them and quit: nothing is in force", "discard & quit"),
+    bind(C::QuitConfirm, ch('Q'), NONE, A::QuitAnyway, "discard them and quit", ""),
+    bind(C::QuitConfirm, ch('c'), CTRL, A::QuitAnyway, "discard them and quit (a second Ctrl-C)", ""),
+    bind(C::QuitConfirm, KeyCode::Esc, NONE, A::Cancel, "back to the console", "back"),
+    bind(C::QuitConfirm, ch('n'), NONE, A::Cancel, "back to the console", ""),
+    // Restoring an unfinished session's autosave.
+    bind(C::Restore, ch('y'), NONE, A::Submit, "restore its decisions (none in force until committed or saved)", "restore"),
+    bind(C::Restore, ch('n'), NONE, A::Cancel, "start afresh; it is kept as console-decisions.previous.json", "start afresh"),
+    bind(C::Restore, ch('c'), CTRL, A::Quit, "quit", ""),
 ];
 
 /// The action of a key in a context; release events and unknown keys give `None`.

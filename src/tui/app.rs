@@ -49,8 +49,12 @@ pub struct AppOptions {
     pub monochrome: bool,
     /// Show the demo banner.
     pub demo: bool,
-    /// Decisions resumed from an earlier session, or the standing ones.
+    /// Decisions to start with: the standing ones, with resumed ones laid over them.
     pub decisions: Decisions,
+    /// The standing decisions in force for every run (the state directory's).
+    pub recorded: Decisions,
+    /// An autosave of an unfinished session to offer restoring.
+    pub restore: Option<RestoreOffer>,
     /// Where the time comes from (the date in a report's default file name).
     pub clock: Clock,
 }
@@ -99,7 +103,14 @@ pub enum Msg {
     ItemFinished(ItemOutcome),
     /// The engine's final result.
     Applied(Box<Applied>),
-    /// Something was written (decisions file, report).
+    /// The decisions file and the standing decisions were written (`w`).
+    DecisionsSaved {
+        /// Where the decisions file went.
+        path: PathBuf,
+    },
+    /// The standing decisions of a commit were recorded before it applied anything.
+    Recorded(Decisions),
+    /// A report was written.
     Saved {
         /// What, in words.
         what: String,
@@ -118,14 +129,23 @@ pub enum Msg {
 pub enum Effect {
     /// Read both sides again; decisions are kept.
     Load,
-    /// Run the engine on these approved items.
-    Apply(Box<ApprovedPlan>),
+    /// Record the standing decisions of a commit, then run the engine on its approved items.
+    Apply {
+        /// The plan and the items approved for this commit.
+        approved: Box<ApprovedPlan>,
+        /// The standing decisions in force once the commit is made.
+        standing: Decisions,
+    },
     /// Stop the apply after the current batch.
     CancelApply,
-    /// Write the decisions file (`w`).
+    /// Write the decisions file and record its standing decisions (`w`).
     SaveDecisions(Decisions),
-    /// Save the decisions in the state directory (after every change).
+    /// Write the crash-recovery autosave (after every change); nothing runs from it.
     Autosave(Decisions),
+    /// The admin restored the earlier autosave: this session carries it on.
+    ContinueAutosave,
+    /// The admin declined the earlier autosave: move it aside as the previous one.
+    SetAutosaveAside,
     /// Write a report (`x`).
     ExportReport {
         /// The report.
@@ -235,6 +255,15 @@ pub(crate) struct LoadState {
     pub ftrack: Option<(usize, u32)>,
 }
 
+/// An autosave of an unfinished session, offered at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreOffer {
+    /// Its decisions.
+    pub decisions: Decisions,
+    /// When it was written (UTC, RFC 3339), when it says.
+    pub saved_at: Option<String>,
+}
+
 /// A running apply.
 #[derive(Debug)]
 pub(crate) struct ApplyState {
@@ -245,6 +274,8 @@ pub(crate) struct ApplyState {
     pub finished: Vec<ItemOutcome>,
     /// Ctrl-C was pressed; the engine stops after the current batch.
     pub cancelling: bool,
+    /// What counts as saved once the commit's standing decisions are recorded.
+    pub saved_after: Decisions,
 }
 
 /// A finished apply.
@@ -281,6 +312,8 @@ pub(crate) enum Overlay {
     },
     /// Quitting with unsaved decisions.
     QuitConfirm,
+    /// Restore the autosave of an unfinished session?
+    Restore(RestoreOffer),
 }
 
 /// Resolving one item.
@@ -387,8 +420,10 @@ pub struct App {
     pub(crate) monochrome: bool,
     pub(crate) demo: bool,
     pub(crate) decisions: Decisions,
-    /// The decisions as the decisions file last received them.
+    /// The decisions as last saved with `w` or committed: quitting asks about the others.
     pub(crate) saved: Decisions,
+    /// The standing decisions in force for every run (the state directory's).
+    pub(crate) recorded: Decisions,
     /// Decisions sent to be written with `w`, until `Saved` arrives.
     pub(crate) saving: Option<Decisions>,
     pub(crate) undo: Vec<Change>,
@@ -416,13 +451,14 @@ impl App {
             monochrome: options.monochrome,
             demo: options.demo,
             clock: options.clock,
-            saved: options.decisions.clone(),
+            saved: options.recorded.clone(),
+            recorded: options.recorded,
             decisions: options.decisions,
             saving: None,
             undo: Vec::new(),
             redo: Vec::new(),
             screen: Screen::Loading(LoadState::default()),
-            overlay: Overlay::None,
+            overlay: options.restore.map_or(Overlay::None, Overlay::Restore),
             review: None,
             size: (80, 24),
             note: None,
@@ -472,6 +508,7 @@ impl App {
             Overlay::Commit(_) => Context::Commit,
             Overlay::Export { .. } => Context::Export,
             Overlay::QuitConfirm => Context::QuitConfirm,
+            Overlay::Restore(_) => Context::Restore,
             Overlay::None => match self.screen {
                 Screen::Loading(_) | Screen::LoadFailed(_) => Context::Loading,
                 Screen::Review => Context::List,
@@ -481,9 +518,91 @@ impl App {
         }
     }
 
-    /// True when the decisions differ from what the decisions file last received.
+    /// True when decisions changed since they were last saved with `w` or committed.
     pub fn unsaved(&self) -> bool {
         self.decisions != self.saved
+    }
+
+    /// The standing decisions (ignore, link, rename) that differ from those in force, in words
+    /// ("ignore jdoe", "rename ppatel -> pavan.patel"): what quitting without saving drops.
+    pub(crate) fn unrecorded_standing(&self) -> Vec<String> {
+        let now = self.decisions.standing();
+        let keys: std::collections::BTreeSet<&String> = now
+            .decisions
+            .keys()
+            .chain(self.recorded.decisions.keys())
+            .collect();
+        keys.into_iter()
+            .filter_map(|key| {
+                let new = now.decisions.get(key);
+                let old = self.recorded.decisions.get(key);
+                (new != old).then(|| self.describe_standing(key, new, old))
+            })
+            .collect()
+    }
+
+    fn describe_standing(
+        &self,
+        key: &str,
+        new: Option<&Decision>,
+        old: Option<&Decision>,
+    ) -> String {
+        let who = self.username_of(key);
+        match (new, old) {
+            (Some(Decision::Ignore), _) => format!("ignore {who}"),
+            (Some(Decision::Rename { username }), _) => format!("rename {who} -> {username}"),
+            (Some(Decision::Link { ftrack_id }), _) => {
+                format!(
+                    "link {who} -> ftrack user {}",
+                    self.ftrack_username(ftrack_id)
+                )
+            }
+            (_, Some(Decision::Ignore)) => format!("stop ignoring {who}"),
+            (_, Some(Decision::Rename { .. })) => format!("drop the rename of {who}"),
+            _ => format!("drop the link of {who}"),
+        }
+    }
+
+    /// Approvals and skips for this run that were neither saved nor committed.
+    pub(crate) fn unsaved_one_run(&self) -> usize {
+        let one_run = |d: Option<&Decision>| d.is_some_and(|d| !d.is_standing());
+        let keys: std::collections::BTreeSet<&String> = self
+            .decisions
+            .decisions
+            .keys()
+            .chain(self.saved.decisions.keys())
+            .collect();
+        keys.into_iter()
+            .filter(|key| {
+                let new = self.decisions.decisions.get(*key);
+                let old = self.saved.decisions.get(*key);
+                new != old && (one_run(new) || one_run(old))
+            })
+            .count()
+    }
+
+    /// Who an item key names: the directory entry's username, an ftrack-only user's
+    /// username, or the key itself when neither is loaded.
+    fn username_of(&self, key: &str) -> String {
+        let Some(review) = &self.review else {
+            return key.to_string();
+        };
+        if let Some(id) = key.strip_prefix("ftrack:") {
+            return self.ftrack_username(id);
+        }
+        review
+            .dir_index
+            .get(key)
+            .and_then(|&i| review.session.directory.users[i].username.clone())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The username of an ftrack user, or its id when it is not loaded.
+    fn ftrack_username(&self, id: &str) -> String {
+        self.review
+            .as_ref()
+            .and_then(|r| r.ftrack_index.get(id).map(|&i| &r.session.ftrack.users[i]))
+            .map_or_else(|| id.to_string(), |u| u.username.clone())
     }
 
     /// Rows of the list on screen, for paging and scrolling.

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod autosave;
 pub mod resolve;
 pub mod text;
 pub mod theme;

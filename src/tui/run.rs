@@ -2,11 +2,14 @@
 //! channel; `update` turns each into state changes and effects; the runtime carries out the
 //! effects and draws. Nothing here blocks on the network.
 
+use super::app::RestoreOffer;
 use super::app::{App, AppOptions, Effect, Msg};
+use super::autosave::{Autosave, Target, read_autosave, retire_autosave, write_autosave};
 use super::terminal::ConsoleTerminal;
-use super::worker::{WorkerSetup, spawn_apply, spawn_load};
+use super::worker::{Commit, WorkerSetup, spawn_apply, spawn_load};
 use super::{render, update};
 use crate::atomic_file::write_json_atomically;
+use crate::inputs::DirectorySource;
 use crate::reconcile::decision::Decisions;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use anyhow::Context;
@@ -20,8 +23,6 @@ use std::time::Duration;
 
 /// Exit code when SIGTERM or SIGHUP ended the console.
 const TERMINATED: i32 = 130;
-/// The file of every decision taken in the console (approvals included), for `review --resume`.
-pub const AUTOSAVE_FILE: &str = "console-decisions.json";
 
 /// Everything the console needs to run.
 pub struct ConsoleSetup {
@@ -31,10 +32,59 @@ pub struct ConsoleSetup {
     pub monochrome: bool,
     /// Show the demo banner.
     pub demo: bool,
-    /// Decisions to start with (standing ones, or the autosaved ones with `--resume`).
+    /// Decisions to start with: the standing ones, or the autosaved ones with `--resume`.
     pub decisions: Decisions,
+    /// The standing decisions in force (the state directory's).
+    pub recorded: Decisions,
+    /// True when `decisions` came from the autosave (`--resume`): the session carries it on.
+    pub resumed: bool,
     /// Where `w` writes the decisions file.
     pub decisions_file: PathBuf,
+}
+
+impl ConsoleSetup {
+    /// The server and directory this session reviews.
+    fn target(&self) -> Target {
+        let config = &self.worker.config;
+        let directory = match &self.worker.directory {
+            DirectorySource::Ldap => format!(
+                "{} {}",
+                config.ldap.uri.as_deref().unwrap_or_default(),
+                config.ldap.user_base_dn.as_deref().unwrap_or_default()
+            ),
+            DirectorySource::Ldif(path) => std::path::absolute(path)
+                .unwrap_or_else(|_| path.clone())
+                .display()
+                .to_string(),
+            DirectorySource::Loaded(_, name) => name.clone(),
+        };
+        Target {
+            server: config.ftrack.server.clone().unwrap_or_default(),
+            directory,
+        }
+    }
+
+    /// The autosave of an unfinished session on the same server and directory, to offer.
+    fn restore_offer(&self) -> Option<RestoreOffer> {
+        if self.resumed {
+            return None;
+        }
+        let autosave = match read_autosave(self.worker.state.path()) {
+            Ok(autosave) => autosave?,
+            Err(error) => {
+                tracing::warn!(%error, "the console's autosave is not offered");
+                return None;
+            }
+        };
+        let decisions = autosave.decisions();
+        (autosave.is_for(&self.target())
+            && !decisions.decisions.is_empty()
+            && decisions != self.decisions)
+            .then_some(RestoreOffer {
+                decisions,
+                saved_at: autosave.saved_at,
+            })
+    }
 }
 
 /// Runs the console until the admin quits; returns the exit code.
@@ -49,13 +99,17 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         monochrome: setup.monochrome,
         demo: setup.demo,
         decisions: setup.decisions.clone(),
+        recorded: setup.recorded.clone(),
+        restore: setup.restore_offer(),
         clock: setup.worker.clock,
     });
     let mut runtime = Runtime {
         setup: &setup,
+        target: setup.target(),
         tx,
         cancel: Arc::new(AtomicBool::new(false)),
         applying: None,
+        autosave_claimed: setup.resumed,
     };
     runtime.carry_out(Effect::Load);
     let result = event_loop(&mut console, &mut app, &mut runtime, &rx, &terminated);
@@ -65,16 +119,17 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         runtime.cancel.store(true, Ordering::SeqCst);
         let _ = apply.join();
     }
-    let saved = autosave(&setup, app.decisions());
+    let terminated = terminated.load(Ordering::SeqCst);
+    let kept = runtime.finish_autosave(&app, terminated);
     drop(console);
     result?;
-    if let Err(error) = saved {
+    if let Err(error) = kept {
         eprintln!(
-            "warning: the console's decisions could not be saved: {}",
+            "warning: the console's autosave could not be kept: {}",
             crate::exit::message_for(&error)
         );
     }
-    Ok(if terminated.load(Ordering::SeqCst) {
+    Ok(if terminated {
         TERMINATED
     } else {
         app.exit_code()
@@ -113,9 +168,13 @@ fn event_loop(
 
 struct Runtime<'s> {
     setup: &'s ConsoleSetup,
+    target: Target,
     tx: Sender<Msg>,
     cancel: Arc<AtomicBool>,
     applying: Option<JoinHandle<()>>,
+    /// True once the autosave file is this session's (resumed, restored, or the earlier one
+    /// moved aside); until then an earlier session's autosave is left as it is.
+    autosave_claimed: bool,
 }
 
 impl Runtime<'_> {
@@ -123,11 +182,14 @@ impl Runtime<'_> {
         let setup = self.setup;
         match effect {
             Effect::Load => spawn_load(setup.worker.clone(), self.tx.clone()),
-            Effect::Apply(approved) => {
+            Effect::Apply { approved, standing } => {
                 self.cancel = Arc::new(AtomicBool::new(false));
                 self.applying = Some(spawn_apply(
                     setup.worker.clone(),
-                    *approved,
+                    Commit {
+                        approved: *approved,
+                        standing,
+                    },
                     Arc::clone(&self.cancel),
                     self.tx.clone(),
                 ));
@@ -137,8 +199,8 @@ impl Runtime<'_> {
                 let message = match write_decisions(&setup.decisions_file, &decisions)
                     .and_then(|()| keep_standing(setup, &decisions))
                 {
-                    Ok(()) => Msg::Saved {
-                        what: format!("decisions saved to {}", setup.decisions_file.display()),
+                    Ok(()) => Msg::DecisionsSaved {
+                        path: setup.decisions_file.clone(),
                     },
                     Err(e) => Msg::Failed {
                         what: crate::exit::message_for(&e),
@@ -147,9 +209,20 @@ impl Runtime<'_> {
                 let _ = self.tx.send(message);
             }
             Effect::Autosave(decisions) => {
-                if let Err(e) = autosave(setup, &decisions) {
+                if let Err(e) = self.autosave(&decisions) {
                     let _ = self.tx.send(Msg::Failed {
                         what: format!("autosave failed: {}", crate::exit::message_for(&e)),
+                    });
+                }
+            }
+            Effect::ContinueAutosave => self.autosave_claimed = true,
+            Effect::SetAutosaveAside => {
+                if let Err(e) = self.claim_autosave() {
+                    let _ = self.tx.send(Msg::Failed {
+                        what: format!(
+                            "the earlier autosave could not be moved aside: {}",
+                            crate::exit::message_for(&e)
+                        ),
                     });
                 }
             }
@@ -177,7 +250,7 @@ fn write_decisions(path: &std::path::Path, decisions: &Decisions) -> anyhow::Res
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Keeps the standing decisions (ignore, link, rename) for unattended runs.
+/// Puts the standing decisions (ignore, link, rename) in force for every run.
 fn keep_standing(setup: &ConsoleSetup, decisions: &Decisions) -> anyhow::Result<()> {
     setup
         .worker
@@ -186,13 +259,39 @@ fn keep_standing(setup: &ConsoleSetup, decisions: &Decisions) -> anyhow::Result<
         .context("cannot save the standing decisions")
 }
 
-/// Saves every decision for `--resume`, and the standing ones for unattended runs.
-fn autosave(setup: &ConsoleSetup, decisions: &Decisions) -> anyhow::Result<()> {
-    let state = setup.worker.state.path();
-    std::fs::create_dir_all(state)
-        .with_context(|| format!("cannot create the state directory {}", state.display()))?;
-    write_decisions(&state.join(AUTOSAVE_FILE), decisions)?;
-    keep_standing(setup, decisions)
+impl Runtime<'_> {
+    /// Makes the autosave file this session's, moving an earlier session's aside first.
+    fn claim_autosave(&mut self) -> anyhow::Result<()> {
+        if !self.autosave_claimed {
+            retire_autosave(self.setup.worker.state.path())
+                .context("cannot move the earlier autosave aside")?;
+            self.autosave_claimed = true;
+        }
+        Ok(())
+    }
+
+    /// Writes every decision of the session for crash recovery; nothing runs from it.
+    fn autosave(&mut self, decisions: &Decisions) -> anyhow::Result<()> {
+        self.claim_autosave()?;
+        let state = self.setup.worker.state.path();
+        let saved_at = self.setup.worker.clock.now_rfc3339();
+        write_autosave(state, &Autosave::new(&self.target, decisions, saved_at))
+            .with_context(|| format!("cannot write the autosave in {}", state.display()))
+    }
+
+    /// At the end: a session ended by a signal keeps its autosave for the next start to
+    /// offer; one the admin quit moves its own aside, so nothing offers it again.
+    fn finish_autosave(&mut self, app: &App, terminated: bool) -> anyhow::Result<()> {
+        if terminated {
+            if app.unsaved() {
+                self.autosave(app.decisions())?;
+            }
+        } else if self.autosave_claimed {
+            retire_autosave(self.setup.worker.state.path())
+                .context("cannot move the autosave aside")?;
+        }
+        Ok(())
+    }
 }
 
 /// Reads keys and resizes on a thread of its own, with a tick every 250 ms.

@@ -51,7 +51,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::LoadFailed { error, code } => {
             app.load_failure = Some(code);
             app.screen = Screen::LoadFailed(error);
-            app.overlay = Overlay::None;
+            close_overlay_unless_restoring(app);
             Vec::new()
         }
         Msg::ApplyProgress(progress) => {
@@ -77,12 +77,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.overlay = Overlay::None;
             Vec::new()
         }
-        Msg::Saved { what } => {
-            if what.contains("decision")
-                && let Some(saved) = app.saving.take()
-            {
+        Msg::DecisionsSaved { path } => {
+            if let Some(saved) = app.saving.take() {
+                app.recorded = saved.standing();
                 app.saved = saved;
             }
+            note(
+                app,
+                format!(
+                    "decisions saved to {}; standing ones are in force",
+                    path.display()
+                ),
+            );
+            Vec::new()
+        }
+        Msg::Recorded(standing) => {
+            app.recorded = standing;
+            if let Screen::Applying(state) = &app.screen {
+                app.saved = state.saved_after.clone();
+            }
+            Vec::new()
+        }
+        Msg::Saved { what } => {
             note(app, what);
             Vec::new()
         }
@@ -95,6 +111,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.tick = app.tick.wrapping_add(1);
             Vec::new()
         }
+    }
+}
+
+/// A new screen closes dialogs, except the question about restoring an unfinished session,
+/// which waits for its answer whatever arrives.
+fn close_overlay_unless_restoring(app: &mut App) {
+    if !matches!(app.overlay, Overlay::Restore(_)) {
+        app.overlay = Overlay::None;
     }
 }
 
@@ -140,7 +164,7 @@ fn loaded(app: &mut App, session: Box<super::app::Session>) {
     }
     app.review = Some(Box::new(review));
     app.screen = Screen::Review;
-    app.overlay = Overlay::None;
+    close_overlay_unless_restoring(app);
     let height = app.list_height();
     if let Some(review) = &mut app.review {
         review.scroll_to_cursor(height);
@@ -173,9 +197,11 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Context::Restore => restore(app, action),
         Context::QuitConfirm => match action {
             Action::SaveAndQuit => {
                 app.quit = true;
+                app.saving = Some(app.decisions.clone());
                 vec![Effect::SaveDecisions(app.decisions.clone()), Effect::Quit]
             }
             Action::QuitAnyway => {
@@ -188,6 +214,50 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
             }
         },
     }
+}
+
+/// The answer to "restore the autosave of an unfinished session?".
+fn restore(app: &mut App, action: Action) -> Vec<Effect> {
+    let Overlay::Restore(offer) = std::mem::replace(&mut app.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    match action {
+        Action::Submit => {
+            let count = offer.decisions.decisions.len();
+            app.decisions = offer.decisions;
+            let height = app.list_height();
+            if let Some(review) = &mut app.review {
+                review.replan(&app.decisions);
+                review.rebuild_view();
+                review.scroll_to_cursor(height);
+            }
+            note(
+                app,
+                format!(
+                    "restored {count} decision{}: none is in force until committed or saved (w)",
+                    plural(count)
+                ),
+            );
+            vec![Effect::ContinueAutosave]
+        }
+        Action::Cancel => {
+            note(
+                app,
+                "started afresh; the earlier autosave is kept as console-decisions.previous.json",
+            );
+            vec![Effect::SetAutosaveAside]
+        }
+        Action::Quit => request_quit(app),
+        _ => {
+            app.overlay = Overlay::Restore(offer);
+            Vec::new()
+        }
+    }
+}
+
+/// "s" for counts other than one.
+pub(crate) fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 fn reload(app: &mut App) -> Vec<Effect> {
@@ -487,7 +557,7 @@ fn undo(app: &mut App, backwards: bool) -> Vec<Effect> {
         format!(
             "{} {count} decision{}",
             if backwards { "undid" } else { "redid" },
-            if count == 1 { "" } else { "s" }
+            plural(count)
         ),
     );
     effects

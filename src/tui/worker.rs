@@ -14,7 +14,7 @@ use crate::inputs::{
     DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
 };
 use crate::reconcile::Scope;
-use crate::reconcile::decision::ApprovedPlan;
+use crate::reconcile::decision::{ApprovedPlan, Decisions};
 use crate::report::audit::AuditLog;
 use crate::source::ldap::ReadProgress;
 use crate::state::{LastRun, StateDir};
@@ -112,11 +112,22 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     })
 }
 
-/// Applies the approved items in the background, reporting progress and each finished user;
-/// ends with `Applied`. Setting `cancel` stops it after the batch in flight.
+/// What a commit carries out.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The plan and the items approved for this commit.
+    pub approved: ApprovedPlan,
+    /// The standing decisions in force once the commit is made, recorded before anything is
+    /// applied so that the next run keeps what this one does (a rename stays a rename).
+    pub standing: Decisions,
+}
+
+/// Records the commit's standing decisions, then applies its approved items in the
+/// background, reporting progress and each finished user; ends with `Applied`. Setting
+/// `cancel` stops it after the batch in flight.
 pub fn spawn_apply(
     setup: WorkerSetup,
-    approved: ApprovedPlan,
+    commit: Commit,
     cancel: Arc<AtomicBool>,
     tx: Sender<Msg>,
 ) -> std::thread::JoinHandle<()> {
@@ -128,9 +139,9 @@ pub fn spawn_apply(
             config.ftrack.api_user.as_deref().unwrap_or_default(),
             "",
         );
-        let applied = match apply(&setup, &approved, cancel, &tx, run.clone()) {
+        let applied = match apply(&setup, &commit, cancel, &tx, run.clone()) {
             Ok(applied) => applied,
-            Err(error) => refused(&approved, run, crate::exit::message_for(&error)),
+            Err(error) => refused(&commit.approved, run, crate::exit::message_for(&error)),
         };
         let _ = tx.send(Msg::Applied(Box::new(applied)));
     })
@@ -138,12 +149,13 @@ pub fn spawn_apply(
 
 fn apply(
     setup: &WorkerSetup,
-    approved: &ApprovedPlan,
+    commit: &Commit,
     cancel: Arc<AtomicBool>,
     tx: &Sender<Msg>,
     run: RunInfo,
 ) -> anyhow::Result<Applied> {
     let config = &setup.config;
+    let approved = &commit.approved;
     let runtime = runtime()?;
     let client = ftrack_client(config)?;
     let _lock = setup.state.lock(&format!(
@@ -152,6 +164,11 @@ fn apply(
         run.operator,
         run.host
     ))?;
+    setup
+        .state
+        .save_decisions(&commit.standing)
+        .context("cannot record the standing decisions of this commit")?;
+    let _ = tx.send(Msg::Recorded(commit.standing.clone()));
     let mut audit = AuditLog::open(&setup.state.path().join("audit.jsonl"))?;
     audit.run_started(&run, &approved.plan.summary)?;
     let recorder = RunRecorder::new(setup.state.clone(), audit, run.clone())?;

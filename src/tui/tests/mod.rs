@@ -146,7 +146,9 @@ pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
     let mut app = App::new(AppOptions {
         monochrome: false,
         demo: false,
+        recorded: decisions.standing(),
         decisions,
+        restore: None,
         clock: Clock::fixed_on(jiff::civil::date(2025, 1, 31)),
     });
     update(&mut app, Msg::Resize(80, 24));

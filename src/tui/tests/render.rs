@@ -1,9 +1,9 @@
 use super::{approve_view_and_commit, finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
-use crate::reconcile::decision::Decisions;
+use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::plan::Plan;
-use crate::tui::app::{App, AppOptions, Overlay};
+use crate::tui::app::{App, AppOptions, Overlay, RestoreOffer};
 use crate::tui::theme::Theme;
 use crate::tui::view::list::list_lines;
 use crate::tui::{Msg, render, update};
@@ -160,8 +160,19 @@ fn confirm_export_quit_and_help() {
         };
     });
     snapshot_views("quit", |app| {
+        press(app, KeyCode::Char('i'));
         press(app, KeyCode::Char('y'));
         press(app, KeyCode::Char('Q'));
+    });
+    snapshot_views("restore", |app| {
+        let mut decisions = Decisions::default();
+        for key in ["a", "b", "c", "d"] {
+            decisions.decisions.insert(key.into(), Decision::Approve);
+        }
+        app.overlay = Overlay::Restore(RestoreOffer {
+            decisions,
+            saved_at: Some("2026-12-02T03:26:41Z".into()),
+        });
     });
     snapshot_views("help", |app| {
         press(app, KeyCode::Char('?'));

@@ -4,7 +4,7 @@ use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::Action as Planned;
 use crate::reconcile::decision::{Decision, Decisions, IGNORED};
 use crate::tui::action::Context;
-use crate::tui::app::{App, AppOptions, Bucket, CommitScope, Overlay, Screen};
+use crate::tui::app::{App, AppOptions, Bucket, CommitScope, Overlay, RestoreOffer, Screen};
 use crate::tui::{Effect, LoadStage, Msg, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Duration;
@@ -532,7 +532,7 @@ fn apply_effect(effects: Vec<Effect>) -> Box<crate::reconcile::decision::Approve
     effects
         .into_iter()
         .find_map(|e| match e {
-            Effect::Apply(plan) => Some(plan),
+            Effect::Apply { approved, .. } => Some(approved),
             _ => None,
         })
         .expect("an apply")
@@ -779,8 +779,8 @@ fn save_and_the_unsaved_question_on_quit() {
     );
     update(
         &mut app,
-        Msg::Saved {
-            what: "decisions saved to decisions.json".into(),
+        Msg::DecisionsSaved {
+            path: "decisions.json".into(),
         },
     );
     assert!(!app.unsaved());
@@ -879,4 +879,167 @@ fn ticks_and_ctrl_c_quit_outside_an_apply() {
     update(&mut app, Msg::Tick);
     assert_eq!(app.tick, 2);
     assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
+}
+
+fn standing_of(effects: &[Effect]) -> Decisions {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Apply { standing, .. } => Some(standing.clone()),
+            _ => None,
+        })
+        .expect("an apply")
+}
+
+#[test]
+fn a_standing_decision_is_the_sessions_until_committed() {
+    let mut app = loaded();
+    // Ignoring asks only for the crash-recovery autosave: nothing is put in force.
+    let effects = press(&mut app, KeyCode::Char('i'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Autosave(d)] if d.decisions.get("d-evil") == Some(&Decision::Ignore)),
+        "{effects:?}"
+    );
+    assert!(app.recorded.decisions.is_empty(), "not in force yet");
+    assert_eq!(app.unrecorded_standing(), ["ignore evil"]);
+    assert!(app.unsaved());
+    // The commit records it before applying; once the runtime says so, nothing is unsaved.
+    let effects = approve_view_and_commit(&mut app);
+    let standing = standing_of(&effects);
+    assert_eq!(standing.decisions.get("d-evil"), Some(&Decision::Ignore));
+    assert_eq!(standing.decisions.len(), 1, "only standing decisions");
+    assert!(app.unsaved(), "until the runtime has recorded them");
+    update(&mut app, Msg::Recorded(standing.clone()));
+    assert_eq!(app.recorded, standing);
+    assert!(app.unrecorded_standing().is_empty());
+    assert!(!app.unsaved());
+}
+
+#[test]
+fn a_scoped_commit_records_only_the_standing_decisions_in_its_scope() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('i')); // ignore evil (create bucket)
+    press(&mut app, KeyCode::Char('y')); // approve tyamada
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('y')); // approve jdoe (update bucket)
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char(' ')); // mark jdoe only
+    press(&mut app, KeyCode::Char('c'));
+    let effects = press(&mut app, KeyCode::Enter);
+    let standing = standing_of(&effects);
+    assert!(
+        standing.decisions.is_empty(),
+        "the ignore is outside the marked rows: {standing:?}"
+    );
+    update(&mut app, Msg::Recorded(standing));
+    assert_eq!(app.unrecorded_standing(), ["ignore evil"]);
+    assert_eq!(
+        app.unsaved_one_run(),
+        1,
+        "tyamada's approval was not committed"
+    );
+    assert!(app.unsaved());
+}
+
+#[test]
+fn quitting_names_the_standing_decisions_and_discard_puts_none_in_force() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "zoe.d");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.unrecorded_standing(),
+        ["ignore evil", "rename zoe -> zoe.d"],
+    );
+    press(&mut app, KeyCode::Char('Q'));
+    assert_eq!(app.context(), Context::QuitConfirm);
+    let effects = press(&mut app, KeyCode::Char('d'));
+    assert!(matches!(effects.as_slice(), [Effect::Quit]), "{effects:?}");
+    assert!(app.should_quit());
+    assert!(app.recorded.decisions.is_empty());
+}
+
+#[test]
+fn saving_puts_the_standing_decisions_in_force() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('i'));
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('w')).as_slice(),
+        [Effect::SaveDecisions(d)] if d.decisions.len() == 1
+    ));
+    update(
+        &mut app,
+        Msg::DecisionsSaved {
+            path: "decisions.json".into(),
+        },
+    );
+    assert_eq!(
+        app.recorded.decisions.get("d-evil"),
+        Some(&Decision::Ignore)
+    );
+    assert!(app.unrecorded_standing().is_empty());
+}
+
+fn offered(decisions: Decisions) -> App {
+    let mut app = App::new(AppOptions {
+        restore: Some(RestoreOffer {
+            decisions,
+            saved_at: Some("2026-12-02T03:26:00Z".into()),
+        }),
+        ..AppOptions::default()
+    });
+    update(&mut app, Msg::Resize(80, 24));
+    app
+}
+
+#[test]
+fn an_unfinished_sessions_autosave_is_restored_only_when_the_admin_says_so() {
+    let mut autosaved = Decisions::default();
+    autosaved
+        .decisions
+        .insert("d-jdoe".into(), Decision::Approve);
+    autosaved
+        .decisions
+        .insert("d-evil".into(), Decision::Ignore);
+    // Asked while loading; y restores, and the plan that arrives reflects it.
+    let mut app = offered(autosaved.clone());
+    assert_eq!(app.context(), Context::Restore);
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('y')).as_slice(),
+        [Effect::ContinueAutosave]
+    ));
+    assert_eq!(app.decisions(), &autosaved);
+    assert!(app.unsaved(), "restored decisions are not in force");
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    assert_eq!(app.review.as_ref().unwrap().counts.approved, 1);
+    assert_eq!(app.unrecorded_standing(), ["ignore evil"]);
+    // n starts afresh and moves the autosave aside.
+    let mut app = offered(autosaved);
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('n')).as_slice(),
+        [Effect::SetAutosaveAside]
+    ));
+    assert!(app.decisions().decisions.is_empty());
+    assert_eq!(app.context(), Context::Loading);
+    // Other keys, and the plan arriving, leave the question open; the answer replans.
+    let mut app = offered(autosaved_approval());
+    press(&mut app, KeyCode::Char('x'));
+    update(&mut app, Msg::Loaded(Box::new(session())));
+    assert_eq!(app.context(), Context::Restore);
+    assert_eq!(app.review.as_ref().unwrap().counts.approved, 0);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.context(), Context::List);
+    assert_eq!(app.review.as_ref().unwrap().counts.approved, 1);
+}
+
+fn autosaved_approval() -> Decisions {
+    let mut decisions = Decisions::default();
+    decisions
+        .decisions
+        .insert("d-jdoe".into(), Decision::Approve);
+    decisions
 }

@@ -56,6 +56,33 @@ fn selection(app: &App, scope: CommitScope) -> (Vec<bool>, Summary) {
     (approved, counts)
 }
 
+/// The item keys a commit covers; `None` for every item.
+fn scope_keys(review: &Review, scope: CommitScope) -> Option<HashSet<String>> {
+    match scope {
+        CommitScope::All => None,
+        CommitScope::Marked => Some(review.marks.clone()),
+        CommitScope::View => Some(
+            review
+                .view
+                .iter()
+                .filter_map(|&i| review.keys[i].clone())
+                .collect(),
+        ),
+    }
+}
+
+/// What a commit records: the standing decisions in force once it is made, and what counts
+/// as saved then. Decisions outside its scope stay the session's until saved or committed.
+pub(crate) fn committed(app: &App, scope: CommitScope) -> (Decisions, Decisions) {
+    let keys = app.review.as_ref().and_then(|r| scope_keys(r, scope));
+    let in_scope = |key: &str| keys.as_ref().is_none_or(|k| k.contains(key));
+    (
+        app.recorded
+            .updated_for(&app.decisions.standing(), in_scope),
+        app.saved.updated_for(&app.decisions, in_scope),
+    )
+}
+
 pub(super) fn open_commit(app: &mut App) {
     let Some(review) = &app.review else {
         return;
@@ -126,13 +153,18 @@ pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
                     plan: review.plan.clone(),
                     approved: modal.approved,
                 };
+                let (standing, saved_after) = committed(app, modal.scope);
                 app.screen = Screen::Applying(ApplyState {
                     total,
                     progress: None,
                     finished: Vec::new(),
                     cancelling: false,
+                    saved_after,
                 });
-                return vec![Effect::Apply(Box::new(approved))];
+                return vec![Effect::Apply {
+                    approved: Box::new(approved),
+                    standing,
+                }];
             }
         }
         _ => {}

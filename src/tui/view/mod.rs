@@ -113,7 +113,8 @@ pub fn render(frame: &mut Frame, app: &App) {
         Overlay::Commit(modal) => commit::render(frame, full, app, modal, &theme),
         Overlay::Confirm(question) => modal::confirm(frame, full, app, question, &theme),
         Overlay::Export { path } => modal::export(frame, full, path, &theme),
-        Overlay::QuitConfirm => modal::quit(frame, full, &theme),
+        Overlay::QuitConfirm => modal::quit(frame, full, app, &theme),
+        Overlay::Restore(offer) => modal::restore(frame, full, offer, &theme),
         Overlay::None | Overlay::Filter => {}
     }
     bars::status(frame, parts.status, app, &theme);

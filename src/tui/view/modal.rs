@@ -2,9 +2,10 @@
 
 use super::{centered, modal_box};
 use crate::reconcile::decision::Decision;
-use crate::tui::app::{App, Confirm};
+use crate::tui::app::{App, Confirm, RestoreOffer};
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
+use crate::tui::update::plural;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -64,17 +65,85 @@ pub fn export(frame: &mut Frame, area: Rect, path: &str, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Quitting with decisions that the decisions file has not received.
-pub fn quit(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let inner = modal_box(frame, centered(area, 60, 7), "Unsaved decisions", theme);
-    let lines = vec![
-        Line::raw("Decisions changed since the last save (w)."),
-        Line::raw("They are autosaved; review --resume restores them."),
-        Line::raw(""),
-        keys(
-            &[("w", "save & quit"), ("Q", "quit"), ("Esc", "stay")],
-            theme,
-        ),
-    ];
+/// Quitting with decisions that were neither saved nor committed: which, and what to do.
+pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    const WIDTH: u16 = 66;
+    let cells = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let line = |text: String| Line::raw(truncate(&text, cells));
+    let standing = app.unrecorded_standing();
+    let one_run = app.unsaved_one_run();
+    let room = usize::from(area.height.saturating_sub(9)).max(1);
+    let mut lines = Vec::new();
+    if !standing.is_empty() {
+        lines.push(line(
+            "Not in force until saved (w) or committed:".to_string(),
+        ));
+        let shown = if standing.len() > room {
+            room - 1
+        } else {
+            standing.len()
+        };
+        lines.extend(standing.iter().take(shown).map(|s| line(format!("  {s}"))));
+        if standing.len() > shown {
+            lines.push(line(format!("  and {} more", standing.len() - shown)));
+        }
+    }
+    if one_run > 0 {
+        let s = plural(one_run);
+        lines.push(line(format!(
+            "{one_run} approval{s} or skip{s} for this run not saved."
+        )));
+    }
+    lines.push(line(
+        if app.demo {
+            "The demo keeps nothing once you quit."
+        } else {
+            "Discarded ones stay in console-decisions.previous.json."
+        }
+        .to_string(),
+    ));
+    lines.push(Line::raw(""));
+    lines.push(keys(
+        &[
+            ("w", "save & quit"),
+            ("d", "discard & quit"),
+            ("Esc", "back"),
+        ],
+        theme,
+    ));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = modal_box(
+        frame,
+        centered(area, WIDTH, height),
+        "Unsaved decisions",
+        theme,
+    );
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Restore the autosave of a session that did not end cleanly?
+pub fn restore(frame: &mut Frame, area: Rect, offer: &RestoreOffer, theme: &Theme) {
+    let count = offer.decisions.decisions.len();
+    let when = offer
+        .saved_at
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map_or_else(
+            || "an earlier session".to_string(),
+            |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        );
+    let inner = modal_box(frame, centered(area, 64, 8), "Unfinished session", theme);
+    let cells = inner.width as usize;
+    let lines = vec![
+        Line::raw(truncate(
+            &format!("Restore {count} decision{} from {when}?", plural(count)),
+            cells,
+        )),
+        Line::raw(
+            "That session did not end cleanly. Restored decisions are not in force until committed or saved (w).",
+        ),
+        Line::raw(""),
+        keys(&[("y", "restore"), ("n", "start afresh")], theme),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
