@@ -140,6 +140,7 @@ mod tests {
             groups: GroupChanges::default(),
             reason: None,
             conflict: None,
+            needs: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@ use super::claims::{Resolution, resolve_pairings};
 use super::conflict::{check_values, info};
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
 use super::identity::{FtrackIndex, UsernameRule, fold};
+use super::needs::link_needs;
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
     Plan, PlanItem,
@@ -125,6 +126,7 @@ impl<'a> Planner<'a> {
         };
         let mut plan = Plan::new(items, inputs);
         plan.groups_to_create = self.groups_to_create(&plan.items);
+        link_needs(&mut plan);
         plan.warnings = self.warnings();
         plan.blocked = check_safety(
             &plan,
@@ -427,6 +429,7 @@ impl<'a> Planner<'a> {
             groups: GroupChanges::default(),
             reason: None,
             conflict: None,
+            needs: Vec::new(),
         }
     }
 

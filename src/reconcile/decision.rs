@@ -7,6 +7,7 @@
 //! like any other (a rename to a taken username is still a conflict).
 
 use super::compute::compute_plan;
+use super::needs::link_needs;
 use super::plan::{Action, Plan, PlanItem};
 use super::policy::{Policy, Scope};
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
@@ -186,6 +187,8 @@ pub fn plan_with_decisions(
     let (directory, links) = decisions.adjust_inputs(directory, links);
     let mut plan = compute_plan(&directory, ftrack, &links, policy, scope);
     decisions.apply_to_plan(&mut plan);
+    // Decisions can hold back a rename that another change needed.
+    link_needs(&mut plan);
     plan
 }
 

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod diff;
 mod hashed;
 pub mod identity;
+pub mod needs;
 pub mod plan;
 pub mod policy;
 mod prefetch;

@@ -5,6 +5,7 @@
 //! and DN, so the same inputs always give the same plan.
 
 use super::identity::fold;
+use super::needs::Need;
 use super::prefetch::prefetch;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -231,6 +232,10 @@ pub struct PlanItem {
     /// Conflict details, for conflicts only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Box<ConflictInfo>>,
+    /// What this change needs from other items of the plan (a username freed by a rename, a
+    /// group the run creates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<Need>,
 }
 
 impl PlanItem {

@@ -177,6 +177,9 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         );
         let _ = writeln!(out, "    groups: {}", parts.join(" "));
     }
+    for need in &item.needs {
+        let _ = writeln!(out, "    needs: {}", printable(&need.to_string()));
+    }
 }
 
 fn is_activity(change: &FieldChange) -> bool {
@@ -255,6 +258,7 @@ mod tests {
             groups: GroupChanges::default(),
             reason: Some("the directory entry has no email address".to_string()),
             conflict: None,
+            needs: Vec::new(),
         };
         let plan = Plan::new(vec![item], Inputs::default());
         let text = render_plan_text(&plan, TextOptions::default());

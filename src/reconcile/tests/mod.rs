@@ -2,5 +2,6 @@
 
 mod decisions;
 mod fixtures;
+mod needs;
 mod outcomes;
 mod properties;

@@ -52,6 +52,7 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         groups: GroupChanges::default(),
         reason: None,
         conflict: None,
+        needs: Vec::new(),
     }
 }
 
