@@ -658,3 +658,95 @@ fn ctrl_c_stops_after_the_batch_and_a_second_run_meets_the_lock() {
         "{plan}"
     );
 }
+
+/// The directory ids of the demo's Pavan Patel (new, login `ppatel`) and Priya Patel (renamed
+/// from `ppatel` to `priya.patel`, which frees the login Pavan takes).
+fn pavan_and_priya(plan: &Value) -> (String, String) {
+    let id_of = |username: &str| {
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["username"] == username)
+            .and_then(|i| i["directory"]["id"].as_str())
+            .unwrap_or_else(|| panic!("{username} is planned"))
+            .to_string()
+    };
+    (id_of("ppatel"), id_of("priya.patel"))
+}
+
+fn write_decisions(world: &World, decisions: &[(&str, &str)]) {
+    let map: serde_json::Map<String, Value> = decisions
+        .iter()
+        .map(|(id, d)| (id.to_string(), serde_json::json!({ "decision": d })))
+        .collect();
+    let file = serde_json::json!({"format_version": 1, "decisions": map});
+    std::fs::write(world.path("decisions.json"), file.to_string()).unwrap();
+}
+
+#[test]
+fn an_approved_create_brings_the_rename_it_needs_or_is_held_back_with_the_reason() {
+    // Only Pavan is approved: Priya's rename, which frees his login, comes along and says so.
+    let world = World::new("");
+    let plan = world.plan_json();
+    let (pavan, priya) = pavan_and_priya(&plan);
+    write_decisions(&world, &[(&pavan, "approve")]);
+    let out = run(world.cmd("apply").args(["--decisions", "decisions.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("also applying priya.patel (update), which ppatel needs"),
+        "{}",
+        out.stderr
+    );
+    let ftrack = world.ftrack();
+    let emails: BTreeSet<(String, Option<String>)> = ftrack
+        .users
+        .iter()
+        .map(|u| (u.username.clone(), u.email.clone()))
+        .collect();
+    assert!(emails.contains(&(
+        "ppatel".into(),
+        Some("pavan.patel@northlight.example".into())
+    )));
+    assert!(emails.iter().any(|(u, _)| u == "priya.patel"));
+    drop(world);
+
+    // Priya's rename skipped: Pavan is held back with the reason, never reported as stale.
+    let world = World::new("");
+    write_decisions(&world, &[(&pavan, "approve"), (&priya, "skip")]);
+    let out = run(world.cmd("apply").args(["--decisions", "decisions.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("held back ppatel: needs rename ppatel -> priya.patel, which was skipped"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(" 0 stale "), "{}", out.stderr);
+    assert!(!out.stderr.contains("since the plan"), "{}", out.stderr);
+    let outcome: Value = serde_json::from_str(
+        &std::fs::read_to_string(world.path("state/last-outcome.json")).unwrap(),
+    )
+    .unwrap();
+    let pavan_outcome = outcome["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["item"]["username"] == "ppatel")
+        .unwrap();
+    assert!(
+        pavan_outcome["status"]
+            .to_string()
+            .contains("held back: needs rename ppatel -> priya.patel"),
+        "{pavan_outcome}"
+    );
+    let ftrack = world.ftrack();
+    assert!(
+        ftrack
+            .users
+            .iter()
+            .any(|u| u.username == "ppatel"
+                && u.email.as_deref() == Some("ppatel@northlight.example"))
+    );
+}

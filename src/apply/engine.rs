@@ -96,7 +96,15 @@ pub async fn apply_plan(
     let mut statuses: Vec<Option<ItemStatus>> = items
         .iter()
         .zip(&approved.approved)
-        .map(|(item, ok)| (!ok).then(|| not_approved(item)))
+        .enumerate()
+        .map(|(i, (item, ok))| {
+            (!ok).then(|| match approved.held_back(i) {
+                Some(reason) => ItemStatus::Skipped {
+                    reason: format!("held back: {reason}"),
+                },
+                None => not_approved(item),
+            })
+        })
         .collect();
     let mut created: Vec<Option<String>> = vec![None; items.len()];
     let refuse = |refusal: Refusal, statuses: Vec<Option<ItemStatus>>| {

@@ -17,7 +17,7 @@ use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::inputs::{ftrack_client, protected_usernames};
 use crate::reconcile::Plan;
-use crate::reconcile::decision::{Approval, Decisions, approve};
+use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
 use crate::reconcile::sets_size_baseline;
 use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
@@ -143,6 +143,7 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         return Ok(exit::USAGE);
     };
     let approved = approve(plan, &decisions, approval);
+    say_what_was_settled(&approved, console);
     let run = RunInfo {
         directory: directory_source,
         ..run
@@ -456,4 +457,23 @@ fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
     .into_iter()
     .filter_map(|(given, flag)| given.then_some(flag))
     .collect()
+}
+
+/// Names the changes pulled in because approved ones need them, and those held back.
+fn say_what_was_settled(approved: &ApprovedPlan, console: &Console) {
+    let items = &approved.plan.items;
+    for pulled in &approved.settled.pulled_in {
+        console.warn(&format!(
+            "also applying {} ({}), which {} needs",
+            items[pulled.item].username,
+            items[pulled.item].action.name(),
+            items[pulled.needed_by].username
+        ));
+    }
+    for held in &approved.settled.held_back {
+        console.warn(&format!(
+            "held back {}: {}",
+            items[held.item].username, held.reason
+        ));
+    }
 }

@@ -10,6 +10,7 @@ use super::compute::compute_plan;
 use super::needs::link_needs;
 use super::plan::{Action, Plan, PlanItem};
 use super::policy::{Policy, Scope};
+use super::prerequisites::{Settled, settle};
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -199,6 +200,47 @@ pub struct ApprovedPlan {
     pub plan: Plan,
     /// Per item: may it be applied?
     pub approved: Vec<bool>,
+    /// Changes added because approved ones need them, and approved ones held back because
+    /// what they need cannot come along.
+    pub settled: Settled,
+}
+
+impl ApprovedPlan {
+    /// The approved items, completed by what they need (see [`settle`]).
+    pub fn settled(plan: Plan, mut approved: Vec<bool>, decisions: &Decisions) -> Self {
+        let settled = settle_decided(&plan, &mut approved, decisions);
+        Self {
+            plan,
+            approved,
+            settled,
+        }
+    }
+
+    /// Why an item was held back, if it was.
+    pub fn held_back(&self, item: usize) -> Option<&str> {
+        self.settled
+            .held_back
+            .iter()
+            .find(|h| h.item == item)
+            .map(|h| h.reason.as_str())
+    }
+}
+
+/// Completes a selection of `plan`'s items by what they need; a change skipped or ignored by
+/// a decision is never pulled in, and what needs it is held back.
+pub fn settle_decided(plan: &Plan, selected: &mut [bool], decisions: &Decisions) -> Settled {
+    settle(plan, selected, |i| {
+        refusal(decisions.for_item(&plan.items[i]))
+    })
+}
+
+/// Why a change may not be pulled into a commit because of its decision.
+fn refusal(decision: Option<&Decision>) -> Option<String> {
+    match decision {
+        Some(Decision::Skip) => Some("was skipped".to_string()),
+        Some(Decision::Ignore) => Some("is ignored".to_string()),
+        _ => None,
+    }
 }
 
 /// How items without an explicit decision are treated.
@@ -211,7 +253,8 @@ pub enum Approval {
 }
 
 /// Selects the items to apply: changes approved explicitly (or automatically), never
-/// conflicts, never skipped or ignored ones.
+/// conflicts, never skipped or ignored ones; then what they need comes along, or they are
+/// held back.
 pub fn approve(plan: Plan, decisions: &Decisions, approval: Approval) -> ApprovedPlan {
     let approved = plan
         .items
@@ -229,5 +272,5 @@ pub fn approve(plan: Plan, decisions: &Decisions, approval: Approval) -> Approve
             }
         })
         .collect();
-    ApprovedPlan { plan, approved }
+    ApprovedPlan::settled(plan, approved, decisions)
 }

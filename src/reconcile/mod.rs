@@ -11,6 +11,7 @@ pub mod needs;
 pub mod plan;
 pub mod policy;
 mod prefetch;
+pub mod prerequisites;
 mod safety;
 mod scope;
 pub mod simulate;

@@ -11,6 +11,7 @@ use crate::reconcile::decision::{
     ApprovedPlan, Decision, Decisions, item_key, plan_with_decisions,
 };
 use crate::reconcile::plan::{FieldValue, PlanItem, Summary};
+use crate::reconcile::prerequisites::Settled;
 use crate::reconcile::{Action, Plan, Policy, Scope};
 use crate::report::model::Report;
 use crate::source::mapping_rules::Mapping;
@@ -343,6 +344,8 @@ pub(crate) enum ResolveMode {
 pub(crate) struct Confirm {
     pub decision: Decision,
     pub items: Vec<usize>,
+    /// Set when the rows are what an approved row needs: its username.
+    pub needed_by: Option<String>,
 }
 
 /// What a commit covers.
@@ -363,6 +366,10 @@ pub(crate) struct CommitModal {
     /// Per plan item: part of this commit.
     pub approved: Vec<bool>,
     pub counts: Summary,
+    /// Changes pulled in because selected ones need them, and selected ones held back.
+    pub settled: Settled,
+    /// Approved changes this commit leaves pending.
+    pub left_out: usize,
     /// The deactivation count as typed.
     pub typed: String,
 }

@@ -13,7 +13,7 @@ mod commit;
 mod resolve;
 
 use crate::clock::Clock;
-use crate::reconcile::decision::Decision;
+use crate::reconcile::decision::{Decision, settle_decided};
 
 /// Applies one message to the state and says what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -618,12 +618,18 @@ fn decide(app: &mut App, decision: Decision, use_marks: bool) -> Vec<Effect> {
         }
     }
     let count = entries.len();
+    let approved_one = (decision == Decision::Approve && !marked && count == 1)
+        .then(|| review.current())
+        .flatten();
     let effects = change(app, entries);
     let verb = if decision == Decision::Approve {
         "approved"
     } else {
         "skipped"
     };
+    if let Some(i) = approved_one {
+        offer_what_it_needs(app, i);
+    }
     if marked {
         if let Some(review) = &mut app.review {
             review.marks.clear();
@@ -641,6 +647,33 @@ fn decide(app: &mut App, decision: Decision, use_marks: bool) -> Vec<Effect> {
     }
     next_undecided(app);
     effects
+}
+
+/// After a row is approved: offers to approve the pending changes it needs.
+fn offer_what_it_needs(app: &mut App, item: usize) {
+    let Some(review) = &app.review else {
+        return;
+    };
+    let mut selected = vec![false; review.plan.items.len()];
+    selected[item] = true;
+    let settled = settle_decided(&review.plan, &mut selected, &app.decisions);
+    let pending: Vec<usize> = settled
+        .pulled_in
+        .iter()
+        .map(|p| p.item)
+        .filter(|&j| {
+            review.keys[j]
+                .as_ref()
+                .is_none_or(|k| !app.decisions.decisions.contains_key(k))
+        })
+        .collect();
+    if !pending.is_empty() {
+        app.overlay = Overlay::Confirm(Confirm {
+            decision: Decision::Approve,
+            items: pending,
+            needed_by: Some(review.plan.items[item].username.clone()),
+        });
+    }
 }
 
 fn next_undecided(app: &mut App) {
@@ -681,7 +714,11 @@ fn ask_view(app: &mut App, decision: Decision) {
         fail(app, "no row in this view can take that decision");
         return;
     }
-    app.overlay = Overlay::Confirm(Confirm { decision, items });
+    app.overlay = Overlay::Confirm(Confirm {
+        decision,
+        items,
+        needed_by: None,
+    });
 }
 
 fn confirm(app: &mut App, action: Action) -> Vec<Effect> {
@@ -689,7 +726,13 @@ fn confirm(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     if action != Action::Submit {
-        note(app, "nothing changed");
+        match &question.needed_by {
+            Some(by) => note(
+                app,
+                format!("{by} approved alone; committing it brings what it needs along"),
+            ),
+            None => note(app, "nothing changed"),
+        }
         return Vec::new();
     }
     let Some(review) = &app.review else {

@@ -137,6 +137,39 @@ pub(crate) fn session() -> Session {
     }
 }
 
+/// Priya (linked to ftrack user `ppatel`) becomes `priya.patel` in the directory; Pavan, new,
+/// takes the login `ppatel` her rename frees.
+pub(crate) fn freed_username_session() -> Session {
+    let mut session = session();
+    session.directory.users = vec![
+        entry(
+            "d-priya",
+            "priya.patel",
+            "Priya",
+            "Patel",
+            Some("priya.patel@studio.example"),
+        ),
+        entry(
+            "d-pavan",
+            "ppatel",
+            "Pavan",
+            "Patel",
+            Some("pavan@studio.example"),
+        ),
+    ];
+    session.ftrack.users = vec![user(
+        "f-ppatel",
+        "ppatel",
+        "Priya",
+        "Patel",
+        Some("ppatel@studio.example"),
+    )];
+    session.links = [("d-priya".to_string(), "f-ppatel".to_string())]
+        .into_iter()
+        .collect();
+    session
+}
+
 /// A loaded console at 80x24.
 pub(crate) fn loaded() -> App {
     loaded_with(session(), Decisions::default())

@@ -6,7 +6,7 @@ use crate::reconcile::plan::Plan;
 use crate::tui::app::{App, AppOptions, Overlay, RestoreOffer};
 use crate::tui::theme::Theme;
 use crate::tui::view::list::list_lines;
-use crate::tui::{Msg, render, update};
+use crate::tui::{Msg, Session, render, update};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -61,10 +61,15 @@ fn selected_row(buffer: &Buffer) -> Option<u16> {
 /// Renders in colour and monochrome at both sizes: the text is the same in both themes and is
 /// snapshotted once per size.
 fn snapshot_views(name: &str, setup: impl Fn(&mut App)) {
+    snapshot_views_of(name, session, setup);
+}
+
+/// Like [`snapshot_views`], on another session.
+fn snapshot_views_of(name: &str, session: fn() -> Session, setup: impl Fn(&mut App)) {
     for (width, height) in SIZES {
         let mut texts = Vec::new();
         for monochrome in [false, true] {
-            let mut app = loaded();
+            let mut app = loaded_with(session(), Decisions::default());
             app.monochrome = monochrome;
             setup(&mut app);
             let buffer = draw(&mut app, width, height);
@@ -146,6 +151,24 @@ fn commit_modal_with_deactivations() {
         press(app, KeyCode::Char('y'));
         press(app, KeyCode::Char('c'));
         typed(app, "1");
+    });
+}
+
+#[test]
+fn what_a_row_needs_in_the_list_the_detail_the_question_and_the_commit() {
+    let freed = super::freed_username_session;
+    snapshot_views_of("needs_detail", freed, |app| {
+        press(app, KeyCode::Enter);
+    });
+    snapshot_views_of("needs_question", freed, |app| {
+        press(app, KeyCode::Char('y'));
+    });
+    snapshot_views_of("needs_commit", freed, |app| {
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Char('n'));
+        press(app, KeyCode::Char('k'));
+        press(app, KeyCode::Char(' '));
+        press(app, KeyCode::Char('c'));
     });
 }
 

@@ -1043,3 +1043,74 @@ fn autosaved_approval() -> Decisions {
         .insert("d-jdoe".into(), Decision::Approve);
     decisions
 }
+
+/// The console on the freed-username studio, with Pavan's create under the cursor.
+fn on_pavan() -> App {
+    let mut app = loaded_with(super::freed_username_session(), Decisions::default());
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(current_username(&app), "ppatel");
+    app
+}
+
+#[test]
+fn approving_a_row_offers_to_approve_what_it_needs() {
+    let mut app = on_pavan();
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.context(), Context::Confirm);
+    let Overlay::Confirm(question) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(question.needed_by.as_deref(), Some("ppatel"));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(decision(&app, "d-pavan"), Some(Decision::Approve));
+    assert_eq!(decision(&app, "d-priya"), Some(Decision::Approve));
+    // Declined: only the row itself is approved, and the note says what a commit will do.
+    let mut app = on_pavan();
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(decision(&app, "d-priya"), None);
+    assert!(
+        note(&app).contains("brings what it needs along"),
+        "{}",
+        note(&app)
+    );
+}
+
+#[test]
+fn a_commit_of_marked_rows_pulls_in_what_they_need_and_says_so() {
+    let mut app = on_pavan();
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('n')); // approve Pavan alone
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char(' ')); // mark Pavan
+    press(&mut app, KeyCode::Char('c'));
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(modal.scope, CommitScope::Marked);
+    assert_eq!((modal.counts.create, modal.counts.update), (1, 1));
+    assert_eq!(modal.settled.pulled_in.len(), 1);
+    let plan = apply_effect(press(&mut app, KeyCode::Enter));
+    assert_eq!(approved_usernames(&plan), ["ppatel", "priya.patel"]);
+}
+
+#[test]
+fn a_row_whose_need_was_skipped_is_held_back_and_the_commit_says_why() {
+    let mut app = on_pavan();
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(current_username(&app), "priya.patel");
+    press(&mut app, KeyCode::Char('n')); // skip Priya's rename
+    press(&mut app, KeyCode::Char('c'));
+    let Overlay::Commit(modal) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(modal.counts.changes(), 0);
+    assert_eq!(
+        modal.settled.held_back[0].reason,
+        "needs rename ppatel -> priya.patel, which was skipped"
+    );
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(note(&app).contains("nothing approved in this selection"));
+}

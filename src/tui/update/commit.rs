@@ -2,8 +2,9 @@
 
 use super::{default_report_path, fail, note, reload, request_quit};
 use crate::apply::outcome::{ItemStatus, RunInfo};
-use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions};
+use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions, settle_decided};
 use crate::reconcile::plan::{Action as Planned, GroupChanges, Plan, Summary};
+use crate::reconcile::prerequisites::Settled;
 use crate::report::model::{report_from_outcome, report_from_plan};
 use crate::tui::Effect;
 use crate::tui::action::{Action, Context};
@@ -11,49 +12,77 @@ use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Review
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-/// The items a commit covers and their counts.
-fn selection(app: &App, scope: CommitScope) -> (Vec<bool>, Summary) {
+/// What a commit covers.
+struct Selection {
+    /// Per plan item: part of the commit.
+    approved: Vec<bool>,
+    counts: Summary,
+    settled: Settled,
+    /// Approved changes left pending.
+    left_out: usize,
+}
+
+/// The items a commit covers (with what they need), their counts, and what was pulled in,
+/// held back or left out.
+fn selection(app: &App, scope: CommitScope) -> Selection {
     let Some(review) = &app.review else {
-        return (Vec::new(), Summary::default());
+        return Selection {
+            approved: Vec::new(),
+            counts: Summary::default(),
+            settled: Settled::default(),
+            left_out: 0,
+        };
     };
     let in_view: HashSet<usize> = match scope {
         CommitScope::View => review.view.iter().copied().collect(),
         _ => HashSet::new(),
     };
-    let mut counts = Summary::default();
-    let approved: Vec<bool> = review
+    let decided: Vec<bool> = review
         .plan
         .items
         .iter()
+        .zip(&review.keys)
+        .map(|(item, key)| {
+            item.action.is_change()
+                && key
+                    .as_ref()
+                    .and_then(|k| app.decisions.decisions.get(k))
+                    .is_some_and(|d| {
+                        matches!(
+                            d,
+                            Decision::Approve | Decision::Link { .. } | Decision::Rename { .. }
+                        )
+                    })
+        })
+        .collect();
+    let mut approved: Vec<bool> = decided
+        .iter()
         .enumerate()
-        .map(|(i, item)| {
+        .map(|(i, &ok)| {
             let key = review.keys[i].as_ref();
-            let decided = key
-                .and_then(|k| app.decisions.decisions.get(k))
-                .is_some_and(|d| {
-                    matches!(
-                        d,
-                        Decision::Approve | Decision::Link { .. } | Decision::Rename { .. }
-                    )
-                });
-            let chosen = match scope {
+            ok && match scope {
                 CommitScope::All => true,
                 CommitScope::Marked => key.is_some_and(|k| review.marks.contains(k)),
                 CommitScope::View => in_view.contains(&i),
-            };
-            let ok = item.action.is_change() && decided && chosen;
-            if ok {
-                *match item.action {
-                    crate::reconcile::Action::Create => &mut counts.create,
-                    crate::reconcile::Action::Update => &mut counts.update,
-                    crate::reconcile::Action::Reactivate => &mut counts.reactivate,
-                    _ => &mut counts.deactivate,
-                } += 1;
             }
-            ok
         })
         .collect();
-    (approved, counts)
+    let settled = settle_decided(&review.plan, &mut approved, &app.decisions);
+    let mut counts = Summary::default();
+    for (item, _) in review.plan.items.iter().zip(&approved).filter(|(_, a)| **a) {
+        counts.add(item.action);
+    }
+    let left_out = decided
+        .iter()
+        .zip(&approved)
+        .filter(|(d, a)| **d && !**a)
+        .count();
+    Selection {
+        approved,
+        counts,
+        settled,
+        left_out,
+    }
 }
 
 /// The item keys a commit covers; `None` for every item.
@@ -99,11 +128,18 @@ pub(super) fn open_commit(app: &mut App) {
     } else {
         CommitScope::Marked
     };
-    let (approved, counts) = selection(app, scope);
+    let Selection {
+        approved,
+        counts,
+        settled,
+        left_out,
+    } = selection(app, scope);
     app.overlay = Overlay::Commit(Box::new(CommitModal {
         scope,
         approved,
         counts,
+        settled,
+        left_out,
         typed: String::new(),
     }));
 }
@@ -120,9 +156,11 @@ pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
                 CommitScope::Marked => CommitScope::View,
                 CommitScope::View => CommitScope::All,
             };
-            let (approved, counts) = selection(app, modal.scope);
-            modal.approved = approved;
-            modal.counts = counts;
+            let chosen = selection(app, modal.scope);
+            modal.approved = chosen.approved;
+            modal.counts = chosen.counts;
+            modal.settled = chosen.settled;
+            modal.left_out = chosen.left_out;
             modal.typed.clear();
         }
         Action::Insert(c) if c.is_ascii_digit() && modal.typed.len() < 9 => modal.typed.push(c),
@@ -152,6 +190,7 @@ pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
                 let approved = ApprovedPlan {
                     plan: review.plan.clone(),
                     approved: modal.approved,
+                    settled: modal.settled,
                 };
                 let (standing, saved_after) = committed(app, modal.scope);
                 app.screen = Screen::Applying(ApplyState {

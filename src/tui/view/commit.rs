@@ -1,6 +1,7 @@
 //! The commit summary: what will be applied, where and as whom.
 
 use super::{centered, modal_box};
+use crate::reconcile::needs::Need;
 use crate::tui::app::{App, CommitModal, CommitScope};
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
@@ -14,9 +15,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
     let Some(review) = &app.review else {
         return;
     };
-    let outer = centered(area, 64, 16);
-    let inner = modal_box(frame, outer, "Commit", theme);
-    let cells = inner.width as usize;
+    const WIDTH: u16 = 64;
+    let cells = usize::from(WIDTH.min(area.width).saturating_sub(2));
     let session = &review.session;
     let scope = |s: CommitScope, text: String| {
         if modal.scope == s {
@@ -54,11 +54,50 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
             style,
         )));
     }
-    let left = review.counts.approved.saturating_sub(c.changes());
     lines.push(Line::from(Span::styled(
-        format!("  approved, not in this commit: {left} (stay pending)"),
+        format!(
+            "  approved, not in this commit: {} (stay pending)",
+            modal.left_out
+        ),
         theme.dim,
     )));
+    let room = usize::from(area.height.saturating_sub(18)).max(2);
+    let needed = &modal.settled.pulled_in;
+    if !needed.is_empty() {
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!("Also applies what the commit needs ({}):", needed.len()),
+                cells,
+            ),
+            theme.warn,
+        )));
+        for pulled in needed.iter().take(room) {
+            let item = &review.plan.items[pulled.item];
+            let by = &review.plan.items[pulled.needed_by];
+            let what = by
+                .needs
+                .iter()
+                .find(|n| matches!(n, Need::Rename { key, .. } if Some(key) == review.keys[pulled.item].as_ref()))
+                .map_or_else(|| item.username.clone(), ToString::to_string);
+            lines.push(Line::raw(truncate(
+                &format!("  {what}, needed by {}", by.username),
+                cells,
+            )));
+        }
+        more(&mut lines, needed.len(), room, cells);
+    }
+    let held = &modal.settled.held_back;
+    if !held.is_empty() {
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("Held back ({}):", held.len()), cells),
+            theme.warn,
+        )));
+        for h in held.iter().take(room) {
+            let who = &review.plan.items[h.item].username;
+            lines.push(Line::raw(truncate(&format!("  {who} {}", h.reason), cells)));
+        }
+        more(&mut lines, held.len(), room, cells);
+    }
     if let Some(reason) = &review.plan.blocked {
         lines.push(Line::from(Span::styled(
             truncate(&format!("Blocked: {reason}"), cells),
@@ -83,5 +122,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
         Span::styled("Esc", theme.key),
         Span::raw(" cancel"),
     ]));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = modal_box(frame, centered(area, WIDTH, height), "Commit", theme);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "and N more" when a list was cut at `shown` lines.
+fn more(lines: &mut Vec<Line<'static>>, total: usize, shown: usize, cells: usize) {
+    if total > shown {
+        lines.push(Line::raw(truncate(
+            &format!("  and {} more", total - shown),
+            cells,
+        )));
+    }
 }

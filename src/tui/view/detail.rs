@@ -2,6 +2,8 @@
 
 use super::list::decision_mark;
 use crate::model::{DirectoryUser, FtrackUser};
+use crate::reconcile::decision::Decision;
+use crate::reconcile::needs::Need;
 use crate::reconcile::plan::{ConflictKind, Field, FieldValue, MatchedBy, PlanItem};
 use crate::tui::app::App;
 use crate::tui::text::{sanitize, truncate};
@@ -116,7 +118,13 @@ pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Ve
             crate::reconcile::decision::Decision::Skip => "skipped this time".into(),
             crate::reconcile::decision::Decision::Ignore => "ignored (standing)".into(),
             crate::reconcile::decision::Decision::Link { ftrack_id } => {
-                format!("linked to ftrack user {} (standing)", sanitize(ftrack_id))
+                let username = review
+                    .ftrack_index
+                    .get(ftrack_id)
+                    .map_or(ftrack_id.as_str(), |&i| {
+                        &review.session.ftrack.users[i].username
+                    });
+                format!("linked to ftrack user {} (standing)", sanitize(username))
             }
             crate::reconcile::decision::Decision::Rename { username } => {
                 format!("renamed to {} (standing)", sanitize(username))
@@ -223,6 +231,7 @@ pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Ve
             Span::styled(sanitize(&u.groups.join(", ")).into_owned(), theme.dim),
         ]));
     }
+    out.extend(need_lines(app, item, theme));
     let mut explain: Vec<Line<'static>> = Vec::new();
     if let Some(reason) = &item.reason {
         explain.push(Line::from(vec![
@@ -276,6 +285,33 @@ pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Ve
         out.extend(explain);
     }
     out
+}
+
+/// What the item needs from other rows, with where each stands.
+fn need_lines(app: &App, item: &PlanItem, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(review) = &app.review else {
+        return Vec::new();
+    };
+    item.needs
+        .iter()
+        .map(|need| {
+            let state = match need {
+                Need::Rename { key, .. } => match app.decisions.decisions.get(key) {
+                    _ if review.index_of(key).is_none() => " (not in this plan)",
+                    Some(Decision::Skip) => " (skipped: this row is held back)",
+                    Some(Decision::Approve | Decision::Link { .. } | Decision::Rename { .. }) => {
+                        " (approved)"
+                    }
+                    _ => " (pending: a commit of this row brings it along)",
+                },
+                Need::Group { .. } => "",
+            };
+            Line::from(vec![
+                label("needs", theme),
+                Span::styled(sanitize(&format!("{need}{state}")).into_owned(), theme.warn),
+            ])
+        })
+        .collect()
 }
 
 fn block(title: String, theme: &Theme) -> Block<'static> {

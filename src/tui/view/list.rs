@@ -24,8 +24,11 @@ pub fn decision_mark(item: &PlanItem, decision: Option<&Decision>) -> char {
     }
 }
 
-/// A few words on what changes, for the right of a row.
+/// A few words on what changes, for the right of a row; first what it needs, if anything.
 fn brief(item: &PlanItem) -> String {
+    if let Some(need) = item.needs.first() {
+        return format!("needs {need}");
+    }
     match item.action {
         Action::Update | Action::Reactivate => {
             let mut parts: Vec<&str> = item.changes.iter().map(|c| c.field.name()).collect();

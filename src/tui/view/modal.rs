@@ -2,6 +2,7 @@
 
 use super::{centered, modal_box};
 use crate::reconcile::decision::Decision;
+use crate::reconcile::needs::Need;
 use crate::tui::app::{App, Confirm, RestoreOffer};
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
@@ -37,6 +38,9 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, question: &Confirm, the
     } else {
         format!("in {bucket} matching \"{filter}\"")
     };
+    if let Some(by) = &question.needed_by {
+        return needed(frame, area, app, by, &question.items, theme);
+    }
     let inner = modal_box(frame, centered(area, 56, 6), "Confirm", theme);
     let lines = vec![
         Line::raw(truncate(
@@ -47,6 +51,42 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, question: &Confirm, the
         keys(&[("y", "yes"), ("n", "no")], theme),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A row was approved that needs pending changes: approve them too?
+fn needed(frame: &mut Frame, area: Rect, app: &App, by: &str, items: &[usize], theme: &Theme) {
+    let Some(review) = &app.review else {
+        return;
+    };
+    const WIDTH: u16 = 64;
+    let cells = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let mut lines = vec![Line::raw(truncate(
+        &format!("{by} needs what these pending rows do:"),
+        cells,
+    ))];
+    for &i in items.iter().take(6) {
+        let item = &review.plan.items[i];
+        let what = review
+            .plan
+            .items
+            .iter()
+            .flat_map(|it| &it.needs)
+            .find(|n| matches!(n, Need::Rename { key, .. } if Some(key) == review.keys[i].as_ref()))
+            .map_or_else(|| item.username.clone(), ToString::to_string);
+        lines.push(Line::raw(truncate(&format!("  {what}"), cells)));
+    }
+    if items.len() > 6 {
+        lines.push(Line::raw(format!("  and {} more", items.len() - 6)));
+    }
+    lines.push(Line::raw(truncate(
+        "Approve them too? (A commit of this row brings them anyway.)",
+        cells,
+    )));
+    lines.push(Line::raw(""));
+    lines.push(keys(&[("y", "approve them too"), ("n", "not now")], theme));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = modal_box(frame, centered(area, WIDTH, height), "Needed", theme);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The report path input.
