@@ -203,6 +203,62 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
 }
 
 #[test]
+fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let command = format!(
+        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
+        home = dir.path().display()
+    );
+    let tmux = Tmux::start(&command, dir.path());
+    tmux.wait_for("1+Cre 26");
+    // Pavan Patel's login is freed by Priya Patel's rename, an update in another bucket.
+    tmux.keys(&["/"]);
+    tmux.type_text("pavan");
+    tmux.keys(&["Enter"]);
+    let row = tmux.wait_for("Pavan Patel (ppatel)");
+    assert!(row.contains("needs rename ppatel"), "{row}");
+    tmux.keys(&["y"]);
+    tmux.wait_for("ppatel needs what these pending rows do");
+    tmux.keys(&["n"]);
+    tmux.wait_for("approved alone");
+    tmux.keys(&["Space", "c"]);
+    let modal = tmux.wait_for("Enter apply");
+    assert!(modal.contains("[marked (1)]"), "{modal}");
+    assert!(
+        modal.contains("rename ppatel -> priya.patel, needed by ppatel"),
+        "{modal}"
+    );
+    tmux.keys(&["Enter"]);
+    let results = tmux.wait_for("created 1");
+    assert!(
+        results.contains("updated 1") && results.contains("failed 0"),
+        "{results}"
+    );
+    assert!(!results.contains("stale 1"), "{results}");
+    tmux.keys(&["Q"]);
+    assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
+    let final_state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
+            .unwrap();
+    let users = final_state["users"].as_array().unwrap();
+    let email_of = |name: &str| {
+        users
+            .iter()
+            .find(|u| u["username"] == name)
+            .map(|u| u["email"].clone())
+    };
+    assert_eq!(
+        email_of("ppatel"),
+        Some("pavan.patel@northlight.example".into())
+    );
+    assert_eq!(
+        email_of("priya.patel"),
+        Some("priya.patel@northlight.example".into())
+    );
+}
+
+#[test]
 fn sigterm_stops_the_console_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
