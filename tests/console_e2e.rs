@@ -160,7 +160,8 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     tmux.type_text("anna.kovacs");
     tmux.wait_for("available");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Anna Kovács (anna.kovacs)");
+    // The cursor stays in the conflict list; the note says where the row went.
+    tmux.wait_for("renamed to anna.kovacs; now: create (in Create)");
     // Resolve the email conflict by linking to the ftrack user who has that email.
     tmux.keys(&["3", "G", "Enter", "m"]);
     tmux.wait_for("conflict candidate");

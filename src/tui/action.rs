@@ -130,6 +130,8 @@ pub enum Action {
     CancelApply,
     /// Read both sides again and review the failed users (decisions kept).
     Retry,
+    /// Put the next suggested username in the rename input.
+    NextSuggestion,
     /// Save the decisions, then quit.
     SaveAndQuit,
     /// Quit without saving.
@@ -280,6 +282,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Picker, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // The rename input.
     bind(C::Rename, KeyCode::Enter, NONE, A::Submit, "use this username", "rename"),
+    bind(C::Rename, KeyCode::Tab, NONE, A::NextSuggestion, "the next suggested username", "suggest"),
     bind(C::Rename, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
     bind(C::Rename, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
     bind(C::Rename, ch('u'), CTRL, A::ClearInput, "clear the input", ""),

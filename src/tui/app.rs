@@ -679,9 +679,19 @@ impl Review {
         review
     }
 
-    /// Plans again after a standing decision changed.
+    /// Plans again after a standing decision changed. The cursor stays on its item while the
+    /// item stays in the view, else on the row that took its place (the next conflict, when
+    /// a conflict was resolved).
     pub fn replan(&mut self, decisions: &Decisions) {
+        let current = self.current().and_then(|i| self.keys[i].clone());
+        let row = self.cursor;
         self.set_plan(plan_session(&self.session, decisions), decisions);
+        // The view holds positions in the old plan: rebuild it from nothing.
+        self.view.clear();
+        self.rebuild_view();
+        self.cursor = current
+            .and_then(|key| self.position_of(&key))
+            .unwrap_or_else(|| row.min(self.view.len().saturating_sub(1)));
     }
 
     /// Takes a new plan and derives the buckets, keys and counts from it.

@@ -1,8 +1,11 @@
 //! Resolving a conflict: the link picker (candidates ranked best first, searchable) and the
 //! rename input (validated as the admin types).
 
+use super::app::Session;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser};
-use crate::reconcile::plan::{Action, Plan, PlanItem};
+use crate::reconcile::needs::username_taken;
+use crate::reconcile::plan::{Plan, PlanItem};
+use crate::reconcile::policy::UsernameCase;
 use std::collections::{HashMap, HashSet};
 
 /// Longest ftrack username.
@@ -173,55 +176,127 @@ impl Picker {
     }
 }
 
-/// The rename input: the new username and whether it can be used.
+/// The rename input: the new username, whether it can be used, and suggestions.
 #[derive(Debug)]
 pub struct RenameInput {
     /// As typed.
     pub input: String,
     /// Why it cannot be used; `None` when it can.
     pub error: Option<String>,
-    /// Folded ftrack usernames -> the id of their user.
-    taken: HashMap<String, String>,
-    /// Folded usernames of the plan's other creates.
-    planned: HashSet<String>,
-    /// The item's own ftrack user, whose username may be kept.
-    own: Option<String>,
+    /// Usernames built from the entry that can be used (mail local part, given.family,
+    /// initial and family name), best first.
+    pub suggestions: Vec<String>,
+    /// The suggestion Tab puts in next.
+    next: usize,
+    /// Every username the run will hold, keyed under the case rule -> who holds it, in words.
+    holders: HashMap<String, String>,
+    case: UsernameCase,
 }
 
 impl RenameInput {
-    /// An input for one item, starting with its current username.
-    pub fn new(plan: &Plan, index: usize, ftrack: &FtrackSnapshot) -> Self {
+    /// An input for one item, starting with its current username. A name counts as taken
+    /// when any ftrack user holds it, a planned create or rename takes it, or any other
+    /// directory entry maps to it, compared by the configured case rule.
+    pub fn new(plan: &Plan, index: usize, session: &Session) -> Self {
         let item = &plan.items[index];
-        let taken = ftrack
-            .users
-            .iter()
-            .map(|u| (fold(&u.username), u.id.clone()))
-            .collect();
-        let planned = plan
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(i, other)| *i != index && other.action == Action::Create)
-            .map(|(_, other)| fold(&other.username))
-            .collect();
+        let case = session.policy.username_case;
+        let own_user = item.ftrack.as_ref().map(|f| f.id.as_str());
+        let own_entry = item.directory.as_ref().map(|d| d.id.as_str());
+        let mut holders = HashMap::new();
+        let mut hold = |name: &str, who: String| {
+            holders.entry(key(case, name)).or_insert(who);
+        };
+        for user in &session.ftrack.users {
+            if Some(user.id.as_str()) != own_user {
+                hold(&user.username, format!("ftrack user {}", user.username));
+            }
+        }
+        for (i, other) in plan.items.iter().enumerate() {
+            if i != index
+                && let Some(name) = username_taken(other)
+            {
+                hold(
+                    name,
+                    format!("the planned {} of {}", other.action.name(), other.name),
+                );
+            }
+        }
+        for entry in &session.directory.users {
+            if Some(entry.id.as_str()) != own_entry
+                && let Some(name) = &entry.username
+            {
+                hold(name, format!("directory entry {}", entry.dn));
+            }
+        }
         let mut input = Self {
             input: item.username.clone(),
             error: None,
-            taken,
-            planned,
-            own: item.ftrack.as_ref().map(|f| f.id.clone()),
+            suggestions: Vec::new(),
+            next: 0,
+            holders,
+            case,
         };
+        let entry = own_entry.and_then(|id| session.directory.users.iter().find(|u| u.id == id));
+        input.suggestions = input.suggest(entry);
         input.validate();
         input
     }
 
-    /// Checks the input: not empty, allowed characters, length, not taken.
+    /// Checks the input: not empty, allowed characters, length, not held by anyone else.
     pub fn validate(&mut self) {
-        self.error = self.problem();
+        self.error = self.problem(&self.input);
     }
 
-    fn problem(&self) -> Option<String> {
-        let text = self.input.as_str();
+    /// Puts the next suggestion in the input (Tab), cycling.
+    pub fn take_suggestion(&mut self) -> bool {
+        let Some(next) = self
+            .suggestions
+            .get(self.next % self.suggestions.len().max(1))
+        else {
+            return false;
+        };
+        self.input = next.clone();
+        self.next += 1;
+        self.validate();
+        true
+    }
+
+    /// Usernames built from the entry that pass validation, without repeats.
+    fn suggest(&self, entry: Option<&DirectoryUser>) -> Vec<String> {
+        let Some(entry) = entry else {
+            return Vec::new();
+        };
+        let squash = |text: &str| -> String {
+            text.to_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect()
+        };
+        let given = entry.first_name.as_deref().map(squash).unwrap_or_default();
+        let family = entry.last_name.as_deref().map(squash).unwrap_or_default();
+        let mut ideas = Vec::new();
+        if let Some((local, _)) = entry.email.as_deref().and_then(|e| e.split_once('@')) {
+            ideas.push(squash(local));
+        }
+        if !given.is_empty() && !family.is_empty() {
+            ideas.push(format!("{given}.{family}"));
+            ideas.extend(
+                given
+                    .chars()
+                    .next()
+                    .map(|initial| format!("{initial}{family}")),
+            );
+        }
+        let mut found: Vec<String> = Vec::new();
+        for idea in ideas {
+            if self.problem(&idea).is_none() && !found.contains(&idea) {
+                found.push(idea);
+            }
+        }
+        found
+    }
+
+    fn problem(&self, text: &str) -> Option<String> {
         if text.is_empty() {
             return Some("a username cannot be empty".into());
         }
@@ -240,16 +315,17 @@ impl RenameInput {
                 describe(c)
             ));
         }
-        let folded = fold(text);
-        if let Some(id) = self.taken.get(&folded)
-            && self.own.as_ref() != Some(id)
-        {
-            return Some(format!("{text:?} is taken by an ftrack user (id {id})"));
-        }
-        if self.planned.contains(&folded) {
-            return Some(format!("{text:?} is used by another planned create"));
-        }
-        None
+        self.holders
+            .get(&key(self.case, text))
+            .map(|who| format!("{text:?} is taken: {who} has it"))
+    }
+}
+
+/// A username as the case rule compares it.
+fn key(case: UsernameCase, name: &str) -> String {
+    match case {
+        UsernameCase::Insensitive => fold(name),
+        UsernameCase::Sensitive => name.to_string(),
     }
 }
 

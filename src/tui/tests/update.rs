@@ -312,7 +312,7 @@ fn enter_opens_the_detail_where_y_and_n_work_and_esc_closes() {
 }
 
 #[test]
-fn linking_a_conflict_replans_it_and_follows_it_to_its_new_bucket() {
+fn linking_a_conflict_replans_it_into_its_new_bucket() {
     let mut app = loaded();
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Enter);
@@ -349,8 +349,18 @@ fn linking_a_conflict_replans_it_and_follows_it_to_its_new_bucket() {
         })
     );
     assert_eq!(app.context(), Context::List);
-    assert_eq!(bucket(&app), Bucket::Update);
-    assert_eq!(current_username(&app), "zoe");
+    // The cursor stays in the conflict list (now empty); the note says where the row went.
+    assert_eq!(bucket(&app), Bucket::Conflict);
+    assert!(app.review.as_ref().unwrap().view.is_empty());
+    assert!(
+        note(&app).contains("now: update (in Update)"),
+        "{}",
+        note(&app)
+    );
+    press(&mut app, KeyCode::Char('2'));
+    while current_username(&app) != "zoe" {
+        press(&mut app, KeyCode::Char('j'));
+    }
     let review = app.review.as_ref().unwrap();
     let item = &review.plan.items[review.current().unwrap()];
     assert_eq!(item.action, Planned::Update);
@@ -433,12 +443,21 @@ fn rename_is_validated_as_you_type() {
     }
     assert!(error(&app).unwrap().contains("empty"));
     typed(&mut app, "JDOE");
-    assert!(error(&app).unwrap().contains("taken by an ftrack user"));
+    assert_eq!(
+        error(&app).as_deref(),
+        Some("\"JDOE\" is taken: ftrack user jdoe has it")
+    );
     for _ in 0..4 {
         press(&mut app, KeyCode::Backspace);
     }
     typed(&mut app, "tyamada");
-    assert!(error(&app).unwrap().contains("another planned create"));
+    assert!(
+        error(&app)
+            .unwrap()
+            .contains("the planned create of 太郎 山田 has it"),
+        "{:?}",
+        error(&app)
+    );
     for _ in 0..7 {
         press(&mut app, KeyCode::Backspace);
     }
@@ -462,8 +481,103 @@ fn rename_is_validated_as_you_type() {
             username: "zoe.d".into()
         })
     );
-    assert_eq!(bucket(&app), Bucket::Create);
-    assert_eq!(current_username(&app), "zoe.d");
+    assert_eq!(
+        bucket(&app),
+        Bucket::Conflict,
+        "the cursor stays in the conflict list"
+    );
+    assert!(
+        note(&app).contains("now: create (in Create)"),
+        "{}",
+        note(&app)
+    );
+}
+
+/// The test studio with one more conflict after zoe's: an entry with no email.
+fn two_conflicts() -> App {
+    let mut session = super::session();
+    session.directory.users.push(crate::model::DirectoryUser {
+        id: "d-zz".into(),
+        dn: "uid=zz.ghost,ou=people,dc=studio,dc=example".into(),
+        username: Some("zz.ghost".into()),
+        email: None,
+        ..session.directory.users[0].clone()
+    });
+    let mut app = loaded_with(session, Decisions::default());
+    press(&mut app, KeyCode::Char('3'));
+    app
+}
+
+#[test]
+fn after_a_conflict_is_resolved_the_cursor_is_on_the_next_conflict() {
+    let mut app = two_conflicts();
+    assert_eq!(current_username(&app), "zoe");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(bucket(&app), Bucket::Conflict);
+    assert_eq!(current_username(&app), "zz.ghost");
+    assert_eq!(app.review.as_ref().unwrap().view.len(), 1);
+}
+
+#[test]
+fn rename_checks_every_username_the_run_holds_and_suggests_free_ones() {
+    let mut app = two_conflicts();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    let input = |app: &App| {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::Rename(input) = &dialog.mode else {
+            panic!()
+        };
+        (
+            input.input.clone(),
+            input.error.clone(),
+            input.suggestions.clone(),
+        )
+    };
+    // A directory entry's username is taken even though no ftrack user or create has it.
+    ctrl(&mut app, 'u');
+    typed(&mut app, "ZZ.Ghost");
+    assert_eq!(
+        input(&app).1.as_deref(),
+        Some(
+            "\"ZZ.Ghost\" is taken: directory entry uid=zz.ghost,ou=people,dc=studio,dc=example has it"
+        )
+    );
+    // Suggestions come from the entry and pass validation: the mail local part here (the
+    // names hold an emoji, which logins cannot).
+    assert_eq!(input(&app).2, ["zoe.d"]);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(input(&app).0, "zoe.d");
+    assert_eq!(input(&app).1, None);
+}
+
+#[test]
+fn with_case_sensitive_usernames_only_the_exact_name_is_taken() {
+    let mut session = super::session();
+    session.policy.username_case = crate::reconcile::policy::UsernameCase::Sensitive;
+    let mut app = loaded_with(session, Decisions::default());
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    ctrl(&mut app, 'u');
+    let error = |app: &App| {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::Rename(input) = &dialog.mode else {
+            panic!()
+        };
+        input.error.clone()
+    };
+    typed(&mut app, "JDOE");
+    assert_eq!(error(&app), None);
+    ctrl(&mut app, 'u');
+    typed(&mut app, "jdoe");
+    assert!(error(&app).is_some_and(|e| e.contains("ftrack user jdoe")));
 }
 
 #[test]

@@ -35,11 +35,9 @@ pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
             &review.session.ftrack,
             &review.session.policy.protected_users,
         )),
-        Action::Rename => ResolveMode::Rename(RenameInput::new(
-            &review.plan,
-            index,
-            &review.session.ftrack,
-        )),
+        Action::Rename => {
+            ResolveMode::Rename(RenameInput::new(&review.plan, index, &review.session))
+        }
         _ => ResolveMode::Menu,
     };
     app.overlay = Overlay::Resolve(Box::new(Resolve {
@@ -145,6 +143,12 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             input.validate();
             app.overlay = Overlay::Resolve(dialog);
         }
+        (ResolveMode::Rename(input), Action::NextSuggestion) => {
+            if !input.take_suggestion() {
+                fail(app, "no suggestion: the entry has no usable name or email");
+            }
+            app.overlay = Overlay::Resolve(dialog);
+        }
         (ResolveMode::Rename(input), Action::Submit) => {
             if let Some(error) = input.error.clone() {
                 fail(app, error);
@@ -170,24 +174,19 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Puts the cursor on an item wherever the re-plan put it; returns its new action's name.
-pub(super) fn follow(app: &mut App, key: &str) -> &'static str {
+/// After a resolution re-planned an item: the cursor stays in its list, on the row that took
+/// the resolved one's place (the next conflict, when resolving conflicts); returns where the
+/// item went, in words ("update (in Update)").
+pub(super) fn follow(app: &mut App, key: &str) -> String {
     let height = app.list_height();
     let Some(review) = &mut app.review else {
-        return "";
+        return String::new();
     };
     let Some(index) = review.index_of(key) else {
-        return "";
+        return String::new();
     };
     let action = review.plan.items[index].action;
-    review.bucket = Bucket::of(action);
-    review.view.clear();
     review.rebuild_view();
-    if review.position_of(key).is_none() {
-        review.filter.clear();
-        review.rebuild_view();
-    }
-    review.cursor = review.position_of(key).unwrap_or(0);
     review.scroll_to_cursor(height);
-    action.name()
+    format!("{} (in {})", action.name(), Bucket::of(action).label())
 }

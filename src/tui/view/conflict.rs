@@ -2,7 +2,7 @@
 
 use super::{centered, modal_box};
 use crate::tui::app::{App, Resolve, ResolveMode, visible_range};
-use crate::tui::resolve::Picker;
+use crate::tui::resolve::{Picker, RenameInput};
 use crate::tui::text::{fit, sanitize, truncate};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -78,7 +78,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
             picker_view(frame, inner, app, picker, theme);
         }
         ResolveMode::Rename(input) => {
-            let small = centered(area, outer.width, 8);
+            let small = centered(area, outer.width, 9);
             let inner = modal_box(
                 frame,
                 small,
@@ -103,10 +103,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
                     )),
                 ]),
                 verdict,
+                suggestions(input, cells, theme),
                 Line::raw(""),
                 Line::from(vec![
                     Span::styled("Enter", theme.key),
                     Span::raw(" rename  "),
+                    Span::styled("Tab", theme.key),
+                    Span::raw(" suggest  "),
                     Span::styled("Esc", theme.key),
                     Span::raw(" cancel"),
                 ]),
@@ -114,6 +117,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
             frame.render_widget(Paragraph::new(lines), inner);
         }
     }
+}
+
+/// The usernames Tab offers, or why there are none.
+fn suggestions(input: &RenameInput, cells: usize, theme: &Theme) -> Line<'static> {
+    let text = if input.suggestions.is_empty() {
+        "no suggestion from the entry's names or email".to_string()
+    } else {
+        format!("suggestions: {}", input.suggestions.join(" · "))
+    };
+    Line::from(Span::styled(truncate(&sanitize(&text), cells), theme.dim))
 }
 
 fn picker_view(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: &Theme) {
