@@ -1160,7 +1160,7 @@ fn autosaved_approval() -> Decisions {
 
 /// The console on the freed-username studio, with Pavan's create under the cursor.
 fn on_pavan() -> App {
-    let mut app = loaded_with(super::freed_username_session(), Decisions::default());
+    let app = loaded_with(super::freed_username_session(), Decisions::default());
     assert_eq!(bucket(&app), Bucket::Create);
     assert_eq!(current_username(&app), "ppatel");
     app
