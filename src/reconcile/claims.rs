@@ -413,12 +413,17 @@ fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
     }
     let groups: Vec<Vec<usize>> = names.repeated().map(|(_, e)| e.to_vec()).collect();
     for entries in groups {
-        let mut names: Vec<&str> = entries
-            .iter()
-            .filter_map(|&i| users[i].username.as_deref())
-            .collect();
-        names.sort_unstable();
-        let same_case = names.windows(2).all(|w| w[0] == w[1]);
+        // Each spelling once, in the order of the entries' DNs, so the reason does not depend
+        // on the order the directory returned them in.
+        let mut by_dn: Vec<usize> = entries.clone();
+        by_dn.sort_by(|&a, &b| users[a].dn.cmp(&users[b].dn));
+        let mut names: Vec<&str> = Vec::new();
+        for name in by_dn.iter().filter_map(|&i| users[i].username.as_deref()) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let same_case = names.len() == 1;
         for &i in &entries {
             let (kind, why) = if same_case {
                 (
@@ -458,9 +463,13 @@ fn repeated_values<'v>(
         .collect()
 }
 
+/// `"a"`, `"a" and "b"`, `"a", "b" and "c"`.
 fn quoted(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    quoted.join(" and ")
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
 }
 
 fn other_dns(users: &[DirectoryUser], entries: &[usize], me: usize) -> Vec<String> {

@@ -37,6 +37,8 @@ pub enum Context {
     QuitConfirm,
     /// Restoring the autosave of an unfinished session.
     Restore,
+    /// Linking to an ftrack user another entry is linked to.
+    TakeOver,
 }
 
 impl Context {
@@ -280,6 +282,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Picker, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
     bind(C::Picker, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
     bind(C::Picker, ch('c'), CTRL, A::Cancel, "cancel", ""),
+    // Taking over a linked ftrack user.
+    bind(C::TakeOver, ch('y'), NONE, A::Submit, "link anyway: the other entry loses the link", "link anyway"),
+    bind(C::TakeOver, ch('n'), NONE, A::Cancel, "back to the list of users", "back"),
+    bind(C::TakeOver, KeyCode::Esc, NONE, A::Cancel, "back to the list of users", ""),
+    bind(C::TakeOver, ch('c'), CTRL, A::Cancel, "back to the list of users", ""),
     // The rename input.
     bind(C::Rename, KeyCode::Enter, NONE, A::Submit, "use this username", "rename"),
     bind(C::Rename, KeyCode::Tab, NONE, A::NextSuggestion, "the next suggested username", "suggest"),

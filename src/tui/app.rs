@@ -337,6 +337,21 @@ pub(crate) enum ResolveMode {
     Menu,
     Picker(Picker),
     Rename(RenameInput),
+    /// The chosen ftrack user is linked to another entry: take it over?
+    TakeOver(Box<TakeOver>),
+}
+
+/// Linking to an ftrack user that another directory entry is linked to.
+#[derive(Debug)]
+pub(crate) struct TakeOver {
+    /// The picker to go back to.
+    pub picker: Picker,
+    pub ftrack_id: String,
+    pub username: String,
+    /// The other entry (its username).
+    pub other: String,
+    /// What becomes of the other entry, in words.
+    pub consequence: String,
 }
 
 /// What Y/N asks to confirm.
@@ -510,6 +525,7 @@ impl App {
                 ResolveMode::Menu => Context::Dialog,
                 ResolveMode::Picker(_) => Context::Picker,
                 ResolveMode::Rename(_) => Context::Rename,
+                ResolveMode::TakeOver(_) => Context::TakeOver,
             },
             Overlay::Confirm(_) => Context::Confirm,
             Overlay::Commit(_) => Context::Commit,

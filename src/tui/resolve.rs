@@ -11,15 +11,50 @@ use std::collections::{HashMap, HashSet};
 /// Longest ftrack username.
 const MAX_USERNAME: usize = 255;
 
+/// How well an ftrack user matches the entry being linked, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// The same email address.
+    Email,
+    /// The same first and last name.
+    Name,
+    /// The same username.
+    Username,
+    /// A similar username.
+    Similar,
+    /// Only named by the planner as involved in the conflict.
+    Involved,
+    /// Nothing in common.
+    None,
+}
+
+impl Match {
+    /// The words shown in the picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "same email",
+            Self::Name => "same name",
+            Self::Username => "same username",
+            Self::Similar => "similar username",
+            Self::Involved => "in the conflict",
+            Self::None => "",
+        }
+    }
+}
+
 /// One ftrack user offered by the picker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ranked {
     /// Position in the session's ftrack users.
     pub index: usize,
-    /// Higher is a better match.
-    pub score: u32,
-    /// Why it is offered, in words (empty for the rest of the users).
-    pub why: &'static str,
+    /// How well it matches.
+    pub why: Match,
+    /// Username similarity (0-1000), which orders the similar ones.
+    pub similarity: u32,
+    /// True when the planner named it as involved in the conflict (first within its kind).
+    pub candidate: bool,
+    /// The directory entry it is linked to already (its username), if another one.
+    pub linked_to: Option<String>,
 }
 
 /// The link picker: every ftrack user, best matches first, narrowed by a search.
@@ -44,6 +79,11 @@ fn bigrams(text: &str) -> Vec<(char, char)> {
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
+/// "first last", folded, for comparing names.
+fn full_name(first: Option<&str>, last: Option<&str>) -> String {
+    fold(&format!("{} {}", first.unwrap_or(""), last.unwrap_or("")))
+}
+
 /// Dice similarity of two folded texts (0-1000).
 fn similarity(a: &[(char, char)], b: &str) -> u32 {
     let b = bigrams(b);
@@ -62,30 +102,28 @@ fn similarity(a: &[(char, char)], b: &str) -> u32 {
 }
 
 impl Picker {
-    /// Ranks every ftrack user for the item: the planner's candidates first, then same email,
-    /// same name, similar username, then everyone else by username. Protected accounts (the
-    /// API user, `protected_users`) are never offered: this tool must not manage them.
+    /// Ranks every ftrack user for the item: same email, then same full name, then same or
+    /// similar username, then those the planner named in the conflict, then everyone else by
+    /// username; within a kind the planner's candidates come first, so a weak match never
+    /// outranks a strong one. `linked` maps ftrack ids to the other entries linked to them.
+    /// Protected accounts (the API user, `protected_users`) are never offered.
     pub fn new(
         item: &PlanItem,
         entry: Option<&DirectoryUser>,
         ftrack: &FtrackSnapshot,
         protected: &[String],
+        linked: &HashMap<String, String>,
     ) -> Self {
         let protected: HashSet<String> = protected.iter().map(|p| fold(p)).collect();
-        let candidates: Vec<&str> = item
+        let candidates: HashSet<&str> = item
             .conflict
             .as_ref()
             .map(|c| c.candidates.iter().map(|c| c.id.as_str()).collect())
             .unwrap_or_default();
         let email = entry.and_then(|e| e.email.as_deref()).map(fold);
-        let name = entry.map(|e| {
-            fold(&format!(
-                "{} {}",
-                e.first_name.as_deref().unwrap_or(""),
-                e.last_name.as_deref().unwrap_or("")
-            ))
-        });
-        let name = name.filter(|n| !n.trim().is_empty());
+        let name = entry
+            .map(|e| full_name(e.first_name.as_deref(), e.last_name.as_deref()))
+            .filter(|n| !n.trim().is_empty());
         let wanted = fold(
             entry
                 .and_then(|e| e.username.as_deref())
@@ -99,42 +137,64 @@ impl Picker {
             .filter(|(_, user)| !protected.contains(&fold(&user.username)))
             .map(|(index, user)| {
                 let username = fold(&user.username);
-                let (score, why) = if let Some(p) = candidates.iter().position(|c| *c == user.id) {
-                    (10_000 - p.min(1000) as u32, "conflict candidate")
-                } else if email.is_some() && user.email.as_deref().map(fold) == email {
-                    (5_000, "same email")
-                } else if name.as_deref()
-                    == Some(fold(&format!("{} {}", user.first_name, user.last_name)).as_str())
+                let similarity = similarity(&wanted_pairs, &username);
+                let candidate = candidates.contains(user.id.as_str());
+                let why = if email.is_some() && user.email.as_deref().map(fold) == email {
+                    Match::Email
+                } else if name.is_some()
+                    && name == Some(full_name(Some(&user.first_name), Some(&user.last_name)))
                 {
-                    (4_000, "same name")
+                    Match::Name
                 } else if username == wanted {
-                    (3_000, "same username")
+                    Match::Username
+                } else if similarity >= 400 {
+                    Match::Similar
+                } else if candidate {
+                    Match::Involved
                 } else {
-                    let s = similarity(&wanted_pairs, &username);
-                    if s >= 400 {
-                        (s, "similar username")
-                    } else {
-                        (0, "")
-                    }
+                    Match::None
                 };
-                Ranked { index, score, why }
+                Ranked {
+                    index,
+                    why,
+                    similarity,
+                    candidate,
+                    linked_to: linked.get(&user.id).cloned(),
+                }
             })
             .collect();
         ranked.sort_by(|a, b| {
-            b.score.cmp(&a.score).then_with(|| {
-                ftrack.users[a.index]
-                    .username
-                    .cmp(&ftrack.users[b.index].username)
-            })
+            a.why
+                .cmp(&b.why)
+                .then_with(|| b.candidate.cmp(&a.candidate))
+                .then_with(|| b.similarity.cmp(&a.similarity))
+                .then_with(|| {
+                    ftrack.users[a.index]
+                        .username
+                        .cmp(&ftrack.users[b.index].username)
+                })
         });
-        let mut picker = Self {
+        Self {
             matches: (0..ranked.len()).collect(),
             ranked,
             query: String::new(),
             selected: 0,
-        };
-        picker.selected = 0;
-        picker
+        }
+    }
+
+    /// A picker with nothing in it (a placeholder while the real one is elsewhere).
+    pub fn empty() -> Self {
+        Self {
+            ranked: Vec::new(),
+            query: String::new(),
+            matches: Vec::new(),
+            selected: 0,
+        }
+    }
+
+    /// The highlighted entry of the ranking.
+    pub fn chosen_entry(&self) -> Option<&Ranked> {
+        self.entry(self.selected)
     }
 
     /// Narrows the list to users whose username, name or email contains the search.

@@ -181,7 +181,9 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Context::List => list(app, action),
         Context::Filter => filter(app, action),
         Context::Detail => detail(app, action),
-        Context::Dialog | Context::Picker | Context::Rename => resolve(app, action),
+        Context::Dialog | Context::Picker | Context::Rename | Context::TakeOver => {
+            resolve(app, action)
+        }
         Context::Confirm => confirm(app, action),
         Context::Commit => commit(app, action),
         Context::Progress => progress(app, action),

@@ -270,6 +270,27 @@ fn directory_usernames_differing_in_case_are_conflicts() {
 }
 
 #[test]
+fn a_case_conflict_names_each_spelling_once_in_the_order_of_the_entries() {
+    let mut second = dir("mchen");
+    second.id = "id-mchen-2".into();
+    second.email = Some("mchen2@studio.example".into());
+    let plan = Case::new(
+        vec![dir("mchen"), dir("MChen"), second, dir("MCHEN")],
+        vec![],
+    )
+    .plan();
+    let reasons: std::collections::BTreeSet<&str> = plan
+        .items
+        .iter()
+        .filter_map(|i| i.reason.as_deref())
+        .collect();
+    assert_eq!(
+        reasons.into_iter().collect::<Vec<_>>(),
+        [r#"directory usernames "MCHEN", "MChen" and "mchen" differ only in letter case"#]
+    );
+}
+
+#[test]
 fn linked_entry_keeps_its_username_against_a_newcomer() {
     let mut newcomer = dir("jdoe");
     newcomer.id = "id-newcomer".into();

@@ -5,6 +5,7 @@ use crate::reconcile::Action as Planned;
 use crate::reconcile::decision::{Decision, Decisions, IGNORED};
 use crate::tui::action::Context;
 use crate::tui::app::{App, AppOptions, Bucket, CommitScope, Overlay, RestoreOffer, Screen};
+use crate::tui::resolve::Match;
 use crate::tui::{Effect, LoadStage, Msg, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Duration;
@@ -327,20 +328,45 @@ fn linking_a_conflict_replans_it_into_its_new_bucket() {
             panic!()
         };
         let review = app.review.as_ref().unwrap();
+        // Same full name outranks the planner's candidate, which only has the same username.
         let first = picker.chosen(&review.session.ftrack).unwrap();
-        assert_eq!(first.username, "zoe", "the planner's candidate comes first");
+        assert_eq!(first.username, "zdirector");
+        assert_eq!(picker.entry(0).unwrap().why, Match::Name);
         let second = picker.entry(1).unwrap();
+        assert_eq!(review.session.ftrack.users[second.index].username, "zoe");
+        assert_eq!((second.why, second.candidate), (Match::Username, true));
         assert_eq!(
-            review.session.ftrack.users[second.index].username,
-            "zdirector"
+            second.linked_to.as_deref(),
+            Some("an entry no longer read (d-other-zoe)")
         );
-        assert_eq!(second.why, "same name");
     }
     // Esc goes back to the dialog, not the list.
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.context(), Context::Dialog);
     press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Down);
+    // zoe is linked to another entry: the console asks, saying what becomes of that entry.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.context(), Context::TakeOver);
+    {
+        let Overlay::Resolve(dialog) = &app.overlay else {
+            panic!()
+        };
+        let crate::tui::app::ResolveMode::TakeOver(take) = &dialog.mode else {
+            panic!()
+        };
+        assert_eq!(take.username, "zoe");
+        assert!(
+            take.consequence.contains("would lose its link"),
+            "{}",
+            take.consequence
+        );
+    }
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.context(), Context::Picker, "back to the same list");
     let effects = press(&mut app, KeyCode::Enter);
+    assert!(effects.is_empty());
+    let effects = press(&mut app, KeyCode::Char('y'));
     assert!(autosaved(&effects));
     assert_eq!(
         decision(&app, "d-zoe"),
@@ -513,8 +539,15 @@ fn after_a_conflict_is_resolved_the_cursor_is_on_the_next_conflict() {
     let mut app = two_conflicts();
     assert_eq!(current_username(&app), "zoe");
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        decision(&app, "d-zoe"),
+        Some(Decision::Rename {
+            username: "zoe.d".into()
+        })
+    );
     assert_eq!(bucket(&app), Bucket::Conflict);
     assert_eq!(current_username(&app), "zz.ghost");
     assert_eq!(app.review.as_ref().unwrap().view.len(), 1);

@@ -1,11 +1,13 @@
 //! The conflict dialog, the link picker and the rename input.
 
 use super::{change, fail, next_undecided, note};
-use crate::reconcile::decision::Decision;
+use crate::reconcile::decision::{Decision, item_key};
 use crate::tui::Effect;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Bucket, Overlay, Resolve, ResolveMode};
+use crate::tui::app::{Review, TakeOver, plan_session};
 use crate::tui::resolve::{Picker, RenameInput};
+use std::collections::HashMap;
 
 /// Opens the conflict dialog (`Open`), the link picker (`Link`) or the rename input (`Rename`).
 pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
@@ -34,6 +36,7 @@ pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
             entry,
             &review.session.ftrack,
             &review.session.policy.protected_users,
+            &linked_elsewhere(review, &key),
         )),
         Action::Rename => {
             ResolveMode::Rename(RenameInput::new(&review.plan, index, &review.session))
@@ -124,10 +127,29 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
                 app.overlay = Overlay::Resolve(dialog);
                 return Vec::new();
             };
-            let effects = change(app, vec![(key.clone(), Some(Decision::Link { ftrack_id }))]);
-            let now = follow(app, &key);
-            note(app, format!("linked to ftrack user {username}; now: {now}"));
-            return effects;
+            if let Some(other) = picker.chosen_entry().and_then(|r| r.linked_to.clone()) {
+                let consequence = consequence_of_link(app, &key, &ftrack_id, &other);
+                let picker = std::mem::replace(picker, Picker::empty());
+                dialog.mode = ResolveMode::TakeOver(Box::new(TakeOver {
+                    picker,
+                    ftrack_id,
+                    username,
+                    other,
+                    consequence,
+                }));
+                app.overlay = Overlay::Resolve(dialog);
+                return Vec::new();
+            }
+            return link(app, &key, ftrack_id, &username);
+        }
+        (ResolveMode::TakeOver(take), Action::Submit) => {
+            let (ftrack_id, username) = (take.ftrack_id.clone(), take.username.clone());
+            return link(app, &key, ftrack_id, &username);
+        }
+        (ResolveMode::TakeOver(take), Action::Cancel) => {
+            let picker = std::mem::replace(&mut take.picker, Picker::empty());
+            dialog.mode = ResolveMode::Picker(picker);
+            app.overlay = Overlay::Resolve(dialog);
         }
         (
             ResolveMode::Rename(input),
@@ -172,6 +194,69 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
         _ => app.overlay = Overlay::Resolve(dialog),
     }
     Vec::new()
+}
+
+/// Links the entry to the ftrack user and says where the row went.
+fn link(app: &mut App, key: &str, ftrack_id: String, username: &str) -> Vec<Effect> {
+    let effects = change(
+        app,
+        vec![(key.to_string(), Some(Decision::Link { ftrack_id }))],
+    );
+    let now = follow(app, key);
+    note(app, format!("linked to ftrack user {username}; now: {now}"));
+    effects
+}
+
+/// ftrack ids linked to directory entries other than `key`'s, with who that entry is.
+fn linked_elsewhere(review: &Review, key: &str) -> HashMap<String, String> {
+    review
+        .session
+        .links
+        .iter()
+        .filter(|(dir, _)| dir.as_str() != key)
+        .map(|(dir, ftrack)| {
+            let who = review
+                .dir_index
+                .get(dir)
+                .and_then(|&i| review.session.directory.users[i].username.clone())
+                .unwrap_or_else(|| format!("an entry no longer read ({dir})"));
+            (ftrack.clone(), who)
+        })
+        .collect()
+}
+
+/// What linking `key` to `ftrack_id` would do to the entry linked to it now, in words:
+/// the session is planned with the link to find out.
+fn consequence_of_link(app: &App, key: &str, ftrack_id: &str, other: &str) -> String {
+    let Some(review) = &app.review else {
+        return String::new();
+    };
+    let mut decisions = app.decisions.clone();
+    decisions.decisions.insert(
+        key.to_string(),
+        Decision::Link {
+            ftrack_id: ftrack_id.to_string(),
+        },
+    );
+    let plan = plan_session(&review.session, &decisions);
+    let other_key = review
+        .session
+        .links
+        .iter()
+        .find(|(dir, f)| f.as_str() == ftrack_id && dir.as_str() != key)
+        .map(|(dir, _)| dir.clone());
+    let item = other_key.and_then(|k| plan.items.iter().find(|i| item_key(i) == Some(k.clone())));
+    match item {
+        Some(item) => format!(
+            "{other} would become: {}{}",
+            item.action.name(),
+            item.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ),
+        None => format!("{other} would lose its link"),
+    }
 }
 
 /// After a resolution re-planned an item: the cursor stays in its list, on the row that took

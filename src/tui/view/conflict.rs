@@ -2,7 +2,7 @@
 
 use super::{centered, modal_box};
 use crate::tui::app::{App, Resolve, ResolveMode, visible_range};
-use crate::tui::resolve::{Picker, RenameInput};
+use crate::tui::resolve::{Match, Picker, RenameInput};
 use crate::tui::text::{fit, sanitize, truncate};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -76,6 +76,32 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
                 theme,
             );
             picker_view(frame, inner, app, picker, theme);
+        }
+        ResolveMode::TakeOver(take) => {
+            let small = centered(area, outer.width.min(72), 9);
+            let inner = modal_box(frame, small, "Linked to another entry", theme);
+            let lines = vec![
+                Line::raw(
+                    sanitize(&format!(
+                        "ftrack user {} is linked to {} now.",
+                        take.username, take.other
+                    ))
+                    .into_owned(),
+                ),
+                Line::raw(sanitize(&format!("Linking {who} to it takes it over:")).into_owned()),
+                Line::from(Span::styled(
+                    sanitize(&take.consequence).into_owned(),
+                    theme.warn,
+                )),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", theme.key),
+                    Span::raw(" link anyway  "),
+                    Span::styled("n", theme.key),
+                    Span::raw(" back"),
+                ]),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         ResolveMode::Rename(input) => {
             let small = centered(area, outer.width, 9);
@@ -156,8 +182,17 @@ fn picker_view(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme:
             user.last_name,
             user.email.as_deref().unwrap_or("no email"),
             if user.is_active { "" } else { " inactive" },
-            ranked.why
+            ranked.why.label()
         );
+        let text = if ranked.candidate && ranked.why != Match::Involved {
+            format!("{text} · in the conflict")
+        } else {
+            text
+        };
+        let text = match &ranked.linked_to {
+            Some(other) => format!("{text}  · linked to {other}"),
+            None => text,
+        };
         let style = if row == picker.selected {
             theme.selected
         } else {
