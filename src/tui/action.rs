@@ -72,6 +72,8 @@ pub enum Action {
     NextBucket,
     /// The previous bucket.
     PrevBucket,
+    /// Show or hide the board (the change buckets side by side).
+    ToggleBoard,
     /// Open the detail, or the conflict dialog on a conflict.
     Open,
     /// Close the current screen or dialog.
@@ -223,6 +225,9 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch(']'), NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, KeyCode::Tab, NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, ch('['), NONE, A::PrevBucket, "previous bucket", ""),
+    bind(C::List, KeyCode::Right, NONE, A::NextBucket, "next bucket (board: next column)", ""),
+    bind(C::List, KeyCode::Left, NONE, A::PrevBucket, "previous bucket (board: previous column)", ""),
+    bind(C::List, ch('b'), NONE, A::ToggleBoard, "board: create, update, conflict, deactivate side by side", ""),
     bind(C::List, KeyCode::BackTab, NONE, A::PrevBucket, "previous bucket", ""),
     bind(C::List, ch('Y'), NONE, A::ApproveView, "approve every row in the filtered view (asks)", ""),
     bind(C::List, ch('N'), NONE, A::SkipView, "skip every row in the filtered view (asks)", ""),
@@ -399,6 +404,8 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         KeyCode::Backspace => "Bksp".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),

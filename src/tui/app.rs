@@ -415,8 +415,13 @@ pub(crate) struct Review {
     /// ftrack id -> position in the session's ftrack users.
     pub ftrack_index: HashMap<String, usize>,
     pub bucket: Bucket,
+    /// The buckets whose rows the list shows: the bucket, and on a narrow board Reactivate
+    /// with Create.
+    pub lane: Vec<Bucket>,
+    /// Where each bucket's cursor and scroll were when the focus left it.
+    pub spots: HashMap<Bucket, (usize, usize)>,
     pub filter: String,
-    /// The rows of the list: item positions in the bucket matching the filter.
+    /// The rows of the list: item positions in the lane matching the filter.
     pub view: Vec<usize>,
     pub cursor: usize,
     pub offset: usize,
@@ -464,6 +469,8 @@ pub struct App {
     /// The exit code of the last commit.
     pub(crate) last_commit: Option<i32>,
     pub(crate) clock: Clock,
+    /// The admin's choice of board (`b`); `None` follows the width.
+    pub(crate) board: Option<bool>,
 }
 
 impl App {
@@ -489,7 +496,32 @@ impl App {
             mark_after_load: Vec::new(),
             load_failure: None,
             last_commit: None,
+            board: None,
         }
+    }
+
+    /// The board's columns when the board is shown: it is on for this width and the focused
+    /// bucket has a column (Unchanged and Skipped are shown as a list).
+    pub(crate) fn board_columns(&self) -> Option<Vec<Vec<Bucket>>> {
+        let width = self.size.0;
+        let review = self.review.as_ref()?;
+        if !super::board::on(self.board, width) {
+            return None;
+        }
+        let columns = super::board::columns(width);
+        super::board::column_of(&columns, review.bucket).map(|_| columns)
+    }
+
+    /// The buckets a list focused on `bucket` shows, as the screen is now.
+    pub(crate) fn lane_for(&self, bucket: Bucket) -> Vec<Bucket> {
+        let width = self.size.0;
+        if super::board::on(self.board, width) {
+            let columns = super::board::columns(width);
+            if let Some(c) = super::board::column_of(&columns, bucket) {
+                return columns[c].clone();
+            }
+        }
+        vec![bucket]
     }
 
     /// True once the admin has quit.
@@ -678,6 +710,8 @@ impl Review {
             dir_index,
             ftrack_index,
             bucket: Bucket::Create,
+            lane: vec![Bucket::Create],
+            spots: HashMap::new(),
             filter: String::new(),
             view: Vec::new(),
             cursor: 0,
@@ -690,6 +724,7 @@ impl Review {
             .into_iter()
             .find(|b| !review.buckets[b.index()].is_empty())
             .unwrap_or(Bucket::Create);
+        review.lane = vec![review.bucket];
         review.recount(decisions);
         review.rebuild_view();
         review
@@ -794,14 +829,25 @@ impl Review {
             .view
             .get(self.cursor)
             .and_then(|&i| self.keys[i].clone());
+        self.view = self.rows_of(&self.lane);
+
+        let found = current.and_then(|key| self.position_of(&key));
+        self.cursor = found.unwrap_or(self.cursor.min(self.view.len().saturating_sub(1)));
+    }
+
+    /// The items of these buckets that match the filter, in plan order.
+    pub fn rows_of(&self, buckets: &[Bucket]) -> Vec<usize> {
         let needle = self.filter.to_lowercase();
-        self.view = self.buckets[self.bucket.index()]
+        let mut rows: Vec<usize> = buckets
             .iter()
+            .flat_map(|b| &self.buckets[b.index()])
             .copied()
             .filter(|&i| needle.is_empty() || self.haystack[i].contains(&needle))
             .collect();
-        let found = current.and_then(|key| self.position_of(&key));
-        self.cursor = found.unwrap_or(self.cursor.min(self.view.len().saturating_sub(1)));
+        if buckets.len() > 1 {
+            rows.sort_unstable();
+        }
+        rows
     }
 
     /// The row of an item in the view.

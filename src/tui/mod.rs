@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod autosave;
+pub mod board;
 pub mod resolve;
 pub mod text;
 pub mod theme;

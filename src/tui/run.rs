@@ -103,6 +103,10 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         restore: setup.restore_offer(),
         clock: setup.worker.clock,
     });
+    // The screen's size before any resize event, so paging and the layout fit it from the start.
+    if let Ok((width, height)) = crossterm::terminal::size() {
+        update(&mut app, Msg::Resize(width, height));
+    }
     let mut runtime = Runtime {
         setup: &setup,
         target: setup.target(),

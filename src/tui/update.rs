@@ -27,10 +27,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(width, height) => {
             app.size = (width, height);
-            let height = app.list_height();
-            if let Some(review) = &mut app.review {
-                review.scroll_to_cursor(height);
-            }
+            relane(app);
             Vec::new()
         }
         Msg::LoadProgress { stage, read, pages } => {
@@ -142,6 +139,8 @@ fn loaded(app: &mut App, session: Box<super::app::Session>) {
     if let Some(old) = old {
         let current = old.current().and_then(|i| old.keys[i].clone());
         review.bucket = old.bucket;
+        review.lane = old.lane;
+        review.spots = old.spots;
         review.filter = old.filter;
         review.marks = old.marks;
         review.rebuild_view();
@@ -287,13 +286,8 @@ fn list(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Top
         | Action::Bottom => move_cursor(app, action),
         Action::ShowBucket(bucket) => show_bucket(app, bucket),
-        Action::NextBucket | Action::PrevBucket => {
-            if let Some(review) = &app.review {
-                let step = if action == Action::NextBucket { 1 } else { 6 };
-                let next = Bucket::ALL[(review.bucket.index() + step) % 7];
-                show_bucket(app, next);
-            }
-        }
+        Action::NextBucket | Action::PrevBucket => next_bucket(app, action == Action::NextBucket),
+        Action::ToggleBoard => toggle_board(app),
         Action::Open => open(app),
         Action::Back => {
             if app.review.as_ref().is_some_and(|r| !r.filter.is_empty()) {
@@ -378,14 +372,82 @@ fn move_cursor(app: &mut App, action: Action) {
     review.scroll_to_cursor(height);
 }
 
+/// Focuses a bucket (on the board, its column): its rows, where its cursor was left.
 fn show_bucket(app: &mut App, bucket: Bucket) {
+    let lane = app.lane_for(bucket);
+    let Some(review) = &mut app.review else {
+        return;
+    };
+    review
+        .spots
+        .insert(review.bucket, (review.cursor, review.offset));
+    review.bucket = lane[0];
+    review.lane = lane;
+    let (cursor, offset) = review.spots.get(&review.bucket).copied().unwrap_or((0, 0));
+    review.view.clear();
+    review.rebuild_view();
+    review.cursor = cursor.min(review.view.len().saturating_sub(1));
+    review.offset = offset;
     let height = app.list_height();
     if let Some(review) = &mut app.review {
-        review.bucket = bucket;
-        review.cursor = 0;
-        review.offset = 0;
-        review.view.clear();
-        review.rebuild_view();
+        review.scroll_to_cursor(height);
+    }
+}
+
+/// The next or previous bucket; on the board, the next or previous column.
+fn next_bucket(app: &mut App, forward: bool) {
+    let Some(review) = &app.review else {
+        return;
+    };
+    let next = match app.board_columns() {
+        Some(columns) => {
+            let at = crate::tui::board::column_of(&columns, review.bucket).unwrap_or(0);
+            let step = if forward { 1 } else { columns.len() - 1 };
+            columns[(at + step) % columns.len()][0]
+        }
+        None => {
+            let step = if forward { 1 } else { 6 };
+            Bucket::ALL[(review.bucket.index() + step) % 7]
+        }
+    };
+    show_bucket(app, next);
+}
+
+/// `b`: the board on or off, where it fits.
+fn toggle_board(app: &mut App) {
+    let width = app.size.0;
+    if width < crate::tui::board::MIN_WIDTH {
+        fail(
+            app,
+            format!(
+                "the board needs {} columns; this terminal has {width}",
+                crate::tui::board::MIN_WIDTH
+            ),
+        );
+        return;
+    }
+    let on = app.board_columns().is_some();
+    app.board = Some(!on);
+    if !on && app.board_columns().is_none() {
+        // Focused on Unchanged or Skipped: the board opens on Create.
+        show_bucket(app, Bucket::Create);
+    }
+    relane(app);
+}
+
+/// After the screen changed (size, board): the list shows the focused bucket's lane, the
+/// cursor on the same item where it can be.
+fn relane(app: &mut App) {
+    let Some(bucket) = app.review.as_ref().map(|r| r.bucket) else {
+        return;
+    };
+    let lane = app.lane_for(bucket);
+    let height = app.list_height();
+    if let Some(review) = &mut app.review {
+        if review.lane != lane {
+            review.lane = lane;
+            review.rebuild_view();
+        }
         review.scroll_to_cursor(height);
     }
 }
@@ -396,6 +458,7 @@ fn set_filter(app: &mut App, text: String) {
         review.filter = text;
         review.cursor = 0;
         review.offset = 0;
+        review.spots.clear();
         review.view.clear();
         review.rebuild_view();
         review.scroll_to_cursor(height);

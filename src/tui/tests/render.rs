@@ -84,6 +84,35 @@ fn snapshot_views_of(name: &str, session: fn() -> Session, setup: impl Fn(&mut A
     }
 }
 
+/// Snapshots one view at one size in both themes, the keys pressed at that size.
+fn snapshot_at(name: &str, (width, height): (u16, u16), setup: impl Fn(&mut App)) {
+    let mut texts = Vec::new();
+    for monochrome in [false, true] {
+        let mut app = loaded();
+        app.monochrome = monochrome;
+        update(&mut app, Msg::Resize(width, height));
+        setup(&mut app);
+        let buffer = draw(&mut app, width, height);
+        assert_no_control_characters(&buffer);
+        texts.push(text(&buffer));
+    }
+    assert_eq!(texts[0], texts[1], "{name}: colour and monochrome differ");
+    insta::assert_snapshot!(format!("{name}_{width}x{height}"), texts[0]);
+}
+
+#[test]
+fn the_board_side_by_side_with_its_drawer() {
+    snapshot_at("board", (200, 50), |app| {
+        press(app, KeyCode::Char('y'));
+        press(app, KeyCode::Right);
+        press(app, KeyCode::Right);
+    });
+    // Narrower, on request: Reactivate joins Create's column.
+    snapshot_at("board", (130, 40), |app| {
+        press(app, KeyCode::Char('b'));
+    });
+}
+
 #[test]
 fn list_view() {
     snapshot_views("list", |app| {

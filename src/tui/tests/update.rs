@@ -1261,3 +1261,74 @@ fn a_row_whose_need_was_skipped_is_held_back_and_the_commit_says_why() {
     assert!(press(&mut app, KeyCode::Enter).is_empty());
     assert!(note(&app).contains("nothing approved in this selection"));
 }
+
+fn board() -> App {
+    let mut app = loaded();
+    update(&mut app, Msg::Resize(200, 50));
+    assert!(
+        app.board_columns().is_some(),
+        "the board is on from 160 columns"
+    );
+    app
+}
+
+#[test]
+fn on_the_board_each_column_keeps_its_cursor_and_decisions_work_as_in_the_list() {
+    let mut app = board();
+    assert_eq!(bucket(&app), Bucket::Create);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(current_username(&app), "tyamada");
+    press(&mut app, KeyCode::Right);
+    assert_eq!(bucket(&app), Bucket::Update);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(decision(&app, "d-jdoe"), Some(Decision::Approve));
+    // Back on Create, the cursor is where it was left.
+    press(&mut app, KeyCode::Left);
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(current_username(&app), "tyamada");
+    // Tab cycles the five columns; Reactivate has one of its own at this width.
+    for expected in [
+        Bucket::Update,
+        Bucket::Conflict,
+        Bucket::Deactivate,
+        Bucket::Reactivate,
+        Bucket::Create,
+    ] {
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(bucket(&app), expected);
+    }
+    // Unchanged and Skipped are not on the board: they show as a list.
+    press(&mut app, KeyCode::Char('6'));
+    assert!(app.board_columns().is_none());
+    press(&mut app, KeyCode::Char('1'));
+    assert!(app.board_columns().is_some());
+}
+
+#[test]
+fn b_turns_the_board_off_and_on_where_it_fits_and_says_when_it_does_not() {
+    let mut app = board();
+    press(&mut app, KeyCode::Char('b'));
+    assert!(app.board_columns().is_none());
+    press(&mut app, KeyCode::Char('b'));
+    assert!(app.board_columns().is_some());
+    // Narrower than 160: off by default, on with b, Reactivate's rows in Create's column.
+    let mut app = loaded();
+    update(&mut app, Msg::Resize(130, 40));
+    assert!(app.board_columns().is_none());
+    press(&mut app, KeyCode::Char('b'));
+    let columns = app.board_columns().expect("on with b");
+    assert_eq!(columns.len(), 4);
+    assert_eq!(
+        app.review.as_ref().unwrap().lane,
+        [Bucket::Create, Bucket::Reactivate]
+    );
+    // Too narrow: a note says so.
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('b'));
+    assert!(app.board_columns().is_none());
+    assert!(
+        note(&app).contains("the board needs 120 columns"),
+        "{}",
+        note(&app)
+    );
+}

@@ -107,7 +107,11 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         sanitize(&review.filter),
         cursor,
         review.view.len(),
-        review.buckets[review.bucket.index()].len()
+        review
+            .lane
+            .iter()
+            .map(|b| review.buckets[b.index()].len())
+            .sum::<usize>()
     );
     let line = Line::from(vec![
         Span::styled(" / ", theme.key),

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
                 Constraint::Length(options.len() as u16 + 1),
             ])
             .areas(inner);
-            let lines = super::detail::lines(app, dialog.index, true, theme);
+            let lines = super::detail::lines(app, dialog.index, true, explain.width, theme);
             let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
             frame.render_widget(
                 Paragraph::new(lines)

@@ -6,7 +6,7 @@ use crate::reconcile::decision::Decision;
 use crate::reconcile::needs::Need;
 use crate::reconcile::plan::{ConflictKind, Field, FieldValue, MatchedBy, PlanItem};
 use crate::tui::app::App;
-use crate::tui::text::{sanitize, truncate};
+use crate::tui::text::{fit, sanitize, truncate};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,6 +15,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 const LABEL: usize = 11;
+/// From this width of the detail the fields show the directory and ftrack side by side.
+const TWO_COLUMNS: u16 = 110;
+/// The fields in the order they are shown.
+const FIELDS: [Field; 5] = [
+    Field::Username,
+    Field::FirstName,
+    Field::LastName,
+    Field::Email,
+    Field::IsActive,
+];
 
 fn label(text: &str, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{text:<LABEL$}"), theme.title)
@@ -86,8 +96,107 @@ fn source_of(field: Field, session: &crate::tui::app::Session) -> String {
     }
 }
 
+/// The fields in two columns, the directory's value beside ftrack's (changed ones marked).
+fn field_table(
+    review: &crate::tui::app::Review,
+    item: &PlanItem,
+    entry: Option<&DirectoryUser>,
+    ftrack: Option<&FtrackUser>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    const WIDTH: usize = 34;
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "{:<LABEL$}  {:<WIDTH$}  {:<WIDTH$}",
+            "field", "directory", "ftrack now"
+        ),
+        theme.dim,
+    ))];
+    for field in FIELDS {
+        let change = item.changes.iter().find(|c| c.field == field);
+        let (directory, now) = match change {
+            Some(c) => (value(&c.to), value(&c.from)),
+            None => {
+                let directory = match entry {
+                    Some(e) => value(&current(field, None, Some(e))),
+                    None => "(no entry)".to_string(),
+                };
+                let now = match ftrack {
+                    Some(u) => value(&current(field, Some(u), None)),
+                    None => "(no user)".to_string(),
+                };
+                (directory, now)
+            }
+        };
+        let (mark, dir_style, now_style) = if change.is_some() {
+            ("≠ ", theme.added, theme.removed)
+        } else {
+            ("  ", theme.text, theme.dim)
+        };
+        let mut line = vec![
+            label(field.name(), theme),
+            Span::styled(mark, theme.warn),
+            Span::styled(fit(&directory, WIDTH), dir_style),
+            Span::raw("  "),
+            Span::styled(fit(&now, WIDTH), now_style),
+        ];
+        if entry.is_some() {
+            line.push(Span::styled(
+                format!("  <- {}", source_of(field, &review.session)),
+                theme.dim,
+            ));
+        }
+        out.push(Line::from(line));
+    }
+    out
+}
+
+/// The fields one per line: `old -> new` where they change.
+fn field_changes(
+    review: &crate::tui::app::Review,
+    item: &PlanItem,
+    entry: Option<&DirectoryUser>,
+    ftrack: Option<&FtrackUser>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
+        "field      ftrack -> directory",
+        theme.dim,
+    ))];
+    for field in FIELDS {
+        let name = label(field.name(), theme);
+        let mut line = match item.changes.iter().find(|c| c.field == field) {
+            Some(change) => vec![
+                name,
+                Span::styled(value(&change.from), theme.removed),
+                Span::raw(" -> "),
+                Span::styled(value(&change.to), theme.added),
+            ],
+            None => vec![
+                name,
+                Span::styled(value(&current(field, ftrack, entry)), theme.dim),
+            ],
+        };
+        if entry.is_some() {
+            line.push(Span::styled(
+                format!("  <- {}", source_of(field, &review.session)),
+                theme.dim,
+            ));
+        }
+        out.push(Line::from(line));
+    }
+    out
+}
+
 /// The detail lines of one plan item.
-pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Vec<Line<'static>> {
+/// `width` is the detail's own width: from [`TWO_COLUMNS`] the fields are a two-column table.
+pub fn lines(
+    app: &App,
+    index: usize,
+    conflict_first: bool,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let Some(review) = &app.review else {
         return Vec::new();
     };
@@ -175,37 +284,10 @@ pub fn lines(app: &App, index: usize, conflict_first: bool, theme: &Theme) -> Ve
             Span::styled("no user yet", theme.dim),
         ])),
     }
-    out.push(Line::from(Span::styled(
-        "field      ftrack -> directory",
-        theme.dim,
-    )));
-    for field in [
-        Field::Username,
-        Field::FirstName,
-        Field::LastName,
-        Field::Email,
-        Field::IsActive,
-    ] {
-        let name = label(field.name(), theme);
-        let mut line = match item.changes.iter().find(|c| c.field == field) {
-            Some(change) => vec![
-                name,
-                Span::styled(value(&change.from), theme.removed),
-                Span::raw(" -> "),
-                Span::styled(value(&change.to), theme.added),
-            ],
-            None => vec![
-                name,
-                Span::styled(value(&current(field, ftrack, entry)), theme.dim),
-            ],
-        };
-        if entry.is_some() {
-            line.push(Span::styled(
-                format!("  <- {}", source_of(field, &review.session)),
-                theme.dim,
-            ));
-        }
-        out.push(Line::from(line));
+    if width >= TWO_COLUMNS {
+        out.extend(field_table(review, item, entry, ftrack, theme));
+    } else {
+        out.extend(field_changes(review, item, entry, ftrack, theme));
     }
     if !item.groups.is_empty() {
         let mut spans = vec![label("groups", theme)];
@@ -328,7 +410,7 @@ pub fn pane(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let title = format!(" {} ", truncate("detail", area.width as usize));
     frame.render_widget(
-        Paragraph::new(lines(app, index, false, theme))
+        Paragraph::new(lines(app, index, false, area.width, theme))
             .block(block(title, theme))
             .wrap(Wrap { trim: false }),
         area,
@@ -342,7 +424,7 @@ pub fn full(frame: &mut Frame, area: Rect, app: &App, scroll: u16, theme: &Theme
     };
     frame.render_widget(ratatui::widgets::Clear, area);
     frame.render_widget(
-        Paragraph::new(lines(app, index, false, theme))
+        Paragraph::new(lines(app, index, false, area.width, theme))
             .block(block(" detail · Esc closes ".into(), theme))
             .style(Style::default())
             .wrap(Wrap { trim: false })

@@ -50,7 +50,16 @@ fn brief(item: &PlanItem) -> String {
     }
 }
 
-/// The lines of the rows on screen: at most `height`, however long the list.
+/// Rows to draw: plan positions, where the cursor is, the scroll, and whether the keyboard is
+/// here (a board column without the focus shows its cursor as `›`, not highlighted).
+pub(crate) struct Rows<'r> {
+    pub items: &'r [usize],
+    pub cursor: usize,
+    pub offset: usize,
+    pub focused: bool,
+}
+
+/// The lines of the list's rows on screen: at most `height`, however long the list.
 pub(crate) fn list_lines(
     app: &App,
     review: &Review,
@@ -58,9 +67,27 @@ pub(crate) fn list_lines(
     height: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let range = visible_range(review.view.len(), review.cursor, review.offset, height);
+    let rows = Rows {
+        items: &review.view,
+        cursor: review.cursor,
+        offset: review.offset,
+        focused: true,
+    };
+    row_lines(app, review, &rows, cells, height, theme)
+}
+
+/// The lines of some rows on screen: at most `height`, however many rows there are.
+pub(crate) fn row_lines(
+    app: &App,
+    review: &Review,
+    rows: &Rows<'_>,
+    cells: usize,
+    height: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let range = visible_range(rows.items.len(), rows.cursor, rows.offset, height);
     let right = if cells >= 70 { cells * 2 / 5 } else { 0 };
-    review.view[range.clone()]
+    rows.items[range.clone()]
         .iter()
         .zip(range)
         .map(|(&i, row)| {
@@ -68,10 +95,15 @@ pub(crate) fn list_lines(
             let key = review.keys[i].as_deref();
             let decision = key.and_then(|k| app.decisions.decisions.get(k));
             let marked = key.is_some_and(|k| review.marks.contains(k));
-            let selected = row == review.cursor;
+            let at_cursor = row == rows.cursor;
+            let selected = at_cursor && rows.focused;
             let prefix = format!(
                 "{}{}{} {} ",
-                if selected { '>' } else { ' ' },
+                match (at_cursor, rows.focused) {
+                    (true, true) => '>',
+                    (true, false) => '›',
+                    _ => ' ',
+                },
                 if marked { '*' } else { ' ' },
                 item.action.marker(),
                 decision_mark(item, decision)

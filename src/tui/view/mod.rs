@@ -1,6 +1,7 @@
 //! Pure render functions: every view draws from `&App` and nothing else.
 
 mod bars;
+mod board;
 mod commit;
 mod conflict;
 mod detail;
@@ -63,10 +64,15 @@ fn areas(app: &App, area: Rect) -> Areas {
     }
 }
 
-/// Rows of the list for the terminal size the app last saw.
+/// Rows of the list (or of a board column) for the terminal size the app last saw.
 pub(crate) fn list_height(app: &App) -> usize {
     let (width, height) = app.size;
-    areas(app, Rect::new(0, 0, width, height)).body.height as usize
+    let body = areas(app, Rect::new(0, 0, width, height)).body;
+    if app.board_columns().is_some() {
+        board::column_height(body)
+    } else {
+        body.height as usize
+    }
 }
 
 /// Draws the whole console.
@@ -125,6 +131,10 @@ fn review(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(review) = &app.review else {
         return;
     };
+    if let Some(columns) = app.board_columns() {
+        board::render(frame, area, app, &columns, theme);
+        return;
+    }
     if area.width >= SIDE_BY_SIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
