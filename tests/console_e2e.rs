@@ -14,6 +14,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str, dir: &Path) -> Self {
+        Self::start_sized(command, dir, (80, 24))
+    }
+
+    fn start_sized(command: &str, dir: &Path, (width, height): (u16, u16)) -> Self {
         static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let name = format!("l2f-e2e-{}-{n}", std::process::id());
@@ -24,9 +28,9 @@ impl Tmux {
                 "-s",
                 &name,
                 "-x",
-                "80",
+                &width.to_string(),
                 "-y",
-                "24",
+                &height.to_string(),
                 "-c",
             ])
             .arg(dir)
@@ -164,7 +168,7 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     tmux.wait_for("renamed to anna.kovacs; now: create (in Create)");
     // Resolve the email conflict by linking to the ftrack user who has that email.
     tmux.keys(&["3", "G", "Enter", "m"]);
-    tmux.wait_for("conflict candidate");
+    tmux.wait_for("srusso.fl  Sofia Russo  <srusso@northlight.example>  same email");
     tmux.keys(&["Enter"]);
     tmux.wait_for("linked to ftrack user srusso.fl");
     // Commit what was approved.
@@ -256,6 +260,60 @@ fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
     assert_eq!(
         email_of("priya.patel"),
         Some("priya.patel@northlight.example".into())
+    );
+}
+
+#[test]
+fn on_the_board_at_200x50_an_admin_approves_across_columns_and_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let command = format!(
+        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
+        home = dir.path().display()
+    );
+    let tmux = Tmux::start_sized(&command, dir.path(), (200, 50));
+    let board = tmux.wait_for("+Create 26");
+    for column in [
+        "~Update 20",
+        "!Conflict 5",
+        "-Deactivate 10",
+        "^Reactivate 2",
+    ] {
+        assert!(board.contains(column), "{column} is a column: {board}");
+    }
+    assert!(board.contains("detail · Enter full screen"), "{board}");
+    // Approve the first create, then move to the updates and approve the first one there.
+    tmux.keys(&["y"]);
+    tmux.wait_for("approved 1");
+    tmux.keys(&["Right"]);
+    tmux.wait_for("~ update Adam Kowalski (akowalski)");
+    tmux.keys(&["y"]);
+    tmux.wait_for("approved 2");
+    // Back on Create, its cursor is where it was left (on the next undecided row).
+    tmux.keys(&["Left"]);
+    tmux.wait_for("+ create Ananya Nair (anair)");
+    tmux.keys(&["c"]);
+    let modal = tmux.wait_for("Enter apply");
+    assert!(modal.contains("+ create           1"), "{modal}");
+    assert!(modal.contains("~ update           1"), "{modal}");
+    tmux.keys(&["Enter"]);
+    let results = tmux.wait_for("created 1");
+    assert!(
+        results.contains("updated 1") && results.contains("failed 0"),
+        "{results}"
+    );
+    tmux.keys(&["Q"]);
+    assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
+    let final_state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
+            .unwrap();
+    let users = final_state["users"].as_array().unwrap();
+    assert!(users.iter().any(|u| u["username"] == "ahaddad"));
+    assert!(
+        users
+            .iter()
+            .any(|u| u["username"] == "AKowalski" && u["last_name"] == "Kowalski"),
+        "the update fixed the last name (the login keeps its case)"
     );
 }
 
