@@ -277,6 +277,8 @@ pub(crate) struct ApplyState {
     pub cancelling: bool,
     /// What counts as saved once the commit's standing decisions are recorded.
     pub saved_after: Decisions,
+    /// Approved changes the commit leaves out.
+    pub left_out: usize,
 }
 
 /// A finished apply.
@@ -284,6 +286,8 @@ pub(crate) struct ApplyState {
 pub(crate) struct ResultsState {
     pub applied: Box<Applied>,
     pub scroll: usize,
+    /// Approved changes the commit left out (its scope was the marked rows or a view).
+    pub left_out: usize,
 }
 
 /// A dialog or input on top of the screen.

@@ -70,7 +70,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 applied.interrupted,
                 false,
             ));
-            app.screen = Screen::Results(ResultsState { applied, scroll: 0 });
+            let left_out = match &app.screen {
+                Screen::Applying(state) => state.left_out,
+                _ => 0,
+            };
+            app.screen = Screen::Results(ResultsState {
+                applied,
+                scroll: 0,
+                left_out,
+            });
             app.overlay = Overlay::None;
             Vec::new()
         }

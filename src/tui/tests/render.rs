@@ -300,8 +300,8 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
     );
     let screen = text(&draw(&mut app, 80, 24));
     assert!(
-        screen.contains("1 stale: ftrack changed since the plan (q plans again):")
-            && screen.contains("tyamada: username tyamada is held by another ftrack user"),
+        screen.contains("Stale: ftrack changed since the plan (q plans again) (1)")
+            && screen.contains("tyamada  太郎 山田: username tyamada is held by another ftrack"),
         "{screen}"
     );
     assert!(!screen.contains("Every approved change"), "{screen}");
@@ -473,4 +473,52 @@ fn a_frame_of_100000_items_formats_only_the_visible_rows() {
     }
     let buffer = draw(&mut app, 80, 24);
     assert!(text(&buffer).contains("user099999"));
+}
+
+#[test]
+fn results_list_who_changed_and_claim_success_only_when_every_approved_change_was_in() {
+    let mut app = loaded();
+    // Approve both creates, but commit only the marked one.
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Enter);
+    let created = finished(&app, "evil", ItemStatus::Applied);
+    let left = finished(
+        &app,
+        "tyamada",
+        ItemStatus::Skipped {
+            reason: "not approved".into(),
+        },
+    );
+    let outcome = Outcome::new(RunInfo::default(), vec![created, left]);
+    update(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome,
+            refused: None,
+            interrupted: false,
+        })),
+    );
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains("Created (1)") && screen.contains("+ evil"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Every change in this commit was applied; 1 approved ones were not in it."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Every approved change was applied"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Left alone: 1 not approved · 0 skipped by you"),
+        "{screen}"
+    );
+    // Nothing failed: r says there is nothing to retry, and stays.
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(app.note.as_ref().unwrap().text.contains("nothing to retry"));
 }

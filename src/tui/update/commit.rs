@@ -199,6 +199,7 @@ pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
                     finished: Vec::new(),
                     cancelling: false,
                     saved_after,
+                    left_out: modal.left_out,
                 });
                 return vec![Effect::Apply {
                     approved: Box::new(approved),
@@ -231,16 +232,22 @@ pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Retry => {
-            if let Screen::Results(state) = &app.screen {
-                app.mark_after_load = state
+            let failed: Vec<String> = match &app.screen {
+                Screen::Results(state) => state
                     .applied
                     .outcome
                     .items
                     .iter()
                     .filter(|o| matches!(o.status, ItemStatus::Failed { .. }))
                     .filter_map(|o| crate::reconcile::decision::item_key(&o.item))
-                    .collect();
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if failed.is_empty() {
+                note(app, "nothing to retry: no user failed");
+                return Vec::new();
             }
+            app.mark_after_load = failed;
             return reload(app);
         }
         Action::Back => return reload(app),

@@ -105,7 +105,7 @@ pub fn render(frame: &mut Frame, app: &App) {
             review(frame, parts.body, app, &theme);
         }
         Screen::Applying(state) => progress::render(frame, parts.body, state, app, &theme),
-        Screen::Results(state) => results::render(frame, parts.body, state, &theme),
+        Screen::Results(state) => results::render(frame, parts.body, app, state, &theme),
     }
     let full = Rect {
         y: parts.header.y,
