@@ -149,7 +149,7 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
         home = dir.path().display()
     );
     let tmux = Tmux::start(&command, dir.path());
-    let first = tmux.wait_for("1+Cre 26");
+    let first = tmux.wait_for("1+Create 26");
     assert!(first.contains("DEMO"), "{first}");
     assert!(tmux.alternate_screen());
     // Approve the first three creates.
@@ -216,7 +216,7 @@ fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
         home = dir.path().display()
     );
     let tmux = Tmux::start(&command, dir.path());
-    tmux.wait_for("1+Cre 26");
+    tmux.wait_for("1+Create 26");
     // Pavan Patel's login is freed by Priya Patel's rename, an update in another bucket.
     tmux.keys(&["/"]);
     tmux.type_text("pavan");
@@ -272,12 +272,14 @@ fn on_the_board_at_200x50_an_admin_approves_across_columns_and_commits() {
         home = dir.path().display()
     );
     let tmux = Tmux::start_sized(&command, dir.path(), (200, 50));
-    let board = tmux.wait_for("+Create 26");
+    // The columns' titles (the header names the buckets too): wait for the last one drawn.
+    tmux.wait_for("^Reactivate 2 ─");
+    let board = tmux.wait_for("detail · Enter full screen");
     for column in [
-        "~Update 20",
-        "!Conflict 5",
-        "-Deactivate 10",
-        "^Reactivate 2",
+        "┌ +Create 26 ─",
+        "┌ ~Update 20 ─",
+        "┌ !Conflict 5 ─",
+        "┌ -Deactivate 10 ─",
     ] {
         assert!(board.contains(column), "{column} is a column: {board}");
     }
@@ -326,7 +328,7 @@ fn sigterm_stops_the_console_and_restores_the_terminal() {
         home = dir.path().display()
     );
     let tmux = Tmux::start(&command, dir.path());
-    tmux.wait_for("1+Cre 26");
+    tmux.wait_for("1+Create 26");
     tmux.keys(&["y"]);
     tmux.wait_for("approved 1");
     tmux.signal_program("-TERM");
@@ -380,7 +382,7 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
         )
     };
     let first = Tmux::start(&review(""), dir.path());
-    first.wait_for("1+Cre 26");
+    first.wait_for("1+Create 26");
     first.keys(&["y", "y", "n"]);
     first.wait_for("approved 2");
     // The SSH connection drops: the console gets SIGHUP.
@@ -389,7 +391,7 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
     drop(first);
     // Back again: --resume brings the decisions back.
     let second = Tmux::start(&review("--resume"), dir.path());
-    second.wait_for("1+Cre 26");
+    second.wait_for("1+Create 26");
     // The pane is captured while the console may still be drawing: wait for the status bar.
     let screen = second.wait_for("approved 2");
     assert!(
@@ -425,7 +427,7 @@ fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
         ldif = ldif.display(),
     );
     let first = Tmux::start(&review, dir.path());
-    first.wait_for("1+Cre 26");
+    first.wait_for("1+Create 26");
     // Ignore the first new user (a standing decision) and approve the next.
     first.keys(&["i"]);
     first.wait_for("ahaddad ignored");
@@ -448,7 +450,7 @@ fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
     second.keys(&["y"]);
     second.wait_for("restored 2 decisions");
     // The ignored user is back among the skipped (13 in the demo, and this one).
-    second.wait_for("7.Ski 14");
+    second.wait_for("7.Skipped 14");
     // Quitting names the standing decision; discarding puts nothing in force.
     second.keys(&["Q"]);
     let quit = second.wait_for("Not in force until saved");

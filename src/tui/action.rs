@@ -422,6 +422,8 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 /// One line of help: the keys of an action joined with `/`, and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelpLine {
+    /// What the keys do, as an action.
+    pub action: Action,
     /// The keys, e.g. `j/↓`.
     pub keys: String,
     /// What they do.
@@ -445,6 +447,7 @@ pub fn help_lines(context: Context, hints_only: bool) -> Vec<HelpLine> {
             None => lines.push((
                 b.action,
                 HelpLine {
+                    action: b.action,
                     keys: label,
                     help: if hints_only { b.hint } else { b.help },
                 },

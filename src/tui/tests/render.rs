@@ -522,3 +522,41 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.note.as_ref().unwrap().text.contains("nothing to retry"));
 }
+
+#[test]
+fn the_hint_bar_shows_only_keys_that_work_here_and_always_help() {
+    let last_line = |screen: &str| screen.lines().last().unwrap_or_default().to_string();
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('6'));
+    let hints = last_line(&text(&draw(&mut app, 80, 24)));
+    assert!(
+        !hints.contains("approve") && !hints.contains("commit"),
+        "{hints}"
+    );
+    assert!(
+        hints.contains("Enter diff") && hints.contains("? help"),
+        "{hints}"
+    );
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('y'));
+    let narrow = last_line(&text(&draw(&mut app, 60, 20)));
+    assert!(narrow.contains("? help"), "{narrow}");
+    assert!(narrow.starts_with(" y approve"), "{narrow}");
+}
+
+#[test]
+fn the_header_names_the_server_and_the_scope_at_80x24() {
+    let mut session = session();
+    session.scope.only_groups = vec!["comp".into()];
+    let mut app = loaded_with(session, Decisions::default());
+    let screen = text(&draw(&mut app, 80, 24));
+    let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
+    assert!(
+        header.contains("1+Create 2") && header.contains("7.Skipped"),
+        "{header}"
+    );
+    assert!(
+        header.contains("ftrack studio.ftrackapp.com · scope: groups comp"),
+        "{header}"
+    );
+}

@@ -1,8 +1,7 @@
 //! The one-line bars: demo banner, bucket header, filter line, status and hints.
 
-use crate::reconcile::plan::Summary;
-use crate::tui::action::help_lines;
-use crate::tui::app::{App, Bucket, Overlay, Screen};
+use crate::tui::action::{Action, Context, HelpLine, help_lines};
+use crate::tui::app::{App, Overlay, needs_decision};
 use crate::tui::text::{fit, sanitize, truncate, width};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -17,82 +16,6 @@ pub fn banner(frame: &mut Frame, area: Rect, theme: &Theme) {
         area.width as usize,
     );
     frame.render_widget(Paragraph::new(Span::styled(text, theme.banner)), area);
-}
-
-fn count(summary: &Summary, bucket: Bucket) -> usize {
-    match bucket {
-        Bucket::Create => summary.create,
-        Bucket::Update => summary.update,
-        Bucket::Conflict => summary.conflict,
-        Bucket::Deactivate => summary.deactivate,
-        Bucket::Reactivate => summary.reactivate,
-        Bucket::Unchanged => summary.unchanged,
-        Bucket::Skipped => summary.skip,
-    }
-}
-
-/// The bucket bar: `[1]+Create 12  [2]~Update 40 …`, shortened to fit.
-pub fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(review) = app
-        .review
-        .as_ref()
-        .filter(|_| matches!(app.screen, Screen::Review))
-    else {
-        let title = match app.screen {
-            Screen::Loading(_) | Screen::LoadFailed(_) => " ldap2ftrack · loading",
-            Screen::Applying(_) => " ldap2ftrack · applying",
-            Screen::Results(_) => " ldap2ftrack · results",
-            Screen::Review => " ldap2ftrack",
-        };
-        frame.render_widget(Paragraph::new(Span::styled(title, theme.title)), area);
-        return;
-    };
-    let summary = &review.plan.summary;
-    let styles: [fn(Bucket, usize) -> String; 4] = [
-        |b: Bucket, n: usize| {
-            format!(
-                "[{}]{}{} {n}",
-                b.index() + 1,
-                b.action().marker(),
-                b.label()
-            )
-        },
-        |b: Bucket, n: usize| format!("{}{}{} {n}", b.index() + 1, b.action().marker(), b.label()),
-        |b: Bucket, n: usize| {
-            format!(
-                "{}{}{} {n}",
-                b.index() + 1,
-                b.action().marker(),
-                &b.label()[..3]
-            )
-        },
-        |b: Bucket, n: usize| format!("{}{}{n}", b.index() + 1, b.action().marker()),
-    ];
-    for (round, style) in styles.iter().enumerate() {
-        let labels: Vec<String> = Bucket::ALL
-            .iter()
-            .map(|&b| style(b, count(summary, b)))
-            .collect();
-        let gap = if round == 0 { "  " } else { " " };
-        let total: usize = labels.iter().map(|l| width(l) + gap.len()).sum::<usize>() + 1;
-        if total > area.width as usize && round + 1 < styles.len() {
-            continue;
-        }
-        let mut spans = vec![Span::raw(" ")];
-        for (b, label) in Bucket::ALL.iter().zip(labels) {
-            let style = if *b == review.bucket {
-                theme.selected
-            } else if count(summary, *b) == 0 {
-                theme.dim
-            } else {
-                theme.action(b.action())
-            };
-            spans.push(Span::styled(label, style));
-            spans.push(Span::raw(gap));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
-        return;
-    }
 }
 
 /// The filter line above the list.
@@ -120,26 +43,6 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `12 create, 40 update, …` for the non-zero counts.
-pub fn plan_counts(summary: &Summary) -> String {
-    let parts: Vec<String> = [
-        (summary.create, "create"),
-        (summary.update, "update"),
-        (summary.conflict, "conflict"),
-        (summary.deactivate, "deactivate"),
-        (summary.reactivate, "reactivate"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect();
-    if parts.is_empty() {
-        "no changes".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// The status bar: a note when there is one, else the plan and the decisions.
 pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cells = area.width as usize;
@@ -149,67 +52,87 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             if note.error { theme.error } else { theme.bar },
         )
     } else if let Some(review) = &app.review {
-        (review_status(app, review, cells), theme.bar)
+        (review_status(app, review), theme.bar)
     } else {
         (" reading the directory and ftrack…".to_string(), theme.bar)
     };
     frame.render_widget(Paragraph::new(Span::styled(fit(&text, cells), style)), area);
 }
 
-/// `Plan: … · approved N · skipped N · pending N · ftrack: <server>`, with the plan's counts
-/// as markers when the words do not fit.
-fn review_status(app: &App, review: &crate::tui::app::Review, cells: usize) -> String {
+/// `row 3 of 26 · approved N · skipped N · pending N · marked N · unsaved` (the plan's counts
+/// are on the tabs, the server in the header).
+fn review_status(app: &App, review: &crate::tui::app::Review) -> String {
     let c = review.counts;
+    let position = if review.view.is_empty() {
+        "no rows".to_string()
+    } else {
+        format!("row {} of {}", review.cursor + 1, review.view.len())
+    };
     let marks = if review.marks.is_empty() {
         String::new()
     } else {
         format!(" · marked {}", review.marks.len())
     };
     let unsaved = if app.unsaved() { " · unsaved" } else { "" };
-    let decisions = format!(
-        "approved {} · skipped {} · pending {}{marks}{unsaved}",
-        c.approved, c.skipped, c.pending
-    );
-    let server = &review.session.server;
-    let full = format!(
-        " Plan: {} · {decisions} · ftrack: {server}",
-        plan_counts(&review.plan.summary)
-    );
-    if width(&full) <= cells {
-        return full;
-    }
-    let s = &review.plan.summary;
     format!(
-        " Plan +{} ~{} !{} -{} ^{} · {decisions} · ftrack: {server}",
-        s.create, s.update, s.conflict, s.deactivate, s.reactivate
+        " {position} · approved {} · skipped {} · pending {}{marks}{unsaved}",
+        c.approved, c.skipped, c.pending
     )
 }
 
-/// The hint bar, from the key table; hints that do not fit are left out.
+/// The hint bar, from the key table: the keys that work on this row and screen, in the
+/// table's order, as many as fit; `?` always has room.
 pub fn hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let hints = help_lines(app.context(), true);
-    let need = |gap: usize| -> usize {
-        hints
-            .iter()
-            .map(|l| width(&l.keys) + 1 + width(l.help) + gap)
-            .sum::<usize>()
-            + 1
-    };
-    let gap = if need(2) <= area.width as usize + 2 {
-        "  "
-    } else {
-        " "
-    };
+    let (help, others): (Vec<HelpLine>, Vec<HelpLine>) = help_lines(app.context(), true)
+        .into_iter()
+        .filter(|line| works(app, line.action))
+        .partition(|line| line.action == Action::Help);
+    let help_keys: Vec<Action> = help.iter().map(|l| l.action).collect();
+    let cost = |line: &HelpLine| width(&line.keys) + 1 + width(line.help);
+    let cells = area.width as usize;
+    let reserved: usize = help.iter().map(|l| cost(l) + 2).sum();
+    let all: usize = others.iter().map(|l| cost(l) + 2).sum::<usize>() + reserved;
+    let gap = if all < cells { "  " } else { " " };
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for line in hints {
-        let cost = width(&line.keys) + 1 + width(line.help);
-        if used + cost > area.width as usize {
+    let mut used = 1 + reserved;
+    let mut shown: Vec<&HelpLine> = Vec::new();
+    for line in &others {
+        if used + cost(line) > cells {
             break;
         }
-        used += cost + gap.len();
-        spans.push(Span::styled(line.keys, theme.key));
-        spans.push(Span::raw(format!(" {}{gap}", line.help)));
+        used += cost(line) + gap.len();
+        shown.push(line);
+    }
+    // In the table's order, `?` included wherever the table puts it.
+    for line in help_lines(app.context(), true) {
+        if help_keys.contains(&line.action) || shown.iter().any(|s| s.action == line.action) {
+            push_hint(&mut spans, &line, gap, theme);
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn push_hint(spans: &mut Vec<Span<'static>>, line: &HelpLine, gap: &str, theme: &Theme) {
+    spans.push(Span::styled(line.keys.clone(), theme.key));
+    spans.push(Span::raw(format!(" {}{gap}", line.help)));
+}
+
+/// True when an action does something on the current row and screen (the hint bar leaves the
+/// others out; the help lists every key).
+fn works(app: &App, action: Action) -> bool {
+    if app.context() != Context::List {
+        return true;
+    }
+    let Some(review) = &app.review else {
+        return false;
+    };
+    let item = review.current().map(|i| &review.plan.items[i]);
+    match action {
+        Action::Approve => item.is_some_and(|i| i.action.is_change()),
+        Action::Skip => item.is_some_and(|i| needs_decision(i.action)),
+        Action::Open => item.is_some(),
+        Action::Link | Action::Rename => item.is_some_and(|i| i.directory.is_some()),
+        Action::Commit => review.counts.approved > 0,
+        _ => true,
+    }
 }

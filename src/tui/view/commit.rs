@@ -29,6 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
     let mut lines = vec![
         Line::raw(truncate(&format!("Target  {}", session.server), cells)),
         Line::raw(truncate(&format!("As      {}", session.api_user), cells)),
+        Line::raw(truncate(
+            &format!("Scope   {}", super::header::scope_words(&session.scope)),
+            cells,
+        )),
         Line::from(vec![
             Span::raw("Commit  "),
             scope(CommitScope::All, "all approved".into()),

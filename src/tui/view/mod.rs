@@ -5,6 +5,7 @@ mod board;
 mod commit;
 mod conflict;
 mod detail;
+mod header;
 mod help;
 pub(crate) mod list;
 mod loading;
@@ -47,7 +48,7 @@ fn areas(app: &App, area: Rect) -> Areas {
     let filter = u16::from(filter_shown(app));
     let [banner, header, filter, body, status, hint] = Layout::vertical([
         Constraint::Length(banner),
-        Constraint::Length(1),
+        Constraint::Length(header::height(app, area.width)),
         Constraint::Length(filter),
         Constraint::Min(1),
         Constraint::Length(1),
@@ -87,7 +88,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.demo {
         bars::banner(frame, parts.banner, &theme);
     }
-    bars::header(frame, parts.header, app, &theme);
+    header::render(frame, parts.header, app, &theme);
     match &app.screen {
         Screen::Loading(state) => loading::render(frame, parts.body, state, None, app, &theme),
         Screen::LoadFailed(error) => loading::render(

@@ -1,0 +1,207 @@
+//! The header: the bucket tabs as words with their counts, then the target ftrack server's
+//! host and the scope of the run, flowed over one line or two.
+
+use crate::reconcile::Scope;
+use crate::reconcile::plan::Summary;
+use crate::tui::app::{App, Bucket, Review, Screen};
+use crate::tui::text::{truncate, width};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The gap between tabs.
+const GAP: &str = "  ";
+
+fn count(summary: &Summary, bucket: Bucket) -> usize {
+    match bucket {
+        Bucket::Create => summary.create,
+        Bucket::Update => summary.update,
+        Bucket::Conflict => summary.conflict,
+        Bucket::Deactivate => summary.deactivate,
+        Bucket::Reactivate => summary.reactivate,
+        Bucket::Unchanged => summary.unchanged,
+        Bucket::Skipped => summary.skip,
+    }
+}
+
+/// The host of a server URL (`https://studio.ftrackapp.com/x` -> `studio.ftrackapp.com`).
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// The run's scope in words: `all users`, or what narrows it.
+pub fn scope_words(scope: &Scope) -> String {
+    let mut parts = Vec::new();
+    if !scope.only_users.is_empty() {
+        parts.push(format!("users {}", scope.only_users.join(",")));
+    }
+    if !scope.only_groups.is_empty() {
+        parts.push(format!("groups {}", scope.only_groups.join(",")));
+    }
+    if let Some(filter) = &scope.ldap_filter {
+        parts.push(format!("filter {filter}"));
+    }
+    if let Some(limit) = scope.limit {
+        parts.push(format!("first {limit}"));
+    }
+    for (off, what) in [
+        (scope.no_create, "no creates"),
+        (scope.no_update, "no updates"),
+        (scope.no_deactivate, "no deactivations"),
+    ] {
+        if off {
+            parts.push(what.to_string());
+        }
+    }
+    if parts.is_empty() {
+        "all users".to_string()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// What the header says after the tabs: the server's host, the scope, the live filter.
+fn context(review: &Review) -> String {
+    let mut text = format!(
+        "ftrack {} · scope: {}",
+        host(&review.session.server),
+        scope_words(&review.session.scope)
+    );
+    if !review.filter.is_empty() {
+        text.push_str(&format!(" · /{}", review.filter));
+    }
+    text
+}
+
+/// The header's pieces: each tab, then the context.
+fn pieces(review: &Review) -> Vec<String> {
+    let summary = &review.plan.summary;
+    let mut pieces: Vec<String> = Bucket::ALL
+        .iter()
+        .map(|&b| {
+            format!(
+                "{}{}{} {}",
+                b.index() + 1,
+                b.action().marker(),
+                b.label(),
+                count(summary, b)
+            )
+        })
+        .collect();
+    pieces.push(format!("│ {}", context(review)));
+    pieces
+}
+
+/// The pieces laid out on lines of `cells`: as many per line as fit.
+fn flow(pieces: &[String], cells: usize) -> Vec<Vec<usize>> {
+    let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 1;
+    for (i, piece) in pieces.iter().enumerate() {
+        let cost = width(piece) + GAP.len();
+        if used + cost > cells + GAP.len() && !lines.last().is_some_and(Vec::is_empty) {
+            lines.push(Vec::new());
+            used = 1;
+        }
+        used += cost;
+        if let Some(line) = lines.last_mut() {
+            line.push(i);
+        }
+    }
+    lines
+}
+
+/// Lines the header takes at this width: one, or two when the tabs and context need them.
+pub fn height(app: &App, cells: u16) -> u16 {
+    match review_shown(app) {
+        Some(review) => {
+            u16::try_from(flow(&pieces(review), usize::from(cells)).len().min(2)).unwrap_or(2)
+        }
+        None => 1,
+    }
+}
+
+fn review_shown(app: &App) -> Option<&Review> {
+    app.review
+        .as_deref()
+        .filter(|_| matches!(app.screen, Screen::Review))
+}
+
+/// Draws the header.
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(review) = review_shown(app) else {
+        let title = match app.screen {
+            Screen::Loading(_) | Screen::LoadFailed(_) => " ldap2ftrack · loading",
+            Screen::Applying(_) => " ldap2ftrack · applying",
+            Screen::Results(_) => " ldap2ftrack · results",
+            Screen::Review => " ldap2ftrack",
+        };
+        frame.render_widget(Paragraph::new(Span::styled(title, theme.title)), area);
+        return;
+    };
+    let cells = usize::from(area.width);
+    let pieces = pieces(review);
+    let summary = &review.plan.summary;
+    let style_of = |i: usize| -> Style {
+        match Bucket::ALL.get(i) {
+            Some(b) if *b == review.bucket || review.lane.contains(b) => theme.selected,
+            Some(b) if count(summary, *b) == 0 => theme.dim,
+            Some(b) => theme.action(b.action()),
+            None => theme.dim,
+        }
+    };
+    let lines: Vec<Line> = flow(&pieces, cells)
+        .into_iter()
+        .take(usize::from(area.height))
+        .map(|members| {
+            let mut spans = vec![Span::raw(" ")];
+            let mut used = 1;
+            for i in members {
+                let text = truncate(&pieces[i], cells.saturating_sub(used));
+                used += width(&text) + GAP.len();
+                spans.push(Span::styled(text, style_of(i)));
+                spans.push(Span::raw(GAP));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_and_the_scope_in_words() {
+        assert_eq!(
+            host("https://studio.ftrackapp.com/api?x=1"),
+            "studio.ftrackapp.com"
+        );
+        assert_eq!(host("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(scope_words(&Scope::default()), "all users");
+        let scope = Scope {
+            only_groups: vec!["fx".into(), "comp".into()],
+            ldap_filter: Some("(dept=fx)".into()),
+            no_deactivate: true,
+            ..Scope::default()
+        };
+        assert_eq!(
+            scope_words(&scope),
+            "groups fx,comp · filter (dept=fx) · no deactivations"
+        );
+    }
+
+    #[test]
+    fn pieces_flow_onto_as_many_lines_as_they_need() {
+        let pieces: Vec<String> = ["aaaa", "bbbb", "cccc"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(flow(&pieces, 40), [vec![0, 1, 2]]);
+        assert_eq!(flow(&pieces, 12), [vec![0, 1], vec![2]]);
+    }
+}
