@@ -2,6 +2,7 @@
 //! handling, the hint bar and the `?` help.
 
 use super::app::Bucket;
+use super::input::Edit;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// Where the keyboard focus is; the same key means different things in each.
@@ -124,10 +125,10 @@ pub enum Action {
     Cancel,
     /// Delete the character before the cursor.
     DeleteChar,
-    /// Empties a text input.
-    ClearInput,
     /// Type a character.
     Insert(char),
+    /// Move the cursor of a text input or edit around it.
+    Edit(Edit),
     /// Choose what to commit: everything approved, the marked rows or the filtered view.
     CycleScope,
     /// Stop the apply after the current batch.
@@ -246,7 +247,7 @@ pub const KEYMAP: &[Binding] = &[
     // Typing a filter.
     bind(C::Filter, KeyCode::Enter, NONE, A::Submit, "keep the filter", "keep"),
     bind(C::Filter, KeyCode::Esc, NONE, A::Cancel, "clear the filter", "clear"),
-    bind(C::Filter, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
+    bind(C::Filter, KeyCode::Backspace, NONE, A::Edit(Edit::DeleteBack), "delete a character", ""),
     bind(C::Filter, ch('c'), CTRL, A::Cancel, "clear the filter", ""),
     // The detail.
     bind(C::Detail, KeyCode::Esc, NONE, A::Back, "close", "close"),
@@ -285,7 +286,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Picker, KeyCode::PageUp, NONE, A::PageUp, "a screen up", ""),
     bind(C::Picker, KeyCode::PageDown, NONE, A::PageDown, "a screen down", ""),
     bind(C::Picker, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
-    bind(C::Picker, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
+    bind(C::Picker, KeyCode::Backspace, NONE, A::Edit(Edit::DeleteBack), "delete a character", ""),
     bind(C::Picker, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // Taking over a linked ftrack user.
     bind(C::TakeOver, ch('y'), NONE, A::Submit, "link anyway: the other entry loses the link", "link anyway"),
@@ -296,8 +297,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Rename, KeyCode::Enter, NONE, A::Submit, "use this username", "rename"),
     bind(C::Rename, KeyCode::Tab, NONE, A::NextSuggestion, "the next suggested username", "suggest"),
     bind(C::Rename, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
-    bind(C::Rename, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
-    bind(C::Rename, ch('u'), CTRL, A::ClearInput, "clear the input", ""),
+    bind(C::Rename, KeyCode::Backspace, NONE, A::Edit(Edit::DeleteBack), "delete a character", ""),
+
     bind(C::Rename, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // A count confirmation.
     bind(C::Confirm, ch('y'), NONE, A::Submit, "yes", "yes"),
@@ -328,8 +329,8 @@ pub const KEYMAP: &[Binding] = &[
     // The export input.
     bind(C::Export, KeyCode::Enter, NONE, A::Submit, "write the report", "write"),
     bind(C::Export, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
-    bind(C::Export, KeyCode::Backspace, NONE, A::DeleteChar, "delete a character", ""),
-    bind(C::Export, ch('u'), CTRL, A::ClearInput, "clear the input", ""),
+    bind(C::Export, KeyCode::Backspace, NONE, A::Edit(Edit::DeleteBack), "delete a character", ""),
+
     bind(C::Export, ch('c'), CTRL, A::Cancel, "cancel", ""),
     // Help.
     bind(C::Help, KeyCode::Esc, NONE, A::Back, "close", "close"),
@@ -352,6 +353,44 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Restore, ch('c'), CTRL, A::Quit, "quit", ""),
 ];
 
+/// The editing keys of every text input (filter, search, rename, report path), as in a shell.
+pub const EDIT_KEYS: &[(KeyCode, KeyModifiers, Edit, &str)] = &[
+    (KeyCode::Left, NONE, Edit::Left, "cursor left"),
+    (KeyCode::Right, NONE, Edit::Right, "cursor right"),
+    (KeyCode::Home, NONE, Edit::Home, "to the start"),
+    (KeyCode::Char('a'), CTRL, Edit::Home, "to the start"),
+    (KeyCode::End, NONE, Edit::End, "to the end"),
+    (KeyCode::Char('e'), CTRL, Edit::End, "to the end"),
+    (
+        KeyCode::Delete,
+        NONE,
+        Edit::DeleteForward,
+        "delete the character under the cursor",
+    ),
+    (
+        KeyCode::Char('w'),
+        CTRL,
+        Edit::DeleteWord,
+        "delete the word before the cursor",
+    ),
+    (
+        KeyCode::Char('u'),
+        CTRL,
+        Edit::DeleteToStart,
+        "delete everything before the cursor",
+    ),
+];
+
+impl Context {
+    /// True for the text inputs that take the editing keys.
+    pub fn edits_text(self) -> bool {
+        matches!(
+            self,
+            Self::Filter | Self::Picker | Self::Rename | Self::Export
+        )
+    }
+}
+
 /// The action of a key in a context; release events and unknown keys give `None`.
 pub fn action_for(context: Context, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -363,6 +402,11 @@ pub fn action_for(context: Context, key: KeyEvent) -> Option<Action> {
         .find(|b| b.context == context && b.code == code && b.mods == mods)
     {
         return Some(b.action);
+    }
+    if context.edits_text()
+        && let Some((.., edit, _)) = EDIT_KEYS.iter().find(|(c, m, ..)| *c == code && *m == mods)
+    {
+        return Some(Action::Edit(*edit));
     }
     match code {
         KeyCode::Char(c) if context.takes_text() && mods.is_empty() => Some(Action::Insert(c)),
@@ -454,5 +498,22 @@ pub fn help_lines(context: Context, hints_only: bool) -> Vec<HelpLine> {
             )),
         }
     }
-    lines.into_iter().map(|(_, l)| l).collect()
+    let mut lines: Vec<HelpLine> = lines.into_iter().map(|(_, l)| l).collect();
+    if context.edits_text() && !hints_only {
+        for (code, mods, edit, help) in EDIT_KEYS {
+            let label = key_label(*code, *mods);
+            match lines.iter_mut().find(|l| l.action == Action::Edit(*edit)) {
+                Some(line) => {
+                    line.keys.push('/');
+                    line.keys.push_str(&label);
+                }
+                None => lines.push(HelpLine {
+                    action: Action::Edit(*edit),
+                    keys: label,
+                    help,
+                }),
+            }
+        }
+    }
+    lines
 }

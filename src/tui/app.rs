@@ -2,6 +2,7 @@
 //! cursor is and which dialog is open. [`super::update`] changes it; the views only read it.
 
 use super::action::Context;
+use super::input::TextInput;
 use super::resolve::{Picker, RenameInput};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::ItemOutcome;
@@ -80,6 +81,8 @@ pub enum Msg {
     Key(crossterm::event::KeyEvent),
     /// The terminal has a new size (columns, rows).
     Resize(u16, u16),
+    /// Text was pasted (bracketed paste).
+    Paste(String),
     /// Entries read so far on one side.
     LoadProgress {
         /// Which side.
@@ -295,7 +298,7 @@ pub(crate) struct ResultsState {
 pub(crate) enum Overlay {
     None,
     /// Typing a filter.
-    Filter,
+    Filter(TextInput),
     /// The full-screen detail.
     Detail {
         scroll: u16,
@@ -313,7 +316,7 @@ pub(crate) enum Overlay {
     Commit(Box<CommitModal>),
     /// The report path input.
     Export {
-        path: String,
+        path: TextInput,
     },
     /// Quitting with unsaved decisions.
     QuitConfirm,
@@ -554,7 +557,7 @@ impl App {
     /// Where the keyboard focus is.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Overlay::Filter => Context::Filter,
+            Overlay::Filter(_) => Context::Filter,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Help { .. } => Context::Help,
             Overlay::Resolve(r) => match r.mode {

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod autosave;
 pub mod board;
+pub mod input;
 pub mod resolve;
 pub mod text;
 pub mod theme;

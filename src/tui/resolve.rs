@@ -2,6 +2,7 @@
 //! rename input (validated as the admin types).
 
 use super::app::Session;
+use super::input::TextInput;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser};
 use crate::reconcile::needs::username_taken;
 use crate::reconcile::plan::{Plan, PlanItem};
@@ -62,7 +63,7 @@ pub struct Ranked {
 pub struct Picker {
     ranked: Vec<Ranked>,
     /// The search as typed.
-    pub query: String,
+    pub query: TextInput,
     /// Positions in the ranking that match the search.
     pub matches: Vec<usize>,
     /// The highlighted match.
@@ -177,7 +178,7 @@ impl Picker {
         Self {
             matches: (0..ranked.len()).collect(),
             ranked,
-            query: String::new(),
+            query: TextInput::default(),
             selected: 0,
         }
     }
@@ -186,7 +187,7 @@ impl Picker {
     pub fn empty() -> Self {
         Self {
             ranked: Vec::new(),
-            query: String::new(),
+            query: TextInput::default(),
             matches: Vec::new(),
             selected: 0,
         }
@@ -198,9 +199,8 @@ impl Picker {
     }
 
     /// Narrows the list to users whose username, name or email contains the search.
-    pub fn set_query(&mut self, query: String, ftrack: &FtrackSnapshot) {
-        let needle = fold(&query);
-        self.query = query;
+    pub fn search(&mut self, ftrack: &FtrackSnapshot) {
+        let needle = fold(self.query.text());
         self.matches = self
             .ranked
             .iter()
@@ -240,7 +240,7 @@ impl Picker {
 #[derive(Debug)]
 pub struct RenameInput {
     /// As typed.
-    pub input: String,
+    pub input: TextInput,
     /// Why it cannot be used; `None` when it can.
     pub error: Option<String>,
     /// Usernames built from the entry that can be used (mail local part, given.family,
@@ -289,7 +289,7 @@ impl RenameInput {
             }
         }
         let mut input = Self {
-            input: item.username.clone(),
+            input: TextInput::new(&item.username),
             error: None,
             suggestions: Vec::new(),
             next: 0,
@@ -304,7 +304,7 @@ impl RenameInput {
 
     /// Checks the input: not empty, allowed characters, length, not held by anyone else.
     pub fn validate(&mut self) {
-        self.error = self.problem(&self.input);
+        self.error = self.problem(self.input.text());
     }
 
     /// Puts the next suggestion in the input (Tab), cycling.
@@ -315,7 +315,7 @@ impl RenameInput {
         else {
             return false;
         };
-        self.input = next.clone();
+        self.input.set(next);
         self.next += 1;
         self.validate();
         true

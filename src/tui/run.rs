@@ -306,6 +306,7 @@ fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
                 Ok(true) => match event::read() {
                     Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
                     Ok(Event::Resize(width, height)) => Msg::Resize(width, height),
+                    Ok(Event::Paste(text)) => Msg::Paste(text),
                     Ok(_) => continue,
                     Err(_) => return,
                 },

@@ -12,6 +12,8 @@ use resolve::{open_resolve, resolve};
 mod commit;
 mod resolve;
 
+use super::app::ResolveMode;
+use super::input::TextInput;
 use crate::clock::Clock;
 use crate::reconcile::decision::{Decision, settle_decided};
 
@@ -24,6 +26,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             };
             app.note = None;
             act(app, action)
+        }
+        Msg::Paste(text) => {
+            edit_text(app, |input| input.insert(&text));
+            Vec::new()
         }
         Msg::Resize(width, height) => {
             app.size = (width, height);
@@ -104,6 +110,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Saved { what } => {
+            if matches!(app.overlay, Overlay::Export { .. }) {
+                app.overlay = Overlay::None;
+            }
             note(app, what);
             Vec::new()
         }
@@ -179,6 +188,13 @@ fn loaded(app: &mut App, session: Box<super::app::Session>) {
 }
 
 fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    if app.context().edits_text() {
+        match action {
+            Action::Insert(c) => return edit_text(app, |input| input.insert(&c.to_string())),
+            Action::Edit(edit) => return edit_text(app, |input| input.edit(edit)),
+            _ => {}
+        }
+    }
     match app.context() {
         Context::Loading => match action {
             Action::Reload => reload(app),
@@ -334,7 +350,11 @@ fn list(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Ignore => return ignore(app),
         Action::Undo => return undo(app, true),
         Action::Redo => return undo(app, false),
-        Action::StartFilter if app.review.is_some() => app.overlay = Overlay::Filter,
+        Action::StartFilter => {
+            if let Some(review) = &app.review {
+                app.overlay = Overlay::Filter(TextInput::new(&review.filter));
+            }
+        }
         Action::Commit => open_commit(app),
         Action::Save => {
             app.saving = Some(app.decisions.clone());
@@ -343,7 +363,7 @@ fn list(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Export => {
             app.overlay = Overlay::Export {
-                path: default_report_path(app.clock),
+                path: TextInput::new(&default_report_path(app.clock)),
             }
         }
         Action::Reload => return reload(app),
@@ -487,19 +507,41 @@ fn open(app: &mut App) {
     }
 }
 
-fn filter(app: &mut App, action: Action) -> Vec<Effect> {
-    let current = app
-        .review
-        .as_ref()
-        .map(|r| r.filter.clone())
-        .unwrap_or_default();
-    match action {
-        Action::Insert(c) => set_filter(app, format!("{current}{c}")),
-        Action::DeleteChar => {
-            let mut text = current;
-            text.pop();
-            set_filter(app, text);
+/// Edits the text input that has the keyboard, then does what its text drives: the filter
+/// narrows the list, the search the picker, the rename is checked again.
+fn edit_text(app: &mut App, change: impl FnOnce(&mut TextInput)) -> Vec<Effect> {
+    let Some(review) = &app.review else {
+        return Vec::new();
+    };
+    let ftrack = &review.session.ftrack;
+    let mut filter = None;
+    match &mut app.overlay {
+        Overlay::Filter(input) => {
+            change(input);
+            filter = Some(input.text().to_string());
         }
+        Overlay::Export { path } => change(path),
+        Overlay::Resolve(dialog) => match &mut dialog.mode {
+            ResolveMode::Picker(picker) => {
+                change(&mut picker.query);
+                picker.search(ftrack);
+            }
+            ResolveMode::Rename(rename) => {
+                change(&mut rename.input);
+                rename.validate();
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+    if let Some(text) = filter {
+        set_filter(app, text);
+    }
+    Vec::new()
+}
+
+fn filter(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
         Action::Submit => app.overlay = Overlay::None,
         Action::Cancel => {
             set_filter(app, String::new());

@@ -208,7 +208,7 @@ fn confirm_export_quit_and_help() {
     });
     snapshot_views("export", |app| {
         app.overlay = Overlay::Export {
-            path: "ldap2ftrack-report-2025-01-31.html".into(),
+            path: crate::tui::input::TextInput::new("ldap2ftrack-report-2025-01-31.html"),
         };
     });
     snapshot_views("quit", |app| {

@@ -569,7 +569,7 @@ fn rename_checks_every_username_the_run_holds_and_suggests_free_ones() {
             panic!()
         };
         (
-            input.input.clone(),
+            input.input.text().to_string(),
             input.error.clone(),
             input.suggestions.clone(),
         )
@@ -826,7 +826,8 @@ fn apply_progress_results_retry_and_export() {
         panic!()
     };
     assert_eq!(
-        path, "ldap2ftrack-report-2025-01-31.html",
+        path.text(),
+        "ldap2ftrack-report-2025-01-31.html",
         "the console's date"
     );
     for _ in 0..4 {
@@ -847,6 +848,11 @@ fn apply_progress_results_retry_and_export() {
         },
     );
     assert_eq!(note(&app), "report written to x.json");
+    assert_eq!(
+        app.context(),
+        Context::Results,
+        "the dialog closes once written"
+    );
     // Retry: reload, then the failed user is marked with its approval kept.
     assert!(matches!(
         press(&mut app, KeyCode::Char('r')).as_slice(),
@@ -873,6 +879,18 @@ fn export_from_the_review_writes_a_plan_report() {
     assert_eq!(report.run.ftrack, "https://studio.ftrackapp.com");
     let created_before = report.summary.created;
     let skipped_before = report.summary.skipped;
+    assert_eq!(
+        app.context(),
+        Context::Export,
+        "open until the report is written"
+    );
+    update(
+        &mut app,
+        Msg::Saved {
+            what: "report written".into(),
+        },
+    );
+    assert_eq!(app.context(), Context::List);
 
     // The admin's decisions show: a skipped change is reported as skipped, an undecided one
     // says it waits.
@@ -1333,5 +1351,58 @@ fn b_turns_the_board_off_and_on_where_it_fits_and_says_when_it_does_not() {
         note(&app).contains("the board needs 120 columns"),
         "{}",
         note(&app)
+    );
+}
+
+#[test]
+fn a_failed_export_keeps_the_dialog_open_with_the_typed_path() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('x'));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "/nonexistent/dir/report.html");
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Msg::Failed {
+            what: "cannot write /nonexistent/dir/report.html".into(),
+        },
+    );
+    assert_eq!(app.context(), Context::Export);
+    let Overlay::Export { path } = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(path.text(), "/nonexistent/dir/report.html");
+    assert!(app.note.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
+fn text_inputs_edit_at_the_cursor_and_take_pastes() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "tymada");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Left);
+    }
+    typed(&mut app, "a");
+    assert_eq!(app.review.as_ref().unwrap().filter, "tyamada");
+    ctrl(&mut app, 'a');
+    press(&mut app, KeyCode::Delete);
+    assert_eq!(app.review.as_ref().unwrap().filter, "yamada");
+    ctrl(&mut app, 'e');
+    ctrl(&mut app, 'w');
+    assert_eq!(app.review.as_ref().unwrap().filter, "");
+    update(&mut app, Msg::Paste("jane\n".into()));
+    assert_eq!(app.review.as_ref().unwrap().filter, "jane");
+    assert_eq!(
+        app.review.as_ref().unwrap().view.len(),
+        0,
+        "no create matches jane"
+    );
+    // The help lists the editing keys of a text input.
+    let help = crate::tui::action::help_lines(Context::Filter, false);
+    assert!(
+        help.iter()
+            .any(|l| l.keys == "Ctrl-w" || l.keys.contains("Ctrl-w")),
+        "{help:?}"
     );
 }

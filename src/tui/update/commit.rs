@@ -9,6 +9,7 @@ use crate::report::model::{report_from_outcome, report_from_plan};
 use crate::tui::Effect;
 use crate::tui::action::{Action, Context};
 use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Review, Screen};
+use crate::tui::input::TextInput;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -228,7 +229,7 @@ pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Export => {
             app.overlay = Overlay::Export {
-                path: default_report_path(app.clock),
+                path: TextInput::new(&default_report_path(app.clock)),
             }
         }
         Action::Retry => {
@@ -273,17 +274,14 @@ pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
-    let Overlay::Export { mut path } = std::mem::replace(&mut app.overlay, Overlay::None) else {
+    let Overlay::Export { path } = std::mem::replace(&mut app.overlay, Overlay::None) else {
         return Vec::new();
     };
     match action {
-        Action::Insert(c) => path.push(c),
-        Action::DeleteChar => {
-            path.pop();
-        }
-        Action::ClearInput => path.clear(),
         Action::Cancel => return Vec::new(),
-        Action::Submit if path.trim().is_empty() => fail(app, "type a file name for the report"),
+        Action::Submit if path.text().trim().is_empty() => {
+            fail(app, "type a file name for the report")
+        }
         Action::Submit => {
             let report = match (&app.screen, &app.review) {
                 (Screen::Results(state), _) => report_from_outcome(&state.applied.outcome),
@@ -295,10 +293,14 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 _ => return Vec::new(),
             };
-            note(app, format!("writing {path}…"));
+            note(app, format!("writing {}…", path.text()));
+            let target = PathBuf::from(path.text());
+            // The dialog stays open until the report is written: a failure leaves the path
+            // as typed, to correct.
+            app.overlay = Overlay::Export { path };
             return vec![Effect::ExportReport {
                 report: Box::new(report),
-                path: PathBuf::from(path),
+                path: target,
             }];
         }
         _ => {}

@@ -104,18 +104,6 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             });
             app.overlay = Overlay::Resolve(dialog);
         }
-        (ResolveMode::Picker(picker), Action::Insert(_) | Action::DeleteChar) => {
-            let mut query = picker.query.clone();
-            if let Action::Insert(c) = action {
-                query.push(c);
-            } else {
-                query.pop();
-            }
-            if let Some(review) = &app.review {
-                picker.set_query(query, &review.session.ftrack);
-            }
-            app.overlay = Overlay::Resolve(dialog);
-        }
         (ResolveMode::Picker(picker), Action::Submit) => {
             let chosen = app
                 .review
@@ -151,20 +139,6 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             dialog.mode = ResolveMode::Picker(picker);
             app.overlay = Overlay::Resolve(dialog);
         }
-        (
-            ResolveMode::Rename(input),
-            Action::Insert(_) | Action::DeleteChar | Action::ClearInput,
-        ) => {
-            match action {
-                Action::Insert(c) => input.input.push(c),
-                Action::ClearInput => input.input.clear(),
-                _ => {
-                    input.input.pop();
-                }
-            }
-            input.validate();
-            app.overlay = Overlay::Resolve(dialog);
-        }
         (ResolveMode::Rename(input), Action::NextSuggestion) => {
             if !input.take_suggestion() {
                 fail(app, "no suggestion: the entry has no usable name or email");
@@ -177,7 +151,7 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
                 app.overlay = Overlay::Resolve(dialog);
                 return Vec::new();
             }
-            let username = input.input.clone();
+            let username = input.input.text().to_string();
             let effects = change(
                 app,
                 vec![(

@@ -2,7 +2,7 @@
 
 use crate::tui::action::{Action, Context, HelpLine, help_lines};
 use crate::tui::app::{App, Overlay, needs_decision};
-use crate::tui::text::{fit, sanitize, truncate, width};
+use crate::tui::text::{fit, truncate, width};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,12 +23,8 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(review) = &app.review else {
         return;
     };
-    let typing = matches!(app.overlay, Overlay::Filter);
-    let cursor = if typing { "▏" } else { "" };
-    let shown = format!(
-        "{}{} ({} of {})",
-        sanitize(&review.filter),
-        cursor,
+    let counts = format!(
+        "  ({} of {})",
         review.view.len(),
         review
             .lane
@@ -36,9 +32,15 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .map(|b| review.buckets[b.index()].len())
             .sum::<usize>()
     );
+    let room = (area.width as usize).saturating_sub(3 + width(&counts));
+    let text = match &app.overlay {
+        Overlay::Filter(input) => input.view(room),
+        _ => truncate(&review.filter, room),
+    };
     let line = Line::from(vec![
         Span::styled(" / ", theme.key),
-        Span::raw(truncate(&shown, (area.width as usize).saturating_sub(3))),
+        Span::raw(text),
+        Span::styled(counts, theme.dim),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }

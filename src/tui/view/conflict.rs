@@ -123,10 +123,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, dialog: &Resolve, theme:
                 Line::raw("New ftrack username (letters, digits, . _ - @):"),
                 Line::from(vec![
                     Span::styled("> ", theme.key),
-                    Span::raw(truncate(
-                        &format!("{}▏", input.input),
-                        cells.saturating_sub(2),
-                    )),
+                    Span::raw(input.input.view(cells.saturating_sub(2))),
                 ]),
                 verdict,
                 suggestions(input, cells, theme),
@@ -160,12 +157,12 @@ fn picker_view(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme:
         return;
     };
     let cells = area.width as usize;
+    let count = format!("  ({} users)", picker.matches.len());
+    let room = cells.saturating_sub(8 + count.len());
     let mut lines = vec![Line::from(vec![
         Span::styled("search: ", theme.key),
-        Span::raw(truncate(
-            &format!("{}▏  ({} users)", picker.query, picker.matches.len()),
-            cells.saturating_sub(8),
-        )),
+        Span::raw(picker.query.view(room)),
+        Span::styled(count, theme.dim),
     ])];
     let height = (area.height as usize).saturating_sub(2);
     let range = visible_range(picker.matches.len(), picker.selected, 0, height);

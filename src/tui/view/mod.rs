@@ -39,7 +39,7 @@ struct Areas {
 
 fn filter_shown(app: &App) -> bool {
     matches!(app.screen, Screen::Review)
-        && (matches!(app.overlay, Overlay::Filter)
+        && (matches!(app.overlay, Overlay::Filter(_))
             || app.review.as_ref().is_some_and(|r| !r.filter.is_empty()))
 }
 
@@ -122,7 +122,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Overlay::Export { path } => modal::export(frame, full, path, &theme),
         Overlay::QuitConfirm => modal::quit(frame, full, app, &theme),
         Overlay::Restore(offer) => modal::restore(frame, full, offer, &theme),
-        Overlay::None | Overlay::Filter => {}
+        Overlay::None | Overlay::Filter(_) => {}
     }
     bars::status(frame, parts.status, app, &theme);
     bars::hints(frame, parts.hint, app, &theme);

@@ -4,6 +4,7 @@ use super::{centered, modal_box};
 use crate::reconcile::decision::Decision;
 use crate::reconcile::needs::Need;
 use crate::tui::app::{App, Confirm, RestoreOffer};
+use crate::tui::input::TextInput;
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
 use crate::tui::update::plural;
@@ -90,14 +91,14 @@ fn needed(frame: &mut Frame, area: Rect, app: &App, by: &str, items: &[usize], t
 }
 
 /// The report path input.
-pub fn export(frame: &mut Frame, area: Rect, path: &str, theme: &Theme) {
+pub fn export(frame: &mut Frame, area: Rect, path: &TextInput, theme: &Theme) {
     let inner = modal_box(frame, centered(area, 64, 7), "Export report", theme);
     let cells = inner.width as usize;
     let lines = vec![
         Line::raw("File (.html, .json, .csv or .md):"),
         Line::from(vec![
             Span::styled("> ", theme.key),
-            Span::raw(truncate(&format!("{path}▏"), cells.saturating_sub(2))),
+            Span::raw(path.view(cells.saturating_sub(2))),
         ]),
         Line::raw(""),
         keys(&[("Enter", "write"), ("Esc", "cancel")], theme),
