@@ -19,12 +19,16 @@ pub fn on_a_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
-/// True when the console must not use colour (`--color never` or NO_COLOR).
+/// True when the console must not use colour: `--color never`, NO_COLOR, or a terminal
+/// that says it has none (`TERM=dumb`).
 pub fn monochrome(cli: &Cli) -> bool {
     match cli.color {
         ColorChoice::Never => true,
         ColorChoice::Always => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+        }
     }
 }
 

@@ -263,6 +263,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Detail, KeyCode::Down, NONE, A::Down, "next row", ""),
     bind(C::Detail, ch('k'), NONE, A::Up, "previous row", ""),
     bind(C::Detail, KeyCode::Up, NONE, A::Up, "previous row", ""),
+    bind(C::Detail, KeyCode::PageDown, NONE, A::PageDown, "scroll the detail a page down", ""),
+    bind(C::Detail, KeyCode::PageUp, NONE, A::PageUp, "scroll the detail a page up", ""),
     bind(C::Detail, ch('?'), NONE, A::Help, "help", "help"),
     bind(C::Detail, ch('c'), CTRL, A::Quit, "quit", ""),
     // The conflict dialog.
@@ -340,6 +342,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Help, KeyCode::Down, NONE, A::Down, "scroll down", ""),
     bind(C::Help, ch('k'), NONE, A::Up, "scroll up", ""),
     bind(C::Help, KeyCode::Up, NONE, A::Up, "scroll up", ""),
+    bind(C::Help, KeyCode::PageDown, NONE, A::PageDown, "a page down", ""),
+    bind(C::Help, KeyCode::PageUp, NONE, A::PageUp, "a page up", ""),
     // Quitting with unsaved decisions.
     bind(C::QuitConfirm, ch('w'), NONE, A::SaveAndQuit, "save the decisions (standing ones in force), then quit", "save & quit"),
     bind(C::QuitConfirm, ch('d'), NONE, A::QuitAnyway, "discard them and quit: nothing is in force", "discard & quit"),

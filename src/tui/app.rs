@@ -92,6 +92,13 @@ pub enum Msg {
         /// Pages read so far.
         pages: u32,
     },
+    /// The directory read failed for now and is tried again.
+    LoadRetrying {
+        /// The attempt about to start (2 for the first retry).
+        attempt: u32,
+        /// What failed.
+        reason: String,
+    },
     /// Both sides were read.
     Loaded(Box<Session>),
     /// A side could not be read; shown with what to check, `R` retries.
@@ -257,6 +264,8 @@ pub(crate) enum Screen {
 pub(crate) struct LoadState {
     pub directory: Option<(usize, u32)>,
     pub ftrack: Option<(usize, u32)>,
+    /// The directory read is being tried again: the attempt and what failed.
+    pub retrying: Option<(u32, String)>,
 }
 
 /// An autosave of an unfinished session, offered at start.

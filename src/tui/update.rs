@@ -46,6 +46,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::LoadRetrying { attempt, reason } => {
+            if let Screen::Loading(state) = &mut app.screen {
+                state.retrying = Some((attempt, reason));
+            }
+            Vec::new()
+        }
         Msg::Loaded(session) => {
             app.load_failure = None;
             loaded(app, session);
@@ -213,12 +219,23 @@ fn act(app: &mut App, action: Action) -> Vec<Effect> {
         Context::Results => results(app, action),
         Context::Export => export(app, action),
         Context::Help => {
-            if let Overlay::Help { scroll, .. } = &mut app.overlay {
-                match action {
-                    Action::Down => *scroll = scroll.saturating_add(1),
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    _ => app.overlay = Overlay::None,
-                }
+            let page = crate::tui::view::box_page(app);
+            if let Overlay::Help { context, scroll } = &app.overlay {
+                let limit = crate::tui::view::help_scroll_limit(app, *context);
+                let moved = match action {
+                    Action::Down => Some(scroll.saturating_add(1)),
+                    Action::Up => Some(scroll.saturating_sub(1)),
+                    Action::PageDown => Some(scroll.saturating_add(page)),
+                    Action::PageUp => Some(scroll.saturating_sub(page)),
+                    _ => None,
+                };
+                app.overlay = match moved {
+                    Some(to) => Overlay::Help {
+                        context: *context,
+                        scroll: to.min(limit),
+                    },
+                    None => Overlay::None,
+                };
             }
             Vec::new()
         }
@@ -555,6 +572,17 @@ fn filter(app: &mut App, action: Action) -> Vec<Effect> {
 fn detail(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => app.overlay = Overlay::None,
+        Action::PageDown | Action::PageUp => {
+            let page = crate::tui::view::box_page(app);
+            let limit = crate::tui::view::detail_scroll_limit(app);
+            if let Overlay::Detail { scroll } = &mut app.overlay {
+                *scroll = if action == Action::PageDown {
+                    scroll.saturating_add(page).min(limit)
+                } else {
+                    scroll.saturating_sub(page)
+                };
+            }
+        }
         Action::Up | Action::Down => {
             move_cursor(app, action);
             app.overlay = Overlay::Detail { scroll: 0 };

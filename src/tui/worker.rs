@@ -81,14 +81,20 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         &setup.directory,
         setup.scope.ldap_filter.as_deref(),
         setup.clock.today(),
-        &mut |event| {
-            if let ReadProgress::Users { read, pages } = event {
+        &mut |event| match event {
+            ReadProgress::Users { read, pages } => {
                 let _ = tx.send(Msg::LoadProgress {
                     stage: LoadStage::Directory,
                     read,
                     pages,
                 });
             }
+            ReadProgress::Retrying {
+                attempt, reason, ..
+            } => {
+                let _ = tx.send(Msg::LoadRetrying { attempt, reason });
+            }
+            _ => {}
         },
     )?;
     let _ = tx.send(Msg::LoadProgress {

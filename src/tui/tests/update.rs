@@ -1406,3 +1406,47 @@ fn text_inputs_edit_at_the_cursor_and_take_pastes() {
         "{help:?}"
     );
 }
+
+#[test]
+fn help_and_detail_stop_at_their_end_and_page() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('?'));
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let limit = crate::tui::view::help_scroll_limit(&app, Context::List);
+    assert!(limit > 0, "the list's help is longer than 80x24");
+    assert!(matches!(app.overlay, Overlay::Help { scroll, .. } if scroll == limit));
+    press(&mut app, KeyCode::Char('k'));
+    assert!(matches!(app.overlay, Overlay::Help { scroll, .. } if scroll == limit - 1));
+    press(&mut app, KeyCode::PageUp);
+    assert!(matches!(app.overlay, Overlay::Help { scroll: 0, .. }));
+    press(&mut app, KeyCode::Esc);
+    // The detail at 60x16 is longer than the screen: PgDn pages to its end and stops.
+    update(&mut app, Msg::Resize(60, 16));
+    press(&mut app, KeyCode::Enter);
+    let limit = crate::tui::view::detail_scroll_limit(&app);
+    assert!(limit > 0);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert!(matches!(app.overlay, Overlay::Detail { scroll } if scroll == limit));
+    press(&mut app, KeyCode::PageUp);
+    assert!(matches!(app.overlay, Overlay::Detail { scroll } if scroll < limit));
+}
+
+#[test]
+fn the_loading_screen_says_when_the_directory_read_is_tried_again() {
+    let mut app = App::new(AppOptions::default());
+    update(
+        &mut app,
+        Msg::LoadRetrying {
+            attempt: 2,
+            reason: "ldap.studio.example:636 refused the connection".into(),
+        },
+    );
+    let Screen::Loading(state) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(state.retrying.as_ref().map(|(a, _)| *a), Some(2));
+}

@@ -11,7 +11,12 @@ use ratatui::widgets::Paragraph;
 
 /// Draws the keys of a context.
 pub fn render(frame: &mut Frame, area: Rect, context: Context, scroll: u16, theme: &Theme) {
-    let inner = modal_box(frame, area, "Keys · j/k scroll · Esc closes", theme);
+    let inner = modal_box(
+        frame,
+        area,
+        "Keys · j/k, PgUp/PgDn scroll · Esc closes",
+        theme,
+    );
     let entries = help_lines(context, false);
     let keys = entries
         .iter()

@@ -40,6 +40,16 @@ pub fn render(
                 stage("directory", state.directory, spin, theme),
                 stage("ftrack", state.ftrack, spin, theme),
                 Line::raw(""),
+                match &state.retrying {
+                    Some((attempt, reason)) => Line::from(Span::styled(
+                        format!(
+                            "  The directory read failed ({}); trying again (attempt {attempt})",
+                            sanitize(reason)
+                        ),
+                        theme.warn,
+                    )),
+                    None => Line::raw(""),
+                },
                 Line::from(Span::styled(
                     "  Decisions are kept; nothing is changed until you commit.",
                     theme.dim,

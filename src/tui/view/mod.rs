@@ -76,6 +76,45 @@ pub(crate) fn list_height(app: &App) -> usize {
     }
 }
 
+/// Rows inside a full-screen box (help, detail) for the size the app last saw.
+fn box_area(app: &App) -> Rect {
+    let (width, height) = app.size;
+    let parts = areas(app, Rect::new(0, 0, width, height));
+    let full = Rect {
+        y: parts.header.y,
+        height: parts.body.bottom().saturating_sub(parts.header.y),
+        ..parts.body
+    };
+    Block::default().borders(Borders::ALL).inner(full)
+}
+
+/// How far the help of a context scrolls before its last line is at the bottom.
+pub(crate) fn help_scroll_limit(app: &App, context: crate::tui::action::Context) -> u16 {
+    let rows = usize::from(box_area(app).height);
+    let lines = crate::tui::action::help_lines(context, false).len();
+    u16::try_from(lines.saturating_sub(rows)).unwrap_or(u16::MAX)
+}
+
+/// How far the full-screen detail scrolls before its last line is at the bottom.
+pub(crate) fn detail_scroll_limit(app: &App) -> u16 {
+    let inner = box_area(app);
+    let Some(index) = app.review.as_ref().and_then(|r| r.current()) else {
+        return 0;
+    };
+    let theme = Theme::new(app.monochrome);
+    let cells = usize::from(inner.width.max(1));
+    let lines: usize = detail::lines(app, index, false, inner.width, &theme)
+        .iter()
+        .map(|line| line.width().div_ceil(cells).max(1))
+        .sum();
+    u16::try_from(lines.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+}
+
+/// Rows a page of a full-screen box moves.
+pub(crate) fn box_page(app: &App) -> u16 {
+    box_area(app).height.max(1)
+}
+
 /// Draws the whole console.
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();

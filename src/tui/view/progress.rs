@@ -50,7 +50,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ApplyState, app: &App, them
             .block(Block::default().borders(Borders::ALL))
             .gauge_style(theme.ok)
             .ratio(ratio)
-            .label(format!("{done}/{total} operations")),
+            .label(if total == 0 {
+                "preparing: checking ftrack before the first batch".to_string()
+            } else {
+                format!("{done}/{total} operations")
+            }),
         gauge,
     );
     let (applied, failed, eta) = state
