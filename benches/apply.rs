@@ -30,6 +30,7 @@ fn person(n: usize) -> DirectoryUser {
         email: Some(format!("artist{n}@studio.test")),
         first_name: Some(format!("Artist{n}")),
         last_name: Some("Studio".to_string()),
+        display_name: None,
         groups: Vec::new(),
         active: true,
         disabled_reason: None,

@@ -22,6 +22,7 @@ fn session() -> Session {
             email: Some(format!("artist{n}@studio.test")),
             first_name: Some(format!("Artist{n}")),
             last_name: Some("Studio".into()),
+            display_name: None,
             groups: Vec::new(),
             active: true,
             disabled_reason: None,

@@ -164,6 +164,7 @@ fn studio(n: usize) -> Studio {
                 email: Some(email),
                 first_name: Some(first.to_string()),
                 last_name: Some(last.to_string()),
+                display_name: None,
                 groups: dir_groups,
                 active: kind != Kind::Disabled,
                 disabled_reason: (kind == Kind::Disabled).then(|| "ACCOUNTDISABLE".to_string()),

@@ -18,6 +18,10 @@ pub struct DirectoryUser {
     pub first_name: Option<String>,
     /// Desired last name.
     pub last_name: Option<String>,
+    /// The name as the directory writes it (`cn` or `displayName`), when it holds both the
+    /// first and the last name, so that names keep their order ("山田 太郎").
+    #[serde(default)]
+    pub display_name: Option<String>,
     /// Directory groups the user belongs to, as read (names or DNs), sorted and unique.
     pub groups: Vec<String>,
     /// False when an account-status rule says the account is disabled.

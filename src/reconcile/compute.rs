@@ -462,6 +462,9 @@ impl<'a> Planner<'a> {
 }
 
 fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> String {
+    if let Some(full) = dir.and_then(|d| d.display_name.as_deref()) {
+        return full.to_string();
+    }
     let first = dir
         .and_then(|d| d.first_name.as_deref())
         .or(ftrack.map(|f| f.first_name.as_str()))

@@ -46,13 +46,18 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
     let email = read_text(entry, &mapping.email, "email", &mut problems);
     let mut first_name = read_text(entry, &mapping.first_name, "first name", &mut problems);
     let mut last_name = read_text(entry, &mapping.last_name, "last name", &mut problems);
-    if first_name.is_none()
-        && last_name.is_none()
-        && let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems)
-    {
-        let (first, last) = split_display_name(&full);
-        first_name = Some(first);
-        last_name = last;
+    let mut display_name = None;
+    if first_name.is_none() && last_name.is_none() {
+        if let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems)
+        {
+            let (first, last) = split_display_name(&full);
+            first_name = Some(first);
+            last_name = last;
+        }
+    } else {
+        // Only shown, never written to ftrack: an unreadable one is not a problem.
+        display_name = read_text(entry, &mapping.display_name, "display name", &mut Vec::new())
+            .filter(|full| holds_both(full, first_name.as_deref(), last_name.as_deref()));
     }
     let groups = read_groups(entry, &mapping.groups, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
@@ -63,10 +68,20 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
         email,
         first_name,
         last_name,
+        display_name,
         groups,
         active: disabled_reason.is_none(),
         disabled_reason,
         problems,
+    }
+}
+
+/// True when a display name holds both the first and the last name (in either order), so it
+/// is a full name and not, say, a login in `cn`.
+fn holds_both(full: &str, first: Option<&str>, last: Option<&str>) -> bool {
+    match (first, last) {
+        (Some(first), Some(last)) => full.contains(first) && full.contains(last),
+        _ => false,
     }
 }
 
@@ -288,6 +303,25 @@ mod tests {
         let single = map_entry(&entry(&[("cn", b"Madonna")]), &Mapping::default(), TODAY);
         assert_eq!(single.first_name.as_deref(), Some("Madonna"));
         assert_eq!(single.last_name, None);
+    }
+
+    #[test]
+    fn the_display_name_is_kept_when_it_is_the_full_name_in_the_directorys_order() {
+        let e = entry(&[
+            ("uid", b"tyamada"),
+            ("givenName", "太郎".as_bytes()),
+            ("sn", "山田".as_bytes()),
+            ("cn", "山田 太郎".as_bytes()),
+        ]);
+        let u = map_entry(&e, &Mapping::default(), TODAY);
+        assert_eq!(u.display_name.as_deref(), Some("山田 太郎"));
+        // A cn that is a login, not a name, is not used.
+        let login = entry(&[("givenName", b"Jane"), ("sn", b"Doe"), ("cn", b"jdoe")]);
+        assert_eq!(map_entry(&login, &Mapping::default(), TODAY).display_name, None);
+        // An unreadable one is no problem: it is only shown.
+        let bad = entry(&[("givenName", b"Jane"), ("sn", b"Doe"), ("cn", &[0xff])]);
+        let u = map_entry(&bad, &Mapping::default(), TODAY);
+        assert!(u.display_name.is_none() && u.problems.is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub fn dir(uid: &str) -> DirectoryUser {
         email: Some(format!("{uid}@studio.example")),
         first_name: Some(format!("F{uid}")),
         last_name: Some(format!("L{uid}")),
+        display_name: None,
         groups: Vec::new(),
         active: true,
         disabled_reason: None,

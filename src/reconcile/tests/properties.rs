@@ -53,6 +53,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
                 email: email_for(&username, email),
                 first_name: (first > 0).then(|| format!("First{first}")),
                 last_name: Some("Last".to_string()),
+                display_name: None,
                 groups: subset(DIR_GROUPS, groups),
                 active,
                 disabled_reason: (!active).then(|| "locked".to_string()),

@@ -23,6 +23,7 @@ fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>)
         email: email.map(Into::into),
         first_name: Some(first.into()),
         last_name: Some(last.into()),
+        display_name: None,
         groups: vec!["cn=comp,ou=groups,dc=studio,dc=example".into()],
         active: true,
         disabled_reason: None,
