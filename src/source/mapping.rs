@@ -48,16 +48,20 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
     let mut last_name = read_text(entry, &mapping.last_name, "last name", &mut problems);
     let mut display_name = None;
     if first_name.is_none() && last_name.is_none() {
-        if let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems)
-        {
+        if let Some(full) = read_text(entry, &mapping.display_name, "display name", &mut problems) {
             let (first, last) = split_display_name(&full);
             first_name = Some(first);
             last_name = last;
         }
     } else {
         // Only shown, never written to ftrack: an unreadable one is not a problem.
-        display_name = read_text(entry, &mapping.display_name, "display name", &mut Vec::new())
-            .filter(|full| holds_both(full, first_name.as_deref(), last_name.as_deref()));
+        display_name = read_text(
+            entry,
+            &mapping.display_name,
+            "display name",
+            &mut Vec::new(),
+        )
+        .filter(|full| holds_both(full, first_name.as_deref(), last_name.as_deref()));
     }
     let groups = read_groups(entry, &mapping.groups, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
@@ -317,7 +321,10 @@ mod tests {
         assert_eq!(u.display_name.as_deref(), Some("山田 太郎"));
         // A cn that is a login, not a name, is not used.
         let login = entry(&[("givenName", b"Jane"), ("sn", b"Doe"), ("cn", b"jdoe")]);
-        assert_eq!(map_entry(&login, &Mapping::default(), TODAY).display_name, None);
+        assert_eq!(
+            map_entry(&login, &Mapping::default(), TODAY).display_name,
+            None
+        );
         // An unreadable one is no problem: it is only shown.
         let bad = entry(&[("givenName", b"Jane"), ("sn", b"Doe"), ("cn", &[0xff])]);
         let u = map_entry(&bad, &Mapping::default(), TODAY);

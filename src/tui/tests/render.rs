@@ -1,4 +1,4 @@
-use super::{approve_view_and_commit, finished, loaded, loaded_with, press, session, typed};
+use super::{approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, session, typed};
 use crate::apply::engine::{Applied, ApplyProgress, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::{Decision, Decisions};
@@ -559,4 +559,28 @@ fn the_header_names_the_server_and_the_scope_at_80x24() {
         header.contains("ftrack studio.ftrackapp.com · scope: groups comp"),
         "{header}"
     );
+}
+
+#[test]
+fn a_renamed_row_says_its_username_is_the_admins_and_a_link_names_the_user() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('r'));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "zoe.d");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('1'));
+    while app
+        .review
+        .as_ref()
+        .and_then(|r| r.current())
+        .map(|i| app.plan().unwrap().items[i].username.clone())
+        != Some("zoe.d".into())
+    {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&draw(&mut app, 120, 40));
+    assert!(screen.contains("your rename (uid gives zoe)"), "{screen}");
+    assert!(screen.contains("✎ renamed to zoe.d (standing)"), "{screen}");
 }

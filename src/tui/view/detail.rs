@@ -78,10 +78,23 @@ fn kind_words(kind: ConflictKind) -> &'static str {
     }
 }
 
-/// Where a field's directory value comes from: the attribute and mapping rule.
-fn source_of(field: Field, session: &crate::tui::app::Session) -> String {
+/// Where a field's directory value comes from: the attribute and mapping rule, or the
+/// admin's rename.
+fn source_of(
+    field: Field,
+    session: &crate::tui::app::Session,
+    entry: Option<&DirectoryUser>,
+    decision: Option<&Decision>,
+) -> String {
     let mapping = &session.mapping;
     match field {
+        Field::Username if matches!(decision, Some(Decision::Rename { .. })) => format!(
+            "your rename ({} gives {})",
+            mapping.username,
+            entry
+                .and_then(|e| e.username.as_deref())
+                .map_or_else(|| "nothing".to_string(), |u| sanitize(u).into_owned())
+        ),
         Field::Username => mapping.username.to_string(),
         Field::Email => mapping.email.to_string(),
         Field::FirstName => format!(
@@ -100,8 +113,8 @@ fn source_of(field: Field, session: &crate::tui::app::Session) -> String {
 fn field_table(
     review: &crate::tui::app::Review,
     item: &PlanItem,
-    entry: Option<&DirectoryUser>,
-    ftrack: Option<&FtrackUser>,
+    (entry, ftrack): (Option<&DirectoryUser>, Option<&FtrackUser>),
+    decision: Option<&Decision>,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     const WIDTH: usize = 34;
@@ -142,7 +155,10 @@ fn field_table(
         ];
         if entry.is_some() {
             line.push(Span::styled(
-                format!("  <- {}", source_of(field, &review.session)),
+                format!(
+                    "  <- {}",
+                    source_of(field, &review.session, entry, decision)
+                ),
                 theme.dim,
             ));
         }
@@ -155,8 +171,8 @@ fn field_table(
 fn field_changes(
     review: &crate::tui::app::Review,
     item: &PlanItem,
-    entry: Option<&DirectoryUser>,
-    ftrack: Option<&FtrackUser>,
+    (entry, ftrack): (Option<&DirectoryUser>, Option<&FtrackUser>),
+    decision: Option<&Decision>,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(
@@ -179,7 +195,10 @@ fn field_changes(
         };
         if entry.is_some() {
             line.push(Span::styled(
-                format!("  <- {}", source_of(field, &review.session)),
+                format!(
+                    "  <- {}",
+                    source_of(field, &review.session, entry, decision)
+                ),
                 theme.dim,
             ));
         }
@@ -269,15 +288,20 @@ pub fn lines(
             Span::styled("no entry", theme.warn),
         ]));
     }
-    let matched = match item.matched_by {
-        Some(MatchedBy::Link) => ", matched by a recorded link",
-        Some(MatchedBy::Username) => ", matched by username",
-        None => "",
+    let matched = match (item.matched_by, decision) {
+        (Some(MatchedBy::Link), Some(Decision::Link { .. })) => ", linked by you (standing)",
+        (Some(MatchedBy::Link), _) => ", matched by a recorded link",
+        (Some(MatchedBy::Username), _) => ", matched by username",
+        (None, _) => "",
     };
     match &item.ftrack {
         Some(f) => out.push(Line::from(vec![
-            label("ftrack id", theme),
-            Span::raw(format!("{}{matched}", sanitize(&f.id))),
+            label("ftrack", theme),
+            Span::raw(format!(
+                "{} (id {}){matched}",
+                sanitize(&f.username),
+                sanitize(&f.id)
+            )),
         ])),
         None => out.push(Line::from(vec![
             label("ftrack", theme),
@@ -285,9 +309,15 @@ pub fn lines(
         ])),
     }
     if width >= TWO_COLUMNS {
-        out.extend(field_table(review, item, entry, ftrack, theme));
+        out.extend(field_table(review, item, (entry, ftrack), decision, theme));
     } else {
-        out.extend(field_changes(review, item, entry, ftrack, theme));
+        out.extend(field_changes(
+            review,
+            item,
+            (entry, ftrack),
+            decision,
+            theme,
+        ));
     }
     if !item.groups.is_empty() {
         let mut spans = vec![label("groups", theme)];
