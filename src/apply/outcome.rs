@@ -210,7 +210,7 @@ impl RunInfo {
 /// the real uid (from /etc/passwd), which the environment cannot fake. Accounts that only a
 /// directory service knows are named by `$USER` with the real uid beside it. Under sudo, the
 /// user who ran sudo is added.
-fn operator() -> String {
+pub fn operator() -> String {
     let env_name = ["USER", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));

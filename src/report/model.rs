@@ -1,7 +1,7 @@
 //! The reconciliation report's content, built from a plan (what would happen) or an apply
 //! outcome (what happened). Every export format renders this one value.
 
-use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemStatus, Outcome, OutcomeSummary, RunInfo};
 use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +127,80 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Rows in category order, then by username.
     pub rows: Vec<ReportRow>,
+    /// What a console session did (every decision and commit), for a report it exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionLog>,
+}
+
+/// What a console session did: every decision, by whom and when, and every commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionLog {
+    /// Decisions in the order they were taken (undos included).
+    pub decisions: Vec<DecisionEvent>,
+    /// Commits in the order they ran.
+    pub commits: Vec<CommitLog>,
+}
+
+/// One decision taken in the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionEvent {
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// The operating-system user running the console.
+    pub operator: String,
+    /// Who it concerns (the entry's username).
+    pub username: String,
+    /// What was decided, in words ("approve", "rename to jdoe2", "undo: ignore").
+    pub decision: String,
+}
+
+/// One commit of a console session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitLog {
+    /// The run's id, as in the audit log.
+    pub run_id: String,
+    /// When it started and finished (UTC, RFC 3339).
+    pub started_at: String,
+    /// When it finished.
+    pub finished_at: String,
+    /// Counts.
+    pub summary: OutcomeSummary,
+    /// Why it stopped early, if it did.
+    pub stopped: Option<String>,
+    /// The users it changed, failed or found stale: `(username, status, detail)`.
+    pub users: Vec<(String, String, String)>,
+}
+
+impl CommitLog {
+    /// The log of one commit's outcome.
+    pub fn of(outcome: &Outcome) -> Self {
+        let users = outcome
+            .items
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.status,
+                    ItemStatus::Applied | ItemStatus::Failed { .. } | ItemStatus::Stale { .. }
+                ) && o.item.action.is_change()
+            })
+            .map(|o| {
+                let status = match (&o.status, planned_category(o.item.action)) {
+                    (ItemStatus::Applied, Some(category)) => category.name().to_string(),
+                    (other, _) => other.name().to_string(),
+                };
+                let detail = o.status.detail().unwrap_or_default().to_string();
+                (o.item.username.clone(), status, detail)
+            })
+            .collect();
+        Self {
+            run_id: outcome.run.run_id.clone(),
+            started_at: outcome.run.started_at.clone(),
+            finished_at: outcome.run.finished_at.clone(),
+            summary: outcome.summary,
+            stopped: outcome.stopped.clone(),
+            users,
+        }
+    }
 }
 
 fn row(item: &PlanItem, category: Category) -> ReportRow {
@@ -197,6 +271,7 @@ fn finish(
         blocked,
         warnings,
         rows,
+        session: None,
     }
 }
 

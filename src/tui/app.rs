@@ -14,7 +14,7 @@ use crate::reconcile::decision::{
 use crate::reconcile::plan::{FieldValue, PlanItem, Summary};
 use crate::reconcile::prerequisites::Settled;
 use crate::reconcile::{Action, Plan, Policy, Scope};
-use crate::report::model::Report;
+use crate::report::model::{CommitLog, DecisionEvent, Report, SessionLog};
 use crate::source::mapping_rules::Mapping;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -59,6 +59,8 @@ pub struct AppOptions {
     pub restore: Option<RestoreOffer>,
     /// Where the time comes from (the date in a report's default file name).
     pub clock: Clock,
+    /// Who runs the console (the operating-system user), for the session's journal.
+    pub operator: String,
 }
 
 /// Which side a load progress message is about.
@@ -487,6 +489,11 @@ pub struct App {
     pub(crate) clock: Clock,
     /// The admin's choice of board (`b`); `None` follows the width.
     pub(crate) board: Option<bool>,
+    pub(crate) operator: String,
+    /// Every decision of the session, with who took it and when, for its report.
+    pub(crate) journal: Vec<DecisionEvent>,
+    /// Every commit of the session.
+    pub(crate) commits: Vec<CommitLog>,
 }
 
 impl App {
@@ -513,6 +520,17 @@ impl App {
             load_failure: None,
             last_commit: None,
             board: None,
+            operator: options.operator,
+            journal: Vec::new(),
+            commits: Vec::new(),
+        }
+    }
+
+    /// What the session did, for the report it exports.
+    pub(crate) fn session_log(&self) -> SessionLog {
+        SessionLog {
+            decisions: self.journal.clone(),
+            commits: self.commits.clone(),
         }
     }
 
@@ -654,7 +672,7 @@ impl App {
 
     /// Who an item key names: the directory entry's username, an ftrack-only user's
     /// username, or the key itself when neither is loaded.
-    fn username_of(&self, key: &str) -> String {
+    pub(crate) fn username_of(&self, key: &str) -> String {
         let Some(review) = &self.review else {
             return key.to_string();
         };
@@ -669,7 +687,7 @@ impl App {
     }
 
     /// The username of an ftrack user, or its id when it is not loaded.
-    fn ftrack_username(&self, id: &str) -> String {
+    pub(crate) fn ftrack_username(&self, id: &str) -> String {
         self.review
             .as_ref()
             .and_then(|r| r.ftrack_index.get(id).map(|&i| &r.session.ftrack.users[i]))

@@ -102,6 +102,7 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         recorded: setup.recorded.clone(),
         restore: setup.restore_offer(),
         clock: setup.worker.clock,
+        operator: crate::apply::outcome::operator(),
     });
     // The screen's size before any resize event, so paging and the layout fit it from the start.
     if let Ok((width, height)) = crossterm::terminal::size() {

@@ -16,6 +16,7 @@ use super::app::ResolveMode;
 use super::input::TextInput;
 use crate::clock::Clock;
 use crate::reconcile::decision::{Decision, settle_decided};
+use crate::report::model::{CommitLog, DecisionEvent};
 
 /// Applies one message to the state and says what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -76,6 +77,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Applied(applied) => {
+            app.commits.push(CommitLog::of(&applied.outcome));
             app.last_commit = Some(crate::exit::for_apply(
                 &applied.outcome,
                 applied.refused.as_ref(),
@@ -267,6 +269,12 @@ fn restore(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Submit => {
             let count = offer.decisions.decisions.len();
             app.decisions = offer.decisions;
+            app.journal.push(DecisionEvent {
+                at: app.clock.now_rfc3339(),
+                operator: app.operator.clone(),
+                username: String::new(),
+                decision: format!("restore {count} decisions of an unfinished session"),
+            });
             let height = app.list_height();
             if let Some(review) = &mut app.review {
                 review.replan(&app.decisions);
@@ -628,12 +636,38 @@ fn change(app: &mut App, entries: Vec<(String, Option<Decision>)>) -> Vec<Effect
     if record.is_empty() {
         return Vec::new();
     }
+    for (key, _, new) in &record {
+        log_decision(app, key, new.as_ref(), "");
+    }
     let standing = record
         .iter()
         .any(|(_, old, new)| is_standing(old) || is_standing(new));
     app.undo.push(record);
     app.redo.clear();
     changed(app, standing)
+}
+
+/// Adds a decision to the session's journal, with who took it and when.
+fn log_decision(app: &mut App, key: &str, decision: Option<&Decision>, prefix: &str) {
+    let words = match decision {
+        None => "no decision".to_string(),
+        Some(Decision::Approve) => "approve".to_string(),
+        Some(Decision::Skip) => "skip this time".to_string(),
+        Some(Decision::Ignore) => "ignore (standing)".to_string(),
+        Some(Decision::Rename { username }) => format!("rename to {username} (standing)"),
+        Some(Decision::Link { ftrack_id }) => {
+            format!(
+                "link to ftrack user {} (standing)",
+                app.ftrack_username(ftrack_id)
+            )
+        }
+    };
+    app.journal.push(DecisionEvent {
+        at: app.clock.now_rfc3339(),
+        operator: app.operator.clone(),
+        username: app.username_of(key),
+        decision: format!("{prefix}{words}"),
+    });
 }
 
 fn is_standing(decision: &Option<Decision>) -> bool {
@@ -686,7 +720,14 @@ fn undo(app: &mut App, backwards: bool) -> Vec<Effect> {
         .iter()
         .any(|(_, old, new)| is_standing(old) || is_standing(new));
     for (key, old, new) in &record {
-        set(app, key, if backwards { old.clone() } else { new.clone() });
+        let now = if backwards { old.clone() } else { new.clone() };
+        log_decision(
+            app,
+            key,
+            now.as_ref(),
+            if backwards { "undo: " } else { "redo: " },
+        );
+        set(app, key, now);
     }
     let count = record.len();
     if backwards {

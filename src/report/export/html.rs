@@ -7,7 +7,7 @@
 //! Colour marks the categories but the markers (`+ ~ ^ - ! . x`) and words carry the meaning.
 
 use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
-use crate::report::model::{Category, Report, ReportKind, ReportRow};
+use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -85,8 +85,71 @@ pub(super) fn render(report: &Report) -> String {
             section(&mut out, report.kind, category, &rows);
         }
     }
+    if let Some(log) = &report.session {
+        session(&mut out, log);
+    }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// The console session: every decision with who and when, then every commit.
+fn session(out: &mut String, log: &SessionLog) {
+    let _ = writeln!(
+        out,
+        "<h2 id=\"session\">Console session</h2>\n<h3>Decisions ({})</h3>",
+        log.decisions.len()
+    );
+    if log.decisions.is_empty() {
+        out.push_str("<p class=\"note\">No decision was taken.</p>\n");
+    } else {
+        out.push_str("<table>\n<thead><tr><th>Time</th><th>Operator</th><th>User</th><th>Decision</th></tr></thead>\n<tbody>\n");
+        for d in &log.decisions {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&d.at),
+                escape(&d.operator),
+                escape(&d.username),
+                escape(&d.decision)
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    let _ = writeln!(out, "<h3>Commits ({})</h3>", log.commits.len());
+    for (n, c) in log.commits.iter().enumerate() {
+        let s = c.summary;
+        let _ = writeln!(
+            out,
+            "<h4>Commit {}: run {}, {} to {}</h4>\n<p>created {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}</p>",
+            n + 1,
+            escape(&c.run_id),
+            escape(&c.started_at),
+            escape(&c.finished_at),
+            s.created,
+            s.updated,
+            s.reactivated,
+            s.deactivated,
+            s.failed,
+            s.stale,
+            s.not_attempted
+        );
+        if let Some(stopped) = &c.stopped {
+            let _ = writeln!(out, "<p class=\"blocked\">Stopped: {}</p>", escape(stopped));
+        }
+        if !c.users.is_empty() {
+            out.push_str("<table>\n<thead><tr><th>User</th><th>Result</th><th>Detail</th></tr></thead>\n<tbody>\n");
+            for (user, status, detail) in &c.users {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(user),
+                    escape(status),
+                    escape(detail)
+                );
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+    }
 }
 
 fn summary(out: &mut String, report: &Report) {

@@ -6,7 +6,7 @@
 //! characters are spelled out, so a hostile value cannot break a table or inject markup.
 
 use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
-use crate::report::model::{Category, Report, ReportKind, ReportRow};
+use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
 
 /// Renders the report as Markdown.
@@ -46,7 +46,68 @@ pub(super) fn render(report: &Report) -> String {
             section(&mut out, report.kind, category, &rows);
         }
     }
+    if let Some(log) = &report.session {
+        session(&mut out, log);
+    }
     out
+}
+
+/// The console session: every decision with who and when, then every commit.
+fn session(out: &mut String, log: &SessionLog) {
+    let _ = writeln!(
+        out,
+        "\n## Console session\n\n### Decisions ({})\n",
+        log.decisions.len()
+    );
+    if log.decisions.is_empty() {
+        out.push_str("No decision was taken.\n");
+    } else {
+        out.push_str("| Time | Operator | User | Decision |\n|---|---|---|---|\n");
+        for d in &log.decisions {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape(&d.at),
+                escape(&d.operator),
+                escape(&d.username),
+                escape(&d.decision)
+            );
+        }
+    }
+    let _ = writeln!(out, "\n### Commits ({})", log.commits.len());
+    for (n, c) in log.commits.iter().enumerate() {
+        let s = c.summary;
+        let _ = writeln!(
+            out,
+            "\n#### Commit {}: run {}, {} to {}\n\ncreated {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}\n",
+            n + 1,
+            escape(&c.run_id),
+            escape(&c.started_at),
+            escape(&c.finished_at),
+            s.created,
+            s.updated,
+            s.reactivated,
+            s.deactivated,
+            s.failed,
+            s.stale,
+            s.not_attempted
+        );
+        if let Some(stopped) = &c.stopped {
+            let _ = writeln!(out, "Stopped: {}\n", escape(stopped));
+        }
+        if !c.users.is_empty() {
+            out.push_str("| User | Result | Detail |\n|---|---|---|\n");
+            for (user, status, detail) in &c.users {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    escape(user),
+                    escape(status),
+                    escape(detail)
+                );
+            }
+        }
+    }
 }
 
 fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {

@@ -7,7 +7,9 @@ use crate::reconcile::plan::{
     Action, Candidate, ConflictInfo, ConflictKind, DirectoryRef, Field, FieldChange, FieldValue,
     FtrackRef, GroupChanges, Inputs, MatchedBy, Plan, PlanItem,
 };
-use crate::report::model::{report_from_outcome, report_from_plan};
+use crate::report::model::{
+    CommitLog, DecisionEvent, SessionLog, report_from_outcome, report_from_plan,
+};
 
 const FORMULA: &str = "=cmd|' /C calc'!A0";
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -504,4 +506,45 @@ fn write_report_names_the_file_it_cannot_write() {
         message.starts_with("cannot write the report to"),
         "{message}"
     );
+}
+
+#[test]
+fn a_console_sessions_decisions_and_commits_are_reported_escaped() {
+    let mut report = plan_report();
+    let mut summary = crate::apply::outcome::OutcomeSummary::default();
+    summary.created = 1;
+    report.session = Some(SessionLog {
+        decisions: vec![DecisionEvent {
+            at: "2025-01-02T03:04:05Z".into(),
+            operator: "admin".into(),
+            username: "<b>evil|user</b>".into(),
+            decision: "rename to x|y".into(),
+        }],
+        commits: vec![CommitLog {
+            run_id: "run-1".into(),
+            started_at: "2025-01-02T03:05:00Z".into(),
+            finished_at: "2025-01-02T03:05:02Z".into(),
+            summary,
+            stopped: None,
+            users: vec![("jdoe".into(), "created".into(), String::new())],
+        }],
+    });
+    let markdown = rendered(&report, ReportFormat::Markdown);
+    assert!(markdown.contains("## Console session"), "{markdown}");
+    assert!(markdown.contains(
+        "| 2025-01-02T03:04:05Z | admin | \\<b\\>evil\\|user\\</b\\> | rename to x\\|y |"
+    ));
+    assert!(markdown.contains("#### Commit 1: run run-1"));
+    assert!(markdown.contains("| jdoe | created |  |"));
+    let html = rendered(&report, ReportFormat::Html);
+    assert!(
+        html.contains("<td>&lt;b&gt;evil|user&lt;/b&gt;</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<h3>Commits (1)</h3>"));
+    let json: serde_json::Value =
+        serde_json::from_str(&rendered(&report, ReportFormat::Json)).unwrap();
+    assert_eq!(json["session"]["decisions"][0]["operator"], "admin");
+    // A report made outside the console has no session part.
+    assert!(!rendered(&plan_report(), ReportFormat::Markdown).contains("Console session"));
 }

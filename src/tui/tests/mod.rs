@@ -184,6 +184,7 @@ pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
         decisions,
         restore: None,
         clock: Clock::fixed_on(jiff::civil::date(2025, 1, 31)),
+        operator: "admin".into(),
     });
     update(&mut app, Msg::Resize(80, 24));
     update(&mut app, Msg::Loaded(Box::new(session)));

@@ -1450,3 +1450,57 @@ fn the_loading_screen_says_when_the_directory_read_is_tried_again() {
     };
     assert_eq!(state.retrying.as_ref().map(|(a, _)| *a), Some(2));
 }
+
+#[test]
+fn x_exports_the_whole_session_every_decision_with_who_and_when_and_every_commit() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('i')); // ignore evil
+    press(&mut app, KeyCode::Char('y')); // approve tyamada
+    press(&mut app, KeyCode::Char('u')); // undo it
+    press(&mut app, KeyCode::Char('y')); // approve again
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Enter);
+    let created = finished(&app, "tyamada", ItemStatus::Applied);
+    let mut run = RunInfo::default();
+    run.run_id = "run-1".into();
+    update(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome: Outcome::new(run, vec![created]),
+            refused: None,
+            interrupted: false,
+        })),
+    );
+    press(&mut app, KeyCode::Char('x'));
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::ExportReport { report, .. }) = effects.into_iter().next() else {
+        panic!()
+    };
+    let session = report.session.expect("the session's journal");
+    let said: Vec<(String, String)> = session
+        .decisions
+        .iter()
+        .map(|d| (d.username.clone(), d.decision.clone()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("evil".to_string(), "ignore (standing)".to_string()),
+            ("tyamada".into(), "approve".into()),
+            ("tyamada".into(), "undo: no decision".into()),
+            ("tyamada".into(), "approve".into()),
+        ]
+    );
+    assert!(
+        session
+            .decisions
+            .iter()
+            .all(|d| d.operator == "admin" && d.at == "2025-01-31T00:00:00Z")
+    );
+    assert_eq!(session.commits.len(), 1);
+    assert_eq!(session.commits[0].run_id, "run-1");
+    assert_eq!(
+        session.commits[0].users,
+        [("tyamada".to_string(), "created".to_string(), String::new())]
+    );
+}

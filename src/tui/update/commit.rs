@@ -283,7 +283,7 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
             fail(app, "type a file name for the report")
         }
         Action::Submit => {
-            let report = match (&app.screen, &app.review) {
+            let mut report = match (&app.screen, &app.review) {
                 (Screen::Results(state), _) => report_from_outcome(&state.applied.outcome),
                 (_, Some(review)) => {
                     let s = &review.session;
@@ -293,6 +293,7 @@ pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 _ => return Vec::new(),
             };
+            report.session = Some(app.session_log());
             note(app, format!("writing {}…", path.text()));
             let target = PathBuf::from(path.text());
             // The dialog stays open until the report is written: a failure leaves the path
