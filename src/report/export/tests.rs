@@ -511,8 +511,10 @@ fn write_report_names_the_file_it_cannot_write() {
 #[test]
 fn a_console_sessions_decisions_and_commits_are_reported_escaped() {
     let mut report = plan_report();
-    let mut summary = crate::apply::outcome::OutcomeSummary::default();
-    summary.created = 1;
+    let summary = crate::apply::outcome::OutcomeSummary {
+        created: 1,
+        ..Default::default()
+    };
     report.session = Some(SessionLog {
         decisions: vec![DecisionEvent {
             at: "2025-01-02T03:04:05Z".into(),

@@ -1461,8 +1461,10 @@ fn x_exports_the_whole_session_every_decision_with_who_and_when_and_every_commit
     press(&mut app, KeyCode::Char('c'));
     press(&mut app, KeyCode::Enter);
     let created = finished(&app, "tyamada", ItemStatus::Applied);
-    let mut run = RunInfo::default();
-    run.run_id = "run-1".into();
+    let run = RunInfo {
+        run_id: "run-1".into(),
+        ..RunInfo::default()
+    };
     update(
         &mut app,
         Msg::Applied(Box::new(Applied {
