@@ -2,7 +2,8 @@
 """Takes the README's screenshots: runs `ldap2ftrack demo` in tmux, captures the screen with
 its colours, turns it into an HTML page and photographs that with headless Chromium.
 
-Usage: python3 assets/screenshots/make.py [path/to/ldap2ftrack]   (needs tmux and chromium)
+Usage: python3 assets/screenshots/make.py [path/to/ldap2ftrack]
+Needs tmux, chromium and a CJK font (Debian: fonts-wqy-zenhei) for the demo's East Asian names.
 """
 import html
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../target/release/ldap2ftrack")
@@ -77,7 +79,11 @@ def to_html(ansi, width):
             if state["reverse"]:
                 fg, bg = bg, fg
             weight = "bold" if state["bold"] else "normal"
-            row.append(f'<span style="color:{fg};background:{bg};font-weight:{weight}">{html.escape(part)}</span>')
+            text = "".join(
+                f'<span style="display:inline-block;width:2ch">{html.escape(c)}</span>'
+                if unicodedata.east_asian_width(c) in "WF" else html.escape(c)
+                for c in part)
+            row.append(f'<span style="color:{fg};background:{bg};font-weight:{weight}">{text}</span>')
         out.append("".join(row))
     body = "\n".join(out)
     return f"""<!doctype html><meta charset="utf-8"><style>
@@ -105,7 +111,8 @@ def session(width, height):
     name = f"shots-{width}x{height}"
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
     tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), f"{BINARY} demo; sleep 60")
-    wait_for(name, "+Cre")
+    wait_for(name, "1+Create")
+    time.sleep(0.3)  # let the first full frame land before capturing
     return name
 
 
@@ -122,3 +129,9 @@ tmux("send-keys", "-t", wide, "2", "j", "j", "j", "j")
 wait_for(wide, "~ update")
 shoot(wide, "diff", 120, 32)
 tmux("kill-session", "-t", wide)
+board = session(200, 50)
+tmux("send-keys", "-t", board, "y", "Right", "j")
+wait_for(board, "^Reactivate 2 ─")
+wait_for(board, "approved 1")
+shoot(board, "board", 200, 50)
+tmux("kill-session", "-t", board)
