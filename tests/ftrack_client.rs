@@ -239,10 +239,22 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
         attempts: 3,
         ..quick
     };
-    let error = client_for(&sandbox.url)
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heard = std::sync::Arc::clone(&told);
+    let observed = client_for(&sandbox.url).with_retry_observer(Box::new(move |attempt, why| {
+        heard.lock().unwrap().push((attempt, why.to_string()));
+    }));
+    let error = observed
         .call_with_retry(&[Operation::QuerySchemas], three)
         .await
         .unwrap_err();
+    let told = told.lock().unwrap().clone();
+    assert_eq!(
+        told.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+        [2, 3],
+        "each retry is told, with the attempt about to start"
+    );
+    assert!(told[0].1.contains("503"), "{told:?}");
     assert!(
         matches!(error, FtrackError::Status { status: 503, .. }),
         "{error:?}"

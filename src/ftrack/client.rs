@@ -16,6 +16,9 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// Told of each retry: the attempt about to start (2 for the first retry) and what failed.
+pub type RetryObserver = Box<dyn Fn(u32, &str) + Send + Sync>;
+
 /// A connection to one ftrack server as one API user.
 pub struct FtrackClient {
     http: reqwest::Client,
@@ -23,6 +26,7 @@ pub struct FtrackClient {
     api_user: String,
     api_key: SecretString,
     requests: AtomicUsize,
+    on_retry: Option<RetryObserver>,
 }
 
 impl std::fmt::Debug for FtrackClient {
@@ -57,7 +61,14 @@ impl FtrackClient {
             api_user: api_user.to_string(),
             api_key,
             requests: AtomicUsize::new(0),
+            on_retry: None,
         })
+    }
+
+    /// The client, telling `observer` of every retry (the console shows them while loading).
+    pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
+        self.on_retry = Some(observer);
+        self
     }
 
     /// HTTP requests sent so far (retries included).
@@ -167,6 +178,9 @@ impl FtrackClient {
                     };
                     let delay = policy.delay(retry, retry_after, jitter());
                     tracing::warn!(%error, retry, delay_ms = delay.as_millis() as u64, "ftrack request failed; retrying");
+                    if let Some(observe) = &self.on_retry {
+                        observe(retry + 1, &error.to_string());
+                    }
                     tokio::time::sleep(delay).await;
                 }
                 outcome => return outcome,

@@ -94,8 +94,10 @@ pub enum Msg {
         /// Pages read so far.
         pages: u32,
     },
-    /// The directory read failed for now and is tried again.
+    /// A side's read failed for now and is tried again.
     LoadRetrying {
+        /// Which side.
+        stage: LoadStage,
         /// The attempt about to start (2 for the first retry).
         attempt: u32,
         /// What failed.
@@ -266,8 +268,8 @@ pub(crate) enum Screen {
 pub(crate) struct LoadState {
     pub directory: Option<(usize, u32)>,
     pub ftrack: Option<(usize, u32)>,
-    /// The directory read is being tried again: the attempt and what failed.
-    pub retrying: Option<(u32, String)>,
+    /// A side is being read again: which, the attempt and what failed.
+    pub retrying: Option<(LoadStage, u32, String)>,
 }
 
 /// An autosave of an unfinished session, offered at start.

@@ -47,9 +47,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::LoadRetrying { attempt, reason } => {
+        Msg::LoadRetrying {
+            stage,
+            attempt,
+            reason,
+        } => {
             if let Screen::Loading(state) = &mut app.screen {
-                state.retrying = Some((attempt, reason));
+                state.retrying = Some((stage, attempt, reason));
             }
             Vec::new()
         }

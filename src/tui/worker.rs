@@ -62,7 +62,14 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
 fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let config = &setup.config;
     let runtime = runtime()?;
-    let client = ftrack_client(config)?;
+    let retries = tx.clone();
+    let client = ftrack_client(config)?.with_retry_observer(Box::new(move |attempt, reason| {
+        let _ = retries.send(Msg::LoadRetrying {
+            stage: LoadStage::Ftrack,
+            attempt,
+            reason: reason.to_string(),
+        });
+    }));
     let _ = tx.send(Msg::LoadProgress {
         stage: LoadStage::Ftrack,
         read: 0,
@@ -92,7 +99,11 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
             ReadProgress::Retrying {
                 attempt, reason, ..
             } => {
-                let _ = tx.send(Msg::LoadRetrying { attempt, reason });
+                let _ = tx.send(Msg::LoadRetrying {
+                    stage: LoadStage::Directory,
+                    attempt,
+                    reason,
+                });
             }
             _ => {}
         },

@@ -1441,6 +1441,7 @@ fn the_loading_screen_says_when_the_directory_read_is_tried_again() {
     update(
         &mut app,
         Msg::LoadRetrying {
+            stage: LoadStage::Ftrack,
             attempt: 2,
             reason: "ldap.studio.example:636 refused the connection".into(),
         },
@@ -1448,7 +1449,10 @@ fn the_loading_screen_says_when_the_directory_read_is_tried_again() {
     let Screen::Loading(state) = &app.screen else {
         panic!()
     };
-    assert_eq!(state.retrying.as_ref().map(|(a, _)| *a), Some(2));
+    assert_eq!(
+        state.retrying.as_ref().map(|(s, a, _)| (*s, *a)),
+        Some((LoadStage::Ftrack, 2))
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Reading both sides, with progress per side; or why the read failed.
 
-use crate::tui::app::{App, LoadState};
+use crate::tui::app::{App, LoadStage, LoadState};
 use crate::tui::text::sanitize;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -41,9 +41,13 @@ pub fn render(
                 stage("ftrack", state.ftrack, spin, theme),
                 Line::raw(""),
                 match &state.retrying {
-                    Some((attempt, reason)) => Line::from(Span::styled(
+                    Some((side, attempt, reason)) => Line::from(Span::styled(
                         format!(
-                            "  The directory read failed ({}); trying again (attempt {attempt})",
+                            "  The {} read failed ({}); trying again (attempt {attempt})",
+                            match side {
+                                LoadStage::Directory => "directory",
+                                LoadStage::Ftrack => "ftrack",
+                            },
                             sanitize(reason)
                         ),
                         theme.warn,
