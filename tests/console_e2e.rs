@@ -132,6 +132,24 @@ impl Tmux {
     }
 }
 
+/// The demo console in tmux at this size, dumping the demo ftrack server to `final.json` and
+/// writing its exit code to `exit.txt` when it ends.
+fn demo_in(dir: &Path, size: (u16, u16)) -> Tmux {
+    let command = format!(
+        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
+        home = dir.display(),
+        binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
+    );
+    Tmux::start_sized(&command, dir, size)
+}
+
+/// The demo ftrack server's users as the console left them.
+fn final_users(dir: &Path) -> Vec<serde_json::Value> {
+    let dump = std::fs::read_to_string(dir.join("final.json")).expect("the demo dumped its server");
+    let state: serde_json::Value = serde_json::from_str(&dump).unwrap();
+    state["users"].as_array().unwrap().clone()
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -143,12 +161,7 @@ impl Drop for Tmux {
 #[test]
 fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
-    let command = format!(
-        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
-        home = dir.path().display()
-    );
-    let tmux = Tmux::start(&command, dir.path());
+    let tmux = demo_in(dir.path(), (80, 24));
     let first = tmux.wait_for("1+Create 26");
     assert!(first.contains("DEMO"), "{first}");
     assert!(tmux.alternate_screen());
@@ -187,10 +200,7 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
     assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
     // The terminal is given back: main screen, and the shell's output is visible.
     assert!(!tmux.alternate_screen(), "{}", tmux.screen());
-    let final_state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
-            .unwrap();
-    let users = final_state["users"].as_array().unwrap();
+    let users = final_users(dir.path());
     let find = |name: &str| users.iter().find(|u| u["username"] == name);
     assert!(find("anna.kovacs").is_some_and(|u| u["is_active"] == true));
     let sofia = find("srusso").expect("the linked user took the directory username");
@@ -210,12 +220,7 @@ fn an_admin_reviews_resolves_commits_and_exports_in_the_demo() {
 #[test]
 fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
     let dir = tempfile::tempdir().unwrap();
-    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
-    let command = format!(
-        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
-        home = dir.path().display()
-    );
-    let tmux = Tmux::start(&command, dir.path());
+    let tmux = demo_in(dir.path(), (80, 24));
     tmux.wait_for("1+Create 26");
     // Pavan Patel's login is freed by Priya Patel's rename, an update in another bucket.
     tmux.keys(&["/"]);
@@ -243,10 +248,7 @@ fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
     assert!(!results.contains("stale 1"), "{results}");
     tmux.keys(&["Q"]);
     assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
-    let final_state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
-            .unwrap();
-    let users = final_state["users"].as_array().unwrap();
+    let users = final_users(dir.path());
     let email_of = |name: &str| {
         users
             .iter()
@@ -266,12 +268,7 @@ fn a_staged_rollout_of_a_marked_row_brings_the_rename_it_needs() {
 #[test]
 fn on_the_board_at_200x50_an_admin_approves_across_columns_and_commits() {
     let dir = tempfile::tempdir().unwrap();
-    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
-    let command = format!(
-        "HOME={home} {binary} demo --dump final.json; echo exit=$? > exit.txt; sleep 600",
-        home = dir.path().display()
-    );
-    let tmux = Tmux::start_sized(&command, dir.path(), (200, 50));
+    let tmux = demo_in(dir.path(), (200, 50));
     // The columns' titles (the header names the buckets too): wait for the last one drawn.
     tmux.wait_for("^Reactivate 2 ─");
     let board = tmux.wait_for("detail · Enter full screen");
@@ -306,10 +303,7 @@ fn on_the_board_at_200x50_an_admin_approves_across_columns_and_commits() {
     );
     tmux.keys(&["Q"]);
     assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
-    let final_state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("final.json")).unwrap())
-            .unwrap();
-    let users = final_state["users"].as_array().unwrap();
+    let users = final_users(dir.path());
     assert!(users.iter().any(|u| u["username"] == "ahaddad"));
     assert!(
         users

@@ -81,37 +81,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Applied(applied) => {
-            app.commits.push(CommitLog::of(&applied.outcome));
-            app.last_commit = Some(crate::exit::for_apply(
-                &applied.outcome,
-                applied.refused.as_ref(),
-                applied.interrupted,
-                false,
-            ));
-            let left_out = match &app.screen {
-                Screen::Applying(state) => state.left_out,
-                _ => 0,
-            };
-            app.screen = Screen::Results(ResultsState {
-                applied,
-                scroll: 0,
-                left_out,
-            });
-            app.overlay = Overlay::None;
+            applied_msg(app, applied);
             Vec::new()
         }
         Msg::DecisionsSaved { path } => {
-            if let Some(saved) = app.saving.take() {
-                app.recorded = saved.standing();
-                app.saved = saved;
-            }
-            note(
-                app,
-                format!(
-                    "decisions saved to {}; standing ones are in force",
-                    path.display()
-                ),
-            );
+            decisions_saved(app, &path);
             Vec::new()
         }
         Msg::Recorded(standing) => {
@@ -138,6 +112,43 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The commit finished: its outcome joins the session's, and the results are shown.
+fn applied_msg(app: &mut App, applied: Box<crate::apply::engine::Applied>) {
+    app.commits.push(CommitLog::of(&applied.outcome));
+    app.last_commit = Some(crate::exit::for_apply(
+        &applied.outcome,
+        applied.refused.as_ref(),
+        applied.interrupted,
+        false,
+    ));
+    let left_out = match &app.screen {
+        Screen::Applying(state) => state.left_out,
+        _ => 0,
+    };
+    app.screen = Screen::Results(ResultsState {
+        applied,
+        scroll: 0,
+        left_out,
+    });
+    app.overlay = Overlay::None;
+}
+
+/// `w` wrote the decisions file: what it holds counts as saved, its standing decisions as in
+/// force.
+fn decisions_saved(app: &mut App, path: &std::path::Path) {
+    if let Some(saved) = app.saving.take() {
+        app.recorded = saved.standing();
+        app.saved = saved;
+    }
+    note(
+        app,
+        format!(
+            "decisions saved to {}; standing ones are in force",
+            path.display()
+        ),
+    );
 }
 
 /// A new screen closes dialogs, except the question about restoring an unfinished session,

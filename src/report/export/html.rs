@@ -6,7 +6,10 @@
 //! Content-Security-Policy forbids scripts, so a hostile directory value shows as text.
 //! Colour marks the categories but the markers (`+ ~ ^ - ! . x`) and words carry the meaning.
 
-use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
+use super::{
+    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, title,
+    visible,
+};
 use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
 
@@ -117,22 +120,8 @@ fn session(out: &mut String, log: &SessionLog) {
     }
     let _ = writeln!(out, "<h3>Commits ({})</h3>", log.commits.len());
     for (n, c) in log.commits.iter().enumerate() {
-        let s = c.summary;
-        let _ = writeln!(
-            out,
-            "<h4>Commit {}: run {}, {} to {}</h4>\n<p>created {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}</p>",
-            n + 1,
-            escape(&c.run_id),
-            escape(&c.started_at),
-            escape(&c.finished_at),
-            s.created,
-            s.updated,
-            s.reactivated,
-            s.deactivated,
-            s.failed,
-            s.stale,
-            s.not_attempted
-        );
+        let (heading, counts) = commit_texts(n + 1, c);
+        let _ = writeln!(out, "<h4>{}</h4>\n<p>{counts}</p>", escape(&heading));
         if let Some(stopped) = &c.stopped {
             let _ = writeln!(out, "<p class=\"blocked\">Stopped: {}</p>", escape(stopped));
         }

@@ -5,7 +5,10 @@
 //! that start Markdown or inline HTML get a backslash, and newlines and other control
 //! characters are spelled out, so a hostile value cannot break a table or inject markup.
 
-use super::{Columns, blocked_label, count, heading, marker, rows_of, run_facts, title, visible};
+use super::{
+    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, title,
+    visible,
+};
 use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
 
@@ -76,22 +79,8 @@ fn session(out: &mut String, log: &SessionLog) {
     }
     let _ = writeln!(out, "\n### Commits ({})", log.commits.len());
     for (n, c) in log.commits.iter().enumerate() {
-        let s = c.summary;
-        let _ = writeln!(
-            out,
-            "\n#### Commit {}: run {}, {} to {}\n\ncreated {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}\n",
-            n + 1,
-            escape(&c.run_id),
-            escape(&c.started_at),
-            escape(&c.finished_at),
-            s.created,
-            s.updated,
-            s.reactivated,
-            s.deactivated,
-            s.failed,
-            s.stale,
-            s.not_attempted
-        );
+        let (heading, counts) = commit_texts(n + 1, c);
+        let _ = writeln!(out, "\n#### {}\n\n{counts}\n", escape(&heading));
         if let Some(stopped) = &c.stopped {
             let _ = writeln!(out, "Stopped: {}\n", escape(stopped));
         }

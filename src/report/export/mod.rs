@@ -10,7 +10,7 @@ mod markdown;
 #[cfg(test)]
 mod tests;
 
-use super::model::{Category, Report, ReportKind, ReportRow};
+use super::model::{Category, CommitLog, Report, ReportKind, ReportRow};
 use crate::atomic_file::write_atomically;
 use crate::reconcile::plan::{Candidate, FieldChange, FieldValue};
 use std::io::{self, Write};
@@ -153,6 +153,21 @@ pub fn is_stdout(path: &Path) -> bool {
 }
 
 /// The report's title.
+/// A commit's heading and its counts, for the session part of a report (values unescaped).
+fn commit_texts(n: usize, commit: &CommitLog) -> (String, String) {
+    let s = commit.summary;
+    (
+        format!(
+            "Commit {n}: run {}, {} to {}",
+            commit.run_id, commit.started_at, commit.finished_at
+        ),
+        format!(
+            "created {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}",
+            s.created, s.updated, s.reactivated, s.deactivated, s.failed, s.stale, s.not_attempted
+        ),
+    )
+}
+
 fn title(report: &Report) -> &'static str {
     match report.kind {
         ReportKind::Plan => "ldap2ftrack plan report",

@@ -2,7 +2,7 @@
 
 use super::{centered, modal_box};
 use crate::reconcile::needs::Need;
-use crate::tui::app::{App, CommitModal, CommitScope};
+use crate::tui::app::{App, CommitModal, CommitScope, Review};
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -66,6 +66,45 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
         theme.dim,
     )));
     let room = usize::from(area.height.saturating_sub(18)).max(2);
+    lines.extend(settled_lines(review, modal, cells, room, theme));
+    if let Some(reason) = &review.plan.blocked {
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("Blocked: {reason}"), cells),
+            theme.error,
+        )));
+    }
+    lines.push(Line::raw(""));
+    if c.deactivate > 0 {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("Type {} to confirm the deactivations: ", c.deactivate),
+                theme.warn,
+            ),
+            Span::raw(format!("{}▏", modal.typed)),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key),
+        Span::raw(" apply  "),
+        Span::styled("Tab", theme.key),
+        Span::raw(" what to commit  "),
+        Span::styled("Esc", theme.key),
+        Span::raw(" cancel"),
+    ]));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = modal_box(frame, centered(area, WIDTH, height), "Commit", theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What the commit brings along because its rows need it, and the rows it holds back.
+fn settled_lines(
+    review: &Review,
+    modal: &CommitModal,
+    cells: usize,
+    room: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     let needed = &modal.settled.pulled_in;
     if !needed.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -102,33 +141,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
         }
         more(&mut lines, held.len(), room, cells);
     }
-    if let Some(reason) = &review.plan.blocked {
-        lines.push(Line::from(Span::styled(
-            truncate(&format!("Blocked: {reason}"), cells),
-            theme.error,
-        )));
-    }
-    lines.push(Line::raw(""));
-    if c.deactivate > 0 {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("Type {} to confirm the deactivations: ", c.deactivate),
-                theme.warn,
-            ),
-            Span::raw(format!("{}▏", modal.typed)),
-        ]));
-    }
-    lines.push(Line::from(vec![
-        Span::styled("Enter", theme.key),
-        Span::raw(" apply  "),
-        Span::styled("Tab", theme.key),
-        Span::raw(" what to commit  "),
-        Span::styled("Esc", theme.key),
-        Span::raw(" cancel"),
-    ]));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let inner = modal_box(frame, centered(area, WIDTH, height), "Commit", theme);
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 /// "and N more" when a list was cut at `shown` lines.

@@ -207,33 +207,9 @@ fn field_changes(
     out
 }
 
-/// The detail lines of one plan item.
-/// `width` is the detail's own width: from [`TWO_COLUMNS`] the fields are a two-column table.
-pub fn lines(
-    app: &App,
-    index: usize,
-    conflict_first: bool,
-    width: u16,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let Some(review) = &app.review else {
-        return Vec::new();
-    };
-    let item: &PlanItem = &review.plan.items[index];
-    let entry = item
-        .directory
-        .as_ref()
-        .and_then(|d| review.dir_index.get(&d.id))
-        .map(|&i| &review.session.directory.users[i]);
-    let ftrack = item
-        .ftrack
-        .as_ref()
-        .and_then(|f| review.ftrack_index.get(&f.id))
-        .map(|&i| &review.session.ftrack.users[i]);
-    let decision = review.keys[index]
-        .as_ref()
-        .and_then(|k| app.decisions.decisions.get(k));
-    let decision_text = match decision {
+/// The item's decision in words.
+fn decision_words(app: &App, item: &PlanItem, decision: Option<&Decision>) -> String {
+    match decision {
         None if item.action == crate::reconcile::Action::Conflict => {
             "pending: resolve it (Enter: link, rename, ignore or skip)".to_string()
         }
@@ -241,38 +217,22 @@ pub fn lines(
             "pending (y approve, n skip)".to_string()
         }
         None => "none needed".to_string(),
-        Some(d) => match d {
-            crate::reconcile::decision::Decision::Approve => "approved".into(),
-            crate::reconcile::decision::Decision::Skip => "skipped this time".into(),
-            crate::reconcile::decision::Decision::Ignore => "ignored (standing)".into(),
-            crate::reconcile::decision::Decision::Link { ftrack_id } => {
-                let username = review
-                    .ftrack_index
-                    .get(ftrack_id)
-                    .map_or(ftrack_id.as_str(), |&i| {
-                        &review.session.ftrack.users[i].username
-                    });
-                format!("linked to ftrack user {} (standing)", sanitize(username))
-            }
-            crate::reconcile::decision::Decision::Rename { username } => {
-                format!("renamed to {} (standing)", sanitize(username))
-            }
-        },
-    };
-    let mut out = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} {} ", item.action.marker(), item.action.name()),
-                theme.action(item.action),
-            ),
-            Span::styled(sanitize(&item.name).into_owned(), theme.title),
-            Span::raw(format!(" ({})", sanitize(&item.username))),
-        ]),
-        Line::from(vec![
-            label("decision", theme),
-            Span::raw(format!("{} {decision_text}", decision_mark(item, decision))),
-        ]),
-    ];
+        Some(Decision::Approve) => "approved".into(),
+        Some(Decision::Skip) => "skipped this time".into(),
+        Some(Decision::Ignore) => "ignored (standing)".into(),
+        Some(Decision::Link { ftrack_id }) => format!(
+            "linked to ftrack user {} (standing)",
+            sanitize(&app.ftrack_username(ftrack_id))
+        ),
+        Some(Decision::Rename { username }) => {
+            format!("renamed to {} (standing)", sanitize(username))
+        }
+    }
+}
+
+/// The directory entry and the ftrack user the item pairs, and how they were paired.
+fn sides(item: &PlanItem, decision: Option<&Decision>, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
     if let Some(d) = &item.directory {
         out.push(Line::from(vec![
             label("DN", theme),
@@ -308,6 +268,51 @@ pub fn lines(
             Span::styled("no user yet", theme.dim),
         ])),
     }
+    out
+}
+
+/// The detail lines of one plan item.
+/// `width` is the detail's own width: from [`TWO_COLUMNS`] the fields are a two-column table.
+pub fn lines(
+    app: &App,
+    index: usize,
+    conflict_first: bool,
+    width: u16,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let Some(review) = &app.review else {
+        return Vec::new();
+    };
+    let item: &PlanItem = &review.plan.items[index];
+    let entry = item
+        .directory
+        .as_ref()
+        .and_then(|d| review.dir_index.get(&d.id))
+        .map(|&i| &review.session.directory.users[i]);
+    let ftrack = item
+        .ftrack
+        .as_ref()
+        .and_then(|f| review.ftrack_index.get(&f.id))
+        .map(|&i| &review.session.ftrack.users[i]);
+    let decision = review.keys[index]
+        .as_ref()
+        .and_then(|k| app.decisions.decisions.get(k));
+    let decision_text = decision_words(app, item, decision);
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} {} ", item.action.marker(), item.action.name()),
+                theme.action(item.action),
+            ),
+            Span::styled(sanitize(&item.name).into_owned(), theme.title),
+            Span::raw(format!(" ({})", sanitize(&item.username))),
+        ]),
+        Line::from(vec![
+            label("decision", theme),
+            Span::raw(format!("{} {decision_text}", decision_mark(item, decision))),
+        ]),
+    ];
+    out.extend(sides(item, decision, theme));
     if width >= TWO_COLUMNS {
         out.extend(field_table(review, item, (entry, ftrack), decision, theme));
     } else {
