@@ -22,12 +22,24 @@ pub fn on_a_terminal() -> bool {
 /// True when the console must not use colour: `--color never`, NO_COLOR, or a terminal
 /// that says it has none (`TERM=dumb`).
 pub fn monochrome(cli: &Cli) -> bool {
-    match cli.color {
+    monochrome_for(
+        cli.color,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+/// [`monochrome`] from the choice and the values of `NO_COLOR` and `TERM`.
+fn monochrome_for(
+    choice: ColorChoice,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
         ColorChoice::Never => true,
         ColorChoice::Always => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                || std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+            no_color.is_some_and(|v| !v.is_empty()) || term == Some("dumb".as_ref())
         }
     }
 }
@@ -85,4 +97,30 @@ fn resumed(state: &StateDir) -> anyhow::Result<Decisions> {
         )
     })?;
     Ok(autosave.decisions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_and_a_dumb_terminal_get_the_monochrome_theme() {
+        let auto = |no_color: Option<&str>, term: Option<&str>| {
+            monochrome_for(
+                ColorChoice::Auto,
+                no_color.map(AsRef::as_ref),
+                term.map(AsRef::as_ref),
+            )
+        };
+        assert!(!auto(None, Some("xterm-256color")));
+        assert!(auto(Some("1"), Some("xterm")));
+        assert!(!auto(Some(""), None), "an empty NO_COLOR is unset");
+        assert!(auto(None, Some("dumb")));
+        assert!(!monochrome_for(
+            ColorChoice::Always,
+            None,
+            Some("dumb".as_ref())
+        ));
+        assert!(monochrome_for(ColorChoice::Never, None, None));
+    }
 }
