@@ -95,6 +95,8 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
                 FtrackError::Auth { .. }
                     | FtrackError::Transport { .. }
                     | FtrackError::Status { .. }
+                    | FtrackError::Redirect { .. }
+                    | FtrackError::TooLarge { .. }
             )
         {
             return UNAVAILABLE;
@@ -107,6 +109,22 @@ pub fn code_for(error: &anyhow::Error) -> i32 {
 mod tests {
     use super::message_for;
     use anyhow::Context;
+
+    #[test]
+    fn a_redirect_or_an_oversized_answer_from_ftrack_is_unavailable() {
+        use crate::ftrack::error::FtrackError;
+        let redirect = anyhow::Error::new(FtrackError::Redirect {
+            url: "https://a/api".into(),
+            status: 301,
+            location: "https://b/api".into(),
+        });
+        assert_eq!(super::code_for(&redirect), super::UNAVAILABLE);
+        let large = anyhow::Error::new(FtrackError::TooLarge {
+            url: "https://a/api".into(),
+            limit: 1,
+        });
+        assert_eq!(super::code_for(&large), super::UNAVAILABLE);
+    }
 
     #[test]
     fn a_cause_already_quoted_is_not_repeated() {

@@ -56,7 +56,26 @@ pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
         api_user,
         api_key,
         Duration::from_secs(ftrack.timeout_secs),
-    )?)
+    )?
+    .with_max_response(ftrack.max_response_mb.saturating_mul(1024 * 1024)))
+}
+
+/// The warning for an API key sent over plain `http://` to a host that is not this machine
+/// (anyone on the network path could read it), or `None`.
+pub fn plain_http_warning(config: &Config) -> Option<String> {
+    let server = config.ftrack.server.as_deref()?;
+    let url = reqwest::Url::parse(server).ok()?;
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (url.scheme() == "http" && !loopback).then(|| {
+        format!(
+            "the ftrack API key goes over plain http:// to {host}: anyone on the network path can read it; use https://"
+        )
+    })
 }
 
 /// Reads the directory with the configured user filter (ANDed with `extra_filter`), reporting
@@ -111,4 +130,30 @@ pub fn protected_usernames(config: &Config) -> Vec<String> {
         .iter()
         .map(|u| u.to_lowercase())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warning_for(server: &str) -> Option<String> {
+        let mut config = Config::default();
+        config.ftrack.server = Some(server.to_string());
+        plain_http_warning(&config)
+    }
+
+    #[test]
+    fn a_key_over_plain_http_beyond_this_machine_is_warned_about() {
+        let warning = warning_for("http://ftrack.studio.example").unwrap();
+        assert!(warning.contains("ftrack.studio.example") && warning.contains("https://"));
+        assert!(warning_for("http://10.0.0.5:8080").is_some());
+        for quiet in [
+            "https://ftrack.studio.example",
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9000",
+        ] {
+            assert_eq!(warning_for(quiet), None, "{quiet}");
+        }
+    }
 }

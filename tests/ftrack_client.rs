@@ -389,3 +389,91 @@ fn http() -> reqwest::Client {
     ldap2ftrack::ftrack::client::install_crypto_provider();
     reqwest::Client::new()
 }
+
+/// A server on 127.0.0.1 that answers one request with `response` (raw HTTP) and returns what
+/// it was sent.
+fn answer_once(response: Vec<u8>) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        // The head and the JSON body of one small request.
+        while !String::from_utf8_lossy(&request).contains("\r\n\r\n[") {
+            let n = stream.read(&mut buffer).unwrap();
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        let _ = stream.write_all(&response);
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    (url, served)
+}
+
+#[tokio::test]
+async fn the_api_key_never_follows_a_redirect() {
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = format!("http://{}/api", elsewhere.local_addr().unwrap());
+    let (url, served) = answer_once(
+        format!("HTTP/1.1 307 Temporary Redirect\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .into_bytes(),
+    );
+    let error = client(&url, "secret-key-1")
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, FtrackError::Redirect { status: 307, location, .. } if *location == target),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("set [ftrack] server"), "{message}");
+    assert!(!message.contains("secret-key-1"));
+    assert!(
+        served.join().unwrap().contains("ftrack-api-key"),
+        "asked the first server only"
+    );
+    // The call has returned: a followed redirect would have connected by now.
+    elsewhere.set_nonblocking(true).unwrap();
+    assert!(
+        elsewhere.accept().is_err(),
+        "nothing was sent to where the redirect pointed"
+    );
+}
+
+#[tokio::test]
+async fn a_response_larger_than_the_cap_is_refused_without_reading_it_all() {
+    // Announced too large.
+    let (url, served) = answer_once(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n".to_vec(),
+    );
+    let error = client(&url, "key")
+        .with_max_response(1024)
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, FtrackError::TooLarge { limit: 1024, .. }),
+        "{error:?}"
+    );
+    served.join().unwrap();
+    // Not announced: sent in chunks until it passes the cap.
+    let mut chunked = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for _ in 0..3 {
+        chunked.extend_from_slice(format!("{:x}\r\n{}\r\n", 600, " ".repeat(600)).as_bytes());
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (url, served) = answer_once(chunked);
+    let error = client(&url, "key")
+        .with_max_response(1024)
+        .call(&[Operation::QuerySchemas])
+        .await
+        .unwrap_err();
+    assert!(matches!(error, FtrackError::TooLarge { .. }), "{error:?}");
+    assert!(error.to_string().contains("max_response_mb"));
+    served.join().unwrap();
+}

@@ -15,7 +15,7 @@ use crate::config::{self, Config};
 use crate::exit;
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
-use crate::inputs::{ftrack_client, protected_usernames};
+use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
 use crate::reconcile::sets_size_baseline;
@@ -92,6 +92,9 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         run.started_at
     ))?;
     let client = ftrack_client(&config)?;
+    if let Some(warning) = plain_http_warning(&config) {
+        console.warn(&warning);
+    }
     let given = args.decisions.as_deref().map(read_decisions).transpose()?;
     let standing = state
         .load_decisions()

@@ -39,6 +39,9 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
             }
         }
     }
+    if let Some(warning) = crate::inputs::plain_http_warning(&config) {
+        println!("ftrack   WARNING: {warning}");
+    }
     match check_ftrack(&config) {
         Ok(line) => println!("ftrack   ok: {line}"),
         Err(why) => {

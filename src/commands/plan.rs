@@ -7,7 +7,9 @@ use crate::clock::Clock;
 use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::ftrack::snapshot::read_snapshot;
-use crate::inputs::{DirectorySource, ftrack_client, links_and_policy, load_directory};
+use crate::inputs::{
+    DirectorySource, ftrack_client, links_and_policy, load_directory, plain_http_warning,
+};
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::decision::{Decisions, plan_with_decisions};
 use crate::reconcile::{Plan, Scope};
@@ -27,7 +29,7 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
     )?;
     let ftrack = match &args.ftrack_snapshot {
         Some(path) => read_snapshot(path)?,
-        None => read_live_ftrack(&config)?,
+        None => read_live_ftrack(&config, console)?,
     };
     let (directory, source) = read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
     let state = StateDir::at(&config.state.dir);
@@ -97,9 +99,12 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
 }
 
 /// Reads every user and group from the configured ftrack server.
-fn read_live_ftrack(config: &Config) -> anyhow::Result<FtrackSnapshot> {
+fn read_live_ftrack(config: &Config, console: &Console) -> anyhow::Result<FtrackSnapshot> {
     let client = ftrack_client(config)
         .context("no ftrack source: give --ftrack-snapshot FILE, or configure the server")?;
+    if let Some(warning) = plain_http_warning(config) {
+        console.warn(&warning);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -40,6 +40,7 @@ pub(super) const SECTIONS: &[(&str, &[&str])] = &[
             "api_key_file",
             "batch_size",
             "timeout_secs",
+            "max_response_mb",
         ],
     ),
     (
@@ -218,6 +219,13 @@ impl Builder {
                 c.ftrack.batch_size = usize::try_from(n).map_err(|e| e.to_string())?;
             }
             "ftrack.timeout_secs" => c.ftrack.timeout_secs = raw.whole(1, u64::MAX, SECONDS)?,
+            "ftrack.max_response_mb" => {
+                c.ftrack.max_response_mb = raw.whole(
+                    1,
+                    65_536,
+                    "expected a whole number of megabytes from 1 to 65536",
+                )?
+            }
             "mapping.id" => c.mapping.id = attr_expr(raw)?,
             "mapping.username" => c.mapping.username = attr_expr(raw)?,
             "mapping.email" => c.mapping.email = attr_expr(raw)?,

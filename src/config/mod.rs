@@ -150,6 +150,8 @@ pub struct FtrackConfig {
     pub batch_size: usize,
     /// Request timeout in seconds.
     pub timeout_secs: u64,
+    /// The largest response accepted, in MiB.
+    pub max_response_mb: u64,
 }
 
 /// The `[groups]` section.
@@ -208,6 +210,7 @@ impl Default for FtrackConfig {
             api_key: None,
             batch_size: 100,
             timeout_secs: 60,
+            max_response_mb: 256,
         }
     }
 }

@@ -111,6 +111,7 @@ fn value_of(config: &Config, key: &str) -> String {
         "ftrack.api_key" => secret(ftrack.api_key.as_ref()),
         "ftrack.batch_size" => ftrack.batch_size.to_string(),
         "ftrack.timeout_secs" => ftrack.timeout_secs.to_string(),
+        "ftrack.max_response_mb" => ftrack.max_response_mb.to_string(),
         "mapping.id" => expr(&mapping.id),
         "mapping.username" => expr(&mapping.username),
         "mapping.email" => expr(&mapping.email),

@@ -27,7 +27,12 @@ pub struct FtrackClient {
     api_key: SecretString,
     requests: AtomicUsize,
     on_retry: Option<RetryObserver>,
+    /// The largest response body read, in bytes.
+    max_response: u64,
 }
+
+/// The default cap on a response body: far above a page of users or a batch's results.
+pub const DEFAULT_MAX_RESPONSE: u64 = 256 * 1024 * 1024;
 
 impl std::fmt::Debug for FtrackClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,7 +52,9 @@ impl FtrackClient {
         timeout: Duration,
     ) -> Result<Self, FtrackError> {
         install_crypto_provider();
+        // Never follow a redirect: the API key and the request body would go with it.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .build()
@@ -62,12 +69,44 @@ impl FtrackClient {
             api_key,
             requests: AtomicUsize::new(0),
             on_retry: None,
+            max_response: DEFAULT_MAX_RESPONSE,
         })
     }
 
     /// The client, telling `observer` of every retry (the console shows them while loading).
     pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
         self.on_retry = Some(observer);
+        self
+    }
+
+    /// The response body, refused when it is larger than the cap (announced or as it arrives).
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, FtrackError> {
+        let too_large = || FtrackError::TooLarge {
+            url: self.endpoint.clone(),
+            limit: self.max_response,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_response)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| FtrackError::Transport {
+            url: self.endpoint.clone(),
+            message: e.to_string(),
+        })? {
+            if body.len() as u64 + chunk.len() as u64 > self.max_response {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// The client, refusing responses larger than `bytes`.
+    pub fn with_max_response(mut self, bytes: u64) -> Self {
+        self.max_response = bytes;
         self
     }
 
@@ -94,13 +133,24 @@ impl FtrackClient {
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            return Err(FtrackError::Redirect {
+                url: self.endpoint.clone(),
+                status,
+                location: response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .map_or_else(|| "(none)".to_string(), str::to_string),
+            });
+        }
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response.bytes().await.map_err(transport)?;
+        let body = self.read_body(response).await?;
         match Response::parse(&body) {
             Ok(Response::Error(error)) => Err(FtrackError::from_body(error)),
             Ok(Response::Results(_)) | Err(_) if !(200..300).contains(&status) => {

@@ -61,6 +61,28 @@ pub enum FtrackError {
     /// A response that is not what the protocol says.
     #[error("unexpected response from ftrack: {0}")]
     Protocol(String),
+    /// The server pointed elsewhere; the API key is never sent after a redirect.
+    #[error(
+        "ftrack at {url} answered HTTP {status} redirecting to {location}; the API key is not sent there. If that is the server, set [ftrack] server (FTRACK_SERVER) to it"
+    )]
+    Redirect {
+        /// The endpoint asked.
+        url: String,
+        /// The redirect's status.
+        status: u16,
+        /// Where it pointed (`(none)` when it did not say).
+        location: String,
+    },
+    /// The response was larger than the configured cap.
+    #[error(
+        "ftrack at {url} sent a response larger than {limit} bytes; nothing was read. Raise [ftrack] max_response_mb if the server really answers that much"
+    )]
+    TooLarge {
+        /// The endpoint asked.
+        url: String,
+        /// The cap in bytes.
+        limit: u64,
+    },
 }
 
 impl FtrackError {

@@ -62,6 +62,9 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
 fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let config = &setup.config;
     let runtime = runtime()?;
+    if let Some(warning) = crate::inputs::plain_http_warning(config) {
+        tracing::warn!("{warning}");
+    }
     let retries = tx.clone();
     let client = ftrack_client(config)?.with_retry_observer(Box::new(move |attempt, reason| {
         let _ = retries.send(Msg::LoadRetrying {
