@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod atomic_file;
+pub mod characters;
 pub mod cli;
 pub mod clock;
 mod commands;

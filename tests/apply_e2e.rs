@@ -750,3 +750,37 @@ fn an_approved_create_brings_the_rename_it_needs_or_is_held_back_with_the_reason
                 && u.email.as_deref() == Some("ppatel@northlight.example"))
     );
 }
+
+#[test]
+fn a_decisions_file_rename_is_checked_like_every_username() {
+    let world = World::new("");
+    let plan = world.plan_json();
+    let anna = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["username"] == "anna k")
+        .and_then(|i| i["directory"]["id"].as_str())
+        .expect("the demo's login with a space")
+        .to_string();
+    let before = people(&world.ftrack());
+    for bad in ["", "anna\u{202e}k", "anna k"] {
+        let file = serde_json::json!({"format_version": 1, "decisions": {
+            anna.clone(): {"decision": "rename", "username": bad}
+        }});
+        std::fs::write(world.path("decisions.json"), file.to_string()).unwrap();
+        let out = run(world
+            .cmd("apply")
+            .args(["--auto-approve", "--decisions", "decisions.json"]));
+        assert_ne!(out.code, 0, "{bad:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("cannot be used: username"),
+            "{bad:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{202e}'), "never printed raw");
+    }
+    assert_eq!(people(&world.ftrack()), before, "nothing was applied");
+    let standing = std::fs::read_to_string(world.path("state/decisions.json")).unwrap_or_default();
+    assert!(!standing.contains("rename"), "nothing was kept: {standing}");
+}

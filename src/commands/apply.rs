@@ -301,6 +301,18 @@ fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
             decisions.format_version
         );
     }
+    // A rename is checked like every username, before anything is kept or applied.
+    for (key, decision) in &decisions.decisions {
+        if let crate::reconcile::decision::Decision::Rename { username } = decision
+            && let Err(why) = crate::reconcile::conflict::check_username(username)
+        {
+            bail!(
+                "{}: the rename of {} cannot be used: {why}",
+                path.display(),
+                crate::report::plan_text::printable(key)
+            );
+        }
+    }
     Ok(decisions)
 }
 

@@ -1,21 +1,33 @@
 //! Checks that make an item a conflict: required values, unusable values, taken names.
 
 use super::plan::{Candidate, ConflictInfo, ConflictKind};
+use crate::characters::is_hidden;
 use crate::model::{DirectoryUser, FtrackUser};
 
 /// Longest username accepted (ftrack stores usernames in a 255-character column).
 const MAX_USERNAME_CHARS: usize = 255;
 
-/// Why a username cannot be used, or `Ok`.
+/// Punctuation an ftrack login may hold besides letters and digits.
+pub const USERNAME_PUNCTUATION: [char; 6] = ['.', '_', '-', '@', '+', '\''];
+
+/// Why a username cannot be used, or `Ok`: the one check every username goes through,
+/// whatever its source (directory, decisions file, saved plan, console). Not empty, at most
+/// 255 characters, only letters, digits and [`USERNAME_PUNCTUATION`].
 pub fn check_username(username: &str) -> Result<(), String> {
+    if username.is_empty() {
+        return Err("username is empty".to_string());
+    }
     if username.chars().count() > MAX_USERNAME_CHARS {
         return Err(format!(
             "username is longer than {MAX_USERNAME_CHARS} characters"
         ));
     }
-    if let Some(c) = unusable_char(username) {
+    if let Some(c) = username
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || USERNAME_PUNCTUATION.contains(&c)) || is_hidden(c))
+    {
         return Err(format!(
-            "username {username:?} contains {}, which ftrack logins cannot hold",
+            "username {username:?} contains {}, which ftrack logins cannot hold (use letters, digits and . _ - @ + ')",
             describe_char(c)
         ));
     }
@@ -53,10 +65,13 @@ fn unusable_char(text: &str) -> Option<char> {
 }
 
 fn describe_char(c: char) -> String {
-    if c == ' ' {
-        "a space".to_string()
-    } else {
-        format!("the character U+{:04X}", c as u32)
+    match c {
+        ' ' => "a space".to_string(),
+        c if is_hidden(c) && !c.is_control() => {
+            format!("the invisible formatting character U+{:04X}", c as u32)
+        }
+        c if is_hidden(c) || c.is_whitespace() => format!("the character U+{:04X}", c as u32),
+        c => format!("the character {c:?}"),
     }
 }
 
@@ -119,6 +134,39 @@ pub fn info(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_check_for_every_username() {
+        assert_eq!(check_username(""), Err("username is empty".to_string()));
+        for fine in [
+            "jdoe",
+            "priya.patel",
+            "mchen.contractor",
+            "o'brien",
+            "a+b@x",
+            "山田",
+            "zoë",
+        ] {
+            assert_eq!(check_username(fine), Ok(()), "{fine}");
+        }
+        let why = check_username("evil\u{202e}lived").unwrap_err();
+        assert!(
+            why.contains("invisible formatting character U+202E"),
+            "{why}"
+        );
+        assert!(
+            !why.contains('\u{202e}'),
+            "the character itself is not printed: {why}"
+        );
+        assert!(check_username("a b").unwrap_err().contains("a space"));
+        assert!(check_username("x!").unwrap_err().contains("'!'"));
+        assert!(check_username("zero\u{200b}width").is_err());
+        assert!(
+            check_username(&"x".repeat(256))
+                .unwrap_err()
+                .contains("255")
+        );
+    }
 
     #[test]
     fn usernames() {

@@ -196,12 +196,13 @@ fn value(v: &Option<FieldValue>) -> String {
 
 /// Escapes control characters (and nothing else) so directory data cannot drive the terminal.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    let hidden = crate::characters::is_hidden;
+    if !text.chars().any(hidden) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if hidden(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()

@@ -4,13 +4,11 @@
 use super::app::Session;
 use super::input::TextInput;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser};
+use crate::reconcile::conflict::check_username;
 use crate::reconcile::needs::username_taken;
 use crate::reconcile::plan::{Plan, PlanItem};
 use crate::reconcile::policy::UsernameCase;
 use std::collections::{HashMap, HashSet};
-
-/// Longest ftrack username.
-const MAX_USERNAME: usize = 255;
 
 /// How well an ftrack user matches the entry being linked, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -356,24 +354,11 @@ impl RenameInput {
         found
     }
 
+    /// Why a username cannot be used: the planner's check of every username, then whether
+    /// anyone in the run holds it.
     fn problem(&self, text: &str) -> Option<String> {
-        if text.is_empty() {
-            return Some("a username cannot be empty".into());
-        }
-        let length = text.chars().count();
-        if length > MAX_USERNAME {
-            return Some(format!(
-                "at most {MAX_USERNAME} characters ({length} typed)"
-            ));
-        }
-        if let Some(c) = text
-            .chars()
-            .find(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
-        {
-            return Some(format!(
-                "{} is not allowed: use letters, digits, '.', '_', '-' and '@'",
-                describe(c)
-            ));
+        if let Err(why) = check_username(text) {
+            return Some(why);
         }
         self.holders
             .get(&key(self.case, text))
@@ -386,13 +371,5 @@ fn key(case: UsernameCase, name: &str) -> String {
     match case {
         UsernameCase::Insensitive => fold(name),
         UsernameCase::Sensitive => name.to_string(),
-    }
-}
-
-fn describe(c: char) -> String {
-    match c {
-        ' ' => "a space".into(),
-        c if c.is_control() => format!("U+{:04X}", c as u32),
-        c => format!("{c:?}"),
     }
 }

@@ -8,8 +8,7 @@ use unicode_width::UnicodeWidthChar;
 /// True for characters that must never reach the terminal raw: C0/C1 controls, DEL, and the
 /// bidirectional overrides and isolates that could reorder what the admin sees.
 fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    crate::characters::is_hidden(c)
 }
 
 /// The text with control characters shown as visible escapes (`\n`, `\t`, `\x1b`, `\u{202e}`).

@@ -366,10 +366,7 @@ fn heading(kind: ReportKind, category: Category) -> String {
 /// Control and bidirectional-formatting characters spelled out (`\n`, `\u{202e}`), so
 /// directory values can neither break a layout nor reorder what a reader sees.
 fn visible(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let hidden = crate::characters::is_hidden;
     if !text.chars().any(hidden) {
         return text.to_string();
     }

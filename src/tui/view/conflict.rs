@@ -145,7 +145,7 @@ fn rename(
         None => Line::from(Span::styled("✓ available", theme.ok)),
     };
     let lines = vec![
-        Line::raw("New ftrack username (letters, digits, . _ - @):"),
+        Line::raw("New ftrack username (letters, digits, . _ - @ + '):"),
         Line::from(vec![
             Span::styled("> ", theme.key),
             Span::raw(input.input.view(cells.saturating_sub(2))),
