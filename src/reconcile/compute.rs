@@ -271,6 +271,10 @@ impl<'a> Planner<'a> {
         }
         item.changes = field_changes(user, ftrack, self.index.rule());
         item.groups = self.groups.changes_for(&user.groups, &ftrack.groups);
+        if !self.directory.complete {
+            // Memberships missing from an incomplete read may only be unread: none is removed.
+            item.groups.remove.clear();
+        }
         if !ftrack.is_active {
             item.action = Action::Reactivate;
             item.changes.push(activity_change(false, true));
@@ -394,7 +398,7 @@ impl<'a> Planner<'a> {
         let mut warnings = self.directory.warnings.clone();
         if !self.directory.complete {
             warnings.push(
-                "the directory read was incomplete (a page failed or a server limit was hit): users missing from it are not deactivated this run"
+                "the directory read was incomplete (a page failed, a server limit was hit or the group search found no groups): users missing from it are not deactivated and no managed group membership is removed this run"
                     .to_string(),
             );
         }

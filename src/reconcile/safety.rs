@@ -65,6 +65,7 @@ pub fn check_safety(
             ));
         }
     }
+    // Every kind of destructive change is counted and capped on its own by the same limit.
     let limit = policy.max_deactivate.limit(active_ftrack_users);
     if deactivate as u64 > limit {
         reasons.push(format!(
@@ -73,7 +74,23 @@ pub fn check_safety(
             policy.max_deactivate
         ));
     }
+    let losing = users_losing_memberships(plan);
+    if losing as u64 > limit {
+        reasons.push(format!(
+            "{} managed group memberships, over the safety limit of {limit} (max_deactivate = {}); check the group search and the directory's memberships",
+            counted(losing, "user would lose", "users would lose"),
+            policy.max_deactivate
+        ));
+    }
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// How many users the plan takes out of at least one managed group.
+pub fn users_losing_memberships(plan: &Plan) -> usize {
+    plan.items
+        .iter()
+        .filter(|i| i.action.is_change() && !i.groups.remove.is_empty())
+        .count()
 }
 
 /// True when a run's directory size may become the baseline of the next run's shrink check:

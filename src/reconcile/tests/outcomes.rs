@@ -414,6 +414,68 @@ fn managed_groups_are_added_and_removed_others_untouched() {
     assert!(it.changes.is_empty());
 }
 
+/// `n` linked users who are all in Lighting in ftrack and in no group in the directory.
+fn leaving_lighting(n: usize) -> Case {
+    let names: Vec<String> = (0..n).map(|i| format!("u{i:02}")).collect();
+    let mut case = Case::new(
+        names.iter().map(|u| dir(u)).collect(),
+        names.iter().map(|u| ft(u)).collect(),
+    );
+    for u in &names {
+        case = case.link(u, u);
+    }
+    case.policy
+        .managed_groups
+        .insert("lighting".into(), "Lighting".into());
+    case.groups = vec!["Lighting"];
+    for user in &mut case.ftrack {
+        user.groups = vec!["Lighting".into()];
+    }
+    case
+}
+
+#[test]
+fn an_incomplete_read_removes_no_membership_but_still_adds() {
+    let mut case = leaving_lighting(2);
+    case.policy
+        .managed_groups
+        .insert("comp".into(), "Compositing".into());
+    case.dir[0].groups = vec!["comp".into()];
+    case.incomplete = true;
+    let plan = case.plan();
+    assert_eq!(item(&plan, "u00").groups.add, ["Compositing"]);
+    assert!(item(&plan, "u00").groups.remove.is_empty());
+    assert_eq!(
+        item(&plan, "u01").action,
+        Action::Unchanged,
+        "nothing but a removal"
+    );
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("no managed group membership is removed"))
+    );
+    // Read whole, the same directory takes both out of Lighting.
+    case.incomplete = false;
+    assert_eq!(case.plan().summary.update, 2);
+}
+
+#[test]
+fn taking_many_users_out_of_managed_groups_is_capped_like_deactivations() {
+    let mut case = leaving_lighting(30);
+    case.policy.max_deactivate = crate::reconcile::policy::MaxDeactivate::Count(25);
+    let plan = case.plan();
+    let blocked = plan.blocked.as_deref().expect("over the limit");
+    assert!(
+        blocked
+            .contains("30 users would lose managed group memberships, over the safety limit of 25"),
+        "{blocked}"
+    );
+    let mut fewer = leaving_lighting(25);
+    fewer.policy.max_deactivate = crate::reconcile::policy::MaxDeactivate::Count(25);
+    assert_eq!(fewer.plan().blocked, None);
+}
+
 #[test]
 fn scope_limits_users_and_never_deactivates_outside_it() {
     let mut case =

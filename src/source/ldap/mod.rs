@@ -169,7 +169,7 @@ async fn read_once(
     let complete = incomplete.is_empty();
     for reason in incomplete {
         warnings.push(format!(
-            "incomplete directory read: {reason}; deactivations are refused for this run"
+            "incomplete directory read: {reason}; deactivations and membership removals are held back for this run"
         ));
     }
     let _ = connection.ldap.unbind().await;
@@ -228,6 +228,13 @@ async fn read_groups(
         index.add(&entry);
     }
     index.resolve();
+    if index.is_empty() {
+        // An empty group base would take every user out of every managed group.
+        incomplete.push(format!(
+            "the group search under {base} ({}) found no groups",
+            settings.group_filter
+        ));
+    }
     Ok(index)
 }
 
