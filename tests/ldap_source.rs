@@ -665,3 +665,33 @@ async fn active_directory_style_entries_map_guid_login_and_disabled_flag() {
         "{gone:?}"
     );
 }
+
+#[tokio::test]
+async fn a_group_base_that_holds_no_groups_makes_the_read_incomplete() {
+    require_slapd();
+    let fixture = person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}"));
+    let server = Slapd::start(&fixture);
+    let read = read(
+        &LdapSettings {
+            group_base_dn: Some(GROUPS.to_string()),
+            ..settings(&server)
+        },
+        &Mapping::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(read.groups, 0);
+    assert!(
+        !read.snapshot.complete,
+        "no membership may be removed from it"
+    );
+    assert!(
+        read.snapshot
+            .warnings
+            .iter()
+            .any(|w| w.contains("found no groups")
+                && w.contains("membership removals are held back")),
+        "{:?}",
+        read.snapshot.warnings
+    );
+}
