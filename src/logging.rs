@@ -37,7 +37,7 @@ pub fn log_to_stderr(verbose: bool, quiet: bool, ansi: bool) {
 /// Keep the guard alive until exit so that buffered lines are written.
 pub fn log_to_files(dir: &Path, verbose: bool) -> std::io::Result<WorkerGuard> {
     let logs = dir.join("logs");
-    std::fs::create_dir_all(&logs)?;
+    crate::atomic_file::create_private_dir(&logs)?;
     let appender = tracing_appender::rolling::daily(&logs, "ldap2ftrack.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let level = if verbose {

@@ -4,7 +4,7 @@
 //! half-written file. Reading never creates anything, so `plan` can read state without writing.
 
 use crate::apply::outcome::Outcome;
-use crate::atomic_file::write_json_atomically;
+use crate::atomic_file::{create_private_dir, write_json_atomically};
 use crate::clock::Clock;
 use crate::model::Links;
 use crate::reconcile::decision::Decisions;
@@ -12,6 +12,7 @@ use crate::reconcile::plan::Summary;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Version of the state files' JSON layout.
@@ -205,6 +206,7 @@ impl StateDir {
             .write(true)
             .create(true)
             .truncate(false)
+            .mode(0o600)
             .open(&path)
             .map_err(io_error)?;
         match file.try_lock() {
@@ -235,14 +237,7 @@ impl StateDir {
             path: self.path.clone(),
             source,
         };
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(&self.path).map_err(io_error)
+        create_private_dir(&self.path).map_err(io_error)
     }
 
     fn write_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StateError> {

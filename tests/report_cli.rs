@@ -400,3 +400,20 @@ fn html_report_opens_in_headless_chromium() {
     assert!(dom.contains("\"onerror=alert(1) x=\""), "{dom}");
     assert!(!dom.contains(" onerror=\""), "no attribute was opened");
 }
+
+#[test]
+fn plans_and_reports_are_written_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let out = run(ldap2ftrack(home.path()).args(["demo", "--format", "json", "-o", "plan.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(ldap2ftrack(home.path()).args(["report", "-o", "r.html", "--from", "plan.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for name in ["plan.json", "r.html"] {
+        let mode = std::fs::metadata(home.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+}

@@ -88,7 +88,7 @@ pub fn emit_plan(
         ),
     };
     match args.output.as_deref().filter(|_| !to_stdout) {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => crate::atomic_file::write_atomically(path, text.as_bytes())
             .with_context(|| format!("cannot write the plan to {}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -57,7 +57,7 @@ pub fn read_snapshot(path: &Path) -> Result<FtrackSnapshot, SnapshotError> {
 pub fn write_snapshot(path: &Path, snapshot: &FtrackSnapshot) -> std::io::Result<()> {
     let mut text = serde_json::to_vec_pretty(snapshot).map_err(std::io::Error::other)?;
     text.push(b'\n');
-    std::fs::write(path, text)
+    crate::atomic_file::write_atomically(path, &text)
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ impl AuditLog {
             source,
         };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(fail)?;
+            crate::atomic_file::create_private_dir(parent).map_err(fail)?;
         }
         let file = OpenOptions::new()
             .create(true)

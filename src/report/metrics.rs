@@ -92,7 +92,8 @@ pub fn render_metrics(run: &RunMetrics, previous: Option<&str>) -> String {
 pub fn write_metrics(path: &Path, run: &RunMetrics) -> io::Result<()> {
     let previous = std::fs::read_to_string(path).ok();
     let text = render_metrics(run, previous.as_deref());
-    crate::atomic_file::write_atomically(path, text.as_bytes())
+    // Counts only, no personal data; node_exporter reads it as another user.
+    crate::atomic_file::write_public_atomically(path, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ pub fn read_autosave(state: &Path) -> Result<Option<Autosave>, AutosaveError> {
 
 /// Writes the autosave in `state` (creating the directory).
 pub fn write_autosave(state: &Path, autosave: &Autosave) -> io::Result<()> {
-    std::fs::create_dir_all(state)?;
+    crate::atomic_file::create_private_dir(state)?;
     write_json_atomically(&state.join(AUTOSAVE_FILE), autosave)
 }
 
