@@ -784,3 +784,60 @@ fn a_decisions_file_rename_is_checked_like_every_username() {
     let standing = std::fs::read_to_string(world.path("state/decisions.json")).unwrap_or_default();
     assert!(!standing.contains("rename"), "nothing was kept: {standing}");
 }
+
+#[test]
+fn a_saved_plan_is_checked_again_against_todays_rules_and_refused_when_edited() {
+    let world = World::new("");
+    let saved = run(world.cmd("plan").args(["--out", "plan.json"]));
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let before = people(&world.ftrack());
+    let config = std::fs::read_to_string(world.path("config.toml")).unwrap();
+    // Today's safety limit is lower than when the plan was made: refused whole (exit 4).
+    std::fs::write(
+        world.path("config.toml"),
+        config.replace("max_deactivate = \"10%\"", "max_deactivate = 5"),
+    )
+    .unwrap();
+    let out = run(world.bare("apply").arg("plan.json"));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("10 deactivations exceed the safety limit of 5"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(world.path("config.toml"), &config).unwrap();
+    // The links behind its deactivations are gone: a leaver is no longer ours to deactivate.
+    let links = world.path("state/links.json");
+    let kept = std::fs::read(&links).unwrap();
+    std::fs::remove_file(&links).unwrap();
+    let out = run(world.bare("apply").arg("plan.json"));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("whom no directory entry is linked to"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(&links, kept).unwrap();
+    // Edited by hand after it was saved: refused as stale (exit 5).
+    let text = std::fs::read_to_string(world.path("plan.json")).unwrap();
+    let edited = text.replacen(
+        "ahaddad@northlight.example",
+        "someone.else@elsewhere.example",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(world.path("plan.json"), edited).unwrap();
+    let out = run(world.bare("apply").arg("plan.json"));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("changed after it was saved"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(people(&world.ftrack()), before, "nothing was applied");
+    // Unedited and within today's rules, it applies.
+    std::fs::write(world.path("plan.json"), text).unwrap();
+    let out = run(world.bare("apply").arg("plan.json"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}

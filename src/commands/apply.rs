@@ -108,11 +108,21 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         .build()
         .context("cannot start the async runtime")?;
     let (plan, directory_source, exact) = match &args.plan_file {
-        Some(path) => (
-            read_plan(path)?,
-            format!("saved plan {}", path.display()),
-            true,
-        ),
+        Some(path) => {
+            let plan = read_plan(path)?;
+            if let Some(why) = crate::reconcile::saved::edited(&plan) {
+                console.warn(&format!(
+                    "the saved plan {} is refused: {why}",
+                    path.display()
+                ));
+                return Ok(crate::exit::STALE_PLAN);
+            }
+            (
+                recheck(plan, &config, &state)?,
+                format!("saved plan {}", path.display()),
+                true,
+            )
+        }
         None => {
             let ftrack = runtime.block_on(read_ftrack(&client))?;
             let (directory, source) =
@@ -331,6 +341,19 @@ fn read_plan(path: &Path) -> anyhow::Result<Plan> {
             path.display(),
             plan.format_version
         );
+    }
+    Ok(plan)
+}
+
+/// A saved plan blocked by any of today's rules it breaks (the safety limits, the directory
+/// read behind it, today's links, protected users and policy), so that it is refused whole.
+fn recheck(mut plan: Plan, config: &Config, state: &StateDir) -> anyhow::Result<Plan> {
+    let (links, policy) = crate::inputs::links_and_policy(config, state)?;
+    if let Some(why) = crate::reconcile::saved::refusal(&plan, &policy, &links) {
+        plan.blocked = Some(match plan.blocked.take() {
+            Some(before) => format!("{before}; {why}"),
+            None => why,
+        });
     }
     Ok(plan)
 }

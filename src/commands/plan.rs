@@ -36,8 +36,10 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
     let decisions = state
         .load_decisions()
         .context("cannot read the standing decisions")?;
-    let plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
+    let mut plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
     if let Some(path) = &args.out {
+        // Applied exactly later: a digest lets apply refuse a plan edited in between.
+        plan.digest = Some(crate::reconcile::saved::digest(&plan));
         write_json_atomically(path, &plan)
             .with_context(|| format!("cannot write the plan to {}", path.display()))?;
         console.detail(&format!(

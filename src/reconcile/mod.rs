@@ -13,6 +13,7 @@ pub mod policy;
 mod prefetch;
 pub mod prerequisites;
 mod safety;
+pub mod saved;
 mod scope;
 pub mod simulate;
 mod uniqueness;

@@ -440,6 +440,9 @@ pub struct Plan {
     pub inputs: Inputs,
     /// Items in the documented order.
     pub items: Vec<PlanItem>,
+    /// A saved plan's digest of its items (see [`super::saved::digest`]); absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 impl Plan {
@@ -454,6 +457,7 @@ impl Plan {
             groups_to_create: Vec::new(),
             inputs,
             items,
+            digest: None,
         }
     }
 
