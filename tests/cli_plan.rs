@@ -393,3 +393,24 @@ fn config_show_redacts_secrets_and_names_origins() {
     );
     assert!(out.stdout.contains("env LDAP_URI"), "{}", out.stdout);
 }
+
+#[test]
+fn allow_insecure_is_warned_about_on_every_run() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("insecure.toml"),
+        "[ldap]\nuri = \"ldap://127.0.0.1:1\"\nbind_dn = \"cn=sync\"\nbind_password = \"pw\"\nuser_base_dn = \"dc=example\"\nallow_insecure = true\n",
+    )
+    .unwrap();
+    let out = run(ldap2ftrack(home.path())
+        .args(["-q", "-c", "insecure.toml", "plan", "--ftrack-snapshot"])
+        .arg(crate::support::asset("assets/demo/ftrack.json")));
+    assert_eq!(out.code, 69, "nothing listens there: {}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: [ldap] allow_insecure = true: the bind password may cross the network unencrypted"),
+        "even with -q: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pw\n"), "{}", out.stderr);
+}

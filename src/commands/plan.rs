@@ -130,6 +130,11 @@ pub fn read_directory(
                     "[ldap] tls_verify = false: the LDAP server's certificate is NOT checked, so an impostor could receive the bind password",
                 );
             }
+            if config.ldap.allow_insecure {
+                console.warn(
+                    "[ldap] allow_insecure = true: the bind password may cross the network unencrypted (plain ldap:// without StartTLS)",
+                );
+            }
             DirectorySource::Ldap
         }
     };

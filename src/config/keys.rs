@@ -311,5 +311,12 @@ fn read_secret_file(path: &Path) -> Result<SecretString, String> {
     if text.is_empty() {
         return Err(format!("secret file {} is empty", path.display()));
     }
+    // A second line is a mistake (two secrets, or a pasted note), never part of a secret.
+    if text.contains(['\n', '\r']) {
+        return Err(format!(
+            "secret file {} holds more than one line; keep the secret alone on its first line",
+            path.display()
+        ));
+    }
     Ok(SecretString::from(text))
 }

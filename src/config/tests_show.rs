@@ -10,7 +10,7 @@ fn secret_files_are_read_without_one_trailing_newline() {
     let (dir, path) = write_config(
         "[ldap]\nbind_password_file = \"bind_password\"\n[ftrack]\napi_key_file = \"/nonexistent/api_key\"\n",
     );
-    std::fs::write(dir.path().join("bind_password"), "pa ss\n\n").unwrap();
+    std::fs::write(dir.path().join("bind_password"), "pa ss\n").unwrap();
     let key_file = dir.path().join("api_key");
     std::fs::write(&key_file, "k3y\r\n").unwrap();
     // The environment's file replaces the file's (which does not exist, and is never read).
@@ -19,7 +19,7 @@ fn secret_files_are_read_without_one_trailing_newline() {
     let config = load(Some(&path), &env, &Overrides::default()).unwrap();
     assert_eq!(
         config.ldap.bind_password.as_ref().unwrap().expose_secret(),
-        "pa ss\n"
+        "pa ss"
     );
     assert_eq!(
         config.ftrack.api_key.as_ref().unwrap().expose_secret(),
@@ -77,6 +77,18 @@ fn unreadable_or_empty_secret_files_are_errors() {
             "env LDAP_BIND_PASSWORD_FILE: ldap.bind_password_file: secret file {empty} is empty"
         )
     );
+}
+
+#[test]
+fn a_secret_file_of_more_than_one_line_is_an_error_that_does_not_show_it() {
+    let (dir, path) = write_config("[ftrack]\nserver = \"https://x\"\napi_key_file = \"key\"\n");
+    std::fs::write(dir.path().join("key"), "s3cret-one\ns3cret-two\n").unwrap();
+    let err = load(Some(&path), &|_| None, &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(":3: ftrack.api_key_file:"), "{err}");
+    assert!(err.contains("holds more than one line"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
 }
 
 #[test]

@@ -108,6 +108,12 @@ impl AuditLog {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             crate::atomic_file::create_private_dir(parent).map_err(fail)?;
         }
+        // A link could point the trail at any file the user may write: it is refused.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(fail(std::io::Error::other(
+                "it is a symbolic link; give the audit log's real path",
+            )));
+        }
         let file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -190,5 +196,22 @@ impl AuditLog {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audit_log_behind_a_symbolic_link_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.txt");
+        std::fs::write(&target, "keep me\n").unwrap();
+        let link = dir.path().join("audit.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let error = AuditLog::open(&link).err().expect("refused").to_string();
+        assert!(error.contains("symbolic link"), "{error}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
     }
 }

@@ -65,6 +65,11 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     if let Some(warning) = crate::inputs::plain_http_warning(config) {
         tracing::warn!("{warning}");
     }
+    if config.ldap.allow_insecure {
+        tracing::warn!(
+            "[ldap] allow_insecure = true: the bind password may cross the network unencrypted"
+        );
+    }
     let retries = tx.clone();
     let client = ftrack_client(config)?.with_retry_observer(Box::new(move |attempt, reason| {
         let _ = retries.send(Msg::LoadRetrying {
