@@ -524,7 +524,7 @@ async fn a_size_limit_that_paging_cannot_pass_marks_the_read_incomplete() {
         read.snapshot
             .warnings
             .iter()
-            .any(|w| w.contains("result 4") && w.contains("deactivations are refused")),
+            .any(|w| w.contains("result 4") && w.contains("deactivations and membership removals are held back")),
         "{:?}",
         read.snapshot.warnings
     );
