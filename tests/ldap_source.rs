@@ -521,10 +521,8 @@ async fn a_size_limit_that_paging_cannot_pass_marks_the_read_incomplete() {
         read.snapshot.users.len()
     );
     assert!(
-        read.snapshot
-            .warnings
-            .iter()
-            .any(|w| w.contains("result 4") && w.contains("deactivations and membership removals are held back")),
+        read.snapshot.warnings.iter().any(|w| w.contains("result 4")
+            && w.contains("deactivations and membership removals are held back")),
         "{:?}",
         read.snapshot.warnings
     );
