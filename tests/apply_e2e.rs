@@ -453,6 +453,9 @@ fn a_user_the_server_refuses_fails_alone_and_everyone_else_is_applied() {
             change["to"] = Value::from(long.as_str());
         }
     }
+    // Plans from before saved plans carried a digest are still applied (after today's
+    // safety checks); an edited plan with its digest is refused, as tested elsewhere.
+    plan.as_object_mut().unwrap().remove("digest");
     std::fs::write(world.path("plan.json"), plan.to_string()).unwrap();
     let out = run(world
         .bare("apply")
