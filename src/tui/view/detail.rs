@@ -109,6 +109,25 @@ fn source_of(
     }
 }
 
+/// `  <- attribute` after a field, when there is a directory entry to have read it from.
+fn source_span(
+    review: &crate::tui::app::Review,
+    field: Field,
+    entry: Option<&DirectoryUser>,
+    decision: Option<&Decision>,
+    theme: &Theme,
+) -> Option<Span<'static>> {
+    entry.map(|_| {
+        Span::styled(
+            format!(
+                "  <- {}",
+                source_of(field, &review.session, entry, decision)
+            ),
+            theme.dim,
+        )
+    })
+}
+
 /// The fields in two columns, the directory's value beside ftrack's (changed ones marked).
 fn field_table(
     review: &crate::tui::app::Review,
@@ -153,15 +172,7 @@ fn field_table(
             Span::raw("  "),
             Span::styled(fit(&now, WIDTH), now_style),
         ];
-        if entry.is_some() {
-            line.push(Span::styled(
-                format!(
-                    "  <- {}",
-                    source_of(field, &review.session, entry, decision)
-                ),
-                theme.dim,
-            ));
-        }
+        line.extend(source_span(review, field, entry, decision, theme));
         out.push(Line::from(line));
     }
     out
@@ -193,15 +204,7 @@ fn field_changes(
                 Span::styled(value(&current(field, ftrack, entry)), theme.dim),
             ],
         };
-        if entry.is_some() {
-            line.push(Span::styled(
-                format!(
-                    "  <- {}",
-                    source_of(field, &review.session, entry, decision)
-                ),
-                theme.dim,
-            ));
-        }
+        line.extend(source_span(review, field, entry, decision, theme));
         out.push(Line::from(line));
     }
     out
