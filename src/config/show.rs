@@ -93,7 +93,7 @@ fn value_of(config: &Config, key: &str) -> String {
         &config.policy,
     );
     match key {
-        "ldap.uri" => opt(ldap.uri.as_deref()),
+        "ldap.uri" => opt(ldap.uri.as_deref().map(without_url_passwords).as_deref()),
         "ldap.bind_dn" => opt(ldap.bind_dn.as_deref()),
         "ldap.bind_password" => secret(ldap.bind_password.as_ref()),
         "ldap.user_base_dn" => opt(ldap.user_base_dn.as_deref()),
@@ -106,7 +106,11 @@ fn value_of(config: &Config, key: &str) -> String {
         "ldap.tls_verify" => ldap.tls_verify.to_string(),
         "ldap.page_size" => ldap.page_size.to_string(),
         "ldap.timeout_secs" => ldap.timeout_secs.to_string(),
-        "ftrack.server" => opt(ftrack.server.as_deref()),
+        "ftrack.server" => opt(ftrack
+            .server
+            .as_deref()
+            .map(without_url_passwords)
+            .as_deref()),
         "ftrack.api_user" => opt(ftrack.api_user.as_deref()),
         "ftrack.api_key" => secret(ftrack.api_key.as_ref()),
         "ftrack.batch_size" => ftrack.batch_size.to_string(),
@@ -202,4 +206,26 @@ pub(super) fn toml_key(key: &str) -> String {
     } else {
         toml_string(key)
     }
+}
+/// URLs (one, or several separated by spaces) with any password in them replaced by `***`:
+/// `ldap://sync:secret@dc1` shows as `ldap://sync:***@dc1`.
+fn without_url_passwords(text: &str) -> String {
+    text.split(' ')
+        .map(|url| {
+            let Some((scheme, rest)) = url.split_once("://") else {
+                return url.to_string();
+            };
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                    let hidden = if userinfo.contains(':') { ":***" } else { "" };
+                    format!("{scheme}://{user}{hidden}@{host}{path}")
+                }
+                None => url.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

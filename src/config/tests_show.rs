@@ -221,3 +221,24 @@ fn show_lines_origins_up_in_a_column() {
     assert!(shown.contains("\nbind_password = (unset)    "));
     assert!(shown.contains("\ndir = \"./.ldap2ftrack-state\"    # default\n"));
 }
+
+#[test]
+fn show_hides_passwords_written_inside_urls() {
+    let (_dir, path) = write_config(
+        "[ldap]\nuri = \"ldaps://sync:s3cret@dc1.example ldap://dc2.example\"\n[ftrack]\nserver = \"https://api:t0ken@studio.ftrackapp.com/path\"\n",
+    );
+    let config = load(Some(&path), &|_| None, &Overrides::default()).unwrap();
+    let shown = render_show(&config);
+    assert!(
+        !shown.contains("s3cret") && !shown.contains("t0ken"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("ldaps://sync:***@dc1.example ldap://dc2.example"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("https://api:***@studio.ftrackapp.com/path"),
+        "{shown}"
+    );
+}
