@@ -104,32 +104,7 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             });
             app.overlay = Overlay::Resolve(dialog);
         }
-        (ResolveMode::Picker(picker), Action::Submit) => {
-            let chosen = app
-                .review
-                .as_ref()
-                .and_then(|r| picker.chosen(&r.session.ftrack))
-                .map(|u| (u.id.clone(), u.username.clone()));
-            let Some((ftrack_id, username)) = chosen else {
-                fail(app, "no ftrack user matches the search");
-                app.overlay = Overlay::Resolve(dialog);
-                return Vec::new();
-            };
-            if let Some(other) = picker.chosen_entry().and_then(|r| r.linked_to.clone()) {
-                let consequence = consequence_of_link(app, &key, &ftrack_id, &other);
-                let picker = std::mem::replace(picker, Picker::empty());
-                dialog.mode = ResolveMode::TakeOver(Box::new(TakeOver {
-                    picker,
-                    ftrack_id,
-                    username,
-                    other,
-                    consequence,
-                }));
-                app.overlay = Overlay::Resolve(dialog);
-                return Vec::new();
-            }
-            return link(app, &key, ftrack_id, &username);
-        }
+        (ResolveMode::Picker(_), Action::Submit) => return pick(app, dialog, &key),
         (ResolveMode::TakeOver(take), Action::Submit) => {
             let (ftrack_id, username) = (take.ftrack_id.clone(), take.username.clone());
             return link(app, &key, ftrack_id, &username);
@@ -145,29 +120,67 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             }
             app.overlay = Overlay::Resolve(dialog);
         }
-        (ResolveMode::Rename(input), Action::Submit) => {
-            if let Some(error) = input.error.clone() {
-                fail(app, error);
-                app.overlay = Overlay::Resolve(dialog);
-                return Vec::new();
-            }
-            let username = input.input.text().to_string();
-            let effects = change(
-                app,
-                vec![(
-                    key.clone(),
-                    Some(Decision::Rename {
-                        username: username.clone(),
-                    }),
-                )],
-            );
-            let now = follow(app, &key);
-            note(app, format!("renamed to {username}; now: {now}"));
-            return effects;
-        }
+        (ResolveMode::Rename(_), Action::Submit) => return rename(app, dialog, &key),
         _ => app.overlay = Overlay::Resolve(dialog),
     }
     Vec::new()
+}
+
+/// Enter in the picker: links to the highlighted user, or asks first when another entry is
+/// linked to it.
+fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
+    let ResolveMode::Picker(picker) = &mut dialog.mode else {
+        return Vec::new();
+    };
+    let chosen = app
+        .review
+        .as_ref()
+        .and_then(|r| picker.chosen(&r.session.ftrack))
+        .map(|u| (u.id.clone(), u.username.clone()));
+    let Some((ftrack_id, username)) = chosen else {
+        fail(app, "no ftrack user matches the search");
+        app.overlay = Overlay::Resolve(dialog);
+        return Vec::new();
+    };
+    let Some(other) = picker.chosen_entry().and_then(|r| r.linked_to.clone()) else {
+        return link(app, key, ftrack_id, &username);
+    };
+    let consequence = consequence_of_link(app, key, &ftrack_id, &other);
+    let picker = std::mem::replace(picker, Picker::empty());
+    dialog.mode = ResolveMode::TakeOver(Box::new(TakeOver {
+        picker,
+        ftrack_id,
+        username,
+        other,
+        consequence,
+    }));
+    app.overlay = Overlay::Resolve(dialog);
+    Vec::new()
+}
+
+/// Enter in the rename input: renames when the username can be used, else says why.
+fn rename(app: &mut App, dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
+    let ResolveMode::Rename(input) = &dialog.mode else {
+        return Vec::new();
+    };
+    if let Some(error) = input.error.clone() {
+        fail(app, error);
+        app.overlay = Overlay::Resolve(dialog);
+        return Vec::new();
+    }
+    let username = input.input.text().to_string();
+    let effects = change(
+        app,
+        vec![(
+            key.to_string(),
+            Some(Decision::Rename {
+                username: username.clone(),
+            }),
+        )],
+    );
+    let now = follow(app, key);
+    note(app, format!("renamed to {username}; now: {now}"));
+    effects
 }
 
 /// Links the entry to the ftrack user and says where the row went.

@@ -274,6 +274,60 @@ fn sides(item: &PlanItem, decision: Option<&Decision>, theme: &Theme) -> Vec<Lin
     out
 }
 
+/// Why the item is what it is: the planner's reason, the account status, unreadable values
+/// and the conflict with its candidates and other entries.
+fn explain_lines(
+    item: &PlanItem,
+    entry: Option<&DirectoryUser>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut explain: Vec<Line<'static>> = Vec::new();
+    if let Some(reason) = &item.reason {
+        explain.push(Line::from(vec![
+            label("why", theme),
+            Span::styled(sanitize(reason).into_owned(), theme.warn),
+        ]));
+    }
+    if let Some(e) = entry {
+        if let Some(reason) = &e.disabled_reason {
+            explain.push(Line::from(vec![
+                label("disabled", theme),
+                Span::raw(sanitize(reason).into_owned()),
+            ]));
+        }
+        for problem in &e.problems {
+            explain.push(Line::from(vec![
+                label("problem", theme),
+                Span::styled(sanitize(problem).into_owned(), theme.error),
+            ]));
+        }
+    }
+    if let Some(conflict) = &item.conflict {
+        explain.push(Line::from(vec![
+            label("conflict", theme),
+            Span::styled(kind_words(conflict.kind), theme.error),
+        ]));
+        for c in &conflict.candidates {
+            explain.push(Line::from(vec![
+                label("", theme),
+                Span::raw(format!(
+                    "ftrack {} <{}>{}",
+                    sanitize(&c.username),
+                    sanitize(c.email.as_deref().unwrap_or("no email")),
+                    if c.is_active { "" } else { " (inactive)" }
+                )),
+            ]));
+        }
+        for dn in &conflict.other_entries {
+            explain.push(Line::from(vec![
+                label("", theme),
+                Span::raw(format!("entry {}", sanitize(dn))),
+            ]));
+        }
+    }
+    explain
+}
+
 /// The detail lines of one plan item.
 /// `width` is the detail's own width: from [`TWO_COLUMNS`] the fields are a two-column table.
 pub fn lines(
@@ -352,50 +406,7 @@ pub fn lines(
         ]));
     }
     out.extend(need_lines(app, item, theme));
-    let mut explain: Vec<Line<'static>> = Vec::new();
-    if let Some(reason) = &item.reason {
-        explain.push(Line::from(vec![
-            label("why", theme),
-            Span::styled(sanitize(reason).into_owned(), theme.warn),
-        ]));
-    }
-    if let Some(e) = entry {
-        if let Some(reason) = &e.disabled_reason {
-            explain.push(Line::from(vec![
-                label("disabled", theme),
-                Span::raw(sanitize(reason).into_owned()),
-            ]));
-        }
-        for problem in &e.problems {
-            explain.push(Line::from(vec![
-                label("problem", theme),
-                Span::styled(sanitize(problem).into_owned(), theme.error),
-            ]));
-        }
-    }
-    if let Some(conflict) = &item.conflict {
-        explain.push(Line::from(vec![
-            label("conflict", theme),
-            Span::styled(kind_words(conflict.kind), theme.error),
-        ]));
-        for c in &conflict.candidates {
-            explain.push(Line::from(vec![
-                label("", theme),
-                Span::raw(format!(
-                    "ftrack {} <{}>{}",
-                    sanitize(&c.username),
-                    sanitize(c.email.as_deref().unwrap_or("no email")),
-                    if c.is_active { "" } else { " (inactive)" }
-                )),
-            ]));
-        }
-        for dn in &conflict.other_entries {
-            explain.push(Line::from(vec![
-                label("", theme),
-                Span::raw(format!("entry {}", sanitize(dn))),
-            ]));
-        }
-    }
+    let explain = explain_lines(item, entry, theme);
     if conflict_first {
         // The title, then why, then the rest.
         let rest = out.split_off(1);
