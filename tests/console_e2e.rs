@@ -355,26 +355,24 @@ fn demo_sandbox() -> (std::process::Child, String) {
     (child, url)
 }
 
+/// `review` of the demo directory against the demo sandbox at `url`, state in `dir/state`,
+/// its exit code appended to `dir/exit.txt`.
+fn review_command(dir: &Path, url: &str, extra: &str) -> String {
+    format!(
+        "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
+        home = dir.display(),
+        binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
+        config = root().join("assets/demo/config.toml").display(),
+        ldif = root().join("assets/demo/directory.ldif").display(),
+    )
+}
+
 #[test]
 fn a_dropped_session_loses_no_decisions_with_review_resume() {
     let (mut sandbox, url) = demo_sandbox();
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    std::fs::create_dir_all(&state).unwrap();
-    std::fs::copy(
-        root().join("assets/demo/links.json"),
-        state.join("links.json"),
-    )
-    .unwrap();
-    let review = |extra: &str| {
-        format!(
-            "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
-            home = dir.path().display(),
-            binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
-            config = root().join("assets/demo/config.toml").display(),
-            ldif = root().join("assets/demo/directory.ldif").display(),
-        )
-    };
+    crate::support::demo_state(dir.path());
+    let review = |extra: &str| review_command(dir.path(), &url, extra);
     let first = Tmux::start(&review(""), dir.path());
     first.wait_for("1+Create 26");
     first.keys(&["y", "y", "n"]);
@@ -401,25 +399,10 @@ fn a_dropped_session_loses_no_decisions_with_review_resume() {
 fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
     let (mut sandbox, url) = demo_sandbox();
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    std::fs::create_dir_all(&state).unwrap();
-    std::fs::copy(
-        root().join("assets/demo/links.json"),
-        state.join("links.json"),
-    )
-    .unwrap();
-    let env = format!(
-        "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key",
-        home = dir.path().display()
-    );
-    let binary = env!("CARGO_BIN_EXE_ldap2ftrack");
+    let state = crate::support::demo_state(dir.path());
     let config = root().join("assets/demo/config.toml");
     let ldif = root().join("assets/demo/directory.ldif");
-    let review = format!(
-        "{env} {binary} -c {config} review --ldif {ldif} --state-dir state; echo exit=$? >> exit.txt; sleep 600",
-        config = config.display(),
-        ldif = ldif.display(),
-    );
+    let review = review_command(dir.path(), &url, "");
     let first = Tmux::start(&review, dir.path());
     first.wait_for("1+Create 26");
     // Ignore the first new user (a standing decision) and approve the next.
