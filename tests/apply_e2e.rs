@@ -570,6 +570,8 @@ fn when_ftrack_stops_answering_mid_apply_the_rest_is_not_attempted() {
     let answer = world.runtime.block_on(async {
         reqwest::Client::new()
             .post(format!("{}/sandbox/faults", world.url()))
+            .header("ftrack-user", "ldap2ftrack")
+            .header("ftrack-api-key", API_KEY)
             .body(r#"{"error_rate": 1.0, "error_status": 503}"#)
             .send()
             .await
@@ -843,4 +845,87 @@ fn a_saved_plan_is_checked_again_against_todays_rules_and_refused_when_edited() 
     std::fs::write(world.path("plan.json"), text).unwrap();
     let out = run(world.bare("apply").arg("plan.json"));
     assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// The audit log's events, one per whole line; a last line cut short is left out.
+fn audit_events(path: &std::path::Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split_inclusive('\n')
+        .filter(|l| l.ends_with('\n'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect()
+}
+
+#[test]
+fn a_full_disk_stops_the_run_and_every_change_made_is_in_the_audit_log() {
+    let world = World::with_config("", "[ftrack]\nbatch_size = 3");
+    let before: BTreeSet<String> = world
+        .ftrack()
+        .users
+        .iter()
+        .map(|u| u.username.clone())
+        .collect();
+    // The audit log already holds 4 MiB; the run may write files of 4 MiB and 6 KiB at most,
+    // so the log fills up a few batches in, as on a full disk.
+    let audit = world.path("state/audit.jsonl");
+    let padding = format!(
+        "{{\"event\":\"earlier\",\"note\":\"{}\"}}\n",
+        "x".repeat(1000)
+    );
+    std::fs::write(&audit, padding.repeat(4096 * 1024 / padding.len())).unwrap();
+    let mut limited = Command::new("bash");
+    let cmd = world.cmd("apply");
+    limited
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 4102; exec \"$0\" \"$@\"")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .arg("--auto-approve")
+        .current_dir(world.path(""))
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let out = run(&mut limited);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("audit log"), "{}", out.stderr);
+    let created: Vec<String> = world
+        .ftrack()
+        .users
+        .iter()
+        .map(|u| u.username.clone())
+        .filter(|u| !before.contains(u))
+        .collect();
+    let events = audit_events(&audit);
+    let intended: BTreeSet<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "batch_intent")
+        .flat_map(|e| e["users"].as_array().unwrap())
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        !created.is_empty(),
+        "some batches went out before the disk filled"
+    );
+    let plan = world.plan_json();
+    assert!(
+        summary(&plan, "create") > 0,
+        "the run stopped before the end"
+    );
+    for user in &created {
+        assert!(
+            intended.contains(user.as_str()),
+            "{user} was created unrecorded"
+        );
+    }
+    // With room again, the next run repairs the log and finishes the work.
+    let out = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&audit).unwrap();
+    assert!(text.ends_with('\n'));
+    let events = audit_events(&audit);
+    assert_eq!(
+        events.len(),
+        text.lines().count(),
+        "every line is a whole event"
+    );
+    assert!(events.iter().any(|e| e["event"] == "log_repaired"));
+    assert_eq!(summary(&world.plan_json(), "create"), 0);
 }

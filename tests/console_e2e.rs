@@ -463,6 +463,33 @@ fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
 }
 
 #[test]
+fn a_console_commit_under_no_deactivate_sets_no_shrink_baseline() {
+    let (mut sandbox, url) = demo_sandbox();
+    for (extra, sets_baseline) in [("--no-deactivate", false), ("", true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::support::demo_state(dir.path());
+        let tmux = Tmux::start(&review_command(dir.path(), &url, extra), dir.path());
+        tmux.wait_for("1+Create 2");
+        tmux.keys(&["y"]);
+        tmux.wait_for("approved 1");
+        tmux.keys(&["c"]);
+        tmux.wait_for("Enter apply");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("created 1");
+        tmux.keys(&["Q"]);
+        assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0", "{extra}");
+        assert_eq!(
+            state.join("last-run.json").exists(),
+            sets_baseline,
+            "review {extra}"
+        );
+        assert!(state.join("last-outcome.json").exists(), "review {extra}");
+    }
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+}
+
+#[test]
 fn log_lines_stay_off_the_console_and_a_failed_read_sets_the_exit_code() {
     let dir = tempfile::tempdir().unwrap();
     // Nothing listens on port 1: every ftrack request fails and is retried, with a warning.

@@ -51,6 +51,13 @@ pub struct ApplyProgress {
 pub trait ApplyListener {
     /// After each batch.
     fn progress(&mut self, _progress: &ApplyProgress) {}
+    /// Before batch number `batch` (from 1) is sent, with the users it changes. An error
+    /// stops the run before the batch: a change whose intent cannot be recorded is not made.
+    fn sending(&mut self, _batch: usize, _users: &[&PlanItem]) -> Result<(), String> {
+        Ok(())
+    }
+    /// The standing decisions of the run were recorded in the state directory.
+    fn decisions_recorded(&mut self) {}
     /// When an item is finished (applied or failed), in the order items finish.
     fn finished(&mut self, _outcome: &ItemOutcome) {}
     /// A directory entry is now known to be this ftrack user (kept until `checkpoint`).
@@ -170,7 +177,7 @@ pub async fn apply_plan(
     for item in items.iter().filter(|i| i.action == Action::Unchanged) {
         record_match(item, listener);
     }
-    let mut link_error = listener.checkpoint().err();
+    let mut record_error = listener.checkpoint().err();
     let mut work = Work::default();
     let group_ids = match prepare_groups(
         api,
@@ -229,6 +236,7 @@ pub async fn apply_plan(
     let mut server_gone: Option<String> = None;
     let mut failed_groups: HashMap<usize, String> = HashMap::new();
     let mut done = 0;
+    let mut batches = 0;
     // Running counts for progress; items that could not become operations have failed already.
     let mut applied = 0;
     let mut failed = statuses
@@ -240,10 +248,15 @@ pub async fn apply_plan(
             interrupted = true;
             break;
         }
-        if link_error.is_some() {
+        if record_error.is_some() {
             break;
         }
         let end = (done + options.batch_size.max(1)).min(total);
+        batches += 1;
+        if let Err(e) = listener.sending(batches, &work.users_between(items, done, end)) {
+            record_error = Some(e);
+            break;
+        }
         let results = api.write(&work.operations[done..end]).await;
         let refused = results.iter().filter(|r| r.is_err()).count();
         // Every operation of the batch failed to reach ftrack, retries included: the server
@@ -307,7 +320,7 @@ pub async fn apply_plan(
         }
         done = end;
         if let Err(e) = listener.checkpoint() {
-            link_error.get_or_insert(e);
+            record_error.get_or_insert(e);
         }
         let eta = (done > 0 && done < total).then(|| {
             started
@@ -333,7 +346,7 @@ pub async fn apply_plan(
             "stopped: ftrack stopped answering ({error}); the rest was not attempted, run again once it answers"
         ))
     } else {
-        link_error.map(|e| format!("stopped because an identity link could not be recorded: {e}"))
+        record_error.map(|e| format!("stopped: {e}; the rest was not attempted"))
     };
     let unfinished = stop_reason.clone().unwrap_or_default();
     // Items with no operations (every membership already in place) are done without a write.
@@ -380,6 +393,18 @@ impl Work {
             self.operations.push(operation);
             self.owners.push(owner);
         }
+    }
+
+    /// The items with operations in `start..end`, each once, in order.
+    fn users_between<'a>(
+        &self,
+        items: &'a [PlanItem],
+        start: usize,
+        end: usize,
+    ) -> Vec<&'a PlanItem> {
+        let mut owners: Vec<usize> = self.owners[start..end].iter().flatten().copied().collect();
+        owners.dedup();
+        owners.into_iter().map(|i| &items[i]).collect()
     }
 
     fn first_of(&self, item: usize) -> Option<usize> {

@@ -5,3 +5,5 @@ pub mod engine;
 pub mod operations;
 pub mod outcome;
 pub mod preflight;
+pub(crate) mod record;
+pub mod run;

@@ -6,25 +6,22 @@
 
 use super::output::Console;
 use super::plan::{overrides, plan_with_state, read_directory, scope_from};
-use super::record::RunRecorder;
-use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress, apply_plan};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress};
+use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::{self, Config};
 use crate::exit;
-use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
-use crate::reconcile::sets_size_baseline;
-use crate::report::audit::AuditLog;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
 use crate::report::plan_text::printable;
-use crate::state::{LastRun, StateDir};
+use crate::state::StateDir;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
@@ -84,7 +81,7 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         config.ftrack.api_user.as_deref().unwrap_or_default(),
         "",
     );
-    let _lock = state.lock(&format!(
+    let lock = state.lock(&format!(
         "ldap2ftrack apply (pid {}, {}@{}, since {})",
         std::process::id(),
         run.operator,
@@ -131,14 +128,9 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
             (plan, source, false)
         }
     };
-    if given
+    let records_decisions = given
         .as_ref()
-        .is_some_and(|g| !g.standing().decisions.is_empty())
-    {
-        state
-            .save_decisions(&decisions)
-            .context("cannot keep the standing decisions")?;
-    }
+        .is_some_and(|g| !g.standing().decisions.is_empty());
     let approval = if args.auto_approve || exact {
         Approval::Automatic
     } else if given.is_some() {
@@ -161,12 +153,10 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         directory: directory_source,
         ..run
     };
-    let audit_path = args
+    let audit_log = args
         .audit_log
         .clone()
         .unwrap_or_else(|| state.path().join("audit.jsonl"));
-    let mut audit = AuditLog::open(&audit_path)?;
-    audit.run_started(&run, &approved.plan.summary)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let options = ApplyOptions {
         batch_size: config.ftrack.batch_size,
@@ -174,55 +164,36 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         protected: protected_usernames(&config),
         cancel: Arc::clone(&cancel),
     };
-    let recorder = RunRecorder::new(state.clone(), audit, run.clone())?;
-    let mut listener = CliListener::new(recorder, console);
-    let applied = runtime.block_on(async {
+    let records = Records {
+        state: &state,
+        lock: &lock,
+        audit_log: &audit_log,
+        standing: records_decisions.then_some(&decisions),
+        scope: &scope_from(&args.scope),
+    };
+    let mut progress = CliProgress::new(console);
+    let recorded = runtime.block_on(async {
         watch_for_stop(Arc::clone(&cancel));
-        apply_plan(
-            &approved,
-            &client as &FtrackClient,
-            &options,
-            &mut listener,
-            run,
-        )
-        .await
-    });
-    let CliListener { recorder, bar, .. } = listener;
-    let RunRecorder {
-        mut audit,
-        audit_error,
-        ..
-    } = recorder;
-    if let Some(bar) = bar {
+        apply_and_record(&approved, &client, &options, records, &mut progress, run).await
+    })?;
+    if let Some(bar) = progress.bar {
         bar.finish_and_clear();
     }
+    let Recorded {
+        applied,
+        audit_error,
+        outcome_path,
+    } = recorded;
     let outcome = applied.outcome;
-    audit.run_ended(&outcome)?;
-    if let Some(error) = audit_error {
+    if let Some(error) = &audit_error {
         console.warn(&format!(
             "the audit log could not record every change: {error}"
         ));
     }
-    let saved = state
-        .save_last_outcome(&outcome)
-        .context("cannot save the outcome in the state directory")?;
-    console.detail(&format!("outcome saved to {}", saved.display()));
+    console.detail(&format!("outcome saved to {}", outcome_path.display()));
     if let Some(path) = &args.outcome {
         write_json_atomically(path, &outcome)
             .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if applied.refused.is_none()
-        && !exact
-        && sets_size_baseline(&approved.plan, &scope_from(&args.scope))
-    {
-        let inputs = approved.plan.inputs;
-        state
-            .save_last_run(&LastRun::now(
-                inputs.directory_users,
-                inputs.ftrack_users,
-                approved.plan.summary,
-            ))
-            .context("cannot save the run's figures")?;
     }
     if let Some(path) = &args.report {
         let explicit = args
@@ -238,12 +209,15 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
             &RenderOptions::default(),
         )?;
     }
-    let code = exit::for_apply(
+    let mut code = exit::for_apply(
         &outcome,
         applied.refused.as_ref(),
         applied.interrupted,
         args.fail_on_conflict,
     );
+    if audit_error.is_some() && code == exit::OK {
+        code = exit::PARTIAL_FAILURE;
+    }
     if let Some(path) = &args.metrics_file {
         let metrics = RunMetrics {
             finished_at: jiff::Timestamp::now().as_second(),
@@ -423,15 +397,14 @@ fn summary_line(outcome: &Outcome, started: Instant) -> String {
     )
 }
 
-/// Records links and audit events through the recorder, and shows progress.
-struct CliListener<'a> {
-    recorder: RunRecorder,
+/// Shows progress: a bar on a terminal, a line per batch with -v elsewhere.
+struct CliProgress<'a> {
     bar: Option<ProgressBar>,
     console: &'a Console,
 }
 
-impl<'a> CliListener<'a> {
-    fn new(recorder: RunRecorder, console: &'a Console) -> Self {
+impl<'a> CliProgress<'a> {
+    fn new(console: &'a Console) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -440,15 +413,11 @@ impl<'a> CliListener<'a> {
             );
             bar
         });
-        Self {
-            recorder,
-            bar,
-            console,
-        }
+        Self { bar, console }
     }
 }
 
-impl ApplyListener for CliListener<'_> {
+impl ApplyListener for CliProgress<'_> {
     fn progress(&mut self, progress: &ApplyProgress) {
         let message = format!("{} applied, {} failed", progress.applied, progress.failed);
         match &self.bar {
@@ -462,18 +431,6 @@ impl ApplyListener for CliListener<'_> {
                 progress.done, progress.total
             )),
         }
-    }
-
-    fn finished(&mut self, outcome: &ItemOutcome) {
-        self.recorder.finished(outcome);
-    }
-
-    fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
-        self.recorder.linked(directory_id, ftrack_id, username);
-    }
-
-    fn checkpoint(&mut self) -> Result<(), String> {
-        self.recorder.checkpoint()
     }
 }
 

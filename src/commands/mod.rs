@@ -6,7 +6,6 @@ mod config_cmd;
 mod demo;
 mod output;
 mod plan;
-pub(crate) mod record;
 mod report;
 mod review;
 mod sandbox;

@@ -259,18 +259,19 @@ pub fn approve(plan: Plan, decisions: &Decisions, approval: Approval) -> Approve
     let approved = plan
         .items
         .iter()
-        .map(|item| {
-            if !item.action.is_change() {
-                return false;
-            }
-            match decisions.for_item(item) {
-                Some(Decision::Skip | Decision::Ignore) => false,
-                Some(Decision::Approve) => true,
-                // A link or rename is itself a considered decision about this entry.
-                Some(Decision::Link { .. } | Decision::Rename { .. }) => true,
-                None => approval == Approval::Automatic,
-            }
-        })
+        .map(|item| item.action.is_change() && approves(decisions.for_item(item), approval))
         .collect();
     ApprovedPlan::settled(plan, approved, decisions)
+}
+
+/// The approval rule, the same for `apply` and the console: may a change with this decision
+/// be applied?
+pub fn approves(decision: Option<&Decision>, approval: Approval) -> bool {
+    match decision {
+        Some(Decision::Skip | Decision::Ignore) => false,
+        Some(Decision::Approve) => true,
+        // A link or rename is itself a considered decision about this entry.
+        Some(Decision::Link { .. } | Decision::Rename { .. }) => true,
+        None => approval == Approval::Automatic,
+    }
 }

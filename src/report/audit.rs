@@ -1,17 +1,20 @@
 //! The audit log: append-only JSON Lines, readable only by its owner (mode 0600).
 //!
-//! One `run_start` and one `run_end` event per run, and one `change` event per applied, failed
-//! or stale change, each with the time (UTC, RFC 3339), the run and who made it. Secrets never
-//! reach this file: events are built from plan items and run facts, which hold none.
+//! One `run_start` and one `run_end` event per run; before each batch is sent, a `batch_intent`
+//! event naming the users it changes, flushed to disk; after it, one `change` event per
+//! applied, failed or stale change. Each has the time (UTC, RFC 3339), the run and who made it.
+//! A last line cut short (a full disk, a crash) is repaired when the log is next opened.
+//! Secrets never reach this file: events are built from plan items and run facts, which hold
+//! none.
 
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
 use crate::apply::preflight::value_text;
 use crate::clock::Clock;
-use crate::reconcile::plan::Summary;
+use crate::reconcile::plan::{PlanItem, Summary};
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{FileExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// An audit log that cannot be opened or written.
@@ -64,6 +67,13 @@ struct FieldDelta {
     after: String,
 }
 
+/// One user a batch is about to change.
+#[derive(Serialize)]
+struct Intended<'a> {
+    username: &'a str,
+    action: &'static str,
+}
+
 #[derive(Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 enum Event<'a> {
@@ -87,6 +97,16 @@ enum Event<'a> {
         result: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<&'a str>,
+    },
+    BatchIntent {
+        #[serde(flatten)]
+        origin: Origin<'a>,
+        batch: usize,
+        users: Vec<Intended<'a>>,
+    },
+    LogRepaired {
+        time: String,
+        dropped_partial_line: String,
     },
     RunEnd {
         #[serde(flatten)]
@@ -116,6 +136,7 @@ impl AuditLog {
         }
         let file = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .mode(0o600)
             .open(path)
@@ -123,10 +144,27 @@ impl AuditLog {
         // A file made earlier with wider permissions is narrowed.
         file.set_permissions(std::fs::Permissions::from_mode(0o600))
             .map_err(fail)?;
-        Ok(Self {
+        let mut log = Self {
             file,
             path: path.to_path_buf(),
-        })
+        };
+        log.repair().map_err(fail)?;
+        Ok(log)
+    }
+
+    /// Ends the file with a whole line again when the last write was cut short (a full disk,
+    /// a crash): the partial line is removed and kept, as text, in a `log_repaired` event.
+    fn repair(&mut self) -> io::Result<()> {
+        let Some((start, partial)) = partial_last_line(&self.file)? else {
+            return Ok(());
+        };
+        self.file.set_len(start)?;
+        let event = Event::LogRepaired {
+            time: Clock::System.now_rfc3339(),
+            dropped_partial_line: String::from_utf8_lossy(&partial).into_owned(),
+        };
+        self.append(&event).map_err(|e| e.source)?;
+        self.file.sync_data()
     }
 
     fn append(&mut self, event: &Event<'_>) -> Result<(), AuditError> {
@@ -149,6 +187,30 @@ impl AuditLog {
             ftrack: &run.ftrack,
             directory: &run.directory,
             planned,
+        })
+    }
+
+    /// Records, durably, the users a batch is about to change, before it is sent.
+    pub fn batch_intent(
+        &mut self,
+        run: &RunInfo,
+        batch: usize,
+        users: &[&PlanItem],
+    ) -> Result<(), AuditError> {
+        self.append(&Event::BatchIntent {
+            origin: Origin::of(run),
+            batch,
+            users: users
+                .iter()
+                .map(|item| Intended {
+                    username: &item.username,
+                    action: item.action.name(),
+                })
+                .collect(),
+        })?;
+        self.file.sync_data().map_err(|source| AuditError {
+            path: self.path.clone(),
+            source,
         })
     }
 
@@ -199,6 +261,31 @@ impl AuditLog {
     }
 }
 
+/// Where the last line of `file` starts and its bytes, when it does not end with a newline.
+fn partial_last_line(file: &File) -> io::Result<Option<(u64, Vec<u8>)>> {
+    const CHUNK: u64 = 64 * 1024;
+    let size = file.metadata()?.len();
+    let mut tail = Vec::new();
+    let mut start = size;
+    while start > 0 {
+        let from = start.saturating_sub(CHUNK);
+        let mut chunk = vec![0; (start - from) as usize];
+        file.read_exact_at(&mut chunk, from)?;
+        if start == size && chunk.last() == Some(&b'\n') {
+            return Ok(None);
+        }
+        let newline = chunk.iter().rposition(|b| *b == b'\n');
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        if let Some(at) = newline {
+            let cut = from + at as u64 + 1;
+            return Ok(Some((cut, tail[(at + 1)..].to_vec())));
+        }
+        start = from;
+    }
+    Ok((size > 0).then_some((0, tail)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +300,53 @@ mod tests {
         let error = AuditLog::open(&link).err().expect("refused").to_string();
         assert!(error.contains("symbolic link"), "{error}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+    }
+
+    fn lines(path: &Path) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+            .collect()
+    }
+
+    #[test]
+    fn a_line_cut_short_is_repaired_on_the_next_open_and_kept_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::fs::write(&path, "{\"event\":\"run_start\"}\n{\"event\":\"cha").unwrap();
+        drop(AuditLog::open(&path).unwrap());
+        let events = lines(&path);
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[0]["event"], "run_start");
+        assert_eq!(events[1]["event"], "log_repaired");
+        assert_eq!(events[1]["dropped_partial_line"], "{\"event\":\"cha");
+    }
+
+    #[test]
+    fn a_partial_line_longer_than_a_read_chunk_is_found_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let long = "x".repeat(200_000);
+        std::fs::write(&path, format!("{{}}\n{long}")).unwrap();
+        drop(AuditLog::open(&path).unwrap());
+        let events = lines(&path);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1]["dropped_partial_line"], long.as_str());
+    }
+
+    #[test]
+    fn a_whole_log_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::fs::write(&path, "{\"a\":1}\n{\"b\":2}\n").unwrap();
+        drop(AuditLog::open(&path).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"a\":1}\n{\"b\":2}\n"
+        );
+        let empty = dir.path().join("empty.jsonl");
+        drop(AuditLog::open(&empty).unwrap());
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
     }
 }

@@ -2,12 +2,10 @@
 //! with its own async runtime, reporting back as [`Msg`]s so the screen never waits on I/O.
 
 use super::app::{LoadStage, Msg, Session};
-use crate::apply::engine::{
-    Applied, ApplyListener, ApplyOptions, ApplyProgress, Refusal, apply_plan,
-};
+use crate::apply::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, Refusal};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::run::{Records, apply_and_record};
 use crate::clock::Clock;
-use crate::commands::record::RunRecorder;
 use crate::config::Config;
 use crate::ftrack::read::read_snapshot;
 use crate::inputs::{
@@ -15,9 +13,8 @@ use crate::inputs::{
 };
 use crate::reconcile::Scope;
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
-use crate::report::audit::AuditLog;
 use crate::source::ldap::ReadProgress;
-use crate::state::{LastRun, StateDir};
+use crate::state::StateDir;
 use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -180,48 +177,43 @@ fn apply(
     run: RunInfo,
 ) -> anyhow::Result<Applied> {
     let config = &setup.config;
-    let approved = &commit.approved;
     let runtime = runtime()?;
     let client = ftrack_client(config)?;
-    let _lock = setup.state.lock(&format!(
+    let lock = setup.state.lock(&format!(
         "ldap2ftrack console (pid {}, {}@{})",
         std::process::id(),
         run.operator,
         run.host
     ))?;
-    setup
-        .state
-        .save_decisions(&commit.standing)
-        .context("cannot record the standing decisions of this commit")?;
-    let _ = tx.send(Msg::Recorded(commit.standing.clone()));
-    let mut audit = AuditLog::open(&setup.state.path().join("audit.jsonl"))?;
-    audit.run_started(&run, &approved.plan.summary)?;
-    let recorder = RunRecorder::new(setup.state.clone(), audit, run.clone())?;
     let options = ApplyOptions {
         batch_size: config.ftrack.batch_size,
         exact: false,
         protected: protected_usernames(config),
         cancel,
     };
-    let mut listener = ChannelListener {
-        recorder,
-        tx: tx.clone(),
+    let records = Records {
+        state: &setup.state,
+        lock: &lock,
+        audit_log: &setup.state.path().join("audit.jsonl"),
+        standing: Some(&commit.standing),
+        scope: &setup.scope,
     };
-    let applied = runtime.block_on(apply_plan(approved, &client, &options, &mut listener, run));
-    let mut recorder = listener.recorder;
-    recorder.audit.run_ended(&applied.outcome)?;
-    setup.state.save_last_outcome(&applied.outcome)?;
-    // Only a whole, unblocked run sets the baseline of the next run's shrink check.
-    if applied.refused.is_none() && approved.plan.blocked.is_none() && !setup.scope.narrows_users()
-    {
-        let inputs = approved.plan.inputs;
-        setup.state.save_last_run(&LastRun::now(
-            inputs.directory_users,
-            inputs.ftrack_users,
-            approved.plan.summary,
-        ))?;
+    let mut listener = ChannelListener {
+        tx: tx.clone(),
+        standing: &commit.standing,
+    };
+    let recorded = runtime.block_on(apply_and_record(
+        &commit.approved,
+        &client,
+        &options,
+        records,
+        &mut listener,
+        run,
+    ))?;
+    if let Some(error) = &recorded.audit_error {
+        tracing::warn!("the audit log could not record every change: {error}");
     }
-    Ok(applied)
+    Ok(recorded.applied)
 }
 
 /// An outcome in which nothing was attempted, for a run that could not start.
@@ -247,27 +239,22 @@ fn refused(approved: &ApprovedPlan, run: RunInfo, reason: String) -> Applied {
     }
 }
 
-/// Sends progress and finished users to the console, and records links and audit events.
-struct ChannelListener {
-    recorder: RunRecorder,
+/// Sends the recorded decisions, progress and finished users to the console.
+struct ChannelListener<'a> {
     tx: Sender<Msg>,
+    standing: &'a Decisions,
 }
 
-impl ApplyListener for ChannelListener {
+impl ApplyListener for ChannelListener<'_> {
+    fn decisions_recorded(&mut self) {
+        let _ = self.tx.send(Msg::Recorded(self.standing.clone()));
+    }
+
     fn progress(&mut self, progress: &ApplyProgress) {
         let _ = self.tx.send(Msg::ApplyProgress(progress.clone()));
     }
 
     fn finished(&mut self, outcome: &ItemOutcome) {
-        self.recorder.finished(outcome);
         let _ = self.tx.send(Msg::ItemFinished(outcome.clone()));
-    }
-
-    fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
-        self.recorder.linked(directory_id, ftrack_id, username);
-    }
-
-    fn checkpoint(&mut self) -> Result<(), String> {
-        self.recorder.checkpoint()
     }
 }

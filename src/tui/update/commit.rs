@@ -2,7 +2,9 @@
 
 use super::{default_report_path, fail, note, reload, request_quit};
 use crate::apply::outcome::{ItemStatus, RunInfo};
-use crate::reconcile::decision::{ApprovedPlan, Decision, Decisions, settle_decided};
+use crate::reconcile::decision::{
+    Approval, ApprovedPlan, Decision, Decisions, approves, settle_decided,
+};
 use crate::reconcile::plan::{Action as Planned, GroupChanges, Plan, Summary};
 use crate::reconcile::prerequisites::Settled;
 use crate::report::model::{report_from_outcome, report_from_plan};
@@ -44,16 +46,8 @@ fn selection(app: &App, scope: CommitScope) -> Selection {
         .iter()
         .zip(&review.keys)
         .map(|(item, key)| {
-            item.action.is_change()
-                && key
-                    .as_ref()
-                    .and_then(|k| app.decisions.decisions.get(k))
-                    .is_some_and(|d| {
-                        matches!(
-                            d,
-                            Decision::Approve | Decision::Link { .. } | Decision::Rename { .. }
-                        )
-                    })
+            let decision = key.as_ref().and_then(|k| app.decisions.decisions.get(k));
+            item.action.is_change() && approves(decision, Approval::Explicit)
         })
         .collect();
     let mut approved: Vec<bool> = decided

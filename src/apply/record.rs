@@ -1,7 +1,9 @@
 //! What every apply records as it goes, whoever drives it (the `apply` command or the console):
-//! identity links saved after each batch, and one audit event per finished change.
+//! each batch's intent before it is sent, identity links saved after each batch, and one audit
+//! event per finished change.
 
 use crate::apply::outcome::{ItemOutcome, RunInfo};
+use crate::reconcile::plan::PlanItem;
 use crate::report::audit::AuditLog;
 use crate::state::{LinkRecord, StateDir};
 use anyhow::Context;
@@ -41,6 +43,20 @@ impl RunRecorder {
         }
     }
 
+    /// Records the intent of a batch before it is sent, durably.
+    pub(crate) fn sending(&mut self, batch: usize, users: &[&PlanItem]) -> Result<(), String> {
+        if let Some(error) = &self.audit_error {
+            return Err(format!("the audit log cannot be written: {error}"));
+        }
+        self.audit
+            .batch_intent(&self.run, batch, users)
+            .map_err(|e| {
+                let error = e.to_string();
+                self.audit_error.get_or_insert(error.clone());
+                format!("the audit log cannot be written: {error}")
+            })
+    }
+
     /// Notes a link, to be saved at the next checkpoint.
     pub(crate) fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
         let known = self
@@ -68,7 +84,7 @@ impl RunRecorder {
         if self.unsaved {
             self.state
                 .save_links(self.records.clone())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| format!("an identity link could not be recorded: {e}"))?;
             self.unsaved = false;
         }
         Ok(())
