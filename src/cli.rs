@@ -117,6 +117,10 @@ pub struct ApplyArgs {
     /// Exit 6 when conflicts are left unresolved.
     #[arg(long)]
     pub fail_on_conflict: bool,
+    /// Exit 7 when the directory read was incomplete (deactivations and membership removals
+    /// were held back), for monitoring.
+    #[arg(long)]
+    pub fail_on_incomplete: bool,
     /// Read the directory from an LDIF export instead of the configured LDAP server.
     #[arg(long, value_name = "FILE")]
     pub ldif: Option<PathBuf>,

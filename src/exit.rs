@@ -21,6 +21,8 @@ pub const SAFETY_LIMIT: i32 = 4;
 pub const STALE_PLAN: i32 = 5;
 /// Conflicts are left for a person to resolve (`--fail-on-conflict`).
 pub const CONFLICTS: i32 = 6;
+/// The directory read was incomplete (`--fail-on-incomplete`).
+pub const INCOMPLETE: i32 = 7;
 /// Ctrl-C or a signal stopped the run.
 pub const INTERRUPTED: i32 = 130;
 /// Bad command-line usage.

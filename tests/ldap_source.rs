@@ -693,3 +693,65 @@ async fn a_group_base_that_holds_no_groups_makes_the_read_incomplete() {
         read.snapshot.warnings
     );
 }
+
+#[test]
+fn an_incomplete_read_is_told_even_quietly_and_fails_the_run_when_asked() {
+    use ldap2ftrack::sandbox::server::{Credentials, start};
+    require_slapd();
+    let server = Slapd::start(&person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}")));
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(&server, home.path(), READER_PASSWORD);
+    // A group base that holds no groups: the read is incomplete.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replace(
+        "starttls = true",
+        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
+    );
+    std::fs::write(&config, text).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let credentials = Credentials {
+        api_user: "sync".into(),
+        api_key: "incomplete-key".into(),
+    };
+    let sandbox = runtime
+        .block_on(start(
+            "127.0.0.1:0".parse().unwrap(),
+            credentials,
+            ldap2ftrack::sandbox::store::Store::new(),
+            Default::default(),
+        ))
+        .unwrap();
+    let apply = |extra: &[&str]| {
+        crate::support::run(
+            crate::support::ldap2ftrack(home.path())
+                .env("FTRACK_SERVER", &sandbox.url)
+                .env("FTRACK_API_USER", "sync")
+                .env("FTRACK_API_KEY", "incomplete-key")
+                .arg("-q")
+                .arg("-c")
+                .arg(&config)
+                .args(["apply", "--auto-approve", "--metrics-file", "metrics.prom"])
+                .args(extra),
+        )
+    };
+    let quiet = apply(&[]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(
+        quiet.stderr.contains("warning: incomplete directory read")
+            && quiet.stderr.contains("found no groups"),
+        "{}",
+        quiet.stderr
+    );
+    let metrics = std::fs::read_to_string(home.path().join("metrics.prom")).unwrap();
+    assert!(
+        metrics.contains("\nldap2ftrack_last_run_directory_complete 0\n"),
+        "{metrics}"
+    );
+    let audit = std::fs::read_to_string(home.path().join("state/audit.jsonl")).unwrap();
+    let start: serde_json::Value = serde_json::from_str(audit.lines().next().unwrap()).unwrap();
+    assert_eq!(start["event"], "run_start");
+    assert_eq!(start["directory_complete"], false, "{start}");
+    let monitored = apply(&["--fail-on-incomplete"]);
+    assert_eq!(monitored.code, 7, "{}", monitored.stderr);
+    runtime.block_on(sandbox.stop());
+}

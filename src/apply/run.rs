@@ -58,7 +58,7 @@ pub async fn apply_and_record(
         observer.decisions_recorded();
     }
     let mut audit = AuditLog::open(records.audit_log)?;
-    audit.run_started(&run, &approved.plan.summary)?;
+    audit.run_started(&run, &approved.plan)?;
     let recorder = RunRecorder::new(state.clone(), audit, run.clone())?;
     let mut both = Both { recorder, observer };
     let applied = apply_plan(approved, api, options, &mut both, run).await;

@@ -41,6 +41,7 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
             duration_secs: started.elapsed().as_secs_f64(),
             exit_code: exit::code_for(error),
             summary: Default::default(),
+            directory_complete: None,
         };
         if let Err(e) = write_metrics(path, &metrics) {
             console.warn(&format!(
@@ -149,6 +150,10 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
     };
     let approved = approve(plan, &decisions, approval);
     say_what_was_settled(&approved, console);
+    // Even with -q: cron mails stderr, and a partial read silently holds back the removals.
+    for warning in incomplete_read_warnings(&approved.plan) {
+        console.warn(&warning);
+    }
     let run = RunInfo {
         directory: directory_source,
         ..run
@@ -218,12 +223,17 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
     if audit_error.is_some() && code == exit::OK {
         code = exit::PARTIAL_FAILURE;
     }
+    let complete = approved.plan.inputs.directory_complete;
+    if !complete && args.fail_on_incomplete && code == exit::OK {
+        code = exit::INCOMPLETE;
+    }
     if let Some(path) = &args.metrics_file {
         let metrics = RunMetrics {
             finished_at: jiff::Timestamp::now().as_second(),
             duration_secs: started.elapsed().as_secs_f64(),
             exit_code: code,
             summary: outcome.summary,
+            directory_complete: Some(complete),
         };
         write_metrics(path, &metrics)
             .with_context(|| format!("cannot write the metrics file {}", path.display()))?;
@@ -431,6 +441,24 @@ impl ApplyListener for CliProgress<'_> {
                 progress.done, progress.total
             )),
         }
+    }
+}
+
+/// Why the plan's directory read was incomplete and what that held back; nothing when whole.
+fn incomplete_read_warnings(plan: &Plan) -> Vec<String> {
+    if plan.inputs.directory_complete {
+        return Vec::new();
+    }
+    let reasons: Vec<String> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.contains("incomplete"))
+        .cloned()
+        .collect();
+    if reasons.is_empty() {
+        vec!["the directory read was incomplete: users missing from it are not deactivated and no managed group membership is removed this run".to_string()]
+    } else {
+        reasons
     }
 }
 

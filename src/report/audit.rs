@@ -10,7 +10,7 @@
 use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
 use crate::apply::preflight::value_text;
 use crate::clock::Clock;
-use crate::reconcile::plan::{PlanItem, Summary};
+use crate::reconcile::plan::{Plan, PlanItem, Summary};
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -82,6 +82,7 @@ enum Event<'a> {
         origin: Origin<'a>,
         ftrack: &'a str,
         directory: &'a str,
+        directory_complete: bool,
         planned: &'a Summary,
     },
     Change {
@@ -180,13 +181,14 @@ impl AuditLog {
         })
     }
 
-    /// Records the start of a run and what it plans.
-    pub fn run_started(&mut self, run: &RunInfo, planned: &Summary) -> Result<(), AuditError> {
+    /// Records the start of a run, what it plans and whether its directory read was whole.
+    pub fn run_started(&mut self, run: &RunInfo, plan: &Plan) -> Result<(), AuditError> {
         self.append(&Event::RunStart {
             origin: Origin::of(run),
             ftrack: &run.ftrack,
             directory: &run.directory,
-            planned,
+            directory_complete: plan.inputs.directory_complete,
+            planned: &plan.summary,
         })
     }
 

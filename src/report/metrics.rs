@@ -21,6 +21,9 @@ pub struct RunMetrics {
     pub exit_code: i32,
     /// Counts.
     pub summary: OutcomeSummary,
+    /// Whether the directory read behind the run was complete; unknown when the run failed
+    /// before it had a plan.
+    pub directory_complete: Option<bool>,
 }
 
 /// The textfile content; `previous` is the old file's text, for the last success time.
@@ -63,6 +66,13 @@ pub fn render_metrics(run: &RunMetrics, previous: Option<&str>) -> String {
         "Exit code of the last apply.",
         &[("", f64::from(run.exit_code))],
     );
+    if let Some(complete) = run.directory_complete {
+        gauge(
+            "ldap2ftrack_last_run_directory_complete",
+            "1 when the last apply's directory read was complete; 0 when deactivations and membership removals were held back.",
+            &[("", f64::from(u8::from(complete)))],
+        );
+    }
     let s = &run.summary;
     let counts = [
         ("created", s.created),
@@ -101,6 +111,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_incomplete_directory_read_shows_in_the_metrics() {
+        let run = |directory_complete| RunMetrics {
+            finished_at: 1_700_000_000,
+            duration_secs: 1.0,
+            exit_code: 0,
+            summary: OutcomeSummary::default(),
+            directory_complete,
+        };
+        let name = "ldap2ftrack_last_run_directory_complete";
+        assert!(render_metrics(&run(Some(false)), None).contains(&format!("\n{name} 0\n")));
+        assert!(render_metrics(&run(Some(true)), None).contains(&format!("\n{name} 1\n")));
+        assert!(!render_metrics(&run(None), None).contains(name));
+    }
+
+    #[test]
     fn a_failed_run_keeps_the_last_success_time() {
         let ok = RunMetrics {
             finished_at: 1_700_000_000,
@@ -110,6 +135,7 @@ mod tests {
                 created: 3,
                 ..OutcomeSummary::default()
             },
+            directory_complete: Some(true),
         };
         let first = render_metrics(&ok, None);
         assert!(
