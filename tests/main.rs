@@ -12,3 +12,4 @@ mod report_cli;
 mod sandbox_cli;
 mod slapd_harness;
 mod support;
+mod two_syncs;

@@ -1,7 +1,7 @@
 //! The ftrack operations the engine needs, as a trait object so the engine does not care
 //! whether it talks to a server over HTTP or to something else that speaks the same way.
 
-use crate::ftrack::batch::{OperationOutcome, write_in_batches};
+use crate::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::read::{LiveUser, read_groups, read_users_where};
@@ -25,8 +25,13 @@ pub trait FtrackApi: Send + Sync {
     /// Every group.
     fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>>;
 
-    /// Sends one batch; one outcome per operation (a refused batch is split to find the culprits).
-    fn write<'a>(&'a self, operations: &'a [Operation]) -> BoxFuture<'a, Vec<OperationOutcome>>;
+    /// Sends one batch; one outcome per operation (a refused batch is split to find the
+    /// culprits, except as `on_duplicate` says).
+    fn write<'a>(
+        &'a self,
+        operations: &'a [Operation],
+        on_duplicate: OnDuplicate,
+    ) -> BoxFuture<'a, Vec<OperationOutcome>>;
 
     /// HTTP requests sent so far.
     fn requests(&self) -> usize;
@@ -45,12 +50,17 @@ impl FtrackApi for FtrackClient {
         Box::pin(read_groups(self))
     }
 
-    fn write<'a>(&'a self, operations: &'a [Operation]) -> BoxFuture<'a, Vec<OperationOutcome>> {
+    fn write<'a>(
+        &'a self,
+        operations: &'a [Operation],
+        on_duplicate: OnDuplicate,
+    ) -> BoxFuture<'a, Vec<OperationOutcome>> {
         Box::pin(write_in_batches(
             self,
             operations,
             operations.len().max(1),
             RetryPolicy::default(),
+            on_duplicate,
         ))
     }
 

@@ -10,7 +10,10 @@ use super::api::FtrackApi;
 use super::operations::{ItemOperations, create_group, item_operations};
 use super::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use super::preflight::{LiveState, new_username, staleness};
+use super::taken::{another_sync, taken_usernames};
 use crate::clock::Clock;
+use crate::ftrack::batch::{OnDuplicate, OperationOutcome};
+use crate::ftrack::error::FtrackError;
 use crate::ftrack::wire::Operation;
 use crate::reconcile::decision::ApprovedPlan;
 use crate::reconcile::plan::{Action, PlanItem};
@@ -237,6 +240,7 @@ pub async fn apply_plan(
     let mut failed_groups: HashMap<usize, String> = HashMap::new();
     let mut done = 0;
     let mut batches = 0;
+    let mut taken_under_us = 0;
     // Running counts for progress; items that could not become operations have failed already.
     let mut applied = 0;
     let mut failed = statuses
@@ -257,7 +261,19 @@ pub async fn apply_plan(
             record_error = Some(e);
             break;
         }
-        let results = api.write(&work.operations[done..end]).await;
+        let (results, taken) = send_batch(api, items, &work, done..end).await;
+        for (i, reason) in &taken {
+            let status = ItemStatus::Stale {
+                reason: reason.clone(),
+            };
+            listener.finished(&ItemOutcome {
+                item: items[*i].clone(),
+                status: status.clone(),
+                created_id: None,
+            });
+            statuses[*i] = Some(status);
+        }
+        taken_under_us += taken.len();
         let refused = results.iter().filter(|r| r.is_err()).count();
         // Every operation of the batch failed to reach ftrack, retries included: the server
         // is gone, and sending the other batches would only repeat that for each of them.
@@ -280,7 +296,7 @@ pub async fn apply_plan(
                 let message = error.to_string();
                 match owner {
                     Some(i) => {
-                        if !matches!(statuses[i], Some(ItemStatus::Failed { .. })) {
+                        if statuses[i].is_none() {
                             statuses[i] = Some(ItemStatus::Failed { error: message });
                         }
                     }
@@ -305,7 +321,10 @@ pub async fn apply_plan(
                     record_match(&items[i], listener);
                 }
             }
-            if let Some(status) = &statuses[i] {
+            if let Some(status) = statuses[i]
+                .as_ref()
+                .filter(|s| !matches!(s, ItemStatus::Stale { .. }))
+            {
                 match status {
                     ItemStatus::Applied => applied += 1,
                     ItemStatus::Failed { .. } => failed += 1,
@@ -338,9 +357,14 @@ pub async fn apply_plan(
             server_gone = gone;
             break;
         }
+        if taken_under_us > 0 {
+            break;
+        }
     }
     let stop_reason = if interrupted {
         Some("interrupted: stopped after the current batch".to_string())
+    } else if taken_under_us > 0 {
+        Some(another_sync(taken_under_us))
     } else if let Some(error) = server_gone {
         Some(format!(
             "stopped: ftrack stopped answering ({error}); the rest was not attempted, run again once it answers"
@@ -369,6 +393,41 @@ pub async fn apply_plan(
         refused: None,
         interrupted,
     }
+}
+
+/// Sends the operations at `positions`. When the server refuses the whole batch because an
+/// entity it creates exists already, the usernames it gives out are read again: the items
+/// whose username someone else took meanwhile are returned as taken, with the reason, and the
+/// rest of the batch is sent again (split as usual if refused again).
+async fn send_batch(
+    api: &dyn FtrackApi,
+    items: &[PlanItem],
+    work: &Work,
+    positions: std::ops::Range<usize>,
+) -> (Vec<OperationOutcome>, Vec<(usize, String)>) {
+    let batch = &work.operations[positions.clone()];
+    let mut results = api.write(batch, OnDuplicate::Report).await;
+    let refused_as_duplicate = batch.len() > 1
+        && results
+            .iter()
+            .all(|r| r.as_ref().is_err_and(FtrackError::is_duplicate));
+    if !refused_as_duplicate {
+        return (results, Vec::new());
+    }
+    let owners = work.owners_between(positions.start, positions.end);
+    let taken = taken_usernames(api, items, &owners)
+        .await
+        .unwrap_or_default();
+    let kept: Vec<usize> = positions
+        .clone()
+        .filter(|&p| work.owners[p].is_none_or(|owner| taken.iter().all(|(i, _)| *i != owner)))
+        .collect();
+    let resend: Vec<Operation> = kept.iter().map(|&p| work.operations[p].clone()).collect();
+    let again = api.write(&resend, OnDuplicate::Split).await;
+    for (p, result) in kept.into_iter().zip(again) {
+        results[p - positions.start] = result;
+    }
+    (results, taken)
 }
 
 /// Operations in the order they will be sent, each with the item that owns it.
@@ -402,9 +461,18 @@ impl Work {
         start: usize,
         end: usize,
     ) -> Vec<&'a PlanItem> {
+        self.owners_between(start, end)
+            .into_iter()
+            .map(|i| &items[i])
+            .collect()
+    }
+
+    /// The items owning operations in `start..end`, each once, in order (an item's
+    /// operations are contiguous).
+    fn owners_between(&self, start: usize, end: usize) -> Vec<usize> {
         let mut owners: Vec<usize> = self.owners[start..end].iter().flatten().copied().collect();
         owners.dedup();
-        owners.into_iter().map(|i| &items[i]).collect()
+        owners
     }
 
     fn first_of(&self, item: usize) -> Option<usize> {

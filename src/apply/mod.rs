@@ -7,3 +7,4 @@ pub mod outcome;
 pub mod preflight;
 pub(crate) mod record;
 pub mod run;
+mod taken;

@@ -6,6 +6,9 @@
 //! A create that carries its own id and is refused as a duplicate after a retried request is
 //! checked: if that entity now exists, the earlier attempt landed and the create counts as done.
 //! Likewise a delete of an entity that no longer exists counts as done.
+//! A whole batch refused because something it creates exists already can be reported as it is
+//! instead ([`OnDuplicate::Report`]): the caller reads again what is taken, rather than sending
+//! every operation alone.
 
 use super::client::{FtrackClient, RetryPolicy};
 use super::error::FtrackError;
@@ -16,16 +19,26 @@ use serde_json::Value;
 /// What happened to one operation.
 pub type OperationOutcome = Result<Value, FtrackError>;
 
+/// What to do with a batch refused as a whole because an entity it creates exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDuplicate {
+    /// Halve it like any refusal, until the operations at fault stand alone.
+    Split,
+    /// Give every operation of the batch that refusal, so the caller can find out what is taken.
+    Report,
+}
+
 /// Sends `operations` in batches and returns one outcome per operation, in order.
 pub async fn write_in_batches(
     client: &FtrackClient,
     operations: &[Operation],
     batch_size: usize,
     policy: RetryPolicy,
+    on_duplicate: OnDuplicate,
 ) -> Vec<OperationOutcome> {
     let mut outcomes = Vec::with_capacity(operations.len());
     for batch in operations.chunks(batch_size.max(1)) {
-        outcomes.extend(send(client, batch, policy).await);
+        outcomes.extend(send(client, batch, policy, on_duplicate).await);
     }
     outcomes
 }
@@ -35,6 +48,7 @@ async fn send(
     client: &FtrackClient,
     batch: &[Operation],
     policy: RetryPolicy,
+    on_duplicate: OnDuplicate,
 ) -> Vec<OperationOutcome> {
     // Iterative halving keeps the future small: a stack of (position, slice) still to send.
     let mut pending: Vec<(usize, &[Operation])> = vec![(0, batch)];
@@ -47,6 +61,14 @@ async fn send(
                     .enumerate()
                     .map(|(i, r)| (start + i, Ok(r))),
             ),
+            Err(error)
+                if on_duplicate == OnDuplicate::Report
+                    && part.len() == batch.len()
+                    && part.len() > 1
+                    && error.is_duplicate() =>
+            {
+                return batch.iter().map(|_| Err(error.clone())).collect();
+            }
             Err(error) if error.is_retryable() || part.len() == 1 => {
                 let error = match (&error, part) {
                     (FtrackError::Validation { .. }, [create @ Operation::Create { .. }]) => {

@@ -95,6 +95,17 @@ impl FtrackError {
         }
     }
 
+    /// True when the server refused to create an entity that exists already (a taken
+    /// username, a membership that is there).
+    pub fn is_duplicate(&self) -> bool {
+        match self {
+            Self::Validation { exception, message } => {
+                exception == "DuplicateEntryError" || message.contains("DuplicateEntryError")
+            }
+            _ => false,
+        }
+    }
+
     /// The error an ftrack error body stands for.
     pub fn from_body(body: ErrorBody) -> Self {
         let ErrorBody {
