@@ -929,3 +929,32 @@ fn a_full_disk_stops_the_run_and_every_change_made_is_in_the_audit_log() {
     assert!(events.iter().any(|e| e["event"] == "log_repaired"));
     assert_eq!(summary(&world.plan_json(), "create"), 0);
 }
+
+#[test]
+fn report_options_are_checked_before_anything_is_applied() {
+    let world = World::new("");
+    let before = people(&world.ftrack());
+    for (report, why) in [
+        (&["--report", "run.pdf"][..], "run.pdf"),
+        (
+            &["--report", "run.md", "--report-format", "docx"][..],
+            "docx",
+        ),
+        (&["--report", "no/such/folder/run.md"][..], "does not exist"),
+        (&["--report-format", "json"][..], "needs --report"),
+    ] {
+        let out = run(world.cmd("apply").arg("--auto-approve").args(report));
+        assert_eq!(out.code, 64, "{report:?}: {}", out.stderr);
+        assert!(out.stderr.contains(why), "{report:?}: {}", out.stderr);
+        assert_eq!(
+            people(&world.ftrack()),
+            before,
+            "{report:?}: nothing applied"
+        );
+    }
+    let out = run(world
+        .cmd("apply")
+        .args(["--auto-approve", "--report", "run.md"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(world.path("run.md").exists());
+}

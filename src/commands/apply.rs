@@ -25,7 +25,7 @@ use crate::state::StateDir;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -70,6 +70,14 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
             return Ok(exit::USAGE);
         }
     }
+    // A report that could not be written is found out before anything is applied.
+    let report = match report_target(args) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return Ok(exit::USAGE);
+        }
+    };
     let started = Instant::now();
     let config = config::load_from_process(
         cli.config.as_deref(),
@@ -200,17 +208,11 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
         write_json_atomically(path, &outcome)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if let Some(path) = &args.report {
-        let explicit = args
-            .report_format
-            .as_deref()
-            .map(report_format)
-            .transpose()?;
-        let format = ReportFormat::resolve(explicit, Some(path))?;
+    if let Some((path, format)) = &report {
         write_report(
             path,
             &report_from_outcome(&outcome),
-            format,
+            *format,
             &RenderOptions::default(),
         )?;
     }
@@ -277,6 +279,32 @@ fn attention_lines(outcome: &Outcome) -> Vec<String> {
 fn report_format(name: &str) -> anyhow::Result<ReportFormat> {
     ReportFormat::from_name(name)
         .with_context(|| format!("--report-format {name:?}: expected json, csv, md or html"))
+}
+
+/// The report to write after the run, checked now: its format known, its folder there.
+fn report_target(args: &ApplyArgs) -> anyhow::Result<Option<(PathBuf, ReportFormat)>> {
+    let explicit = args
+        .report_format
+        .as_deref()
+        .map(report_format)
+        .transpose()?;
+    let Some(path) = &args.report else {
+        if explicit.is_some() {
+            bail!("--report-format needs --report FILE");
+        }
+        return Ok(None);
+    };
+    let format = ReportFormat::resolve(explicit, Some(path))
+        .with_context(|| format!("--report {}", path.display()))?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+        bail!(
+            "--report {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        );
+    }
+    Ok(Some((path.clone(), format)))
 }
 
 fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
