@@ -44,6 +44,8 @@ async fn requests(sandbox: &RunningSandbox) -> u64 {
     install_crypto_provider();
     let stats: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/sandbox/stats", sandbox.url))
+        .header("ftrack-user", "bench")
+        .header("ftrack-api-key", "bench-key")
         .send()
         .await
         .and_then(|r| r.error_for_status())
@@ -87,7 +89,7 @@ async fn main() {
     let snapshot = read_snapshot(&client).await.expect("read succeeds");
     let read_time = started.elapsed();
     let read_requests = requests(&sandbox).await;
-    assert_eq!(snapshot.users.len(), READ_USERS);
+    assert_eq!(snapshot.users.len(), READ_USERS + 1, "and the API user");
     println!(
         "read {} users ({} with groups) in {:.2} s with {read_requests} requests",
         snapshot.users.len(),

@@ -330,14 +330,15 @@ fn sigterm_stops_the_console_and_restores_the_terminal() {
     assert!(!tmux.alternate_screen(), "{}", tmux.screen());
 }
 
-/// `ldap2ftrack sandbox` seeded with the demo's ftrack data; returns the process and its URL.
+/// `ldap2ftrack sandbox` seeded with the demo's ftrack data, signed in as the seed's own API
+/// user (so the sandbox adds none and the counts are the demo's); returns the process and its URL.
 fn demo_sandbox() -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_ldap2ftrack"))
         .args([
             "sandbox",
             "--api-user",
-            "admin-api",
+            "ldap2ftrack-api",
             "--api-key",
             "e2e-key",
             "--seed",
@@ -359,7 +360,7 @@ fn demo_sandbox() -> (std::process::Child, String) {
 /// its exit code appended to `dir/exit.txt`.
 fn review_command(dir: &Path, url: &str, extra: &str) -> String {
     format!(
-        "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=admin-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
+        "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=ldap2ftrack-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
         home = dir.display(),
         binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
         config = root().join("assets/demo/config.toml").display(),
@@ -449,7 +450,7 @@ fn a_killed_session_is_offered_back_and_nothing_is_in_force_until_committed() {
     let out = crate::support::run(
         crate::support::ldap2ftrack(dir.path())
             .env("FTRACK_SERVER", &url)
-            .env("FTRACK_API_USER", "admin-api")
+            .env("FTRACK_API_USER", "ldap2ftrack-api")
             .env("FTRACK_API_KEY", "e2e-key")
             .arg("-c")
             .arg(&config)

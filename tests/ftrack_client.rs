@@ -55,7 +55,14 @@ async fn reads_back_exactly_what_the_server_holds() {
     }
     demo.users[0].user_type = Some("service".to_string());
     let sandbox = sandbox_with(&demo, Faults::default()).await;
-    let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
+    let mut read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
+    // The sandbox added its API user, as a real server has one.
+    let api = read
+        .users
+        .iter()
+        .position(|u| u.username == "api")
+        .expect("the API user");
+    assert!(read.users.remove(api).is_active);
     assert_eq!(sorted(read), sorted(demo));
     sandbox.stop().await;
 }
@@ -84,7 +91,7 @@ async fn follows_paging_across_many_pages() {
     };
     let sandbox = sandbox_with(&snapshot, Faults::default()).await;
     let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
-    assert_eq!(read.users.len(), 2500);
+    assert_eq!(read.users.len(), 2500 + 1, "and the API user");
     assert_eq!(
         read.users.iter().filter(|u| u.groups == ["FX"]).count(),
         834
@@ -332,7 +339,11 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
     assert_eq!(failed, [37, 180]);
     assert!(matches!(&outcomes[37], Err(FtrackError::Validation { .. })));
     let state = sandbox.store();
-    assert_eq!(state.rows("User").count(), 1 + 248);
+    assert_eq!(
+        state.rows("User").count(),
+        2 + 248,
+        "taken, the API user, the new"
+    );
     let stats: serde_json::Value = counters(&sandbox).await;
     assert!(
         stats["requests"].as_u64().unwrap() < 40,
@@ -359,7 +370,11 @@ async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
         "fixed-id",
         "recognised as already created: {again:?}"
     );
-    assert_eq!(sandbox.store().rows("User").count(), 1);
+    assert_eq!(
+        sandbox.store().rows("User").count(),
+        1 + 1,
+        "ann and the API user"
+    );
     let different = write_in_batches(&client, &[create_user("fixed-id", "bob")], 100, quick).await;
     assert!(
         different[0].is_err(),
@@ -376,6 +391,8 @@ fn client_for(url: &str) -> FtrackClient {
 async fn counters(sandbox: &RunningSandbox) -> serde_json::Value {
     http()
         .get(format!("{}/sandbox/stats", sandbox.url))
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", "key")
         .send()
         .await
         .unwrap()

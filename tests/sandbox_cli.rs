@@ -1,4 +1,5 @@
-//! `ldap2ftrack sandbox` as a process: first line, seeding, API, SIGTERM and dump.
+//! `ldap2ftrack sandbox` as a process: first line, seeding, API, control endpoints, SIGTERM
+//! and dump, the API user, and the warning when it listens beyond this machine.
 
 use crate::support::{asset, ldap2ftrack};
 use std::io::{BufRead, BufReader};
@@ -54,6 +55,40 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
             .as_array()
             .is_some_and(|m| !m.is_empty())
     );
+    // The seed has no user "u": the sandbox added it, as a real server has its API user.
+    let api_user = runtime.block_on(api(
+        &url,
+        "u",
+        "k",
+        r#"[{"action": "query", "expression": "select username, is_active from User where username is \"u\""}]"#,
+    ));
+    assert_eq!(api_user[0]["data"][0]["username"], "u", "{api_user}");
+    assert_eq!(api_user[0]["data"][0]["is_active"], true, "{api_user}");
+
+    // The control endpoints take the API's headers.
+    let state = |user: Option<(&str, &str)>| {
+        runtime.block_on(async {
+            let mut request = http().get(format!("{url}/sandbox/state"));
+            if let Some((user, key)) = user {
+                request = request
+                    .header("ftrack-user", user)
+                    .header("ftrack-api-key", key);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    let (status, body) = state(None);
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["exception"], "InvalidCredentialsError", "{body}");
+    assert_eq!(state(Some(("u", "wrong"))).0, 401);
+    let (status, body) = state(Some(("u", "k")));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["users"].as_array().is_some_and(|u| u.len() > 1),
+        "{body}"
+    );
 
     let status = std::process::Command::new("kill")
         .arg(child.id().to_string())
@@ -65,7 +100,33 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
         serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
     let seeded =
         ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json")).unwrap();
-    assert_eq!(dumped.users.len(), seeded.users.len());
+    assert_eq!(
+        dumped.users.len(),
+        seeded.users.len() + 1,
+        "and the API user"
+    );
+    assert!(
+        dumped
+            .users
+            .iter()
+            .any(|u| u.username == "u" && u.is_active),
+        "the API user is dumped with the rest"
+    );
+}
+
+/// One `/api` request with these credentials; the JSON answer.
+async fn api(url: &str, user: &str, key: &str, body: &str) -> serde_json::Value {
+    http()
+        .post(format!("{url}/api"))
+        .header("ftrack-user", user)
+        .header("ftrack-api-key", key)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// An HTTP client for talking to the sandbox directly.
@@ -113,12 +174,14 @@ fn spawn_sandbox(
 #[test]
 fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
     let home = tempfile::tempdir().unwrap();
-    let (mut child, url) = spawn_sandbox(home.path(), "api", "demo-key", &[]);
+    // The demo seed's own API user, so the live read holds just the seed's users.
+    let api_user = ldap2ftrack::demo_data::API_USER;
+    let (mut child, url) = spawn_sandbox(home.path(), api_user, "demo-key", &[]);
     let state = crate::support::demo_state(home.path());
     let plan = |live: bool, key: &str| {
         let mut cmd = ldap2ftrack(home.path());
         cmd.env("FTRACK_SERVER", &url)
-            .env("FTRACK_API_USER", "api")
+            .env("FTRACK_API_USER", api_user)
             .env("FTRACK_API_KEY", key)
             .arg("-c")
             .arg(asset("assets/demo/config.toml"))
@@ -201,4 +264,213 @@ fn check_reports_each_part_on_its_own_line() {
         .arg(child.id().to_string())
         .status();
     let _ = child.wait();
+}
+
+/// Starts `ldap2ftrack sandbox` with `args`; returns the child, the URL it printed, and its
+/// stderr (read to the end once the child is stopped).
+fn spawn_with_stderr(
+    home: &std::path::Path,
+    args: &[&str],
+) -> (std::process::Child, String, std::process::ChildStderr) {
+    let mut child = ldap2ftrack(home)
+        .arg("sandbox")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("ftrack sandbox listening on ")
+        .expect(&first)
+        .to_string();
+    let stderr = child.stderr.take().unwrap();
+    (child, url, stderr)
+}
+
+/// Stops a sandbox with SIGTERM and returns what it wrote to stderr.
+fn stop(mut child: std::process::Child, mut stderr: std::process::ChildStderr) -> String {
+    use std::io::Read;
+    let status = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut text = String::new();
+    stderr.read_to_string(&mut text).unwrap();
+    assert!(child.wait().unwrap().success(), "{text}");
+    text
+}
+
+#[test]
+fn listening_beyond_loopback_is_warned_about() {
+    let home = tempfile::tempdir().unwrap();
+    let (child, url, stderr) = spawn_with_stderr(home.path(), &["--listen", "0.0.0.0:0"]);
+    assert!(url.starts_with("http://0.0.0.0:"), "{url}");
+    let text = stop(child, stderr);
+    assert!(
+        text.contains("warning: --listen 0.0.0.0:0 is not a loopback address")
+            && text.contains("reachable from the network")
+            && text.contains("API key"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("sandbox-key"),
+        "the key itself is not shown: {text}"
+    );
+
+    let (child, _, stderr) = spawn_with_stderr(home.path(), &["--listen", "127.0.0.1:0"]);
+    let text = stop(child, stderr);
+    assert!(
+        !text.contains("warning"),
+        "loopback needs no warning: {text}"
+    );
+}
+
+#[test]
+fn an_inactive_api_user_in_the_seed_is_warned_about_and_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let seed = home.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"users":[{"id":"u1","username":"sync-bot","first_name":"Sync","last_name":"Bot","email":null,"is_active":false}]}"#,
+    )
+    .unwrap();
+    let seed = seed.to_str().unwrap();
+    let (child, url, stderr) = spawn_with_stderr(
+        home.path(),
+        &["--api-user", "sync-bot", "--api-key", "k", "--seed", seed],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let answer = runtime.block_on(api(
+        &url,
+        "sync-bot",
+        "k",
+        r#"[{"action": "query_server_information"}]"#,
+    ));
+    assert_eq!(answer["exception"], "InvalidCredentialsError", "{answer}");
+    let text = stop(child, stderr);
+    assert!(
+        text.contains("warning: the API user \"sync-bot\" is inactive in the seed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_sync_never_deactivates_its_own_api_user() {
+    // The sandbox adds the API user (the seed lacks it); the directory does not know it, and
+    // the policy deactivates every ftrack user missing from the directory. Were the API user
+    // deactivated, the sandbox would refuse its key from then on, as a real server does.
+    let home = tempfile::tempdir().unwrap();
+    let seed = home.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"users":[
+            {"id":"f1","username":"jdoe","first_name":"Jane","last_name":"Doe","email":"jdoe@x.example","is_active":true},
+            {"id":"f2","username":"leaver","first_name":"Lee","last_name":"Ver","email":"lee@x.example","is_active":true}
+        ]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("dir.ldif"),
+        "version: 1\n\ndn: uid=jdoe,ou=people,dc=x\nobjectClass: inetOrgPerson\nuid: jdoe\ngivenName: Jane\nsn: Doe\nmail: jdoe@x.example\nentryUUID: 11111111-1111-1111-1111-111111111111\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[policy]\ndeactivate_missing = \"all\"\nmax_deactivate = \"100%\"\n",
+    )
+    .unwrap();
+    let (child, url, stderr) = spawn_with_stderr(
+        home.path(),
+        &[
+            "--api-user",
+            "sync-bot",
+            "--api-key",
+            "k",
+            "--seed",
+            seed.to_str().unwrap(),
+        ],
+    );
+    let sync = |command: &str, extra: &[&str]| {
+        let mut cmd = ldap2ftrack(home.path());
+        cmd.env("FTRACK_SERVER", &url)
+            .env("FTRACK_API_USER", "sync-bot")
+            .env("FTRACK_API_KEY", "k")
+            .args([
+                "-c",
+                "config.toml",
+                command,
+                "--state-dir",
+                "state",
+                "--ldif",
+                "dir.ldif",
+            ])
+            .args(extra);
+        crate::support::run(&mut cmd)
+    };
+    let plan = sync("plan", &["--format", "json"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let item = |username: &str| {
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["username"] == username)
+            .unwrap_or_else(|| panic!("no item for {username}: {plan}"))
+            .clone()
+    };
+    assert_eq!(item("leaver")["action"], "deactivate", "{plan}");
+    let api_item = item("sync-bot");
+    assert_ne!(api_item["action"], "deactivate", "{api_item}");
+    assert!(
+        api_item.to_string().contains("protected"),
+        "the API user is protected: {api_item}"
+    );
+
+    let applied = sync("apply", &["--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let users = runtime.block_on(api(
+        &url,
+        "sync-bot",
+        "k",
+        r#"[{"action": "query", "expression": "select username, is_active from User order by username"}]"#,
+    ));
+    let active = |username: &str| {
+        users[0]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .map(|u| u["is_active"].clone())
+    };
+    assert_eq!(
+        active("leaver"),
+        Some(serde_json::Value::Bool(false)),
+        "{users}"
+    );
+    assert_eq!(
+        active("sync-bot"),
+        Some(serde_json::Value::Bool(true)),
+        "the API user is still active and its key still works: {users}"
+    );
+    let again = sync("plan", &["--detailed-exitcode"]);
+    assert_eq!(
+        again.code, 0,
+        "nothing left to do, and not locked out: {}",
+        again.stderr
+    );
+    stop(child, stderr);
 }

@@ -67,6 +67,24 @@ pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreErr
     store.apply(&writes, &mut new_id).map(|_| ())
 }
 
+/// Adds the API user, active, unless the store already has a user of that name.
+///
+/// On a real server the API user is a user like any other: ftrack's clients can look it up,
+/// and the server refuses its key once it is deactivated or deleted. A user the store
+/// already has is left as it is, inactive or not. Returns whether the user was added.
+pub fn ensure_api_user(store: &mut Store, username: &str) -> Result<bool, StoreError> {
+    if store.user_by_username(username).is_some() {
+        return Ok(false);
+    }
+    let user = create(
+        "User",
+        json!({"username": username, "first_name": username, "last_name": "API",
+               "is_active": true}),
+    );
+    let mut new_id = || uuid::Uuid::new_v4().to_string();
+    store.apply(&[user], &mut new_id).map(|_| true)
+}
+
 fn text(row: &Row, key: &str) -> String {
     row.get(key)
         .and_then(Value::as_str)
@@ -197,6 +215,42 @@ mod tests {
         let mut store = Store::new();
         seed(&mut store, &snapshot).unwrap();
         assert_eq!(snapshot_of(&store).users[0].groups, ["FX"]);
+    }
+
+    #[test]
+    fn the_api_user_is_added_once_and_active() {
+        let mut store = Store::new();
+        assert_eq!(ensure_api_user(&mut store, "sync-bot"), Ok(true));
+        assert_eq!(ensure_api_user(&mut store, "sync-bot"), Ok(false));
+        let users = snapshot_of(&store).users;
+        assert_eq!(users.len(), 1);
+        let user = &users[0];
+        assert_eq!(
+            (
+                user.username.as_str(),
+                user.first_name.as_str(),
+                user.is_active
+            ),
+            ("sync-bot", "sync-bot", true)
+        );
+        assert_eq!(user.id.len(), 36, "a generated UUID: {}", user.id);
+    }
+
+    #[test]
+    fn an_api_user_in_the_seed_is_left_as_it_is() {
+        let snapshot: FtrackSnapshot = serde_json::from_value(json!({
+            "users": [{"id": "u1", "username": "sync-bot", "first_name": "Sync", "is_active": false}]
+        }))
+        .unwrap();
+        let mut store = Store::new();
+        seed(&mut store, &snapshot).unwrap();
+        assert_eq!(ensure_api_user(&mut store, "sync-bot"), Ok(false));
+        let users = snapshot_of(&store).users;
+        assert_eq!(users.len(), 1);
+        assert_eq!(
+            (users[0].first_name.as_str(), users[0].is_active),
+            ("Sync", false)
+        );
     }
 
     #[test]

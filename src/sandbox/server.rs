@@ -1,7 +1,9 @@
 //! The sandbox's HTTP side: `POST /api` with ftrack's request and response shapes.
 //!
-//! Every request is authenticated by the `ftrack-user` and `ftrack-api-key` headers. Errors
-//! replace the whole response with one `{"exception", "content", "error_code"}` object, sent
+//! Every request is authenticated by the `ftrack-user` and `ftrack-api-key` headers, and the
+//! user they name must be an active `User` (created at start when the store has none).
+//! The `/sandbox/*` control endpoints take the same headers and answer 401 without them.
+//! Errors replace the whole response with one `{"exception", "content", "error_code"}` object, sent
 //! with HTTP 200 unless the client asked for `ftrack-strict-api: true` (then 4xx/5xx). A
 //! request's operations run in order, each seeing the earlier ones, and a failure undoes them
 //! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
@@ -10,13 +12,14 @@
 use super::dispatch::{action_name, execute};
 use super::faults::{FaultPlan, Faults, Verdict};
 use super::normalise::normalise;
-use super::seed::snapshot_of;
+use super::seed::{ensure_api_user, snapshot_of};
 use super::store::{Store, StoreError};
 use crate::ftrack::wire::{ErrorBody, Operation};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
@@ -102,13 +105,20 @@ impl RunningSandbox {
     }
 }
 
-/// Starts serving `store` on `listen` (port 0 picks a free port).
+/// Starts serving `store` on `listen` (port 0 picks a free port), adding the API user to the
+/// store when it has no user of that name.
 pub async fn start(
     listen: SocketAddr,
     credentials: Credentials,
-    store: Store,
+    mut store: Store,
     faults: Faults,
 ) -> std::io::Result<RunningSandbox> {
+    ensure_api_user(&mut store, &credentials.api_user).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("cannot add the API user {:?}: {e}", credentials.api_user),
+        )
+    })?;
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let store = Arc::new(Mutex::new(store));
@@ -121,12 +131,15 @@ pub async fn start(
         credentials: Arc::new(credentials),
         control: Arc::new(Mutex::new(control)),
     };
-    let app = Router::new()
-        .route("/api", post(handle))
-        .route("//api", post(handle))
+    let control = Router::new()
         .route("/sandbox/state", get(state))
         .route("/sandbox/stats", get(stats))
         .route("/sandbox/faults", post(set_faults))
+        .route_layer(from_fn_with_state(shared.clone(), require_key));
+    let app = Router::new()
+        .route("/api", post(handle))
+        .route("//api", post(handle))
+        .merge(control)
         .with_state(shared);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -177,14 +190,8 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
 
 fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     let strict = header_is(headers, "ftrack-strict-api", "true");
-    let authorised = header_is(headers, "ftrack-user", &shared.credentials.api_user)
-        && header_is(headers, "ftrack-api-key", &shared.credentials.api_key);
-    if !authorised {
-        let error = StoreError {
-            exception: "InvalidCredentialsError",
-            message: "The supplied API key is not valid. API keys are created from Settings under the page API keys. The api key should be passed in the request header \"ftrack-api-key\".".to_string(),
-        };
-        return error_response(&error, strict);
+    if !presents_credentials(&shared.credentials, headers) || !api_user_is_active(shared) {
+        return error_response(&invalid_credentials(), strict);
     }
     let operations: Vec<Operation> = match serde_json::from_slice(body) {
         Ok(operations) => operations,
@@ -307,6 +314,41 @@ async fn state(State(shared): State<Shared>) -> Response {
         StatusCode::OK,
         &serde_json::to_value(snapshot).unwrap_or(Value::Null),
     )
+}
+
+/// Lets a control request through only with the API's user and key headers; otherwise 401
+/// with the API's error object.
+///
+/// Only the headers are checked, not the user's account: a test whose sync deactivated the
+/// API user can still read `/sandbox/state` to see how that happened.
+async fn require_key(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    if presents_credentials(&shared.credentials, request.headers()) {
+        return next.run(request).await;
+    }
+    // Strict mode's status for this error is 401.
+    error_response(&invalid_credentials(), true)
+}
+
+/// Whether the request carries the configured `ftrack-user` and `ftrack-api-key`.
+fn presents_credentials(credentials: &Credentials, headers: &HeaderMap) -> bool {
+    header_is(headers, "ftrack-user", &credentials.api_user)
+        && header_is(headers, "ftrack-api-key", &credentials.api_key)
+}
+
+/// Whether the API user is a user of the store and active: a real server refuses the key of
+/// a deactivated or deleted user.
+fn api_user_is_active(shared: &Shared) -> bool {
+    lock(&shared.store)
+        .user_by_username(&shared.credentials.api_user)
+        .is_some_and(|user| user.get("is_active") == Some(&Value::Bool(true)))
+}
+
+/// The error a real server sends for a bad key or user (ftrack-protocol.md §2).
+fn invalid_credentials() -> StoreError {
+    StoreError {
+        exception: "InvalidCredentialsError",
+        message: "The supplied API key is not valid. API keys are created from Settings under the page API keys. The api key should be passed in the request header \"ftrack-api-key\".".to_string(),
+    }
 }
 
 fn header_is(headers: &HeaderMap, name: &str, expected: &str) -> bool {

@@ -12,14 +12,26 @@ fn credentials() -> Credentials {
 }
 
 async fn sandbox() -> RunningSandbox {
+    sandbox_with(Store::new()).await
+}
+
+async fn sandbox_with(store: Store) -> RunningSandbox {
     start(
         "127.0.0.1:0".parse().unwrap(),
         credentials(),
-        Store::new(),
+        store,
         Faults::default(),
     )
     .await
     .expect("sandbox starts")
+}
+
+/// A store holding the users of a snapshot given as JSON.
+fn seeded(users: Value) -> Store {
+    let snapshot = serde_json::from_value(json!({ "users": users })).unwrap();
+    let mut store = Store::new();
+    crate::sandbox::seed::seed(&mut store, &snapshot).unwrap();
+    store
 }
 
 async fn call(url: &str, key: &str, strict: bool, body: Value) -> (u16, String, Value) {
@@ -103,7 +115,7 @@ async fn writes_then_reads_in_one_request_and_pages() {
         batch.push(json!({"action": "create", "entity_type": "User",
             "entity_data": {"username": format!("user{n}"), "is_active": true}}));
     }
-    batch.push(json!({"action": "query", "expression": "select username from User order by username offset 0 limit 2"}));
+    batch.push(json!({"action": "query", "expression": "select username from User where username like \"user%\" order by username offset 0 limit 2"}));
     let (status, _, body) = call(&sandbox.url, "secret-key", false, Value::Array(batch)).await;
     assert_eq!(status, 200, "{body}");
     let created = &body[0]["data"];
@@ -119,7 +131,7 @@ async fn writes_then_reads_in_one_request_and_pages() {
         &sandbox.url,
         "secret-key",
         false,
-        json!([{"action": "query", "expression": "select username from User offset 4 limit 2"}]),
+        json!([{"action": "query", "expression": "select username from User where username like \"user%\" offset 4 limit 2"}]),
     )
     .await;
     assert_eq!(body[0]["metadata"]["next"]["offset"], Value::Null);
@@ -138,9 +150,8 @@ async fn a_failing_request_changes_nothing_and_reports_by_status_in_strict_mode(
         (status, body["exception"].as_str()),
         (200, Some("DuplicateEntryError"))
     );
-    assert_eq!(
-        sandbox.store().rows("User").count(),
-        0,
+    assert!(
+        sandbox.store().user_by_username("ann").is_none(),
         "the first create was undone"
     );
     let (status, _, _) = call(&sandbox.url, "secret-key", true, batch).await;
@@ -183,8 +194,10 @@ async fn state_endpoint_returns_the_snapshot_format() {
     ]))
     .await;
     let state: Value = get_json(&sandbox, "state").await;
-    assert_eq!(state["users"][0]["username"], "ann");
-    assert_eq!(state["users"][0]["is_active"], true);
+    let users = state["users"].as_array().unwrap();
+    let ann = users.iter().find(|u| u["username"] == "ann").expect("ann");
+    assert_eq!(ann["is_active"], true);
+    assert!(users.iter().any(|u| u["username"] == "api"), "{state}");
     sandbox.stop().await;
 }
 
@@ -199,7 +212,7 @@ async fn responses_are_normalised_unless_denormalize_is_asked_for() {
         {"action": "create", "entity_type": "Membership", "entity_data": {"user_id": "u2", "group_id": "g1"}},
     ]);
     call(&sandbox.url, "secret-key", false, setup).await;
-    let query = json!([{"action": "query", "expression": "select memberships.group.name from User order by username"}]);
+    let query = json!([{"action": "query", "expression": "select memberships.group.name from User where username in (\"ann\", \"bob\") order by username"}]);
     let (_, _, body) = call(&sandbox.url, "secret-key", false, query.clone()).await;
     assert_eq!(body[0]["data"][0]["memberships"][0]["group"]["name"], "FX");
     assert_eq!(
@@ -226,8 +239,7 @@ async fn responses_are_normalised_unless_denormalize_is_asked_for() {
 }
 
 async fn set_faults(url: &str, faults: Value) {
-    let response = http()
-        .post(format!("{url}/sandbox/faults"))
+    let response = with_key(http().post(format!("{url}/sandbox/faults")))
         .body(faults.to_string())
         .send()
         .await
@@ -322,14 +334,198 @@ async fn security_roles_are_granted_and_revoked_through_their_actions() {
     sandbox.stop().await;
 }
 
+/// The API user and key headers, which the control endpoints need as the API does.
+fn with_key(request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    request
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", "secret-key")
+}
+
 /// A control endpoint's JSON answer (`/sandbox/state`, `/sandbox/stats`).
 async fn get_json<T: serde::de::DeserializeOwned>(sandbox: &RunningSandbox, endpoint: &str) -> T {
-    http()
-        .get(format!("{}/sandbox/{endpoint}", sandbox.url))
+    with_key(http().get(format!("{}/sandbox/{endpoint}", sandbox.url)))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn control_endpoints_refuse_requests_without_the_api_key() {
+    let sandbox = sandbox().await;
+    let url = &sandbox.url;
+    let client = http();
+    let requests = [
+        client.get(format!("{url}/sandbox/state")),
+        client.get(format!("{url}/sandbox/stats")),
+        client
+            .post(format!("{url}/sandbox/faults"))
+            .body(r#"{"error_rate": 1.0}"#),
+        client
+            .get(format!("{url}/sandbox/state"))
+            .header("ftrack-user", "api")
+            .header("ftrack-api-key", "wrong"),
+        client
+            .get(format!("{url}/sandbox/state"))
+            .header("ftrack-user", "someone-else")
+            .header("ftrack-api-key", "secret-key"),
+        client
+            .get(format!("{url}/sandbox/state"))
+            .header("ftrack-api-key", "secret-key"),
+    ];
+    for request in requests {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 401, "{body}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        assert_eq!(body["exception"], "InvalidCredentialsError", "{body}");
+        assert!(body["content"].as_str().unwrap().contains("ftrack-api-key"));
+        assert!(!body.to_string().contains("secret-key"), "{body}");
+    }
+    assert_eq!(
+        raw(url).await.unwrap().status().as_u16(),
+        200,
+        "the refused fault plan was not set"
+    );
+    let stats: Stats = get_json(&sandbox, "stats").await;
+    assert_eq!(stats.requests, 1, "with the key, the counters are served");
+    let state: Value = get_json(&sandbox, "state").await;
+    assert!(state["users"].is_array(), "{state}");
+    set_faults(url, json!({"error_rate": 1.0})).await;
+    assert_eq!(raw(url).await.unwrap().status().as_u16(), 503);
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn the_api_user_is_created_at_start_when_the_store_lacks_it() {
+    let sandbox = sandbox().await;
+    let query = json!([{"action": "query", "expression": "select username, first_name, is_active from User where username is \"api\""}]);
+    let (status, _, body) = call(&sandbox.url, "secret-key", false, query).await;
+    assert_eq!(status, 200, "{body}");
+    let rows = body[0]["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!(rows[0]["username"], "api");
+    assert_eq!(rows[0]["is_active"], true);
+    assert_eq!(rows[0]["first_name"], "api");
+    assert_eq!(sandbox.store().rows("User").count(), 1);
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn an_api_user_the_seed_has_is_kept_as_it_is() {
+    let sandbox = sandbox_with(seeded(json!([
+        {"id": "u-api", "username": "api", "first_name": "Sync", "last_name": "Bot", "is_active": true},
+        {"id": "u-ann", "username": "ann", "is_active": true},
+    ])))
+    .await;
+    let store = sandbox.store();
+    assert_eq!(store.rows("User").count(), 2, "no second API user");
+    let api = store.user_by_username("api").unwrap();
+    assert_eq!(
+        (api["id"].as_str(), api["first_name"].as_str()),
+        (Some("u-api"), Some("Sync"))
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn credentials_of_an_inactive_api_user_are_refused() {
+    let sandbox = sandbox_with(seeded(json!([
+        {"id": "u-api", "username": "api", "is_active": false},
+    ])))
+    .await;
+    let request = json!([{"action": "query_server_information"}]);
+    let (status, _, body) = call(&sandbox.url, "secret-key", false, request.clone()).await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (200, Some("InvalidCredentialsError")),
+        "{body}"
+    );
+    let (status, _, _) = call(&sandbox.url, "secret-key", true, request).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        sandbox.store().user_by_username("api").unwrap()["is_active"],
+        false,
+        "an inactive API user is not reactivated"
+    );
+    let state: Value = get_json(&sandbox, "state").await;
+    assert_eq!(
+        state["users"][0]["username"], "api",
+        "the control endpoints still answer"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn deactivating_the_api_user_locks_its_key_out() {
+    let sandbox = sandbox().await;
+    let id = sandbox.store().user_by_username("api").unwrap()["id"].clone();
+    let deactivate = json!([{"action": "update", "entity_type": "User", "entity_key": [id],
+        "entity_data": {"is_active": false}}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, deactivate).await;
+    assert_eq!(body[0]["data"]["is_active"], false, "{body}");
+    let (status, _, body) = call(
+        &sandbox.url,
+        "secret-key",
+        true,
+        json!([{"action": "query_server_information"}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (401, Some("InvalidCredentialsError")),
+        "{body}"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_username_that_is_no_user_is_refused() {
+    let sandbox = sandbox().await;
+    let id = sandbox.store().user_by_username("api").unwrap()["id"].clone();
+    let delete = json!([{"action": "delete", "entity_type": "User", "entity_key": [id]}]);
+    let (_, _, body) = call(&sandbox.url, "secret-key", false, delete).await;
+    assert_eq!(body[0]["data"], true, "{body}");
+    let (status, _, body) = call(
+        &sandbox.url,
+        "secret-key",
+        true,
+        json!([{"action": "query_server_information"}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (401, Some("InvalidCredentialsError")),
+        "{body}"
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn an_api_user_the_server_cannot_store_stops_the_start() {
+    let credentials = Credentials {
+        api_user: "x".repeat(crate::sandbox::store::MAX_USERNAME_CHARS + 1),
+        api_key: "k".into(),
+    };
+    let error = start(
+        "127.0.0.1:0".parse().unwrap(),
+        credentials,
+        Store::new(),
+        Faults::default(),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("API user"), "{error}");
 }

@@ -209,6 +209,12 @@ impl Store {
         table.by_key.get(key).and_then(|seq| table.rows.get(seq))
     }
 
+    /// The user with this username (exactly as stored), found through the uniqueness index.
+    pub fn user_by_username(&self, username: &str) -> Option<&Row> {
+        let key = self.tables.get("User")?.unique.get(username)?;
+        self.get("User", key)
+    }
+
     /// Rows of `entity_type` whose foreign key `foreign_key` holds `id`, in insertion order.
     pub fn referring(&self, entity_type: &str, foreign_key: &str, id: &str) -> Vec<&Row> {
         let Some(table) = self.tables.get(entity_type) else {

@@ -138,6 +138,13 @@ class SessionTest(ConformanceTestCase):
             self.session(api_key=API_KEY + "-wrong")
         self.assertIn("InvalidCredentialsError", str(caught.exception))
 
+    def test_the_api_user_is_a_user(self):
+        # On a real server the key belongs to a user, whom the client can look up.
+        session = self.session()
+        me = self.user_by_username(session, session.api_user, "username, is_active")
+        self.assertEqual(me["username"], API_USER)
+        self.assertIs(me["is_active"], True)
+
     def test_unknown_api_user_is_rejected(self):
         # The key is right but no such user exists (the exception's name for this case is
         # not documented, so only the kind of error is checked).
