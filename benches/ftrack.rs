@@ -1,7 +1,7 @@
 //! Client and sandbox benchmark: reading 100,000 users and creating 10,000, over real HTTP on
 //! 127.0.0.1, printing time and request counts.
 
-use ldap2ftrack::ftrack::batch::write_in_batches;
+use ldap2ftrack::ftrack::batch::{OnDuplicate, write_in_batches};
 use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy, install_crypto_provider};
 use ldap2ftrack::ftrack::read::read_snapshot;
 use ldap2ftrack::ftrack::wire::Operation;
@@ -110,7 +110,14 @@ async fn main() {
         })
         .collect();
     let started = Instant::now();
-    let outcomes = write_in_batches(&client, &operations, BATCH_SIZE, RetryPolicy::default()).await;
+    let outcomes = write_in_batches(
+        &client,
+        &operations,
+        BATCH_SIZE,
+        RetryPolicy::default(),
+        OnDuplicate::Split,
+    )
+    .await;
     let write_time = started.elapsed();
     let write_requests = requests(&sandbox).await - read_requests;
     let failed = outcomes.iter().filter(|o| o.is_err()).count();

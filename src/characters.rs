@@ -20,6 +20,28 @@ pub fn is_hidden(c: char) -> bool {
         )
 }
 
+/// Escapes hidden characters (and nothing else), so that text from a file or a directory
+/// cannot drive the terminal or disguise itself: `\u{202e}` is shown as those characters.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(is_hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_hidden(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// [`printable`] for bytes that may not be UTF-8 (shown with replacement characters).
+pub fn printable_bytes(bytes: &[u8]) -> String {
+    printable(&String::from_utf8_lossy(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! The ftrack client against the sandbox over real HTTP.
 
-use ldap2ftrack::ftrack::batch::write_in_batches;
+use ldap2ftrack::ftrack::batch::{OnDuplicate, write_in_batches};
 use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy};
 use ldap2ftrack::ftrack::error::FtrackError;
 use ldap2ftrack::ftrack::query::Select;
@@ -328,7 +328,7 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(1),
     };
-    let outcomes = write_in_batches(&client, &operations, 100, quick).await;
+    let outcomes = write_in_batches(&client, &operations, 100, quick, OnDuplicate::Split).await;
     assert_eq!(outcomes.len(), 250);
     let failed: Vec<usize> = outcomes
         .iter()
@@ -361,10 +361,24 @@ async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(1),
     };
-    let first = write_in_batches(&client, &[create_user("fixed-id", "ann")], 100, quick).await;
+    let first = write_in_batches(
+        &client,
+        &[create_user("fixed-id", "ann")],
+        100,
+        quick,
+        OnDuplicate::Split,
+    )
+    .await;
     assert!(first[0].is_ok());
     // The same request again, as a retry after a lost answer would send it.
-    let again = write_in_batches(&client, &[create_user("fixed-id", "ann")], 100, quick).await;
+    let again = write_in_batches(
+        &client,
+        &[create_user("fixed-id", "ann")],
+        100,
+        quick,
+        OnDuplicate::Split,
+    )
+    .await;
     assert_eq!(
         again[0].as_ref().unwrap()["id"],
         "fixed-id",
@@ -375,7 +389,14 @@ async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
         1 + 1,
         "ann and the API user"
     );
-    let different = write_in_batches(&client, &[create_user("fixed-id", "bob")], 100, quick).await;
+    let different = write_in_batches(
+        &client,
+        &[create_user("fixed-id", "bob")],
+        100,
+        quick,
+        OnDuplicate::Split,
+    )
+    .await;
     assert!(
         different[0].is_err(),
         "an id holding other data is a real conflict: {different:?}"

@@ -194,22 +194,7 @@ fn value(v: &Option<FieldValue>) -> String {
     }
 }
 
-/// Escapes control characters (and nothing else) so directory data cannot drive the terminal.
-pub fn printable(text: &str) -> String {
-    let hidden = crate::characters::is_hidden;
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+pub use crate::characters::printable;
 
 fn style_for(action: Action) -> Style {
     let color = match action {

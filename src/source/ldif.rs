@@ -8,6 +8,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::entry::RawEntry;
+use crate::characters::printable_bytes;
 
 /// An LDIF file that cannot be read, with the 1-based line where the problem starts.
 #[derive(Debug, thiserror::Error)]
@@ -220,7 +221,7 @@ fn split_line(text: &[u8], number: usize) -> Result<AttrLine<'_>, Issue> {
             format!(
                 "expected \"attribute: value\" but \"{}\" has no colon; \
                  if it continues the previous line, start it with a single space",
-                String::from_utf8_lossy(text)
+                printable_bytes(text)
             ),
         ));
     };
@@ -231,7 +232,7 @@ fn split_line(text: &[u8], number: usize) -> Result<AttrLine<'_>, Issue> {
             format!(
                 "\"{}\" is not a valid attribute description; expected a name such as \"cn\" \
                  or a numeric OID, optionally followed by \";options\", then a colon",
-                String::from_utf8_lossy(name)
+                printable_bytes(name)
             ),
         )
     })?;
@@ -283,7 +284,7 @@ fn check_version(attr: &AttrLine<'_>, number: usize) -> Result<(), Issue> {
             number,
             format!(
                 "unsupported LDIF version \"{}\"; only \"version: 1\" is supported",
-                String::from_utf8_lossy(&version)
+                printable_bytes(&version)
             ),
         ))
     }
@@ -718,6 +719,19 @@ mod tests {
     fn reports_the_first_line_of_a_folded_line() {
         let (line, _) = parse_err(b"dn: cn=a\nphoto:: AAAA\n AA*A\n AAAA\n");
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn error_messages_show_hidden_characters_escaped() {
+        let err = parse_ldif(
+            "people.ldif",
+            "dn: cn=a\nevil\u{202e}txt.exe\u{1b}[2J\n".as_bytes(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("evil\\u{202e}txt.exe\\u{1b}[2J"), "{err}");
+        assert!(!err.chars().any(crate::characters::is_hidden), "{err:?}");
     }
 
     #[test]
