@@ -216,12 +216,7 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
             &RenderOptions::default(),
         )?;
     }
-    let mut code = exit::for_apply(
-        &outcome,
-        applied.refused.as_ref(),
-        applied.interrupted,
-        args.fail_on_conflict,
-    );
+    let mut code = exit::for_apply(&outcome, &applied.ending, args.fail_on_conflict);
     if audit_error.is_some() && code == exit::OK {
         code = exit::PARTIAL_FAILURE;
     }

@@ -119,8 +119,7 @@ fn applied_msg(app: &mut App, applied: Box<crate::apply::engine::Applied>) {
     app.commits.push(CommitLog::of(&applied.outcome));
     app.last_commit = Some(crate::exit::for_apply(
         &applied.outcome,
-        applied.refused.as_ref(),
-        applied.interrupted,
+        &applied.ending,
         false,
     ));
     let left_out = match &app.screen {
