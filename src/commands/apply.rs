@@ -109,7 +109,7 @@ fn checked_report(args: &ApplyArgs) -> Result<Option<(PathBuf, ReportFormat)>, i
         }
     }
     // A report that could not be written is found out before anything is applied.
-    report_target(args).map_err(|error| {
+    super::report::checked_report(&args.planning).map_err(|error| {
         eprintln!("error: {error:#}");
         exit::USAGE
     })
@@ -141,7 +141,10 @@ impl Setup {
     fn open(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<Self> {
         let config = config::load_from_process(
             cli.config.as_deref(),
-            &overrides(args.state_dir.as_deref(), args.max_deactivate.as_deref()),
+            &overrides(
+                args.planning.state_dir.as_deref(),
+                args.planning.max_deactivate.as_deref(),
+            ),
         )?;
         let state = StateDir::at(&config.state.dir);
         let run = RunInfo::start(
@@ -190,13 +193,17 @@ impl Setup {
     fn plan(&self, args: &ApplyArgs, console: &Console) -> anyhow::Result<Result<Planned, i32>> {
         let Some(path) = &args.plan_file else {
             let ftrack = self.runtime.block_on(read_ftrack(&self.client))?;
-            let (directory, source) =
-                read_directory(&self.config, args.ldif.as_deref(), &args.scope, console)?;
+            let (directory, source) = read_directory(
+                &self.config,
+                args.planning.ldif.as_deref(),
+                &args.planning.scope,
+                console,
+            )?;
             let plan = plan_with_state(
                 &self.config,
                 &directory,
                 &ftrack,
-                &args.scope,
+                &args.planning.scope,
                 &self.decisions,
             )?;
             return Ok(Ok(Planned {
@@ -249,7 +256,7 @@ impl Setup {
             lock: &self.lock,
             audit_log: &audit_log,
             standing: gives_standing.then_some(&self.decisions),
-            scope: &scope_from(&args.scope),
+            scope: &scope_from(&args.planning.scope),
         };
         let mut progress = CliProgress::new(console);
         let recorded = self.runtime.block_on(async {
@@ -384,37 +391,6 @@ fn attention_lines(outcome: &Outcome) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn report_format(name: &str) -> anyhow::Result<ReportFormat> {
-    ReportFormat::from_name(name)
-        .with_context(|| format!("--report-format {name:?}: expected json, csv, md or html"))
-}
-
-/// The report to write after the run, checked now: its format known, its folder there.
-fn report_target(args: &ApplyArgs) -> anyhow::Result<Option<(PathBuf, ReportFormat)>> {
-    let explicit = args
-        .report_format
-        .as_deref()
-        .map(report_format)
-        .transpose()?;
-    let Some(path) = &args.report else {
-        if explicit.is_some() {
-            bail!("--report-format needs --report FILE");
-        }
-        return Ok(None);
-    };
-    let format = ReportFormat::resolve(explicit, Some(path))
-        .with_context(|| format!("--report {}", path.display()))?;
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(folder) = folder.filter(|f| !f.is_dir()) {
-        bail!(
-            "--report {}: the folder {} does not exist",
-            path.display(),
-            folder.display()
-        );
-    }
-    Ok(Some((path.clone(), format)))
 }
 
 fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
@@ -603,10 +579,10 @@ fn incomplete_read_warnings(plan: &Plan) -> Vec<String> {
 /// The flags given that only shape a fresh plan (the directory source, the safety limit, the
 /// scope), which a saved plan cannot honour.
 fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
-    let scope = &args.scope;
+    let scope = &args.planning.scope;
     [
-        (args.ldif.is_some(), "--ldif"),
-        (args.max_deactivate.is_some(), "--max-deactivate"),
+        (args.planning.ldif.is_some(), "--ldif"),
+        (args.planning.max_deactivate.is_some(), "--max-deactivate"),
         (!scope.only_users.is_empty(), "--only-user"),
         (!scope.only_groups.is_empty(), "--only-group"),
         (scope.ldap_filter.is_some(), "--ldap-filter"),
