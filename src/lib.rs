@@ -4,6 +4,8 @@
 //! [`reconcile`] core turns them, with the stored identity links and the policy, into a
 //! [`reconcile::Plan`]; commands print or apply it.
 
+#![forbid(unsafe_code)]
+
 pub mod apply;
 pub mod atomic_file;
 pub mod characters;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use clap::error::ErrorKind;
 use ldap2ftrack::{cli::Cli, exit};

@@ -5,12 +5,11 @@
 //! is open.
 
 use super::conflict::info;
-use super::hashed::HashedPositions;
 use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackUser};
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::slice;
 
@@ -59,11 +58,11 @@ impl Resolution {
 
 /// Pairs every entry, then settles duplicate identities, contested ftrack users and username collisions.
 pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Resolution> {
-    let (linked, repeated_ids) = link_directory_users(users, index);
+    let (linked, ids) = link_directory_users(users, index);
     let pairings: Vec<Pairing> = users
         .iter()
         .zip(linked)
-        .map(|(u, l)| index.pair(u, l.map(|f| f as usize)))
+        .map(|(u, l)| index.pair(u, l))
         .collect();
     let mut out: Vec<Resolution> = pairings
         .iter()
@@ -75,7 +74,7 @@ pub fn resolve_pairings(users: &[DirectoryUser], index: &FtrackIndex) -> Vec<Res
             Pairing::CaseOnly(f) => case_only(&index.users[*f], *f),
         })
         .collect();
-    settle_duplicate_ids(users, &repeated_ids, &mut out);
+    settle_duplicate_ids(users, &ids, &mut out);
     settle_contested(users, index, &mut out);
     if reconsider_freed_names(users, &pairings, index, &mut out) {
         settle_contested(users, index, &mut out);
@@ -131,9 +130,8 @@ fn pair_without(user: &DirectoryUser, freed: usize, index: &FtrackIndex) -> Reso
     let Some(name) = user.username.as_deref() else {
         return Resolution::Unmatched;
     };
-    let found = index.with_folded_username(&fold(name));
-    let left: Vec<usize> = found
-        .as_slice()
+    let left: Vec<usize> = index
+        .with_folded_username(&fold(name))
         .iter()
         .copied()
         .filter(|&f| f != freed)
@@ -217,58 +215,25 @@ fn case_only(ftrack: &FtrackUser, f: usize) -> Resolution {
     )
 }
 
-/// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
-/// Finds each directory entry's linked ftrack user, and the identities that several entries share.
-///
-/// One table over the directory ids serves both, so each id is hashed once.
+/// Finds each directory entry's linked ftrack user, and indexes the entries by identity.
 fn link_directory_users<'u>(
     users: &'u [DirectoryUser],
     index: &FtrackIndex,
-) -> (Vec<Option<u32>>, HashSet<&'u str>) {
-    let hasher = index.hasher();
-    let hashes: Vec<u32> = users.iter().map(|u| hasher.hash(&u.id)).collect();
-    let by_id = HashedPositions::build(hasher.clone(), &hashes);
-    let repeated: HashSet<&str> = by_id
-        .repeats(|a, b| users[a].id == users[b].id)
-        .into_iter()
-        .map(|i| users[i].id.as_str())
-        .collect();
+) -> (Vec<Option<usize>>, TextIndex<'u>) {
+    let ids = TextIndex::from_keys(users.iter().map(|u| Cow::Borrowed(u.id.as_str())));
     let mut linked = vec![None; users.len()];
-    let links = index.resolved_links();
-    let link_hashes: Vec<u32> = links.iter().map(|l| l.directory_hash).collect();
-    let newest = by_id.find_newest_each(&link_hashes, |l| links[l].directory_id, users, |u| &u.id);
-    for (link, newest) in links.iter().zip(newest) {
-        let Some(newest) = newest else { continue };
-        // Four bytes an entry keep these scattered writes in cache longer.
-        let ftrack = Some(u32::try_from(link.ftrack).expect("fewer than 2^32 ftrack users"));
-        linked[newest] = ftrack;
-        // Entries that repeat the identity are linked too (they become conflicts later). Most
-        // directories repeat none, and then no id text needs to be read again to check.
-        if !repeated.is_empty() && repeated.contains(link.directory_id) {
-            for d in by_id
-                .candidates(link.directory_hash)
-                .filter(|&d| users[d].id == link.directory_id)
-            {
-                linked[d] = ftrack;
-            }
+    for link in index.resolved_links() {
+        // Entries that repeat the identity are linked too (they become conflicts later).
+        for &d in ids.get(link.directory_id) {
+            linked[d] = Some(link.ftrack);
         }
     }
-    (linked, repeated)
+    (linked, ids)
 }
 
-/// Entries sharing one stable identity cannot be told apart: all of them are conflicts.
-fn settle_duplicate_ids(users: &[DirectoryUser], repeated: &HashSet<&str>, out: &mut [Resolution]) {
-    if repeated.is_empty() {
-        return;
-    }
-    let mut ids = TextIndex::default();
-    for (i, u) in users
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| repeated.contains(u.id.as_str()))
-    {
-        ids.insert(Cow::Borrowed(u.id.as_str()), i);
-    }
+/// Entries sharing one stable identity (`ids` holds every entry's) cannot be told apart: all
+/// of them are conflicts.
+fn settle_duplicate_ids(users: &[DirectoryUser], ids: &TextIndex, out: &mut [Resolution]) {
     for (id, entries) in ids.repeated() {
         for &i in entries {
             let others = other_dns(users, entries, i);
@@ -393,22 +358,17 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
 fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
     let claimant = |i: usize| -> Option<&str> {
         // Matched users that rename are checked against the final state by the uniqueness
-        // pass; here only new users are compared with each other. The compact resolution is
-        // read first, so that the entries of paired users are not read at all.
+        // pass; here only new users are compared with each other.
         if !matches!(out[i], Resolution::Unmatched) {
             return None;
         }
         let u = &users[i];
         u.active.then_some(u.username.as_deref()).flatten()
     };
-    // Repeated names are rare; only their entries are gathered.
-    let repeated = repeated_values((0..users.len()).map(|i| claimant(i).map(fold)));
     let mut names = TextIndex::default();
-    if !repeated.is_empty() {
-        for i in 0..users.len() {
-            if let Some(name) = claimant(i).map(fold).filter(|n| repeated.contains(n)) {
-                names.insert(name, i);
-            }
+    for i in 0..users.len() {
+        if let Some(name) = claimant(i) {
+            names.insert(fold(name), i);
         }
     }
     let groups: Vec<Vec<usize>> = names.repeated().map(|(_, e)| e.to_vec()).collect();
@@ -447,20 +407,6 @@ fn settle_username_collisions(users: &[DirectoryUser], out: &mut [Resolution]) {
             out[i] = conflict(kind, why, &[], other_dns(users, &entries, i), Vec::new());
         }
     }
-}
-
-/// The values that occur more than once (`None`s are skipped).
-///
-/// Only the present values are kept and indexed, so a plan with few new users pays little here.
-fn repeated_values<'v>(
-    values: impl Iterator<Item = Option<Cow<'v, str>>>,
-) -> HashSet<Cow<'v, str>> {
-    let kept: Vec<Cow<'v, str>> = values.flatten().collect();
-    let seen = HashedPositions::from_keys(kept.iter());
-    seen.repeats(|a, b| kept[a] == kept[b])
-        .into_iter()
-        .map(|i| kept[i].clone())
-        .collect()
 }
 
 /// `"a"`, `"a" and "b"`, `"a", "b" and "c"`.

@@ -10,7 +10,6 @@ use super::plan::{
     Plan, PlanItem,
 };
 use super::policy::{DeactivateMissing, Policy, Scope};
-use super::prefetch::{prefetch, prefetch_ahead, prefetch_text, prefetch_text_list};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::uniqueness::settle_unique_values;
@@ -72,52 +71,50 @@ impl<'a> Planner<'a> {
 
     fn run(self) -> Plan {
         let resolutions = resolve_pairings(&self.directory.users, &self.index);
-        let mut claimed = vec![false; self.ftrack.users.len()];
-        for resolution in &resolutions {
-            for &f in resolution.claims() {
-                claimed[f] = true;
-            }
-        }
-        let in_scope = self.directory_scope(&resolutions);
-        let unclaimed = claimed.iter().filter(|c| !**c).count();
-        let mut items: Vec<PlanItem> = Vec::with_capacity(self.directory.users.len() + unclaimed);
-        let users = &self.directory.users;
-        // Positions of the items that change ftrack, noted while each item is still in cache.
-        let mut changes: Vec<usize> = Vec::new();
-        items.extend(
-            users
-                .iter()
-                .zip(&resolutions)
-                .zip(&in_scope)
-                .enumerate()
-                .map(|(k, ((user, resolution), &inside))| {
-                    // Start loading the pairs a few entries ahead: the ftrack user first,
-                    // then (once it has arrived) the text both sides point at.
-                    prefetch_ahead(
-                        users.len(),
-                        k,
-                        |ahead| self.prefetch_ftrack(&resolutions[ahead]),
-                        |ahead| self.prefetch_texts(&users[ahead], &resolutions[ahead]),
-                    );
-                    let item = if inside {
-                        self.plan_directory_user(user, resolution)
-                    } else {
-                        self.out_of_scope(user, resolution)
-                    };
-                    if item.action.is_change() {
-                        changes.push(k);
-                    }
-                    item
-                }),
-        );
+        let unclaimed = self.unclaimed(&resolutions);
+        let mut items = self.plan_directory(&resolutions, unclaimed.len());
         drop(resolutions);
+        // Only the items that change ftrack can introduce a username or email.
+        let changes: Vec<usize> = (0..items.len())
+            .filter(|&k| items[k].action.is_change())
+            .collect();
         settle_unique_values(&mut items, &changes, &self.index);
-        for (f, user) in self.ftrack.users.iter().enumerate() {
-            if !claimed[f] {
-                items.push(self.plan_ftrack_only(user));
-            }
-        }
+        items.extend(
+            unclaimed
+                .into_iter()
+                .map(|user| self.plan_ftrack_only(user)),
+        );
         apply_operation_switches(&mut items, self.operations);
+        self.finish(items)
+    }
+
+    /// The ftrack users no directory entry claims.
+    fn unclaimed(&self, resolutions: &[Resolution]) -> Vec<&'a FtrackUser> {
+        let mut claimed = vec![false; self.ftrack.users.len()];
+        for &f in resolutions.iter().flat_map(Resolution::claims) {
+            claimed[f] = true;
+        }
+        let users = self.ftrack.users.iter().zip(claimed);
+        users.filter(|(_, c)| !c).map(|(user, _)| user).collect()
+    }
+
+    /// One item per directory entry, in directory order, with room for `more` items.
+    fn plan_directory(&self, resolutions: &[Resolution], more: usize) -> Vec<PlanItem> {
+        let in_scope = self.directory_scope(resolutions);
+        let mut items = Vec::with_capacity(self.directory.users.len() + more);
+        let entries = self.directory.users.iter().zip(resolutions).zip(in_scope);
+        items.extend(entries.map(|((user, resolution), inside)| {
+            if inside {
+                self.plan_directory_user(user, resolution)
+            } else {
+                self.out_of_scope(user, resolution)
+            }
+        }));
+        items
+    }
+
+    /// The plan of these items: sorted, counted, with its groups, needs, warnings and safety.
+    fn finish(&self, items: Vec<PlanItem>) -> Plan {
         let inputs = Inputs {
             directory_users: self.directory.users.len(),
             directory_complete: self.directory.complete,
@@ -136,44 +133,6 @@ impl<'a> Planner<'a> {
             self.operations,
         );
         plan
-    }
-
-    /// Hints that the ftrack user of a pairing is about to be read.
-    fn prefetch_ftrack(&self, resolution: &Resolution) {
-        if let Some((f, _)) = resolution.matched() {
-            prefetch(&self.ftrack.users[f]);
-        }
-    }
-
-    /// Hints that the text of a directory entry and of its ftrack user is about to be read.
-    fn prefetch_texts(&self, user: &DirectoryUser, resolution: &Resolution) {
-        prefetch_text(&user.id);
-        prefetch_text(&user.dn);
-        let optional = [
-            &user.username,
-            &user.email,
-            &user.first_name,
-            &user.last_name,
-        ];
-        for text in optional.into_iter().flatten() {
-            prefetch_text(text);
-        }
-        prefetch_text_list(&user.groups);
-        if let Some((f, _)) = resolution.matched() {
-            let ftrack = &self.ftrack.users[f];
-            for text in [
-                &ftrack.id,
-                &ftrack.username,
-                &ftrack.first_name,
-                &ftrack.last_name,
-            ] {
-                prefetch_text(text);
-            }
-            if let Some(email) = ftrack.email.as_deref() {
-                prefetch_text(email);
-            }
-            prefetch_text_list(&ftrack.groups);
-        }
     }
 
     /// Which directory entries are inside the rollout scope (filters, then the first N by username).

@@ -1,10 +1,8 @@
 //! Pairing directory entries with ftrack users: by stored link first, then by username.
 
-use super::hashed::{Found, HashedPositions, KeyHasher};
 use super::policy::UsernameCase;
-use super::prefetch::{prefetch, prefetch_ahead, prefetch_text};
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 
 /// Lower-cases text, without allocating when it has no upper-case letters (the common case).
@@ -48,19 +46,33 @@ impl UsernameRule {
     }
 }
 
-/// A multimap from text keys to positions.
+/// A multimap from text keys to positions, in insertion order.
 #[derive(Debug, Default)]
-pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Found>);
+pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Vec<usize>>);
 
 impl<'a> TextIndex<'a> {
+    /// Indexes keys by their position: key `i` is position `i`.
+    pub fn from_keys(keys: impl ExactSizeIterator<Item = Cow<'a, str>>) -> Self {
+        let mut index = Self(HashMap::with_capacity(keys.len()));
+        for (i, key) in keys.enumerate() {
+            index.insert(key, i);
+        }
+        index
+    }
+
     /// Adds a position under a key.
     pub fn insert(&mut self, key: Cow<'a, str>, index: usize) {
-        self.0.entry(key).or_insert(Found::None).push(index);
+        self.0.entry(key).or_default().push(index);
     }
 
     /// Positions under a key; empty when absent.
     pub fn get(&self, key: &str) -> &[usize] {
-        self.0.get(key).map_or(&[], Found::as_slice)
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when no key has been added.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Every key with its positions.
@@ -70,10 +82,7 @@ impl<'a> TextIndex<'a> {
 
     /// Keys with more than one position.
     pub fn repeated(&self) -> impl Iterator<Item = (&str, &[usize])> {
-        self.0
-            .iter()
-            .filter(|(_, p)| matches!(p, Found::Many(_)))
-            .map(|(k, p)| (k.as_ref(), p.as_slice()))
+        self.iter().filter(|(_, p)| p.len() > 1)
     }
 }
 
@@ -81,31 +90,25 @@ impl<'a> TextIndex<'a> {
 pub struct FtrackIndex<'a> {
     /// The users, in snapshot order.
     pub users: &'a [FtrackUser],
-    hasher: KeyHasher,
-    by_id: HashedPositions,
-    by_exact: Option<HashedPositions>,
-    by_folded: HashedPositions,
-    /// For each user, the hash of its case-folded email (of "" when it has none).
-    email_hashes: Vec<u32>,
+    /// Positions by ftrack id (the last one, should the snapshot repeat an id).
+    by_id: HashMap<&'a str, usize>,
+    /// Positions by exact username; kept only when usernames are case-sensitive.
+    by_exact: Option<TextIndex<'a>>,
+    /// Positions by case-folded username.
+    by_folded: TextIndex<'a>,
     /// How many users are active.
     active_users: usize,
     links: Vec<ResolvedLink<'a>>,
-    /// For each ftrack user, its entry in `links`, or `NOT_LINKED` (4 bytes a user, so that
-    /// filling it at random stays in cache longer).
-    linked_to: Vec<u32>,
+    /// For each ftrack user, the directory id linked to it.
+    linked_to: Vec<Option<&'a str>>,
     rule: UsernameRule,
 }
-
-/// Marks an ftrack user no link points at.
-const NOT_LINKED: u32 = u32::MAX;
 
 /// A stored link whose ftrack user exists.
 #[derive(Debug, Clone, Copy)]
 pub struct ResolvedLink<'a> {
     /// The directory entry's stable id.
     pub directory_id: &'a str,
-    /// That id's hash under [`FtrackIndex::hasher`].
-    pub directory_hash: u32,
     /// The ftrack user's position in the snapshot.
     pub ftrack: usize,
 }
@@ -129,88 +132,23 @@ impl<'a> FtrackIndex<'a> {
     /// Indexes a snapshot and the links.
     pub fn new(snapshot: &'a FtrackSnapshot, links: &'a Links, rule: UsernameRule) -> Self {
         let users = snapshot.users.as_slice();
-        // One hasher for every key of the plan, so a key hashed here is never hashed again.
-        let hasher = KeyHasher::default();
-        let sensitive = rule.0 == UsernameCase::Sensitive;
-        // One pass reads each user once for all its keys: with a million users every read
-        // of a user is a cache miss, so a second pass would pay them all again.
-        let mut id_hashes = Vec::with_capacity(users.len());
-        let mut folded_hashes = Vec::with_capacity(users.len());
-        let mut exact_hashes = Vec::with_capacity(if sensitive { users.len() } else { 0 });
-        let mut email_hashes = Vec::with_capacity(users.len());
-        let mut scratch = String::new();
-        let mut active_users = 0;
-        for (i, user) in users.iter().enumerate() {
-            prefetch_ahead(
-                users.len(),
-                i,
-                |ahead| prefetch(&users[ahead]),
-                |ahead| {
-                    let user = &users[ahead];
-                    prefetch_text(&user.id);
-                    prefetch_text(&user.username);
-                    if let Some(email) = user.email.as_deref() {
-                        prefetch_text(email);
-                    }
-                },
-            );
-            id_hashes.push(hasher.hash(&user.id));
-            folded_hashes.push(hasher.hash(fold_reusing(&user.username, &mut scratch)));
-            let email = user.email.as_deref().unwrap_or_default();
-            email_hashes.push(hasher.hash(fold_reusing(email, &mut scratch)));
-            if sensitive {
-                exact_hashes.push(hasher.hash(&user.username));
-            }
-            active_users += usize::from(user.is_active);
-        }
-        let by_id = HashedPositions::build(hasher.clone(), &id_hashes);
-        let by_folded = HashedPositions::build(hasher.clone(), &folded_hashes);
-        let by_exact = sensitive.then(|| HashedPositions::build(hasher.clone(), &exact_hashes));
-        drop((id_hashes, folded_hashes, exact_hashes));
-        // Walking the map first touches only its nodes; the ids are then hashed with their
-        // text asked for a few links ahead.
-        let pairs: Vec<(&'a str, &'a str)> = links
+        let by_id: HashMap<&str, usize> = users
             .iter()
-            .map(|(dir, ftrack)| (dir.as_str(), ftrack.as_str()))
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
             .collect();
-        let mut directory_hashes = Vec::with_capacity(pairs.len());
-        let mut ftrack_hashes = Vec::with_capacity(pairs.len());
-        for (k, (dir, ftrack)) in pairs.iter().enumerate() {
-            // The pairs themselves sit in one array read in order; only their text is scattered.
-            prefetch_ahead(
-                pairs.len(),
-                k,
-                |_| {},
-                |ahead| {
-                    prefetch_text(pairs[ahead].0);
-                    prefetch_text(pairs[ahead].1);
-                },
-            );
-            directory_hashes.push(hasher.hash(dir));
-            ftrack_hashes.push(hasher.hash(ftrack));
-        }
-        let found = by_id.find_newest_each(&ftrack_hashes, |l| pairs[l].1, users, |u| &u.id);
-        let mut resolved = Vec::with_capacity(links.len());
-        let mut linked_to = vec![NOT_LINKED; users.len()];
-        for (l, i) in found.into_iter().enumerate() {
-            if let Some(i) = i {
-                linked_to[i] = u32::try_from(resolved.len()).expect("fewer than 2^32 links");
-                resolved.push(ResolvedLink {
-                    directory_id: pairs[l].0,
-                    directory_hash: directory_hashes[l],
-                    ftrack: i,
-                });
-            }
-        }
+        let by_folded = TextIndex::from_keys(users.iter().map(|u| fold(&u.username)));
+        let by_exact = (rule.0 == UsernameCase::Sensitive).then(|| {
+            TextIndex::from_keys(users.iter().map(|u| Cow::Borrowed(u.username.as_str())))
+        });
+        let (links, linked_to) = resolve_links(links, &by_id, users.len());
         Self {
             users,
-            hasher,
             by_id,
             by_exact,
             by_folded,
-            email_hashes,
-            active_users,
-            links: resolved,
+            active_users: users.iter().filter(|u| u.is_active).count(),
+            links,
             linked_to,
             rule,
         }
@@ -228,9 +166,7 @@ impl<'a> FtrackIndex<'a> {
 
     /// The index of the user with this id (the last one, should the snapshot repeat an id).
     pub fn by_id(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .candidates(self.by_id.hash(id))
-            .find(|&i| self.users[i].id == id)
+        self.by_id.get(id).copied()
     }
 
     /// The links whose ftrack user still exists.
@@ -238,15 +174,9 @@ impl<'a> FtrackIndex<'a> {
         &self.links
     }
 
-    /// The hasher of every key table in this plan (directory ids hash alike with it).
-    pub fn hasher(&self) -> &KeyHasher {
-        &self.hasher
-    }
-
     /// The directory id an ftrack user is linked to, if any.
     pub fn linked_directory_id(&self, index: usize) -> Option<&'a str> {
-        let link = *self.linked_to.get(index)?;
-        (link != NOT_LINKED).then(|| self.links[link as usize].directory_id)
+        self.linked_to.get(index).copied().flatten()
     }
 
     /// The directory id the ftrack user with this id is linked to, if any.
@@ -255,43 +185,37 @@ impl<'a> FtrackIndex<'a> {
             .and_then(|i| self.linked_directory_id(i))
     }
 
-    /// ftrack users whose username is this one under the case rule.
-    pub fn with_username(&self, username: &str) -> Found {
+    /// ftrack users whose username is this one under the case rule, in snapshot order.
+    pub fn with_username(&self, username: &str) -> &[usize] {
         match &self.by_exact {
-            Some(exact) => exact.find(username, |i| self.users[i].username == username),
+            Some(exact) => exact.get(username),
             None => self.with_folded_username(&fold(username)),
         }
     }
 
-    /// ftrack users whose username equals this one ignoring case (whatever the rule).
-    pub fn with_folded_username(&self, folded: &str) -> Found {
-        self.by_folded
-            .find(folded, |i| fold(&self.users[i].username) == folded)
+    /// ftrack users whose username equals this one ignoring case (whatever the rule), in
+    /// snapshot order.
+    pub fn with_folded_username(&self, folded: &str) -> &[usize] {
+        self.by_folded.get(folded)
     }
 
     /// For each of these case-folded emails, the ftrack users that have it.
     ///
-    /// Only a plan's new emails are ever looked up, so one scan of the email hashes kept since
-    /// indexing beats a table of every email; only users whose hash matches are read again.
+    /// Only a plan's new emails are looked up, so one scan of the users beats a table of
+    /// every email.
     pub fn with_emails(&self, folded: &TextIndex<'_>) -> HashMap<String, Vec<usize>> {
         let mut found: HashMap<String, Vec<usize>> = HashMap::new();
-        let wanted: HashSet<u32> = folded
-            .iter()
-            .map(|(key, _)| self.hasher.hash(key))
-            .collect();
-        if wanted.is_empty() {
+        if folded.is_empty() {
             return found;
         }
-        for (i, hash) in self.email_hashes.iter().enumerate() {
-            if !wanted.contains(hash) {
-                continue;
-            }
-            let Some(email) = self.users[i].email.as_deref().filter(|e| !e.is_empty()) else {
+        let mut scratch = String::new();
+        for (i, user) in self.users.iter().enumerate() {
+            let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) else {
                 continue;
             };
-            let key = fold(email);
-            if !folded.get(&key).is_empty() {
-                found.entry(key.into_owned()).or_default().push(i);
+            let key = fold_reusing(email, &mut scratch);
+            if !folded.get(key).is_empty() {
+                found.entry(key.to_string()).or_default().push(i);
             }
         }
         found
@@ -306,9 +230,9 @@ impl<'a> FtrackIndex<'a> {
             return Pairing::None;
         };
         match self.with_username(username) {
-            Found::One(one) => Pairing::Username(one),
-            Found::None => self.case_only(username),
-            Found::Many(many) => Pairing::Ambiguous(many),
+            [] => self.case_only(username),
+            [one] => Pairing::Username(*one),
+            many => Pairing::Ambiguous(many.to_vec()),
         }
     }
 
@@ -317,11 +241,32 @@ impl<'a> FtrackIndex<'a> {
             return Pairing::None;
         }
         match self.with_folded_username(&fold(username)) {
-            Found::None => Pairing::None,
-            Found::One(one) => Pairing::CaseOnly(one),
-            Found::Many(many) => Pairing::Ambiguous(many),
+            [] => Pairing::None,
+            [one] => Pairing::CaseOnly(*one),
+            many => Pairing::Ambiguous(many.to_vec()),
         }
     }
+}
+
+/// The links whose ftrack user exists, and for each ftrack user the directory id linked to it
+/// (the last link, should several point at one user).
+fn resolve_links<'a>(
+    links: &'a Links,
+    by_id: &HashMap<&str, usize>,
+    users: usize,
+) -> (Vec<ResolvedLink<'a>>, Vec<Option<&'a str>>) {
+    let mut resolved = Vec::with_capacity(links.len());
+    let mut linked_to = vec![None; users];
+    for (directory_id, ftrack_id) in links {
+        if let Some(&ftrack) = by_id.get(ftrack_id.as_str()) {
+            linked_to[ftrack] = Some(directory_id.as_str());
+            resolved.push(ResolvedLink {
+                directory_id,
+                ftrack,
+            });
+        }
+    }
+    (resolved, linked_to)
 }
 
 #[cfg(test)]

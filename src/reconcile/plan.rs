@@ -6,9 +6,7 @@
 
 use super::identity::fold;
 use super::needs::Need;
-use super::prefetch::prefetch;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Version of the plan's JSON layout.
@@ -239,11 +237,11 @@ pub struct PlanItem {
 }
 
 impl PlanItem {
-    /// The ordering documented in the module docs; `folded` are the case-folded usernames.
-    fn order(&self, folded: &str, other: &Self, other_folded: &str) -> Ordering {
+    /// The ordering documented in the module docs.
+    fn order(&self, other: &Self) -> Ordering {
         self.action
             .cmp(&other.action)
-            .then_with(|| folded.cmp(other_folded))
+            .then_with(|| fold(&self.username).cmp(&fold(&other.username)))
             .then_with(|| self.username.cmp(&other.username))
             .then_with(|| dir_id(self).cmp(dir_id(other)))
             .then_with(|| ftrack_id(self).cmp(ftrack_id(other)))
@@ -251,103 +249,22 @@ impl PlanItem {
             // Only entries identical in all of the above (a malformed export) get this far.
             .then_with(|| format!("{self:?}").cmp(&format!("{other:?}")))
     }
+
+    /// True when two items have the same action and the same case-folded username.
+    fn same_action_and_name(&self, other: &Self) -> bool {
+        self.action == other.action && fold(&self.username) == fold(&other.username)
+    }
 }
 
 /// Sorts items in the documented order.
 ///
-/// Sorting compact keys (the action and the first fifteen bytes of the folded username in two
-/// integers, then the position: 24 bytes) keeps the comparisons in cache and integer-only; the
-/// folded usernames and the rest of the order are consulted only for the rare equal keys.
-///
-/// Returns the items with their summary, counted on the way so that a large plan is not read
-/// once more just to count it.
-fn sort_items(mut items: Vec<PlanItem>) -> (Vec<PlanItem>, Summary) {
-    let mut summary = Summary::default();
-    // One pass over the items for the folded names, the keys and the counts.
-    let mut folded: Vec<Cow<'_, str>> = Vec::with_capacity(items.len());
-    let mut keys: Vec<(u64, u64, u32)> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        summary.add(item.action);
-        let name = fold(&item.username);
-        let (high, low) = prefix(item.action, &name);
-        keys.push((high, low, position(i)));
-        folded.push(name);
+/// Items are sorted by action and folded username first; the rest of the order only settles
+/// the few items equal in both (case variants of one username, repeated entries).
+fn sort_items(items: &mut [PlanItem]) {
+    items.sort_by_cached_key(|item| (item.action, fold(&item.username).into_owned()));
+    for run in items.chunk_by_mut(PlanItem::same_action_and_name) {
+        run.sort_by(PlanItem::order);
     }
-    keys.sort_unstable_by(|a, b| {
-        if a.2 == b.2 {
-            // The sort may compare an element with itself; skip the full comparison then.
-            return Ordering::Equal;
-        }
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            let (i, j) = (a.2 as usize, b.2 as usize);
-            folded[i]
-                .cmp(&folded[j])
-                .then_with(|| items[i].order(&folded[i], &items[j], &folded[j]))
-        })
-    });
-    drop(folded);
-    let mut source: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
-    permute_in_place(&mut items, &mut source);
-    (items, summary)
-}
-
-/// How many moves ahead [`permute_in_place`] asks for the value a cycle reaches next.
-const CYCLE_LOOKAHEAD: usize = 16;
-
-/// Moves values so that slot `i` receives the value that was at `source[i]`; `source` must be
-/// a permutation and ends up the identity.
-///
-/// Each cycle of the permutation is followed once, so values are moved rather than copied into
-/// a second large vector. The slots a cycle visits next are known in advance, so their values
-/// are asked for [`CYCLE_LOOKAHEAD`] moves ahead: with a million items each move would
-/// otherwise wait on memory.
-fn permute_in_place<T>(values: &mut [T], source: &mut [u32]) {
-    for start in 0..source.len() {
-        if source[start] as usize == start {
-            continue;
-        }
-        // `ahead` walks the cycle in front of `current` and stops when it is back at `start`;
-        // the entries it reads are those of slots not yet moved, so they are still unchanged.
-        let mut ahead = start;
-        for _ in 0..CYCLE_LOOKAHEAD {
-            ahead = source[ahead] as usize;
-            if ahead == start {
-                break;
-            }
-            prefetch(&values[ahead]);
-        }
-        let mut current = start;
-        while source[current] as usize != start {
-            let next = source[current] as usize;
-            if ahead != start {
-                ahead = source[ahead] as usize;
-                if ahead != start {
-                    prefetch(&values[ahead]);
-                }
-            }
-            values.swap(current, next);
-            source[current] = position(current);
-            current = next;
-        }
-        source[current] = position(current);
-    }
-}
-
-/// An item position as a compact sort key; plans never hold four billion items.
-fn position(i: usize) -> u32 {
-    u32::try_from(i).expect("fewer than 2^32 plan items")
-}
-
-/// The action's rank and the first fifteen bytes of a string as a big-endian 128-bit number,
-/// split in two halves: ordering these agrees with ordering by action, then by the string.
-fn prefix(action: Action, text: &str) -> (u64, u64) {
-    let mut bytes = [0u8; 16];
-    bytes[0] = action as u8;
-    for (slot, byte) in bytes[1..].iter_mut().zip(text.bytes()) {
-        *slot = byte;
-    }
-    let number = u128::from_be_bytes(bytes);
-    ((number >> 64) as u64, number as u64)
 }
 
 fn dir_id(item: &PlanItem) -> &str {
@@ -447,11 +364,11 @@ pub struct Plan {
 
 impl Plan {
     /// Builds a plan from unordered items: sorts them and counts the summary.
-    pub fn new(items: Vec<PlanItem>, inputs: Inputs) -> Self {
-        let (items, summary) = sort_items(items);
+    pub fn new(mut items: Vec<PlanItem>, inputs: Inputs) -> Self {
+        sort_items(&mut items);
         Self {
             format_version: PLAN_FORMAT_VERSION,
-            summary,
+            summary: Summary::count(&items),
             blocked: None,
             warnings: Vec::new(),
             groups_to_create: Vec::new(),
@@ -469,50 +386,60 @@ impl Plan {
 
 #[cfg(test)]
 mod tests {
-    use super::permute_in_place;
+    use super::*;
 
-    /// The permutation by copying: slot `i` gets `values[source[i]]`.
-    fn gathered(values: &[u64], source: &[u32]) -> Vec<u64> {
-        source.iter().map(|&s| values[s as usize]).collect()
-    }
-
-    /// A pseudo-random permutation of `n` positions (xorshift-driven Fisher-Yates).
-    fn shuffled(n: usize, mut seed: u64) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        for i in (1..n).rev() {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            order.swap(i, (seed % (i as u64 + 1)) as usize);
-        }
-        order
-    }
-
-    #[test]
-    fn permuting_in_place_matches_copying() {
-        for (n, seed) in [(0, 1), (1, 2), (2, 3), (17, 4), (1000, 5), (50_000, 6)] {
-            let values: Vec<u64> = (0..n as u64).map(|v| v * 7 + 3).collect();
-            let source = shuffled(n, seed);
-            let want = gathered(&values, &source);
-            let (mut got, mut work) = (values.clone(), source.clone());
-            permute_in_place(&mut got, &mut work);
-            assert_eq!(got, want, "{n} values");
-            assert!(work.iter().enumerate().all(|(i, &s)| s as usize == i));
+    fn item(action: Action, username: &str, dir_id: &str, name: &str) -> PlanItem {
+        PlanItem {
+            action,
+            username: username.to_string(),
+            name: name.to_string(),
+            directory: Some(DirectoryRef {
+                dn: format!("uid={username},dc=test"),
+                id: dir_id.to_string(),
+            }),
+            ftrack: None,
+            matched_by: None,
+            changes: Vec::new(),
+            groups: GroupChanges::default(),
+            reason: None,
+            conflict: None,
+            needs: Vec::new(),
         }
     }
 
     #[test]
-    fn cycles_shorter_and_longer_than_the_lookahead_are_both_followed() {
-        // One long cycle (each slot takes the next one's value) and many two-cycles.
-        let n = 1000;
-        let long: Vec<u32> = (0..n as u32).map(|i| (i + 1) % n as u32).collect();
-        let pairs: Vec<u32> = (0..n as u32).map(|i| i ^ 1).collect();
-        for source in [long, pairs] {
-            let values: Vec<u64> = (0..n as u64).collect();
-            let want = gathered(&values, &source);
-            let (mut got, mut work) = (values, source);
-            permute_in_place(&mut got, &mut work);
-            assert_eq!(got, want);
-        }
+    fn items_sort_by_action_then_folded_username_then_the_rest() {
+        let items = vec![
+            item(Action::Create, "bob", "1", ""),
+            item(Action::Create, "anna", "b", ""),
+            item(Action::Create, "anna", "a", "Y"),
+            item(Action::Conflict, "zed", "2", ""),
+            item(Action::Create, "Anna", "c", ""),
+            item(Action::Create, "anna", "a", "X"),
+            item(Action::Create, "Ölaf", "3", ""),
+            item(Action::Create, "olaf", "4", ""),
+        ];
+        let mut sorted = items.clone();
+        sort_items(&mut sorted);
+        let got: Vec<(&str, &str, &str)> = sorted
+            .iter()
+            .map(|i| (i.username.as_str(), dir_id(i), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("zed", "2", ""),
+                ("Anna", "c", ""),
+                ("anna", "a", "X"),
+                ("anna", "a", "Y"),
+                ("anna", "b", ""),
+                ("bob", "1", ""),
+                ("olaf", "4", ""),
+                ("Ölaf", "3", ""),
+            ]
+        );
+        let mut compared = items;
+        compared.sort_by(PlanItem::order);
+        assert_eq!(sorted, compared, "the same as sorting by the whole order");
     }
 }

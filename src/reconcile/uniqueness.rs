@@ -94,12 +94,8 @@ fn clashes(items: &[PlanItem], changes: &[usize], index: &FtrackIndex, field: Fi
     introduced
         .iter()
         .filter_map(|(key, introducers)| {
-            let by_name;
             let holders = match field {
-                Field::Username => {
-                    by_name = index.with_folded_username(key);
-                    by_name.as_slice()
-                }
+                Field::Username => index.with_folded_username(key),
                 _ => emails.get(key).map_or(&[][..], Vec::as_slice),
             };
             let keepers: Vec<usize> = holders
