@@ -14,6 +14,7 @@ use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::{Policy, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::Timestamp;
 
 fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) -> DirectoryUser {
     DirectoryUser {
@@ -171,6 +172,16 @@ pub(crate) fn freed_username_session() -> Session {
     session
 }
 
+/// When the tests' messages arrive: the console's date in these tests.
+pub(crate) fn now() -> Timestamp {
+    Clock::fixed_on(jiff::civil::date(2025, 1, 31)).now()
+}
+
+/// Hands a message to `update` at the tests' time; returns the effects.
+pub(crate) fn send(app: &mut App, msg: Msg) -> Vec<Effect> {
+    update(app, msg, now())
+}
+
 /// A loaded console at 80x24.
 pub(crate) fn loaded() -> App {
     loaded_with(session(), Decisions::default())
@@ -183,11 +194,10 @@ pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
         recorded: decisions.standing(),
         decisions,
         restore: None,
-        clock: Clock::fixed_on(jiff::civil::date(2025, 1, 31)),
         operator: "admin".into(),
     });
-    update(&mut app, Msg::Resize(80, 24));
-    update(&mut app, Msg::Loaded(Box::new(session)));
+    send(&mut app, Msg::Resize(80, 24));
+    send(&mut app, Msg::Loaded(Box::new(session)));
     app
 }
 
@@ -197,7 +207,7 @@ pub(crate) fn key_event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
 
 /// Presses a key and returns the effects.
 pub(crate) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
+    send(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
 }
 
 /// Approves every row of the current view (`Y`, confirmed) and commits (`c`, `Enter`);
@@ -217,7 +227,7 @@ pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 pub(crate) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(
+    send(
         app,
         Msg::Key(key_event(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )

@@ -1,4 +1,6 @@
-use super::{approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, session, typed};
+use super::{
+    approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, send, session, typed,
+};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::Action as Planned;
@@ -6,7 +8,7 @@ use crate::reconcile::decision::{Decision, Decisions, IGNORED};
 use crate::tui::action::Context;
 use crate::tui::app::{App, AppOptions, Bucket, CommitScope, Overlay, RestoreOffer, Screen};
 use crate::tui::resolve::Match;
-use crate::tui::{Effect, LoadStage, Msg, update};
+use crate::tui::{Effect, LoadStage, Msg, Write};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::Duration;
 
@@ -41,7 +43,7 @@ fn starts_loading_shows_progress_then_the_plan_with_nothing_approved() {
     let mut app = App::new(AppOptions::default());
     assert_eq!(app.context(), Context::Loading);
     assert!(!app.should_quit());
-    update(
+    send(
         &mut app,
         Msg::LoadProgress {
             stage: LoadStage::Directory,
@@ -49,7 +51,7 @@ fn starts_loading_shows_progress_then_the_plan_with_nothing_approved() {
             pages: 2,
         },
     );
-    update(
+    send(
         &mut app,
         Msg::LoadProgress {
             stage: LoadStage::Ftrack,
@@ -62,7 +64,7 @@ fn starts_loading_shows_progress_then_the_plan_with_nothing_approved() {
     };
     assert_eq!(state.directory, Some((500, 2)));
     assert_eq!(state.ftrack, Some((40, 1)));
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     assert_eq!(app.context(), Context::List);
     assert_eq!(bucket(&app), Bucket::Create);
     let review = app.review.as_ref().unwrap();
@@ -76,7 +78,7 @@ fn starts_loading_shows_progress_then_the_plan_with_nothing_approved() {
 #[test]
 fn a_failed_load_is_shown_and_r_retries() {
     let mut app = App::new(AppOptions::default());
-    update(
+    send(
         &mut app,
         Msg::LoadFailed {
             error: "ldap: invalid credentials".into(),
@@ -89,7 +91,7 @@ fn a_failed_load_is_shown_and_r_retries() {
     let effects = press(&mut app, KeyCode::Char('R'));
     assert!(matches!(effects.as_slice(), [Effect::Load]));
     assert!(matches!(app.screen, Screen::Loading(_)));
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     assert_eq!(app.exit_code(), crate::exit::OK, "the retry worked");
 }
 
@@ -237,11 +239,11 @@ fn buckets_switch_by_number_tab_and_brackets() {
     assert_eq!(bucket(&app), Bucket::Reactivate);
     press(&mut app, KeyCode::Char(']'));
     press(&mut app, KeyCode::Char(']'));
-    assert_eq!(bucket(&app), Bucket::Skipped);
+    assert_eq!(bucket(&app), Bucket::Skip);
     press(&mut app, KeyCode::Char(']'));
     assert_eq!(bucket(&app), Bucket::Create);
     press(&mut app, KeyCode::Char('['));
-    assert_eq!(bucket(&app), Bucket::Skipped);
+    assert_eq!(bucket(&app), Bucket::Skip);
     press(&mut app, KeyCode::BackTab);
     assert_eq!(bucket(&app), Bucket::Unchanged);
     press(&mut app, KeyCode::Char('7'));
@@ -288,7 +290,7 @@ fn moving_pages_and_ends() {
     press(&mut app, KeyCode::Up);
     assert_eq!(app.review.as_ref().unwrap().cursor, 0);
     // A smaller terminal pages by fewer rows.
-    update(&mut app, Msg::Resize(80, 16));
+    send(&mut app, Msg::Resize(80, 16));
     press(&mut app, KeyCode::PageDown);
     assert_eq!(app.review.as_ref().unwrap().cursor, 12);
 }
@@ -775,7 +777,7 @@ fn staged_rollout_commits_only_marked_rows_or_the_view() {
 fn apply_progress_results_retry_and_export() {
     let mut app = loaded();
     apply_effect(approve_view_and_commit(&mut app));
-    update(
+    send(
         &mut app,
         Msg::ApplyProgress(ApplyProgress {
             done: 1,
@@ -793,8 +795,8 @@ fn apply_progress_results_retry_and_export() {
             error: "username rejected".into(),
         },
     );
-    update(&mut app, Msg::ItemFinished(ok.clone()));
-    update(&mut app, Msg::ItemFinished(bad.clone()));
+    send(&mut app, Msg::ItemFinished(ok.clone()));
+    send(&mut app, Msg::ItemFinished(bad.clone()));
     let Screen::Applying(state) = &app.screen else {
         panic!()
     };
@@ -811,7 +813,7 @@ fn apply_progress_results_retry_and_export() {
     };
     assert!(state.cancelling);
     let outcome = Outcome::new(RunInfo::default(), vec![ok, bad]);
-    update(
+    send(
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
@@ -841,10 +843,10 @@ fn apply_progress_results_retry_and_export() {
     assert!(path.to_string_lossy().ends_with(".json"));
     assert_eq!(report.summary.failed, 1);
     assert_eq!(report.summary.created, 1);
-    update(
+    send(
         &mut app,
-        Msg::Saved {
-            what: "report written to x.json".into(),
+        Msg::ReportWritten {
+            path: "x.json".into(),
         },
     );
     assert_eq!(note(&app), "report written to x.json");
@@ -858,7 +860,7 @@ fn apply_progress_results_retry_and_export() {
         press(&mut app, KeyCode::Char('r')).as_slice(),
         [Effect::Load]
     ));
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     let review = app.review.as_ref().unwrap();
     assert_eq!(review.marks.iter().collect::<Vec<_>>(), ["d-evil"]);
     assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
@@ -884,10 +886,10 @@ fn export_from_the_review_writes_a_plan_report() {
         Context::Export,
         "open until the report is written"
     );
-    update(
+    send(
         &mut app,
-        Msg::Saved {
-            what: "report written".into(),
+        Msg::ReportWritten {
+            path: "report.html".into(),
         },
     );
     assert_eq!(app.context(), Context::List);
@@ -945,7 +947,7 @@ fn save_and_the_unsaved_question_on_quit() {
         app.unsaved(),
         "unsaved until the runtime says it wrote the file"
     );
-    update(
+    send(
         &mut app,
         Msg::DecisionsSaved {
             path: "decisions.json".into(),
@@ -960,10 +962,11 @@ fn save_and_the_unsaved_question_on_quit() {
     let mut other = loaded();
     press(&mut other, KeyCode::Char('y'));
     press(&mut other, KeyCode::Char('w'));
-    update(
+    send(
         &mut other,
-        Msg::Failed {
-            what: "cannot write decisions.json".into(),
+        Msg::WriteFailed {
+            write: Write::Decisions,
+            error: "cannot write decisions.json".into(),
         },
     );
     assert!(other.note.as_ref().unwrap().error);
@@ -998,7 +1001,7 @@ fn reload_keeps_decisions_bucket_and_cursor() {
         [Effect::Load]
     ));
     assert_eq!(app.context(), Context::Loading);
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     assert_eq!(bucket(&app), Bucket::Update);
     assert_eq!(current_username(&app), "jdoe");
     assert_eq!(decision(&app, "d-jdoe"), Some(Decision::Approve));
@@ -1031,20 +1034,20 @@ fn key_releases_and_unknown_keys_do_nothing() {
         KeyModifiers::NONE,
         KeyEventKind::Release,
     );
-    assert!(update(&mut app, Msg::Key(release)).is_empty());
+    assert!(send(&mut app, Msg::Key(release)).is_empty());
     assert!(app.decisions().decisions.is_empty());
     assert!(press(&mut app, KeyCode::F(5)).is_empty());
     // Shift arrives with the upper-case letter on most terminals.
     let shifted = KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT);
-    update(&mut app, Msg::Key(shifted));
+    send(&mut app, Msg::Key(shifted));
     assert_eq!(app.context(), Context::Confirm);
 }
 
 #[test]
 fn ticks_and_ctrl_c_quit_outside_an_apply() {
     let mut app = loaded();
-    update(&mut app, Msg::Tick);
-    update(&mut app, Msg::Tick);
+    send(&mut app, Msg::Tick);
+    send(&mut app, Msg::Tick);
     assert_eq!(app.tick, 2);
     assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
 }
@@ -1077,7 +1080,7 @@ fn a_standing_decision_is_the_sessions_until_committed() {
     assert_eq!(standing.decisions.get("d-evil"), Some(&Decision::Ignore));
     assert_eq!(standing.decisions.len(), 1, "only standing decisions");
     assert!(app.unsaved(), "until the runtime has recorded them");
-    update(&mut app, Msg::Recorded(standing.clone()));
+    send(&mut app, Msg::Recorded(standing.clone()));
     assert_eq!(app.recorded, standing);
     assert!(app.unrecorded_standing().is_empty());
     assert!(!app.unsaved());
@@ -1099,7 +1102,7 @@ fn a_scoped_commit_records_only_the_standing_decisions_in_its_scope() {
         standing.decisions.is_empty(),
         "the ignore is outside the marked rows: {standing:?}"
     );
-    update(&mut app, Msg::Recorded(standing));
+    send(&mut app, Msg::Recorded(standing));
     assert_eq!(app.unrecorded_standing(), ["ignore evil"]);
     assert_eq!(
         app.unsaved_one_run(),
@@ -1139,7 +1142,7 @@ fn saving_puts_the_standing_decisions_in_force() {
         press(&mut app, KeyCode::Char('w')).as_slice(),
         [Effect::SaveDecisions(d)] if d.decisions.len() == 1
     ));
-    update(
+    send(
         &mut app,
         Msg::DecisionsSaved {
             path: "decisions.json".into(),
@@ -1160,7 +1163,7 @@ fn offered(decisions: Decisions) -> App {
         }),
         ..AppOptions::default()
     });
-    update(&mut app, Msg::Resize(80, 24));
+    send(&mut app, Msg::Resize(80, 24));
     app
 }
 
@@ -1182,7 +1185,7 @@ fn an_unfinished_sessions_autosave_is_restored_only_when_the_admin_says_so() {
     ));
     assert_eq!(app.decisions(), &autosaved);
     assert!(app.unsaved(), "restored decisions are not in force");
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     assert_eq!(app.review.as_ref().unwrap().counts.approved, 1);
     assert_eq!(app.unrecorded_standing(), ["ignore evil"]);
     // n starts afresh and moves the autosave aside.
@@ -1196,7 +1199,7 @@ fn an_unfinished_sessions_autosave_is_restored_only_when_the_admin_says_so() {
     // Other keys, and the plan arriving, leave the question open; the answer replans.
     let mut app = offered(autosaved_approval());
     press(&mut app, KeyCode::Char('x'));
-    update(&mut app, Msg::Loaded(Box::new(session())));
+    send(&mut app, Msg::Loaded(Box::new(session())));
     assert_eq!(app.context(), Context::Restore);
     assert_eq!(app.review.as_ref().unwrap().counts.approved, 0);
     press(&mut app, KeyCode::Char('y'));
@@ -1285,7 +1288,7 @@ fn a_row_whose_need_was_skipped_is_held_back_and_the_commit_says_why() {
 
 fn board() -> App {
     let mut app = loaded();
-    update(&mut app, Msg::Resize(200, 50));
+    send(&mut app, Msg::Resize(200, 50));
     assert!(
         app.board_columns().is_some(),
         "the board is on from 160 columns"
@@ -1334,7 +1337,7 @@ fn b_turns_the_board_off_and_on_where_it_fits_and_says_when_it_does_not() {
     assert!(app.board_columns().is_some());
     // Narrower than 160: off by default, on with b, Reactivate's rows in Create's column.
     let mut app = loaded();
-    update(&mut app, Msg::Resize(130, 40));
+    send(&mut app, Msg::Resize(130, 40));
     assert!(app.board_columns().is_none());
     press(&mut app, KeyCode::Char('b'));
     let columns = app.board_columns().expect("on with b");
@@ -1361,10 +1364,11 @@ fn a_failed_export_keeps_the_dialog_open_with_the_typed_path() {
     ctrl(&mut app, 'u');
     typed(&mut app, "/nonexistent/dir/report.html");
     press(&mut app, KeyCode::Enter);
-    update(
+    send(
         &mut app,
-        Msg::Failed {
-            what: "cannot write /nonexistent/dir/report.html".into(),
+        Msg::WriteFailed {
+            write: Write::Report,
+            error: "cannot write /nonexistent/dir/report.html".into(),
         },
     );
     assert_eq!(app.context(), Context::Export);
@@ -1391,7 +1395,7 @@ fn text_inputs_edit_at_the_cursor_and_take_pastes() {
     ctrl(&mut app, 'e');
     ctrl(&mut app, 'w');
     assert_eq!(app.review.as_ref().unwrap().filter, "");
-    update(&mut app, Msg::Paste("jane\n".into()));
+    send(&mut app, Msg::Paste("jane\n".into()));
     assert_eq!(app.review.as_ref().unwrap().filter, "jane");
     assert_eq!(
         app.review.as_ref().unwrap().view.len(),
@@ -1423,7 +1427,7 @@ fn help_and_detail_stop_at_their_end_and_page() {
     assert!(matches!(app.overlay, Overlay::Help { scroll: 0, .. }));
     press(&mut app, KeyCode::Esc);
     // The detail at 60x16 is longer than the screen: PgDn pages to its end and stops.
-    update(&mut app, Msg::Resize(60, 16));
+    send(&mut app, Msg::Resize(60, 16));
     press(&mut app, KeyCode::Enter);
     let limit = crate::tui::view::detail_scroll_limit(&app);
     assert!(limit > 0);
@@ -1438,7 +1442,7 @@ fn help_and_detail_stop_at_their_end_and_page() {
 #[test]
 fn the_loading_screen_says_when_the_directory_read_is_tried_again() {
     let mut app = App::new(AppOptions::default());
-    update(
+    send(
         &mut app,
         Msg::LoadRetrying {
             stage: LoadStage::Ftrack,
@@ -1469,7 +1473,7 @@ fn x_exports_the_whole_session_every_decision_with_who_and_when_and_every_commit
         run_id: "run-1".into(),
         ..RunInfo::default()
     };
-    update(
+    send(
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome: Outcome::new(run, vec![created]),

@@ -64,7 +64,7 @@ fn result_lines(
                 &format!(
                     " Applied {} change{} on {}",
                     s.applied(),
-                    crate::tui::update::plural(s.applied()),
+                    crate::tui::text::plural(s.applied()),
                     outcome.run.ftrack
                 ),
                 cells,
