@@ -1,17 +1,23 @@
 //! Tests of the console without a terminal: `update` driven by messages, the key table, and
 //! views rendered on ratatui's test backend.
 
+mod commit;
+mod decide;
+mod export;
 mod keymap;
+mod load;
+mod navigation;
 mod render;
-mod update;
+mod resolve;
+mod save;
 
-use super::app::{App, AppOptions, Session};
+use super::app::{App, AppOptions, Bucket, Session};
 use super::update::update;
 use super::{Effect, Msg};
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::clock::Clock;
 use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser};
-use crate::reconcile::decision::Decisions;
+use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::{Policy, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::Timestamp;
@@ -242,4 +248,40 @@ fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
         status,
         created_id: None,
     }
+}
+
+// What the state says, for the assertions.
+
+pub(crate) fn decision(app: &App, key: &str) -> Option<Decision> {
+    app.decisions().decisions.get(key).cloned()
+}
+
+pub(crate) fn current_username(app: &App) -> String {
+    let review = app.review.as_ref().unwrap();
+    review.plan.items[review.current().unwrap()]
+        .username
+        .clone()
+}
+
+pub(crate) fn bucket(app: &App) -> Bucket {
+    app.review.as_ref().unwrap().bucket
+}
+
+pub(crate) fn autosaved(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Autosave(_)))
+}
+
+pub(crate) fn note(app: &App) -> String {
+    app.note
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+/// The console on the freed-username studio, with Pavan's create under the cursor.
+pub(crate) fn on_pavan() -> App {
+    let app = loaded_with(freed_username_session(), Decisions::default());
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(current_username(&app), "ppatel");
+    app
 }
