@@ -3,7 +3,7 @@
 //! effects and draws. Nothing here blocks on the network.
 
 use super::app::RestoreOffer;
-use super::app::{App, AppOptions, Effect, Msg, Write};
+use super::app::{App, AppOptions, Effect, Msg, Writing};
 use super::autosave::{Autosave, Target, read_autosave, retire_autosave, write_autosave};
 use super::terminal::ConsoleTerminal;
 use super::worker::{Commit, WorkerSetup, spawn_apply, spawn_load};
@@ -211,7 +211,7 @@ impl Runtime<'_> {
                         path: setup.decisions_file.clone(),
                     },
                     Err(e) => Msg::WriteFailed {
-                        write: Write::Decisions,
+                        writing: Writing::Decisions,
                         error: crate::exit::message_for(&e),
                     },
                 };
@@ -220,7 +220,7 @@ impl Runtime<'_> {
             Effect::Autosave(decisions) => {
                 if let Err(e) = self.autosave(&decisions) {
                     let _ = self.tx.send(Msg::WriteFailed {
-                        write: Write::Autosave,
+                        writing: Writing::Autosave,
                         error: crate::exit::message_for(&e),
                     });
                 }
@@ -229,7 +229,7 @@ impl Runtime<'_> {
             Effect::SetAutosaveAside => {
                 if let Err(e) = self.claim_autosave() {
                     let _ = self.tx.send(Msg::WriteFailed {
-                        write: Write::AutosaveAside,
+                        writing: Writing::AutosaveAside,
                         error: crate::exit::message_for(&e),
                     });
                 }
@@ -241,7 +241,7 @@ impl Runtime<'_> {
                 let message = match written {
                     Ok(()) => Msg::ReportWritten { path },
                     Err(e) => Msg::WriteFailed {
-                        write: Write::Report,
+                        writing: Writing::Report,
                         error: e.to_string(),
                     },
                 };

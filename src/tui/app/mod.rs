@@ -1,9 +1,9 @@
 //! The console's state: what was loaded, the plan with the admin's decisions, where the
 //! cursor is and which dialog is open. [`super::update`] changes it; the views only read it.
 //!
-//! By job: [`session`] (what the console starts with), [`msg`] (messages and effects),
-//! [`bucket`] (the list's buckets), [`review`] (the plan on screen), [`screen`] and
-//! [`overlay`] (what is shown), [`unsaved`] (what quitting would drop).
+//! By job: `session` (what the console starts with), `msg` (messages and effects),
+//! `bucket` (the list's buckets), `review` (the plan on screen), `screen` and
+//! `overlay` (what is shown), `unsaved` (what quitting would drop).
 
 pub mod bucket;
 mod msg;
@@ -14,7 +14,7 @@ mod session;
 mod unsaved;
 
 pub use bucket::Bucket;
-pub use msg::{Effect, LoadStage, Msg, Write};
+pub use msg::{Effect, LoadStage, Msg, Writing};
 pub use overlay::CommitScope;
 pub(crate) use overlay::{CommitModal, Confirm, Overlay, Resolve, ResolveMode, TakeOver};
 pub use review::{DecisionCounts, visible_range};
@@ -36,14 +36,14 @@ pub(crate) struct Note {
 
 /// One decision that changed: the item's key, the decision before and after.
 #[derive(Debug, Clone)]
-pub(crate) struct Changed {
+pub(crate) struct DecisionChange {
     pub key: String,
     pub before: Option<Decision>,
     pub after: Option<Decision>,
 }
 
 /// One step of undo and redo: the decisions one action changed.
-pub(crate) type Change = Vec<Changed>;
+pub(crate) type UndoStep = Vec<DecisionChange>;
 
 /// The console.
 #[derive(Debug)]
@@ -57,8 +57,8 @@ pub struct App {
     pub(crate) recorded: Decisions,
     /// Decisions sent to be written with `w`, until `DecisionsSaved` arrives.
     pub(crate) saving: Option<Decisions>,
-    pub(crate) undo: Vec<Change>,
-    pub(crate) redo: Vec<Change>,
+    pub(crate) undo: Vec<UndoStep>,
+    pub(crate) redo: Vec<UndoStep>,
     pub(crate) screen: Screen,
     pub(crate) overlay: Overlay,
     pub(crate) review: Option<Box<Review>>,

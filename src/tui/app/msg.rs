@@ -17,9 +17,9 @@ pub enum LoadStage {
     Ftrack,
 }
 
-/// A file the runtime writes for the console.
+/// What the runtime was writing for the console when a write failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Write {
+pub enum Writing {
     /// The decisions file and the standing decisions (`w`).
     Decisions,
     /// The crash-recovery autosave.
@@ -91,7 +91,7 @@ pub enum Msg {
     /// A file could not be written.
     WriteFailed {
         /// Which.
-        write: Write,
+        writing: Writing,
         /// Why, with what to do.
         error: String,
     },

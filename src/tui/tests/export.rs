@@ -5,7 +5,7 @@ use crate::apply::engine::Applied;
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::tui::action::Context;
 use crate::tui::app::Overlay;
-use crate::tui::{Effect, Msg, Write};
+use crate::tui::{Effect, Msg, Writing};
 use crossterm::event::KeyCode;
 
 #[test]
@@ -69,7 +69,7 @@ fn a_failed_export_keeps_the_dialog_open_with_the_typed_path() {
     send(
         &mut app,
         Msg::WriteFailed {
-            write: Write::Report,
+            writing: Writing::Report,
             error: "cannot write /nonexistent/dir/report.html".into(),
         },
     );

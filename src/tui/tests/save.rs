@@ -5,7 +5,7 @@ use super::*;
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::tui::action::Context;
 use crate::tui::app::{App, AppOptions, RestoreOffer};
-use crate::tui::{Effect, Msg, Write};
+use crate::tui::{Effect, Msg, Writing};
 use crossterm::event::KeyCode;
 
 #[test]
@@ -56,7 +56,7 @@ fn save_and_the_unsaved_question_on_quit() {
     send(
         &mut other,
         Msg::WriteFailed {
-            write: Write::Decisions,
+            writing: Writing::Decisions,
             error: "cannot write decisions.json".into(),
         },
     );
@@ -242,7 +242,7 @@ fn a_failed_autosave_says_so_and_leaves_a_save_in_flight_alone() {
     send(
         &mut app,
         Msg::WriteFailed {
-            write: Write::Autosave,
+            writing: Writing::Autosave,
             error: "disk full".into(),
         },
     );

@@ -6,7 +6,7 @@ use super::note;
 use crate::clock::Clock;
 use crate::reconcile::decision::Decision;
 use crate::report::model::DecisionEvent;
-use crate::tui::app::{App, Change, Changed, Effect};
+use crate::tui::app::{App, DecisionChange, Effect, UndoStep};
 use crate::tui::text::plural;
 use jiff::Timestamp;
 
@@ -26,14 +26,14 @@ pub(super) fn change(
     entries: Vec<(String, Option<Decision>)>,
     now: Timestamp,
 ) -> Vec<Effect> {
-    let mut step: Change = Vec::new();
+    let mut step: UndoStep = Vec::new();
     for (key, after) in entries {
         let before = app.decisions.decisions.get(&key).cloned();
         if before == after {
             continue;
         }
         set(app, &key, after.clone());
-        step.push(Changed { key, before, after });
+        step.push(DecisionChange { key, before, after });
     }
     if step.is_empty() {
         return Vec::new();
@@ -123,7 +123,7 @@ pub(super) fn journal(app: &mut App, username: String, decision: String, now: Ti
 
 /// True when a standing decision (ignore, link, rename) is among the changes: the plan
 /// changes with it.
-fn touches_standing(step: &[Changed]) -> bool {
+fn touches_standing(step: &[DecisionChange]) -> bool {
     let standing = |d: &Option<Decision>| d.as_ref().is_some_and(Decision::is_standing);
     step.iter()
         .any(|c| standing(&c.before) || standing(&c.after))

@@ -3,11 +3,11 @@
 //! The time comes in with each message, so `update` is a function of the state, the message
 //! and the time, and nothing else.
 //!
-//! By job: [`load`] (reading both sides), [`navigation`] (cursor, buckets, board), [`list`]
-//! (the list's keys and marks), [`filter`], [`detail`] (the full-screen detail and the help),
-//! [`decide`] (approve, skip, ignore), [`history`] (every decision change, undo and redo),
-//! [`resolve`] (conflict dialog, link picker, rename), [`commit`], [`apply`] (progress and
-//! results), [`export`] (reports), [`save`] (saving, quitting, the earlier autosave).
+//! By job: `load` (reading both sides), `navigation` (cursor, buckets, board), `list`
+//! (the list's keys and marks), `filter`, `detail` (the full-screen detail and the help),
+//! `decide` (approve, skip, ignore), `history` (every decision change, undo and redo),
+//! `resolve` (conflict dialog, link picker, rename), `commit`, `apply` (progress and
+//! results), `export` (reports), `save` (saving, quitting, the earlier autosave).
 
 mod apply;
 mod commit;
@@ -48,7 +48,7 @@ pub fn update(app: &mut App, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Recorded(standing) => apply::recorded(app, standing),
         Msg::DecisionsSaved { path } => save::decisions_saved(app, &path),
         Msg::ReportWritten { path } => export::written(app, &path),
-        Msg::WriteFailed { write, error } => save::write_failed(app, write, error),
+        Msg::WriteFailed { writing, error } => save::write_failed(app, writing, error),
         Msg::Tick => app.tick = app.tick.wrapping_add(1),
     }
     Vec::new()

@@ -4,7 +4,7 @@
 use super::history::journal;
 use super::{fail, note};
 use crate::tui::action::Action;
-use crate::tui::app::{App, Effect, Overlay, Write};
+use crate::tui::app::{App, Effect, Overlay, Writing};
 use crate::tui::text::plural;
 use jiff::Timestamp;
 use std::path::Path;
@@ -33,17 +33,17 @@ pub(super) fn decisions_saved(app: &mut App, path: &Path) {
 }
 
 /// A file could not be written: says which and why; unsaved decisions stay unsaved.
-pub(super) fn write_failed(app: &mut App, write: Write, error: String) {
-    let text = match write {
-        Write::Decisions => {
+pub(super) fn write_failed(app: &mut App, writing: Writing, error: String) {
+    let text = match writing {
+        Writing::Decisions => {
             app.saving = None;
             error
         }
-        Write::Autosave => format!("autosave failed: {error}"),
-        Write::AutosaveAside => {
+        Writing::Autosave => format!("autosave failed: {error}"),
+        Writing::AutosaveAside => {
             format!("the earlier autosave could not be moved aside: {error}")
         }
-        Write::Report => error,
+        Writing::Report => error,
     };
     fail(app, text);
 }
