@@ -1,6 +1,7 @@
 //! Directory read benchmark: 100,000 users and 500 groups in a private slapd, read through
-//! ldap2ftrack and through `ldapsearch -E pr=1000/noprompt` in the same run, over StartTLS.
-//! Run with `cargo bench --bench ldap [-- --users N]`.
+//! ldap2ftrack and through `ldapsearch -E pr=1000/noprompt` in the same run, over StartTLS;
+//! then chains of 8,000 and 10,000 nested groups, resolved by the group index alone and read
+//! whole from slapd. Run with `cargo bench --bench ldap [-- --users N | --chains-only]`.
 
 #[path = "support/heap.rs"]
 #[allow(dead_code)] // `live` is used by the plan benchmark only.
@@ -10,6 +11,8 @@ mod heap;
 mod slapd;
 
 use heap::{Counting, mib, peak, reset_peak};
+use ldap2ftrack::source::entry::RawEntry;
+use ldap2ftrack::source::ldap::groups::GroupIndex;
 use ldap2ftrack::source::ldap::read_directory;
 use ldap2ftrack::source::ldap::settings::LdapSettings;
 use ldap2ftrack::source::ldap::tls::Trust;
@@ -27,6 +30,11 @@ const GROUPS: usize = 500;
 const PEOPLE: &str = "ou=people,dc=studio,dc=test";
 const GROUP_BASE: &str = "ou=groups,dc=studio,dc=test";
 const ROUNDS: usize = 3;
+/// Lengths of the nested-group chains: each group is a member of the next.
+const CHAINS: [usize; 2] = [8_000, 10_000];
+/// Users listed by a chain's first group, so in every group of the chain. Read from slapd,
+/// they keep every group's DN: about 0.6 MB of the heap per user in a 10,000-group chain.
+const CHAIN_USERS: usize = 100;
 /// The attributes both readers ask for: what the default mapping needs.
 const ATTRIBUTES: [&str; 12] = [
     "entryUUID",
@@ -112,11 +120,13 @@ fn ldapsearch(server: &Slapd, users: usize) -> Duration {
     elapsed
 }
 
-/// Times one read through ldap2ftrack and measures its peak heap.
+/// Times one read through ldap2ftrack and measures its peak heap; every user must come with
+/// at least `min_groups` groups.
 fn ours(
     runtime: &tokio::runtime::Runtime,
     settings: &LdapSettings,
     users: usize,
+    min_groups: usize,
 ) -> (Duration, usize) {
     let baseline = reset_peak();
     let start = Instant::now();
@@ -131,7 +141,12 @@ fn ours(
     let elapsed = start.elapsed();
     assert_eq!(read.snapshot.users.len(), users);
     assert!(read.snapshot.complete);
-    assert!(read.snapshot.users.iter().all(|u| !u.groups.is_empty()));
+    assert!(
+        read.snapshot
+            .users
+            .iter()
+            .all(|u| u.groups.len() >= min_groups)
+    );
     let heap = peak() - baseline;
     drop(read);
     (elapsed, heap)
@@ -142,34 +157,23 @@ fn median(mut values: Vec<Duration>) -> Duration {
     values[values.len() / 2]
 }
 
-fn main() {
-    require_slapd();
-    let args: Vec<String> = std::env::args().collect();
-    let users = args
-        .iter()
-        .position(|a| a == "--users")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
+/// Reads `users` users with and without the group search, against `ldapsearch`.
+fn directory_read(runtime: &tokio::runtime::Runtime, users: usize) {
     let start = Instant::now();
     let server = Slapd::start(&fixture(users));
     println!(
         "slapd: {users} users and {GROUPS} groups loaded and serving in {:.1} s",
         start.elapsed().as_secs_f64()
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let (mut tool, mut member_of, mut searched) = (Vec::new(), Vec::new(), Vec::new());
     let (mut heap_member_of, mut heap_searched) = (0, 0);
     // Interleaved rounds, so that machine noise hits every reader alike.
     for _ in 0..ROUNDS {
         tool.push(ldapsearch(&server, users));
-        let (time, heap) = ours(&runtime, &settings(&server, false), users);
+        let (time, heap) = ours(runtime, &settings(&server, false), users, 1);
         member_of.push(time);
         heap_member_of = heap_member_of.max(heap);
-        let (time, heap) = ours(&runtime, &settings(&server, true), users);
+        let (time, heap) = ours(runtime, &settings(&server, true), users, 1);
         searched.push(time);
         heap_searched = heap_searched.max(heap);
     }
@@ -198,4 +202,115 @@ fn main() {
         mib(heap_searched)
     );
     server.stop();
+}
+
+/// The DN of a chain's group number `g`.
+fn chain_dn(g: usize) -> String {
+    format!("cn=chain{g:05},{GROUP_BASE}")
+}
+
+/// A chain of groups: the first lists the users, and each next one lists the one before.
+fn chain_entries(groups: usize) -> Vec<RawEntry> {
+    (0..groups)
+        .map(|g| {
+            let mut entry = RawEntry::new(chain_dn(g));
+            if g == 0 {
+                for n in 0..CHAIN_USERS {
+                    entry.push("member", format!("uid=artist{n:06},{PEOPLE}"));
+                }
+            } else {
+                entry.push("member", chain_dn(g - 1));
+            }
+            entry
+        })
+        .collect()
+}
+
+/// Times indexing and resolving a chain and finding each user's groups (each user's list is
+/// checked, then dropped), and measures the peak heap of it.
+fn resolve_chain(groups: usize) -> (Duration, usize) {
+    let entries = chain_entries(groups);
+    let baseline = reset_peak();
+    let start = Instant::now();
+    let mut index = GroupIndex::default();
+    for entry in &entries {
+        index.add(entry);
+    }
+    index.resolve();
+    for n in 0..CHAIN_USERS {
+        let dn = format!("uid=artist{n:06},{PEOPLE}");
+        assert_eq!(index.groups_of(&dn, &[], &[]).len(), groups);
+    }
+    let elapsed = start.elapsed();
+    (elapsed, peak() - baseline)
+}
+
+/// The chain as LDIF for slapd: its users, then its groups.
+fn chain_fixture(groups: usize) -> String {
+    let mut ldif = String::new();
+    for n in 0..CHAIN_USERS {
+        write!(
+            ldif,
+            "dn: uid=artist{n:06},{PEOPLE}\nobjectClass: inetOrgPerson\nuid: artist{n:06}\ncn: Artist {n}\nsn: Number{n}\nmail: artist{n:06}@studio.test\n\n"
+        )
+        .unwrap();
+    }
+    for entry in chain_entries(groups) {
+        write!(ldif, "dn: {}\nobjectClass: groupOfNames\n", entry.dn).unwrap();
+        for member in entry.values("member") {
+            writeln!(ldif, "member: {}", String::from_utf8_lossy(member)).unwrap();
+        }
+        ldif.push('\n');
+    }
+    ldif
+}
+
+/// "OK" when a chain was resolved within the target: under 1 s and 100 MB of heap.
+fn chain_verdict(time: Duration, heap: usize) -> &'static str {
+    if time < Duration::from_secs(1) && mib(heap) < 100.0 {
+        "OK"
+    } else {
+        "MISSED"
+    }
+}
+
+/// Resolves each chain in memory, then reads it whole from slapd, printing time and peak heap.
+fn chains(runtime: &tokio::runtime::Runtime) {
+    for groups in CHAINS {
+        let (time, heap) = resolve_chain(groups);
+        println!(
+            "nested chain of {groups} groups, {CHAIN_USERS} users at the bottom, resolved in memory: {:.3} s, peak heap {:.1} MB (target < 1 s and < 100 MB: {})",
+            time.as_secs_f64(),
+            mib(heap),
+            chain_verdict(time, heap)
+        );
+        let server = Slapd::start(&chain_fixture(groups));
+        let (time, heap) = ours(runtime, &settings(&server, true), CHAIN_USERS, groups);
+        println!(
+            "nested chain of {groups} groups, read from slapd with the group search: {:.3} s, peak heap {:.1} MB (target < 1 s and < 100 MB: {})",
+            time.as_secs_f64(),
+            mib(heap),
+            chain_verdict(time, heap)
+        );
+        server.stop();
+    }
+}
+
+fn main() {
+    require_slapd();
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if !args.iter().any(|a| a == "--chains-only") {
+        let users = args
+            .iter()
+            .position(|a| a == "--users")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
+        directory_read(&runtime, users);
+    }
+    chains(&runtime);
 }

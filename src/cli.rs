@@ -121,21 +121,9 @@ pub struct ApplyArgs {
     /// were held back), for monitoring.
     #[arg(long)]
     pub fail_on_incomplete: bool,
-    /// Read the directory from an LDIF export instead of the configured LDAP server.
-    #[arg(long, value_name = "FILE")]
-    pub ldif: Option<PathBuf>,
-    /// State directory (links, decisions, lock, audit log); overrides [state] dir.
-    #[arg(long, value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
-    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
-    #[arg(long, value_name = "N|P%")]
-    pub max_deactivate: Option<String>,
-    /// Write a reconciliation report of what happened (format from the extension, or --report-format).
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Report format: json, csv, md or html.
-    #[arg(long, value_name = "FORMAT")]
-    pub report_format: Option<String>,
+    /// Directory source, state, safety limit, report and scope.
+    #[command(flatten)]
+    pub planning: PlanningArgs,
     /// Also write the outcome as JSON here (the state directory always keeps the last one).
     #[arg(long, value_name = "FILE")]
     pub outcome: Option<PathBuf>,
@@ -145,6 +133,29 @@ pub struct ApplyArgs {
     /// Write Prometheus textfile metrics (last success, duration, counts) here, atomically.
     #[arg(long, value_name = "FILE")]
     pub metrics_file: Option<PathBuf>,
+}
+
+/// The options `plan` and `apply` share: where the directory is read, the state directory,
+/// the safety limit, the report of the run, and the rollout scope.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PlanningArgs {
+    /// Read the directory from an LDIF export instead of the configured LDAP server
+    /// ([ldap] uri, bind_dn, user_base_dn, ... or LDAP_URI, LDAP_BIND_DN, ...).
+    #[arg(long, value_name = "FILE")]
+    pub ldif: Option<PathBuf>,
+    /// State directory (identity links, decisions, lock, audit log, last-run figures);
+    /// overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
+    #[arg(long, value_name = "N|P%")]
+    pub max_deactivate: Option<String>,
+    /// Also write a reconciliation report (format from the extension, or --report-format).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Format of the --report file.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "report")]
+    pub report_format: Option<crate::report::export::ReportFormat>,
     /// Rollout scope.
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -232,10 +243,6 @@ pub enum Format {
 /// `plan` options.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Read the directory from an LDIF export instead of the configured LDAP server
-    /// ([ldap] uri, bind_dn, user_base_dn, ... or LDAP_URI, LDAP_BIND_DN, ...).
-    #[arg(long, value_name = "FILE")]
-    pub ldif: Option<PathBuf>,
     /// Also save the plan as JSON for `apply PLANFILE` (applied exactly, or refused if stale).
     #[arg(long, value_name = "PLANFILE")]
     pub out: Option<PathBuf>,
@@ -243,21 +250,9 @@ pub struct PlanArgs {
     /// (ftrack.server, ftrack.api_user, ftrack.api_key or FTRACK_SERVER, FTRACK_API_USER, FTRACK_API_KEY).
     #[arg(long, value_name = "FILE")]
     pub ftrack_snapshot: Option<PathBuf>,
-    /// State directory (identity links, last-run figures); overrides [state] dir.
-    #[arg(long, value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
-    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
-    #[arg(long, value_name = "N|P%")]
-    pub max_deactivate: Option<String>,
-    /// Also write a reconciliation report of the plan (format from the extension, or --report-format).
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Format of the --report file.
-    #[arg(long, value_enum, value_name = "FORMAT", requires = "report")]
-    pub report_format: Option<crate::report::export::ReportFormat>,
-    /// Rollout scope.
+    /// Directory source, state, safety limit, report and scope.
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub planning: PlanningArgs,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,

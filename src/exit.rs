@@ -1,6 +1,6 @@
 //! Process exit codes (see UX.md) and how errors map to them.
 
-use crate::apply::engine::Refusal;
+use crate::apply::engine::{Ending, Refusal};
 use crate::apply::outcome::Outcome;
 use crate::config::ConfigError;
 use crate::ftrack::error::FtrackError;
@@ -35,21 +35,15 @@ pub const LOCKED: i32 = 75;
 pub const CONFIG: i32 = 78;
 
 /// The exit code of an apply run (headless, or a commit from the console).
-pub fn for_apply(
-    outcome: &Outcome,
-    refused: Option<&Refusal>,
-    interrupted: bool,
-    fail_on_conflict: bool,
-) -> i32 {
-    match refused {
-        Some(Refusal::Safety(_)) => return SAFETY_LIMIT,
-        Some(Refusal::Stale(_)) => return STALE_PLAN,
-        Some(Refusal::Unavailable(_)) => return UNAVAILABLE,
-        None => {}
+pub fn for_apply(outcome: &Outcome, ending: &Ending, fail_on_conflict: bool) -> i32 {
+    match ending {
+        Ending::Refused(Refusal::Safety(_)) => return SAFETY_LIMIT,
+        Ending::Refused(Refusal::Stale(_)) => return STALE_PLAN,
+        Ending::Refused(Refusal::Unavailable(_)) => return UNAVAILABLE,
+        Ending::Interrupted => return INTERRUPTED,
+        Ending::Finished | Ending::Stopped(_) => {}
     }
-    if interrupted {
-        INTERRUPTED
-    } else if outcome.summary.failed > 0 || outcome.stopped.is_some() {
+    if outcome.summary.failed > 0 || outcome.stopped.is_some() {
         PARTIAL_FAILURE
     } else if fail_on_conflict && outcome.summary.parked > 0 {
         CONFLICTS

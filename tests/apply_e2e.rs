@@ -941,7 +941,7 @@ fn report_options_are_checked_before_anything_is_applied() {
             "docx",
         ),
         (&["--report", "no/such/folder/run.md"][..], "does not exist"),
-        (&["--report-format", "json"][..], "needs --report"),
+        (&["--report-format", "json"][..], "--report <FILE>"),
     ] {
         let out = run(world.cmd("apply").arg("--auto-approve").args(report));
         assert_eq!(out.code, 64, "{report:?}: {}", out.stderr);

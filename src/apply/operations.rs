@@ -62,24 +62,8 @@ pub fn item_operations(
     let mut operations = Vec::new();
     let (user_id, created_id) = match item.action {
         Action::Create => {
-            let id = new_id();
-            let mut data = Map::new();
-            data.insert("id".into(), json!(id));
-            for field in [
-                Field::Username,
-                Field::FirstName,
-                Field::LastName,
-                Field::Email,
-            ] {
-                data.insert(field.name().into(), field_value(item, field));
-            }
-            // The server's default is inactive, so the flag is always sent.
-            data.insert("is_active".into(), json!(true));
-            operations.push(Operation::Create {
-                entity_type: "User".into(),
-                entity_key: Some(key(&id)),
-                entity_data: data,
-            });
+            let (id, create) = create_user(item);
+            operations.push(create);
             (id.clone(), Some(id))
         }
         Action::Update | Action::Reactivate | Action::Deactivate => {
@@ -88,17 +72,7 @@ pub fn item_operations(
                 .as_ref()
                 .map(|f| f.id.clone())
                 .ok_or_else(|| "the item names no ftrack user".to_string())?;
-            let mut data = Map::new();
-            for change in &item.changes {
-                data.insert(change.field.name().into(), field_value(item, change.field));
-            }
-            if !data.is_empty() {
-                operations.push(Operation::Update {
-                    entity_type: "User".into(),
-                    entity_key: key(&id),
-                    entity_data: data,
-                });
-            }
+            operations.extend(update_user(item, &id));
             (id, None)
         }
         _ => {
@@ -108,16 +82,65 @@ pub fn item_operations(
             });
         }
     };
+    operations.extend(membership_operations(item, &user_id, live, group_ids)?);
+    Ok(ItemOperations {
+        operations,
+        created_id,
+    })
+}
+
+/// A new user's id and its create, active (the server's default is inactive).
+fn create_user(item: &PlanItem) -> (String, Operation) {
+    let id = new_id();
+    let mut data = Map::new();
+    data.insert("id".into(), json!(id));
+    for field in [
+        Field::Username,
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+    ] {
+        data.insert(field.name().into(), field_value(item, field));
+    }
+    data.insert("is_active".into(), json!(true));
+    let create = Operation::Create {
+        entity_type: "User".into(),
+        entity_key: Some(key(&id)),
+        entity_data: data,
+    };
+    (id, create)
+}
+
+/// The update of an existing user's changed fields, if any changed.
+fn update_user(item: &PlanItem, id: &str) -> Option<Operation> {
+    let data: Map<String, Value> = item
+        .changes
+        .iter()
+        .map(|change| (change.field.name().into(), field_value(item, change.field)))
+        .collect();
+    (!data.is_empty()).then(|| Operation::Update {
+        entity_type: "User".into(),
+        entity_key: key(id),
+        entity_data: data,
+    })
+}
+
+/// Memberships to create for groups the user is not in yet, and to delete for groups it
+/// leaves; `Err` names a group it needs that ftrack lacks.
+fn membership_operations(
+    item: &PlanItem,
+    user_id: &str,
+    live: Option<&LiveUser>,
+    group_ids: &HashMap<String, String>,
+) -> Result<Vec<Operation>, String> {
     let member_of = |group: &str| {
         live.into_iter()
             .flat_map(|u| &u.memberships)
             .find(|(_, name)| name == group)
             .map(|(membership_id, _)| membership_id.clone())
     };
-    for group in &item.groups.add {
-        if member_of(group).is_some() {
-            continue;
-        }
+    let mut operations = Vec::new();
+    for group in item.groups.add.iter().filter(|g| member_of(g).is_none()) {
         let group_id = group_ids
             .get(group)
             .ok_or_else(|| format!("the ftrack group {group:?} does not exist"))?;
@@ -132,16 +155,11 @@ pub fn item_operations(
             entity_data: data,
         });
     }
-    for group in &item.groups.remove {
-        if let Some(membership_id) = member_of(group) {
-            operations.push(Operation::Delete {
-                entity_type: "Membership".into(),
-                entity_key: key(&membership_id),
-            });
-        }
+    for membership_id in item.groups.remove.iter().filter_map(|g| member_of(g)) {
+        operations.push(Operation::Delete {
+            entity_type: "Membership".into(),
+            entity_key: key(&membership_id),
+        });
     }
-    Ok(ItemOperations {
-        operations,
-        created_id,
-    })
+    Ok(operations)
 }

@@ -207,55 +207,33 @@ impl RunInfo {
 }
 
 /// The operating-system user running this process, for the audit trail: the account name of
-/// the real uid (from /etc/passwd), which the environment cannot fake. Accounts that only a
-/// directory service knows are named by `$USER` with the real uid beside it. Under sudo, the
-/// user who ran sudo is added.
+/// the real uid, looked up through the system's name services (NSS: local files, sssd, LDAP),
+/// which the environment cannot fake. An account no name service knows is named by its uid.
+/// Under sudo, the user who ran sudo is added.
 pub fn operator() -> String {
-    let env_name = ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-    let Some(uid) = real_uid() else {
-        return env_name.unwrap_or_else(|| "unknown".to_string());
-    };
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let name = match (account_name(&passwd, uid), env_name) {
-        (Some(name), _) => name,
-        (None, Some(env)) => format!("{env} (uid {uid})"),
-        (None, None) => format!("uid {uid}"),
+    let uid = nix::unistd::getuid();
+    let name = match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
     };
     match std::env::var("SUDO_USER") {
-        Ok(by) if uid == 0 && !by.is_empty() => format!("{name} (sudo by {by})"),
+        Ok(by) if uid.is_root() && !by.is_empty() => format!("{name} (sudo by {by})"),
         _ => name,
     }
 }
 
-/// The real uid of this process, from /proc (Linux).
-fn real_uid() -> Option<u32> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let uids = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
-    uids.split_whitespace().next()?.parse().ok()
-}
-
-/// The name of the account with this uid in passwd(5) text.
-fn account_name(passwd: &str, uid: u32) -> Option<String> {
-    passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        let id = fields.nth(1)?;
-        (id.parse() == Ok(uid) && !name.is_empty()).then(|| name.to_string())
-    })
-}
-
 #[cfg(test)]
 mod operator_tests {
-    use super::account_name;
+    use super::operator;
 
     #[test]
-    fn the_account_of_a_uid_is_read_from_passwd() {
-        let passwd =
-            "root:x:0:0:root:/root:/bin/bash\n# comment\nalice:x:1001:1001::/home/alice:/bin/sh\n";
-        assert_eq!(account_name(passwd, 1001).as_deref(), Some("alice"));
-        assert_eq!(account_name(passwd, 0).as_deref(), Some("root"));
-        assert_eq!(account_name(passwd, 1002), None);
+    fn the_operator_is_the_account_name_id_reports() {
+        let out = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap();
+        let name = String::from_utf8(out.stdout).unwrap();
+        // Not under sudo in tests; `id` asks the same name services.
+        assert_eq!(operator(), name.trim());
     }
 }

@@ -2,6 +2,7 @@
 //! each batch's intent before it is sent, identity links saved after each batch, and one audit
 //! event per finished change.
 
+use crate::apply::engine::RecordError;
 use crate::apply::outcome::{ItemOutcome, RunInfo};
 use crate::reconcile::plan::PlanItem;
 use crate::report::audit::AuditLog;
@@ -44,16 +45,16 @@ impl RunRecorder {
     }
 
     /// Records the intent of a batch before it is sent, durably.
-    pub(crate) fn sending(&mut self, batch: usize, users: &[&PlanItem]) -> Result<(), String> {
+    pub(crate) fn sending(&mut self, batch: usize, users: &[&PlanItem]) -> Result<(), RecordError> {
         if let Some(error) = &self.audit_error {
-            return Err(format!("the audit log cannot be written: {error}"));
+            return Err(RecordError::Audit(error.clone()));
         }
         self.audit
             .batch_intent(&self.run, batch, users)
             .map_err(|e| {
                 let error = e.to_string();
                 self.audit_error.get_or_insert(error.clone());
-                format!("the audit log cannot be written: {error}")
+                RecordError::Audit(error)
             })
     }
 
@@ -77,14 +78,14 @@ impl RunRecorder {
 
     /// Saves the links noted since the last checkpoint; fails when the audit log cannot be
     /// written, because a change that is not recorded must not be followed by more.
-    pub(crate) fn checkpoint(&mut self) -> Result<(), String> {
+    pub(crate) fn checkpoint(&mut self) -> Result<(), RecordError> {
         if let Some(error) = &self.audit_error {
-            return Err(format!("the audit log cannot be written: {error}"));
+            return Err(RecordError::Audit(error.clone()));
         }
         if self.unsaved {
             self.state
                 .save_links(self.records.clone())
-                .map_err(|e| format!("an identity link could not be recorded: {e}"))?;
+                .map_err(|e| RecordError::Links(e.to_string()))?;
             self.unsaved = false;
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! each batch, the outcome, and the baseline of the next run's shrink check.
 
 use super::api::FtrackApi;
-use super::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, apply_plan};
+use super::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, RecordError, apply_plan};
 use super::outcome::{ItemOutcome, RunInfo};
 use super::record::RunRecorder;
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
@@ -99,7 +99,9 @@ fn sets_baseline(
     applied: &Applied,
     scope: &Scope,
 ) -> bool {
-    applied.refused.is_none() && !options.exact && sets_size_baseline(&approved.plan, scope)
+    applied.ending.refusal().is_none()
+        && !options.exact
+        && sets_size_baseline(&approved.plan, scope)
 }
 
 /// Passes every event to the recorder and to the caller's observer.
@@ -113,7 +115,7 @@ impl ApplyListener for Both<'_> {
         self.observer.progress(progress);
     }
 
-    fn sending(&mut self, batch: usize, users: &[&PlanItem]) -> Result<(), String> {
+    fn sending(&mut self, batch: usize, users: &[&PlanItem]) -> Result<(), RecordError> {
         self.recorder.sending(batch, users)
     }
 
@@ -126,7 +128,7 @@ impl ApplyListener for Both<'_> {
         self.recorder.linked(directory_id, ftrack_id, username);
     }
 
-    fn checkpoint(&mut self) -> Result<(), String> {
+    fn checkpoint(&mut self) -> Result<(), RecordError> {
         self.recorder.checkpoint()
     }
 }

@@ -51,15 +51,3 @@ pub(super) async fn taken_usernames(
         .collect();
     Some(taken)
 }
-
-/// Why a run stops after finding usernames taken under it.
-pub(super) fn another_sync(taken: usize) -> String {
-    let users = if taken == 1 {
-        "1 username this run was giving out was".to_string()
-    } else {
-        format!("{taken} usernames this run was giving out were")
-    };
-    format!(
-        "stopped: {users} taken in ftrack while it was applying; another sync seems to be writing to this server. Make sure only one ldap2ftrack (one state directory) syncs it, then plan again"
-    )
-}

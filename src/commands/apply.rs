@@ -13,6 +13,7 @@ use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::{self, Config};
 use crate::exit;
+use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
@@ -21,7 +22,7 @@ use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
 use crate::report::plan_text::printable;
-use crate::state::StateDir;
+use crate::state::{RunLock, StateDir};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
@@ -54,6 +55,43 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
 }
 
 fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    let report = match checked_report(args) {
+        Ok(report) => report,
+        Err(code) => return Ok(code),
+    };
+    let started = Instant::now();
+    let setup = Setup::open(cli, args, console)?;
+    let planned = match setup.plan(args, console)? {
+        Ok(planned) => planned,
+        Err(code) => return Ok(code),
+    };
+    let approval = match approval(cli, args, &setup, &planned.plan, console)? {
+        Ok(approval) => approval,
+        Err(code) => return Ok(code),
+    };
+    let approved = approve(planned.plan, &setup.decisions, approval);
+    say_what_was_settled(&approved, console);
+    // Even with -q: cron mails stderr, and a partial read silently holds back the removals.
+    for warning in incomplete_read_warnings(&approved.plan) {
+        console.warn(&warning);
+    }
+    let run = RunInfo {
+        directory: planned.directory_source,
+        ..setup.run.clone()
+    };
+    let recorded = setup.apply(args, &approved, planned.exact, run, console)?;
+    let finished = Finished {
+        approved: &approved,
+        recorded,
+        report,
+        started,
+    };
+    finished.tell(args, console)
+}
+
+/// The flags checked before anything is read: a saved plan takes no planning flags, and the
+/// report must be one that can be written. `Err` is the exit code.
+fn checked_report(args: &ApplyArgs) -> Result<Option<(PathBuf, ReportFormat)>, i32> {
     if let Some(path) = &args.plan_file {
         let ignored = planning_flags(args);
         if !ignored.is_empty() {
@@ -67,188 +105,267 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
                 ignored.join(", "),
                 path.display()
             );
-            return Ok(exit::USAGE);
+            return Err(exit::USAGE);
         }
     }
     // A report that could not be written is found out before anything is applied.
-    let report = match report_target(args) {
-        Ok(report) => report,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            return Ok(exit::USAGE);
-        }
-    };
-    let started = Instant::now();
-    let config = config::load_from_process(
-        cli.config.as_deref(),
-        &overrides(args.state_dir.as_deref(), args.max_deactivate.as_deref()),
-    )?;
-    let state = StateDir::at(&config.state.dir);
-    let run = RunInfo::start(
-        "apply",
-        config.ftrack.server.as_deref().unwrap_or_default(),
-        config.ftrack.api_user.as_deref().unwrap_or_default(),
-        "",
-    );
-    let lock = state.lock(&format!(
-        "ldap2ftrack apply (pid {}, {}@{}, since {})",
-        std::process::id(),
-        run.operator,
-        run.host,
-        run.started_at
-    ))?;
-    let client = ftrack_client(&config)?;
-    if let Some(warning) = plain_http_warning(&config) {
-        console.warn(&warning);
-    }
-    let given = args.decisions.as_deref().map(read_decisions).transpose()?;
-    let standing = state
-        .load_decisions()
-        .context("cannot read the standing decisions")?;
-    let decisions = match &given {
-        Some(given) => standing.overlaid(given),
-        None => standing,
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let (plan, directory_source, exact) = match &args.plan_file {
-        Some(path) => {
-            let plan = read_plan(path)?;
-            if let Some(why) = crate::reconcile::saved::edited(&plan) {
-                console.warn(&format!(
-                    "the saved plan {} is refused: {why}",
-                    path.display()
-                ));
-                return Ok(crate::exit::STALE_PLAN);
-            }
-            (
-                recheck(plan, &config, &state)?,
-                format!("saved plan {}", path.display()),
-                true,
-            )
-        }
-        None => {
-            let ftrack = runtime.block_on(read_ftrack(&client))?;
-            let (directory, source) =
-                read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
-            let plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
-            (plan, source, false)
-        }
-    };
-    let records_decisions = given
-        .as_ref()
-        .is_some_and(|g| !g.standing().decisions.is_empty());
-    let approval = if args.auto_approve || exact {
-        Approval::Automatic
-    } else if given.is_some() {
-        Approval::Explicit
-    } else if !cli.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        if !confirm(&plan, &config)? {
-            console.say("nothing applied");
-            return Ok(exit::OK);
-        }
-        Approval::Automatic
-    } else {
-        eprintln!(
-            "error: nobody is here to confirm: give --auto-approve to apply every change that is not a conflict, or --decisions FILE"
-        );
-        return Ok(exit::USAGE);
-    };
-    let approved = approve(plan, &decisions, approval);
-    say_what_was_settled(&approved, console);
-    // Even with -q: cron mails stderr, and a partial read silently holds back the removals.
-    for warning in incomplete_read_warnings(&approved.plan) {
-        console.warn(&warning);
-    }
-    let run = RunInfo {
-        directory: directory_source,
-        ..run
-    };
-    let audit_log = args
-        .audit_log
-        .clone()
-        .unwrap_or_else(|| state.path().join("audit.jsonl"));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let options = ApplyOptions {
-        batch_size: config.ftrack.batch_size,
-        exact,
-        protected: protected_usernames(&config),
-        cancel: Arc::clone(&cancel),
-    };
-    let records = Records {
-        state: &state,
-        lock: &lock,
-        audit_log: &audit_log,
-        standing: records_decisions.then_some(&decisions),
-        scope: &scope_from(&args.scope),
-    };
-    let mut progress = CliProgress::new(console);
-    let recorded = runtime.block_on(async {
-        watch_for_stop(Arc::clone(&cancel));
-        apply_and_record(&approved, &client, &options, records, &mut progress, run).await
-    })?;
-    if let Some(bar) = progress.bar {
-        bar.finish_and_clear();
-    }
-    let Recorded {
-        applied,
-        audit_error,
-        outcome_path,
-    } = recorded;
-    let outcome = applied.outcome;
-    if let Some(error) = &audit_error {
-        console.warn(&format!(
-            "the audit log could not record every change: {error}"
-        ));
-    }
-    console.detail(&format!("outcome saved to {}", outcome_path.display()));
-    if let Some(path) = &args.outcome {
-        write_json_atomically(path, &outcome)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some((path, format)) = &report {
-        write_report(
-            path,
-            &report_from_outcome(&outcome),
-            *format,
-            &RenderOptions::default(),
+    super::report::checked_report(&args.planning).map_err(|error| {
+        eprintln!("error: {error:#}");
+        exit::USAGE
+    })
+}
+
+/// What a run holds from start to end: its configuration, the state directory and its lock,
+/// the ftrack client and the decisions in force.
+struct Setup {
+    config: Config,
+    state: StateDir,
+    lock: RunLock,
+    run: RunInfo,
+    client: FtrackClient,
+    runtime: tokio::runtime::Runtime,
+    /// The decisions file given with --decisions.
+    given: Option<Decisions>,
+    /// The standing decisions overlaid with the given ones.
+    decisions: Decisions,
+}
+
+/// The plan to apply, where it came from, and whether it must be applied exactly.
+struct Planned {
+    plan: Plan,
+    directory_source: String,
+    exact: bool,
+}
+
+impl Setup {
+    fn open(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<Self> {
+        let config = config::load_from_process(
+            cli.config.as_deref(),
+            &overrides(
+                args.planning.state_dir.as_deref(),
+                args.planning.max_deactivate.as_deref(),
+            ),
         )?;
-    }
-    let mut code = exit::for_apply(
-        &outcome,
-        applied.refused.as_ref(),
-        applied.interrupted,
-        args.fail_on_conflict,
-    );
-    if audit_error.is_some() && code == exit::OK {
-        code = exit::PARTIAL_FAILURE;
-    }
-    let complete = approved.plan.inputs.directory_complete;
-    if !complete && args.fail_on_incomplete && code == exit::OK {
-        code = exit::INCOMPLETE;
-    }
-    if let Some(path) = &args.metrics_file {
-        let metrics = RunMetrics {
-            finished_at: jiff::Timestamp::now().as_second(),
-            duration_secs: started.elapsed().as_secs_f64(),
-            exit_code: code,
-            summary: outcome.summary,
-            directory_complete: Some(complete),
+        let state = StateDir::at(&config.state.dir);
+        let run = RunInfo::start(
+            "apply",
+            config.ftrack.server.as_deref().unwrap_or_default(),
+            config.ftrack.api_user.as_deref().unwrap_or_default(),
+            "",
+        );
+        let lock = state.lock(&format!(
+            "ldap2ftrack apply (pid {}, {}@{}, since {})",
+            std::process::id(),
+            run.operator,
+            run.host,
+            run.started_at
+        ))?;
+        let client = ftrack_client(&config)?;
+        if let Some(warning) = plain_http_warning(&config) {
+            console.warn(&warning);
+        }
+        let given = args.decisions.as_deref().map(read_decisions).transpose()?;
+        let standing = state
+            .load_decisions()
+            .context("cannot read the standing decisions")?;
+        let decisions = match &given {
+            Some(given) => standing.overlaid(given),
+            None => standing,
         };
-        write_metrics(path, &metrics)
-            .with_context(|| format!("cannot write the metrics file {}", path.display()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        Ok(Self {
+            config,
+            state,
+            lock,
+            run,
+            client,
+            runtime,
+            given,
+            decisions,
+        })
     }
-    if let Some(reason) = &outcome.stopped {
-        console.warn(reason);
+
+    /// The saved plan, checked against today's rules, or a fresh one. `Err` is the exit code
+    /// of a saved plan that was edited.
+    fn plan(&self, args: &ApplyArgs, console: &Console) -> anyhow::Result<Result<Planned, i32>> {
+        let Some(path) = &args.plan_file else {
+            let ftrack = self.runtime.block_on(read_ftrack(&self.client))?;
+            let (directory, source) = read_directory(
+                &self.config,
+                args.planning.ldif.as_deref(),
+                &args.planning.scope,
+                console,
+            )?;
+            let plan = plan_with_state(
+                &self.config,
+                &directory,
+                &ftrack,
+                &args.planning.scope,
+                &self.decisions,
+            )?;
+            return Ok(Ok(Planned {
+                plan,
+                directory_source: source,
+                exact: false,
+            }));
+        };
+        let plan = read_plan(path)?;
+        if let Some(why) = crate::reconcile::saved::edited(&plan) {
+            console.warn(&format!(
+                "the saved plan {} is refused: {why}",
+                path.display()
+            ));
+            return Ok(Err(exit::STALE_PLAN));
+        }
+        Ok(Ok(Planned {
+            plan: recheck(plan, &self.config, &self.state)?,
+            directory_source: format!("saved plan {}", path.display()),
+            exact: true,
+        }))
     }
-    // Who needs a look, by name, even with -q: cron mails stderr to the admin.
-    for line in attention_lines(&outcome) {
-        eprintln!("{line}");
+
+    /// Applies and records, showing progress; Ctrl-C or SIGTERM stop after the batch in flight.
+    fn apply(
+        &self,
+        args: &ApplyArgs,
+        approved: &ApprovedPlan,
+        exact: bool,
+        run: RunInfo,
+        console: &Console,
+    ) -> anyhow::Result<Recorded> {
+        let audit_log = args
+            .audit_log
+            .clone()
+            .unwrap_or_else(|| self.state.path().join("audit.jsonl"));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = ApplyOptions {
+            batch_size: self.config.ftrack.batch_size,
+            exact,
+            protected: protected_usernames(&self.config),
+            cancel: Arc::clone(&cancel),
+        };
+        let gives_standing = self
+            .given
+            .as_ref()
+            .is_some_and(|g| !g.standing().decisions.is_empty());
+        let records = Records {
+            state: &self.state,
+            lock: &self.lock,
+            audit_log: &audit_log,
+            standing: gives_standing.then_some(&self.decisions),
+            scope: &scope_from(&args.planning.scope),
+        };
+        let mut progress = CliProgress::new(console);
+        let recorded = self.runtime.block_on(async {
+            watch_for_stop(Arc::clone(&cancel));
+            apply_and_record(
+                approved,
+                &self.client,
+                &options,
+                records,
+                &mut progress,
+                run,
+            )
+            .await
+        })?;
+        if let Some(bar) = progress.bar {
+            bar.finish_and_clear();
+        }
+        Ok(recorded)
     }
-    console.say(&summary_line(&outcome, started));
-    Ok(code)
+}
+
+/// How items without a decision are treated: approved when asked to or when a saved plan is
+/// applied, explicitly with a decisions file, or after asking on a terminal. `Err` is the
+/// exit code when nothing is to be applied.
+fn approval(
+    cli: &Cli,
+    args: &ApplyArgs,
+    setup: &Setup,
+    plan: &Plan,
+    console: &Console,
+) -> anyhow::Result<Result<Approval, i32>> {
+    if args.auto_approve || args.plan_file.is_some() {
+        return Ok(Ok(Approval::Automatic));
+    }
+    if setup.given.is_some() {
+        return Ok(Ok(Approval::Explicit));
+    }
+    if !cli.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        if !confirm(plan, &setup.config)? {
+            console.say("nothing applied");
+            return Ok(Err(exit::OK));
+        }
+        return Ok(Ok(Approval::Automatic));
+    }
+    eprintln!(
+        "error: nobody is here to confirm: give --auto-approve to apply every change that is not a conflict, or --decisions FILE"
+    );
+    Ok(Err(exit::USAGE))
+}
+
+/// A run that was applied, to be told: files, exit code, metrics, and lines for the admin.
+struct Finished<'a> {
+    approved: &'a ApprovedPlan,
+    recorded: Recorded,
+    report: Option<(PathBuf, ReportFormat)>,
+    started: Instant,
+}
+
+impl Finished<'_> {
+    fn tell(self, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+        let Recorded {
+            applied,
+            audit_error,
+            outcome_path,
+        } = self.recorded;
+        let outcome = applied.outcome;
+        if let Some(error) = &audit_error {
+            console.warn(&format!(
+                "the audit log could not record every change: {error}"
+            ));
+        }
+        console.detail(&format!("outcome saved to {}", outcome_path.display()));
+        if let Some(path) = &args.outcome {
+            write_json_atomically(path, &outcome)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        if let Some((path, format)) = &self.report {
+            let report = report_from_outcome(&outcome);
+            write_report(path, &report, *format, &RenderOptions::default())?;
+        }
+        let complete = self.approved.plan.inputs.directory_complete;
+        let mut code = exit::for_apply(&outcome, &applied.ending, args.fail_on_conflict);
+        if audit_error.is_some() && code == exit::OK {
+            code = exit::PARTIAL_FAILURE;
+        }
+        if !complete && args.fail_on_incomplete && code == exit::OK {
+            code = exit::INCOMPLETE;
+        }
+        if let Some(path) = &args.metrics_file {
+            let metrics = RunMetrics {
+                finished_at: jiff::Timestamp::now().as_second(),
+                duration_secs: self.started.elapsed().as_secs_f64(),
+                exit_code: code,
+                summary: outcome.summary,
+                directory_complete: Some(complete),
+            };
+            write_metrics(path, &metrics)
+                .with_context(|| format!("cannot write the metrics file {}", path.display()))?;
+        }
+        if let Some(reason) = &outcome.stopped {
+            console.warn(reason);
+        }
+        // Who needs a look, by name, even with -q: cron mails stderr to the admin.
+        for line in attention_lines(&outcome) {
+            eprintln!("{line}");
+        }
+        console.say(&summary_line(&outcome, self.started));
+        Ok(code)
+    }
 }
 
 /// One line per user that failed (with the server's message) or was left alone as stale
@@ -274,37 +391,6 @@ fn attention_lines(outcome: &Outcome) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn report_format(name: &str) -> anyhow::Result<ReportFormat> {
-    ReportFormat::from_name(name)
-        .with_context(|| format!("--report-format {name:?}: expected json, csv, md or html"))
-}
-
-/// The report to write after the run, checked now: its format known, its folder there.
-fn report_target(args: &ApplyArgs) -> anyhow::Result<Option<(PathBuf, ReportFormat)>> {
-    let explicit = args
-        .report_format
-        .as_deref()
-        .map(report_format)
-        .transpose()?;
-    let Some(path) = &args.report else {
-        if explicit.is_some() {
-            bail!("--report-format needs --report FILE");
-        }
-        return Ok(None);
-    };
-    let format = ReportFormat::resolve(explicit, Some(path))
-        .with_context(|| format!("--report {}", path.display()))?;
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(folder) = folder.filter(|f| !f.is_dir()) {
-        bail!(
-            "--report {}: the folder {} does not exist",
-            path.display(),
-            folder.display()
-        );
-    }
-    Ok(Some((path.clone(), format)))
 }
 
 fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
@@ -493,10 +579,10 @@ fn incomplete_read_warnings(plan: &Plan) -> Vec<String> {
 /// The flags given that only shape a fresh plan (the directory source, the safety limit, the
 /// scope), which a saved plan cannot honour.
 fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
-    let scope = &args.scope;
+    let scope = &args.planning.scope;
     [
-        (args.ldif.is_some(), "--ldif"),
-        (args.max_deactivate.is_some(), "--max-deactivate"),
+        (args.planning.ldif.is_some(), "--ldif"),
+        (args.planning.max_deactivate.is_some(), "--max-deactivate"),
         (!scope.only_users.is_empty(), "--only-user"),
         (!scope.only_groups.is_empty(), "--only-group"),
         (scope.ldap_filter.is_some(), "--ldap-filter"),

@@ -25,18 +25,32 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
     let report_format = super::report::plan_report_format(args)?;
     let config = config::load_from_process(
         cli.config.as_deref(),
-        &overrides(args.state_dir.as_deref(), args.max_deactivate.as_deref()),
+        &overrides(
+            args.planning.state_dir.as_deref(),
+            args.planning.max_deactivate.as_deref(),
+        ),
     )?;
     let ftrack = match &args.ftrack_snapshot {
         Some(path) => read_snapshot(path)?,
         None => read_live_ftrack(&config, console)?,
     };
-    let (directory, source) = read_directory(&config, args.ldif.as_deref(), &args.scope, console)?;
+    let (directory, source) = read_directory(
+        &config,
+        args.planning.ldif.as_deref(),
+        &args.planning.scope,
+        console,
+    )?;
     let state = StateDir::at(&config.state.dir);
     let decisions = state
         .load_decisions()
         .context("cannot read the standing decisions")?;
-    let mut plan = plan_with_state(&config, &directory, &ftrack, &args.scope, &decisions)?;
+    let mut plan = plan_with_state(
+        &config,
+        &directory,
+        &ftrack,
+        &args.planning.scope,
+        &decisions,
+    )?;
     if let Some(path) = &args.out {
         // Applied exactly later: a digest lets apply refuse a plan edited in between.
         plan.digest = Some(crate::reconcile::saved::digest(&plan));
@@ -61,7 +75,7 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         inputs.links,
         config.state.dir.display()
     ));
-    if let (Some(path), Some(format)) = (&args.report, report_format) {
+    if let (Some(path), Some(format)) = (&args.planning.report, report_format) {
         super::report::write_plan_report(&plan, path, format, args, &config, &source, console)?;
     }
     emit_plan(&plan, &args.output, console, started)

@@ -3,7 +3,7 @@
 
 use super::output::Console;
 use crate::apply::outcome::{OUTCOME_FORMAT_VERSION, Outcome, RunInfo};
-use crate::cli::{PlanArgs, ReportArgs};
+use crate::cli::{PlanArgs, PlanningArgs, ReportArgs};
 use crate::config::Config;
 use crate::exit;
 use crate::reconcile::Plan;
@@ -14,7 +14,7 @@ use crate::report::model::{
 };
 use anyhow::{Context, bail};
 use serde::de::DeserializeOwned;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs, console: &Console) -> anyhow::Result<i32> {
@@ -33,7 +33,7 @@ pub fn run(args: &ReportArgs, console: &Console) -> anyhow::Result<i32> {
 
 /// The format of `plan --report`, checked before anything is read: `None` without `--report`.
 pub fn plan_report_format(args: &PlanArgs) -> anyhow::Result<Option<ReportFormat>> {
-    let Some(path) = args.report.as_deref() else {
+    let Some(path) = args.planning.report.as_deref() else {
         return Ok(None);
     };
     if is_stdout(path) && args.output.output.as_deref().is_none_or(is_stdout) {
@@ -41,7 +41,26 @@ pub fn plan_report_format(args: &PlanArgs) -> anyhow::Result<Option<ReportFormat
             "--report - would mix the report with the plan on stdout; give the report a file name, or the plan one with -o FILE"
         );
     }
-    Ok(Some(ReportFormat::resolve(args.report_format, Some(path))?))
+    Ok(checked_report(&args.planning)?.map(|(_, format)| format))
+}
+
+/// The report a run will write, checked before anything is read or applied: its format known
+/// and its folder there. `None` without `--report`.
+pub fn checked_report(args: &PlanningArgs) -> anyhow::Result<Option<(PathBuf, ReportFormat)>> {
+    let Some(path) = &args.report else {
+        return Ok(None);
+    };
+    let format = ReportFormat::resolve(args.report_format, Some(path))
+        .with_context(|| format!("--report {}", path.display()))?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(folder) = folder.filter(|f| !f.is_dir()) {
+        bail!(
+            "--report {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        );
+    }
+    Ok(Some((path.clone(), format)))
 }
 
 /// Writes the report of a plan for `plan --report FILE`, in the format

@@ -82,6 +82,36 @@ pub fn summary_line(plan: &Plan, elapsed: std::time::Duration) -> String {
 }
 
 fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
+    render_heading(out, item, options);
+    if let Some(reason) = &item.reason {
+        let label = if item.action == Action::Conflict {
+            "conflict: "
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    {label}{}", printable(reason));
+    }
+    if item.action == Action::Conflict {
+        render_conflict(out, item);
+    }
+    render_changes(out, item);
+    if !item.groups.is_empty() {
+        let added = item.groups.add.iter().map(|g| format!("+{}", printable(g)));
+        let removed = item
+            .groups
+            .remove
+            .iter()
+            .map(|g| format!("-{}", printable(g)));
+        let parts: Vec<String> = added.chain(removed).collect();
+        let _ = writeln!(out, "    groups: {}", parts.join(" "));
+    }
+    for need in &item.needs {
+        let _ = writeln!(out, "    needs: {}", printable(&need.to_string()));
+    }
+}
+
+/// The item's first line: its marker, username and name.
+fn render_heading(out: &mut String, item: &PlanItem, options: TextOptions) {
     let marker = item.action.marker().to_string();
     let name = if item.name.is_empty() {
         String::new()
@@ -100,45 +130,44 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         paint(options, Style::new().bold(), &username),
         name
     );
-    if let Some(reason) = &item.reason {
-        let label = if item.action == Action::Conflict {
-            "conflict: "
-        } else {
-            ""
+}
+
+/// Who a conflict is between: the entry, the ftrack user, the candidates, other entries.
+fn render_conflict(out: &mut String, item: &PlanItem) {
+    if let Some(dir) = &item.directory {
+        let _ = writeln!(out, "    entry: {}", printable(&dir.dn));
+    }
+    if let Some(ftrack) = &item.ftrack {
+        let how = match item.matched_by {
+            Some(MatchedBy::Link) => " (linked to the entry)",
+            Some(MatchedBy::Username) => " (same username)",
+            None => "",
         };
-        let _ = writeln!(out, "    {label}{}", printable(reason));
+        let _ = writeln!(out, "    ftrack user: {}{how}", printable(&ftrack.username));
     }
-    if item.action == Action::Conflict {
-        if let Some(dir) = &item.directory {
-            let _ = writeln!(out, "    entry: {}", printable(&dir.dn));
-        }
-        if let Some(ftrack) = &item.ftrack {
-            let how = match item.matched_by {
-                Some(MatchedBy::Link) => " (linked to the entry)",
-                Some(MatchedBy::Username) => " (same username)",
-                None => "",
-            };
-            let _ = writeln!(out, "    ftrack user: {}{how}", printable(&ftrack.username));
-        }
-        if let Some(details) = &item.conflict {
-            for c in &details.candidates {
-                let email = c
-                    .email
-                    .as_deref()
-                    .map(printable)
-                    .unwrap_or_else(|| "no email".to_string());
-                let state = if c.is_active { "active" } else { "inactive" };
-                let _ = writeln!(
-                    out,
-                    "    candidate: {} ({email}, {state})",
-                    printable(&c.username)
-                );
-            }
-            for dn in &details.other_entries {
-                let _ = writeln!(out, "    also: {}", printable(dn));
-            }
-        }
+    let Some(details) = &item.conflict else {
+        return;
+    };
+    for c in &details.candidates {
+        let email = c
+            .email
+            .as_deref()
+            .map(printable)
+            .unwrap_or_else(|| "no email".to_string());
+        let state = if c.is_active { "active" } else { "inactive" };
+        let _ = writeln!(
+            out,
+            "    candidate: {} ({email}, {state})",
+            printable(&c.username)
+        );
     }
+    for dn in &details.other_entries {
+        let _ = writeln!(out, "    also: {}", printable(dn));
+    }
+}
+
+/// A create's fields on one line; a change's fields, one line each, before and after.
+fn render_changes(out: &mut String, item: &PlanItem) {
     if item.action == Action::Create {
         let fields: Vec<String> = item
             .changes
@@ -147,38 +176,23 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
             .map(|c| format!("{} {}", c.field.name(), value(&c.to)))
             .collect();
         let _ = writeln!(out, "    {}", fields.join(", "));
-    } else if item.action.is_change() {
-        for change in item
-            .changes
-            .iter()
-            .filter(|c| !is_activity(c) || item.action == Action::Update)
-        {
-            let _ = writeln!(
-                out,
-                "    {}: {} -> {}",
-                change.field.name(),
-                value(&change.from),
-                value(&change.to)
-            );
-        }
+        return;
     }
-    if !item.groups.is_empty() {
-        let mut parts: Vec<String> = item
-            .groups
-            .add
-            .iter()
-            .map(|g| format!("+{}", printable(g)))
-            .collect();
-        parts.extend(
-            item.groups
-                .remove
-                .iter()
-                .map(|g| format!("-{}", printable(g))),
+    if !item.action.is_change() {
+        return;
+    }
+    let shown = item
+        .changes
+        .iter()
+        .filter(|c| !is_activity(c) || item.action == Action::Update);
+    for change in shown {
+        let _ = writeln!(
+            out,
+            "    {}: {} -> {}",
+            change.field.name(),
+            value(&change.from),
+            value(&change.to)
         );
-        let _ = writeln!(out, "    groups: {}", parts.join(" "));
-    }
-    for need in &item.needs {
-        let _ = writeln!(out, "    needs: {}", printable(&need.to_string()));
     }
 }
 

@@ -133,8 +133,10 @@ fn read_identity(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) 
     let Some(raw) = entry.values(&expr.attribute).first() else {
         return format!("dn:{}", entry.dn.to_lowercase());
     };
-    if expr.attribute.eq_ignore_ascii_case("objectGUID") && raw.len() == 16 {
-        return format_guid(raw);
+    if expr.attribute.eq_ignore_ascii_case("objectGUID")
+        && let Ok(bytes) = <[u8; 16]>::try_from(raw.as_slice())
+    {
+        return format_guid(bytes);
     }
     match clean_value(raw) {
         Some(text) if !text.is_empty() => expr.transform(&text),
@@ -148,18 +150,10 @@ fn read_identity(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) 
     }
 }
 
-/// Formats a 16-byte Active Directory objectGUID in its canonical text form.
-pub fn format_guid(bytes: &[u8]) -> String {
-    // The first three fields are stored little-endian, the rest as is.
-    let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
-    let mut text = String::with_capacity(36);
-    for (n, &i) in order.iter().enumerate() {
-        if matches!(n, 4 | 6 | 8 | 10) {
-            text.push('-');
-        }
-        text.push_str(&format!("{:02x}", bytes.get(i).copied().unwrap_or(0)));
-    }
-    text
+/// Formats an Active Directory objectGUID in its canonical text form (its first three fields
+/// are stored little-endian).
+pub fn format_guid(bytes: [u8; 16]) -> String {
+    uuid::Uuid::from_bytes_le(bytes).hyphenated().to_string()
 }
 
 fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) -> Vec<String> {

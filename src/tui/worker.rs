@@ -2,7 +2,7 @@
 //! with its own async runtime, reporting back as [`Msg`]s so the screen never waits on I/O.
 
 use super::app::{LoadStage, Msg, Session};
-use crate::apply::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, Refusal};
+use crate::apply::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, Ending, Refusal};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::apply::run::{Records, apply_and_record};
 use crate::clock::Clock;
@@ -234,8 +234,7 @@ fn refused(approved: &ApprovedPlan, run: RunInfo, reason: String) -> Applied {
     outcome.stopped = Some(reason.clone());
     Applied {
         outcome,
-        refused: Some(Refusal::Unavailable(reason)),
-        interrupted: false,
+        ending: Ending::Refused(Refusal::Unavailable(reason)),
     }
 }
 

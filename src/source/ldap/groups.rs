@@ -1,11 +1,13 @@
 //! Group membership from group entries: `member` (groupOfNames), `uniqueMember`
 //! (groupOfUniqueNames) and `memberUid` (posixGroup), with nested groups resolved.
 //!
-//! A member of a subgroup counts as a member of every group above it. Cycles (A in B in A) are
-//! harmless: each group's ancestors are collected once with a visited set.
+//! A member of a subgroup counts as a member of every group above it. Nesting is resolved per
+//! user, by walking up from the user's own groups, so memory stays linear in groups plus
+//! memberships however deep the nesting goes (a group's ancestors are never stored). Cycles
+//! (A in B in A) are harmless: each walk visits a group once.
 
 use crate::source::entry::RawEntry;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashSet};
 
 /// Attributes that list a group's members by DN.
 pub const MEMBER_DN_ATTRIBUTES: [&str; 2] = ["member", "uniqueMember"];
@@ -37,31 +39,32 @@ pub fn dn_key(dn: &str) -> String {
     key
 }
 
-/// Every group read, and who is in each, with nesting resolved.
+/// Every group read, and who is in each; nesting is followed when a user's groups are asked for.
 #[derive(Debug, Default)]
 pub struct GroupIndex {
-    /// Group DN key -> the group's DN as the server wrote it.
-    names: HashMap<String, String>,
-    /// Member DN key -> keys of the groups that list it directly.
-    parents_of_dn: HashMap<String, Vec<String>>,
-    /// Lowercased login -> keys of the posixGroups that list it.
-    parents_of_uid: HashMap<String, Vec<String>>,
-    /// Group key -> the group and every group above it (filled by `resolve`).
-    ancestors: HashMap<String, BTreeSet<String>>,
+    /// Group DN key -> the group's number, its place in `names` and `parents`.
+    numbers: HashMap<String, usize>,
+    /// The groups' DNs as the server wrote them, by number.
+    names: Vec<String>,
+    /// Member DN key -> numbers of the groups that list it directly.
+    parents_of_dn: HashMap<String, Vec<usize>>,
+    /// Lowercased login -> numbers of the posixGroups that list it.
+    parents_of_uid: HashMap<String, Vec<usize>>,
+    /// Group number -> numbers of the groups that list it directly (filled by `resolve`).
+    parents: Vec<Vec<usize>>,
 }
 
 impl GroupIndex {
     /// Adds one group entry (call `resolve` once all are added).
     pub fn add(&mut self, group: &RawEntry) {
-        let key = dn_key(&group.dn);
-        self.names.insert(key.clone(), group.dn.clone());
+        let number = self.number(&group.dn);
         for attribute in MEMBER_DN_ATTRIBUTES {
             for member in group.values(attribute) {
                 if let Ok(member) = std::str::from_utf8(member) {
                     self.parents_of_dn
                         .entry(dn_key(member))
                         .or_default()
-                        .push(key.clone());
+                        .push(number);
                 }
             }
         }
@@ -70,9 +73,22 @@ impl GroupIndex {
                 self.parents_of_uid
                     .entry(login.trim().to_lowercase())
                     .or_default()
-                    .push(key.clone());
+                    .push(number);
             }
         }
+    }
+
+    /// The number of the group with this DN, given to it now when it is new. A group read twice
+    /// keeps the DN as last written.
+    fn number(&mut self, dn: &str) -> usize {
+        let next = self.names.len();
+        let number = *self.numbers.entry(dn_key(dn)).or_insert(next);
+        if number == next {
+            self.names.push(dn.to_string());
+        } else {
+            self.names[number] = dn.to_string();
+        }
+        number
     }
 
     /// Number of groups added.
@@ -85,29 +101,45 @@ impl GroupIndex {
         self.names.is_empty()
     }
 
-    /// Computes every group's ancestors, following nesting through any depth and past cycles.
+    /// Links every group to the groups that list it, for `groups_of` to walk up.
     pub fn resolve(&mut self) {
-        let mut ancestors = HashMap::with_capacity(self.names.len());
-        for group in self.names.keys() {
-            let mut seen = BTreeSet::new();
-            let mut pending = vec![group.clone()];
-            while let Some(next) = pending.pop() {
-                if !seen.insert(next.clone()) {
-                    continue;
-                }
-                if let Some(parents) = self.parents_of_dn.get(&next) {
-                    pending.extend(parents.iter().filter(|p| !seen.contains(*p)).cloned());
-                }
+        let mut parents = vec![Vec::new(); self.names.len()];
+        for (key, &number) in &self.numbers {
+            if let Some(listing) = self.parents_of_dn.get(key) {
+                parents[number] = listing.clone();
             }
-            ancestors.insert(group.clone(), seen);
         }
-        self.ancestors = ancestors;
+        self.parents = parents;
     }
 
     /// The DNs of every group a user is in: listed by DN or login, directly or through subgroups,
     /// plus the groups named by the user's own `memberOf` values and their ancestors.
     pub fn groups_of(&self, user_dn: &str, logins: &[String], member_of: &[String]) -> Vec<String> {
-        let mut direct: Vec<&String> = Vec::new();
+        let mut starts = self.direct_groups(user_dn, logins);
+        let mut groups = Vec::new();
+        let mut elsewhere = HashSet::default();
+        for dn in member_of {
+            let key = dn_key(dn);
+            match self.numbers.get(&key) {
+                Some(&number) => starts.push(number),
+                // A memberOf value naming a group outside the group search: kept as written.
+                None => {
+                    if elsewhere.insert(key) {
+                        groups.push(dn.clone());
+                    }
+                }
+            }
+        }
+        let above = self.walk_up(starts);
+        groups.extend(above.into_iter().map(|number| self.names[number].clone()));
+        groups.sort();
+        groups.dedup();
+        groups
+    }
+
+    /// Numbers of the groups that list the user directly, by DN or by login.
+    fn direct_groups(&self, user_dn: &str, logins: &[String]) -> Vec<usize> {
+        let mut direct = Vec::new();
         if let Some(parents) = self.parents_of_dn.get(&dn_key(user_dn)) {
             direct.extend(parents);
         }
@@ -116,35 +148,20 @@ impl GroupIndex {
                 direct.extend(parents);
             }
         }
-        let member_of: Vec<(String, &String)> =
-            member_of.iter().map(|dn| (dn_key(dn), dn)).collect();
-        let mut keys: BTreeSet<&String> = BTreeSet::new();
-        for group in direct
-            .into_iter()
-            .chain(member_of.iter().map(|(key, _)| key))
-        {
-            match self.ancestors.get(group) {
-                Some(all) => keys.extend(all),
-                None => {
-                    keys.insert(group);
-                }
+        direct
+    }
+
+    /// The groups `starts` and every group above them, each once.
+    fn walk_up(&self, starts: Vec<usize>) -> HashSet<usize> {
+        let mut seen = HashSet::default();
+        let mut pending = starts;
+        while let Some(number) = pending.pop() {
+            // `get`: a group added after the last `resolve` has no links yet.
+            if seen.insert(number) {
+                pending.extend(self.parents.get(number).into_iter().flatten());
             }
         }
-        let mut groups: Vec<String> = Vec::with_capacity(keys.len());
-        for key in keys {
-            match self.names.get(key) {
-                Some(name) => groups.push(name.clone()),
-                // A memberOf value naming a group outside the group search: kept as written.
-                None => {
-                    if let Some((_, original)) = member_of.iter().find(|(k, _)| k == key) {
-                        groups.push((*original).clone());
-                    }
-                }
-            }
-        }
-        groups.sort();
-        groups.dedup();
-        groups
+        seen
     }
 }
 
@@ -222,6 +239,115 @@ mod tests {
                 "cn=fx,dc=x"
             ]
         );
+    }
+
+    /// An index of groups `cn=gN,dc=x`, each listing the groups numbered beside it, and those
+    /// in `ann_in` listing `uid=ann,dc=x` too.
+    fn nested(listings: &[(usize, &[usize])], ann_in: &[usize]) -> GroupIndex {
+        let mut index = GroupIndex::default();
+        for (number, members) in listings {
+            let mut entry = group(&format!("cn=g{number},dc=x"), &[], &[]);
+            for member in *members {
+                entry.push("member", format!("cn=g{member},dc=x"));
+            }
+            if ann_in.contains(number) {
+                entry.push("member", "uid=ann,dc=x");
+            }
+            index.add(&entry);
+        }
+        index.resolve();
+        index
+    }
+
+    /// The sorted DNs of the groups numbered.
+    fn names(numbers: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut names: Vec<String> = numbers
+            .into_iter()
+            .map(|n| format!("cn=g{n},dc=x"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_long_chain_puts_its_bottom_member_in_every_group() {
+        const LENGTH: usize = 10_000;
+        let below: Vec<[usize; 1]> = (0..LENGTH).map(|n| [n.saturating_sub(1)]).collect();
+        let listings: Vec<(usize, &[usize])> = (0..LENGTH)
+            .map(|n| (n, if n == 0 { &[][..] } else { &below[n][..] }))
+            .collect();
+        let index = nested(&listings, &[0]);
+        assert_eq!(index.groups_of("uid=ann,dc=x", &[], &[]), names(0..LENGTH));
+        let from_the_middle = index.groups_of("uid=bob,dc=x", &[], &["cn=g5000,dc=x".into()]);
+        assert_eq!(from_the_middle, names(5000..LENGTH));
+    }
+
+    #[test]
+    fn a_cycle_is_walked_once_and_reaches_the_groups_above_it() {
+        // g0 in g1 in g2 in g0, g2 also in g3, and g4 lists itself.
+        let index = nested(
+            &[(1, &[0]), (2, &[1]), (0, &[2]), (3, &[2]), (4, &[4])],
+            &[1],
+        );
+        assert_eq!(index.groups_of("uid=ann,dc=x", &[], &[]), names(0..4));
+        let own = index.groups_of("uid=bob,dc=x", &[], &["cn=g4,dc=x".into()]);
+        assert_eq!(own, names([4]));
+    }
+
+    #[test]
+    fn a_diamond_gives_each_group_once() {
+        // g0 in g1 and in g2, both in g3; bob is in g1 by memberUid, g1 read a second time.
+        let mut index = nested(&[(0, &[]), (1, &[0]), (2, &[0]), (3, &[1, 2])], &[0]);
+        index.add(&group("cn=g1,dc=x", &[], &["bob"]));
+        index.resolve();
+        assert_eq!(index.groups_of("uid=ann,dc=x", &[], &[]), names(0..4));
+        let bob = index.groups_of("uid=bob,dc=x", &["bob".into()], &["cn=g2,dc=x".into()]);
+        assert_eq!(bob, names(1..4));
+    }
+
+    /// Ann's groups found the slow way: add any group that lists ann or a group already
+    /// found, until no group is left to add. `lists[g][m]`: group g lists group m, or ann
+    /// when m is the group count.
+    fn groups_by_fixpoint(lists: &[Vec<bool>]) -> Vec<String> {
+        let ann = lists.len();
+        let mut found = vec![false; ann];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (number, list) in lists.iter().enumerate() {
+                let reaches = list[ann] || (0..ann).any(|m| list[m] && found[m]);
+                if reaches && !found[number] {
+                    found[number] = true;
+                    changed = true;
+                }
+            }
+        }
+        names((0..ann).filter(|n| found[*n]))
+    }
+
+    /// Up to seven groups, each listing any of the groups and ann (the last column).
+    fn any_nesting() -> impl proptest::strategy::Strategy<Value = Vec<Vec<bool>>> {
+        use proptest::prelude::*;
+        (1..8usize).prop_flat_map(|count| {
+            proptest::collection::vec(proptest::collection::vec(any::<bool>(), count + 1), count)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_nesting_gives_what_a_fixpoint_gives(lists in any_nesting()) {
+            let ann = lists.len();
+            let members: Vec<Vec<usize>> =
+                lists.iter().map(|list| (0..ann).filter(|m| list[*m]).collect()).collect();
+            let listings: Vec<(usize, &[usize])> =
+                members.iter().enumerate().map(|(n, m)| (n, m.as_slice())).collect();
+            let ann_in: Vec<usize> = (0..ann).filter(|g| lists[*g][ann]).collect();
+            let index = nested(&listings, &ann_in);
+            proptest::prop_assert_eq!(
+                index.groups_of("uid=ann,dc=x", &[], &[]),
+                groups_by_fixpoint(&lists)
+            );
+        }
     }
 
     #[test]

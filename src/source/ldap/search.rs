@@ -9,7 +9,7 @@ use super::error::{DirectoryError, search_failure};
 use crate::source::entry::RawEntry;
 use ldap3::asn1::{PL, StructureTag, parse_tag};
 use ldap3::controls::{PagedResults, RawControl};
-use ldap3::{ResultEntry, Scope};
+use ldap3::{LdapResult, ResultEntry, Scope};
 use std::time::Duration;
 
 /// The paged-results control's OID.
@@ -50,26 +50,9 @@ pub async fn paged_search(
 ) -> Result<SearchOutcome, DirectoryError> {
     let mut outcome = SearchOutcome::default();
     let mut cookie = Vec::new();
-    let page_size = i32::try_from(request.page_size).unwrap_or(i32::MAX);
     loop {
-        let control: RawControl = PagedResults {
-            size: page_size,
-            cookie: std::mem::take(&mut cookie),
-        }
-        .into();
-        let result = connection
-            .ldap
-            .with_controls(vec![control])
-            .with_timeout(request.timeout)
-            .search(
-                request.base,
-                request.scope,
-                request.filter,
-                request.attributes,
-            )
-            .await;
-        let (entries, result) = match result {
-            Ok(search) => (search.0, search.1),
+        let (entries, result) = match fetch_page(connection, request, cookie).await {
+            Ok(page) => page,
             Err(error) if outcome.pages > 0 => {
                 outcome.incomplete = Some(format!(
                     "page {} of the search under {} failed: {error}",
@@ -80,63 +63,115 @@ pub async fn paged_search(
             }
             Err(error) => return Err(failed_search(connection, request, error)),
         };
-        let mut page = Vec::with_capacity(entries.len());
-        for entry in entries {
-            match decode_entry(entry) {
-                Decoded::Entry(entry) => page.push(entry),
-                Decoded::Referral => outcome.referrals += 1,
-                Decoded::Malformed => {
-                    outcome.incomplete.get_or_insert_with(|| {
-                        format!(
-                            "the server sent an undecodable entry under {}",
-                            request.base
-                        )
-                    });
-                }
-            }
-        }
+        let page = decode_page(entries, request, &mut outcome);
         outcome.pages += 1;
         on_page(page);
-        match result.rc {
-            0 => {}
-            // sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded: what came is kept.
-            3 | 4 | 11 => {
-                outcome.incomplete = Some(format!(
-                    "the server stopped the search under {} early: {}",
-                    request.base,
-                    search_failure(result.rc, &result.text)
-                ));
-                return Ok(outcome);
-            }
-            rc if outcome.pages > 1 => {
-                outcome.incomplete = Some(format!(
-                    "page {} of the search under {} failed: {}",
-                    outcome.pages,
-                    request.base,
-                    search_failure(rc, &result.text)
-                ));
-                return Ok(outcome);
-            }
-            rc => {
-                return Err(DirectoryError::Search {
-                    uri: connection.uri.clone(),
-                    base: request.base.to_string(),
-                    rc,
-                    detail: search_failure(rc, &result.text),
-                });
-            }
+        if stops_here(connection, request, &result, &mut outcome)? {
+            return Ok(outcome);
         }
-        cookie = result
-            .ctrls
-            .iter()
-            .find(|c| c.1.ctype == PAGED_RESULTS)
-            .and_then(|c| c.1.val.as_deref())
-            .and_then(paging_cookie)
-            .unwrap_or_default();
+        cookie = next_cookie(&result);
         if cookie.is_empty() {
             return Ok(outcome);
         }
     }
+}
+
+/// One page of the search, from where `cookie` left off.
+async fn fetch_page(
+    connection: &mut Connection,
+    request: &SearchRequest<'_>,
+    cookie: Vec<u8>,
+) -> Result<(Vec<ResultEntry>, LdapResult), ldap3::LdapError> {
+    let control: RawControl = PagedResults {
+        size: i32::try_from(request.page_size).unwrap_or(i32::MAX),
+        cookie,
+    }
+    .into();
+    let search = connection
+        .ldap
+        .with_controls(vec![control])
+        .with_timeout(request.timeout)
+        .search(
+            request.base,
+            request.scope,
+            request.filter,
+            request.attributes,
+        )
+        .await?;
+    Ok((search.0, search.1))
+}
+
+/// The page's entries; referrals are counted and an undecodable entry marks the read
+/// incomplete.
+fn decode_page(
+    entries: Vec<ResultEntry>,
+    request: &SearchRequest<'_>,
+    outcome: &mut SearchOutcome,
+) -> Vec<RawEntry> {
+    let mut page = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match decode_entry(entry) {
+            Decoded::Entry(entry) => page.push(entry),
+            Decoded::Referral => outcome.referrals += 1,
+            Decoded::Malformed => {
+                outcome.incomplete.get_or_insert_with(|| {
+                    format!(
+                        "the server sent an undecodable entry under {}",
+                        request.base
+                    )
+                });
+            }
+        }
+    }
+    page
+}
+
+/// Whether the search ends with this page because of its result code: a server limit or a
+/// failed later page leave what came, marked incomplete; a failed first page is an error.
+fn stops_here(
+    connection: &Connection,
+    request: &SearchRequest<'_>,
+    result: &LdapResult,
+    outcome: &mut SearchOutcome,
+) -> Result<bool, DirectoryError> {
+    match result.rc {
+        0 => Ok(false),
+        // sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded: what came is kept.
+        3 | 4 | 11 => {
+            outcome.incomplete = Some(format!(
+                "the server stopped the search under {} early: {}",
+                request.base,
+                search_failure(result.rc, &result.text)
+            ));
+            Ok(true)
+        }
+        rc if outcome.pages > 1 => {
+            outcome.incomplete = Some(format!(
+                "page {} of the search under {} failed: {}",
+                outcome.pages,
+                request.base,
+                search_failure(rc, &result.text)
+            ));
+            Ok(true)
+        }
+        rc => Err(DirectoryError::Search {
+            uri: connection.uri.clone(),
+            base: request.base.to_string(),
+            rc,
+            detail: search_failure(rc, &result.text),
+        }),
+    }
+}
+
+/// The paging cookie the server sent back; empty on the last page.
+fn next_cookie(result: &LdapResult) -> Vec<u8> {
+    result
+        .ctrls
+        .iter()
+        .find(|c| c.1.ctype == PAGED_RESULTS)
+        .and_then(|c| c.1.val.as_deref())
+        .and_then(paging_cookie)
+        .unwrap_or_default()
 }
 
 fn failed_search(

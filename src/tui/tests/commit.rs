@@ -148,8 +148,7 @@ fn apply_progress_results_retry_and_export() {
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
-            refused: None,
-            interrupted: false,
+            ending: crate::apply::engine::Ending::Finished,
         })),
     );
     assert_eq!(app.context(), Context::Results);

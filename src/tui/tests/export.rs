@@ -99,8 +99,7 @@ fn x_exports_the_whole_session_every_decision_with_who_and_when_and_every_commit
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome: Outcome::new(run, vec![created]),
-            refused: None,
-            interrupted: false,
+            ending: crate::apply::engine::Ending::Finished,
         })),
     );
     press(&mut app, KeyCode::Char('x'));

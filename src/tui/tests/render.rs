@@ -1,7 +1,7 @@
 use super::{
     approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, send, session, typed,
 };
-use crate::apply::engine::{Applied, ApplyProgress, Refusal};
+use crate::apply::engine::{Applied, ApplyProgress, Ending, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::plan::Plan;
@@ -273,8 +273,7 @@ fn progress_and_results() {
             app,
             Msg::Applied(Box::new(Applied {
                 outcome,
-                refused: None,
-                interrupted: false,
+                ending: crate::apply::engine::Ending::Finished,
             })),
         );
     });
@@ -296,8 +295,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
-            refused: None,
-            interrupted: false,
+            ending: crate::apply::engine::Ending::Finished,
         })),
     );
     let screen = text(&draw(&mut app, 80, 24));
@@ -314,8 +312,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
-            refused: Some(Refusal::Unavailable(reason.into())),
-            interrupted: false,
+            ending: Ending::Refused(Refusal::Unavailable(reason.into())),
         })),
     );
     let screen = text(&draw(&mut app, 80, 24));
@@ -499,8 +496,7 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
-            refused: None,
-            interrupted: false,
+            ending: crate::apply::engine::Ending::Finished,
         })),
     );
     let screen = text(&draw(&mut app, 80, 24));

@@ -39,8 +39,7 @@ pub(super) fn applied(app: &mut App, applied: Box<Applied>) {
     app.commits.push(CommitLog::of(&applied.outcome));
     app.last_commit = Some(crate::exit::for_apply(
         &applied.outcome,
-        applied.refused.as_ref(),
-        applied.interrupted,
+        &applied.ending,
         false,
     ));
     let left_out = match &app.screen {

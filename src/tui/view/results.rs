@@ -2,7 +2,7 @@
 //! failed (with the server's message), went stale or was not attempted, and why the rest was
 //! left alone. Scrolls with j/k.
 
-use crate::apply::engine::Refusal;
+use crate::apply::engine::{Ending, Refusal};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome};
 use crate::reconcile::decision::{Decision, item_key};
 use crate::tui::app::{App, ResultsState};
@@ -156,20 +156,17 @@ fn section_lines(
 
 /// Why the run stopped early, when it did: the whole reason, over a few lines.
 fn stop_lines(state: &ResultsState, cells: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let text = if let Some(refusal) = &state.applied.refused {
-        match refusal {
-            Refusal::Safety(r) => format!("refused by a safety rule: {r}"),
-            Refusal::Stale(r) => format!("refused, ftrack changed: {r}"),
-            Refusal::Unavailable(r) => format!("refused, ftrack could not be read: {r}"),
+    let text = match &state.applied.ending {
+        Ending::Refused(Refusal::Safety(r)) => format!("refused by a safety rule: {r}"),
+        Ending::Refused(Refusal::Stale(r)) => format!("refused, ftrack changed: {r}"),
+        Ending::Refused(Refusal::Unavailable(r)) => {
+            format!("refused, ftrack could not be read: {r}")
         }
-    } else if state.applied.interrupted {
-        "stopped by Ctrl-C after a batch".to_string()
-    } else if let Some(stopped) = &state.applied.outcome.stopped {
-        format!("stopped: {stopped}")
-    } else {
-        return Vec::new();
+        Ending::Interrupted => "stopped by Ctrl-C after a batch".to_string(),
+        Ending::Stopped(stop) => stop.to_string(),
+        Ending::Finished => return Vec::new(),
     };
-    let style = if state.applied.refused.is_some() {
+    let style = if state.applied.ending.refusal().is_some() {
         theme.error
     } else {
         theme.warn
@@ -192,9 +189,7 @@ fn verdict(state: &ResultsState, theme: &Theme) -> Line<'static> {
         .iter()
         .filter(|o| matches!(&o.status, ItemStatus::Skipped { reason } if reason.starts_with("held back")))
         .count();
-    let clean = state.applied.refused.is_none()
-        && !state.applied.interrupted
-        && state.applied.outcome.stopped.is_none()
+    let clean = state.applied.ending == Ending::Finished
         && s.failed + s.stale + s.not_attempted + held == 0;
     match (clean, state.left_out) {
         (true, 0) => Line::from(Span::styled(

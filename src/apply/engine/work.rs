@@ -1,0 +1,196 @@
+//! The operations a run sends, in the order it sends them, each with the item that owns it.
+
+use super::ledger::Ledger;
+use crate::apply::api::FtrackApi;
+use crate::apply::operations::{ItemOperations, create_group, item_operations};
+use crate::apply::outcome::ItemStatus;
+use crate::apply::preflight::{LiveState, new_username};
+use crate::ftrack::wire::Operation;
+use crate::reconcile::plan::{Action, Plan, PlanItem};
+use std::collections::{HashMap, HashSet};
+
+/// Operations in the order they will be sent, each with the item that owns it.
+#[derive(Default)]
+pub(super) struct Work {
+    pub(super) operations: Vec<Operation>,
+    pub(super) owners: Vec<Option<usize>>,
+    /// Item -> (first, last) operation position.
+    spans: HashMap<usize, (usize, usize)>,
+    /// Position of each group create, and the group's name.
+    pub(super) groups: Vec<(usize, String)>,
+}
+
+/// The work for the items of `todo` that are still open: missing managed groups first, then
+/// each phase in turn. An item that cannot be turned into operations fails here.
+pub(super) async fn prepare(
+    api: &dyn FtrackApi,
+    plan: &Plan,
+    todo: &[usize],
+    live: &LiveState,
+    ledger: &mut Ledger,
+) -> Result<Work, String> {
+    let items = &plan.items;
+    let mut work = Work::default();
+    let open: Vec<usize> = todo.iter().copied().filter(|&i| ledger.open(i)).collect();
+    let group_ids = prepare_groups(api, &plan.groups_to_create, items, &open, &mut work).await?;
+    for phase in Phase::ORDER {
+        for i in phase.members(items, &open) {
+            let live_user = items[i].ftrack.as_ref().and_then(|f| live.by_id.get(&f.id));
+            match item_operations(&items[i], live_user, &group_ids) {
+                Ok(ItemOperations {
+                    operations,
+                    created_id,
+                }) => {
+                    ledger.created[i] = created_id;
+                    work.add(Some(i), operations);
+                }
+                Err(error) => ledger.settle(i, ItemStatus::Failed { error }),
+            }
+        }
+    }
+    Ok(work)
+}
+
+/// Ids of every group the items need, adding creates for managed groups ftrack lacks.
+async fn prepare_groups(
+    api: &dyn FtrackApi,
+    to_create: &[String],
+    items: &[PlanItem],
+    open: &[usize],
+    work: &mut Work,
+) -> Result<HashMap<String, String>, String> {
+    let needed: HashSet<&String> = open.iter().flat_map(|&i| &items[i].groups.add).collect();
+    if needed.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut ids: HashMap<String, String> = api
+        .groups()
+        .await
+        .map_err(|e| format!("could not read ftrack's groups: {e}"))?
+        .into_iter()
+        .map(|g| (g.name, g.id))
+        .collect();
+    for name in to_create {
+        if needed.contains(name) && !ids.contains_key(name) {
+            let (id, operation) = create_group(name);
+            work.groups.push((work.operations.len(), name.clone()));
+            work.add(None, vec![operation]);
+            ids.insert(name.clone(), id);
+        }
+    }
+    Ok(ids)
+}
+
+impl Work {
+    fn add(&mut self, owner: Option<usize>, operations: Vec<Operation>) {
+        for operation in operations {
+            let position = self.operations.len();
+            if let Some(i) = owner {
+                let span = self.spans.entry(i).or_insert((position, position));
+                span.1 = position;
+            }
+            self.operations.push(operation);
+            self.owners.push(owner);
+        }
+    }
+
+    /// How many operations there are.
+    pub(super) fn len(&self) -> usize {
+        self.operations.len()
+    }
+
+    /// The items owning operations in `start..end`, each once, in order (an item's
+    /// operations are contiguous).
+    pub(super) fn owners_between(&self, start: usize, end: usize) -> Vec<usize> {
+        let mut owners: Vec<usize> = self.owners[start..end].iter().flatten().copied().collect();
+        owners.dedup();
+        owners
+    }
+
+    /// The position of the item's first operation, if it has any.
+    pub(super) fn first_of(&self, item: usize) -> Option<usize> {
+        self.spans.get(&item).map(|s| s.0)
+    }
+
+    /// Items whose last operation lies in `start..end`, in order.
+    pub(super) fn finished_between(&self, start: usize, end: usize) -> Vec<usize> {
+        let mut items: Vec<(usize, usize)> = self
+            .spans
+            .iter()
+            .filter(|(_, (_, last))| (start..end).contains(last))
+            .map(|(item, (_, last))| (*last, *item))
+            .collect();
+        items.sort_unstable();
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+}
+
+/// The order of the work: renames first, because they free usernames that creates and other
+/// renames may take; deactivations last, so nobody loses access before their changes land.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Renames,
+    Creates,
+    Updates,
+    Deactivations,
+}
+
+impl Phase {
+    const ORDER: [Self; 4] = [
+        Self::Renames,
+        Self::Creates,
+        Self::Updates,
+        Self::Deactivations,
+    ];
+
+    fn of(item: &PlanItem) -> Option<Self> {
+        match item.action {
+            Action::Create => Some(Self::Creates),
+            Action::Update | Action::Reactivate if renames(item) => Some(Self::Renames),
+            Action::Update | Action::Reactivate => Some(Self::Updates),
+            Action::Deactivate => Some(Self::Deactivations),
+            _ => None,
+        }
+    }
+
+    /// The items of `open` in this phase, in the order they must be sent.
+    fn members(self, items: &[PlanItem], open: &[usize]) -> Vec<usize> {
+        let members: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&i| Self::of(&items[i]) == Some(self))
+            .collect();
+        if self == Self::Renames {
+            rename_order(items, members)
+        } else {
+            members
+        }
+    }
+}
+
+/// True for an update that gives an existing user a new username.
+pub(super) fn renames(item: &PlanItem) -> bool {
+    item.action != Action::Create && new_username(item).is_some()
+}
+
+/// Orders renames so that a user moves off a username before another takes it (`b -> c`
+/// before `a -> b`). Cycles cannot be ordered; they keep their order and the server decides.
+fn rename_order(items: &[PlanItem], mut pending: Vec<usize>) -> Vec<usize> {
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let held: HashSet<String> = pending
+            .iter()
+            .filter_map(|&i| items[i].ftrack.as_ref().map(|f| f.username.to_lowercase()))
+            .collect();
+        let (free, blocked): (Vec<usize>, Vec<usize>) = pending.iter().partition(|&&i| {
+            new_username(&items[i]).is_none_or(|name| !held.contains(&name.to_lowercase()))
+        });
+        if free.is_empty() {
+            ordered.extend(blocked);
+            break;
+        }
+        ordered.extend(free);
+        pending = blocked;
+    }
+    ordered
+}
