@@ -105,7 +105,11 @@ fn main() {
     let mut app = app;
     let session = session();
     let loaded = Instant::now();
-    update(&mut app, Msg::Loaded(Box::new(session)));
+    update(
+        &mut app,
+        Msg::Loaded(Box::new(session)),
+        jiff::Timestamp::now(),
+    );
     println!(
         "planning {USERS} users when they arrive: {:.0} ms (once, on the UI thread)",
         loaded.elapsed().as_secs_f64() * 1000.0
@@ -113,9 +117,17 @@ fn main() {
     for (width, height) in [(80, 24), (120, 40)] {
         let top = frame_time(&app, width, height);
         // Deep in the list, and with the filter narrowing 100,000 rows.
-        update(&mut app, key(crossterm::event::KeyCode::Char('G')));
+        update(
+            &mut app,
+            key(crossterm::event::KeyCode::Char('G')),
+            jiff::Timestamp::now(),
+        );
         let bottom = frame_time(&app, width, height);
-        update(&mut app, key(crossterm::event::KeyCode::Char('g')));
+        update(
+            &mut app,
+            key(crossterm::event::KeyCode::Char('g')),
+            jiff::Timestamp::now(),
+        );
         let worst = top.max(bottom);
         println!(
             "one frame of {USERS} plan items at {width}x{height}: {:.3} ms at the top, {:.3} ms at the end (target < 5 ms: {})",

@@ -222,7 +222,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch('4'), NONE, A::ShowBucket(Bucket::Deactivate), "bucket: deactivate", ""),
     bind(C::List, ch('5'), NONE, A::ShowBucket(Bucket::Reactivate), "bucket: reactivate", ""),
     bind(C::List, ch('6'), NONE, A::ShowBucket(Bucket::Unchanged), "bucket: unchanged", ""),
-    bind(C::List, ch('7'), NONE, A::ShowBucket(Bucket::Skipped), "bucket: skipped", ""),
+    bind(C::List, ch('7'), NONE, A::ShowBucket(Bucket::Skip), "bucket: skipped", ""),
     bind(C::List, ch(']'), NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, KeyCode::Tab, NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, ch('['), NONE, A::PrevBucket, "previous bucket", ""),

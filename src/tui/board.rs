@@ -46,7 +46,7 @@ mod tests {
         assert_eq!(narrow.len(), 4);
         assert_eq!(narrow[0], [Bucket::Create, Bucket::Reactivate]);
         assert_eq!(column_of(&narrow, Bucket::Reactivate), Some(0));
-        assert_eq!(column_of(&narrow, Bucket::Skipped), None);
+        assert_eq!(column_of(&narrow, Bucket::Skip), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod run;
 pub mod terminal;
 pub mod worker;
 
-pub use app::{App, AppOptions, Effect, LoadStage, Msg, Session};
+pub use app::{App, AppOptions, Effect, LoadStage, Msg, Session, Writing};
 pub use update::update;
 pub use view::render;
 

@@ -3,7 +3,7 @@
 //! effects and draws. Nothing here blocks on the network.
 
 use super::app::RestoreOffer;
-use super::app::{App, AppOptions, Effect, Msg};
+use super::app::{App, AppOptions, Effect, Msg, Writing};
 use super::autosave::{Autosave, Target, read_autosave, retire_autosave, write_autosave};
 use super::terminal::ConsoleTerminal;
 use super::worker::{Commit, WorkerSetup, spawn_apply, spawn_load};
@@ -101,12 +101,15 @@ pub fn run_console(setup: ConsoleSetup) -> anyhow::Result<i32> {
         decisions: setup.decisions.clone(),
         recorded: setup.recorded.clone(),
         restore: setup.restore_offer(),
-        clock: setup.worker.clock,
         operator: crate::apply::outcome::operator(),
     });
     // The screen's size before any resize event, so paging and the layout fit it from the start.
     if let Ok((width, height)) = crossterm::terminal::size() {
-        update(&mut app, Msg::Resize(width, height));
+        update(
+            &mut app,
+            Msg::Resize(width, height),
+            setup.worker.clock.now(),
+        );
     }
     let mut runtime = Runtime {
         setup: &setup,
@@ -162,7 +165,7 @@ fn event_loop(
         if matches!(msg, Msg::Applied(_)) {
             runtime.applying = None;
         }
-        for effect in update(app, msg) {
+        for effect in update(app, msg, runtime.setup.worker.clock.now()) {
             runtime.carry_out(effect);
         }
         if app.should_quit() {
@@ -207,27 +210,27 @@ impl Runtime<'_> {
                     Ok(()) => Msg::DecisionsSaved {
                         path: setup.decisions_file.clone(),
                     },
-                    Err(e) => Msg::Failed {
-                        what: crate::exit::message_for(&e),
+                    Err(e) => Msg::WriteFailed {
+                        writing: Writing::Decisions,
+                        error: crate::exit::message_for(&e),
                     },
                 };
                 let _ = self.tx.send(message);
             }
             Effect::Autosave(decisions) => {
                 if let Err(e) = self.autosave(&decisions) {
-                    let _ = self.tx.send(Msg::Failed {
-                        what: format!("autosave failed: {}", crate::exit::message_for(&e)),
+                    let _ = self.tx.send(Msg::WriteFailed {
+                        writing: Writing::Autosave,
+                        error: crate::exit::message_for(&e),
                     });
                 }
             }
             Effect::ContinueAutosave => self.autosave_claimed = true,
             Effect::SetAutosaveAside => {
                 if let Err(e) = self.claim_autosave() {
-                    let _ = self.tx.send(Msg::Failed {
-                        what: format!(
-                            "the earlier autosave could not be moved aside: {}",
-                            crate::exit::message_for(&e)
-                        ),
+                    let _ = self.tx.send(Msg::WriteFailed {
+                        writing: Writing::AutosaveAside,
+                        error: crate::exit::message_for(&e),
                     });
                 }
             }
@@ -236,11 +239,10 @@ impl Runtime<'_> {
                     write_report(&path, &report, format, &RenderOptions::default())
                 });
                 let message = match written {
-                    Ok(()) => Msg::Saved {
-                        what: format!("report written to {}", path.display()),
-                    },
-                    Err(e) => Msg::Failed {
-                        what: e.to_string(),
+                    Ok(()) => Msg::ReportWritten { path },
+                    Err(e) => Msg::WriteFailed {
+                        writing: Writing::Report,
+                        error: e.to_string(),
                     },
                 };
                 let _ = self.tx.send(message);

@@ -42,6 +42,11 @@ fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
+/// "s" for counts other than one.
+pub fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
 /// Display width of a text, counted per character (never less than the terminal's cells).
 pub fn width(text: &str) -> usize {
     text.chars().map(char_width).sum()

@@ -1,19 +1,26 @@
 //! Tests of the console without a terminal: `update` driven by messages, the key table, and
 //! views rendered on ratatui's test backend.
 
+mod commit;
+mod decide;
+mod export;
 mod keymap;
+mod load;
+mod navigation;
 mod render;
-mod update;
+mod resolve;
+mod save;
 
-use super::app::{App, AppOptions, Session};
+use super::app::{App, AppOptions, Bucket, Session};
 use super::update::update;
 use super::{Effect, Msg};
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::clock::Clock;
 use crate::model::{DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser};
-use crate::reconcile::decision::Decisions;
+use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::{Policy, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::Timestamp;
 
 fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) -> DirectoryUser {
     DirectoryUser {
@@ -171,6 +178,16 @@ pub(crate) fn freed_username_session() -> Session {
     session
 }
 
+/// When the tests' messages arrive: the console's date in these tests.
+pub(crate) fn now() -> Timestamp {
+    Clock::fixed_on(jiff::civil::date(2025, 1, 31)).now()
+}
+
+/// Hands a message to `update` at the tests' time; returns the effects.
+pub(crate) fn send(app: &mut App, msg: Msg) -> Vec<Effect> {
+    update(app, msg, now())
+}
+
 /// A loaded console at 80x24.
 pub(crate) fn loaded() -> App {
     loaded_with(session(), Decisions::default())
@@ -183,11 +200,10 @@ pub(crate) fn loaded_with(session: Session, decisions: Decisions) -> App {
         recorded: decisions.standing(),
         decisions,
         restore: None,
-        clock: Clock::fixed_on(jiff::civil::date(2025, 1, 31)),
         operator: "admin".into(),
     });
-    update(&mut app, Msg::Resize(80, 24));
-    update(&mut app, Msg::Loaded(Box::new(session)));
+    send(&mut app, Msg::Resize(80, 24));
+    send(&mut app, Msg::Loaded(Box::new(session)));
     app
 }
 
@@ -197,7 +213,7 @@ pub(crate) fn key_event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
 
 /// Presses a key and returns the effects.
 pub(crate) fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    update(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
+    send(app, Msg::Key(key_event(code, KeyModifiers::NONE)))
 }
 
 /// Approves every row of the current view (`Y`, confirmed) and commits (`c`, `Enter`);
@@ -217,7 +233,7 @@ pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 pub(crate) fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(
+    send(
         app,
         Msg::Key(key_event(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )
@@ -232,4 +248,40 @@ fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
         status,
         created_id: None,
     }
+}
+
+// What the state says, for the assertions.
+
+pub(crate) fn decision(app: &App, key: &str) -> Option<Decision> {
+    app.decisions().decisions.get(key).cloned()
+}
+
+pub(crate) fn current_username(app: &App) -> String {
+    let review = app.review.as_ref().unwrap();
+    review.plan.items[review.current().unwrap()]
+        .username
+        .clone()
+}
+
+pub(crate) fn bucket(app: &App) -> Bucket {
+    app.review.as_ref().unwrap().bucket
+}
+
+pub(crate) fn autosaved(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Autosave(_)))
+}
+
+pub(crate) fn note(app: &App) -> String {
+    app.note
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+/// The console on the freed-username studio, with Pavan's create under the cursor.
+pub(crate) fn on_pavan() -> App {
+    let app = loaded_with(freed_username_session(), Decisions::default());
+    assert_eq!(bucket(&app), Bucket::Create);
+    assert_eq!(current_username(&app), "ppatel");
+    app
 }

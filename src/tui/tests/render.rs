@@ -1,4 +1,6 @@
-use super::{approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, session, typed};
+use super::{
+    approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, send, session, typed,
+};
 use crate::apply::engine::{Applied, ApplyProgress, Ending, Refusal};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::reconcile::decision::{Decision, Decisions};
@@ -6,7 +8,7 @@ use crate::reconcile::plan::Plan;
 use crate::tui::app::{App, AppOptions, Overlay, RestoreOffer};
 use crate::tui::theme::Theme;
 use crate::tui::view::list::list_lines;
-use crate::tui::{Msg, Session, render, update};
+use crate::tui::{Msg, Session, render};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,7 +19,7 @@ use std::time::Duration;
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
-    update(app, Msg::Resize(width, height));
+    send(app, Msg::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal.draw(|frame| render(frame, app)).expect("draw");
     terminal.backend().buffer().clone()
@@ -90,7 +92,7 @@ fn snapshot_at(name: &str, (width, height): (u16, u16), setup: impl Fn(&mut App)
     for monochrome in [false, true] {
         let mut app = loaded();
         app.monochrome = monochrome;
-        update(&mut app, Msg::Resize(width, height));
+        send(&mut app, Msg::Resize(width, height));
         setup(&mut app);
         let buffer = draw(&mut app, width, height);
         assert_no_control_characters(&buffer);
@@ -235,7 +237,7 @@ fn confirm_export_quit_and_help() {
 fn progress_and_results() {
     let apply = |app: &mut App| {
         approve_view_and_commit(app);
-        update(
+        send(
             app,
             Msg::ApplyProgress(ApplyProgress {
                 done: 3,
@@ -253,8 +255,8 @@ fn progress_and_results() {
                 error: "server said: \u{1b}[31mno\u{7}".into(),
             },
         );
-        update(app, Msg::ItemFinished(ok.clone()));
-        update(app, Msg::ItemFinished(bad.clone()));
+        send(app, Msg::ItemFinished(ok.clone()));
+        send(app, Msg::ItemFinished(bad.clone()));
         (ok, bad)
     };
     snapshot_views("progress", |app| {
@@ -267,7 +269,7 @@ fn progress_and_results() {
             ..RunInfo::default()
         };
         let outcome = Outcome::new(run, vec![ok, bad]);
-        update(
+        send(
             app,
             Msg::Applied(Box::new(Applied {
                 outcome,
@@ -289,7 +291,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
         },
     );
     let outcome = Outcome::new(RunInfo::default(), vec![stale.clone()]);
-    update(
+    send(
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
@@ -306,7 +308,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
 
     let reason = "could not read ftrack's groups: ftrack server at https://studio.ftrackapp.com answered HTTP 503 three times; check the server and try again";
     let outcome = Outcome::new(RunInfo::default(), vec![stale]);
-    update(
+    send(
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,
@@ -326,7 +328,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
 fn loading_and_load_failed() {
     for (width, height) in SIZES {
         let mut app = App::new(AppOptions::default());
-        update(
+        send(
             &mut app,
             Msg::LoadProgress {
                 stage: crate::tui::LoadStage::Directory,
@@ -338,7 +340,7 @@ fn loading_and_load_failed() {
             format!("loading_{width}x{height}"),
             text(&draw(&mut app, width, height))
         );
-        update(
+        send(
             &mut app,
             Msg::LoadFailed {
                 error: "ldap: invalid credentials for cn=sync\n(bind)".into(),
@@ -490,7 +492,7 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
         },
     );
     let outcome = Outcome::new(RunInfo::default(), vec![created, left]);
-    update(
+    send(
         &mut app,
         Msg::Applied(Box::new(Applied {
             outcome,

@@ -1,19 +1,14 @@
-//! Commit, apply progress, results and report export.
+//! The commit summary (`c`): what a commit covers (everything approved, the marked rows or
+//! the view, with what they need), the typed count for deactivations, and the start of the
+//! apply.
 
-use super::{default_report_path, fail, note, reload, request_quit};
-use crate::apply::outcome::{ItemStatus, RunInfo};
-use crate::reconcile::decision::{
-    Approval, ApprovedPlan, Decision, Decisions, approves, settle_decided,
-};
-use crate::reconcile::plan::{Action as Planned, GroupChanges, Plan, Summary};
+use super::fail;
+use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approves, settle_decided};
+use crate::reconcile::plan::Summary;
 use crate::reconcile::prerequisites::Settled;
-use crate::report::model::{report_from_outcome, report_from_plan};
-use crate::tui::Effect;
-use crate::tui::action::{Action, Context};
-use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Overlay, Review, Screen};
-use crate::tui::input::TextInput;
+use crate::tui::action::Action;
+use crate::tui::app::{App, ApplyState, CommitModal, CommitScope, Effect, Overlay, Review, Screen};
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 /// What a commit covers.
 struct Selection {
@@ -97,7 +92,7 @@ fn scope_keys(review: &Review, scope: CommitScope) -> Option<HashSet<String>> {
 
 /// What a commit records: the standing decisions in force once it is made, and what counts
 /// as saved then. Decisions outside its scope stay the session's until saved or committed.
-pub(crate) fn committed(app: &App, scope: CommitScope) -> (Decisions, Decisions) {
+fn committed(app: &App, scope: CommitScope) -> (Decisions, Decisions) {
     let keys = app.review.as_ref().and_then(|r| scope_keys(r, scope));
     let in_scope = |key: &str| keys.as_ref().is_none_or(|k| k.contains(key));
     (
@@ -107,7 +102,8 @@ pub(crate) fn committed(app: &App, scope: CommitScope) -> (Decisions, Decisions)
     )
 }
 
-pub(super) fn open_commit(app: &mut App) {
+/// `c`: the commit summary, of the marked rows when any, else of everything approved.
+pub(super) fn open(app: &mut App) {
     let Some(review) = &app.review else {
         return;
     };
@@ -139,18 +135,16 @@ pub(super) fn open_commit(app: &mut App) {
     }));
 }
 
-pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
+/// What a key does in the commit summary.
+pub(super) fn act(app: &mut App, action: Action) -> Vec<Effect> {
     let Overlay::Commit(mut modal) = std::mem::replace(&mut app.overlay, Overlay::None) else {
         return Vec::new();
     };
     match action {
         Action::Cancel => return Vec::new(),
+        Action::Submit => return submit(app, modal),
         Action::CycleScope => {
-            modal.scope = match modal.scope {
-                CommitScope::All => CommitScope::Marked,
-                CommitScope::Marked => CommitScope::View,
-                CommitScope::View => CommitScope::All,
-            };
+            modal.scope = modal.scope.next();
             let chosen = selection(app, modal.scope);
             modal.approved = chosen.approved;
             modal.counts = chosen.counts;
@@ -162,173 +156,55 @@ pub(super) fn commit(app: &mut App, action: Action) -> Vec<Effect> {
         Action::DeleteChar => {
             modal.typed.pop();
         }
-        Action::Submit => {
-            let deactivations = modal.counts.deactivate;
-            let blocked = app.review.as_ref().and_then(|r| r.plan.blocked.clone());
-            if modal.counts.changes() == 0 {
-                fail(
-                    app,
-                    "nothing approved in this selection: Tab chooses another",
-                );
-            } else if let Some(reason) = blocked {
-                fail(
-                    app,
-                    format!("the plan is blocked and would be refused: {reason}"),
-                );
-            } else if deactivations > 0 && modal.typed != deactivations.to_string() {
-                fail(
-                    app,
-                    format!("type {deactivations} to confirm the deactivations"),
-                );
-            } else if let Some(review) = &app.review {
-                let total = modal.approved.iter().filter(|a| **a).count();
-                let approved = ApprovedPlan {
-                    plan: review.plan.clone(),
-                    approved: modal.approved,
-                    settled: modal.settled,
-                };
-                let (standing, saved_after) = committed(app, modal.scope);
-                app.screen = Screen::Applying(ApplyState {
-                    total,
-                    progress: None,
-                    finished: Vec::new(),
-                    cancelling: false,
-                    saved_after,
-                    left_out: modal.left_out,
-                });
-                return vec![Effect::Apply {
-                    approved: Box::new(approved),
-                    standing,
-                }];
-            }
-        }
         _ => {}
     }
     app.overlay = Overlay::Commit(modal);
     Vec::new()
 }
 
-pub(super) fn progress(app: &mut App, action: Action) -> Vec<Effect> {
-    if action != Action::CancelApply {
-        return Vec::new();
+/// Enter: starts the apply when the selection can be committed; else says why and the
+/// summary stays open.
+fn submit(app: &mut App, modal: Box<CommitModal>) -> Vec<Effect> {
+    if let Some(why) = hold_up(app, &modal) {
+        fail(app, why);
+    } else if let Some(review) = &app.review {
+        let total = modal.approved.iter().filter(|a| **a).count();
+        let approved = ApprovedPlan {
+            plan: review.plan.clone(),
+            approved: modal.approved,
+            settled: modal.settled,
+        };
+        let (standing, saved_after) = committed(app, modal.scope);
+        app.screen = Screen::Applying(ApplyState {
+            total,
+            progress: None,
+            finished: Vec::new(),
+            cancelling: false,
+            saved_after,
+            left_out: modal.left_out,
+        });
+        return vec![Effect::Apply {
+            approved: Box::new(approved),
+            standing,
+        }];
     }
-    if let Screen::Applying(state) = &mut app.screen {
-        state.cancelling = true;
-    }
-    note(app, "stopping after the current batch…");
-    vec![Effect::CancelApply]
-}
-
-pub(super) fn results(app: &mut App, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Export => {
-            app.overlay = Overlay::Export {
-                path: TextInput::new(&default_report_path(app.clock)),
-            }
-        }
-        Action::Retry => {
-            let failed: Vec<String> = match &app.screen {
-                Screen::Results(state) => state
-                    .applied
-                    .outcome
-                    .items
-                    .iter()
-                    .filter(|o| matches!(o.status, ItemStatus::Failed { .. }))
-                    .filter_map(|o| crate::reconcile::decision::item_key(&o.item))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if failed.is_empty() {
-                note(app, "nothing to retry: no user failed");
-                return Vec::new();
-            }
-            app.mark_after_load = failed;
-            return reload(app);
-        }
-        Action::Back => return reload(app),
-        Action::Quit => return request_quit(app),
-        Action::Up | Action::Down => {
-            if let Screen::Results(state) = &mut app.screen {
-                state.scroll = if action == Action::Up {
-                    state.scroll.saturating_sub(1)
-                } else {
-                    state.scroll + 1
-                };
-            }
-        }
-        Action::Help => {
-            app.overlay = Overlay::Help {
-                context: Context::Results,
-                scroll: 0,
-            }
-        }
-        _ => {}
-    }
+    app.overlay = Overlay::Commit(modal);
     Vec::new()
 }
 
-pub(super) fn export(app: &mut App, action: Action) -> Vec<Effect> {
-    let Overlay::Export { path } = std::mem::replace(&mut app.overlay, Overlay::None) else {
-        return Vec::new();
-    };
-    match action {
-        Action::Cancel => return Vec::new(),
-        Action::Submit if path.text().trim().is_empty() => {
-            fail(app, "type a file name for the report")
-        }
-        Action::Submit => {
-            let mut report = match (&app.screen, &app.review) {
-                (Screen::Results(state), _) => report_from_outcome(&state.applied.outcome),
-                (_, Some(review)) => {
-                    let s = &review.session;
-                    let run =
-                        RunInfo::start("console", &s.server, &s.api_user, &s.directory_source);
-                    report_from_plan(&plan_as_decided(review, app.decisions()), run)
-                }
-                _ => return Vec::new(),
-            };
-            report.session = Some(app.session_log());
-            note(app, format!("writing {}…", path.text()));
-            let target = PathBuf::from(path.text());
-            // The dialog stays open until the report is written: a failure leaves the path
-            // as typed, to correct.
-            app.overlay = Overlay::Export { path };
-            return vec![Effect::ExportReport {
-                report: Box::new(report),
-                path: target,
-            }];
-        }
-        _ => {}
+/// Why the selection cannot be committed as it is, if it cannot.
+fn hold_up(app: &App, modal: &CommitModal) -> Option<String> {
+    let deactivations = modal.counts.deactivate;
+    let blocked = app.review.as_ref().and_then(|r| r.plan.blocked.as_ref());
+    if modal.counts.changes() == 0 {
+        Some("nothing approved in this selection: Tab chooses another".to_string())
+    } else if let Some(reason) = blocked {
+        Some(format!(
+            "the plan is blocked and would be refused: {reason}"
+        ))
+    } else if deactivations > 0 && modal.typed != deactivations.to_string() {
+        Some(format!("type {deactivations} to confirm the deactivations"))
+    } else {
+        None
     }
-    app.overlay = Overlay::Export { path };
-    Vec::new()
-}
-
-/// The review's plan with the admin's decisions so far: changes skipped in the console are
-/// reported as skipped, changes still waiting for a decision say so.
-fn plan_as_decided(review: &Review, decisions: &Decisions) -> Plan {
-    let mut plan = review.plan.clone();
-    for (item, key) in plan.items.iter_mut().zip(&review.keys) {
-        if !item.action.is_change() {
-            continue;
-        }
-        match key.as_ref().and_then(|k| decisions.decisions.get(k)) {
-            Some(Decision::Skip) => {
-                item.action = Planned::Skip;
-                item.reason = Some("skipped in the console for this run".to_string());
-                item.changes.clear();
-                item.groups = GroupChanges::default();
-            }
-            Some(_) => {}
-            None => {
-                let waiting = "awaiting a decision in the console";
-                item.reason = Some(match item.reason.take() {
-                    Some(reason) => format!("{reason}; {waiting}"),
-                    None => waiting.to_string(),
-                });
-            }
-        }
-    }
-    plan.summary = Summary::count(&plan.items);
-    plan
 }

@@ -1,12 +1,15 @@
 //! The conflict dialog, the link picker and the rename input.
 
-use super::{change, fail, next_undecided, note};
+use super::decide::next_undecided;
+use super::history::change;
+use super::{fail, note};
 use crate::reconcile::decision::{Decision, item_key};
-use crate::tui::Effect;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Bucket, Overlay, Resolve, ResolveMode};
+use crate::tui::app::bucket;
+use crate::tui::app::{App, Effect, Overlay, Resolve, ResolveMode};
 use crate::tui::app::{Review, TakeOver, plan_session};
 use crate::tui::resolve::{Picker, RenameInput};
+use jiff::Timestamp;
 use std::collections::HashMap;
 
 /// Opens the conflict dialog (`Open`), the link picker (`Link`) or the rename input (`Rename`).
@@ -52,7 +55,9 @@ pub(super) fn open_resolve(app: &mut App, which: Action, from_dialog: bool) {
     }));
 }
 
-pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
+/// What a key does in the conflict dialog, the picker, the rename input or the take-over
+/// question.
+pub(super) fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
     let Overlay::Resolve(mut dialog) = std::mem::replace(&mut app.overlay, Overlay::None) else {
         return Vec::new();
     };
@@ -69,12 +74,12 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             open_resolve(app, action, true);
         }
         (ResolveMode::Menu, Action::Ignore) => {
-            let effects = change(app, vec![(key, Some(Decision::Ignore))]);
+            let effects = change(app, vec![(key, Some(Decision::Ignore))], now);
             note(app, "ignored from now on (u undoes)");
             return effects;
         }
         (ResolveMode::Menu, Action::Skip) => {
-            let effects = change(app, vec![(key, Some(Decision::Skip))]);
+            let effects = change(app, vec![(key, Some(Decision::Skip))], now);
             note(app, "skipped this time");
             next_undecided(app);
             return effects;
@@ -104,10 +109,10 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             });
             app.overlay = Overlay::Resolve(dialog);
         }
-        (ResolveMode::Picker(_), Action::Submit) => return pick(app, dialog, &key),
+        (ResolveMode::Picker(_), Action::Submit) => return pick(app, dialog, &key, now),
         (ResolveMode::TakeOver(take), Action::Submit) => {
             let (ftrack_id, username) = (take.ftrack_id.clone(), take.username.clone());
-            return link(app, &key, ftrack_id, &username);
+            return link(app, &key, ftrack_id, &username, now);
         }
         (ResolveMode::TakeOver(take), Action::Cancel) => {
             let picker = std::mem::replace(&mut take.picker, Picker::empty());
@@ -120,7 +125,7 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
             }
             app.overlay = Overlay::Resolve(dialog);
         }
-        (ResolveMode::Rename(_), Action::Submit) => return rename(app, dialog, &key),
+        (ResolveMode::Rename(_), Action::Submit) => return rename(app, dialog, &key, now),
         _ => app.overlay = Overlay::Resolve(dialog),
     }
     Vec::new()
@@ -128,7 +133,7 @@ pub(super) fn resolve(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Enter in the picker: links to the highlighted user, or asks first when another entry is
 /// linked to it.
-fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
+fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec<Effect> {
     let ResolveMode::Picker(picker) = &mut dialog.mode else {
         return Vec::new();
     };
@@ -143,7 +148,7 @@ fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(other) = picker.chosen_entry().and_then(|r| r.linked_to.clone()) else {
-        return link(app, key, ftrack_id, &username);
+        return link(app, key, ftrack_id, &username, now);
     };
     let consequence = consequence_of_link(app, key, &ftrack_id, &other);
     let picker = std::mem::replace(picker, Picker::empty());
@@ -159,7 +164,7 @@ fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
 }
 
 /// Enter in the rename input: renames when the username can be used, else says why.
-fn rename(app: &mut App, dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
+fn rename(app: &mut App, dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec<Effect> {
     let ResolveMode::Rename(input) = &dialog.mode else {
         return Vec::new();
     };
@@ -177,20 +182,31 @@ fn rename(app: &mut App, dialog: Box<Resolve>, key: &str) -> Vec<Effect> {
                 username: username.clone(),
             }),
         )],
+        now,
     );
-    let now = follow(app, key);
-    note(app, format!("renamed to {username}; now: {now}"));
+    let went = follow(app, key);
+    note(app, format!("renamed to {username}; now: {went}"));
     effects
 }
 
 /// Links the entry to the ftrack user and says where the row went.
-fn link(app: &mut App, key: &str, ftrack_id: String, username: &str) -> Vec<Effect> {
+fn link(
+    app: &mut App,
+    key: &str,
+    ftrack_id: String,
+    username: &str,
+    now: Timestamp,
+) -> Vec<Effect> {
     let effects = change(
         app,
         vec![(key.to_string(), Some(Decision::Link { ftrack_id }))],
+        now,
     );
-    let now = follow(app, key);
-    note(app, format!("linked to ftrack user {username}; now: {now}"));
+    let went = follow(app, key);
+    note(
+        app,
+        format!("linked to ftrack user {username}; now: {went}"),
+    );
     effects
 }
 
@@ -249,8 +265,7 @@ fn consequence_of_link(app: &App, key: &str, ftrack_id: &str, other: &str) -> St
 /// After a resolution re-planned an item: the cursor stays in its list, on the row that took
 /// the resolved one's place (the next conflict, when resolving conflicts); returns where the
 /// item went, in words ("update (in Update)").
-pub(super) fn follow(app: &mut App, key: &str) -> String {
-    let height = app.list_height();
+fn follow(app: &mut App, key: &str) -> String {
     let Some(review) = &mut app.review else {
         return String::new();
     };
@@ -259,6 +274,6 @@ pub(super) fn follow(app: &mut App, key: &str) -> String {
     };
     let action = review.plan.items[index].action;
     review.rebuild_view();
-    review.scroll_to_cursor(height);
-    format!("{} (in {})", action.name(), Bucket::of(action).label())
+    app.scroll_list_to_cursor();
+    format!("{} (in {})", action.name(), bucket::label(action))
 }

@@ -29,7 +29,7 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         review
             .lane
             .iter()
-            .map(|b| review.buckets[b.index()].len())
+            .map(|b| review.buckets.len(*b))
             .sum::<usize>()
     );
     let room = (area.width as usize).saturating_sub(3 + width(&counts));

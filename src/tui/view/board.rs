@@ -3,6 +3,7 @@
 
 use super::detail;
 use super::list::{Rows, row_lines};
+use crate::tui::app::bucket;
 use crate::tui::app::{App, Bucket, Review};
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
@@ -74,8 +75,8 @@ fn column(
     let title: Vec<String> = lane
         .iter()
         .map(|b| {
-            let marker = b.action().marker();
-            format!("{marker}{} {}", b.label(), review.buckets[b.index()].len())
+            let marker = b.marker();
+            format!("{marker}{} {}", bucket::label(*b), review.buckets.len(*b))
         })
         .collect();
     let title = truncate(

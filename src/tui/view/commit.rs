@@ -10,13 +10,39 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// The summary's width, borders included.
+const WIDTH: u16 = 64;
+
 /// Draws the summary.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, theme: &Theme) {
     let Some(review) = &app.review else {
         return;
     };
-    const WIDTH: u16 = 64;
     let cells = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let mut lines = target_lines(review, modal, cells, theme);
+    lines.extend(count_lines(modal, theme));
+    let room = usize::from(area.height.saturating_sub(18)).max(2);
+    lines.extend(settled_lines(review, modal, cells, room, theme));
+    if let Some(reason) = &review.plan.blocked {
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("Blocked: {reason}"), cells),
+            theme.error,
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(key_lines(modal, theme));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = modal_box(frame, centered(area, WIDTH, height), "Commit", theme);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Where the commit goes, as whom, in which rollout scope, and what it covers.
+fn target_lines(
+    review: &Review,
+    modal: &CommitModal,
+    cells: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let session = &review.session;
     let scope = |s: CommitScope, text: String| {
         if modal.scope == s {
@@ -25,8 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
             Span::styled(format!(" {text} "), theme.text)
         }
     };
-    let c = modal.counts;
-    let mut lines = vec![
+    vec![
         Line::raw(truncate(&format!("Target  {}", session.server), cells)),
         Line::raw(truncate(&format!("As      {}", session.api_user), cells)),
         Line::raw(truncate(
@@ -45,19 +70,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
             scope(CommitScope::View, "this view".into()),
         ]),
         Line::raw(""),
-    ];
-    for (marker, what, n) in [
+    ]
+}
+
+/// The changes the commit applies, by kind, and the approved ones it leaves pending.
+fn count_lines(modal: &CommitModal, theme: &Theme) -> Vec<Line<'static>> {
+    let c = modal.counts;
+    let mut lines: Vec<Line<'static>> = [
         ('+', "create", c.create),
         ('~', "update", c.update),
         ('^', "reactivate", c.reactivate),
         ('-', "deactivate", c.deactivate),
-    ] {
+    ]
+    .into_iter()
+    .map(|(marker, what, n)| {
         let style = if n == 0 { theme.dim } else { theme.text };
-        lines.push(Line::from(Span::styled(
-            format!("  {marker} {what:<11}{n:>7}"),
-            style,
-        )));
-    }
+        Line::from(Span::styled(format!("  {marker} {what:<11}{n:>7}"), style))
+    })
+    .collect();
     lines.push(Line::from(Span::styled(
         format!(
             "  approved, not in this commit: {} (stay pending)",
@@ -65,19 +95,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
         ),
         theme.dim,
     )));
-    let room = usize::from(area.height.saturating_sub(18)).max(2);
-    lines.extend(settled_lines(review, modal, cells, room, theme));
-    if let Some(reason) = &review.plan.blocked {
-        lines.push(Line::from(Span::styled(
-            truncate(&format!("Blocked: {reason}"), cells),
-            theme.error,
-        )));
-    }
-    lines.push(Line::raw(""));
-    if c.deactivate > 0 {
+    lines
+}
+
+/// The deactivation count to type, when there are deactivations, and the keys.
+fn key_lines(modal: &CommitModal, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let deactivations = modal.counts.deactivate;
+    if deactivations > 0 {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("Type {} to confirm the deactivations: ", c.deactivate),
+                format!("Type {deactivations} to confirm the deactivations: "),
                 theme.warn,
             ),
             Span::raw(format!("{}▏", modal.typed)),
@@ -91,9 +119,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
         Span::styled("Esc", theme.key),
         Span::raw(" cancel"),
     ]));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let inner = modal_box(frame, centered(area, WIDTH, height), "Commit", theme);
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 /// What the commit brings along because its rows need it, and the rows it holds back.

@@ -5,7 +5,7 @@ use crate::model::{DirectoryUser, FtrackUser};
 use crate::reconcile::decision::Decision;
 use crate::reconcile::needs::Need;
 use crate::reconcile::plan::{ConflictKind, Field, FieldValue, MatchedBy, PlanItem};
-use crate::tui::app::App;
+use crate::tui::app::{App, Review};
 use crate::tui::text::{fit, sanitize, truncate};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -111,7 +111,7 @@ fn source_of(
 
 /// `  <- attribute` after a field, when there is a directory entry to have read it from.
 fn source_span(
-    review: &crate::tui::app::Review,
+    review: &Review,
     field: Field,
     entry: Option<&DirectoryUser>,
     decision: Option<&Decision>,
@@ -130,7 +130,7 @@ fn source_span(
 
 /// The fields in two columns, the directory's value beside ftrack's (changed ones marked).
 fn field_table(
-    review: &crate::tui::app::Review,
+    review: &Review,
     item: &PlanItem,
     (entry, ftrack): (Option<&DirectoryUser>, Option<&FtrackUser>),
     decision: Option<&Decision>,
@@ -180,7 +180,7 @@ fn field_table(
 
 /// The fields one per line: `old -> new` where they change.
 fn field_changes(
-    review: &crate::tui::app::Review,
+    review: &Review,
     item: &PlanItem,
     (entry, ftrack): (Option<&DirectoryUser>, Option<&FtrackUser>),
     decision: Option<&Decision>,
@@ -354,21 +354,7 @@ pub fn lines(
     let decision = review.keys[index]
         .as_ref()
         .and_then(|k| app.decisions.decisions.get(k));
-    let decision_text = decision_words(app, item, decision);
-    let mut out = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} {} ", item.action.marker(), item.action.name()),
-                theme.action(item.action),
-            ),
-            Span::styled(sanitize(&item.name).into_owned(), theme.title),
-            Span::raw(format!(" ({})", sanitize(&item.username))),
-        ]),
-        Line::from(vec![
-            label("decision", theme),
-            Span::raw(format!("{} {decision_text}", decision_mark(item, decision))),
-        ]),
-    ];
+    let mut out = title_lines(app, item, decision, theme);
     out.extend(sides(item, decision, theme));
     if width >= TWO_COLUMNS {
         out.extend(field_table(review, item, (entry, ftrack), decision, theme));
@@ -381,6 +367,52 @@ pub fn lines(
             theme,
         ));
     }
+    out.extend(groups_line(review, item, ftrack, theme));
+    out.extend(need_lines(app, item, theme));
+    let explain = explain_lines(item, entry, theme);
+    if conflict_first {
+        // The title, then why, then the rest.
+        let rest = out.split_off(1);
+        out.extend(explain);
+        out.extend(rest);
+    } else {
+        out.extend(explain);
+    }
+    out
+}
+
+/// The item's action, name and username, then the admin's decision on it.
+fn title_lines(
+    app: &App,
+    item: &PlanItem,
+    decision: Option<&Decision>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let decision_text = decision_words(app, item, decision);
+    vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} {} ", item.action.marker(), item.action.name()),
+                theme.action(item.action),
+            ),
+            Span::styled(sanitize(&item.name).into_owned(), theme.title),
+            Span::raw(format!(" ({})", sanitize(&item.username))),
+        ]),
+        Line::from(vec![
+            label("decision", theme),
+            Span::raw(format!("{} {decision_text}", decision_mark(item, decision))),
+        ]),
+    ]
+}
+
+/// The groups the item adds and removes, with where they come from; else the ftrack user's
+/// groups; else nothing.
+fn groups_line(
+    review: &Review,
+    item: &PlanItem,
+    ftrack: Option<&FtrackUser>,
+    theme: &Theme,
+) -> Option<Line<'static>> {
     if !item.groups.is_empty() {
         let mut spans = vec![label("groups", theme)];
         let from = if review.session.group_search {
@@ -398,24 +430,13 @@ pub fn lines(
             spans.push(Span::styled(format!("- {}  ", sanitize(g)), theme.removed));
         }
         spans.push(Span::styled(from, theme.dim));
-        out.push(Line::from(spans));
-    } else if let Some(u) = ftrack.filter(|u| !u.groups.is_empty()) {
-        out.push(Line::from(vec![
-            label("groups", theme),
-            Span::styled(sanitize(&u.groups.join(", ")).into_owned(), theme.dim),
-        ]));
+        return Some(Line::from(spans));
     }
-    out.extend(need_lines(app, item, theme));
-    let explain = explain_lines(item, entry, theme);
-    if conflict_first {
-        // The title, then why, then the rest.
-        let rest = out.split_off(1);
-        out.extend(explain);
-        out.extend(rest);
-    } else {
-        out.extend(explain);
-    }
-    out
+    let user = ftrack.filter(|u| !u.groups.is_empty())?;
+    Some(Line::from(vec![
+        label("groups", theme),
+        Span::styled(sanitize(&user.groups.join(", ")).into_owned(), theme.dim),
+    ]))
 }
 
 /// What the item needs from other rows, with where each stands.

@@ -3,6 +3,7 @@
 
 use crate::reconcile::Scope;
 use crate::reconcile::plan::Summary;
+use crate::tui::app::bucket::{self, KEY_ORDER};
 use crate::tui::app::{App, Bucket, Review, Screen};
 use crate::tui::text::{truncate, width};
 use crate::tui::theme::Theme;
@@ -23,7 +24,7 @@ fn count(summary: &Summary, bucket: Bucket) -> usize {
         Bucket::Deactivate => summary.deactivate,
         Bucket::Reactivate => summary.reactivate,
         Bucket::Unchanged => summary.unchanged,
-        Bucket::Skipped => summary.skip,
+        Bucket::Skip => summary.skip,
     }
 }
 
@@ -80,14 +81,14 @@ fn context(review: &Review) -> String {
 /// The header's pieces: each tab, then the context.
 fn pieces(review: &Review) -> Vec<String> {
     let summary = &review.plan.summary;
-    let mut pieces: Vec<String> = Bucket::ALL
+    let mut pieces: Vec<String> = KEY_ORDER
         .iter()
         .map(|&b| {
             format!(
                 "{}{}{} {}",
-                b.index() + 1,
-                b.action().marker(),
-                b.label(),
+                bucket::key(b),
+                b.marker(),
+                bucket::label(b),
                 count(summary, b)
             )
         })
@@ -146,10 +147,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pieces = pieces(review);
     let summary = &review.plan.summary;
     let style_of = |i: usize| -> Style {
-        match Bucket::ALL.get(i) {
+        match KEY_ORDER.get(i) {
             Some(b) if *b == review.bucket || review.lane.contains(b) => theme.selected,
             Some(b) if count(summary, *b) == 0 => theme.dim,
-            Some(b) => theme.action(b.action()),
+            Some(b) => theme.action(*b),
             None => theme.dim,
         }
     };

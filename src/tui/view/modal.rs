@@ -3,11 +3,12 @@
 use super::{centered, modal_box};
 use crate::reconcile::decision::Decision;
 use crate::reconcile::needs::Need;
+use crate::tui::app::bucket;
 use crate::tui::app::{App, Confirm, RestoreOffer};
 use crate::tui::input::TextInput;
+use crate::tui::text::plural;
 use crate::tui::text::truncate;
 use crate::tui::theme::Theme;
-use crate::tui::update::plural;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -32,7 +33,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, question: &Confirm, the
     let (bucket, filter) = app
         .review
         .as_ref()
-        .map(|r| (r.bucket.label(), r.filter.clone()))
+        .map(|r| (bucket::label(r.bucket), r.filter.clone()))
         .unwrap_or_default();
     let scope = if filter.is_empty() {
         format!("in {bucket}")

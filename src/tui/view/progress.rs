@@ -36,6 +36,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ApplyState, app: &App, them
         )
     };
     frame.render_widget(Paragraph::new(heading), title);
+    frame.render_widget(operations_gauge(state, theme), gauge);
+    frame.render_widget(Paragraph::new(figures_line(state, theme)), figures);
+    let lines = finished_lines(state, list.height as usize, list.width as usize, theme);
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// The operations done out of all, or that ftrack is being checked before the first batch.
+fn operations_gauge<'a>(state: &ApplyState, theme: &Theme) -> Gauge<'a> {
     let (done, total) = state
         .progress
         .as_ref()
@@ -45,39 +53,44 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ApplyState, app: &App, them
     } else {
         (done as f64 / total as f64).clamp(0.0, 1.0)
     };
-    frame.render_widget(
-        Gauge::default()
-            .block(Block::default().borders(Borders::ALL))
-            .gauge_style(theme.ok)
-            .ratio(ratio)
-            .label(if total == 0 {
-                "preparing: checking ftrack before the first batch".to_string()
-            } else {
-                format!("{done}/{total} operations")
-            }),
-        gauge,
-    );
+    Gauge::default()
+        .block(Block::default().borders(Borders::ALL))
+        .gauge_style(theme.ok)
+        .ratio(ratio)
+        .label(if total == 0 {
+            "preparing: checking ftrack before the first batch".to_string()
+        } else {
+            format!("{done}/{total} operations")
+        })
+}
+
+/// Users applied and failed so far, and the time left.
+fn figures_line(state: &ApplyState, theme: &Theme) -> Line<'static> {
     let (applied, failed, eta) = state
         .progress
         .as_ref()
         .map_or((0, 0, None), |p| (p.applied, p.failed, p.eta));
     let eta = eta.map_or_else(|| "estimating".to_string(), |d| clock(d.as_secs()));
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" applied {applied}"), theme.ok),
-            Span::raw(" · "),
-            Span::styled(
-                format!("failed {failed}"),
-                if failed > 0 { theme.error } else { theme.text },
-            ),
-            Span::raw(format!(" · ETA {eta}")),
-        ])),
-        figures,
-    );
-    let height = list.height as usize;
-    let cells = list.width as usize;
+    Line::from(vec![
+        Span::styled(format!(" applied {applied}"), theme.ok),
+        Span::raw(" · "),
+        Span::styled(
+            format!("failed {failed}"),
+            if failed > 0 { theme.error } else { theme.text },
+        ),
+        Span::raw(format!(" · ETA {eta}")),
+    ])
+}
+
+/// The latest users finished, as many as fit in `height` rows.
+fn finished_lines(
+    state: &ApplyState,
+    height: usize,
+    cells: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let start = state.finished.len().saturating_sub(height);
-    let lines: Vec<Line> = state.finished[start..]
+    state.finished[start..]
         .iter()
         .map(|o| {
             let (mark, style) = match &o.status {
@@ -93,6 +106,5 @@ pub fn render(frame: &mut Frame, area: Rect, state: &ApplyState, app: &App, them
             );
             Line::from(Span::styled(fit(&text, cells), style))
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), list);
+        .collect()
 }

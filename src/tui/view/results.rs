@@ -3,7 +3,7 @@
 //! left alone. Scrolls with j/k.
 
 use crate::apply::engine::{Ending, Refusal};
-use crate::apply::outcome::{ItemOutcome, ItemStatus};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome};
 use crate::reconcile::decision::{Decision, item_key};
 use crate::tui::app::{App, ResultsState};
 use crate::tui::text::{sanitize, truncate, wrap};
@@ -57,14 +57,31 @@ fn result_lines(
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let outcome = &state.applied.outcome;
+    let mut lines = count_lines(outcome, cells, theme);
+    lines.extend(stop_lines(state, cells, theme));
+    lines.push(verdict(state, theme));
+    let sorted: Vec<(Section, &ItemOutcome)> =
+        outcome.items.iter().map(|o| (section(app, o), o)).collect();
+    lines.extend(section_lines(&sorted, cells, theme));
+    lines.push(Line::raw(""));
+    lines.extend(
+        wrap(&left_alone(&sorted), cells.saturating_sub(1))
+            .into_iter()
+            .map(|line| Line::from(Span::styled(format!(" {line}"), theme.dim))),
+    );
+    lines
+}
+
+/// The title and the counts of what was applied, failed, went stale or was not attempted.
+fn count_lines(outcome: &Outcome, cells: usize, theme: &Theme) -> Vec<Line<'static>> {
     let s = outcome.summary;
-    let mut lines = vec![
+    vec![
         Line::from(Span::styled(
             truncate(
                 &format!(
                     " Applied {} change{} on {}",
                     s.applied(),
-                    crate::tui::update::plural(s.applied()),
+                    crate::tui::text::plural(s.applied()),
                     outcome.run.ftrack
                 ),
                 cells,
@@ -89,9 +106,16 @@ fn result_lines(
                 theme.text
             },
         )),
-    ];
-    lines.extend(stop_lines(state, cells, theme));
-    lines.push(verdict(state, theme));
+    ]
+}
+
+/// The sections that list users one per line (failures first), each with its title and
+/// count; empty sections are left out.
+fn section_lines(
+    sorted: &[(Section, &ItemOutcome)],
+    cells: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let sections = [
         (Section::Failed, "Failed (r retries them)", theme.error),
         (
@@ -110,8 +134,7 @@ fn result_lines(
         (Section::Reactivated, "Reactivated", theme.ok),
         (Section::Deactivated, "Deactivated", theme.ok),
     ];
-    let sorted: Vec<(Section, &ItemOutcome)> =
-        outcome.items.iter().map(|o| (section(app, o), o)).collect();
+    let mut lines = Vec::new();
     for (which, title, style) in sections {
         let members: Vec<&ItemOutcome> = sorted
             .iter()
@@ -128,12 +151,6 @@ fn result_lines(
         )));
         lines.extend(members.iter().map(|o| member_line(o, cells)));
     }
-    lines.push(Line::raw(""));
-    lines.extend(
-        wrap(&left_alone(&sorted), cells.saturating_sub(1))
-            .into_iter()
-            .map(|line| Line::from(Span::styled(format!(" {line}"), theme.dim))),
-    );
     lines
 }
 
