@@ -174,6 +174,10 @@ fn range_and_type_errors_name_line_key_and_expectation() {
             "config.toml:2: ldap.user_filter: expected an LDAP filter in parentheses, like \"(objectClass=person)\", found \"objectClass=person\"",
         ),
         (
+            "[ldap]\nuser_filter = \"(&(objectClass=person)(objectClas{=user))\"\n",
+            "config.toml:2: ldap.user_filter: \"(&(objectClass=person)(objectClas{=user))\": invalid LDAP filter at character 33: expected '=', '~=', '>=', '<=' or ':=' after the attribute description but found '{'",
+        ),
+        (
             "[ftrack]\n\nbatch_size = 5001\n",
             "config.toml:3: ftrack.batch_size: expected a whole number from 1 to 5000, found 5001",
         ),

@@ -1,5 +1,6 @@
 //! Values as given (text or TOML) and the checks that turn them into typed settings.
 
+use crate::source::filter::Filter;
 use crate::source::mapping_rules::{ActiveRule, AttrExpr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -172,10 +173,13 @@ pub(super) fn ldap_filter(raw: &Raw) -> Result<String, String> {
         }
         depth >= 0
     }) && depth == 0;
-    if balanced && filter.starts_with('(') && filter.ends_with(')') {
-        Ok(filter)
-    } else {
-        Err(raw.mismatch(expected))
+    if !(balanced && filter.starts_with('(') && filter.ends_with(')')) {
+        return Err(raw.mismatch(expected));
+    }
+    // Every directory read parses the filter: refuse here, with the line, what it would refuse.
+    match filter.parse::<Filter>() {
+        Ok(_) => Ok(filter),
+        Err(e) => Err(format!("{}: {e}", raw.found())),
     }
 }
 
