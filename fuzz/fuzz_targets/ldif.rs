@@ -1,0 +1,54 @@
+//! `plan --ldif FILE` on arbitrary bytes: the LDIF reader, the user filter, the mapping of
+//! entries to users, and the planner against the demo's ftrack users, whose invariants hold
+//! for any directory (each entry planned once, each ftrack user at most once, the summary
+//! counts the items).
+#![no_main]
+
+use fixtures::demo;
+use ldap2ftrack::demo_data::TODAY;
+use ldap2ftrack::reconcile::plan::Summary;
+use ldap2ftrack::reconcile::{Scope, compute_plan};
+use ldap2ftrack::source::ldif::{LdifError, parse_ldif};
+use ldap2ftrack::source::mapping::map_entries;
+use ldap2ftrack::source::offline::{select_entries, user_filter};
+use libfuzzer_sys::fuzz_target;
+use std::collections::HashSet;
+
+fuzz_target!(|data: &[u8]| {
+    let entries = match parse_ldif("fuzz.ldif", data) {
+        Ok(entries) => entries,
+        Err(LdifError::Syntax { line, .. }) => {
+            let lines = data.split(|&b| b == b'\n').count();
+            assert!((1..=lines).contains(&line), "line {line} of {lines}");
+            return;
+        }
+        Err(e) => panic!("parsing bytes in memory cannot fail to read: {e}"),
+    };
+    let demo = demo();
+    let filter = user_filter(&demo.config.ldap.user_filter, None).expect("the demo filter parses");
+    let _ = select_entries(entries.clone(), &filter);
+    // Every entry is mapped, whether or not the filter keeps it, so the mapping sees them all.
+    let directory = map_entries(&entries, &demo.config.mapping, TODAY);
+    let plan = compute_plan(
+        &directory,
+        &demo.ftrack,
+        &demo.links,
+        &demo.policy,
+        &Scope::default(),
+    );
+    let planned = plan.items.iter().filter(|i| i.directory.is_some()).count();
+    assert_eq!(
+        planned,
+        directory.users.len(),
+        "every entry is planned once"
+    );
+    let mut seen = HashSet::new();
+    for user in plan.items.iter().filter_map(|i| i.ftrack.as_ref()) {
+        assert!(
+            seen.insert(&user.id),
+            "ftrack user {} appears twice",
+            user.id
+        );
+    }
+    assert_eq!(plan.summary, Summary::count(&plan.items));
+});
