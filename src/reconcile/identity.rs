@@ -4,6 +4,8 @@ use super::policy::UsernameCase;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::slice;
 
 /// Lower-cases text, without allocating when it has no upper-case letters (the common case).
 pub fn fold(text: &str) -> Cow<'_, str> {
@@ -48,7 +50,30 @@ impl UsernameRule {
 
 /// A multimap from text keys to positions, in insertion order.
 #[derive(Debug, Default)]
-pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Vec<usize>>);
+pub struct TextIndex<'a>(HashMap<Cow<'a, str>, Positions>);
+
+/// The positions under one key: one (the usual case, kept without allocating) or several.
+#[derive(Debug)]
+enum Positions {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Positions {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Self::One(position) => slice::from_ref(position),
+            Self::Many(positions) => positions,
+        }
+    }
+
+    fn push(&mut self, position: usize) {
+        match self {
+            Self::One(first) => *self = Self::Many(vec![*first, position]),
+            Self::Many(positions) => positions.push(position),
+        }
+    }
+}
 
 impl<'a> TextIndex<'a> {
     /// Indexes keys by their position: key `i` is position `i`.
@@ -62,12 +87,17 @@ impl<'a> TextIndex<'a> {
 
     /// Adds a position under a key.
     pub fn insert(&mut self, key: Cow<'a, str>, index: usize) {
-        self.0.entry(key).or_default().push(index);
+        match self.0.entry(key) {
+            Entry::Occupied(mut positions) => positions.get_mut().push(index),
+            Entry::Vacant(slot) => {
+                slot.insert(Positions::One(index));
+            }
+        }
     }
 
     /// Positions under a key; empty when absent.
     pub fn get(&self, key: &str) -> &[usize] {
-        self.0.get(key).map_or(&[], Vec::as_slice)
+        self.0.get(key).map_or(&[], Positions::as_slice)
     }
 
     /// True when no key has been added.

@@ -7,6 +7,7 @@
 use super::identity::fold;
 use super::needs::Need;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Version of the plan's JSON layout.
@@ -239,6 +240,10 @@ pub struct PlanItem {
 impl PlanItem {
     /// The ordering documented in the module docs.
     fn order(&self, other: &Self) -> Ordering {
+        if std::ptr::eq(self, other) {
+            // A sort may compare an item with itself: not worth formatting it twice.
+            return Ordering::Equal;
+        }
         self.action
             .cmp(&other.action)
             .then_with(|| fold(&self.username).cmp(&fold(&other.username)))
@@ -249,22 +254,28 @@ impl PlanItem {
             // Only entries identical in all of the above (a malformed export) get this far.
             .then_with(|| format!("{self:?}").cmp(&format!("{other:?}")))
     }
-
-    /// True when two items have the same action and the same case-folded username.
-    fn same_action_and_name(&self, other: &Self) -> bool {
-        self.action == other.action && fold(&self.username) == fold(&other.username)
-    }
 }
 
 /// Sorts items in the documented order.
 ///
-/// Items are sorted by action and folded username first; the rest of the order only settles
-/// the few items equal in both (case variants of one username, repeated entries).
-fn sort_items(items: &mut [PlanItem]) {
-    items.sort_by_cached_key(|item| (item.action, fold(&item.username).into_owned()));
-    for run in items.chunk_by_mut(PlanItem::same_action_and_name) {
-        run.sort_by(PlanItem::order);
-    }
+/// Positions are sorted by action and folded username (the rest of the order settles the
+/// few ties), then each item is moved once, to its place.
+fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
+    let mut keys: Vec<(Action, Cow<'_, str>, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.action, fold(&item.username), i))
+        .collect();
+    keys.sort_unstable_by(|(action, name, i), (other_action, other_name, j)| {
+        (action, name)
+            .cmp(&(other_action, other_name))
+            .then_with(|| items[*i].order(&items[*j]))
+    });
+    let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
+    let mut slots: Vec<Option<PlanItem>> = items.into_iter().map(Some).collect();
+    let mut sorted = Vec::with_capacity(slots.len());
+    sorted.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    sorted
 }
 
 fn dir_id(item: &PlanItem) -> &str {
@@ -364,8 +375,8 @@ pub struct Plan {
 
 impl Plan {
     /// Builds a plan from unordered items: sorts them and counts the summary.
-    pub fn new(mut items: Vec<PlanItem>, inputs: Inputs) -> Self {
-        sort_items(&mut items);
+    pub fn new(items: Vec<PlanItem>, inputs: Inputs) -> Self {
+        let items = sort_items(items);
         Self {
             format_version: PLAN_FORMAT_VERSION,
             summary: Summary::count(&items),
@@ -419,8 +430,7 @@ mod tests {
             item(Action::Create, "Ölaf", "3", ""),
             item(Action::Create, "olaf", "4", ""),
         ];
-        let mut sorted = items.clone();
-        sort_items(&mut sorted);
+        let sorted = sort_items(items.clone());
         let got: Vec<(&str, &str, &str)> = sorted
             .iter()
             .map(|i| (i.username.as_str(), dir_id(i), i.name.as_str()))
