@@ -1,39 +1,14 @@
 //! The environment layer, and the default state directory that depends on the environment.
 
-use super::keys::{Builder, Raw};
+use super::builder::Builder;
+use super::keys::{Env, KEYS, Key};
+use super::value::Raw;
 use super::{ConfigError, Origin};
 use crate::source::mapping_rules::AttrExpr;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// Environment variables and the keys they set; names follow ftrack's and OpenLDAP's own tools.
-pub(super) const VARIABLES: &[(&str, &str)] = &[
-    ("FTRACK_SERVER", "ftrack.server"),
-    ("FTRACK_API_USER", "ftrack.api_user"),
-    ("FTRACK_API_KEY", "ftrack.api_key"),
-    ("FTRACK_API_KEY_FILE", "ftrack.api_key_file"),
-    ("LDAP_URI", "ldap.uri"),
-    ("LDAP_BIND_DN", "ldap.bind_dn"),
-    ("LDAP_BIND_PASSWORD", "ldap.bind_password"),
-    ("LDAP_BIND_PASSWORD_FILE", "ldap.bind_password_file"),
-    ("LDAP_USER_BASE_DN", "ldap.user_base_dn"),
-    ("LDAP_USER_FILTER", "ldap.user_filter"),
-    ("LDAPTLS_CACERT", "ldap.ca_file"),
-    ("LDAP2FTRACK_STATE_DIR", "state.dir"),
-];
-
 const ATTRIBUTE_MAP: &str = "LDAP_ATTRIBUTE_MAP";
-
-/// The mapping keys `LDAP_ATTRIBUTE_MAP` may set (all attribute expressions).
-const MAP_KEYS: [&str; 7] = [
-    "id",
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "display_name",
-    "groups",
-];
 
 /// A variable's value; empty counts as unset, as `FOO= cmd` is the usual way to clear one.
 pub(super) fn get(env: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
@@ -45,9 +20,11 @@ pub(super) fn apply_env(
     builder: &mut Builder,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), ConfigError> {
-    for (name, key) in VARIABLES {
-        if let Some(value) = get(env, name) {
-            builder.set(key, Raw::Text(&value), Origin::Env(name.to_string()))?;
+    for key in KEYS {
+        if let Env::Var(name) = key.env
+            && let Some(value) = get(env, name)
+        {
+            builder.set(key.name, Raw::Text(&value), Origin::Env(name.to_string()))?;
         }
     }
     if let Some(value) = get(env, ATTRIBUTE_MAP) {
@@ -62,6 +39,11 @@ fn apply_attribute_map(builder: &mut Builder, value: &str) -> Result<(), ConfigE
         pair: pair.to_string(),
         message,
     };
+    let map_keys: Vec<&str> = KEYS
+        .iter()
+        .filter(|key| key.env == Env::AttributeMap)
+        .map(Key::short_name)
+        .collect();
     let mut seen = BTreeSet::new();
     for pair in value.split(',').map(str::trim) {
         // Tolerate a trailing comma; it is easy to leave one when editing a long list.
@@ -75,12 +57,12 @@ fn apply_attribute_map(builder: &mut Builder, value: &str) -> Result<(), ConfigE
             ));
         };
         let key = key.trim();
-        if !MAP_KEYS.contains(&key) {
+        if !map_keys.contains(&key) {
             return Err(error(
                 pair,
                 format!(
                     "unknown mapping key {key:?}; expected one of {}",
-                    MAP_KEYS.join(", ")
+                    map_keys.join(", ")
                 ),
             ));
         }

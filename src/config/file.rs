@@ -1,6 +1,9 @@
 //! The TOML file layer: walks the spanned document so every error can name its line.
 
-use super::keys::{self, Builder, Raw};
+use super::builder::Builder;
+use super::display::toml_key;
+use super::keys::{self, Kind};
+use super::value::Raw;
 use super::{ConfigError, Origin};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -48,9 +51,9 @@ pub(super) fn apply_text(
     for (section, value) in by_position(doc.get_ref()) {
         let name = section.get_ref().as_ref();
         let origin = at(section.span());
-        let Some(known) = keys::section_keys(name) else {
+        if !keys::is_section(name) {
             return Err(invalid(origin, name, keys::unknown_key_message(name)));
-        };
+        }
         let DeValue::Table(table) = value.get_ref() else {
             let found = Raw::Toml(value.get_ref()).found();
             return Err(invalid(
@@ -62,13 +65,9 @@ pub(super) fn apply_text(
         for (key, value) in by_position(table) {
             let dotted = format!("{name}.{}", key.get_ref());
             let origin = at(key.span());
-            if !known.contains(&key.get_ref().as_ref()) {
-                return Err(invalid(origin, &dotted, keys::unknown_key_message(&dotted)));
-            }
-            if dotted == "groups.managed" {
-                managed(builder, value.get_ref(), origin, &at)?;
-            } else {
-                builder.set(&dotted, Raw::Toml(value.get_ref()), origin)?;
+            match keys::find(&dotted).map(|key| &key.kind) {
+                Some(Kind::ManagedGroups) => managed(builder, value.get_ref(), origin, &at)?,
+                _ => builder.set(&dotted, Raw::Toml(value.get_ref()), origin)?,
             }
         }
     }
@@ -97,7 +96,7 @@ fn managed(
     for (key, value) in by_position(table) {
         let name = key.get_ref().to_string();
         let entry_origin = at(key.span());
-        let dotted = format!("groups.managed.{}", super::show::toml_key(&name));
+        let dotted = format!("groups.managed.{}", toml_key(&name));
         if name.trim().is_empty() {
             return Err(invalid(
                 entry_origin,

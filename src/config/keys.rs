@@ -1,322 +1,239 @@
-//! Every settable key: its section, how a value for it is checked, and how layers combine.
+//! Every settable key in one table: its section, environment variable, check and display.
+//!
+//! The file, environment and flag layers, unknown-key messages and `config show` all read
+//! this table, so a new key is one row here (plus its field and default in the structs).
 
-use super::value::{active_rule, attr_expr, http_url, ldap_filter, ldap_uri};
-use super::{Config, ConfigError, Origin};
-use crate::reconcile::policy::MaxDeactivate;
+use super::Config;
+use super::display;
+use super::parse::{
+    active_rule, attr_expr, batch_size, boolean, deactivate_missing, http_url, ldap_filter,
+    ldap_uri, max_deactivate, megabytes, page_size, seconds, text, username_case, usernames,
+};
+use super::value::Given;
 use secrecy::SecretString;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use toml::de::DeValue;
 
-pub(super) use super::value::Raw;
+/// Checks a value and stores it in its field.
+pub(super) type Set = fn(&mut Config, &Given) -> Result<(), String>;
 
-/// Sections and their keys, in the order `config show` and error messages list them.
-pub(super) const SECTIONS: &[(&str, &[&str])] = &[
-    (
-        "ldap",
-        &[
-            "uri",
-            "bind_dn",
-            "bind_password",
-            "bind_password_file",
-            "user_base_dn",
-            "user_filter",
-            "group_base_dn",
-            "group_filter",
-            "starttls",
-            "ca_file",
-            "allow_insecure",
-            "tls_verify",
-            "page_size",
-            "timeout_secs",
-        ],
-    ),
-    (
-        "ftrack",
-        &[
-            "server",
-            "api_user",
-            "api_key",
-            "api_key_file",
-            "batch_size",
-            "timeout_secs",
-            "max_response_mb",
-        ],
-    ),
-    (
-        "mapping",
-        &[
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "display_name",
-            "groups",
-            "active",
-        ],
-    ),
-    ("groups", &["managed"]),
-    (
-        "policy",
-        &[
-            "deactivate_missing",
-            "protected_users",
-            "max_deactivate",
-            "username_case",
-        ],
-    ),
-    ("state", &["dir"]),
-];
+/// The effective value as TOML text, or `(unset)`; secrets redacted.
+pub(super) type Show = fn(&Config) -> String;
 
-/// Secrets and the keys naming a file that holds them.
-const SECRETS: [(&str, &str); 2] = [
-    ("ldap.bind_password", "ldap.bind_password_file"),
-    ("ftrack.api_key", "ftrack.api_key_file"),
-];
-
-/// True for keys whose value must never be shown.
-pub(super) fn is_secret(key: &str) -> bool {
-    SECRETS.iter().any(|(secret, _)| *secret == key)
+/// One settable key.
+pub(super) struct Key {
+    /// Dotted name, `section.key`: the field's path in [`Config`] (but for `*_file` keys).
+    pub(super) name: &'static str,
+    /// Where the environment can give it.
+    pub(super) env: Env,
+    /// How its value is stored, checked and shown.
+    pub(super) kind: Kind,
 }
 
-/// The keys of a section, if it exists.
-pub(super) fn section_keys(section: &str) -> Option<&'static [&'static str]> {
-    SECTIONS
-        .iter()
-        .find(|(name, _)| *name == section)
-        .map(|(_, keys)| *keys)
+/// How the environment can give a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Env {
+    /// It cannot.
+    None,
+    /// This variable sets it.
+    Var(&'static str),
+    /// A `key=expression` pair of `LDAP_ATTRIBUTE_MAP` sets it.
+    AttributeMap,
+}
+
+/// How a key's value is stored, checked and shown.
+pub(super) enum Kind {
+    /// An ordinary setting, stored in its field.
+    Setting {
+        /// Checks and stores a value.
+        set: Set,
+        /// Shows the effective value.
+        show: Show,
+    },
+    /// A secret given inline, never shown; `file` names the key that can give it from a file.
+    Secret {
+        /// The field holding the secret.
+        slot: fn(&mut Config) -> &mut Option<SecretString>,
+        /// Shows only whether it is set.
+        show: Show,
+        /// The `*_file` key of the same secret.
+        file: &'static str,
+    },
+    /// A file holding the secret named `secret`; shown as the path it was read from.
+    SecretFile {
+        /// The key of the secret this file holds.
+        secret: &'static str,
+    },
+    /// The `[groups.managed]` table, which only the config file can give.
+    ManagedGroups,
+}
+
+/// Picks how a value is read: `path` resolves relative paths, any other name is a function.
+macro_rules! parse {
+    (path, $given:ident) => {
+        $given.raw.path($given.base_dir)
+    };
+    ($parse:ident, $given:ident) => {
+        $parse(&$given.raw)
+    };
+}
+
+/// A [`Kind::Setting`] row for the field `section.field`, named after it;
+/// `Some(parse)` for optional fields.
+macro_rules! setting {
+    ($section:ident . $field:ident, $env:expr, Some($parse:ident), $show:path) => {
+        setting!(@row $section.$field, $env, [Some] $parse, $show)
+    };
+    ($section:ident . $field:ident, $env:expr, $parse:ident, $show:path) => {
+        setting!(@row $section.$field, $env, [] $parse, $show)
+    };
+    (@row $section:ident . $field:ident, $env:expr, [$($some:ident)?] $parse:ident, $show:path) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field)),
+            env: $env,
+            kind: Kind::Setting {
+                set: |config, given| {
+                    let value = parse!($parse, given)?;
+                    config.$section.$field = $($some)?(value);
+                    Ok(())
+                },
+                show: |config| $show(&config.$section.$field),
+            },
+        }
+    };
+}
+
+/// A [`Kind::Secret`] row for the field `section.field`, and the name of its `*_file` key.
+macro_rules! secret {
+    ($section:ident . $field:ident, $env:expr) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field)),
+            env: $env,
+            kind: Kind::Secret {
+                slot: |config| &mut config.$section.$field,
+                show: |config| display::secret(&config.$section.$field),
+                file: concat!(stringify!($section), ".", stringify!($field), "_file"),
+            },
+        }
+    };
+}
+
+/// The [`Kind::SecretFile`] row `section.field_file` for the secret `section.field`.
+macro_rules! secret_file {
+    ($section:ident . $field:ident, $env:expr) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field), "_file"),
+            env: $env,
+            kind: Kind::SecretFile {
+                secret: concat!(stringify!($section), ".", stringify!($field)),
+            },
+        }
+    };
+}
+
+/// The [`Kind::ManagedGroups`] row for the table `section.field`.
+macro_rules! managed_groups {
+    ($section:ident . $field:ident) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field)),
+            env: Env::None,
+            kind: Kind::ManagedGroups,
+        }
+    };
+}
+
+use Env as E;
+
+/// Every key, in the order `config show` and error messages list them. Variable names follow
+/// ftrack's and OpenLDAP's own tools.
+#[rustfmt::skip]
+pub(super) const KEYS: &[Key] = &[
+    //       key                        environment                       check               display
+    setting!(ldap.uri,                  E::Var("LDAP_URI"),                Some(ldap_uri),     display::url),
+    setting!(ldap.bind_dn,              E::Var("LDAP_BIND_DN"),            Some(text),         display::opt),
+    secret!(ldap.bind_password,         E::Var("LDAP_BIND_PASSWORD")),
+    secret_file!(ldap.bind_password,    E::Var("LDAP_BIND_PASSWORD_FILE")),
+    setting!(ldap.user_base_dn,         E::Var("LDAP_USER_BASE_DN"),       Some(text),         display::opt),
+    setting!(ldap.user_filter,          E::Var("LDAP_USER_FILTER"),        ldap_filter,        display::toml_string),
+    setting!(ldap.group_base_dn,        E::None,                           Some(text),         display::opt),
+    setting!(ldap.group_filter,         E::None,                           ldap_filter,        display::toml_string),
+    setting!(ldap.starttls,             E::None,                           boolean,            display::literal),
+    setting!(ldap.ca_file,              E::Var("LDAPTLS_CACERT"),          Some(path),         display::opt_path),
+    setting!(ldap.allow_insecure,       E::None,                           boolean,            display::literal),
+    setting!(ldap.tls_verify,           E::None,                           boolean,            display::literal),
+    setting!(ldap.page_size,            E::None,                           page_size,          display::literal),
+    setting!(ldap.timeout_secs,         E::None,                           seconds,            display::literal),
+    setting!(ftrack.server,             E::Var("FTRACK_SERVER"),           Some(http_url),     display::url),
+    setting!(ftrack.api_user,           E::Var("FTRACK_API_USER"),         Some(text),         display::opt),
+    secret!(ftrack.api_key,             E::Var("FTRACK_API_KEY")),
+    secret_file!(ftrack.api_key,        E::Var("FTRACK_API_KEY_FILE")),
+    setting!(ftrack.batch_size,         E::None,                           batch_size,         display::literal),
+    setting!(ftrack.timeout_secs,       E::None,                           seconds,            display::literal),
+    setting!(ftrack.max_response_mb,    E::None,                           megabytes,          display::literal),
+    setting!(mapping.id,                E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.username,          E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.email,             E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.first_name,        E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.last_name,         E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.display_name,      E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.groups,            E::AttributeMap,                   attr_expr,          display::expr),
+    setting!(mapping.active,            E::None,                           active_rule,        display::active),
+    managed_groups!(groups.managed),
+    setting!(policy.deactivate_missing, E::None,                           deactivate_missing, display::deactivate_missing),
+    setting!(policy.protected_users,    E::None,                           usernames,          display::list),
+    setting!(policy.max_deactivate,     E::None,                           max_deactivate,     display::max_deactivate),
+    setting!(policy.username_case,      E::None,                           username_case,      display::username_case),
+    setting!(state.dir,                 E::Var("LDAP2FTRACK_STATE_DIR"),   path,               display::path),
+];
+
+impl Key {
+    /// The section, `ldap` for `ldap.uri`.
+    pub(super) fn section(&self) -> &'static str {
+        self.name
+            .split_once('.')
+            .map_or(self.name, |(section, _)| section)
+    }
+
+    /// The name within its section, `uri` for `ldap.uri`.
+    pub(super) fn short_name(&self) -> &'static str {
+        self.name
+            .split_once('.')
+            .map_or(self.name, |(_, short)| short)
+    }
+}
+
+/// The key with this dotted name.
+pub(super) fn find(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|key| key.name == name)
+}
+
+/// True for keys whose value must never be shown.
+pub(super) fn is_secret(name: &str) -> bool {
+    find(name).is_some_and(|key| matches!(key.kind, Kind::Secret { .. }))
+}
+
+/// Section names, in table order.
+pub(super) fn sections() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = KEYS.iter().map(Key::section).collect();
+    names.dedup();
+    names
+}
+
+/// The keys of one section, in table order.
+pub(super) fn in_section(section: &str) -> impl Iterator<Item = &'static Key> + '_ {
+    KEYS.iter().filter(move |key| key.section() == section)
+}
+
+/// True when `name` is a section.
+pub(super) fn is_section(name: &str) -> bool {
+    in_section(name).next().is_some()
 }
 
 /// "unknown section/key; expected one of ..." for a dotted key that names no setting.
-pub(super) fn unknown_key_message(key: &str) -> String {
-    let (section, _) = key.split_once('.').unwrap_or((key, ""));
-    match section_keys(section) {
-        Some(keys) => format!("unknown key; expected one of {}", keys.join(", ")),
-        None => {
-            let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
-            format!("unknown section; expected one of {}", names.join(", "))
-        }
+pub(super) fn unknown_key_message(name: &str) -> String {
+    let (section, _) = name.split_once('.').unwrap_or((name, ""));
+    if is_section(section) {
+        let keys: Vec<&str> = in_section(section).map(Key::short_name).collect();
+        format!("unknown key; expected one of {}", keys.join(", "))
+    } else {
+        format!("unknown section; expected one of {}", sections().join(", "))
     }
-}
-
-const SECONDS: &str = "expected a whole number of seconds greater than 0";
-const NON_EMPTY: &str = "expected a non-empty string";
-
-/// Applies values layer by layer and remembers where each came from.
-pub(super) struct Builder {
-    config: Config,
-    /// Per secret (same order as `SECRETS`): the effective way it is given, and where.
-    secrets: [Option<(SecretSource, Origin)>; 2],
-    /// Keys set by the current layer, to catch a secret and its file given together.
-    layer: BTreeMap<String, Origin>,
-    /// Directory of the config file while its values are applied.
-    pub(super) base_dir: Option<PathBuf>,
-}
-
-enum SecretSource {
-    Inline(SecretString),
-    File(PathBuf),
-}
-
-impl Builder {
-    pub(super) fn new(config: Config) -> Self {
-        Self {
-            config,
-            secrets: [None, None],
-            layer: BTreeMap::new(),
-            base_dir: None,
-        }
-    }
-
-    /// Starts the next, higher-precedence layer.
-    pub(super) fn begin_layer(&mut self) {
-        self.layer.clear();
-        self.base_dir = None;
-    }
-
-    /// Sets a dotted key from one layer.
-    pub(super) fn set(&mut self, key: &str, raw: Raw, origin: Origin) -> Result<(), ConfigError> {
-        let invalid = |message| ConfigError::Invalid {
-            origin: origin.clone(),
-            key: key.to_string(),
-            message,
-        };
-        if let Some(index) = SECRETS
-            .iter()
-            .position(|(secret, file)| *secret == key || *file == key)
-        {
-            let (secret, file) = SECRETS[index];
-            let other = if key == secret { file } else { secret };
-            if let Some(other_origin) = self.layer.get(other) {
-                return Err(ConfigError::SecretGivenTwice {
-                    key: key.to_string(),
-                    origin,
-                    other_key: other.to_string(),
-                    other_origin: other_origin.clone(),
-                });
-            }
-            let source = if key == secret {
-                SecretSource::Inline(SecretString::from(
-                    raw.non_empty_secret(NON_EMPTY).map_err(invalid)?,
-                ))
-            } else {
-                SecretSource::File(raw.path(self.base_dir.as_deref()).map_err(invalid)?)
-            };
-            self.secrets[index] = Some((source, origin.clone()));
-        } else {
-            self.apply(key, &raw).map_err(invalid)?;
-            self.config.origins.insert(key.to_string(), origin.clone());
-        }
-        self.layer.insert(key.to_string(), origin);
-        Ok(())
-    }
-
-    /// Replaces `groups.managed`, which only the file can give.
-    pub(super) fn set_managed(
-        &mut self,
-        managed: BTreeMap<String, String>,
-        origin: Origin,
-        entry_origins: Vec<(String, Origin)>,
-    ) {
-        self.config.groups.managed = managed;
-        self.config
-            .origins
-            .retain(|key, _| !key.starts_with("groups.managed."));
-        self.config
-            .origins
-            .insert("groups.managed".to_string(), origin);
-        for (name, entry_origin) in entry_origins {
-            self.config
-                .origins
-                .insert(format!("groups.managed.{name}"), entry_origin);
-        }
-    }
-
-    fn apply(&mut self, key: &str, raw: &Raw) -> Result<(), String> {
-        let base = self.base_dir.as_deref();
-        let c = &mut self.config;
-        match key {
-            "ldap.uri" => c.ldap.uri = Some(ldap_uri(raw)?),
-            "ldap.bind_dn" => c.ldap.bind_dn = Some(raw.non_empty(NON_EMPTY)?),
-            "ldap.user_base_dn" => c.ldap.user_base_dn = Some(raw.non_empty(NON_EMPTY)?),
-            "ldap.user_filter" => c.ldap.user_filter = ldap_filter(raw)?,
-            "ldap.group_base_dn" => c.ldap.group_base_dn = Some(raw.non_empty(NON_EMPTY)?),
-            "ldap.group_filter" => c.ldap.group_filter = ldap_filter(raw)?,
-            "ldap.starttls" => c.ldap.starttls = raw.boolean()?,
-            "ldap.ca_file" => c.ldap.ca_file = Some(raw.path(base)?),
-            "ldap.allow_insecure" => c.ldap.allow_insecure = raw.boolean()?,
-            "ldap.tls_verify" => c.ldap.tls_verify = raw.boolean()?,
-            "ldap.page_size" => {
-                let n = raw.whole(1, 10_000, "expected a whole number from 1 to 10000")?;
-                c.ldap.page_size = u32::try_from(n).map_err(|e| e.to_string())?;
-            }
-            "ldap.timeout_secs" => c.ldap.timeout_secs = raw.whole(1, u64::MAX, SECONDS)?,
-            "ftrack.server" => c.ftrack.server = Some(http_url(raw)?),
-            "ftrack.api_user" => c.ftrack.api_user = Some(raw.non_empty(NON_EMPTY)?),
-            "ftrack.batch_size" => {
-                let n = raw.whole(1, 5_000, "expected a whole number from 1 to 5000")?;
-                c.ftrack.batch_size = usize::try_from(n).map_err(|e| e.to_string())?;
-            }
-            "ftrack.timeout_secs" => c.ftrack.timeout_secs = raw.whole(1, u64::MAX, SECONDS)?,
-            "ftrack.max_response_mb" => {
-                c.ftrack.max_response_mb = raw.whole(
-                    1,
-                    65_536,
-                    "expected a whole number of megabytes from 1 to 65536",
-                )?
-            }
-            "mapping.id" => c.mapping.id = attr_expr(raw)?,
-            "mapping.username" => c.mapping.username = attr_expr(raw)?,
-            "mapping.email" => c.mapping.email = attr_expr(raw)?,
-            "mapping.first_name" => c.mapping.first_name = attr_expr(raw)?,
-            "mapping.last_name" => c.mapping.last_name = attr_expr(raw)?,
-            "mapping.display_name" => c.mapping.display_name = attr_expr(raw)?,
-            "mapping.groups" => c.mapping.groups = attr_expr(raw)?,
-            "mapping.active" => c.mapping.active = active_rule(raw)?,
-            "groups.managed" => {
-                return Err(
-                    "can only be set in the config file, as a [groups.managed] table".to_string(),
-                );
-            }
-            "policy.deactivate_missing" => {
-                c.policy.deactivate_missing =
-                    raw.parsed("expected \"linked\", \"all\" or \"never\"")?;
-            }
-            "policy.protected_users" => {
-                c.policy.protected_users = raw
-                    .list("expected a list of ftrack usernames, like [\"admin\", \"pipeline\"]")?;
-            }
-            "policy.max_deactivate" => {
-                let expected = "expected a count like 25 or a percentage like \"5%\"";
-                c.policy.max_deactivate = match raw {
-                    Raw::Toml(DeValue::Integer(_)) => {
-                        MaxDeactivate::Count(raw.whole(0, u64::MAX, expected)?)
-                    }
-                    _ => raw.parsed(expected)?,
-                };
-            }
-            "policy.username_case" => {
-                c.policy.username_case = raw.parsed("expected \"insensitive\" or \"sensitive\"")?;
-            }
-            "state.dir" => c.state.dir = raw.path(base)?,
-            _ => return Err(unknown_key_message(key)),
-        }
-        Ok(())
-    }
-
-    /// Reads the effective secret files and returns the finished configuration.
-    pub(super) fn finish(mut self) -> Result<Config, ConfigError> {
-        for (index, slot) in self.secrets.iter_mut().enumerate() {
-            let (secret_key, file_key) = SECRETS[index];
-            let Some((source, origin)) = slot.take() else {
-                continue;
-            };
-            let secret = match source {
-                SecretSource::Inline(secret) => secret,
-                SecretSource::File(path) => {
-                    let secret =
-                        read_secret_file(&path).map_err(|message| ConfigError::Invalid {
-                            origin: origin.clone(),
-                            key: file_key.to_string(),
-                            message,
-                        })?;
-                    self.config
-                        .origins
-                        .insert(file_key.to_string(), origin.clone());
-                    self.config.secret_files.insert(file_key.to_string(), path);
-                    secret
-                }
-            };
-            self.config.origins.insert(secret_key.to_string(), origin);
-            match secret_key {
-                "ldap.bind_password" => self.config.ldap.bind_password = Some(secret),
-                _ => self.config.ftrack.api_key = Some(secret),
-            }
-        }
-        Ok(self.config)
-    }
-}
-
-fn read_secret_file(path: &Path) -> Result<SecretString, String> {
-    let mut text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
-    // Editors and `echo` add one newline; it is not part of the secret.
-    if text.ends_with('\n') {
-        text.pop();
-        if text.ends_with('\r') {
-            text.pop();
-        }
-    }
-    if text.is_empty() {
-        return Err(format!("secret file {} is empty", path.display()));
-    }
-    // A second line is a mistake (two secrets, or a pasted note), never part of a secret.
-    if text.contains(['\n', '\r']) {
-        return Err(format!(
-            "secret file {} holds more than one line; keep the secret alone on its first line",
-            path.display()
-        ));
-    }
-    Ok(SecretString::from(text))
 }

@@ -1,12 +1,17 @@
 //! Configuration: defaults, a TOML file, environment variables and command-line flags, in
 //! rising precedence, with the origin of every effective value remembered for `config show`.
 
+mod builder;
+mod display;
 mod env;
 mod file;
 mod keys;
+mod parse;
 mod show;
 #[cfg(test)]
 mod tests_file;
+#[cfg(test)]
+mod tests_keys;
 #[cfg(test)]
 mod tests_layers;
 #[cfg(test)]
@@ -340,7 +345,7 @@ pub fn load(
     env: &dyn Fn(&str) -> Option<String>,
     overrides: &Overrides,
 ) -> Result<Config, ConfigError> {
-    let mut builder = keys::Builder::new(Config::with_state_dir(env::default_state_dir(env)));
+    let mut builder = builder::Builder::new(Config::with_state_dir(env::default_state_dir(env)));
 
     let from_env = env::get(env, CONFIG_ENV).map(PathBuf::from);
     let (file, via) = match (path, &from_env) {
@@ -360,7 +365,7 @@ pub fn load(
     for o in &overrides.0 {
         builder.set(
             &o.key,
-            keys::Raw::Text(&o.value),
+            value::Raw::Text(&o.value),
             Origin::Flag(o.flag.clone()),
         )?;
     }
@@ -372,7 +377,8 @@ pub fn load(
 /// with no environment and no flags.
 pub fn load_text(name: &Path, text: &str) -> Result<Config, ConfigError> {
     let no_env = |_: &str| None;
-    let mut builder = keys::Builder::new(Config::with_state_dir(env::default_state_dir(&no_env)));
+    let mut builder =
+        builder::Builder::new(Config::with_state_dir(env::default_state_dir(&no_env)));
     builder.begin_layer();
     file::apply_text(&mut builder, name, text)?;
     builder.finish()

@@ -1,10 +1,16 @@
-//! Values as given (text or TOML) and the checks that turn them into typed settings.
+//! Values as given (text or TOML) and the conversions every check is built from.
 
-use crate::source::filter::Filter;
-use crate::source::mapping_rules::{ActiveRule, AttrExpr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml::de::DeValue;
+
+/// A value as given, and the directory relative paths in it start from (the config file's).
+pub(super) struct Given<'a> {
+    /// The value.
+    pub(super) raw: Raw<'a>,
+    /// The config file's directory, while the file's values are applied.
+    pub(super) base_dir: Option<&'a Path>,
+}
 
 /// A value as given: text from the environment or a flag, or a typed TOML value from the file.
 pub(super) enum Raw<'a> {
@@ -141,77 +147,5 @@ impl Raw<'_> {
             (Self::Toml(_), Some(base)) if path.is_relative() => base.join(path),
             _ => path,
         })
-    }
-}
-
-pub(super) fn ldap_uri(raw: &Raw) -> Result<String, String> {
-    let expected = "expected an LDAP URI starting with ldap://, ldaps:// or ldapi://";
-    let uri = raw.non_empty(expected)?.trim().to_string();
-    // OpenLDAP accepts several space-separated URIs to try in turn; check each one.
-    let valid = uri.split_whitespace().all(|one| {
-        let lower = one.to_ascii_lowercase();
-        ["ldap://", "ldaps://", "ldapi://"]
-            .iter()
-            .any(|scheme| lower.starts_with(scheme))
-    });
-    if valid {
-        Ok(uri)
-    } else {
-        Err(raw.mismatch(expected))
-    }
-}
-
-pub(super) fn ldap_filter(raw: &Raw) -> Result<String, String> {
-    let expected = "expected an LDAP filter in parentheses, like \"(objectClass=person)\"";
-    let filter = raw.non_empty(expected)?.trim().to_string();
-    let mut depth: i64 = 0;
-    let balanced = filter.chars().all(|c| {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => {}
-        }
-        depth >= 0
-    }) && depth == 0;
-    if !(balanced && filter.starts_with('(') && filter.ends_with(')')) {
-        return Err(raw.mismatch(expected));
-    }
-    // Every directory read parses the filter: refuse here, with the line, what it would refuse.
-    match filter.parse::<Filter>() {
-        Ok(_) => Ok(filter),
-        Err(e) => Err(format!("{}: {e}", raw.found())),
-    }
-}
-
-pub(super) fn http_url(raw: &Raw) -> Result<String, String> {
-    let expected = "expected a URL starting with http:// or https://";
-    let url = raw
-        .non_empty(expected)?
-        .trim()
-        .trim_end_matches('/')
-        .to_string();
-    let lower = url.to_ascii_lowercase();
-    let host = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    match host {
-        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(url),
-        _ => Err(raw.mismatch(expected)),
-    }
-}
-
-pub(super) fn attr_expr(raw: &Raw) -> Result<AttrExpr, String> {
-    raw.parsed("expected an attribute expression like \"mail | localpart | lowercase\"")
-}
-
-pub(super) fn active_rule(raw: &Raw) -> Result<ActiveRule, String> {
-    let expected = "expected \"auto\", \"none\" or a list of account-status rules";
-    match raw {
-        Raw::Toml(DeValue::String(s)) => ActiveRule::from_names([s.as_ref()]),
-        Raw::Toml(DeValue::Array(_)) | Raw::Text(_) => {
-            let names = raw.list(expected)?;
-            ActiveRule::from_names(names.iter().map(String::as_str))
-        }
-        Raw::Toml(_) => Err(raw.mismatch(expected)),
     }
 }

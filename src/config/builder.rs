@@ -1,0 +1,179 @@
+//! Applies values layer by layer, remembering where each came from; secrets are read last.
+
+use super::keys::{self, KEYS, Kind};
+use super::parse::NON_EMPTY;
+use super::value::{Given, Raw};
+use super::{Config, ConfigError, Origin};
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Builds a [`Config`] from layers of rising precedence.
+pub(super) struct Builder {
+    config: Config,
+    /// Per secret key: the effective way it is given, and where.
+    secrets: BTreeMap<&'static str, (SecretSource, Origin)>,
+    /// Keys set by the current layer, to catch a secret and its file given together.
+    layer: BTreeMap<&'static str, Origin>,
+    /// Directory of the config file while its values are applied.
+    pub(super) base_dir: Option<PathBuf>,
+}
+
+/// How a secret is given: inline, or as a file read when the configuration is finished.
+enum SecretSource {
+    Inline(SecretString),
+    File(PathBuf),
+}
+
+impl Builder {
+    /// Starts from `config` (the defaults).
+    pub(super) fn new(config: Config) -> Self {
+        Self {
+            config,
+            secrets: BTreeMap::new(),
+            layer: BTreeMap::new(),
+            base_dir: None,
+        }
+    }
+
+    /// Starts the next, higher-precedence layer.
+    pub(super) fn begin_layer(&mut self) {
+        self.layer.clear();
+        self.base_dir = None;
+    }
+
+    /// Sets a dotted key from one layer.
+    pub(super) fn set(&mut self, name: &str, raw: Raw, origin: Origin) -> Result<(), ConfigError> {
+        let invalid = |message| ConfigError::Invalid {
+            origin: origin.clone(),
+            key: name.to_string(),
+            message,
+        };
+        let Some(key) = keys::find(name) else {
+            return Err(invalid(keys::unknown_key_message(name)));
+        };
+        let given = Given {
+            raw,
+            base_dir: self.base_dir.as_deref(),
+        };
+        match key.kind {
+            Kind::Setting { set, .. } => {
+                set(&mut self.config, &given).map_err(invalid)?;
+                let origins = &mut self.config.origins;
+                origins.insert(key.name.to_string(), origin.clone());
+            }
+            Kind::Secret { file, .. } => {
+                self.refuse_both(key.name, file, &origin)?;
+                let secret = given.raw.non_empty_secret(NON_EMPTY).map_err(invalid)?;
+                let source = SecretSource::Inline(SecretString::from(secret));
+                self.secrets.insert(key.name, (source, origin.clone()));
+            }
+            Kind::SecretFile { secret } => {
+                self.refuse_both(key.name, secret, &origin)?;
+                let source = SecretSource::File(given.raw.path(given.base_dir).map_err(invalid)?);
+                self.secrets.insert(secret, (source, origin.clone()));
+            }
+            Kind::ManagedGroups => {
+                let only_file = "can only be set in the config file, as a [groups.managed] table";
+                return Err(invalid(only_file.to_string()));
+            }
+        }
+        self.layer.insert(key.name, origin);
+        Ok(())
+    }
+
+    /// A secret and its file given in one layer are an error: which one was meant?
+    fn refuse_both(
+        &self,
+        key: &str,
+        other: &'static str,
+        origin: &Origin,
+    ) -> Result<(), ConfigError> {
+        match self.layer.get(other) {
+            Some(other_origin) => Err(ConfigError::SecretGivenTwice {
+                key: key.to_string(),
+                origin: origin.clone(),
+                other_key: other.to_string(),
+                other_origin: other_origin.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces `groups.managed`, which only the file can give.
+    pub(super) fn set_managed(
+        &mut self,
+        managed: BTreeMap<String, String>,
+        origin: Origin,
+        entry_origins: Vec<(String, Origin)>,
+    ) {
+        self.config.groups.managed = managed;
+        let origins = &mut self.config.origins;
+        origins.retain(|key, _| !key.starts_with("groups.managed."));
+        origins.insert("groups.managed".to_string(), origin);
+        for (name, entry_origin) in entry_origins {
+            origins.insert(format!("groups.managed.{name}"), entry_origin);
+        }
+    }
+
+    /// Reads the effective secret files and returns the finished configuration.
+    pub(super) fn finish(mut self) -> Result<Config, ConfigError> {
+        for key in KEYS {
+            let Kind::Secret { slot, file, .. } = key.kind else {
+                continue;
+            };
+            let Some((source, origin)) = self.secrets.remove(key.name) else {
+                continue;
+            };
+            let secret = self.resolve(source, file, &origin)?;
+            self.config.origins.insert(key.name.to_string(), origin);
+            *slot(&mut self.config) = Some(secret);
+        }
+        Ok(self.config)
+    }
+
+    /// The secret itself: as given, or read from its file (`file_key` names it in errors).
+    fn resolve(
+        &mut self,
+        source: SecretSource,
+        file_key: &'static str,
+        origin: &Origin,
+    ) -> Result<SecretString, ConfigError> {
+        let path = match source {
+            SecretSource::Inline(secret) => return Ok(secret),
+            SecretSource::File(path) => path,
+        };
+        let secret = read_secret_file(&path).map_err(|message| ConfigError::Invalid {
+            origin: origin.clone(),
+            key: file_key.to_string(),
+            message,
+        })?;
+        let config = &mut self.config;
+        config.origins.insert(file_key.to_string(), origin.clone());
+        config.secret_files.insert(file_key.to_string(), path);
+        Ok(secret)
+    }
+}
+
+fn read_secret_file(path: &Path) -> Result<SecretString, String> {
+    let mut text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
+    // Editors and `echo` add one newline; it is not part of the secret.
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    if text.is_empty() {
+        return Err(format!("secret file {} is empty", path.display()));
+    }
+    // A second line is a mistake (two secrets, or a pasted note), never part of a secret.
+    if text.contains(['\n', '\r']) {
+        return Err(format!(
+            "secret file {} holds more than one line; keep the secret alone on its first line",
+            path.display()
+        ));
+    }
+    Ok(SecretString::from(text))
+}
