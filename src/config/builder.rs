@@ -155,9 +155,25 @@ impl Builder {
     }
 }
 
+/// No password or API key comes near this size; a bigger file (or `/dev/zero`) is a mistake.
+const SECRET_FILE_LIMIT: u64 = 64 * 1024;
+
 fn read_secret_file(path: &Path) -> Result<SecretString, String> {
-    let mut text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read secret file {}: {e}", path.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(SECRET_FILE_LIMIT + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > SECRET_FILE_LIMIT {
+        return Err(format!(
+            "secret file {} is larger than {} KiB; it should hold the secret alone",
+            path.display(),
+            SECRET_FILE_LIMIT / 1024
+        ));
+    }
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| format!("secret file {} is not UTF-8 text", path.display()))?;
     // Editors and `echo` add one newline; it is not part of the secret.
     if text.ends_with('\n') {
         text.pop();
@@ -176,4 +192,21 @@ fn read_secret_file(path: &Path) -> Result<SecretString, String> {
         ));
     }
     Ok(SecretString::from(text))
+}
+
+#[cfg(test)]
+mod secret_file_tests {
+    use super::read_secret_file;
+
+    #[test]
+    fn an_endless_or_huge_secret_file_is_refused_without_reading_it_all() {
+        let error = read_secret_file(std::path::Path::new("/dev/zero"))
+            .err()
+            .expect("refused");
+        assert!(error.contains("larger than 64 KiB"), "{error}");
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        std::fs::write(&key, "s3cret\n").unwrap();
+        assert!(read_secret_file(&key).is_ok());
+    }
 }
