@@ -200,9 +200,7 @@ mod secret_file_tests {
 
     #[test]
     fn an_endless_or_huge_secret_file_is_refused_without_reading_it_all() {
-        let error = read_secret_file(std::path::Path::new("/dev/zero"))
-            .err()
-            .expect("refused");
+        let error = read_secret_file(std::path::Path::new("/dev/zero")).expect_err("refused");
         assert!(error.contains("larger than 64 KiB"), "{error}");
         let dir = tempfile::tempdir().unwrap();
         let key = dir.path().join("key");
