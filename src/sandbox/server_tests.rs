@@ -466,6 +466,17 @@ async fn credentials_of_an_inactive_api_user_are_refused() {
     sandbox.stop().await;
 }
 
+/// The API key is refused now (strict mode: 401 with the credentials exception).
+async fn assert_key_refused(url: &str) {
+    let ask = json!([{"action": "query_server_information"}]);
+    let (status, _, body) = call(url, "secret-key", true, ask).await;
+    assert_eq!(
+        (status, body["exception"].as_str()),
+        (401, Some("InvalidCredentialsError")),
+        "{body}"
+    );
+}
+
 #[tokio::test]
 async fn deactivating_the_api_user_locks_its_key_out() {
     let sandbox = sandbox().await;
@@ -474,18 +485,7 @@ async fn deactivating_the_api_user_locks_its_key_out() {
         "entity_data": {"is_active": false}}]);
     let (_, _, body) = call(&sandbox.url, "secret-key", false, deactivate).await;
     assert_eq!(body[0]["data"]["is_active"], false, "{body}");
-    let (status, _, body) = call(
-        &sandbox.url,
-        "secret-key",
-        true,
-        json!([{"action": "query_server_information"}]),
-    )
-    .await;
-    assert_eq!(
-        (status, body["exception"].as_str()),
-        (401, Some("InvalidCredentialsError")),
-        "{body}"
-    );
+    assert_key_refused(&sandbox.url).await;
     sandbox.stop().await;
 }
 
@@ -496,18 +496,7 @@ async fn a_username_that_is_no_user_is_refused() {
     let delete = json!([{"action": "delete", "entity_type": "User", "entity_key": [id]}]);
     let (_, _, body) = call(&sandbox.url, "secret-key", false, delete).await;
     assert_eq!(body[0]["data"], true, "{body}");
-    let (status, _, body) = call(
-        &sandbox.url,
-        "secret-key",
-        true,
-        json!([{"action": "query_server_information"}]),
-    )
-    .await;
-    assert_eq!(
-        (status, body["exception"].as_str()),
-        (401, Some("InvalidCredentialsError")),
-        "{body}"
-    );
+    assert_key_refused(&sandbox.url).await;
     sandbox.stop().await;
 }
 

@@ -89,7 +89,6 @@ impl Ledger {
         let unfinished = stopped
             .clone()
             .unwrap_or_else(|| "the run ended first".to_string());
-        let refused = ending.refusal().is_some();
         let outcomes = items
             .iter()
             .zip(self.statuses)
@@ -99,8 +98,7 @@ impl Ledger {
                 status: status.unwrap_or_else(|| ItemStatus::NotAttempted {
                     reason: unfinished.clone(),
                 }),
-                // A refused run created nobody.
-                created_id: created_id.filter(|_| !refused),
+                created_id,
             })
             .collect();
         let mut outcome = Outcome::new(run, outcomes);
