@@ -24,9 +24,9 @@ const BATCH_SIZE: usize = 100;
 
 fn person(n: usize) -> DirectoryUser {
     DirectoryUser {
-        id: format!("dir-{n}"),
+        id: format!("dir-{n}").into(),
         dn: format!("uid=artist{n},ou=people,dc=studio,dc=test"),
-        username: Some(format!("artist{n}")),
+        username: Some(format!("artist{n}").into()),
         email: Some(format!("artist{n}@studio.test")),
         first_name: Some(format!("Artist{n}")),
         last_name: Some("Studio".to_string()),
@@ -44,10 +44,10 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
     let mut ftrack = Vec::new();
     for n in 0..UPDATES + DEACTIVATIONS {
         let id = format!("{n:08x}-0000-4000-8000-000000000000");
-        links.insert(format!("dir-{n}"), id.clone());
+        links.insert(format!("dir-{n}").into(), id.clone().into());
         ftrack.push(FtrackUser {
-            id,
-            username: format!("artist{n}"),
+            id: id.into(),
+            username: format!("artist{n}").into(),
             first_name: format!("Artist{n}"),
             last_name: "Old Name".to_string(),
             email: Some(format!("artist{n}@studio.test")),

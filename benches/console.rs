@@ -16,9 +16,9 @@ fn session() -> Session {
     let mut links = Links::new();
     let directory = (0..USERS)
         .map(|n| DirectoryUser {
-            id: format!("dir-{n}"),
+            id: format!("dir-{n}").into(),
             dn: format!("uid=artist{n},ou=people,dc=studio,dc=test"),
-            username: Some(format!("artist{n}")),
+            username: Some(format!("artist{n}").into()),
             email: Some(format!("artist{n}@studio.test")),
             first_name: Some(format!("Artist{n}")),
             last_name: Some("Studio".into()),
@@ -33,10 +33,10 @@ fn session() -> Session {
     let ftrack = (0..USERS / 2)
         .map(|n| {
             let id = format!("ft-{n}");
-            links.insert(format!("dir-{n}"), id.clone());
+            links.insert(format!("dir-{n}").into(), id.clone().into());
             FtrackUser {
-                id,
-                username: format!("artist{n}"),
+                id: id.into(),
+                username: format!("artist{n}").into(),
                 first_name: format!("Artist{n}"),
                 last_name: "Old".into(),
                 email: Some(format!("artist{n}@studio.test")),

@@ -20,8 +20,8 @@ const BATCH_SIZE: usize = 100;
 fn users(n: usize) -> FtrackSnapshot {
     let users = (0..n)
         .map(|i| FtrackUser {
-            id: format!("{i:08x}-0000-4000-8000-000000000000"),
-            username: format!("artist{i}"),
+            id: format!("{i:08x}-0000-4000-8000-000000000000").into(),
+            username: format!("artist{i}").into(),
             first_name: format!("First{i}"),
             last_name: format!("Last{i}"),
             email: Some(format!("artist{i}@studio.example")),

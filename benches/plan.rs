@@ -127,7 +127,7 @@ fn studio(n: usize) -> Studio {
         }
         let (dir_id, ftrack_id) = (rng.uuid(), rng.uuid());
         if !matches!(kind, Kind::Create | Kind::Unmanaged | Kind::ByName) {
-            links.insert(dir_id.clone(), ftrack_id.clone());
+            links.insert(dir_id.clone().into(), ftrack_id.clone().into());
         }
         let mut dir_groups: Vec<String> = groups
             .iter()
@@ -145,8 +145,8 @@ fn studio(n: usize) -> Studio {
         };
         if kind != Kind::Create {
             ftrack.push(FtrackUser {
-                id: ftrack_id,
-                username: username.clone(),
+                id: ftrack_id.into(),
+                username: username.clone().into(),
                 first_name: first.to_string(),
                 last_name: format!("{last}{new_last}"),
                 email: Some(format!("{f}.{l}{i}@{new_mail}studio.bench")),
@@ -158,9 +158,9 @@ fn studio(n: usize) -> Studio {
         if !matches!(kind, Kind::Missing | Kind::Unmanaged) {
             let renamed = if kind == Kind::Rename { ".r" } else { "" };
             directory.push(DirectoryUser {
-                id: dir_id,
+                id: dir_id.into(),
                 dn: format!("uid={username},ou=people,dc=bench"),
-                username: Some(format!("{username}{renamed}")),
+                username: Some(format!("{username}{renamed}").into()),
                 email: Some(email),
                 first_name: Some(first.to_string()),
                 last_name: Some(last.to_string()),

@@ -16,6 +16,7 @@ pub mod config;
 pub mod demo_data;
 pub mod exit;
 pub mod ftrack;
+pub mod ids;
 pub mod inputs;
 pub mod logging;
 pub mod model;

@@ -1,5 +1,6 @@
 //! Plain data shared by every layer: directory users, ftrack users, links. No I/O.
 
+use crate::ids::{DirectoryId, FtrackId, Username};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -7,11 +8,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryUser {
     /// Stable identity (entryUUID, objectGUID, ... or the DN as a fallback).
-    pub id: String,
+    pub id: DirectoryId,
     /// Distinguished name of the entry.
     pub dn: String,
     /// Desired ftrack username, when the mapped attribute had a usable value.
-    pub username: Option<String>,
+    pub username: Option<Username>,
     /// Desired email address.
     pub email: Option<String>,
     /// Desired first name.
@@ -47,9 +48,9 @@ pub struct DirectorySnapshot {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FtrackUser {
     /// ftrack's primary key.
-    pub id: String,
+    pub id: FtrackId,
     /// Login name, unique on the server.
-    pub username: String,
+    pub username: Username,
     /// First name (may be empty).
     #[serde(default)]
     pub first_name: String,
@@ -90,4 +91,4 @@ pub struct FtrackSnapshot {
 }
 
 /// Identity links: directory stable id -> ftrack user id, recorded when a user is created or matched.
-pub type Links = BTreeMap<String, String>;
+pub type Links = BTreeMap<DirectoryId, FtrackId>;

@@ -6,6 +6,7 @@
 use crate::apply::outcome::Outcome;
 use crate::atomic_file::{create_private_dir, write_json_atomically};
 use crate::clock::Clock;
+use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::model::Links;
 use crate::reconcile::decision::Decisions;
 use crate::reconcile::plan::Summary;
@@ -59,12 +60,12 @@ pub enum StateError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRecord {
     /// Directory stable id.
-    pub directory_id: String,
+    pub directory_id: DirectoryId,
     /// ftrack user id.
-    pub ftrack_id: String,
+    pub ftrack_id: FtrackId,
     /// ftrack username when the link was recorded (for people reading the file).
     #[serde(default)]
-    pub username: Option<String>,
+    pub username: Option<Username>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -305,8 +306,8 @@ mod tests {
             ])
             .unwrap();
         let links = state.load_links().unwrap();
-        assert_eq!(links.get("a").map(String::as_str), Some("1"));
-        assert_eq!(links.get("b").map(String::as_str), Some("2"));
+        assert_eq!(links.get("a").map(|id| id.as_str()), Some("1"));
+        assert_eq!(links.get("b").map(|id| id.as_str()), Some("2"));
         let records = state.load_link_records().unwrap();
         assert_eq!(records[0].directory_id, "a", "saved sorted");
         let leftovers: Vec<_> = fs::read_dir(state.path())

@@ -708,7 +708,7 @@ fn an_approved_create_brings_the_rename_it_needs_or_is_held_back_with_the_reason
     let emails: BTreeSet<(String, Option<String>)> = ftrack
         .users
         .iter()
-        .map(|u| (u.username.clone(), u.email.clone()))
+        .map(|u| (u.username.to_string(), u.email.clone()))
         .collect();
     assert!(emails.contains(&(
         "ppatel".into(),
@@ -863,7 +863,7 @@ fn a_full_disk_stops_the_run_and_every_change_made_is_in_the_audit_log() {
         .ftrack()
         .users
         .iter()
-        .map(|u| u.username.clone())
+        .map(|u| u.username.to_string())
         .collect();
     // The audit log already holds 4 MiB; the run may write files of 4 MiB and 6 KiB at most,
     // so the log fills up a few batches in, as on a full disk.
@@ -890,7 +890,7 @@ fn a_full_disk_stops_the_run_and_every_change_made_is_in_the_audit_log() {
         .ftrack()
         .users
         .iter()
-        .map(|u| u.username.clone())
+        .map(|u| u.username.to_string())
         .filter(|u| !before.contains(u))
         .collect();
     let events = audit_events(&audit);

@@ -71,8 +71,8 @@ async fn reads_back_exactly_what_the_server_holds() {
 async fn follows_paging_across_many_pages() {
     let users: Vec<FtrackUser> = (0..2500)
         .map(|n| FtrackUser {
-            id: format!("{n:08}"),
-            username: format!("user{n}"),
+            id: format!("{n:08}").into(),
+            username: format!("user{n}").into(),
             first_name: "F".into(),
             last_name: "L".into(),
             email: None,
@@ -111,8 +111,8 @@ async fn adversarial_usernames_are_found_through_the_escaper() {
         .iter()
         .enumerate()
         .map(|(n, name)| FtrackUser {
-            id: format!("u{n}"),
-            username: name.to_string(),
+            id: format!("u{n}").into(),
+            username: name.to_string().into(),
             first_name: String::new(),
             last_name: String::new(),
             email: None,

@@ -462,7 +462,7 @@ async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
     let renamed = user(&after, "renamed");
     assert_eq!(renamed.id, old.id);
     let mut links = Links::new();
-    links.insert(old.id.clone(), "ftrack-user2".to_string());
+    links.insert(old.id.clone(), "ftrack-user2".to_string().into());
     let ftrack = ldap2ftrack::model::FtrackSnapshot {
         users: vec![ldap2ftrack::model::FtrackUser {
             id: "ftrack-user2".into(),

@@ -114,7 +114,7 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         .items
         .iter()
         .filter(|i| i.action == Action::Create)
-        .map(|i| i.username.clone())
+        .map(|i| i.username.to_string())
         .collect();
     assert!(creates.len() > 20, "{creates:?}");
     let runtime = tokio::runtime::Runtime::new().unwrap();

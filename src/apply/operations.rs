@@ -6,6 +6,7 @@
 use super::preflight::value_text;
 use crate::ftrack::read::LiveUser;
 use crate::ftrack::wire::{EntityKey, Operation};
+use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Field, PlanItem};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ pub struct ItemOperations {
     /// In the order they must run.
     pub operations: Vec<Operation>,
     /// Set for a create.
-    pub created_id: Option<String>,
+    pub created_id: Option<FtrackId>,
 }
 
 fn key(id: &str) -> EntityKey {
@@ -38,7 +39,7 @@ pub fn create_group(name: &str) -> (String, Operation) {
         id.clone(),
         Operation::Create {
             entity_type: "Group".into(),
-            entity_key: Some(key(&id)),
+            entity_key: Some(key(id.as_str())),
             entity_data: data,
         },
     )
@@ -90,8 +91,8 @@ pub fn item_operations(
 }
 
 /// A new user's id and its create, active (the server's default is inactive).
-fn create_user(item: &PlanItem) -> (String, Operation) {
-    let id = new_id();
+fn create_user(item: &PlanItem) -> (FtrackId, Operation) {
+    let id = FtrackId::new(new_id());
     let mut data = Map::new();
     data.insert("id".into(), json!(id));
     for field in [
@@ -105,7 +106,7 @@ fn create_user(item: &PlanItem) -> (String, Operation) {
     data.insert("is_active".into(), json!(true));
     let create = Operation::Create {
         entity_type: "User".into(),
-        entity_key: Some(key(&id)),
+        entity_key: Some(key(id.as_str())),
         entity_data: data,
     };
     (id, create)
@@ -151,7 +152,7 @@ fn membership_operations(
         data.insert("group_id".into(), json!(group_id));
         operations.push(Operation::Create {
             entity_type: "Membership".into(),
-            entity_key: Some(key(&id)),
+            entity_key: Some(key(id.as_str())),
             entity_data: data,
         });
     }

@@ -1,6 +1,7 @@
 //! What an apply did, user by user: a plain value that serialises to JSON and feeds reports.
 
 use crate::clock::Clock;
+use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, PlanItem};
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +76,7 @@ pub struct ItemOutcome {
     pub status: ItemStatus,
     /// The ftrack id of a user created by this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_id: Option<String>,
+    pub created_id: Option<FtrackId>,
 }
 
 /// Where and by whom a run was made: for reports and the audit log.

@@ -4,6 +4,7 @@
 //! value, the user vanished, or a username a create needs was taken) is stale and left alone.
 
 use crate::ftrack::read::LiveUser;
+use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Field, FieldValue, PlanItem};
 use std::collections::{HashMap, HashSet};
 
@@ -11,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Default)]
 pub struct LiveState {
     /// Users by id.
-    pub by_id: HashMap<String, LiveUser>,
+    pub by_id: HashMap<FtrackId, LiveUser>,
     /// Ids by case-folded username.
-    pub id_by_username: HashMap<String, String>,
+    pub id_by_username: HashMap<String, FtrackId>,
 }
 
 impl LiveState {
@@ -41,7 +42,7 @@ pub fn value_text(value: Option<&FieldValue>) -> String {
 
 fn live_value(user: &LiveUser, field: Field) -> String {
     match field {
-        Field::Username => user.username.clone(),
+        Field::Username => user.username.to_string(),
         Field::FirstName => user.first_name.clone(),
         Field::LastName => user.last_name.clone(),
         Field::Email => user.email.clone().unwrap_or_default(),
@@ -67,10 +68,10 @@ pub fn staleness(item: &PlanItem, live: &LiveState, leaving: &HashSet<&str>) -> 
             && Some(holder) != own
             && !leaving.contains(holder.as_str())
         {
-            let held_by = live
-                .by_id
-                .get(holder)
-                .map_or_else(|| holder.clone(), |u| format!("{} ({holder})", u.username));
+            let held_by = live.by_id.get(holder).map_or_else(
+                || holder.to_string(),
+                |u| format!("{} ({holder})", u.username),
+            );
             return Some(format!(
                 "the username {wanted:?} belongs to ftrack user {held_by} and this run does not free it (apply that user's rename in the same run, or plan again)"
             ));
@@ -111,7 +112,7 @@ mod tests {
 
     fn live(username: &str, email: &str, active: bool) -> LiveUser {
         LiveUser {
-            id: format!("f-{username}"),
+            id: format!("f-{username}").into(),
             username: username.into(),
             first_name: "Ann".into(),
             last_name: "Lee".into(),
@@ -128,7 +129,7 @@ mod tests {
             name: String::new(),
             directory: None,
             ftrack: Some(FtrackRef {
-                id: format!("f-{username}"),
+                id: format!("f-{username}").into(),
                 username: username.into(),
             }),
             matched_by: None,

@@ -4,6 +4,7 @@
 
 use crate::apply::engine::RecordError;
 use crate::apply::outcome::{ItemOutcome, RunInfo};
+use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::reconcile::plan::PlanItem;
 use crate::report::audit::AuditLog;
 use crate::state::{LinkRecord, StateDir};
@@ -59,19 +60,24 @@ impl RunRecorder {
     }
 
     /// Notes a link, to be saved at the next checkpoint.
-    pub(crate) fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
+    pub(crate) fn linked(
+        &mut self,
+        directory_id: &DirectoryId,
+        ftrack_id: &FtrackId,
+        username: &Username,
+    ) {
         let known = self
             .records
             .iter()
-            .any(|r| r.directory_id == directory_id && r.ftrack_id == ftrack_id);
+            .any(|r| &r.directory_id == directory_id && &r.ftrack_id == ftrack_id);
         if known {
             return;
         }
-        self.records.retain(|r| r.directory_id != directory_id);
+        self.records.retain(|r| &r.directory_id != directory_id);
         self.records.push(LinkRecord {
-            directory_id: directory_id.to_string(),
-            ftrack_id: ftrack_id.to_string(),
-            username: Some(username.to_string()),
+            directory_id: directory_id.clone(),
+            ftrack_id: ftrack_id.clone(),
+            username: Some(username.clone()),
         });
         self.unsaved = true;
     }

@@ -6,6 +6,7 @@ use super::api::FtrackApi;
 use super::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, RecordError, apply_plan};
 use super::outcome::{ItemOutcome, RunInfo};
 use super::record::RunRecorder;
+use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
 use crate::reconcile::plan::PlanItem;
 use crate::reconcile::{Scope, sets_size_baseline};
@@ -124,7 +125,7 @@ impl ApplyListener for Both<'_> {
         self.observer.finished(outcome);
     }
 
-    fn linked(&mut self, directory_id: &str, ftrack_id: &str, username: &str) {
+    fn linked(&mut self, directory_id: &DirectoryId, ftrack_id: &FtrackId, username: &Username) {
         self.recorder.linked(directory_id, ftrack_id, username);
     }
 

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// The username an item gives its ftrack user, if it sets one (a create or a rename).
 fn wanted_username(item: &PlanItem) -> Option<String> {
     match item.action {
-        Action::Create => Some(new_username(item).unwrap_or_else(|| item.username.clone())),
+        Action::Create => Some(new_username(item).unwrap_or_else(|| item.username.to_string())),
         _ => new_username(item),
     }
 }

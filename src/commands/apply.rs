@@ -417,7 +417,7 @@ fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
             bail!(
                 "{}: the rename of {} cannot be used: {why}",
                 path.display(),
-                crate::report::plan_text::printable(key)
+                crate::report::plan_text::printable(&key.to_string())
             );
         }
     }

@@ -8,6 +8,7 @@ use super::client::{FtrackClient, RetryPolicy};
 use super::error::FtrackError;
 use super::query::Select;
 use super::wire::{Operation, QueryResult};
+use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -126,8 +127,8 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
                 .collect();
             group_names.sort();
             users.push(FtrackUser {
-                id: text(user, "id"),
-                username: text(user, "username"),
+                id: FtrackId::new(text(user, "id")),
+                username: Username::new(text(user, "username")),
                 first_name: text(user, "first_name"),
                 last_name: text(user, "last_name"),
                 email: email(user),
@@ -149,9 +150,9 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveUser {
     /// ftrack id.
-    pub id: String,
+    pub id: FtrackId,
     /// Login name.
-    pub username: String,
+    pub username: Username,
     /// First name.
     pub first_name: String,
     /// Last name.
@@ -230,8 +231,8 @@ fn live_user(entities: &Entities, row: &Value) -> Result<LiveUser, FtrackError> 
         .resolve(row)
         .ok_or_else(|| FtrackError::Protocol("a user row is not an entity".into()))?;
     Ok(LiveUser {
-        id: text(user, "id"),
-        username: text(user, "username"),
+        id: FtrackId::new(text(user, "id")),
+        username: Username::new(text(user, "username")),
         first_name: text(user, "first_name"),
         last_name: text(user, "last_name"),
         email: email(user),

@@ -268,7 +268,7 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
             let linked_elsewhere = by == MatchedBy::Username
                 && index
                     .linked_directory_id(f)
-                    .is_some_and(|d| d != users[i].id);
+                    .is_some_and(|d| d != &users[i].id);
             if count[f] > 1 || linked_elsewhere {
                 claimers.entry(f).or_default().push(i);
             }
@@ -292,7 +292,7 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
         };
         let linked_elsewhere = index
             .linked_directory_id(f)
-            .filter(|dir_id| !entries.iter().any(|&i| users[i].id == *dir_id));
+            .filter(|dir_id| !entries.iter().any(|&i| &users[i].id == *dir_id));
         for &i in &entries {
             let is_link = by_link.contains(&i);
             if freed && !is_link {

@@ -13,6 +13,7 @@ use super::policy::{DeactivateMissing, Policy, Scope};
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::uniqueness::settle_unique_values;
+use crate::ids::Username;
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
@@ -371,7 +372,7 @@ impl<'a> Planner<'a> {
     fn item(
         &self,
         action: Action,
-        username: String,
+        username: Username,
         dir: Option<&DirectoryUser>,
         ftrack: Option<&FtrackUser>,
     ) -> PlanItem {

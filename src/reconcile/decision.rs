@@ -11,6 +11,7 @@ use super::needs::link_needs;
 use super::plan::{Action, Plan, PlanItem};
 use super::policy::{Policy, Scope};
 use super::prerequisites::{Settled, settle};
+use crate::ids::{FtrackId, ItemKey, Username};
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,12 +32,12 @@ pub enum Decision {
     /// This directory entry is that existing ftrack user.
     Link {
         /// The ftrack user's id.
-        ftrack_id: String,
+        ftrack_id: FtrackId,
     },
     /// Create or update the user with this ftrack username instead of the mapped one.
     Rename {
         /// The ftrack username to use.
-        username: String,
+        username: Username,
     },
 }
 
@@ -48,10 +49,10 @@ impl Decision {
 }
 
 /// The key of an item: its directory id, or `ftrack:<id>` for an ftrack-only user.
-pub fn item_key(item: &PlanItem) -> Option<String> {
+pub fn item_key(item: &PlanItem) -> Option<ItemKey> {
     match (&item.directory, &item.ftrack) {
-        (Some(dir), _) => Some(dir.id.clone()),
-        (None, Some(ftrack)) => Some(format!("ftrack:{}", ftrack.id)),
+        (Some(dir), _) => Some(ItemKey::Directory(dir.id.clone())),
+        (None, Some(ftrack)) => Some(ItemKey::FtrackOnly(ftrack.id.clone())),
         (None, None) => None,
     }
 }
@@ -63,7 +64,7 @@ pub struct Decisions {
     pub format_version: u32,
     /// Item key -> decision.
     #[serde(default)]
-    pub decisions: BTreeMap<String, Decision>,
+    pub decisions: BTreeMap<ItemKey, Decision>,
 }
 
 impl Default for Decisions {
@@ -115,7 +116,7 @@ impl Decisions {
 
     /// These decisions with those of `newer` taken over for every key `in_scope` accepts:
     /// added, changed or removed there, left as they are elsewhere.
-    pub fn updated_for(&self, newer: &Decisions, in_scope: impl Fn(&str) -> bool) -> Decisions {
+    pub fn updated_for(&self, newer: &Decisions, in_scope: impl Fn(&ItemKey) -> bool) -> Decisions {
         let mut updated = self.clone();
         updated.decisions.retain(|key, _| !in_scope(key));
         updated.decisions.extend(
@@ -138,7 +139,7 @@ impl Decisions {
         let mut directory = directory.clone();
         let mut links = links.clone();
         for user in &mut directory.users {
-            match self.decisions.get(&user.id) {
+            match self.decisions.get(&ItemKey::Directory(user.id.clone())) {
                 Some(Decision::Rename { username }) => user.username = Some(username.clone()),
                 Some(Decision::Link { ftrack_id }) => {
                     // One directory entry per ftrack user: an older link to it gives way.

@@ -69,7 +69,7 @@ fn change(field: Field, from: &str, to: &str) -> FieldChange {
 pub fn create_changes(dir: &DirectoryUser) -> Vec<FieldChange> {
     let value = |v: &Option<String>| text(v.as_deref().unwrap_or(""));
     [
-        (Field::Username, value(&dir.username)),
+        (Field::Username, text(dir.username.as_deref().unwrap_or(""))),
         (Field::FirstName, value(&dir.first_name)),
         (Field::LastName, value(&dir.last_name)),
         (Field::Email, value(&dir.email)),

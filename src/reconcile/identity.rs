@@ -1,6 +1,7 @@
 //! Pairing directory entries with ftrack users: by stored link first, then by username.
 
 use super::policy::UsernameCase;
+use crate::ids::{DirectoryId, FtrackId};
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
@@ -130,7 +131,7 @@ pub struct FtrackIndex<'a> {
     active_users: usize,
     links: Vec<ResolvedLink<'a>>,
     /// For each ftrack user, the directory id linked to it.
-    linked_to: Vec<Option<&'a str>>,
+    linked_to: Vec<Option<&'a DirectoryId>>,
     rule: UsernameRule,
 }
 
@@ -138,7 +139,7 @@ pub struct FtrackIndex<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct ResolvedLink<'a> {
     /// The directory entry's stable id.
-    pub directory_id: &'a str,
+    pub directory_id: &'a DirectoryId,
     /// The ftrack user's position in the snapshot.
     pub ftrack: usize,
 }
@@ -195,8 +196,8 @@ impl<'a> FtrackIndex<'a> {
     }
 
     /// The index of the user with this id (the last one, should the snapshot repeat an id).
-    pub fn by_id(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+    pub fn by_id(&self, id: &FtrackId) -> Option<usize> {
+        self.by_id.get(id.as_str()).copied()
     }
 
     /// The links whose ftrack user still exists.
@@ -205,12 +206,12 @@ impl<'a> FtrackIndex<'a> {
     }
 
     /// The directory id an ftrack user is linked to, if any.
-    pub fn linked_directory_id(&self, index: usize) -> Option<&'a str> {
+    pub fn linked_directory_id(&self, index: usize) -> Option<&'a DirectoryId> {
         self.linked_to.get(index).copied().flatten()
     }
 
     /// The directory id the ftrack user with this id is linked to, if any.
-    pub fn linked_to_id(&self, ftrack_id: &str) -> Option<&'a str> {
+    pub fn linked_to_id(&self, ftrack_id: &FtrackId) -> Option<&'a DirectoryId> {
         self.by_id(ftrack_id)
             .and_then(|i| self.linked_directory_id(i))
     }
@@ -284,12 +285,12 @@ fn resolve_links<'a>(
     links: &'a Links,
     by_id: &HashMap<&str, usize>,
     users: usize,
-) -> (Vec<ResolvedLink<'a>>, Vec<Option<&'a str>>) {
+) -> (Vec<ResolvedLink<'a>>, Vec<Option<&'a DirectoryId>>) {
     let mut resolved = Vec::with_capacity(links.len());
     let mut linked_to = vec![None; users];
     for (directory_id, ftrack_id) in links {
         if let Some(&ftrack) = by_id.get(ftrack_id.as_str()) {
-            linked_to[ftrack] = Some(directory_id.as_str());
+            linked_to[ftrack] = Some(directory_id);
             resolved.push(ResolvedLink {
                 directory_id,
                 ftrack,

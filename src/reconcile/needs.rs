@@ -4,6 +4,7 @@
 
 use super::decision::item_key;
 use super::plan::{Action, ConflictInfo, ConflictKind, Field, FieldValue, Plan, PlanItem, Summary};
+use crate::ids::{ItemKey, Username};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -16,11 +17,11 @@ pub enum Need {
     /// frees it.
     Rename {
         /// The key of the renamed user's item (its directory id, or `ftrack:<id>`).
-        key: String,
+        key: ItemKey,
         /// The username the rename gives up.
-        from: String,
+        from: Username,
         /// The username the rename takes.
-        to: String,
+        to: Username,
     },
     /// A managed group it joins does not exist yet; the run creates it first.
     Group {
@@ -77,17 +78,15 @@ pub fn link_needs(plan: &mut Plan) {
             && h != i
         {
             let holder = &plan.items[h];
-            match renamed_to(holder)
+            let rename = renamed_to(holder)
                 .filter(|to| holder.action.is_change() && !to.eq_ignore_ascii_case(wanted))
-            {
-                Some(to) => found.push(Need::Rename {
-                    key: item_key(holder).unwrap_or_default(),
-                    from: holder
-                        .ftrack
-                        .as_ref()
-                        .map(|f| f.username.clone())
-                        .unwrap_or_default(),
-                    to: to.to_string(),
+                .zip(item_key(holder))
+                .zip(holder.ftrack.as_ref());
+            match rename {
+                Some(((to, key), ftrack)) => found.push(Need::Rename {
+                    key,
+                    from: ftrack.username.clone(),
+                    to: Username::new(to),
                 }),
                 None => kept_by.push((i, wanted.to_string(), holder.username.clone())),
             }

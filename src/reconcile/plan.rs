@@ -6,6 +6,7 @@
 
 use super::identity::fold;
 use super::needs::Need;
+use crate::ids::{DirectoryId, FtrackId, Username};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -141,16 +142,16 @@ pub struct DirectoryRef {
     /// Distinguished name.
     pub dn: String,
     /// Stable identity.
-    pub id: String,
+    pub id: DirectoryId,
 }
 
 /// The ftrack side of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FtrackRef {
     /// ftrack user id.
-    pub id: String,
+    pub id: FtrackId,
     /// ftrack username as it is now.
-    pub username: String,
+    pub username: Username,
 }
 
 /// How a directory entry was paired with an ftrack user.
@@ -187,9 +188,9 @@ pub enum ConflictKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     /// ftrack user id.
-    pub id: String,
+    pub id: FtrackId,
     /// ftrack username.
-    pub username: String,
+    pub username: Username,
     /// ftrack email.
     pub email: Option<String>,
     /// Whether the account is active.
@@ -213,7 +214,7 @@ pub struct PlanItem {
     /// What happens.
     pub action: Action,
     /// The username after the change (or the one known, for skips and conflicts).
-    pub username: String,
+    pub username: Username,
     /// Display name, "First Last".
     pub name: String,
     /// The directory entry, if any.
@@ -402,11 +403,11 @@ mod tests {
     fn item(action: Action, username: &str, dir_id: &str, name: &str) -> PlanItem {
         PlanItem {
             action,
-            username: username.to_string(),
+            username: username.into(),
             name: name.to_string(),
             directory: Some(DirectoryRef {
                 dn: format!("uid={username},dc=test"),
-                id: dir_id.to_string(),
+                id: dir_id.into(),
             }),
             ftrack: None,
             matched_by: None,

@@ -4,6 +4,7 @@
 use super::decision::item_key;
 use super::needs::Need;
 use super::plan::Plan;
+use crate::ids::ItemKey;
 use std::collections::HashMap;
 
 /// A change added to a selection because a selected change needs it.
@@ -42,7 +43,7 @@ pub fn settle(
     selected: &mut [bool],
     refusal: impl Fn(usize) -> Option<String>,
 ) -> Settled {
-    let position: HashMap<String, usize> = plan
+    let position: HashMap<ItemKey, usize> = plan
         .items
         .iter()
         .enumerate()

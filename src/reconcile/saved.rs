@@ -5,6 +5,7 @@
 use super::plan::{Action, Plan};
 use super::policy::{DeactivateMissing, Policy};
 use super::safety::users_losing_memberships;
+use crate::ids::FtrackId;
 use crate::model::Links;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -59,7 +60,7 @@ pub fn refusal(plan: &Plan, policy: &Policy, links: &Links) -> Option<String> {
             plan.inputs.directory_users
         ));
     }
-    let linked: HashSet<&str> = links.values().map(String::as_str).collect();
+    let linked: HashSet<&str> = links.values().map(FtrackId::as_str).collect();
     let protected: HashSet<String> = policy
         .protected_users
         .iter()

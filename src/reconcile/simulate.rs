@@ -4,6 +4,7 @@
 //! engine talks to ftrack over HTTP but must end in the same state.
 
 use super::plan::{Action, Field, FieldChange, FieldValue, Plan, PlanItem};
+use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser, Links};
 
 /// Applies every change item of a plan and records the links that applying would record.
@@ -27,10 +28,10 @@ pub fn apply_in_memory(plan: &Plan, ftrack: &mut FtrackSnapshot, links: &mut Lin
 
 fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     let Some(dir) = &item.directory else { return };
-    let id = format!("created:{}", dir.id);
+    let id = FtrackId::new(format!("created:{}", dir.id));
     let mut user = FtrackUser {
         id: id.clone(),
-        username: String::new(),
+        username: Username::default(),
         first_name: String::new(),
         last_name: String::new(),
         email: None,
@@ -70,7 +71,7 @@ fn set_field(user: &mut FtrackUser, change: &FieldChange) {
         _ => None,
     };
     match change.field {
-        Field::Username => user.username = text.unwrap_or_default(),
+        Field::Username => user.username = Username::new(text.unwrap_or_default()),
         Field::FirstName => user.first_name = text.unwrap_or_default(),
         Field::LastName => user.last_name = text.unwrap_or_default(),
         Field::Email => user.email = text,

@@ -189,7 +189,7 @@ impl CommitLog {
                     (other, _) => other.name().to_string(),
                 };
                 let detail = o.status.detail().unwrap_or_default().to_string();
-                (o.item.username.clone(), status, detail)
+                (o.item.username.to_string(), status, detail)
             })
             .collect();
         Self {
@@ -206,10 +206,10 @@ impl CommitLog {
 fn row(item: &PlanItem, category: Category) -> ReportRow {
     ReportRow {
         category,
-        username: item.username.clone(),
+        username: item.username.to_string(),
         name: item.name.clone(),
         dn: item.directory.as_ref().map(|d| d.dn.clone()),
-        ftrack_id: item.ftrack.as_ref().map(|f| f.id.clone()),
+        ftrack_id: item.ftrack.as_ref().map(|f| f.id.to_string()),
         changes: item.changes.clone(),
         groups: item.groups.clone(),
         reason: item.reason.clone(),
@@ -312,7 +312,7 @@ pub fn report_from_outcome(outcome: &Outcome) -> Report {
         };
         let mut r = row(&o.item, category);
         if let Some(id) = &o.created_id {
-            r.ftrack_id = Some(id.clone());
+            r.ftrack_id = Some(id.to_string());
         }
         match &o.status {
             ItemStatus::Failed { error } => r.error = Some(error.clone()),

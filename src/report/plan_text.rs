@@ -243,15 +243,15 @@ mod tests {
         use crate::reconcile::plan::{DirectoryRef, FtrackRef, GroupChanges, Inputs};
         let item = PlanItem {
             action: Action::Conflict,
-            username: "ana".to_string(),
+            username: "ana".into(),
             name: "Ana Lima".to_string(),
             directory: Some(DirectoryRef {
                 dn: "uid=ana,dc=x".to_string(),
-                id: "id-ana".to_string(),
+                id: "id-ana".into(),
             }),
             ftrack: Some(FtrackRef {
-                id: "f-ana".to_string(),
-                username: "ana.l".to_string(),
+                id: "f-ana".into(),
+                username: "ana.l".into(),
             }),
             matched_by: Some(MatchedBy::Link),
             changes: Vec::new(),

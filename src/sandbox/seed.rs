@@ -1,6 +1,7 @@
 //! Loading an ftrack snapshot file into the sandbox, and writing the sandbox back out as one.
 
 use super::store::{Row, Store, StoreError, Write};
+use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -129,7 +130,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
             let mut groups = memberships.remove(&id).unwrap_or_default();
             groups.sort();
             FtrackUser {
-                username: text(u, "username"),
+                username: Username::new(text(u, "username")),
                 first_name: text(u, "first_name"),
                 last_name: text(u, "last_name"),
                 email: u.get("email").and_then(Value::as_str).map(str::to_string),
@@ -140,7 +141,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                     .and_then(Value::as_str)
                     .and_then(|type_id| store.get("UserType", type_id))
                     .map(|t| text(t, "name")),
-                id,
+                id: FtrackId::new(id),
             }
         })
         .collect();

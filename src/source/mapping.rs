@@ -5,6 +5,7 @@
 
 use super::entry::RawEntry;
 use super::mapping_rules::{ActiveRule, AttrExpr, Mapping, StatusRule};
+use crate::ids::{DirectoryId, Username};
 use crate::model::{DirectorySnapshot, DirectoryUser};
 use jiff::civil::Date;
 use unicode_normalization::UnicodeNormalization;
@@ -66,9 +67,9 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
     let groups = read_groups(entry, &mapping.groups, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
     DirectoryUser {
-        id,
+        id: DirectoryId::new(id),
         dn: entry.dn.clone(),
-        username,
+        username: username.map(Username::new),
         email,
         first_name,
         last_name,

@@ -4,6 +4,7 @@
 //! it, and a new session moves an earlier autosave aside instead of writing over it.
 
 use crate::atomic_file::write_json_atomically;
+use crate::ids::ItemKey;
 use crate::reconcile::decision::{DECISIONS_FORMAT_VERSION, Decision, Decisions};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,7 +39,7 @@ pub struct Autosave {
     pub target: Option<Target>,
     /// Item key -> decision, approvals and skips included.
     #[serde(default)]
-    pub decisions: BTreeMap<String, Decision>,
+    pub decisions: BTreeMap<ItemKey, Decision>,
 }
 
 impl Autosave {
@@ -135,9 +136,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(read_autosave(dir.path()).unwrap(), None);
         let mut decisions = Decisions::default();
-        decisions
-            .decisions
-            .insert("id-1".to_string(), Decision::Ignore);
+        decisions.decisions.insert("id-1".into(), Decision::Ignore);
         let saved = Autosave::new(
             &target("https://a"),
             &decisions,
@@ -162,7 +161,7 @@ mod tests {
         let read = read_autosave(dir.path()).unwrap().unwrap();
         assert_eq!(read.saved_at, None);
         assert!(read.is_for(&target("https://anything")));
-        assert_eq!(read.decisions.get("id-1"), Some(&Decision::Approve));
+        assert_eq!(read.decisions.get(&"id-1".into()), Some(&Decision::Approve));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::app::Session;
 use super::input::TextInput;
+use crate::ids::FtrackId;
 use crate::model::{DirectoryUser, FtrackSnapshot, FtrackUser};
 use crate::reconcile::conflict::check_username;
 use crate::reconcile::needs::username_taken;
@@ -111,7 +112,7 @@ impl Picker {
         entry: Option<&DirectoryUser>,
         ftrack: &FtrackSnapshot,
         protected: &[String],
-        linked: &HashMap<String, String>,
+        linked: &HashMap<FtrackId, String>,
     ) -> Self {
         let protected: HashSet<String> = protected.iter().map(|p| fold(p)).collect();
         let candidates: HashSet<&str> = item

@@ -18,7 +18,7 @@ pub(super) async fn read_live(
 ) -> Result<LiveState, String> {
     let ids: Vec<String> = todo
         .iter()
-        .filter_map(|&i| items[i].ftrack.as_ref().map(|f| f.id.clone()))
+        .filter_map(|&i| items[i].ftrack.as_ref().map(|f| f.id.to_string()))
         .collect();
     let usernames: Vec<String> = todo
         .iter()

@@ -3,13 +3,14 @@
 use super::{Applied, ApplyListener, Ending};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::clock::Clock;
+use crate::ids::FtrackId;
 use crate::reconcile::decision::ApprovedPlan;
 use crate::reconcile::plan::{Action, PlanItem};
 
 /// Per item: its final status once known, and the id of the user it created.
 pub(super) struct Ledger {
     pub(super) statuses: Vec<Option<ItemStatus>>,
-    pub(super) created: Vec<Option<String>>,
+    pub(super) created: Vec<Option<FtrackId>>,
     /// Managed groups this run created.
     pub(super) groups_created: Vec<String>,
 }

@@ -14,6 +14,7 @@ mod work;
 
 use super::api::FtrackApi;
 use super::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::reconcile::decision::ApprovedPlan;
 use crate::reconcile::plan::{Action, PlanItem};
 use ledger::Ledger;
@@ -74,7 +75,8 @@ pub trait ApplyListener {
     /// When an item is finished (applied or failed), in the order items finish.
     fn finished(&mut self, _outcome: &ItemOutcome) {}
     /// A directory entry is now known to be this ftrack user (kept until `checkpoint`).
-    fn linked(&mut self, _directory_id: &str, _ftrack_id: &str, _username: &str) {}
+    fn linked(&mut self, _directory_id: &DirectoryId, _ftrack_id: &FtrackId, _username: &Username) {
+    }
     /// Makes the links reported so far durable; called before the first write and after each
     /// batch. An error stops the run.
     fn checkpoint(&mut self) -> Result<(), RecordError> {

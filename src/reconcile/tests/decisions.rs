@@ -17,7 +17,7 @@ fn plan_with(case: &Case, decisions: &Decisions) -> Plan {
 
 fn decided(key: &str, decision: Decision) -> Decisions {
     let mut decisions = Decisions::default();
-    decisions.decisions.insert(key.to_string(), decision);
+    decisions.decisions.insert(key.into(), decision);
     decisions
 }
 

@@ -9,9 +9,9 @@ use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 /// An active directory user `uid` with id `id-<uid>` and matching email and names.
 pub fn dir(uid: &str) -> DirectoryUser {
     DirectoryUser {
-        id: format!("id-{uid}"),
+        id: format!("id-{uid}").into(),
         dn: format!("uid={uid},ou=people,dc=example"),
-        username: Some(uid.to_string()),
+        username: Some(uid.into()),
         email: Some(format!("{uid}@studio.example")),
         first_name: Some(format!("F{uid}")),
         last_name: Some(format!("L{uid}")),
@@ -26,8 +26,8 @@ pub fn dir(uid: &str) -> DirectoryUser {
 /// An active ftrack user in sync with `dir(uid)`, with id `f-<uid>`.
 pub fn ft(uid: &str) -> FtrackUser {
     FtrackUser {
-        id: format!("f-{uid}"),
-        username: uid.to_string(),
+        id: format!("f-{uid}").into(),
+        username: uid.into(),
         first_name: format!("F{uid}"),
         last_name: format!("L{uid}"),
         email: Some(format!("{uid}@studio.example")),
@@ -66,7 +66,7 @@ impl Case {
     /// Links `dir(uid)`'s id to `ft(ftrack_uid)`'s id.
     pub fn link(mut self, uid: &str, ftrack_uid: &str) -> Self {
         self.links
-            .insert(format!("id-{uid}"), format!("f-{ftrack_uid}"));
+            .insert(format!("id-{uid}").into(), format!("f-{ftrack_uid}").into());
         self
     }
 
@@ -116,6 +116,6 @@ pub fn item<'p>(plan: &'p Plan, username: &str) -> &'p PlanItem {
 pub fn actions(plan: &Plan) -> Vec<(String, Action)> {
     plan.items
         .iter()
-        .map(|i| (i.username.clone(), i.action))
+        .map(|i| (i.username.to_string(), i.action))
         .collect()
 }

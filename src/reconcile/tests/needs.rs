@@ -149,7 +149,7 @@ fn an_approved_change_brings_what_it_needs_unless_that_was_skipped() {
 fn prerequisites_come_along_through_a_chain_and_holds_spread_along_it() {
     // Three logins move along a chain: ann takes bob's old login, bob takes cy's.
     let renamed = |uid: &str, now: &str| DirectoryUser {
-        id: format!("id-{uid}"),
+        id: format!("id-{uid}").into(),
         username: Some(now.into()),
         email: Some(format!("{now}@studio.example")),
         ..dir(uid)

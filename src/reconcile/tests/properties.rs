@@ -48,7 +48,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
         .prop_map(|(name, id, active, email, first, groups)| {
             let username = NAMES[name].to_string();
             DirectoryUser {
-                id: format!("d{id}"),
+                id: format!("d{id}").into(),
                 dn: format!("uid={username},ou=people,dc=x"),
                 email: email_for(&username, email),
                 first_name: (first > 0).then(|| format!("First{first}")),
@@ -58,7 +58,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
                 active,
                 disabled_reason: (!active).then(|| "locked".to_string()),
                 problems: Vec::new(),
-                username: Some(username),
+                username: Some(username.into()),
             }
         })
 }
@@ -74,13 +74,13 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
         .prop_map(|(name, is_active, email, first, groups)| {
             let username = NAMES[name].to_string();
             FtrackUser {
-                id: format!("f-{username}"),
+                id: format!("f-{username}").into(),
                 email: email_for(&username, email),
                 first_name: format!("First{first}"),
                 last_name: "Last".to_string(),
                 is_active,
                 groups: subset(FTRACK_GROUPS, groups),
-                username,
+                username: username.into(),
                 user_type: None,
             }
         })
@@ -112,7 +112,7 @@ fn world() -> impl Strategy<Value = World> {
                 ftrack.retain(|u| seen.insert(u.username.clone()));
                 let links = links
                     .into_iter()
-                    .map(|(d, f)| (format!("d{d}"), format!("f-{}", NAMES[f])))
+                    .map(|(d, f)| (format!("d{d}").into(), format!("f-{}", NAMES[f]).into()))
                     .collect();
                 let managed: BTreeMap<String, String> =
                     [("fx", "FX"), ("comp", "Comp"), ("light", "Light")]
@@ -189,10 +189,10 @@ proptest! {
             .filter(|u| !u.username.as_deref().unwrap_or_default().contains(' '))
             .filter(|u| seen.insert(u.username.clone().unwrap_or_default().to_lowercase()))
             .enumerate()
-            .map(|(i, u)| DirectoryUser { id: format!("d{i}"), groups: Vec::new(), ..u })
+            .map(|(i, u)| DirectoryUser { id: format!("d{i}").into(), groups: Vec::new(), ..u })
             .collect();
         let ftrack_users: Vec<FtrackUser> = users.iter().map(|u| FtrackUser {
-            id: format!("f{}", u.id),
+            id: format!("f{}", u.id).into(),
             username: u.username.clone().unwrap_or_default(),
             first_name: u.first_name.clone().unwrap_or_default(),
             last_name: u.last_name.clone().unwrap_or_default(),
@@ -200,7 +200,7 @@ proptest! {
             is_active: true,
             groups: Vec::new(), user_type: None,
         }).collect();
-        let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id))).collect();
+        let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id).into())).collect();
         let w = World {
             directory: DirectorySnapshot { users, complete: true, warnings: Vec::new() },
             ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new() },
@@ -230,14 +230,14 @@ proptest! {
             .items
             .iter()
             .filter(|i| i.action.is_change())
-            .flat_map(|i| [i.directory.as_ref().map(|d| d.id.clone()), i.ftrack.as_ref().map(|f| f.id.clone())])
+            .flat_map(|i| [i.directory.as_ref().map(|d| d.id.to_string()), i.ftrack.as_ref().map(|f| f.id.to_string())])
             .flatten()
             .collect();
         let mut after = w.clone();
         apply_in_memory(&first, &mut after.ftrack, &mut after.links);
         let unscoped = World { scope: Scope::default(), ..after };
         for item in plan(&unscoped).items.iter().filter(|i| i.action.is_change()) {
-            let ids = [item.directory.as_ref().map(|d| &d.id), item.ftrack.as_ref().map(|f| &f.id)];
+            let ids = [item.directory.as_ref().map(|d| d.id.as_str()), item.ftrack.as_ref().map(|f| f.id.as_str())];
             prop_assert!(!ids.iter().flatten().any(|id| touched.contains(*id)), "{:#?}", item);
         }
     }

@@ -43,10 +43,10 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         name: name.into(),
         directory: Some(DirectoryRef {
             dn: format!("uid={username},ou=people,dc=studio,dc=example"),
-            id: format!("dir-{username}"),
+            id: format!("dir-{username}").into(),
         }),
         ftrack: Some(FtrackRef {
-            id: format!("ft-{username}"),
+            id: format!("ft-{username}").into(),
             username: username.into(),
         }),
         matched_by: Some(MatchedBy::Link),
@@ -206,7 +206,7 @@ fn apply_report() -> Report {
             ItemOutcome {
                 item,
                 status,
-                created_id,
+                created_id: created_id.map(Into::into),
             }
         })
         .collect();

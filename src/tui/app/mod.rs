@@ -23,6 +23,7 @@ pub(crate) use screen::{ApplyState, LoadState, ResultsState, Screen};
 pub use session::{AppOptions, RestoreOffer, Session, plan_session};
 
 use super::action::Context;
+use crate::ids::{FtrackId, ItemKey, Username};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::report::model::{CommitLog, DecisionEvent, SessionLog};
@@ -37,7 +38,7 @@ pub(crate) struct Note {
 /// One decision that changed: the item's key, the decision before and after.
 #[derive(Debug, Clone)]
 pub(crate) struct DecisionChange {
-    pub key: String,
+    pub key: ItemKey,
     pub before: Option<Decision>,
     pub after: Option<Decision>,
 }
@@ -67,7 +68,7 @@ pub struct App {
     pub(crate) tick: u64,
     pub(crate) quit: bool,
     /// Keys to mark once the next load is in (the failures of an apply being retried).
-    pub(crate) mark_after_load: Vec<String>,
+    pub(crate) mark_after_load: Vec<ItemKey>,
     /// The exit code of the last failed read, until a read succeeds.
     pub(crate) load_failure: Option<i32>,
     /// The exit code of the last commit.
@@ -193,26 +194,26 @@ impl App {
 
     /// Who an item key names: the directory entry's username, an ftrack-only user's
     /// username, or the key itself when neither is loaded.
-    pub(crate) fn username_of(&self, key: &str) -> String {
+    pub(crate) fn username_of(&self, key: &ItemKey) -> String {
         let Some(review) = &self.review else {
             return key.to_string();
         };
-        if let Some(id) = key.strip_prefix("ftrack:") {
-            return self.ftrack_username(id);
+        match key {
+            ItemKey::FtrackOnly(id) => self.ftrack_username(id),
+            ItemKey::Directory(id) => review
+                .dir_index
+                .get(id)
+                .and_then(|&i| review.session.directory.users[i].username.as_ref())
+                .map_or_else(|| key.to_string(), Username::to_string),
         }
-        review
-            .dir_index
-            .get(key)
-            .and_then(|&i| review.session.directory.users[i].username.clone())
-            .unwrap_or_else(|| key.to_string())
     }
 
     /// The username of an ftrack user, or its id when it is not loaded.
-    pub(crate) fn ftrack_username(&self, id: &str) -> String {
+    pub(crate) fn ftrack_username(&self, id: &FtrackId) -> String {
         self.review
             .as_ref()
             .and_then(|r| r.ftrack_index.get(id).map(|&i| &r.session.ftrack.users[i]))
-            .map_or_else(|| id.to_string(), |u| u.username.clone())
+            .map_or_else(|| id.to_string(), |u| u.username.to_string())
     }
 
     /// Rows of the list on screen, for paging and scrolling.

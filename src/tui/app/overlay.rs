@@ -1,6 +1,7 @@
 //! The dialogs and inputs shown on top of a screen: what each holds while it is open.
 
 use super::session::RestoreOffer;
+use crate::ids::{FtrackId, ItemKey, Username};
 use crate::reconcile::decision::Decision;
 use crate::reconcile::plan::Summary;
 use crate::reconcile::prerequisites::Settled;
@@ -43,7 +44,7 @@ pub(crate) enum Overlay {
 #[derive(Debug)]
 pub(crate) struct Resolve {
     /// The item's key (it keeps its key when it is planned again).
-    pub key: String,
+    pub key: ItemKey,
     /// Its position in the plan when the dialog opened.
     pub index: usize,
     pub mode: ResolveMode,
@@ -68,8 +69,8 @@ pub(crate) enum ResolveMode {
 pub(crate) struct TakeOver {
     /// The picker to go back to.
     pub picker: Picker,
-    pub ftrack_id: String,
-    pub username: String,
+    pub ftrack_id: FtrackId,
+    pub username: Username,
     /// The other entry (its username).
     pub other: String,
     /// What becomes of the other entry, in words.

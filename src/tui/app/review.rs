@@ -3,6 +3,7 @@
 
 use super::bucket::{Bucket, BucketRows};
 use super::session::{Session, plan_session};
+use crate::ids::{DirectoryId, FtrackId, ItemKey};
 use crate::reconcile::decision::{Decision, Decisions, item_key};
 use crate::reconcile::plan::{FieldValue, PlanItem};
 use crate::reconcile::{Action, Plan};
@@ -14,15 +15,15 @@ pub(crate) struct Review {
     pub session: Box<Session>,
     pub plan: Plan,
     /// Decision key per item.
-    pub keys: Vec<Option<String>>,
+    pub keys: Vec<Option<ItemKey>>,
     /// Folded text searched by the filter, per item.
     pub haystack: Vec<String>,
     /// Item positions per bucket.
     pub buckets: BucketRows,
     /// Directory id -> position in the session's directory.
-    pub dir_index: HashMap<String, usize>,
+    pub dir_index: HashMap<DirectoryId, usize>,
     /// ftrack id -> position in the session's ftrack users.
-    pub ftrack_index: HashMap<String, usize>,
+    pub ftrack_index: HashMap<FtrackId, usize>,
     pub bucket: Bucket,
     /// The buckets whose rows the list shows: the bucket, and on a narrow board Reactivate
     /// with Create.
@@ -35,7 +36,7 @@ pub(crate) struct Review {
     pub cursor: usize,
     pub offset: usize,
     /// Marked item keys.
-    pub marks: HashSet<String>,
+    pub marks: HashSet<ItemKey>,
     pub counts: DecisionCounts,
 }
 
@@ -216,15 +217,15 @@ impl Review {
     }
 
     /// The row of an item in the view.
-    pub fn position_of(&self, key: &str) -> Option<usize> {
+    pub fn position_of(&self, key: &ItemKey) -> Option<usize> {
         self.view
             .iter()
-            .position(|&i| self.keys[i].as_deref() == Some(key))
+            .position(|&i| self.keys[i].as_ref() == Some(key))
     }
 
     /// The plan position of an item.
-    pub fn index_of(&self, key: &str) -> Option<usize> {
-        self.keys.iter().position(|k| k.as_deref() == Some(key))
+    pub fn index_of(&self, key: &ItemKey) -> Option<usize> {
+        self.keys.iter().position(|k| k.as_ref() == Some(key))
     }
 
     /// The item under the cursor.

@@ -2,6 +2,7 @@
 //! in words for the quit question.
 
 use super::App;
+use crate::ids::ItemKey;
 use crate::reconcile::decision::Decision;
 use std::collections::BTreeSet;
 
@@ -15,7 +16,7 @@ impl App {
     /// ("ignore jdoe", "rename ppatel -> pavan.patel"): what quitting without saving drops.
     pub(crate) fn unrecorded_standing(&self) -> Vec<String> {
         let now = self.decisions.standing();
-        let keys: BTreeSet<&String> = now
+        let keys: BTreeSet<&ItemKey> = now
             .decisions
             .keys()
             .chain(self.recorded.decisions.keys())
@@ -31,7 +32,7 @@ impl App {
 
     fn describe_standing(
         &self,
-        key: &str,
+        key: &ItemKey,
         new: Option<&Decision>,
         old: Option<&Decision>,
     ) -> String {
@@ -54,7 +55,7 @@ impl App {
     /// Approvals and skips for this run that were neither saved nor committed.
     pub(crate) fn unsaved_one_run(&self) -> usize {
         let one_run = |d: Option<&Decision>| d.is_some_and(|d| !d.is_standing());
-        let keys: BTreeSet<&String> = self
+        let keys: BTreeSet<&ItemKey> = self
             .decisions
             .decisions
             .keys()

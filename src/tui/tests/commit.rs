@@ -4,6 +4,7 @@
 use super::*;
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::ids::ItemKey;
 use crate::reconcile::decision::Decision;
 use crate::tui::action::Context;
 use crate::tui::app::{CommitScope, Overlay, Screen};
@@ -27,7 +28,7 @@ fn approved_usernames(plan: &crate::reconcile::decision::ApprovedPlan) -> Vec<St
         .iter()
         .zip(&plan.approved)
         .filter(|(_, ok)| **ok)
-        .map(|(i, _)| i.username.clone())
+        .map(|(i, _)| i.username.to_string())
         .collect()
 }
 
@@ -192,7 +193,10 @@ fn apply_progress_results_retry_and_export() {
     ));
     send(&mut app, Msg::Loaded(Box::new(session())));
     let review = app.review.as_ref().unwrap();
-    assert_eq!(review.marks.iter().collect::<Vec<_>>(), ["d-evil"]);
+    assert_eq!(
+        review.marks.iter().collect::<Vec<_>>(),
+        [&ItemKey::from("d-evil")]
+    );
     assert_eq!(decision(&app, "d-evil"), Some(Decision::Approve));
 }
 

@@ -120,7 +120,7 @@ pub(crate) fn session() -> Session {
         ("d-alee", "f-alee"),
     ]
     .into_iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .map(|(a, b)| (a.into(), b.into()))
     .collect();
     let policy = Policy {
         managed_groups: [(
@@ -172,7 +172,7 @@ pub(crate) fn freed_username_session() -> Session {
         "Patel",
         Some("ppatel@studio.example"),
     )];
-    session.links = [("d-priya".to_string(), "f-ppatel".to_string())]
+    session.links = [("d-priya".into(), "f-ppatel".into())]
         .into_iter()
         .collect();
     session
@@ -253,14 +253,14 @@ fn finished(app: &App, username: &str, status: ItemStatus) -> ItemOutcome {
 // What the state says, for the assertions.
 
 pub(crate) fn decision(app: &App, key: &str) -> Option<Decision> {
-    app.decisions().decisions.get(key).cloned()
+    app.decisions().decisions.get(&key.into()).cloned()
 }
 
 pub(crate) fn current_username(app: &App) -> String {
     let review = app.review.as_ref().unwrap();
     review.plan.items[review.current().unwrap()]
         .username
-        .clone()
+        .to_string()
 }
 
 pub(crate) fn bucket(app: &App) -> Bucket {

@@ -433,10 +433,10 @@ fn big_plan(app: &App, n: usize) -> Plan {
     let items = (0..n)
         .map(|i| {
             let mut item = template.clone();
-            item.username = format!("user{i:06}");
+            item.username = format!("user{i:06}").into();
             item.name = format!("User {i}");
             if let Some(d) = &mut item.directory {
-                d.id = format!("d-{i:06}");
+                d.id = format!("d-{i:06}").into();
             }
             item
         })

@@ -87,7 +87,7 @@ fn a_standing_decision_is_the_sessions_until_committed() {
     // Ignoring asks only for the crash-recovery autosave: nothing is put in force.
     let effects = press(&mut app, KeyCode::Char('i'));
     assert!(
-        matches!(effects.as_slice(), [Effect::Autosave(d)] if d.decisions.get("d-evil") == Some(&Decision::Ignore)),
+        matches!(effects.as_slice(), [Effect::Autosave(d)] if d.decisions.get(&"d-evil".into()) == Some(&Decision::Ignore)),
         "{effects:?}"
     );
     assert!(app.recorded.decisions.is_empty(), "not in force yet");
@@ -96,7 +96,10 @@ fn a_standing_decision_is_the_sessions_until_committed() {
     // The commit records it before applying; once the runtime says so, nothing is unsaved.
     let effects = approve_view_and_commit(&mut app);
     let standing = standing_of(&effects);
-    assert_eq!(standing.decisions.get("d-evil"), Some(&Decision::Ignore));
+    assert_eq!(
+        standing.decisions.get(&"d-evil".into()),
+        Some(&Decision::Ignore)
+    );
     assert_eq!(standing.decisions.len(), 1, "only standing decisions");
     assert!(app.unsaved(), "until the runtime has recorded them");
     send(&mut app, Msg::Recorded(standing.clone()));
@@ -168,7 +171,7 @@ fn saving_puts_the_standing_decisions_in_force() {
         },
     );
     assert_eq!(
-        app.recorded.decisions.get("d-evil"),
+        app.recorded.decisions.get(&"d-evil".into()),
         Some(&Decision::Ignore)
     );
     assert!(app.unrecorded_standing().is_empty());

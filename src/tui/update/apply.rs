@@ -6,6 +6,7 @@ use super::save::request_quit;
 use super::{export, note, open_help};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
+use crate::ids::ItemKey;
 use crate::reconcile::decision::{Decisions, item_key};
 use crate::report::model::CommitLog;
 use crate::tui::action::{Action, Context};
@@ -90,7 +91,7 @@ pub(super) fn results(app: &mut App, action: Action, now: Timestamp) -> Vec<Effe
 
 /// `r`: reads both sides again and marks the users that failed, their approvals kept.
 fn retry_failed(app: &mut App) -> Vec<Effect> {
-    let failed: Vec<String> = match &app.screen {
+    let failed: Vec<ItemKey> = match &app.screen {
         Screen::Results(state) => state
             .applied
             .outcome

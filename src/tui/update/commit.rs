@@ -3,6 +3,7 @@
 //! apply.
 
 use super::fail;
+use crate::ids::ItemKey;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approves, settle_decided};
 use crate::reconcile::plan::Summary;
 use crate::reconcile::prerequisites::Settled;
@@ -76,7 +77,7 @@ fn selection(app: &App, scope: CommitScope) -> Selection {
 }
 
 /// The item keys a commit covers; `None` for every item.
-fn scope_keys(review: &Review, scope: CommitScope) -> Option<HashSet<String>> {
+fn scope_keys(review: &Review, scope: CommitScope) -> Option<HashSet<ItemKey>> {
     match scope {
         CommitScope::All => None,
         CommitScope::Marked => Some(review.marks.clone()),
@@ -94,7 +95,7 @@ fn scope_keys(review: &Review, scope: CommitScope) -> Option<HashSet<String>> {
 /// as saved then. Decisions outside its scope stay the session's until saved or committed.
 fn committed(app: &App, scope: CommitScope) -> (Decisions, Decisions) {
     let keys = app.review.as_ref().and_then(|r| scope_keys(r, scope));
-    let in_scope = |key: &str| keys.as_ref().is_none_or(|k| k.contains(key));
+    let in_scope = |key: &ItemKey| keys.as_ref().is_none_or(|k| k.contains(key));
     (
         app.recorded
             .updated_for(&app.decisions.standing(), in_scope),

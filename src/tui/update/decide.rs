@@ -3,6 +3,7 @@
 
 use super::history::change;
 use super::{fail, note};
+use crate::ids::ItemKey;
 use crate::reconcile::Action as Planned;
 use crate::reconcile::PlanItem;
 use crate::reconcile::decision::{Decision, settle_decided};
@@ -168,7 +169,7 @@ fn offer_what_it_needs(app: &mut App, item: usize) {
         app.overlay = Overlay::Confirm(Confirm {
             decision: Decision::Approve,
             items: pending,
-            needed_by: Some(review.plan.items[item].username.clone()),
+            needed_by: Some(review.plan.items[item].username.to_string()),
         });
     }
 }
@@ -238,7 +239,7 @@ pub(super) fn confirm(app: &mut App, action: Action, now: Timestamp) -> Vec<Effe
     let Some(review) = &app.review else {
         return Vec::new();
     };
-    let entries: Vec<(String, Option<Decision>)> = question
+    let entries: Vec<(ItemKey, Option<Decision>)> = question
         .items
         .iter()
         .filter_map(|&i| review.keys.get(i).cloned().flatten())

@@ -4,6 +4,7 @@
 
 use super::note;
 use crate::clock::Clock;
+use crate::ids::ItemKey;
 use crate::reconcile::decision::Decision;
 use crate::report::model::DecisionEvent;
 use crate::tui::app::{App, DecisionChange, Effect, UndoStep};
@@ -23,7 +24,7 @@ pub(super) enum HistoryStep {
 /// changed; autosaves.
 pub(super) fn change(
     app: &mut App,
-    entries: Vec<(String, Option<Decision>)>,
+    entries: Vec<(ItemKey, Option<Decision>)>,
     now: Timestamp,
 ) -> Vec<Effect> {
     let mut step: UndoStep = Vec::new();
@@ -89,7 +90,7 @@ pub(super) fn step_history(app: &mut App, way: HistoryStep, now: Timestamp) -> V
 /// Adds a decision to the session's journal, with who took it and when.
 fn log_decision(
     app: &mut App,
-    key: &str,
+    key: &ItemKey,
     decision: Option<&Decision>,
     prefix: &str,
     now: Timestamp,
@@ -129,10 +130,10 @@ fn touches_standing(step: &[DecisionChange]) -> bool {
         .any(|c| standing(&c.before) || standing(&c.after))
 }
 
-fn set(app: &mut App, key: &str, decision: Option<Decision>) {
+fn set(app: &mut App, key: &ItemKey, decision: Option<Decision>) {
     match decision {
         Some(d) => {
-            app.decisions.decisions.insert(key.to_string(), d);
+            app.decisions.decisions.insert(key.clone(), d);
         }
         None => {
             app.decisions.decisions.remove(key);

@@ -6,6 +6,7 @@ use super::navigation::{move_cursor, next_bucket, show_bucket, toggle_board};
 use super::resolve::open_resolve;
 use super::save::{request_quit, save_decisions};
 use super::{commit, export, filter, load, note, open_help};
+use crate::ids::ItemKey;
 use crate::reconcile::Action as Planned;
 use crate::reconcile::decision::Decision;
 use crate::tui::action::{Action, Context};
@@ -95,7 +96,7 @@ fn toggle_mark(app: &mut App) {
 /// `T`: marks every row of the view.
 fn mark_view(app: &mut App) {
     if let Some(review) = &mut app.review {
-        let keys: Vec<String> = review
+        let keys: Vec<ItemKey> = review
             .view
             .iter()
             .filter_map(|&i| review.keys[i].clone())

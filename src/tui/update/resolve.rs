@@ -3,6 +3,7 @@
 use super::decide::next_undecided;
 use super::history::change;
 use super::{fail, note};
+use crate::ids::{FtrackId, ItemKey, Username};
 use crate::reconcile::decision::{Decision, item_key};
 use crate::tui::action::Action;
 use crate::tui::app::bucket;
@@ -133,7 +134,7 @@ pub(super) fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> 
 
 /// Enter in the picker: links to the highlighted user, or asks first when another entry is
 /// linked to it.
-fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec<Effect> {
+fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &ItemKey, now: Timestamp) -> Vec<Effect> {
     let ResolveMode::Picker(picker) = &mut dialog.mode else {
         return Vec::new();
     };
@@ -164,7 +165,7 @@ fn pick(app: &mut App, mut dialog: Box<Resolve>, key: &str, now: Timestamp) -> V
 }
 
 /// Enter in the rename input: renames when the username can be used, else says why.
-fn rename(app: &mut App, dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec<Effect> {
+fn rename(app: &mut App, dialog: Box<Resolve>, key: &ItemKey, now: Timestamp) -> Vec<Effect> {
     let ResolveMode::Rename(input) = &dialog.mode else {
         return Vec::new();
     };
@@ -173,11 +174,11 @@ fn rename(app: &mut App, dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec
         app.overlay = Overlay::Resolve(dialog);
         return Vec::new();
     }
-    let username = input.input.text().to_string();
+    let username = Username::new(input.input.text());
     let effects = change(
         app,
         vec![(
-            key.to_string(),
+            key.clone(),
             Some(Decision::Rename {
                 username: username.clone(),
             }),
@@ -192,14 +193,14 @@ fn rename(app: &mut App, dialog: Box<Resolve>, key: &str, now: Timestamp) -> Vec
 /// Links the entry to the ftrack user and says where the row went.
 fn link(
     app: &mut App,
-    key: &str,
-    ftrack_id: String,
-    username: &str,
+    key: &ItemKey,
+    ftrack_id: FtrackId,
+    username: &Username,
     now: Timestamp,
 ) -> Vec<Effect> {
     let effects = change(
         app,
-        vec![(key.to_string(), Some(Decision::Link { ftrack_id }))],
+        vec![(key.clone(), Some(Decision::Link { ftrack_id }))],
         now,
     );
     let went = follow(app, key);
@@ -211,18 +212,21 @@ fn link(
 }
 
 /// ftrack ids linked to directory entries other than `key`'s, with who that entry is.
-fn linked_elsewhere(review: &Review, key: &str) -> HashMap<String, String> {
+fn linked_elsewhere(review: &Review, key: &ItemKey) -> HashMap<FtrackId, String> {
     review
         .session
         .links
         .iter()
-        .filter(|(dir, _)| dir.as_str() != key)
+        .filter(|(dir, _)| key.directory_id() != Some(dir))
         .map(|(dir, ftrack)| {
             let who = review
                 .dir_index
                 .get(dir)
-                .and_then(|&i| review.session.directory.users[i].username.clone())
-                .unwrap_or_else(|| format!("an entry no longer read ({dir})"));
+                .and_then(|&i| review.session.directory.users[i].username.as_ref())
+                .map_or_else(
+                    || format!("an entry no longer read ({dir})"),
+                    Username::to_string,
+                );
             (ftrack.clone(), who)
         })
         .collect()
@@ -230,15 +234,15 @@ fn linked_elsewhere(review: &Review, key: &str) -> HashMap<String, String> {
 
 /// What linking `key` to `ftrack_id` would do to the entry linked to it now, in words:
 /// the session is planned with the link to find out.
-fn consequence_of_link(app: &App, key: &str, ftrack_id: &str, other: &str) -> String {
+fn consequence_of_link(app: &App, key: &ItemKey, ftrack_id: &FtrackId, other: &str) -> String {
     let Some(review) = &app.review else {
         return String::new();
     };
     let mut decisions = app.decisions.clone();
     decisions.decisions.insert(
-        key.to_string(),
+        key.clone(),
         Decision::Link {
-            ftrack_id: ftrack_id.to_string(),
+            ftrack_id: ftrack_id.clone(),
         },
     );
     let plan = plan_session(&review.session, &decisions);
@@ -246,9 +250,9 @@ fn consequence_of_link(app: &App, key: &str, ftrack_id: &str, other: &str) -> St
         .session
         .links
         .iter()
-        .find(|(dir, f)| f.as_str() == ftrack_id && dir.as_str() != key)
-        .map(|(dir, _)| dir.clone());
-    let item = other_key.and_then(|k| plan.items.iter().find(|i| item_key(i) == Some(k.clone())));
+        .find(|(dir, f)| *f == ftrack_id && key.directory_id() != Some(dir))
+        .map(|(dir, _)| ItemKey::Directory(dir.clone()));
+    let item = other_key.and_then(|k| plan.items.iter().find(|i| item_key(i).as_ref() == Some(&k)));
     match item {
         Some(item) => format!(
             "{other} would become: {}{}",
@@ -265,7 +269,7 @@ fn consequence_of_link(app: &App, key: &str, ftrack_id: &str, other: &str) -> St
 /// After a resolution re-planned an item: the cursor stays in its list, on the row that took
 /// the resolved one's place (the next conflict, when resolving conflicts); returns where the
 /// item went, in words ("update (in Update)").
-fn follow(app: &mut App, key: &str) -> String {
+fn follow(app: &mut App, key: &ItemKey) -> String {
     let Some(review) = &mut app.review else {
         return String::new();
     };

@@ -147,7 +147,7 @@ fn settled_lines(
                 .needs
                 .iter()
                 .find(|n| matches!(n, Need::Rename { key, .. } if Some(key) == review.keys[pulled.item].as_ref()))
-                .map_or_else(|| item.username.clone(), ToString::to_string);
+                .map_or_else(|| item.username.to_string(), ToString::to_string);
             lines.push(Line::raw(truncate(
                 &format!("  {what}, needed by {}", by.username),
                 cells,

@@ -47,7 +47,7 @@ fn current(
 ) -> Option<FieldValue> {
     if let Some(u) = ftrack {
         return Some(match field {
-            Field::Username => FieldValue::Text(u.username.clone()),
+            Field::Username => FieldValue::Text(u.username.to_string()),
             Field::FirstName => FieldValue::Text(u.first_name.clone()),
             Field::LastName => FieldValue::Text(u.last_name.clone()),
             Field::Email => return u.email.clone().map(FieldValue::Text),
@@ -56,7 +56,7 @@ fn current(
     }
     let e = entry?;
     match field {
-        Field::Username => e.username.clone().map(FieldValue::Text),
+        Field::Username => e.username.as_ref().map(|u| FieldValue::Text(u.to_string())),
         Field::FirstName => e.first_name.clone().map(FieldValue::Text),
         Field::LastName => e.last_name.clone().map(FieldValue::Text),
         Field::Email => e.email.clone().map(FieldValue::Text),

@@ -92,7 +92,7 @@ pub(crate) fn row_lines(
         .zip(range)
         .map(|(&i, row)| {
             let item = &review.plan.items[i];
-            let key = review.keys[i].as_deref();
+            let key = review.keys[i].as_ref();
             let decision = key.and_then(|k| app.decisions.decisions.get(k));
             let marked = key.is_some_and(|k| review.marks.contains(k));
             let at_cursor = row == rows.cursor;
@@ -108,8 +108,8 @@ pub(crate) fn row_lines(
                 item.action.marker(),
                 decision_mark(item, decision)
             );
-            let name = if item.name.trim().is_empty() || item.name == item.username {
-                item.username.clone()
+            let name = if item.name.trim().is_empty() || item.name == *item.username {
+                item.username.to_string()
             } else {
                 format!("{} ({})", item.name, item.username)
             };

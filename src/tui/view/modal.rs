@@ -74,7 +74,7 @@ fn needed(frame: &mut Frame, area: Rect, app: &App, by: &str, items: &[usize], t
             .iter()
             .flat_map(|it| &it.needs)
             .find(|n| matches!(n, Need::Rename { key, .. } if Some(key) == review.keys[i].as_ref()))
-            .map_or_else(|| item.username.clone(), ToString::to_string);
+            .map_or_else(|| item.username.to_string(), ToString::to_string);
         lines.push(Line::raw(truncate(&format!("  {what}"), cells)));
     }
     if items.len() > 6 {
