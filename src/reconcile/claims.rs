@@ -8,6 +8,7 @@ use super::conflict::info;
 use super::identity::{FtrackIndex, Pairing, TextIndex, fold};
 use super::plan::{ConflictInfo, ConflictKind, MatchedBy};
 use super::policy::UsernameCase;
+use crate::ids::DirectoryId;
 use crate::model::{DirectoryUser, FtrackUser};
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
@@ -254,13 +255,30 @@ fn settle_duplicate_ids(users: &[DirectoryUser], ids: &TextIndex, out: &mut [Res
 
 /// One ftrack user pointed at by several entries, or by an entry while linked to another.
 fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Resolution]) {
-    // Most ftrack users are claimed once; only those claimed twice, or claimed by username
-    // while linked to another entry, need a closer look.
-    let mut count = vec![0u32; index.users.len()];
-    for r in out.iter() {
-        if let Some((f, _)) = r.matched() {
-            count[f] += 1;
+    for (f, entries) in contested(users, index, out) {
+        let contest = Contest::new(users, index, out, f, entries);
+        for &i in &contest.entries {
+            let is_link = contest.by_link.contains(&i);
+            if contest.freed && !is_link {
+                out[i] = pair_without(&users[i], f, index);
+            } else if let Some((kind, why)) = contest.reason(users, is_link) {
+                let others = other_dns(users, &contest.entries, i);
+                out[i] = conflict(kind, why, &[contest.ftrack], others, vec![f]);
+            }
         }
+    }
+}
+
+/// The ftrack users claimed twice, or claimed by username while linked to another entry,
+/// each with the entries claiming it. Most ftrack users are claimed once and skipped.
+fn contested(
+    users: &[DirectoryUser],
+    index: &FtrackIndex,
+    out: &[Resolution],
+) -> HashMap<usize, Vec<usize>> {
+    let mut count = vec![0u32; index.users.len()];
+    for (f, _) in out.iter().filter_map(Resolution::matched) {
+        count[f] += 1;
     }
     let mut claimers: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, r) in out.iter().enumerate() {
@@ -274,14 +292,35 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
             }
         }
     }
-    for (f, entries) in claimers {
+    claimers
+}
+
+/// Everything that decides who gets one contested ftrack user.
+struct Contest<'a> {
+    ftrack: &'a FtrackUser,
+    entries: Vec<usize>,
+    /// The claiming entries linked to it by an earlier run.
+    by_link: Vec<usize>,
+    /// The link owner renames the ftrack user, which frees the username for the others.
+    freed: bool,
+    /// The entry it is linked to, when that entry is not among the claimers (it left).
+    linked_elsewhere: Option<&'a DirectoryId>,
+}
+
+impl<'a> Contest<'a> {
+    fn new(
+        users: &[DirectoryUser],
+        index: &FtrackIndex<'a>,
+        out: &[Resolution],
+        f: usize,
+        entries: Vec<usize>,
+    ) -> Self {
         let ftrack = &index.users[f];
         let by_link: Vec<usize> = entries
             .iter()
             .copied()
             .filter(|&i| matches!(out[i], Resolution::Matched(_, MatchedBy::Link)))
             .collect();
-        // A link owner that renames its ftrack user frees the username for the others.
         let freed = by_link.len() == 1 && {
             let owner = &users[by_link[0]];
             owner.active
@@ -293,61 +332,56 @@ fn settle_contested(users: &[DirectoryUser], index: &FtrackIndex, out: &mut [Res
         let linked_elsewhere = index
             .linked_directory_id(f)
             .filter(|dir_id| !entries.iter().any(|&i| &users[i].id == *dir_id));
-        for &i in &entries {
-            let is_link = by_link.contains(&i);
-            if freed && !is_link {
-                out[i] = pair_without(&users[i], f, index);
-                continue;
-            }
-            let reason = if by_link.len() > 1 && is_link {
-                Some((
-                    ConflictKind::DuplicateIdentity,
-                    format!(
-                        "several directory entries are linked to ftrack user {:?}",
-                        ftrack.username
-                    ),
-                ))
-            } else if by_link.len() == 1 && !is_link {
-                let owner = &users[by_link[0]].dn;
-                Some((
-                    ConflictKind::UsernameTaken,
-                    format!(
-                        "username {:?} belongs to an ftrack user linked to another directory entry ({owner})",
-                        ftrack.username
-                    ),
-                ))
-            } else if by_link.len() > 1 {
-                Some((
-                    ConflictKind::UsernameTaken,
-                    format!(
-                        "username {:?} belongs to an ftrack user linked to other directory entries",
-                        ftrack.username
-                    ),
-                ))
-            } else if let Some(owner) = linked_elsewhere.filter(|_| !is_link) {
-                Some((
-                    ConflictKind::UsernameTaken,
-                    format!(
-                        "username {:?} belongs to an ftrack user linked to directory entry {owner:?}, which is no longer in the directory; link this entry to it or choose another username",
-                        ftrack.username
-                    ),
-                ))
-            } else if by_link.is_empty() && entries.len() > 1 {
-                Some((
-                    ConflictKind::DuplicateUsername,
-                    format!(
-                        "{} directory entries map to ftrack user {:?}",
-                        entries.len(),
-                        ftrack.username
-                    ),
-                ))
-            } else {
-                None
-            };
-            if let Some((kind, why)) = reason {
-                let others = other_dns(users, &entries, i);
-                out[i] = conflict(kind, why, &[ftrack], others, vec![f]);
-            }
+        Self {
+            ftrack,
+            entries,
+            by_link,
+            freed,
+            linked_elsewhere,
+        }
+    }
+
+    /// Why a claimer cannot have the ftrack user, or `None` when it keeps it.
+    fn reason(&self, users: &[DirectoryUser], is_link: bool) -> Option<(ConflictKind, String)> {
+        let name = &self.ftrack.username;
+        let links = self.by_link.len();
+        if links > 1 && is_link {
+            Some((
+                ConflictKind::DuplicateIdentity,
+                format!("several directory entries are linked to ftrack user {name:?}"),
+            ))
+        } else if links == 1 && !is_link {
+            let owner = &users[self.by_link[0]].dn;
+            Some((
+                ConflictKind::UsernameTaken,
+                format!(
+                    "username {name:?} belongs to an ftrack user linked to another directory entry ({owner})"
+                ),
+            ))
+        } else if links > 1 {
+            Some((
+                ConflictKind::UsernameTaken,
+                format!(
+                    "username {name:?} belongs to an ftrack user linked to other directory entries"
+                ),
+            ))
+        } else if let Some(owner) = self.linked_elsewhere.filter(|_| !is_link) {
+            Some((
+                ConflictKind::UsernameTaken,
+                format!(
+                    "username {name:?} belongs to an ftrack user linked to directory entry {owner:?}, which is no longer in the directory; link this entry to it or choose another username"
+                ),
+            ))
+        } else if links == 0 && self.entries.len() > 1 {
+            Some((
+                ConflictKind::DuplicateUsername,
+                format!(
+                    "{} directory entries map to ftrack user {name:?}",
+                    self.entries.len()
+                ),
+            ))
+        } else {
+            None
         }
     }
 }

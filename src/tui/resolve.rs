@@ -101,6 +101,68 @@ fn similarity(a: &[(char, char)], b: &str) -> u32 {
     (2000 * common / (a.len() + b.len())) as u32
 }
 
+/// What the entry being linked looks for in an ftrack user.
+struct Wanted<'a> {
+    /// The ftrack users the planner named in the conflict.
+    candidates: HashSet<&'a str>,
+    email: Option<String>,
+    name: Option<String>,
+    username: String,
+    username_pairs: Vec<(char, char)>,
+}
+
+impl<'a> Wanted<'a> {
+    fn new(item: &'a PlanItem, entry: Option<&DirectoryUser>) -> Self {
+        let username = fold(
+            entry
+                .and_then(|e| e.username.as_deref())
+                .unwrap_or(&item.username),
+        );
+        Self {
+            candidates: item
+                .conflict
+                .as_ref()
+                .map(|c| c.candidates.iter().map(|c| c.id.as_str()).collect())
+                .unwrap_or_default(),
+            email: entry.and_then(|e| e.email.as_deref()).map(fold),
+            name: entry
+                .map(|e| full_name(e.first_name.as_deref(), e.last_name.as_deref()))
+                .filter(|n| !n.trim().is_empty()),
+            username_pairs: bigrams(&username),
+            username,
+        }
+    }
+
+    /// How well one ftrack user matches (not yet who it is linked to).
+    fn rank(&self, index: usize, user: &FtrackUser) -> Ranked {
+        let username = fold(&user.username);
+        let similarity = similarity(&self.username_pairs, &username);
+        let candidate = self.candidates.contains(user.id.as_str());
+        let why = if self.email.is_some() && user.email.as_deref().map(fold) == self.email {
+            Match::Email
+        } else if self.name.is_some()
+            && self.name == Some(full_name(Some(&user.first_name), Some(&user.last_name)))
+        {
+            Match::Name
+        } else if username == self.username {
+            Match::Username
+        } else if similarity >= 400 {
+            Match::Similar
+        } else if candidate {
+            Match::Involved
+        } else {
+            Match::None
+        };
+        Ranked {
+            index,
+            why,
+            similarity,
+            candidate,
+            linked_to: None,
+        }
+    }
+}
+
 impl Picker {
     /// Ranks every ftrack user for the item: same email, then same full name, then same or
     /// similar username, then those the planner named in the conflict, then everyone else by
@@ -115,52 +177,15 @@ impl Picker {
         linked: &HashMap<FtrackId, String>,
     ) -> Self {
         let protected: HashSet<String> = protected.iter().map(|p| fold(p)).collect();
-        let candidates: HashSet<&str> = item
-            .conflict
-            .as_ref()
-            .map(|c| c.candidates.iter().map(|c| c.id.as_str()).collect())
-            .unwrap_or_default();
-        let email = entry.and_then(|e| e.email.as_deref()).map(fold);
-        let name = entry
-            .map(|e| full_name(e.first_name.as_deref(), e.last_name.as_deref()))
-            .filter(|n| !n.trim().is_empty());
-        let wanted = fold(
-            entry
-                .and_then(|e| e.username.as_deref())
-                .unwrap_or(&item.username),
-        );
-        let wanted_pairs = bigrams(&wanted);
+        let wanted = Wanted::new(item, entry);
         let mut ranked: Vec<Ranked> = ftrack
             .users
             .iter()
             .enumerate()
             .filter(|(_, user)| !protected.contains(&fold(&user.username)))
-            .map(|(index, user)| {
-                let username = fold(&user.username);
-                let similarity = similarity(&wanted_pairs, &username);
-                let candidate = candidates.contains(user.id.as_str());
-                let why = if email.is_some() && user.email.as_deref().map(fold) == email {
-                    Match::Email
-                } else if name.is_some()
-                    && name == Some(full_name(Some(&user.first_name), Some(&user.last_name)))
-                {
-                    Match::Name
-                } else if username == wanted {
-                    Match::Username
-                } else if similarity >= 400 {
-                    Match::Similar
-                } else if candidate {
-                    Match::Involved
-                } else {
-                    Match::None
-                };
-                Ranked {
-                    index,
-                    why,
-                    similarity,
-                    candidate,
-                    linked_to: linked.get(&user.id).cloned(),
-                }
+            .map(|(index, user)| Ranked {
+                linked_to: linked.get(&user.id).cloned(),
+                ..wanted.rank(index, user)
             })
             .collect();
         ranked.sort_by(|a, b| {

@@ -11,6 +11,7 @@ use crate::ftrack::read::read_snapshot;
 use crate::inputs::{
     DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
 };
+use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::Scope;
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
 use crate::source::ldap::ReadProgress;
@@ -58,66 +59,9 @@ pub fn spawn_load(setup: WorkerSetup, tx: Sender<Msg>) {
 
 fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let config = &setup.config;
-    let runtime = runtime()?;
-    if let Some(warning) = crate::inputs::plain_http_warning(config) {
-        tracing::warn!("{warning}");
-    }
-    if config.ldap.allow_insecure {
-        tracing::warn!(
-            "[ldap] allow_insecure = true: the bind password may cross the network unencrypted"
-        );
-    }
-    let retries = tx.clone();
-    let client = ftrack_client(config)?.with_retry_observer(Box::new(move |attempt, reason| {
-        let _ = retries.send(Msg::LoadRetrying {
-            stage: LoadStage::Ftrack,
-            attempt,
-            reason: reason.to_string(),
-        });
-    }));
-    let _ = tx.send(Msg::LoadProgress {
-        stage: LoadStage::Ftrack,
-        read: 0,
-        pages: 0,
-    });
-    let ftrack = runtime
-        .block_on(read_snapshot(&client))
-        .context("cannot read ftrack's users")?;
-    let _ = tx.send(Msg::LoadProgress {
-        stage: LoadStage::Ftrack,
-        read: ftrack.users.len(),
-        pages: 1,
-    });
-    let (directory, directory_source) = load_directory(
-        config,
-        &setup.directory,
-        setup.scope.ldap_filter.as_deref(),
-        setup.clock.today(),
-        &mut |event| match event {
-            ReadProgress::Users { read, pages } => {
-                let _ = tx.send(Msg::LoadProgress {
-                    stage: LoadStage::Directory,
-                    read,
-                    pages,
-                });
-            }
-            ReadProgress::Retrying {
-                attempt, reason, ..
-            } => {
-                let _ = tx.send(Msg::LoadRetrying {
-                    stage: LoadStage::Directory,
-                    attempt,
-                    reason,
-                });
-            }
-            _ => {}
-        },
-    )?;
-    let _ = tx.send(Msg::LoadProgress {
-        stage: LoadStage::Directory,
-        read: directory.users.len(),
-        pages: 1,
-    });
+    warn_about_transport(config);
+    let ftrack = load_ftrack(config, tx)?;
+    let (directory, directory_source) = load_directory_reporting(setup, tx)?;
     let (links, policy) = links_and_policy(config, &setup.state)?;
     Ok(Session {
         directory,
@@ -132,6 +76,71 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         group_search: config.ldap.group_base_dn.is_some()
             && matches!(setup.directory, DirectorySource::Ldap),
     })
+}
+
+/// Warns (in the log) about settings that let secrets cross the network unencrypted.
+fn warn_about_transport(config: &Config) {
+    if let Some(warning) = crate::inputs::plain_http_warning(config) {
+        tracing::warn!("{warning}");
+    }
+    if config.ldap.allow_insecure {
+        tracing::warn!(
+            "[ldap] allow_insecure = true: the bind password may cross the network unencrypted"
+        );
+    }
+}
+
+/// Reads ftrack's users, telling the console about retries and the count read.
+fn load_ftrack(config: &Config, tx: &Sender<Msg>) -> anyhow::Result<FtrackSnapshot> {
+    let runtime = runtime()?;
+    let retries = tx.clone();
+    let client = ftrack_client(config)?.with_retry_observer(Box::new(move |attempt, reason| {
+        let _ = retries.send(Msg::LoadRetrying {
+            stage: LoadStage::Ftrack,
+            attempt,
+            reason: reason.to_string(),
+        });
+    }));
+    progress(tx, LoadStage::Ftrack, 0, 0);
+    let ftrack = runtime
+        .block_on(read_snapshot(&client))
+        .context("cannot read ftrack's users")?;
+    progress(tx, LoadStage::Ftrack, ftrack.users.len(), 1);
+    Ok(ftrack)
+}
+
+/// Reads the directory, telling the console about pages, retries and the count read.
+fn load_directory_reporting(
+    setup: &WorkerSetup,
+    tx: &Sender<Msg>,
+) -> anyhow::Result<(DirectorySnapshot, String)> {
+    let loaded = load_directory(
+        &setup.config,
+        &setup.directory,
+        setup.scope.ldap_filter.as_deref(),
+        setup.clock.today(),
+        &mut |event| match event {
+            ReadProgress::Users { read, pages } => {
+                progress(tx, LoadStage::Directory, read, pages);
+            }
+            ReadProgress::Retrying {
+                attempt, reason, ..
+            } => {
+                let _ = tx.send(Msg::LoadRetrying {
+                    stage: LoadStage::Directory,
+                    attempt,
+                    reason,
+                });
+            }
+            _ => {}
+        },
+    )?;
+    progress(tx, LoadStage::Directory, loaded.0.users.len(), 1);
+    Ok(loaded)
+}
+
+fn progress(tx: &Sender<Msg>, stage: LoadStage, read: usize, pages: u32) {
+    let _ = tx.send(Msg::LoadProgress { stage, read, pages });
 }
 
 /// What a commit carries out.
