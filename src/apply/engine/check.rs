@@ -4,7 +4,7 @@
 use super::ledger::Ledger;
 use super::work::renames;
 use crate::apply::api::FtrackApi;
-use crate::apply::outcome::ItemStatus;
+use crate::apply::outcome::{ItemStatus, SkipCause};
 use crate::apply::preflight::{LiveState, new_username, staleness};
 use crate::ftrack::error::FtrackError;
 use crate::reconcile::plan::PlanItem;
@@ -55,7 +55,8 @@ pub(super) fn against_live(
     let mut stale = 0;
     for &i in todo {
         if let Some(reason) = protected(&items[i], protected_users) {
-            ledger.settle(i, ItemStatus::Skipped { reason });
+            let cause = SkipCause::Protected;
+            ledger.settle(i, ItemStatus::Skipped { reason, cause });
         } else if let Some(reason) = staleness(&items[i], live, &leaving) {
             ledger.settle(i, ItemStatus::Stale { reason });
             stale += 1;
