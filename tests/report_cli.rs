@@ -2,7 +2,7 @@
 //! opened in headless Chromium.
 
 use crate::support::{demo_plan, ldap2ftrack, run};
-use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
 use ldap2ftrack::reconcile::{Action, Plan};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -220,6 +220,7 @@ fn report_from_an_apply_outcome_lists_failures() {
             } else {
                 ItemStatus::Skipped {
                     reason: item.action.name().into(),
+                    cause: SkipCause::Plan,
                 }
             };
             ItemOutcome {

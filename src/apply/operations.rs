@@ -11,6 +11,17 @@ use crate::reconcile::plan::{Action, Field, PlanItem};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
+/// Why an item cannot be turned into operations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OperationsError {
+    /// An update, reactivation or deactivation without an ftrack user.
+    #[error("the item names no ftrack user")]
+    NoFtrackUser,
+    /// A group the user joins that ftrack lacks.
+    #[error("the ftrack group {0:?} does not exist")]
+    MissingGroup(String),
+}
+
 /// The operations of one item, and the id of the user it creates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemOperations {
@@ -54,12 +65,12 @@ fn field_value(item: &PlanItem, field: Field) -> Value {
     }
 }
 
-/// The operations for an item; `Err` names a group it needs that ftrack lacks.
+/// The operations for an item; `Err` says why it has none (no ftrack user, a missing group).
 pub fn item_operations(
     item: &PlanItem,
     live: Option<&LiveUser>,
     group_ids: &HashMap<String, String>,
-) -> Result<ItemOperations, String> {
+) -> Result<ItemOperations, OperationsError> {
     let mut operations = Vec::new();
     let (user_id, created_id) = match item.action {
         Action::Create => {
@@ -72,7 +83,7 @@ pub fn item_operations(
                 .ftrack
                 .as_ref()
                 .map(|f| f.id.clone())
-                .ok_or_else(|| "the item names no ftrack user".to_string())?;
+                .ok_or(OperationsError::NoFtrackUser)?;
             operations.extend(update_user(item, &id));
             (id, None)
         }
@@ -133,7 +144,7 @@ fn membership_operations(
     user_id: &str,
     live: Option<&LiveUser>,
     group_ids: &HashMap<String, String>,
-) -> Result<Vec<Operation>, String> {
+) -> Result<Vec<Operation>, OperationsError> {
     let member_of = |group: &str| {
         live.into_iter()
             .flat_map(|u| &u.memberships)
@@ -144,7 +155,7 @@ fn membership_operations(
     for group in item.groups.add.iter().filter(|g| member_of(g).is_none()) {
         let group_id = group_ids
             .get(group)
-            .ok_or_else(|| format!("the ftrack group {group:?} does not exist"))?;
+            .ok_or_else(|| OperationsError::MissingGroup(group.clone()))?;
         let id = new_id();
         let mut data = Map::new();
         data.insert("id".into(), json!(id));

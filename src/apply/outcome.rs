@@ -28,6 +28,9 @@ pub enum ItemStatus {
     Skipped {
         /// Why.
         reason: String,
+        /// Why, as a value; not saved (the JSON keeps the words only).
+        #[serde(skip)]
+        cause: SkipCause,
     },
     /// A conflict left for a person to resolve.
     Parked {
@@ -39,6 +42,24 @@ pub enum ItemStatus {
         /// Why the run stopped.
         reason: String,
     },
+}
+
+/// Why an item was skipped, for code that sorts skips; the words are in the status's reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SkipCause {
+    /// Approved, but held back because something it needs is not applied.
+    HeldBack,
+    /// A change that was not approved (or not in the commit).
+    NotApproved,
+    /// Already in sync: nothing to do.
+    InSync,
+    /// The plan left it alone (out of scope, not managed, ...).
+    Plan,
+    /// A protected account, which is never changed.
+    Protected,
+    /// Read back from a saved outcome, which keeps only the words.
+    #[default]
+    Unrecorded,
 }
 
 impl ItemStatus {
@@ -60,7 +81,7 @@ impl ItemStatus {
             Self::Applied => None,
             Self::Failed { error } => Some(error),
             Self::Stale { reason }
-            | Self::Skipped { reason }
+            | Self::Skipped { reason, .. }
             | Self::Parked { reason }
             | Self::NotAttempted { reason } => Some(reason),
         }

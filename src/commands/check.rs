@@ -5,11 +5,13 @@ use crate::cli::Cli;
 use crate::config::{self, Config, Overrides};
 use crate::exit;
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::error::FtrackError;
 use crate::ftrack::wire::Operation;
+use crate::source::ldap::error::DirectoryError;
 use crate::source::ldap::probe;
 use crate::source::ldap::settings::LdapSettings;
 use crate::source::ldap::tls::Trust;
-use crate::state::StateDir;
+use crate::state::{StateDir, StateError};
 use std::time::Duration;
 
 /// Runs `check`; exits 0 when everything checked is fine, else the code of the first failure.
@@ -64,17 +66,33 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
     Ok(code)
 }
 
+/// Why one part of the set-up failed its check; printed after `FAILED:`.
+#[derive(Debug, thiserror::Error)]
+enum CheckError {
+    /// A setting the check needs is not set.
+    #[error("{0}")]
+    Unset(&'static str),
+    /// The directory settings are wrong or the directory did not answer.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// ftrack could not be reached or refused us.
+    #[error(transparent)]
+    Ftrack(#[from] FtrackError),
+    /// The async runtime could not be started.
+    #[error(transparent)]
+    Runtime(#[from] std::io::Error),
+    /// The state directory cannot be used.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
 /// Binds to the directory and counts the users the filter matches.
-fn check_ldap(config: &Config) -> Result<String, String> {
-    let settings = LdapSettings::from_config(config, config.ldap.user_filter.clone())
-        .map_err(|e| e.to_string())?;
+fn check_ldap(config: &Config) -> Result<String, CheckError> {
+    let settings = LdapSettings::from_config(config, config.ldap.user_filter.clone())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let probe = runtime
-        .block_on(probe(&settings))
-        .map_err(|e| e.to_string())?;
+        .build()?;
+    let probe = runtime.block_on(probe(&settings))?;
     let tls = match (&probe.tls.protocol, &probe.tls.subject) {
         (Some(protocol), Some(subject)) => format!("{protocol}, certificate {subject}"),
         (Some(protocol), None) => protocol.to_string(),
@@ -101,42 +119,32 @@ fn check_ldap(config: &Config) -> Result<String, String> {
 }
 
 /// Reaches the server, authenticates and reads its version.
-fn check_ftrack(config: &Config) -> Result<String, String> {
-    let server = config
-        .ftrack
-        .server
-        .as_deref()
-        .ok_or("ftrack.server is not set (or FTRACK_SERVER)")?;
-    let user = config
-        .ftrack
-        .api_user
-        .as_deref()
-        .ok_or("ftrack.api_user is not set (or FTRACK_API_USER)")?;
-    let key = config
-        .ftrack
-        .api_key
-        .clone()
-        .ok_or("ftrack.api_key is not set (or FTRACK_API_KEY, FTRACK_API_KEY_FILE)")?;
+fn check_ftrack(config: &Config) -> Result<String, CheckError> {
+    let server = config.ftrack.server.as_deref().ok_or(CheckError::Unset(
+        "ftrack.server is not set (or FTRACK_SERVER)",
+    ))?;
+    let user = config.ftrack.api_user.as_deref().ok_or(CheckError::Unset(
+        "ftrack.api_user is not set (or FTRACK_API_USER)",
+    ))?;
+    let key = config.ftrack.api_key.clone().ok_or(CheckError::Unset(
+        "ftrack.api_key is not set (or FTRACK_API_KEY, FTRACK_API_KEY_FILE)",
+    ))?;
     let client = FtrackClient::new(
         server,
         user,
         key,
         Duration::from_secs(config.ftrack.timeout_secs),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     let quick = RetryPolicy {
         attempts: 2,
         ..RetryPolicy::default()
     };
-    let results = runtime
-        .block_on(
-            client.call_with_retry(&[Operation::QueryServerInformation { values: None }], quick),
-        )
-        .map_err(|e| e.to_string())?;
+    let results = runtime.block_on(
+        client.call_with_retry(&[Operation::QueryServerInformation { values: None }], quick),
+    )?;
     let version = results
         .first()
         .and_then(|info| info.get("version"))
@@ -146,11 +154,11 @@ fn check_ftrack(config: &Config) -> Result<String, String> {
 }
 
 /// The state directory exists or can be created, and its lock can be taken.
-fn check_state(config: &Config) -> Result<String, String> {
+fn check_state(config: &Config) -> Result<String, CheckError> {
     let state = StateDir::at(&config.state.dir);
     let holder = format!("ldap2ftrack check (pid {})", std::process::id());
-    state.lock(&holder).map_err(|e| e.to_string())?;
-    let links = state.load_links().map_err(|e| e.to_string())?;
+    state.lock(&holder)?;
+    let links = state.load_links()?;
     Ok(format!(
         "{} ({} identity links)",
         config.state.dir.display(),

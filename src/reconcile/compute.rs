@@ -19,6 +19,9 @@ use crate::model::{
 };
 use std::collections::{BTreeSet, HashSet};
 
+/// The plan's warning when the directory read was incomplete.
+pub const INCOMPLETE_READ_WARNING: &str = "the directory read was incomplete (a page failed, a server limit was hit or the group search found no groups): users missing from it are not deactivated and no managed group membership is removed this run";
+
 /// Computes what a run would change. Pure: the same inputs always give the same plan.
 pub fn compute_plan(
     directory: &DirectorySnapshot,
@@ -357,10 +360,7 @@ impl<'a> Planner<'a> {
     fn warnings(&self) -> Vec<String> {
         let mut warnings = self.directory.warnings.clone();
         if !self.directory.complete {
-            warnings.push(
-                "the directory read was incomplete (a page failed, a server limit was hit or the group search found no groups): users missing from it are not deactivated and no managed group membership is removed this run"
-                    .to_string(),
-            );
+            warnings.push(INCOMPLETE_READ_WARNING.to_string());
         }
         warnings
     }

@@ -7,7 +7,7 @@
 //! Secrets never reach this file: events are built from plan items and run facts, which hold
 //! none.
 
-use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::apply::preflight::value_text;
 use crate::clock::Clock;
 use crate::reconcile::plan::{Plan, PlanItem, Summary};
@@ -218,10 +218,12 @@ impl AuditLog {
 
     /// Records one change that was applied, failed or found stale (other outcomes are not changes).
     pub fn change(&mut self, run: &RunInfo, outcome: &ItemOutcome) -> Result<(), AuditError> {
-        let result = outcome.status.name();
-        if !matches!(result, "applied" | "failed" | "stale") {
-            return Ok(());
-        }
+        let error = match &outcome.status {
+            ItemStatus::Applied => None,
+            ItemStatus::Failed { error } => Some(error.as_str()),
+            ItemStatus::Stale { reason } => Some(reason.as_str()),
+            _ => return Ok(()),
+        };
         let item = &outcome.item;
         self.append(&Event::Change {
             origin: Origin::of(run),
@@ -243,8 +245,8 @@ impl AuditLog {
                 .collect(),
             groups_added: &item.groups.add,
             groups_removed: &item.groups.remove,
-            result,
-            error: outcome.status.detail().filter(|_| result != "applied"),
+            result: outcome.status.name(),
+            error,
         })
     }
 

@@ -320,7 +320,7 @@ pub fn report_from_outcome(outcome: &Outcome) -> Report {
             ItemStatus::NotAttempted { reason } => {
                 r.reason = Some(format!("not attempted: {reason}"))
             }
-            ItemStatus::Skipped { reason } | ItemStatus::Parked { reason } => {
+            ItemStatus::Skipped { reason, .. } | ItemStatus::Parked { reason } => {
                 r.reason = Some(reason.clone())
             }
             ItemStatus::Applied => {}

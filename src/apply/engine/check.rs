@@ -1,12 +1,12 @@
 //! Before anything is sent: ftrack as it is now, for the users the plan touches, and which
 //! items no longer apply (protected users, stale items).
 
+use super::ReadError;
 use super::ledger::Ledger;
 use super::work::renames;
 use crate::apply::api::FtrackApi;
-use crate::apply::outcome::ItemStatus;
+use crate::apply::outcome::{ItemStatus, SkipCause};
 use crate::apply::preflight::{LiveState, new_username, staleness};
-use crate::ftrack::error::FtrackError;
 use crate::reconcile::plan::PlanItem;
 use std::collections::HashSet;
 
@@ -15,7 +15,7 @@ pub(super) async fn read_live(
     api: &dyn FtrackApi,
     items: &[PlanItem],
     todo: &[usize],
-) -> Result<LiveState, String> {
+) -> Result<LiveState, ReadError> {
     let ids: Vec<String> = todo
         .iter()
         .filter_map(|&i| items[i].ftrack.as_ref().map(|f| f.id.to_string()))
@@ -26,13 +26,14 @@ pub(super) async fn read_live(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let fail =
-        |e: FtrackError| format!("could not read ftrack to check the plan before applying it: {e}");
-    let mut users = api.users_where("id", &ids).await.map_err(fail)?;
+    let mut users = api
+        .users_where("id", &ids)
+        .await
+        .map_err(ReadError::Users)?;
     users.extend(
         api.users_where("username", &usernames)
             .await
-            .map_err(fail)?,
+            .map_err(ReadError::Users)?,
     );
     Ok(LiveState::new(users))
 }
@@ -55,7 +56,8 @@ pub(super) fn against_live(
     let mut stale = 0;
     for &i in todo {
         if let Some(reason) = protected(&items[i], protected_users) {
-            ledger.settle(i, ItemStatus::Skipped { reason });
+            let cause = SkipCause::Protected;
+            ledger.settle(i, ItemStatus::Skipped { reason, cause });
         } else if let Some(reason) = staleness(&items[i], live, &leaving) {
             ledger.settle(i, ItemStatus::Stale { reason });
             stale += 1;

@@ -1,7 +1,7 @@
 //! What has become of each item so far, and the outcome made from it at the end.
 
 use super::{Applied, ApplyListener, Ending};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
 use crate::clock::Clock;
 use crate::ids::FtrackId;
 use crate::reconcile::decision::ApprovedPlan;
@@ -27,6 +27,7 @@ impl Ledger {
                 (!ok).then(|| match approved.held_back(i) {
                     Some(reason) => ItemStatus::Skipped {
                         reason: format!("held back: {reason}"),
+                        cause: SkipCause::HeldBack,
                     },
                     None => not_approved(item),
                 })
@@ -121,12 +122,15 @@ fn not_approved(item: &PlanItem) -> ItemStatus {
         },
         Action::Unchanged => ItemStatus::Skipped {
             reason: "already in sync".to_string(),
+            cause: SkipCause::InSync,
         },
         Action::Skip => ItemStatus::Skipped {
             reason: item.reason.clone().unwrap_or_else(|| "skipped".to_string()),
+            cause: SkipCause::Plan,
         },
         _ => ItemStatus::Skipped {
             reason: "not approved".to_string(),
+            cause: SkipCause::NotApproved,
         },
     }
 }

@@ -14,6 +14,7 @@ mod work;
 
 use super::api::FtrackApi;
 use super::outcome::{ItemOutcome, Outcome, RunInfo};
+use crate::ftrack::error::FtrackError;
 use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::reconcile::decision::ApprovedPlan;
 use crate::reconcile::plan::{Action, PlanItem};
@@ -82,6 +83,17 @@ pub trait ApplyListener {
     fn checkpoint(&mut self) -> Result<(), RecordError> {
         Ok(())
     }
+}
+
+/// ftrack could not be read while checking and preparing the plan, so nothing is sent.
+#[derive(Debug, thiserror::Error)]
+enum ReadError {
+    /// The users the plan touches could not be read.
+    #[error("could not read ftrack to check the plan before applying it: {0}")]
+    Users(FtrackError),
+    /// The groups could not be read.
+    #[error("could not read ftrack's groups: {0}")]
+    Groups(FtrackError),
 }
 
 /// Why an apply was refused as a whole before anything was written.
@@ -199,6 +211,7 @@ async fn prepare_and_send(
 ) -> Result<Ending, Ending> {
     let items = &approved.plan.items;
     let refused = |refusal| Ending::Refused(refusal);
+    let unavailable = |error: ReadError| refused(Refusal::Unavailable(error.to_string()));
     if let Some(reason) = &approved.plan.blocked
         && approved.approved.iter().any(|a| *a)
     {
@@ -207,7 +220,7 @@ async fn prepare_and_send(
     let todo = ledger.todo();
     let live = check::read_live(api, items, &todo)
         .await
-        .map_err(|e| refused(Refusal::Unavailable(e)))?;
+        .map_err(unavailable)?;
     let stale = check::against_live(items, &todo, &live, &options.protected, ledger);
     if options.exact && stale > 0 {
         return Err(refused(Refusal::Stale(check::stale_plan(stale))));
@@ -219,7 +232,7 @@ async fn prepare_and_send(
     let recorded = listener.checkpoint();
     let work = work::prepare(api, &approved.plan, &todo, &live, ledger)
         .await
-        .map_err(|e| refused(Refusal::Unavailable(e)))?;
+        .map_err(unavailable)?;
     ledger.report_final(items, &todo, listener);
     if let Err(error) = recorded {
         return Ok(Ending::Stopped(Stop::NotRecorded(error)));

@@ -1,5 +1,6 @@
 //! The operations a run sends, in the order it sends them, each with the item that owns it.
 
+use super::ReadError;
 use super::ledger::Ledger;
 use crate::apply::api::FtrackApi;
 use crate::apply::operations::{ItemOperations, create_group, item_operations};
@@ -28,7 +29,7 @@ pub(super) async fn prepare(
     todo: &[usize],
     live: &LiveState,
     ledger: &mut Ledger,
-) -> Result<Work, String> {
+) -> Result<Work, ReadError> {
     let items = &plan.items;
     let mut work = Work::default();
     let open: Vec<usize> = todo.iter().copied().filter(|&i| ledger.open(i)).collect();
@@ -44,7 +45,12 @@ pub(super) async fn prepare(
                     ledger.created[i] = created_id;
                     work.add(Some(i), operations);
                 }
-                Err(error) => ledger.settle(i, ItemStatus::Failed { error }),
+                Err(error) => ledger.settle(
+                    i,
+                    ItemStatus::Failed {
+                        error: error.to_string(),
+                    },
+                ),
             }
         }
     }
@@ -58,7 +64,7 @@ async fn prepare_groups(
     items: &[PlanItem],
     open: &[usize],
     work: &mut Work,
-) -> Result<HashMap<String, String>, String> {
+) -> Result<HashMap<String, String>, ReadError> {
     let needed: HashSet<&String> = open.iter().flat_map(|&i| &items[i].groups.add).collect();
     if needed.is_empty() {
         return Ok(HashMap::new());
@@ -66,7 +72,7 @@ async fn prepare_groups(
     let mut ids: HashMap<String, String> = api
         .groups()
         .await
-        .map_err(|e| format!("could not read ftrack's groups: {e}"))?
+        .map_err(ReadError::Groups)?
         .into_iter()
         .map(|g| (g.name, g.id))
         .collect();

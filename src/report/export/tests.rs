@@ -2,7 +2,7 @@
 //! explicit checks of the neutralisation and escaping the snapshots also pin.
 
 use super::*;
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
 use crate::reconcile::plan::{
     Action, Candidate, ConflictInfo, ConflictKind, DirectoryRef, Field, FieldChange, FieldValue,
     FtrackRef, GroupChanges, Inputs, MatchedBy, Plan, PlanItem,
@@ -193,9 +193,11 @@ fn apply_report() -> Report {
                 },
                 Action::Skip => ItemStatus::Skipped {
                     reason: "protected account".into(),
+                    cause: SkipCause::Protected,
                 },
                 Action::Unchanged => ItemStatus::Skipped {
                     reason: "unchanged".into(),
+                    cause: SkipCause::InSync,
                 },
                 Action::Deactivate => ItemStatus::NotAttempted {
                     reason: "interrupted".into(),

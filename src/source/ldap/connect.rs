@@ -21,14 +21,39 @@ pub struct Connection {
     pub tls: TlsSeen,
 }
 
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the start (`ldaps://`).
+    Ldaps,
+    /// `ldap://` upgraded with StartTLS.
+    StartTls,
+    /// `ldap://` in plain text.
+    Plain,
+    /// A local socket (`ldapi://`).
+    LocalSocket,
+}
+
+impl Security {
+    /// The name shown to the admin: `ldaps`, `StartTLS`, `none` or `local socket`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ldaps => "ldaps",
+            Self::StartTls => "StartTLS",
+            Self::Plain => "none",
+            Self::LocalSocket => "local socket",
+        }
+    }
+}
+
 /// How a URI's connection is protected.
-fn security_of(uri: &str, starttls: bool) -> Result<&'static str, DirectoryError> {
+fn security_of(uri: &str, starttls: bool) -> Result<Security, DirectoryError> {
     let scheme = uri.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
-        Some("ldaps") => Ok("ldaps"),
-        Some("ldap") if starttls => Ok("StartTLS"),
-        Some("ldap") => Ok("none"),
-        Some("ldapi") => Ok("local socket"),
+        Some("ldaps") => Ok(Security::Ldaps),
+        Some("ldap") if starttls => Ok(Security::StartTls),
+        Some("ldap") => Ok(Security::Plain),
+        Some("ldapi") => Ok(Security::LocalSocket),
         _ => Err(DirectoryError::Settings(format!(
             "[ldap] uri {uri:?} is not an ldap://, ldaps:// or ldapi:// URI"
         ))),
@@ -53,16 +78,13 @@ pub async fn connect(settings: &LdapSettings) -> Result<Connection, DirectoryErr
 
 /// How a URI's connection would be protected, refusing a password bind without encryption
 /// unless the configuration allows it. Needs no network, so `config validate` checks it too.
-pub fn checked_security(
-    settings: &LdapSettings,
-    uri: &str,
-) -> Result<&'static str, DirectoryError> {
+pub fn checked_security(settings: &LdapSettings, uri: &str) -> Result<Security, DirectoryError> {
     let security = security_of(uri, settings.starttls)?;
     let has_password = settings
         .bind_password
         .as_ref()
         .is_some_and(|p| !p.expose_secret().is_empty());
-    if security == "none" && has_password && !settings.allow_insecure {
+    if security == Security::Plain && has_password && !settings.allow_insecure {
         return Err(DirectoryError::InsecureBind {
             uri: uri.to_string(),
             bind_dn: settings.identity(),
@@ -82,7 +104,7 @@ async fn connect_one(settings: &LdapSettings, uri: &str) -> Result<Connection, D
     let tls = client_config(&settings.trust, Arc::clone(&observer))?;
     let conn_settings = LdapConnSettings::new()
         .set_conn_timeout(settings.timeout)
-        .set_starttls(security == "StartTLS")
+        .set_starttls(security == Security::StartTls)
         .set_no_tls_verify(settings.trust == Trust::NoVerification)
         .set_config(Arc::new(tls));
     let (conn, mut ldap) = LdapConnAsync::with_settings(conn_settings, uri)
@@ -110,7 +132,7 @@ async fn connect_one(settings: &LdapSettings, uri: &str) -> Result<Connection, D
     Ok(Connection {
         ldap,
         uri: uri.to_string(),
-        security,
+        security: security.label(),
         tls,
     })
 }

@@ -95,7 +95,7 @@ impl DirectoryError {
 
 /// What an LDAP result code means for a bind, in plain words.
 pub fn bind_failure(rc: u32, text: &str) -> String {
-    let meaning = match rc {
+    let known = match rc {
         49 => {
             "wrong bind DN or password (result 49, invalidCredentials); check [ldap] bind_dn and the password"
         }
@@ -106,14 +106,14 @@ pub fn bind_failure(rc: u32, text: &str) -> String {
             "the server requires a stronger, encrypted connection for this bind (result 13, confidentialityRequired); use ldaps:// or starttls"
         }
         50 => "this account may not bind (result 50, insufficientAccessRights)",
-        _ => "the bind was refused",
+        _ => return with_server_text(format!("the bind was refused (result {rc})"), text),
     };
-    with_server_text(meaning, rc, text)
+    with_server_text(known.to_string(), text)
 }
 
 /// What an LDAP result code means for a search, in plain words.
 pub fn search_failure(rc: u32, text: &str) -> String {
-    let meaning = match rc {
+    let known = match rc {
         32 => {
             "the search base does not exist (result 32, noSuchObject); check [ldap] user_base_dn / group_base_dn"
         }
@@ -126,17 +126,13 @@ pub fn search_failure(rc: u32, text: &str) -> String {
         1 => {
             "the server reported an operations error (result 1); a paged search cookie may have expired"
         }
-        _ => "the server refused the search",
+        _ => return with_server_text(format!("the server refused the search (result {rc})"), text),
     };
-    with_server_text(meaning, rc, text)
+    with_server_text(known.to_string(), text)
 }
 
-fn with_server_text(meaning: &str, rc: u32, text: &str) -> String {
-    let meaning = if meaning.contains("(result ") {
-        meaning.to_string()
-    } else {
-        format!("{meaning} (result {rc})")
-    };
+/// The meaning (which names the result code), then what the server said, if anything.
+fn with_server_text(meaning: String, text: &str) -> String {
     match text.trim() {
         "" => meaning,
         text => format!("{meaning}; the server said: {text}"),

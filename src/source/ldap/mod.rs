@@ -167,11 +167,11 @@ async fn read_once(
     }
     warnings.extend(identity_warning(dn_identities, &mapping.id.attribute));
     let complete = incomplete.is_empty();
-    for reason in incomplete {
-        warnings.push(format!(
-            "incomplete directory read: {reason}; deactivations and membership removals are held back for this run"
-        ));
-    }
+    warnings.extend(
+        incomplete
+            .iter()
+            .map(|reason| incomplete_read_warning(reason)),
+    );
     let _ = connection.ldap.unbind().await;
     Ok(DirectoryRead {
         snapshot: DirectorySnapshot {
@@ -184,6 +184,22 @@ async fn read_once(
         security: connection.security,
         tls: connection.tls,
     })
+}
+
+/// How every warning about a cut-short read starts.
+const INCOMPLETE_READ: &str = "incomplete directory read: ";
+
+/// The warning for one reason the read was cut short.
+fn incomplete_read_warning(reason: &str) -> String {
+    format!(
+        "{INCOMPLETE_READ}{reason}; deactivations and membership removals are held back for this run"
+    )
+}
+
+/// True for a warning this reader gave because the read was cut short (a saved plan keeps its
+/// warnings as words only).
+pub fn is_incomplete_read_warning(warning: &str) -> bool {
+    warning.starts_with(INCOMPLETE_READ)
 }
 
 async fn read_groups(

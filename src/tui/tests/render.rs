@@ -2,7 +2,7 @@ use super::{
     approve_view_and_commit, ctrl, finished, loaded, loaded_with, press, send, session, typed,
 };
 use crate::apply::engine::{Applied, ApplyProgress, Ending, Refusal};
-use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemStatus, Outcome, RunInfo, SkipCause};
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::plan::Plan;
 use crate::tui::app::{App, AppOptions, Overlay, RestoreOffer};
@@ -489,6 +489,7 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
         "tyamada",
         ItemStatus::Skipped {
             reason: "not approved".into(),
+            cause: SkipCause::NotApproved,
         },
     );
     let outcome = Outcome::new(RunInfo::default(), vec![created, left]);
@@ -519,6 +520,42 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
     // Nothing failed: r says there is nothing to retry, and stays.
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.note.as_ref().unwrap().text.contains("nothing to retry"));
+}
+
+#[test]
+fn a_held_back_change_is_listed_as_held_back_and_spoils_the_verdict() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Enter);
+    let created = finished(&app, "evil", ItemStatus::Applied);
+    let held = finished(
+        &app,
+        "tyamada",
+        ItemStatus::Skipped {
+            reason: "held back: needs a rename, which was skipped".into(),
+            cause: SkipCause::HeldBack,
+        },
+    );
+    let outcome = Outcome::new(RunInfo::default(), vec![created, held]);
+    send(
+        &mut app,
+        Msg::Applied(Box::new(Applied {
+            outcome,
+            ending: crate::apply::engine::Ending::Finished,
+        })),
+    );
+    let screen = text(&draw(&mut app, 120, 40));
+    assert!(
+        screen.contains("Held back: what they need was not applied (1)")
+            && screen.contains("tyamada"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Not every approved change was applied"),
+        "{screen}"
+    );
+    assert!(screen.contains("Left alone: 0 not approved"), "{screen}");
 }
 
 #[test]

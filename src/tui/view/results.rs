@@ -3,7 +3,7 @@
 //! left alone. Scrolls with j/k.
 
 use crate::apply::engine::{Ending, Refusal};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, SkipCause};
 use crate::reconcile::decision::{Decision, item_key};
 use crate::tui::app::{App, ResultsState};
 use crate::tui::text::{sanitize, truncate, wrap};
@@ -13,9 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// The reason the engine gives changes that were not part of the commit.
-const NOT_APPROVED: &str = "not approved";
 
 /// Where an item ended up, for the sections of the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +184,15 @@ fn verdict(state: &ResultsState, theme: &Theme) -> Line<'static> {
         .outcome
         .items
         .iter()
-        .filter(|o| matches!(&o.status, ItemStatus::Skipped { reason } if reason.starts_with("held back")))
+        .filter(|o| {
+            matches!(
+                o.status,
+                ItemStatus::Skipped {
+                    cause: SkipCause::HeldBack,
+                    ..
+                }
+            )
+        })
         .count();
     let clean = state.applied.ending == Ending::Finished
         && s.failed + s.stale + s.not_attempted + held == 0;
@@ -221,8 +226,14 @@ fn section(app: &App, outcome: &ItemOutcome) -> Section {
         ItemStatus::Stale { .. } => Section::Stale,
         ItemStatus::NotAttempted { .. } => Section::NotAttempted,
         ItemStatus::Parked { .. } => Section::Parked,
-        ItemStatus::Skipped { reason } if reason.starts_with("held back") => Section::HeldBack,
-        ItemStatus::Skipped { reason } if reason == NOT_APPROVED => {
+        ItemStatus::Skipped {
+            cause: SkipCause::HeldBack,
+            ..
+        } => Section::HeldBack,
+        ItemStatus::Skipped {
+            cause: SkipCause::NotApproved,
+            ..
+        } => {
             let decision = item_key(&outcome.item).and_then(|k| app.decisions.decisions.get(&k));
             if decision == Some(&Decision::Skip) {
                 Section::SkippedByYou
@@ -243,7 +254,7 @@ fn member_line(outcome: &ItemOutcome, cells: usize) -> Line<'static> {
         ItemStatus::Failed { error } => format!(": {error}"),
         ItemStatus::Stale { reason }
         | ItemStatus::NotAttempted { reason }
-        | ItemStatus::Skipped { reason } => format!(": {reason}"),
+        | ItemStatus::Skipped { reason, .. } => format!(": {reason}"),
         _ => String::new(),
     };
     let item = &outcome.item;
