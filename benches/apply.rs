@@ -63,6 +63,7 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
         users,
         complete: true,
         warnings: Vec::new(),
+        incomplete: Vec::new(),
     };
     let ftrack = FtrackSnapshot {
         users: ftrack,

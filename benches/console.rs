@@ -50,6 +50,7 @@ fn session() -> Session {
             users: directory,
             complete: true,
             warnings: Vec::new(),
+            incomplete: Vec::new(),
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

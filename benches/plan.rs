@@ -199,6 +199,7 @@ fn studio(n: usize) -> Studio {
             users: directory,
             complete: true,
             warnings: Vec::new(),
+            incomplete: Vec::new(),
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

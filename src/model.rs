@@ -42,6 +42,9 @@ pub struct DirectorySnapshot {
     pub complete: bool,
     /// Things the reader noticed that the admin should know (e.g. DN used as identity).
     pub warnings: Vec<String>,
+    /// Why the read is incomplete, one warning per cause (also among `warnings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
 }
 
 /// An ftrack user as the server reports it.

@@ -17,13 +17,11 @@ use crate::ftrack::client::FtrackClient;
 use crate::ftrack::read::read_snapshot as read_ftrack;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
-use crate::reconcile::compute::INCOMPLETE_READ_WARNING;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
 use crate::report::plan_text::printable;
-use crate::source::ldap::is_incomplete_read_warning;
 use crate::state::{RunLock, StateDir};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -565,14 +563,8 @@ fn incomplete_read_warnings(plan: &Plan) -> Vec<String> {
     if plan.inputs.directory_complete {
         return Vec::new();
     }
-    // The plan (saved ones too) keeps its warnings as words: these are the reader's and the
-    // planner's own wording for a cut-short read.
-    let reasons: Vec<String> = plan
-        .warnings
-        .iter()
-        .filter(|w| is_incomplete_read_warning(w) || *w == INCOMPLETE_READ_WARNING)
-        .cloned()
-        .collect();
+    let reasons = plan.incomplete_read.clone();
+    // Plans saved before the plan kept its reasons say only that the read was incomplete.
     if reasons.is_empty() {
         vec!["the directory read was incomplete: users missing from it are not deactivated and no managed group membership is removed this run".to_string()]
     } else {

@@ -129,6 +129,7 @@ impl<'a> Planner<'a> {
         plan.groups_to_create = self.groups_to_create(&plan.items);
         link_needs(&mut plan);
         plan.warnings = self.warnings();
+        plan.incomplete_read = self.incomplete_read();
         plan.blocked = check_safety(
             &plan,
             self.directory,
@@ -355,6 +356,16 @@ impl<'a> Planner<'a> {
             .cloned()
             .collect();
         wanted.into_iter().collect()
+    }
+
+    /// Why the directory read was incomplete, the planner's own line last; empty when whole.
+    fn incomplete_read(&self) -> Vec<String> {
+        if self.directory.complete {
+            return Vec::new();
+        }
+        let mut reasons = self.directory.incomplete.clone();
+        reasons.push(INCOMPLETE_READ_WARNING.to_string());
+        reasons
     }
 
     fn warnings(&self) -> Vec<String> {

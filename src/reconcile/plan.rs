@@ -363,6 +363,10 @@ pub struct Plan {
     pub blocked: Option<String>,
     /// Things the admin should know that are not about one user.
     pub warnings: Vec<String>,
+    /// Why the directory read was incomplete, when it was (also among `warnings`). Plans saved
+    /// before this field lack it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete_read: Vec<String>,
     /// Managed ftrack groups that do not exist yet and would be created.
     pub groups_to_create: Vec<String>,
     /// Input sizes.
@@ -383,6 +387,7 @@ impl Plan {
             summary: Summary::count(&items),
             blocked: None,
             warnings: Vec::new(),
+            incomplete_read: Vec::new(),
             groups_to_create: Vec::new(),
             inputs,
             items,

@@ -27,6 +27,7 @@ pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: Date) -> Dire
         users,
         complete: true,
         warnings,
+        incomplete: Vec::new(),
     }
 }
 

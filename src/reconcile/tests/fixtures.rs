@@ -75,6 +75,7 @@ impl Case {
             users: self.dir.clone(),
             complete: !self.incomplete,
             warnings: Vec::new(),
+            incomplete: Vec::new(),
         };
         let ftrack = FtrackSnapshot {
             users: self.ftrack.clone(),

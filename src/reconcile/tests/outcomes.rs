@@ -455,9 +455,16 @@ fn an_incomplete_read_removes_no_membership_but_still_adds() {
             .iter()
             .any(|w| w.contains("no managed group membership is removed"))
     );
+    assert_eq!(
+        plan.incomplete_read,
+        [crate::reconcile::compute::INCOMPLETE_READ_WARNING],
+        "the planner's own line is kept apart from the other warnings"
+    );
     // Read whole, the same directory takes both out of Lighting.
     case.incomplete = false;
-    assert_eq!(case.plan().summary.update, 2);
+    let whole = case.plan();
+    assert_eq!(whole.summary.update, 2);
+    assert!(whole.incomplete_read.is_empty());
 }
 
 #[test]

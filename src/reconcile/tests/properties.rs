@@ -160,6 +160,7 @@ fn world() -> impl Strategy<Value = World> {
                         users: dir,
                         complete: true,
                         warnings: Vec::new(),
+                        incomplete: Vec::new(),
                     },
                     ftrack: FtrackSnapshot {
                         users: ftrack,
@@ -202,7 +203,7 @@ proptest! {
         }).collect();
         let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id).into())).collect();
         let w = World {
-            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new() },
+            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new() },
             ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new() },
             links,
             policy: Policy { max_deactivate: MaxDeactivate::Count(1000), ..Policy::default() },

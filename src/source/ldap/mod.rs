@@ -167,17 +167,18 @@ async fn read_once(
     }
     warnings.extend(identity_warning(dn_identities, &mapping.id.attribute));
     let complete = incomplete.is_empty();
-    warnings.extend(
-        incomplete
-            .iter()
-            .map(|reason| incomplete_read_warning(reason)),
-    );
+    let incomplete: Vec<String> = incomplete
+        .iter()
+        .map(|reason| incomplete_read_warning(reason))
+        .collect();
+    warnings.extend(incomplete.iter().cloned());
     let _ = connection.ldap.unbind().await;
     Ok(DirectoryRead {
         snapshot: DirectorySnapshot {
             users,
             complete,
             warnings,
+            incomplete,
         },
         groups: group_count,
         uri: connection.uri,
@@ -194,12 +195,6 @@ fn incomplete_read_warning(reason: &str) -> String {
     format!(
         "{INCOMPLETE_READ}{reason}; deactivations and membership removals are held back for this run"
     )
-}
-
-/// True for a warning this reader gave because the read was cut short (a saved plan keeps its
-/// warnings as words only).
-pub fn is_incomplete_read_warning(warning: &str) -> bool {
-    warning.starts_with(INCOMPLETE_READ)
 }
 
 async fn read_groups(

@@ -88,6 +88,7 @@ pub(crate) fn session() -> Session {
         ],
         complete: true,
         warnings: Vec::new(),
+        incomplete: Vec::new(),
     };
     let ftrack = FtrackSnapshot {
         users: vec![
