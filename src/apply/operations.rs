@@ -7,7 +7,7 @@ use super::preflight::value_text;
 use crate::ftrack::read::LiveUser;
 use crate::ftrack::wire::{EntityKey, Operation};
 use crate::ids::FtrackId;
-use crate::reconcile::plan::{Action, Field, PlanItem};
+use crate::reconcile::plan::{Action, Field, FieldValue, PlanItem};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -59,7 +59,9 @@ pub fn create_group(name: &str) -> (String, Operation) {
 fn field_value(item: &PlanItem, field: Field) -> Value {
     let change = item.changes.iter().find(|c| c.field == field);
     match (field, change.and_then(|c| c.to.as_ref())) {
-        (Field::IsActive, Some(value)) => json!(value_text(Some(value)) == "true"),
+        (Field::IsActive, Some(FieldValue::Flag(on))) => json!(on),
+        // A saved plan may carry the flag as text.
+        (Field::IsActive, Some(FieldValue::Text(text))) => json!(text == "true"),
         (Field::Email, None) => Value::Null,
         (_, value) => json!(value_text(value)),
     }
