@@ -68,6 +68,7 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
     let ftrack = FtrackSnapshot {
         users: ftrack,
         groups: Vec::new(),
+        ..Default::default()
     };
     (directory, ftrack, links)
 }

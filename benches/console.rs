@@ -55,6 +55,7 @@ fn session() -> Session {
         ftrack: FtrackSnapshot {
             users: ftrack,
             groups: Vec::new(),
+            ..Default::default()
         },
         links,
         policy: Policy {

@@ -32,11 +32,13 @@ fn users(n: usize) -> FtrackSnapshot {
                 Vec::new()
             },
             user_type: None,
+            ..Default::default()
         })
         .collect();
     FtrackSnapshot {
         users,
         groups: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -153,6 +153,7 @@ fn studio(n: usize) -> Studio {
                 is_active: true,
                 groups: groups.iter().map(|g| format!("Dept{g}")).collect(),
                 user_type: None,
+                ..Default::default()
             });
         }
         if !matches!(kind, Kind::Missing | Kind::Unmanaged) {
@@ -204,6 +205,7 @@ fn studio(n: usize) -> Studio {
         ftrack: FtrackSnapshot {
             users: ftrack,
             groups: (0..GROUPS).map(group).collect(),
+            ..Default::default()
         },
         links,
         policy,

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod apply;
 pub mod atomic_file;
 pub mod characters;

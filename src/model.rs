@@ -1,5 +1,6 @@
 //! Plain data shared by every layer: directory users, ftrack users, links. No I/O.
 
+use crate::access::{Project, SecurityRole, UserRole};
 use crate::ids::{DirectoryId, FtrackId, Username};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -71,6 +72,18 @@ pub struct FtrackUser {
     /// Name of the user's ftrack user type (the server's default type is `user`), when read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
+    /// The security roles the user holds, when read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<UserRole>,
+}
+
+impl FtrackUser {
+    /// True for service and API accounts, which this tool never changes or deactivates.
+    pub fn is_service_account(&self) -> bool {
+        self.user_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("service") || t.eq_ignore_ascii_case("api"))
+    }
 }
 
 /// An ftrack group.
@@ -91,6 +104,12 @@ pub struct FtrackSnapshot {
     /// All groups.
     #[serde(default)]
     pub groups: Vec<FtrackGroup>,
+    /// The security roles, when read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_roles: Vec<SecurityRole>,
+    /// The projects, when read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<Project>,
 }
 
 /// Identity links: directory stable id -> ftrack user id, recorded when a user is created or matched.

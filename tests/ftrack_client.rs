@@ -83,11 +83,13 @@ async fn follows_paging_across_many_pages() {
                 Vec::new()
             },
             user_type: None,
+            ..Default::default()
         })
         .collect();
     let snapshot = FtrackSnapshot {
         users,
         groups: Vec::new(),
+        ..Default::default()
     };
     let sandbox = sandbox_with(&snapshot, Faults::default()).await;
     let read = read_snapshot(&client(&sandbox.url, "key")).await.unwrap();
@@ -119,12 +121,14 @@ async fn adversarial_usernames_are_found_through_the_escaper() {
             is_active: true,
             groups: Vec::new(),
             user_type: None,
+            ..Default::default()
         })
         .collect();
     let sandbox = sandbox_with(
         &FtrackSnapshot {
             users,
             groups: Vec::new(),
+            ..Default::default()
         },
         Faults::default(),
     )
@@ -313,8 +317,10 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
             is_active: true,
             groups: Vec::new(),
             user_type: None,
+            ..Default::default()
         }],
         groups: Vec::new(),
+        ..Default::default()
     };
     let sandbox = sandbox_with(&existing, Faults::default()).await;
     let client = client_for(&sandbox.url);

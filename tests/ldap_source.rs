@@ -474,6 +474,7 @@ async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
             ..Default::default()
         }],
         groups: Vec::new(),
+        ..Default::default()
     };
     let plan = ldap2ftrack::reconcile::compute_plan(
         &after.snapshot,

@@ -20,7 +20,9 @@ mod value;
 
 pub use show::render_show;
 
-use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, Policy, UsernameCase};
+use crate::reconcile::policy::{
+    DeactivateMissing, MaxDeactivate, Policy, RolePolicy, UsernameCase,
+};
 use crate::source::mapping_rules::Mapping;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
@@ -261,6 +263,8 @@ impl Config {
             username_case: self.policy.username_case,
             managed_groups: self.groups.managed.clone(),
             previous_directory_count: None,
+            roles: RolePolicy::default(),
+            max_active_users: None,
         }
     }
 }

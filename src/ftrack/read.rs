@@ -140,10 +140,15 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
                     .and_then(|t| t.get("name"))
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                roles: Vec::new(),
             });
         }
     }
-    Ok(FtrackSnapshot { users, groups })
+    Ok(FtrackSnapshot {
+        users,
+        groups,
+        ..FtrackSnapshot::default()
+    })
 }
 
 /// An ftrack user as it stands now, with its memberships, for checking a plan before applying it.

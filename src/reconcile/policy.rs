@@ -1,5 +1,6 @@
 //! What the planner may do: deactivation policy, protected accounts, safety limits, scope.
 
+use crate::access::RoleScope;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -139,6 +140,46 @@ pub struct Policy {
     pub managed_groups: BTreeMap<String, String>,
     /// How many directory users the previous run saw, to catch a directory read that came back short.
     pub previous_directory_count: Option<usize>,
+    /// Security roles given from directory groups.
+    pub roles: RolePolicy,
+    /// Seats: creates and reactivations that would take the active users past this are held.
+    pub max_active_users: Option<usize>,
+}
+
+/// Which security roles the directory gives, and to whom.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RolePolicy {
+    /// The role a new user gets when no rule gives one.
+    pub default: Option<RoleGrant>,
+    /// Directory group -> role; only the roles named here are managed.
+    pub rules: Vec<RoleRule>,
+    /// Administrator, API (and unknown) roles may be granted from the directory only when set.
+    pub allow_privileged: bool,
+}
+
+impl RolePolicy {
+    /// True when the directory decides some roles.
+    pub fn is_active(&self) -> bool {
+        self.default.is_some() || !self.rules.is_empty()
+    }
+}
+
+/// A role and where it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGrant {
+    /// The role's name in ftrack.
+    pub role: String,
+    /// Where it applies.
+    pub scope: RoleScope,
+}
+
+/// Members of a directory group get a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRule {
+    /// The directory group (name or DN, matched like managed groups).
+    pub group: String,
+    /// What its members get.
+    pub grant: RoleGrant,
 }
 
 /// A staged-rollout scope: which users this run may touch and which kinds of change it may make.

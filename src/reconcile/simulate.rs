@@ -38,6 +38,7 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
         is_active: false,
         groups: item.groups.add.clone(),
         user_type: None,
+        roles: Vec::new(),
     };
     for change in &item.changes {
         set_field(&mut user, change);

@@ -142,10 +142,15 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                     .and_then(|type_id| store.get("UserType", type_id))
                     .map(|t| text(t, "name")),
                 id: FtrackId::new(id),
+                roles: Vec::new(),
             }
         })
         .collect();
-    FtrackSnapshot { users, groups }
+    FtrackSnapshot {
+        users,
+        groups,
+        ..FtrackSnapshot::default()
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub fn ft(uid: &str) -> FtrackUser {
         is_active: true,
         groups: Vec::new(),
         user_type: None,
+        ..Default::default()
     }
 }
 
@@ -87,6 +88,7 @@ impl Case {
                     name: g.to_string(),
                 })
                 .collect(),
+            ..Default::default()
         };
         (directory, ftrack)
     }

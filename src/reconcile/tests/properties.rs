@@ -82,6 +82,7 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
                 groups: subset(FTRACK_GROUPS, groups),
                 username: username.into(),
                 user_type: None,
+                ..Default::default()
             }
         })
 }
@@ -138,6 +139,7 @@ fn world() -> impl Strategy<Value = World> {
                     },
                     managed_groups: managed,
                     previous_directory_count: None,
+                    ..Default::default()
                 };
                 let scope = Scope {
                     only_users: if only_bob {
@@ -165,6 +167,7 @@ fn world() -> impl Strategy<Value = World> {
                     ftrack: FtrackSnapshot {
                         users: ftrack,
                         groups,
+                        ..Default::default()
                     },
                     links,
                     policy,
@@ -200,11 +203,12 @@ proptest! {
             email: u.email.clone(),
             is_active: true,
             groups: Vec::new(), user_type: None,
+            ..Default::default()
         }).collect();
         let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id).into())).collect();
         let w = World {
             directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new() },
-            ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new() },
+            ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new(), ..Default::default() },
             links,
             policy: Policy { max_deactivate: MaxDeactivate::Count(1000), ..Policy::default() },
             scope: Scope::default(),

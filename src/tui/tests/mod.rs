@@ -48,6 +48,7 @@ fn user(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) 
         is_active: true,
         groups: vec!["Compositing".into()],
         user_type: None,
+        ..Default::default()
     }
 }
 
@@ -114,6 +115,7 @@ pub(crate) fn session() -> Session {
             id: "g-comp".into(),
             name: "Compositing".into(),
         }],
+        ..Default::default()
     };
     let links = [
         ("d-other-zoe", "f-zoe"),
