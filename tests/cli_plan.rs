@@ -97,7 +97,9 @@ fn json_plan_goes_to_a_file_with_the_documented_shape() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty());
     let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["format_version"], 2);
+    assert!(plan["seats"]["active_before"].is_u64());
+    assert!(plan["seats"]["active_after"].is_u64());
     for key in [
         "create",
         "update",

@@ -142,6 +142,7 @@ mod tests {
             reason: None,
             conflict: None,
             needs: Vec::new(),
+            roles: Vec::new(),
         }
     }
 

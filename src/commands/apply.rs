@@ -433,7 +433,8 @@ fn read_plan(path: &Path) -> anyhow::Result<Plan> {
             path.display()
         )
     })?;
-    if plan.format_version != crate::reconcile::plan::PLAN_FORMAT_VERSION {
+    use crate::reconcile::plan::{OLDEST_PLAN_FORMAT_VERSION, PLAN_FORMAT_VERSION};
+    if !(OLDEST_PLAN_FORMAT_VERSION..=PLAN_FORMAT_VERSION).contains(&plan.format_version) {
         bail!(
             "{}: plan format_version {} is not supported",
             path.display(),

@@ -10,8 +10,10 @@ use super::plan::{
     Plan, PlanItem,
 };
 use super::policy::{DeactivateMissing, Policy, Scope};
+use super::roles::RolePlanner;
 use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
+use super::seats::hold_over_limit;
 use super::uniqueness::settle_unique_values;
 use crate::ids::Username;
 use crate::model::{
@@ -41,6 +43,7 @@ struct Planner<'a> {
     policy: &'a Policy,
     index: FtrackIndex<'a>,
     groups: GroupMapper,
+    roles: RolePlanner<'a>,
     scope: ScopeFilter<'a>,
     limit: Option<usize>,
     operations: &'a Scope,
@@ -62,6 +65,7 @@ impl<'a> Planner<'a> {
             policy,
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
             groups: GroupMapper::new(&policy.managed_groups),
+            roles: RolePlanner::new(&policy.roles, ftrack),
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
             operations: scope,
@@ -118,7 +122,12 @@ impl<'a> Planner<'a> {
     }
 
     /// The plan of these items: sorted, counted, with its groups, needs, warnings and safety.
-    fn finish(&self, items: Vec<PlanItem>) -> Plan {
+    fn finish(&self, mut items: Vec<PlanItem>) -> Plan {
+        let seats = hold_over_limit(
+            &mut items,
+            self.index.active_users(),
+            self.policy.max_active_users,
+        );
         let inputs = Inputs {
             directory_users: self.directory.users.len(),
             directory_complete: self.directory.complete,
@@ -126,6 +135,7 @@ impl<'a> Planner<'a> {
             links: self.links.len(),
         };
         let mut plan = Plan::new(items, inputs);
+        plan.seats = seats;
         plan.groups_to_create = self.groups_to_create(&plan.items);
         link_needs(&mut plan);
         plan.warnings = self.warnings();
@@ -199,11 +209,8 @@ impl<'a> Planner<'a> {
             Some(ftrack),
         );
         item.matched_by = Some(by);
-        if self.is_protected(ftrack) {
-            return self.skip(
-                item,
-                "protected account: never changed or deactivated by this tool",
-            );
+        if let Some(why) = self.untouchable(ftrack) {
+            return self.skip(item, why);
         }
         if !user.active {
             let why = user
@@ -239,14 +246,37 @@ impl<'a> Planner<'a> {
             // Memberships missing from an incomplete read may only be unread: none is removed.
             item.groups.remove.clear();
         }
+        let roles = self
+            .roles
+            .changes(&user.groups, Some(&ftrack.roles), self.directory.complete);
+        match roles {
+            Ok(roles) => item.roles = roles,
+            Err(why) => return self.role_conflict(user, Some(ftrack), by, why),
+        }
         if !ftrack.is_active {
             item.action = Action::Reactivate;
             item.changes.push(activity_change(false, true));
             item.reason = Some("active in the directory again".to_string());
-        } else if !item.changes.is_empty() || !item.groups.is_empty() {
+        } else if !item.changes.is_empty() || !item.groups.is_empty() || !item.roles.is_empty() {
             item.action = Action::Update;
         }
         item
+    }
+
+    /// A user a role rule cannot serve: a conflict that names the rule's problem.
+    fn role_conflict(
+        &self,
+        user: &DirectoryUser,
+        ftrack: Option<&FtrackUser>,
+        by: MatchedBy,
+        why: String,
+    ) -> PlanItem {
+        let kind = ConflictKind::RoleRule;
+        let candidates: Vec<&FtrackUser> = ftrack.into_iter().collect();
+        let mut conflict =
+            self.conflict_item(user, ftrack, kind, why, info(kind, &candidates, Vec::new()));
+        conflict.matched_by = ftrack.map(|_| by);
+        conflict
     }
 
     fn plan_unmatched(&self, user: &DirectoryUser) -> PlanItem {
@@ -271,16 +301,17 @@ impl<'a> Planner<'a> {
             add: desired.into_iter().map(String::from).collect(),
             remove: Vec::new(),
         };
+        match self.roles.changes(&user.groups, None, true) {
+            Ok(roles) => item.roles = roles,
+            Err(why) => return self.role_conflict(user, None, MatchedBy::Username, why),
+        }
         item
     }
 
     fn plan_ftrack_only(&self, user: &FtrackUser) -> PlanItem {
         let item = self.item(Action::Unchanged, user.username.clone(), None, Some(user));
-        if self.is_protected(user) {
-            return self.skip(
-                item,
-                "protected account: never changed or deactivated by this tool",
-            );
+        if let Some(why) = self.untouchable(user) {
+            return self.skip(item, why);
         }
         if !self.scope.admits_ftrack_only(user) {
             return self.skip(item, &self.scope.reason());
@@ -376,6 +407,17 @@ impl<'a> Planner<'a> {
         warnings
     }
 
+    /// Why this tool must leave an ftrack user alone, if it must.
+    fn untouchable(&self, user: &FtrackUser) -> Option<&'static str> {
+        if self.is_protected(user) {
+            Some("protected account: never changed or deactivated by this tool")
+        } else if user.is_service_account() {
+            Some("service or API account: never changed or deactivated by this tool")
+        } else {
+            None
+        }
+    }
+
     fn is_protected(&self, user: &FtrackUser) -> bool {
         !self.protected.is_empty() && self.protected.contains(fold(&user.username).as_ref())
     }
@@ -405,6 +447,7 @@ impl<'a> Planner<'a> {
             reason: None,
             conflict: None,
             needs: Vec::new(),
+            roles: Vec::new(),
         }
     }
 

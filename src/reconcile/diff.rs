@@ -207,7 +207,7 @@ impl GroupMapper {
 }
 
 /// Case-folds a group name or DN and drops spaces around `,` and `=` so DNs compare loosely.
-fn group_key(group: &str) -> String {
+pub(super) fn group_key(group: &str) -> String {
     let mut key = String::with_capacity(group.len());
     let folded = group.trim().to_lowercase();
     let mut chars = folded.chars().peekable();

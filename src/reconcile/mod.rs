@@ -10,9 +10,11 @@ pub mod needs;
 pub mod plan;
 pub mod policy;
 pub mod prerequisites;
+pub mod roles;
 mod safety;
 pub mod saved;
 mod scope;
+pub mod seats;
 pub mod simulate;
 mod uniqueness;
 

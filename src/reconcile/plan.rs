@@ -6,13 +6,19 @@
 
 use super::identity::fold;
 use super::needs::Need;
+use super::roles::RoleChange;
+use super::seats::Seats;
 use crate::ids::{DirectoryId, FtrackId, Username};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Version of the plan's JSON layout.
-pub const PLAN_FORMAT_VERSION: u32 = 1;
+/// Version of the plan's JSON layout. Version 2 added role changes, seats and the reasons for
+/// an incomplete read, all optional: version 1 plans read as plans without them.
+pub const PLAN_FORMAT_VERSION: u32 = 2;
+
+/// The oldest plan layout still read.
+pub const OLDEST_PLAN_FORMAT_VERSION: u32 = 1;
 
 /// What happens to one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -182,6 +188,9 @@ pub enum ConflictKind {
     InvalidValue,
     /// Two directory entries share one stable identity.
     DuplicateIdentity,
+    /// A role rule that applies to the user names a role or project ftrack lacks, or a
+    /// privileged role without the opt-in.
+    RoleRule,
 }
 
 /// An ftrack user offered as a resolution for a conflict.
@@ -227,6 +236,9 @@ pub struct PlanItem {
     pub changes: Vec<FieldChange>,
     /// Managed-group membership changes.
     pub groups: GroupChanges,
+    /// Managed security role changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleChange>,
     /// Why, in plain language (skips, conflicts, deactivations, unchanged disabled users).
     pub reason: Option<String>,
     /// Conflict details, for conflicts only.
@@ -371,6 +383,9 @@ pub struct Plan {
     pub groups_to_create: Vec<String>,
     /// Input sizes.
     pub inputs: Inputs,
+    /// Active users before and after, and the seat limit.
+    #[serde(default)]
+    pub seats: Seats,
     /// Items in the documented order.
     pub items: Vec<PlanItem>,
     /// A saved plan's digest of its items (see [`super::saved::digest`]); absent elsewhere.
@@ -390,6 +405,7 @@ impl Plan {
             incomplete_read: Vec::new(),
             groups_to_create: Vec::new(),
             inputs,
+            seats: Seats::default(),
             items,
             digest: None,
         }
@@ -421,6 +437,7 @@ mod tests {
             reason: None,
             conflict: None,
             needs: Vec::new(),
+            roles: Vec::new(),
         }
     }
 

@@ -26,6 +26,7 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
         item.action = Action::Skip;
         item.changes.clear();
         item.groups = GroupChanges::default();
+        item.roles.clear();
     }
 }
 
@@ -82,7 +83,23 @@ pub fn check_safety(
             policy.max_deactivate
         ));
     }
+    let losing = users_losing_roles(plan);
+    if losing as u64 > limit {
+        reasons.push(format!(
+            "{} a security role or project access, over the safety limit of {limit} (max_deactivate = {}); check the role rules and the directory's memberships",
+            counted(losing, "user would lose", "users would lose"),
+            policy.max_deactivate
+        ));
+    }
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// How many users the plan takes a managed security role or project access from.
+pub fn users_losing_roles(plan: &Plan) -> usize {
+    plan.items
+        .iter()
+        .filter(|i| i.action.is_change() && i.roles.iter().any(|r| r.takes_away()))
+        .count()
 }
 
 /// How many users the plan takes out of at least one managed group.

@@ -259,6 +259,7 @@ mod tests {
             reason: Some("the directory entry has no email address".to_string()),
             conflict: None,
             needs: Vec::new(),
+            roles: Vec::new(),
         };
         let plan = Plan::new(vec![item], Inputs::default());
         let text = render_plan_text(&plan, TextOptions::default());

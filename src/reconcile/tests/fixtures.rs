@@ -1,5 +1,6 @@
 //! Small builders for planner inputs.
 
+use crate::access::{Project, SecurityRole};
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
@@ -48,6 +49,9 @@ pub struct Case {
     pub policy: Policy,
     pub scope: Scope,
     pub incomplete: bool,
+    /// The server's security roles and projects.
+    pub security_roles: Vec<SecurityRole>,
+    pub projects: Vec<Project>,
 }
 
 impl Case {
@@ -88,7 +92,8 @@ impl Case {
                     name: g.to_string(),
                 })
                 .collect(),
-            ..Default::default()
+            security_roles: self.security_roles.clone(),
+            projects: self.projects.clone(),
         };
         (directory, ftrack)
     }

@@ -5,3 +5,5 @@ mod fixtures;
 mod needs;
 mod outcomes;
 mod properties;
+mod roles;
+mod seats;

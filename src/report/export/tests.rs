@@ -55,6 +55,7 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         reason: None,
         conflict: None,
         needs: Vec::new(),
+        roles: Vec::new(),
     }
 }
 

@@ -75,6 +75,7 @@ fn kind_words(kind: ConflictKind) -> &'static str {
         ConflictKind::MissingValue => "a required value (username, email) is missing",
         ConflictKind::InvalidValue => "a value is present but unusable",
         ConflictKind::DuplicateIdentity => "two directory entries share one stable identity",
+        ConflictKind::RoleRule => "a role rule for the user's groups cannot be used",
     }
 }
 
