@@ -1,6 +1,7 @@
 //! The ftrack client against the sandbox over real HTTP.
 
-use ldap2ftrack::ftrack::batch::{OnDuplicate, write_in_batches};
+use crate::support::sandbox_http::{http, send_as};
+use ldap2ftrack::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
 use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy};
 use ldap2ftrack::ftrack::error::FtrackError;
 use ldap2ftrack::ftrack::query::Select;
@@ -35,6 +36,16 @@ fn client(url: &str, key: &str) -> FtrackClient {
         Duration::from_secs(10),
     )
     .unwrap()
+}
+
+/// An active user with no names, email, groups or type.
+fn bare_user(id: String, username: String) -> FtrackUser {
+    FtrackUser {
+        id: id.into(),
+        username: username.into(),
+        is_active: true,
+        ..FtrackUser::default()
+    }
 }
 
 fn sorted(mut snapshot: FtrackSnapshot) -> FtrackSnapshot {
@@ -112,17 +123,7 @@ async fn adversarial_usernames_are_found_through_the_escaper() {
     let users = names
         .iter()
         .enumerate()
-        .map(|(n, name)| FtrackUser {
-            id: format!("u{n}").into(),
-            username: name.to_string().into(),
-            first_name: String::new(),
-            last_name: String::new(),
-            email: None,
-            is_active: true,
-            groups: Vec::new(),
-            user_type: None,
-            ..Default::default()
-        })
+        .map(|(n, name)| bare_user(format!("u{n}"), name.to_string()))
         .collect();
     let sandbox = sandbox_with(
         &FtrackSnapshot {
@@ -293,6 +294,25 @@ async fn transient_failures_are_retried_until_they_pass_or_attempts_run_out() {
     sandbox.stop().await;
 }
 
+/// Two tries, a millisecond apart.
+const TWO_QUICK_TRIES: RetryPolicy = RetryPolicy {
+    attempts: 2,
+    base_delay: Duration::from_millis(1),
+    max_delay: Duration::from_millis(1),
+};
+
+/// Writes `operation` as a batch of its own, retried as [`TWO_QUICK_TRIES`].
+async fn write_alone(client: &FtrackClient, operation: Operation) -> Vec<OperationOutcome> {
+    write_in_batches(
+        client,
+        &[operation],
+        100,
+        TWO_QUICK_TRIES,
+        OnDuplicate::Split,
+    )
+    .await
+}
+
 fn create_user(id: &str, username: &str) -> Operation {
     let data = serde_json::json!({"__entity_type__": "User", "id": id, "username": username, "is_active": true});
     let serde_json::Value::Object(entity_data) = data else {
@@ -308,17 +328,7 @@ fn create_user(id: &str, username: &str) -> Operation {
 #[tokio::test]
 async fn batches_isolate_refused_operations_and_apply_the_rest() {
     let existing = FtrackSnapshot {
-        users: vec![FtrackUser {
-            id: "taken-id".into(),
-            username: "taken".into(),
-            first_name: String::new(),
-            last_name: String::new(),
-            email: None,
-            is_active: true,
-            groups: Vec::new(),
-            user_type: None,
-            ..Default::default()
-        }],
+        users: vec![bare_user("taken-id".into(), "taken".into())],
         groups: Vec::new(),
         ..Default::default()
     };
@@ -329,12 +339,14 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
         .collect();
     operations[37] = create_user("id-37", "taken");
     operations[180] = create_user("id-180", "new0");
-    let quick = RetryPolicy {
-        attempts: 2,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(1),
-    };
-    let outcomes = write_in_batches(&client, &operations, 100, quick, OnDuplicate::Split).await;
+    let outcomes = write_in_batches(
+        &client,
+        &operations,
+        100,
+        TWO_QUICK_TRIES,
+        OnDuplicate::Split,
+    )
+    .await;
     assert_eq!(outcomes.len(), 250);
     let failed: Vec<usize> = outcomes
         .iter()
@@ -362,29 +374,10 @@ async fn batches_isolate_refused_operations_and_apply_the_rest() {
 async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
     let sandbox = sandbox_with(&FtrackSnapshot::default(), Faults::default()).await;
     let client = client_for(&sandbox.url);
-    let quick = RetryPolicy {
-        attempts: 2,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(1),
-    };
-    let first = write_in_batches(
-        &client,
-        &[create_user("fixed-id", "ann")],
-        100,
-        quick,
-        OnDuplicate::Split,
-    )
-    .await;
+    let first = write_alone(&client, create_user("fixed-id", "ann")).await;
     assert!(first[0].is_ok());
     // The same request again, as a retry after a lost answer would send it.
-    let again = write_in_batches(
-        &client,
-        &[create_user("fixed-id", "ann")],
-        100,
-        quick,
-        OnDuplicate::Split,
-    )
-    .await;
+    let again = write_alone(&client, create_user("fixed-id", "ann")).await;
     assert_eq!(
         again[0].as_ref().unwrap()["id"],
         "fixed-id",
@@ -395,14 +388,7 @@ async fn a_create_that_landed_before_a_dropped_connection_is_not_duplicated() {
         1 + 1,
         "ann and the API user"
     );
-    let different = write_in_batches(
-        &client,
-        &[create_user("fixed-id", "bob")],
-        100,
-        quick,
-        OnDuplicate::Split,
-    )
-    .await;
+    let different = write_alone(&client, create_user("fixed-id", "bob")).await;
     assert!(
         different[0].is_err(),
         "an id holding other data is a real conflict: {different:?}"
@@ -416,22 +402,12 @@ fn client_for(url: &str) -> FtrackClient {
 
 /// The sandbox's request and operation counters.
 async fn counters(sandbox: &RunningSandbox) -> serde_json::Value {
-    http()
-        .get(format!("{}/sandbox/stats", sandbox.url))
-        .header("ftrack-user", "api")
-        .header("ftrack-api-key", "key")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// An HTTP client for talking to the sandbox directly.
-fn http() -> reqwest::Client {
-    ldap2ftrack::ftrack::client::install_crypto_provider();
-    reqwest::Client::new()
+    send_as(
+        http().get(format!("{}/sandbox/stats", sandbox.url)),
+        "api",
+        "key",
+    )
+    .await
 }
 
 /// A server on 127.0.0.1 that answers one request with `response` (raw HTTP) and returns what

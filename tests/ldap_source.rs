@@ -72,8 +72,49 @@ fn settings(server: &Slapd) -> LdapSettings {
     }
 }
 
-async fn read(settings: &LdapSettings, mapping: &Mapping) -> Result<DirectoryRead, DirectoryError> {
+/// Over LDAPS at `uri` rather than StartTLS.
+fn over_ldaps(server: &Slapd, uri: String) -> LdapSettings {
+    LdapSettings {
+        uris: vec![uri],
+        starttls: false,
+        ..settings(server)
+    }
+}
+
+/// With groups read from the group base as well.
+fn searching_groups(server: &Slapd) -> LdapSettings {
+    LdapSettings {
+        group_base_dn: Some(GROUPS.to_string()),
+        ..settings(server)
+    }
+}
+
+/// Reads with the default mapping.
+async fn read(settings: &LdapSettings) -> Result<DirectoryRead, DirectoryError> {
+    read_mapped(settings, &Mapping::default()).await
+}
+
+/// Reads with `mapping`, ignoring progress.
+async fn read_mapped(
+    settings: &LdapSettings,
+    mapping: &Mapping,
+) -> Result<DirectoryRead, DirectoryError> {
     read_directory(settings, mapping, TODAY, &mut |_| {}).await
+}
+
+/// `error` is a TLS failure whose message names `what_to_check`.
+#[track_caller]
+fn assert_tls_error(error: DirectoryError, what_to_check: &str) {
+    let text = error.to_string();
+    assert!(matches!(error, DirectoryError::Tls { .. }), "{text}");
+    assert!(text.contains(what_to_check), "{text}");
+}
+
+/// Some warning of `read` is one that `is_it` looks for.
+#[track_caller]
+fn assert_warned(read: &DirectoryRead, is_it: impl Fn(&str) -> bool) {
+    let warnings = &read.snapshot.warnings;
+    assert!(warnings.iter().any(|w| is_it(w)), "{warnings:?}");
 }
 
 fn user<'r>(read: &'r DirectoryRead, username: &str) -> &'r DirectoryUser {
@@ -94,21 +135,14 @@ fn three_people() -> String {
 async fn starttls_and_ldaps_verify_the_generated_ca() {
     require_slapd();
     let server = Slapd::start(&three_people());
-    let starttls = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let starttls = read(&settings(&server)).await.unwrap();
     assert_eq!(starttls.snapshot.users.len(), 3);
     assert!(starttls.snapshot.complete);
     assert_eq!(starttls.security, "StartTLS");
     assert!(starttls.tls.protocol.is_some(), "{:?}", starttls.tls);
-    let ldaps = read(
-        &LdapSettings {
-            uris: vec![server.ldaps_uri()],
-            starttls: false,
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
-    .await
-    .unwrap();
+    let ldaps = read(&over_ldaps(&server, server.ldaps_uri()))
+        .await
+        .unwrap();
     assert_eq!(ldaps.security, "ldaps");
     assert_eq!(ldaps.snapshot.users.len(), 3);
     assert!(ldaps.tls.subject.as_deref().is_some_and(|s| !s.is_empty()));
@@ -121,52 +155,24 @@ async fn starttls_and_ldaps_verify_the_generated_ca() {
 async fn a_wrong_ca_or_host_name_is_rejected_with_what_to_check() {
     require_slapd();
     let server = Slapd::start(&three_people());
-    let wrong_ca = read(
-        &LdapSettings {
-            trust: Trust::CaFile(server.other_ca_file()),
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
+    let wrong_ca = read(&LdapSettings {
+        trust: Trust::CaFile(server.other_ca_file()),
+        ..settings(&server)
+    })
     .await
     .unwrap_err();
-    let text = wrong_ca.to_string();
-    assert!(matches!(wrong_ca, DirectoryError::Tls { .. }), "{text}");
-    assert!(text.contains("ca_file"), "{text}");
-    let wrong_name = read(
-        &LdapSettings {
-            uris: vec![server.ldaps_uri_by_name()],
-            starttls: false,
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
-    .await
-    .unwrap_err();
-    let text = wrong_name.to_string();
-    assert!(matches!(wrong_name, DirectoryError::Tls { .. }), "{text}");
-    assert!(text.contains("does not name the host"), "{text}");
+    assert_tls_error(wrong_ca, "ca_file");
+    let by_name = over_ldaps(&server, server.ldaps_uri_by_name());
+    let wrong_name = read(&by_name).await.unwrap_err();
+    assert_tls_error(wrong_name, "does not name the host");
     // Verification can be turned off explicitly, and the read says so in its warnings.
-    let unverified = read(
-        &LdapSettings {
-            uris: vec![server.ldaps_uri_by_name()],
-            starttls: false,
-            trust: Trust::NoVerification,
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
+    let unverified = read(&LdapSettings {
+        trust: Trust::NoVerification,
+        ..by_name
+    })
     .await
     .unwrap();
-    assert!(
-        unverified
-            .snapshot
-            .warnings
-            .iter()
-            .any(|w| w.contains("verification is OFF")),
-        "{:?}",
-        unverified.snapshot.warnings
-    );
+    assert_warned(&unverified, |w| w.contains("verification is OFF"));
 }
 
 #[tokio::test]
@@ -177,30 +183,24 @@ async fn binds_fail_plainly_and_plaintext_passwords_are_refused() {
         starttls: false,
         ..settings(&server)
     };
-    let refused = read(&plaintext, &Mapping::default()).await.unwrap_err();
+    let refused = read(&plaintext).await.unwrap_err();
     assert!(
         matches!(refused, DirectoryError::InsecureBind { .. }),
         "{refused}"
     );
     assert!(refused.is_configuration());
-    let allowed = read(
-        &LdapSettings {
-            allow_insecure: true,
-            ..plaintext
-        },
-        &Mapping::default(),
-    )
+    let allowed = read(&LdapSettings {
+        allow_insecure: true,
+        ..plaintext
+    })
     .await
     .unwrap();
     assert_eq!(allowed.security, "none");
     assert_eq!(allowed.snapshot.users.len(), 3);
-    let wrong = read(
-        &LdapSettings {
-            bind_password: Some(SecretString::from("not-the-password")),
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
+    let wrong = read(&LdapSettings {
+        bind_password: Some(SecretString::from("not-the-password")),
+        ..settings(&server)
+    })
     .await
     .unwrap_err();
     let text = wrong.to_string();
@@ -301,21 +301,13 @@ async fn groups_come_from_member_of_or_from_a_nested_cyclic_group_search() {
     )
     .unwrap();
     let server = Slapd::start(&fixture);
-    let by_member_of = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let by_member_of = read(&settings(&server)).await.unwrap();
     assert_eq!(
         user(&by_member_of, "ann").groups,
         [format!("cn=comp,{GROUPS}")]
     );
     assert!(user(&by_member_of, "bob").groups.is_empty());
-    let searched = read(
-        &LdapSettings {
-            group_base_dn: Some(GROUPS.to_string()),
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
-    .await
-    .unwrap();
+    let searched = read(&searching_groups(&server)).await.unwrap();
     assert_eq!(searched.groups, 5);
     assert_eq!(
         user(&searched, "ann").groups,
@@ -359,7 +351,7 @@ async fn every_account_status_rule_disables_its_accounts() {
     );
     fixture += &person(6, "leaver", "employeeType: left");
     let server = Slapd::start(&fixture);
-    let auto = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let auto = read(&settings(&server)).await.unwrap();
     let active = |name: &str| user(&auto, name).active;
     assert!(active("active") && active("notyet") && active("leaver"));
     assert!(!active("locked") && !active("expired") && !active("nslocked"));
@@ -371,7 +363,7 @@ async fn every_account_status_rule_disables_its_accounts() {
         "{:?}",
         user(&auto, "expired")
     );
-    let by_filter = read(
+    let by_filter = read_mapped(
         &settings(&server),
         &Mapping {
             active: ActiveRule::from_names(["(employeeType=left)"]).unwrap(),
@@ -403,7 +395,7 @@ async fn hostile_values_are_read_without_harm() {
         last_name: "description".parse().unwrap(),
         ..Mapping::default()
     };
-    let all = read(&settings(&server), &mapping).await.unwrap();
+    let all = read_mapped(&settings(&server), &mapping).await.unwrap();
     assert_eq!(all.snapshot.users.len(), 3);
     assert_eq!(
         user(&all, "quote\"back\\slash").email.as_deref(),
@@ -423,13 +415,10 @@ async fn hostile_values_are_read_without_harm() {
         "(&(objectClass=inetOrgPerson)(uid={}))",
         ldap2ftrack::source::filter::escape_value("quote\"back\\slash".as_bytes())
     );
-    let one = read(
-        &LdapSettings {
-            user_filter: filter,
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
+    let one = read(&LdapSettings {
+        user_filter: filter,
+        ..settings(&server)
+    })
     .await
     .unwrap();
     assert_eq!(one.snapshot.users.len(), 1);
@@ -439,7 +428,7 @@ async fn hostile_values_are_read_without_harm() {
 async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
     require_slapd();
     let server = Slapd::start(&three_people());
-    let before = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let before = read(&settings(&server)).await.unwrap();
     let old = user(&before, "user2").clone();
     let status = server
         .ldap_tool("ldapmodrdn")
@@ -458,7 +447,7 @@ async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
         .status()
         .unwrap();
     assert!(status.success());
-    let after = read(&settings(&server), &Mapping::default()).await.unwrap();
+    let after = read(&settings(&server)).await.unwrap();
     let renamed = user(&after, "renamed");
     assert_eq!(renamed.id, old.id);
     let mut links = Links::new();
@@ -505,14 +494,11 @@ async fn a_size_limit_that_paging_cannot_pass_marks_the_read_incomplete() {
         .collect();
     fixture += &person(9999, "limited", "userPassword: limited-secret");
     let server = Slapd::start(&fixture);
-    let read = read(
-        &LdapSettings {
-            bind_dn: Some(format!("uid=limited,{PEOPLE}")),
-            bind_password: Some(SecretString::from("limited-secret")),
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
+    let read = read(&LdapSettings {
+        bind_dn: Some(format!("uid=limited,{PEOPLE}")),
+        bind_password: Some(SecretString::from("limited-secret")),
+        ..settings(&server)
+    })
     .await
     .unwrap();
     assert!(!read.snapshot.complete);
@@ -521,12 +507,16 @@ async fn a_size_limit_that_paging_cannot_pass_marks_the_read_incomplete() {
         "{}",
         read.snapshot.users.len()
     );
-    assert!(
-        read.snapshot.warnings.iter().any(|w| w.contains("result 4")
-            && w.contains("deactivations and membership removals are held back")),
-        "{:?}",
-        read.snapshot.warnings
-    );
+    assert_warned(&read, |w| {
+        w.contains("result 4") && w.contains("deactivations and membership removals are held back")
+    });
+}
+
+/// The binary in `home` with the config file `config`.
+fn with_config(home: &std::path::Path, config: &std::path::Path) -> std::process::Command {
+    let mut cmd = crate::support::ldap2ftrack(home);
+    cmd.arg("-c").arg(config);
+    cmd
 }
 
 /// A config file for the binary that reads `server` over StartTLS as the reader.
@@ -555,18 +545,13 @@ fn plan_and_check_read_the_live_directory() {
     let server = Slapd::start(&three_people());
     let home = tempfile::tempdir().unwrap();
     let config = write_config(&server, home.path(), READER_PASSWORD);
-    let plan = crate::support::run(
-        crate::support::ldap2ftrack(home.path())
-            .arg("-c")
-            .arg(&config)
-            .args([
-                "plan",
-                "--ftrack-snapshot",
-                "ftrack.json",
-                "--format",
-                "json",
-            ]),
-    );
+    let plan = crate::support::run(with_config(home.path(), &config).args([
+        "plan",
+        "--ftrack-snapshot",
+        "ftrack.json",
+        "--format",
+        "json",
+    ]));
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     let json: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
     let creates = json["items"]
@@ -576,12 +561,7 @@ fn plan_and_check_read_the_live_directory() {
         .filter(|i| i["action"] == "create")
         .count();
     assert_eq!(creates, 3, "{json}");
-    let check = crate::support::run(
-        crate::support::ldap2ftrack(home.path())
-            .arg("-c")
-            .arg(&config)
-            .arg("check"),
-    );
+    let check = crate::support::run(with_config(home.path(), &config).arg("check"));
     println!("{}", check.stdout);
     let ldap_line = check
         .stdout
@@ -602,12 +582,11 @@ fn a_wrong_password_exits_unavailable_without_printing_it() {
     let server = Slapd::start(&three_people());
     let home = tempfile::tempdir().unwrap();
     let config = write_config(&server, home.path(), "wrong-password-123");
-    let plan = crate::support::run(
-        crate::support::ldap2ftrack(home.path())
-            .arg("-c")
-            .arg(&config)
-            .args(["plan", "--ftrack-snapshot", "ftrack.json"]),
-    );
+    let plan = crate::support::run(with_config(home.path(), &config).args([
+        "plan",
+        "--ftrack-snapshot",
+        "ftrack.json",
+    ]));
     assert_eq!(plan.code, 69, "{}", plan.stderr);
     assert!(
         plan.stderr.contains("invalidCredentials"),
@@ -640,7 +619,7 @@ async fn active_directory_style_entries_map_guid_login_and_disabled_flag() {
         username: "sAMAccountName".parse().unwrap(),
         ..Mapping::default()
     };
-    let ad = read(
+    let ad = read_mapped(
         &LdapSettings {
             user_filter: "(&(objectClass=user)(sAMAccountName=*))".to_string(),
             ..settings(&server)
@@ -670,29 +649,15 @@ async fn a_group_base_that_holds_no_groups_makes_the_read_incomplete() {
     require_slapd();
     let fixture = person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}"));
     let server = Slapd::start(&fixture);
-    let read = read(
-        &LdapSettings {
-            group_base_dn: Some(GROUPS.to_string()),
-            ..settings(&server)
-        },
-        &Mapping::default(),
-    )
-    .await
-    .unwrap();
+    let read = read(&searching_groups(&server)).await.unwrap();
     assert_eq!(read.groups, 0);
     assert!(
         !read.snapshot.complete,
         "no membership may be removed from it"
     );
-    assert!(
-        read.snapshot
-            .warnings
-            .iter()
-            .any(|w| w.contains("found no groups")
-                && w.contains("membership removals are held back")),
-        "{:?}",
-        read.snapshot.warnings
-    );
+    assert_warned(&read, |w| {
+        w.contains("found no groups") && w.contains("membership removals are held back")
+    });
 }
 
 #[test]

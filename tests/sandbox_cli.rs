@@ -1,9 +1,11 @@
 //! `ldap2ftrack sandbox` as a process: first line, seeding, API, control endpoints, SIGTERM
 //! and dump, the API user, and the warning when it listens beyond this machine.
 
+use crate::support::sandbox_http::{http, send_as};
 use crate::support::{asset, ldap2ftrack};
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 
 #[test]
 fn serves_the_seed_and_dumps_state_on_sigterm() {
@@ -17,38 +19,21 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
     );
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let body: serde_json::Value = runtime.block_on(async {
-        http()
-            .post(format!("{url}/api"))
-            .header("ftrack-user", "u")
-            .header("ftrack-api-key", "k")
-            .body(r#"[{"action": "query", "expression": "select username from User where username is \"ecarter\""},
-                      {"action": "update", "entity_type": "User", "entity_key": ["00000000-0000-0000-0000-000000000000"], "entity_data": {}}]"#)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let runtime = runtime();
+    let body = runtime.block_on(api(
+        &url,
+        "u",
+        "k",
+        r#"[{"action": "query", "expression": "select username from User where username is \"ecarter\""},
+            {"action": "update", "entity_type": "User", "entity_key": ["00000000-0000-0000-0000-000000000000"], "entity_data": {}}]"#,
+    ));
     assert_eq!(body["exception"], "NoResultFoundError", "{body}");
-    let page: serde_json::Value = runtime.block_on(async {
-        http()
-            .post(format!("{url}/api"))
-            .header("ftrack-user", "u")
-            .header("ftrack-api-key", "k")
-            .body(r#"[{"action": "query", "expression": "select username, memberships.group.name from User where username is \"ecarter\""}]"#)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let page = runtime.block_on(api(
+        &url,
+        "u",
+        "k",
+        r#"[{"action": "query", "expression": "select username, memberships.group.name from User where username is \"ecarter\""}]"#,
+    ));
     assert_eq!(page[0]["data"][0]["username"], "ecarter", "{page}");
     assert!(
         page[0]["data"][0]["memberships"]
@@ -90,11 +75,7 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
         "{body}"
     );
 
-    let status = std::process::Command::new("kill")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    assert!(terminate(&child));
     assert!(child.wait().unwrap().success(), "exits cleanly on SIGTERM");
     let dumped: ldap2ftrack::model::FtrackSnapshot =
         serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
@@ -116,32 +97,38 @@ fn serves_the_seed_and_dumps_state_on_sigterm() {
 
 /// One `/api` request with these credentials; the JSON answer.
 async fn api(url: &str, user: &str, key: &str, body: &str) -> serde_json::Value {
-    http()
-        .post(format!("{url}/api"))
-        .header("ftrack-user", user)
-        .header("ftrack-api-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
+    send_as(
+        http().post(format!("{url}/api")).body(body.to_string()),
+        user,
+        key,
+    )
+    .await
+}
+
+/// A single-threaded runtime for a test's own requests to the sandbox.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .unwrap()
 }
 
-/// An HTTP client for talking to the sandbox directly.
-fn http() -> reqwest::Client {
-    ldap2ftrack::ftrack::client::install_crypto_provider();
-    reqwest::Client::new()
+/// The binary in `home`, pointed at the sandbox at `url` as `user` with `key`.
+fn against(home: &Path, url: &str, user: &str, key: &str) -> Command {
+    let mut cmd = ldap2ftrack(home);
+    cmd.env("FTRACK_SERVER", url)
+        .env("FTRACK_API_USER", user)
+        .env("FTRACK_API_KEY", key);
+    cmd
 }
 
 /// Starts `ldap2ftrack sandbox` seeded with the demo; returns the child and the URL it printed.
 fn spawn_sandbox(
-    home: &std::path::Path,
+    home: &Path,
     user: &str,
     key: &str,
     extra: &[&std::ffi::OsStr],
-) -> (std::process::Child, String) {
+) -> (Child, String) {
     let mut child = ldap2ftrack(home)
         .args([
             "sandbox",
@@ -159,16 +146,35 @@ fn spawn_sandbox(
         .stderr(Stdio::null())
         .spawn()
         .expect("sandbox starts");
+    let url = listening_url(&mut child);
+    (child, url)
+}
+
+/// The URL a sandbox prints on its first line.
+fn listening_url(child: &mut Child) -> String {
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    let url = first
+    first
         .trim()
         .strip_prefix("ftrack sandbox listening on ")
         .expect(&first)
-        .to_string();
-    (child, url)
+        .to_string()
+}
+
+/// Sends SIGTERM to `child`; whether `kill` did so.
+fn terminate(child: &Child) -> bool {
+    Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Stops a sandbox whose exit does not matter to the test.
+fn stop_quietly(mut child: Child) {
+    terminate(&child);
+    let _ = child.wait();
 }
 
 #[test]
@@ -176,14 +182,11 @@ fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
     let home = tempfile::tempdir().unwrap();
     // The demo seed's own API user, so the live read holds just the seed's users.
     let api_user = ldap2ftrack::demo_data::API_USER;
-    let (mut child, url) = spawn_sandbox(home.path(), api_user, "demo-key", &[]);
+    let (child, url) = spawn_sandbox(home.path(), api_user, "demo-key", &[]);
     let state = crate::support::demo_state(home.path());
     let plan = |live: bool, key: &str| {
-        let mut cmd = ldap2ftrack(home.path());
-        cmd.env("FTRACK_SERVER", &url)
-            .env("FTRACK_API_USER", api_user)
-            .env("FTRACK_API_KEY", key)
-            .arg("-c")
+        let mut cmd = against(home.path(), &url, api_user, key);
+        cmd.arg("-c")
             .arg(asset("assets/demo/config.toml"))
             .args(["plan", "--format", "json", "--state-dir"])
             .arg(&state)
@@ -210,10 +213,7 @@ fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
         "{}",
         refused.stderr
     );
-    let _ = std::process::Command::new("kill")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
+    stop_quietly(child);
 
     let unreachable = plan(true, "demo-key");
     assert_eq!(unreachable.code, 69, "{}", unreachable.stderr);
@@ -233,13 +233,10 @@ fn plan_reads_ftrack_live_and_matches_the_snapshot_plan() {
 #[test]
 fn check_reports_each_part_on_its_own_line() {
     let home = tempfile::tempdir().unwrap();
-    let (mut child, url) = spawn_sandbox(home.path(), "api", "check-key", &[]);
+    let (child, url) = spawn_sandbox(home.path(), "api", "check-key", &[]);
     let check = |key: &str| {
-        let mut cmd = ldap2ftrack(home.path());
-        cmd.env("FTRACK_SERVER", &url)
-            .env("FTRACK_API_USER", "api")
-            .env("FTRACK_API_KEY", key)
-            .env("LDAP2FTRACK_STATE_DIR", home.path().join("state"))
+        let mut cmd = against(home.path(), &url, "api", key);
+        cmd.env("LDAP2FTRACK_STATE_DIR", home.path().join("state"))
             .arg("check");
         crate::support::run(&mut cmd)
     };
@@ -260,18 +257,12 @@ fn check_reports_each_part_on_its_own_line() {
         "{}",
         bad.stdout
     );
-    let _ = std::process::Command::new("kill")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
+    stop_quietly(child);
 }
 
 /// Starts `ldap2ftrack sandbox` with `args`; returns the child, the URL it printed, and its
 /// stderr (read to the end once the child is stopped).
-fn spawn_with_stderr(
-    home: &std::path::Path,
-    args: &[&str],
-) -> (std::process::Child, String, std::process::ChildStderr) {
+fn spawn_with_stderr(home: &Path, args: &[&str]) -> (Child, String, std::process::ChildStderr) {
     let mut child = ldap2ftrack(home)
         .arg("sandbox")
         .args(args)
@@ -279,27 +270,15 @@ fn spawn_with_stderr(
         .stderr(Stdio::piped())
         .spawn()
         .expect("sandbox starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("ftrack sandbox listening on ")
-        .expect(&first)
-        .to_string();
+    let url = listening_url(&mut child);
     let stderr = child.stderr.take().unwrap();
     (child, url, stderr)
 }
 
 /// Stops a sandbox with SIGTERM and returns what it wrote to stderr.
-fn stop(mut child: std::process::Child, mut stderr: std::process::ChildStderr) -> String {
+fn stop(mut child: Child, mut stderr: std::process::ChildStderr) -> String {
     use std::io::Read;
-    let status = std::process::Command::new("kill")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    assert!(terminate(&child));
     let mut text = String::new();
     stderr.read_to_string(&mut text).unwrap();
     assert!(child.wait().unwrap().success(), "{text}");
@@ -345,10 +324,7 @@ fn an_inactive_api_user_in_the_seed_is_warned_about_and_refused() {
         home.path(),
         &["--api-user", "sync-bot", "--api-key", "k", "--seed", seed],
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let answer = runtime.block_on(api(
         &url,
         "sync-bot",
@@ -400,20 +376,17 @@ fn the_sync_never_deactivates_its_own_api_user() {
         ],
     );
     let sync = |command: &str, extra: &[&str]| {
-        let mut cmd = ldap2ftrack(home.path());
-        cmd.env("FTRACK_SERVER", &url)
-            .env("FTRACK_API_USER", "sync-bot")
-            .env("FTRACK_API_KEY", "k")
-            .args([
-                "-c",
-                "config.toml",
-                command,
-                "--state-dir",
-                "state",
-                "--ldif",
-                "dir.ldif",
-            ])
-            .args(extra);
+        let mut cmd = against(home.path(), &url, "sync-bot", "k");
+        cmd.args([
+            "-c",
+            "config.toml",
+            command,
+            "--state-dir",
+            "state",
+            "--ldif",
+            "dir.ldif",
+        ])
+        .args(extra);
         crate::support::run(&mut cmd)
     };
     let plan = sync("plan", &["--format", "json"]);
@@ -438,10 +411,7 @@ fn the_sync_never_deactivates_its_own_api_user() {
 
     let applied = sync("apply", &["--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.stderr);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let users = runtime.block_on(api(
         &url,
         "sync-bot",

@@ -195,7 +195,7 @@ fn read_secret_file(path: &Path) -> Result<SecretString, String> {
 }
 
 #[cfg(test)]
-mod secret_file_tests {
+mod tests {
     use super::read_secret_file;
 
     #[test]

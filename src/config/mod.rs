@@ -9,13 +9,7 @@ mod keys;
 mod parse;
 mod show;
 #[cfg(test)]
-mod tests_file;
-#[cfg(test)]
-mod tests_keys;
-#[cfg(test)]
-mod tests_layers;
-#[cfg(test)]
-mod tests_show;
+mod tests;
 mod value;
 
 pub use show::render_show;

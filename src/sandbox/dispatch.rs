@@ -27,95 +27,118 @@ pub fn execute(store: &mut Store, operations: &[Operation]) -> Result<Vec<Value>
     Ok(results)
 }
 
+/// Runs one operation; its writes go to `log` so that a later failure can undo them.
 fn run_one(
     store: &mut Store,
     operation: &Operation,
     new_id: &mut dyn FnMut() -> String,
     log: &mut UndoLog,
 ) -> Result<Value, StoreError> {
-    let wrap = |action: &str, data: Value| json!({"action": action, "data": data});
-    match operation {
-        Operation::QueryServerInformation { .. } => Ok(json!({
-            "version": SERVER_VERSION,
-            "schema_hash": served_schema_hash(),
-            "is_timezone_support_enabled": true,
-            "storage_scenario": {"scenario": "ftrack.automatic", "data": {}},
-        })),
-        Operation::QuerySchemas => Ok(schemas()),
-        Operation::Query { expression } => {
-            let query = parse_query(expression).map_err(|e| StoreError {
-                exception: "ParseError",
-                message: e.to_string(),
-            })?;
-            let page = Evaluator::new(store).run(&query)?;
-            Ok(
-                json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
-            )
-        }
+    // Creates, updates and deletes become one store write; everything else answers directly.
+    let write = match operation {
+        Operation::QueryServerInformation { .. } => return Ok(server_information()),
+        Operation::QuerySchemas => return Ok(schemas()),
+        Operation::Query { expression } => return run_query(store, expression),
         Operation::Create {
             entity_type,
             entity_key,
             entity_data,
-        } => {
-            let write = Write::Create {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-                data: entity_data.clone(),
-            };
-            Ok(wrap("create", store.write(&write, new_id, log)?))
-        }
+        } => Write::Create {
+            entity_type: entity_type.clone(),
+            key: entity_key.clone(),
+            data: entity_data.clone(),
+        },
         Operation::Update {
             entity_type,
             entity_key,
             entity_data,
-        } => {
-            let write = Write::Update {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-                data: entity_data.clone(),
-            };
-            Ok(wrap("update", store.write(&write, new_id, log)?))
-        }
+        } => Write::Update {
+            entity_type: entity_type.clone(),
+            key: entity_key.clone(),
+            data: entity_data.clone(),
+        },
         Operation::Delete {
             entity_type,
             entity_key,
-        } => {
-            let write = Write::Delete {
-                entity_type: entity_type.clone(),
-                key: entity_key.clone(),
-            };
-            Ok(wrap("delete", store.write(&write, new_id, log)?))
-        }
+        } => Write::Delete {
+            entity_type: entity_type.clone(),
+            key: entity_key.clone(),
+        },
         Operation::AddUserSecurityRole { user_id, role_id } => {
-            if granted(store, user_id, role_id).is_some() {
-                return Ok(json!({"action": "add_user_security_role", "data": true}));
-            }
-            let mut data = serde_json::Map::new();
-            data.insert("user_id".into(), json!(user_id));
-            data.insert("security_role_id".into(), json!(role_id));
-            data.insert("is_all_projects".into(), json!(true));
-            data.insert("is_all_open_projects".into(), json!(true));
-            let write = Write::Create {
-                entity_type: "UserSecurityRole".to_string(),
-                key: None,
-                data,
-            };
-            store.write(&write, new_id, log)?;
-            Ok(json!({"action": "add_user_security_role", "data": true}))
+            return add_security_role(store, user_id, role_id, new_id, log);
         }
         Operation::RemoveUserSecurityRole { user_id, role_id } => {
-            let id = granted(store, user_id, role_id).ok_or_else(|| StoreError {
-                exception: "NoResultFoundError",
-                message: format!("user {user_id} does not have security role {role_id}"),
-            })?;
-            let write = Write::Delete {
-                entity_type: "UserSecurityRole".to_string(),
-                key: EntityKey::Single(id),
-            };
-            store.write(&write, new_id, log)?;
-            Ok(json!({"action": "remove_user_security_role", "data": true}))
+            return remove_security_role(store, user_id, role_id, new_id, log);
         }
+    };
+    let data = store.write(&write, new_id, log)?;
+    Ok(json!({"action": action_name(operation), "data": data}))
+}
+
+/// The answer to `query_server_information`.
+fn server_information() -> Value {
+    json!({
+        "version": SERVER_VERSION,
+        "schema_hash": served_schema_hash(),
+        "is_timezone_support_enabled": true,
+        "storage_scenario": {"scenario": "ftrack.automatic", "data": {}},
+    })
+}
+
+/// Parses and evaluates a query; a parse failure is ftrack's `ParseError`.
+fn run_query(store: &Store, expression: &str) -> Result<Value, StoreError> {
+    let query = parse_query(expression).map_err(|e| StoreError {
+        exception: "ParseError",
+        message: e.to_string(),
+    })?;
+    let page = Evaluator::new(store).run(&query)?;
+    Ok(
+        json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
+    )
+}
+
+/// Grants `role_id` to `user_id` on all projects; granting it again changes nothing.
+fn add_security_role(
+    store: &mut Store,
+    user_id: &str,
+    role_id: &str,
+    new_id: &mut dyn FnMut() -> String,
+    log: &mut UndoLog,
+) -> Result<Value, StoreError> {
+    if granted(store, user_id, role_id).is_none() {
+        let mut data = serde_json::Map::new();
+        data.insert("user_id".into(), json!(user_id));
+        data.insert("security_role_id".into(), json!(role_id));
+        data.insert("is_all_projects".into(), json!(true));
+        data.insert("is_all_open_projects".into(), json!(true));
+        let write = Write::Create {
+            entity_type: "UserSecurityRole".to_string(),
+            key: None,
+            data,
+        };
+        store.write(&write, new_id, log)?;
     }
+    Ok(json!({"action": "add_user_security_role", "data": true}))
+}
+
+/// Withdraws the grant of `role_id` to `user_id`; an error when there is none.
+fn remove_security_role(
+    store: &mut Store,
+    user_id: &str,
+    role_id: &str,
+    new_id: &mut dyn FnMut() -> String,
+    log: &mut UndoLog,
+) -> Result<Value, StoreError> {
+    let id = granted(store, user_id, role_id).ok_or_else(|| StoreError {
+        exception: "NoResultFoundError",
+        message: format!("user {user_id} does not have security role {role_id}"),
+    })?;
+    let write = Write::Delete {
+        entity_type: "UserSecurityRole".to_string(),
+        key: EntityKey::Single(id),
+    };
+    store.write(&write, new_id, log)?;
+    Ok(json!({"action": "remove_user_security_role", "data": true}))
 }
 
 /// The id of the grant of `role_id` to `user_id`, if there is one.

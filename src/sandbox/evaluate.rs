@@ -553,7 +553,3 @@ fn to_literal(value: Value) -> Literal {
         _ => Literal::Null,
     }
 }
-
-#[cfg(test)]
-#[path = "evaluate_tests.rs"]
-mod tests;

@@ -12,3 +12,5 @@ pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod store;
+#[cfg(test)]
+mod tests;

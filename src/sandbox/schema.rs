@@ -382,7 +382,3 @@ fn derive_entity_schemas(schemas: &Value) -> Vec<EntitySchema> {
     };
     all.iter().filter_map(derive).collect()
 }
-
-#[cfg(test)]
-#[path = "schema_tests.rs"]
-mod tests;

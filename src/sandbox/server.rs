@@ -388,7 +388,3 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
     );
     response
 }
-
-#[cfg(test)]
-#[path = "server_tests.rs"]
-mod tests;

@@ -635,7 +635,3 @@ fn with_type<'a>(
     }
     Value::Object(entity)
 }
-
-#[cfg(test)]
-#[path = "store_tests.rs"]
-mod tests;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod faketime;
+pub mod sandbox_http;
 pub mod slapd;
 
 /// The crate root, where `assets/` lives.

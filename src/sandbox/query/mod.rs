@@ -57,10 +57,4 @@ pub use error::QueryError;
 pub use parser::{MAX_CONNECTIVES, MAX_DEPTH, parse_query};
 
 #[cfg(test)]
-mod test_support;
-#[cfg(test)]
-mod tests_errors;
-#[cfg(test)]
-mod tests_fuzz;
-#[cfg(test)]
-mod tests_parse;
+mod tests;

@@ -23,7 +23,7 @@ use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES, MEMBER_UID_ATTRIBUTE, take_range}
 use jiff::civil::Date;
 use ldap3::Scope;
 use mapper::{Mapped, PageMapper};
-use search::{SearchRequest, paged_search};
+use search::{SearchOutcome, SearchRequest, paged_search};
 use settings::LdapSettings;
 use std::time::Duration;
 use tls::{TlsSeen, Trust};
@@ -103,6 +103,8 @@ pub async fn read_directory(
     }
 }
 
+/// One attempt: connects, reads groups (when a group base is set) and users, and gathers the
+/// warnings of the read.
 async fn read_once(
     settings: &LdapSettings,
     mapping: &Mapping,
@@ -115,13 +117,9 @@ async fn read_once(
         uri: connection.uri.clone(),
         security: connection.security,
     });
-    let mut warnings = Vec::new();
-    if settings.trust == Trust::NoVerification {
-        warnings.push(format!(
-            "TLS certificate verification is OFF for {} ([ldap] tls_verify = false): the server is not authenticated, and anyone on the network path could read the bind password and the directory",
-            connection.uri
-        ));
-    }
+    let mut warnings: Vec<String> = verification_warning(settings, &connection.uri)
+        .into_iter()
+        .collect();
     let mut incomplete = Vec::new();
     let index: Option<GroupIndex> = match &settings.group_base_dn {
         Some(base) => {
@@ -129,6 +127,67 @@ async fn read_once(
         }
         None => None,
     };
+    let group_count = index.as_ref().map_or(0, GroupIndex::len);
+    let (mapped, outcome) =
+        read_users(&mut connection, settings, mapping, index, today, progress).await?;
+    incomplete.extend(outcome.incomplete);
+    warnings.extend(referral_warning(outcome.referrals, &settings.user_base_dn));
+    warnings.extend(identity_warning(
+        mapped.dn_identities,
+        &mapping.id.attribute,
+    ));
+    let complete = incomplete.is_empty();
+    let incomplete: Vec<String> = incomplete.into_iter().map(incomplete_warning).collect();
+    warnings.extend(incomplete.iter().cloned());
+    let _ = connection.ldap.unbind().await;
+    Ok(DirectoryRead {
+        snapshot: DirectorySnapshot {
+            users: mapped.users,
+            complete,
+            warnings,
+            incomplete,
+        },
+        groups: group_count,
+        uri: connection.uri,
+        security: connection.security,
+        tls: connection.tls,
+    })
+}
+
+/// The warning that the server's certificate is not checked, when it is not.
+fn verification_warning(settings: &LdapSettings, uri: &str) -> Option<String> {
+    (settings.trust == Trust::NoVerification).then(|| {
+        format!(
+            "TLS certificate verification is OFF for {uri} ([ldap] tls_verify = false): the server is not authenticated, and anyone on the network path could read the bind password and the directory"
+        )
+    })
+}
+
+/// The warning that search references were left unfollowed, when there were any.
+fn referral_warning(referrals: usize, base: &str) -> Option<String> {
+    (referrals > 0).then(|| {
+        format!(
+            "{referrals} search references (referrals to other servers) under {base} were not followed"
+        )
+    })
+}
+
+/// The warning for one reason the read is incomplete.
+fn incomplete_warning(reason: String) -> String {
+    format!(
+        "incomplete directory read: {reason}; deactivations and membership removals are held back for this run"
+    )
+}
+
+/// Searches the users page by page, mapping each page on the mapper's thread as it arrives.
+async fn read_users(
+    connection: &mut Connection,
+    settings: &LdapSettings,
+    mapping: &Mapping,
+    index: Option<GroupIndex>,
+    today: Date,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<(Mapped, SearchOutcome), DirectoryError> {
     let mut attributes = mapping.attributes();
     if settings.group_base_dn.is_some() {
         attributes.push("uid".to_string());
@@ -141,11 +200,10 @@ async fn read_once(
         page_size: settings.page_size,
         timeout: settings.timeout,
     };
-    let group_count = index.as_ref().map_or(0, GroupIndex::len);
     let mapper = PageMapper::start(mapping.clone(), index, today);
     let mut read = 0;
     let mut pages = 0;
-    let outcome = paged_search(&mut connection, &request, &mut |page| {
+    let outcome = paged_search(connection, &request, &mut |page| {
         pages += 1;
         read += page.len();
         mapper.push(page);
@@ -153,48 +211,8 @@ async fn read_once(
     })
     .await;
     // Mapping finishes even when the search failed, so that the thread is never left behind.
-    let Mapped {
-        users,
-        dn_identities,
-    } = mapper.finish();
-    let outcome = outcome?;
-    incomplete.extend(outcome.incomplete);
-    if outcome.referrals > 0 {
-        warnings.push(format!(
-            "{} search references (referrals to other servers) under {} were not followed",
-            outcome.referrals, settings.user_base_dn
-        ));
-    }
-    warnings.extend(identity_warning(dn_identities, &mapping.id.attribute));
-    let complete = incomplete.is_empty();
-    let incomplete: Vec<String> = incomplete
-        .iter()
-        .map(|reason| incomplete_read_warning(reason))
-        .collect();
-    warnings.extend(incomplete.iter().cloned());
-    let _ = connection.ldap.unbind().await;
-    Ok(DirectoryRead {
-        snapshot: DirectorySnapshot {
-            users,
-            complete,
-            warnings,
-            incomplete,
-        },
-        groups: group_count,
-        uri: connection.uri,
-        security: connection.security,
-        tls: connection.tls,
-    })
-}
-
-/// How every warning about a cut-short read starts.
-const INCOMPLETE_READ: &str = "incomplete directory read: ";
-
-/// The warning for one reason the read was cut short.
-fn incomplete_read_warning(reason: &str) -> String {
-    format!(
-        "{INCOMPLETE_READ}{reason}; deactivations and membership removals are held back for this run"
-    )
+    let mapped = mapper.finish();
+    Ok((mapped, outcome?))
 }
 
 async fn read_groups(

@@ -60,6 +60,29 @@ fn selected_row(buffer: &Buffer) -> Option<u16> {
     (0..buffer.area.height).find(|&y| buffer[(0, y)].symbol() == ">")
 }
 
+/// Draws a fresh `new_app()` after `setup` at one size, in colour and in monochrome, with no
+/// control character on screen; the two texts, which must be the same.
+fn texts_in_both_themes(
+    name: &str,
+    (width, height): (u16, u16),
+    new_app: impl Fn() -> App,
+    setup: impl Fn(&mut App),
+) -> [String; 2] {
+    let texts = [false, true].map(|monochrome| {
+        let mut app = new_app();
+        app.monochrome = monochrome;
+        setup(&mut app);
+        let buffer = draw(&mut app, width, height);
+        assert_no_control_characters(&buffer);
+        text(&buffer)
+    });
+    assert_eq!(
+        texts[0], texts[1],
+        "{name}: colour and monochrome differ in text"
+    );
+    texts
+}
+
 /// Renders in colour and monochrome at both sizes: the text is the same in both themes and is
 /// snapshotted once per size.
 fn snapshot_views(name: &str, setup: impl Fn(&mut App)) {
@@ -69,57 +92,50 @@ fn snapshot_views(name: &str, setup: impl Fn(&mut App)) {
 /// Like [`snapshot_views`], on another session.
 fn snapshot_views_of(name: &str, session: fn() -> Session, setup: impl Fn(&mut App)) {
     for (width, height) in SIZES {
-        let mut texts = Vec::new();
-        for monochrome in [false, true] {
-            let mut app = loaded_with(session(), Decisions::default());
-            app.monochrome = monochrome;
-            setup(&mut app);
-            let buffer = draw(&mut app, width, height);
-            assert_no_control_characters(&buffer);
-            texts.push(text(&buffer));
-        }
-        assert_eq!(
-            texts[0], texts[1],
-            "{name}: colour and monochrome differ in text"
-        );
+        let new_app = || loaded_with(session(), Decisions::default());
+        let texts = texts_in_both_themes(name, (width, height), new_app, &setup);
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), texts[0]);
     }
 }
 
 /// Snapshots one view at one size in both themes, the keys pressed at that size.
 fn snapshot_at(name: &str, (width, height): (u16, u16), setup: impl Fn(&mut App)) {
-    let mut texts = Vec::new();
-    for monochrome in [false, true] {
-        let mut app = loaded();
-        app.monochrome = monochrome;
-        send(&mut app, Msg::Resize(width, height));
-        setup(&mut app);
-        let buffer = draw(&mut app, width, height);
-        assert_no_control_characters(&buffer);
-        texts.push(text(&buffer));
-    }
-    assert_eq!(texts[0], texts[1], "{name}: colour and monochrome differ");
+    let at_size = |app: &mut App| {
+        send(app, Msg::Resize(width, height));
+        setup(app);
+    };
+    let texts = texts_in_both_themes(name, (width, height), loaded, at_size);
     insta::assert_snapshot!(format!("{name}_{width}x{height}"), texts[0]);
+}
+
+/// A setup that presses `keys` in order.
+fn pressing(keys: &'static [KeyCode]) -> impl Fn(&mut App) {
+    move |app| {
+        for &key in keys {
+            press(app, key);
+        }
+    }
+}
+
+/// Sends the end of an apply run: `outcome`, ended by `ending`.
+fn send_applied(app: &mut App, outcome: Outcome, ending: Ending) {
+    send(app, Msg::Applied(Box::new(Applied { outcome, ending })));
 }
 
 #[test]
 fn the_board_side_by_side_with_its_drawer() {
-    snapshot_at("board", (200, 50), |app| {
-        press(app, KeyCode::Char('y'));
-        press(app, KeyCode::Right);
-        press(app, KeyCode::Right);
-    });
+    snapshot_at(
+        "board",
+        (200, 50),
+        pressing(&[KeyCode::Char('y'), KeyCode::Right, KeyCode::Right]),
+    );
     // Narrower, on request: Reactivate joins Create's column.
-    snapshot_at("board", (130, 40), |app| {
-        press(app, KeyCode::Char('b'));
-    });
+    snapshot_at("board", (130, 40), pressing(&[KeyCode::Char('b')]));
 }
 
 #[test]
 fn list_view() {
-    snapshot_views("list", |app| {
-        press(app, KeyCode::Char('y'));
-    });
+    snapshot_views("list", pressing(&[KeyCode::Char('y')]));
 }
 
 #[test]
@@ -135,33 +151,28 @@ fn list_view_with_filter_marks_and_demo_banner() {
 
 #[test]
 fn update_bucket_and_its_diff() {
-    snapshot_views("update_bucket", |app| {
-        press(app, KeyCode::Char('2'));
-    });
+    snapshot_views("update_bucket", pressing(&[KeyCode::Char('2')]));
 }
 
 #[test]
 fn detail_view() {
-    snapshot_views("detail", |app| {
-        press(app, KeyCode::Enter);
-    });
+    snapshot_views("detail", pressing(&[KeyCode::Enter]));
 }
 
 #[test]
 fn conflict_dialog() {
-    snapshot_views("conflict_dialog", |app| {
-        press(app, KeyCode::Char('3'));
-        press(app, KeyCode::Enter);
-    });
+    snapshot_views(
+        "conflict_dialog",
+        pressing(&[KeyCode::Char('3'), KeyCode::Enter]),
+    );
 }
 
 #[test]
 fn link_picker() {
-    snapshot_views("link_picker", |app| {
-        press(app, KeyCode::Char('3'));
-        press(app, KeyCode::Enter);
-        press(app, KeyCode::Char('m'));
-    });
+    snapshot_views(
+        "link_picker",
+        pressing(&[KeyCode::Char('3'), KeyCode::Enter, KeyCode::Char('m')]),
+    );
 }
 
 #[test]
@@ -188,36 +199,33 @@ fn commit_modal_with_deactivations() {
 #[test]
 fn what_a_row_needs_in_the_list_the_detail_the_question_and_the_commit() {
     let freed = super::freed_username_session;
-    snapshot_views_of("needs_detail", freed, |app| {
-        press(app, KeyCode::Enter);
-    });
-    snapshot_views_of("needs_question", freed, |app| {
-        press(app, KeyCode::Char('y'));
-    });
-    snapshot_views_of("needs_commit", freed, |app| {
-        press(app, KeyCode::Char('y'));
-        press(app, KeyCode::Char('n'));
-        press(app, KeyCode::Char('k'));
-        press(app, KeyCode::Char(' '));
-        press(app, KeyCode::Char('c'));
-    });
+    snapshot_views_of("needs_detail", freed, pressing(&[KeyCode::Enter]));
+    snapshot_views_of("needs_question", freed, pressing(&[KeyCode::Char('y')]));
+    snapshot_views_of(
+        "needs_commit",
+        freed,
+        pressing(&[
+            KeyCode::Char('y'),
+            KeyCode::Char('n'),
+            KeyCode::Char('k'),
+            KeyCode::Char(' '),
+            KeyCode::Char('c'),
+        ]),
+    );
 }
 
 #[test]
 fn confirm_export_quit_and_help() {
-    snapshot_views("confirm", |app| {
-        press(app, KeyCode::Char('Y'));
-    });
+    snapshot_views("confirm", pressing(&[KeyCode::Char('Y')]));
     snapshot_views("export", |app| {
         app.overlay = Overlay::Export {
             path: crate::tui::input::TextInput::new("ldap2ftrack-report-2025-01-31.html"),
         };
     });
-    snapshot_views("quit", |app| {
-        press(app, KeyCode::Char('i'));
-        press(app, KeyCode::Char('y'));
-        press(app, KeyCode::Char('Q'));
-    });
+    snapshot_views(
+        "quit",
+        pressing(&[KeyCode::Char('i'), KeyCode::Char('y'), KeyCode::Char('Q')]),
+    );
     snapshot_views("restore", |app| {
         let mut decisions = Decisions::default();
         for key in ["a", "b", "c", "d"] {
@@ -228,9 +236,7 @@ fn confirm_export_quit_and_help() {
             saved_at: Some("2026-12-02T03:26:41Z".into()),
         });
     });
-    snapshot_views("help", |app| {
-        press(app, KeyCode::Char('?'));
-    });
+    snapshot_views("help", pressing(&[KeyCode::Char('?')]));
 }
 
 #[test]
@@ -268,14 +274,7 @@ fn progress_and_results() {
             ftrack: "https://studio.ftrackapp.com".into(),
             ..RunInfo::default()
         };
-        let outcome = Outcome::new(run, vec![ok, bad]);
-        send(
-            app,
-            Msg::Applied(Box::new(Applied {
-                outcome,
-                ending: crate::apply::engine::Ending::Finished,
-            })),
-        );
+        send_applied(app, Outcome::new(run, vec![ok, bad]), Ending::Finished);
     });
 }
 
@@ -291,13 +290,7 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
         },
     );
     let outcome = Outcome::new(RunInfo::default(), vec![stale.clone()]);
-    send(
-        &mut app,
-        Msg::Applied(Box::new(Applied {
-            outcome,
-            ending: crate::apply::engine::Ending::Finished,
-        })),
-    );
+    send_applied(&mut app, outcome, Ending::Finished);
     let screen = text(&draw(&mut app, 80, 24));
     assert!(
         screen.contains("Stale: ftrack changed since the plan (q plans again) (1)")
@@ -308,13 +301,8 @@ fn results_name_stale_users_and_show_a_refusal_in_full() {
 
     let reason = "could not read ftrack's groups: ftrack server at https://studio.ftrackapp.com answered HTTP 503 three times; check the server and try again";
     let outcome = Outcome::new(RunInfo::default(), vec![stale]);
-    send(
-        &mut app,
-        Msg::Applied(Box::new(Applied {
-            outcome,
-            ending: Ending::Refused(Refusal::Unavailable(reason.into())),
-        })),
-    );
+    let refusal = Ending::Refused(Refusal::Unavailable(reason.into()));
+    send_applied(&mut app, outcome, refusal);
     let screen = text(&draw(&mut app, 80, 24));
     // Wrapped rather than cut: the reason's last words are on screen.
     assert!(
@@ -493,13 +481,7 @@ fn results_list_who_changed_and_claim_success_only_when_every_approved_change_wa
         },
     );
     let outcome = Outcome::new(RunInfo::default(), vec![created, left]);
-    send(
-        &mut app,
-        Msg::Applied(Box::new(Applied {
-            outcome,
-            ending: crate::apply::engine::Ending::Finished,
-        })),
-    );
+    send_applied(&mut app, outcome, Ending::Finished);
     let screen = text(&draw(&mut app, 80, 24));
     assert!(
         screen.contains("Created (1)") && screen.contains("+ evil"),

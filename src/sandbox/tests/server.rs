@@ -1,7 +1,10 @@
 //! The sandbox over real HTTP on 127.0.0.1.
 
-use super::*;
+use crate::sandbox::faults::Faults;
 use crate::sandbox::schema::served_schema_hash;
+use crate::sandbox::server::*;
+use crate::sandbox::store::Store;
+use serde_json::Value;
 use serde_json::json;
 
 fn credentials() -> Credentials {

@@ -1,7 +1,7 @@
 //! Tests of layering: file, environment and flags, with the origins they leave.
 
-use super::tests_file::write_config;
-use super::*;
+use super::file::write_config;
+use crate::config::*;
 use crate::reconcile::policy::MaxDeactivate;
 use crate::source::mapping_rules::{AttrExpr, Transform};
 use secrecy::ExposeSecret;

@@ -1,7 +1,7 @@
 //! Robustness: mangled and arbitrary text never panics, and printed trees parse back.
 
-use super::lexer::is_reserved;
-use super::*;
+use crate::sandbox::query::lexer::is_reserved;
+use crate::sandbox::query::*;
 use proptest::prelude::*;
 
 const SAMPLES: &[&str] = &[

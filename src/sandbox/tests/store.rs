@@ -1,6 +1,8 @@
 //! Tests of the sandbox store's write path.
 
-use super::*;
+use crate::ftrack::wire::EntityKey;
+use crate::sandbox::store::*;
+use serde_json::Value;
 use serde_json::json;
 
 fn ids() -> impl FnMut() -> String {

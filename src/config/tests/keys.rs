@@ -1,8 +1,8 @@
 //! Tests of the key table against what the compiler cannot check: the `Config` structs,
 //! `config show`, the environment's names and the pairing of secrets with their files.
 
-use super::keys::{self, Env, KEYS, Kind};
-use super::*;
+use crate::config::keys::{self, Env, KEYS, Kind};
+use crate::config::*;
 use std::collections::BTreeSet;
 
 /// `section.field` for every field of every section of [`Config`], read from its derived

@@ -1,10 +1,12 @@
 //! Tests of query evaluation against the sandbox store.
 
-use super::*;
 use crate::ftrack::wire::EntityKey;
 use crate::sandbox::compare::like;
+use crate::sandbox::evaluate::*;
 use crate::sandbox::query::parse_query;
+use crate::sandbox::store::Store;
 use crate::sandbox::store::Write;
+use serde_json::Value;
 use serde_json::json;
 
 fn create(entity_type: &str, data: Value) -> Write {

@@ -1,6 +1,6 @@
 //! Helpers shared by the query parser's tests: parsing shortcuts and tree builders.
 
-use super::*;
+use crate::sandbox::query::*;
 
 pub(super) fn parse(text: &str) -> Query {
     parse_query(text).unwrap_or_else(|e| panic!("{text:?}: {e}"))

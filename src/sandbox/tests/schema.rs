@@ -1,5 +1,9 @@
-use super::*;
+//! Tests of the served schema: the types the Python client needs, their consistency, and
+//! hashes and JSON that match Python byte for byte.
+
+use crate::sandbox::schema::*;
 use serde_json::Number;
+use serde_json::{Value, json};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 

@@ -1,8 +1,8 @@
 //! Tests of secrets (inline, from files, given twice), redaction, and `config show`.
 
-use super::tests_file::write_config;
-use super::tests_layers::{env_of, flag, flags};
-use super::*;
+use super::file::write_config;
+use super::layers::{env_of, flag, flags};
+use crate::config::*;
 use secrecy::ExposeSecret;
 
 #[test]

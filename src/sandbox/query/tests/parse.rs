@@ -1,7 +1,7 @@
 //! The parser's trees for valid queries, and canonical printing.
 
-use super::test_support::*;
-use super::*;
+use super::support::*;
+use crate::sandbox::query::*;
 
 const UUID: &str = "24160c98-1234-5678-9abc-def012345678";
 

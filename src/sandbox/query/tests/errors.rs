@@ -1,7 +1,7 @@
 //! Error positions and messages, and the nesting and `and`/`or` limits.
 
-use super::test_support::*;
-use super::*;
+use super::support::*;
+use crate::sandbox::query::*;
 
 #[test]
 fn reports_errors_with_positions() {

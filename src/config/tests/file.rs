@@ -1,6 +1,6 @@
 //! Tests of the file layer: values, line numbers in errors, unknown keys, the example file.
 
-use super::*;
+use crate::config::*;
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
 use crate::source::mapping_rules::{ActiveRule, AttrExpr, StatusRule, Transform};
 use secrecy::ExposeSecret;
