@@ -1,5 +1,6 @@
 //! The ftrack side: the HTTP client, the wire format, query building and snapshot files.
 
+pub mod access;
 pub mod batch;
 pub mod client;
 pub mod error;

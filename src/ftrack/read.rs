@@ -20,7 +20,7 @@ type Identity = (String, String);
 
 /// Every entity of a response merged by type and id.
 #[derive(Default)]
-struct Entities(HashMap<Identity, Map<String, Value>>);
+pub(super) struct Entities(HashMap<Identity, Map<String, Value>>);
 
 impl Entities {
     fn collect(&mut self, value: &Value) {
@@ -48,7 +48,7 @@ impl Entities {
     }
 
     /// The merged attributes of whatever entity this value refers to.
-    fn resolve<'e>(&'e self, value: &'e Value) -> Option<&'e Map<String, Value>> {
+    pub(super) fn resolve<'e>(&'e self, value: &'e Value) -> Option<&'e Map<String, Value>> {
         let map = value.as_object()?;
         identity(map).and_then(|key| self.0.get(&key)).or(Some(map))
     }
@@ -60,7 +60,7 @@ fn identity(map: &Map<String, Value>) -> Option<Identity> {
     Some((entity_type.to_string(), id.to_string()))
 }
 
-fn text(map: &Map<String, Value>, key: &str) -> String {
+pub(super) fn text(map: &Map<String, Value>, key: &str) -> String {
     map.get(key)
         .and_then(Value::as_str)
         .unwrap_or_default()
@@ -68,7 +68,7 @@ fn text(map: &Map<String, Value>, key: &str) -> String {
 }
 
 /// Reads all rows of a query, following `metadata.next.offset`; returns each page's merged entities and rows.
-async fn read_all(
+pub(super) async fn read_all(
     client: &FtrackClient,
     select: &Select,
 ) -> Result<Vec<(Entities, Vec<Value>)>, FtrackError> {

@@ -7,7 +7,7 @@ use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::apply::run::{Records, apply_and_record};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::ftrack::read::read_snapshot;
+use crate::ftrack::access::read_for_planning;
 use crate::inputs::{
     DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
 };
@@ -103,7 +103,10 @@ fn load_ftrack(config: &Config, tx: &Sender<Msg>) -> anyhow::Result<FtrackSnapsh
     }));
     progress(tx, LoadStage::Ftrack, 0, 0);
     let ftrack = runtime
-        .block_on(read_snapshot(&client))
+        .block_on(read_for_planning(
+            &client,
+            config.policy(None).roles.is_active(),
+        ))
         .context("cannot read ftrack's users")?;
     progress(tx, LoadStage::Ftrack, ftrack.users.len(), 1);
     Ok(ftrack)
