@@ -1,5 +1,6 @@
 //! Applying an approved plan to ftrack: batched, resumable, safe; and what came of it.
 
+pub mod access;
 pub mod api;
 pub mod engine;
 pub mod operations;

@@ -1,0 +1,230 @@
+//! From planned role changes to the steps that carry them out on ftrack's role actions.
+//!
+//! Steps are worked out from where the user stands: the roles read from ftrack just before
+//! applying when there are some (a server may give new users a role of its own, or an admin
+//! may have changed roles since the plan), else the roles the plan saw. A role the user holds
+//! already is not added again, and a role it lacks is not removed, so the steps can be
+//! repeated safely.
+
+use crate::access::{RoleScope, UserRole};
+use crate::reconcile::roles::RoleChange;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One call to ftrack's role actions, by role and project names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessStep {
+    /// `add_user_security_role`.
+    Add { role: String },
+    /// `remove_user_security_role`.
+    Remove { role: String },
+    /// `grant_user_security_role_project` with `all_open_projects`.
+    GrantAllOpen { role: String },
+    /// `revoke_user_security_role_project` with `all_open_projects`.
+    RevokeAllOpen { role: String },
+    /// `grant_user_security_role_project` with a `project_id`.
+    GrantProject { role: String, project: String },
+    /// `revoke_user_security_role_project` with a `project_id`.
+    RevokeProject { role: String, project: String },
+}
+
+/// The steps that take a user from `now` (the roles read from ftrack, or `None` for the
+/// plan's view) to what `changes` want.
+pub fn access_steps(changes: &[RoleChange], now: Option<&[UserRole]>) -> Vec<AccessStep> {
+    let mut steps = Vec::new();
+    for change in changes {
+        let role = change.role();
+        let held = match now {
+            Some(now) => now.iter().find(|h| h.role == role).map(|h| h.scope.clone()),
+            None => planned_before(change),
+        };
+        match (held, wanted(change)) {
+            (None, Some(to)) => {
+                steps.push(AccessStep::Add { role: role.into() });
+                steps.extend(scope_steps(
+                    role,
+                    &RoleScope::Projects(BTreeSet::new()),
+                    &to,
+                ));
+            }
+            (Some(from), Some(to)) => steps.extend(scope_steps(role, &from, &to)),
+            (Some(_), None) => steps.push(AccessStep::Remove { role: role.into() }),
+            (None, None) => {}
+        }
+    }
+    steps
+}
+
+/// Where the plan saw the user hold the role.
+fn planned_before(change: &RoleChange) -> Option<RoleScope> {
+    match change {
+        RoleChange::Grant { .. } => None,
+        RoleChange::Revoke { scope, .. } => Some(scope.clone()),
+        RoleChange::Rescope { from, .. } => Some(from.clone()),
+    }
+}
+
+/// Where the change wants the user to hold the role; `None` for a revocation.
+fn wanted(change: &RoleChange) -> Option<RoleScope> {
+    match change {
+        RoleChange::Grant { scope, .. } => Some(scope.clone()),
+        RoleChange::Rescope { to, .. } => Some(to.clone()),
+        RoleChange::Revoke { .. } => None,
+    }
+}
+
+/// Grants and revocations that move a held role from one scope to another. Projects named
+/// under "all open projects" are left as they are (they may be private ones granted by hand).
+fn scope_steps(role: &str, from: &RoleScope, to: &RoleScope) -> Vec<AccessStep> {
+    let role = role.to_string();
+    let named = |scope: &RoleScope| match scope {
+        RoleScope::Projects(names) => names.clone(),
+        RoleScope::AllOpenProjects => BTreeSet::new(),
+    };
+    let mut steps = Vec::new();
+    match (from, to) {
+        (RoleScope::AllOpenProjects, RoleScope::AllOpenProjects) => return steps,
+        (RoleScope::AllOpenProjects, RoleScope::Projects(_)) => {
+            steps.push(AccessStep::RevokeAllOpen { role: role.clone() })
+        }
+        (RoleScope::Projects(_), RoleScope::AllOpenProjects) => {
+            steps.push(AccessStep::GrantAllOpen { role: role.clone() })
+        }
+        (RoleScope::Projects(_), RoleScope::Projects(_)) => {}
+    }
+    let (before, after) = (named(from), named(to));
+    let mut moves: BTreeMap<&String, bool> = BTreeMap::new();
+    moves.extend(after.difference(&before).map(|p| (p, true)));
+    if matches!(to, RoleScope::Projects(_)) {
+        moves.extend(before.difference(&after).map(|p| (p, false)));
+    }
+    steps.extend(moves.into_iter().map(|(project, grant)| {
+        let (role, project) = (role.clone(), project.clone());
+        if grant {
+            AccessStep::GrantProject { role, project }
+        } else {
+            AccessStep::RevokeProject { role, project }
+        }
+    }));
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn projects(names: &[&str]) -> RoleScope {
+        RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
+    }
+
+    fn grant(role: &str, scope: RoleScope) -> RoleChange {
+        RoleChange::Grant {
+            role: role.into(),
+            scope,
+            because: "group x".into(),
+        }
+    }
+
+    fn held(role: &str, scope: RoleScope) -> UserRole {
+        UserRole {
+            role: role.into(),
+            scope,
+        }
+    }
+
+    #[test]
+    fn a_grant_adds_the_role_then_its_scope() {
+        let steps = access_steps(&[grant("User", projects(&["B", "A"]))], None);
+        assert_eq!(
+            steps,
+            [
+                AccessStep::Add {
+                    role: "User".into()
+                },
+                AccessStep::GrantProject {
+                    role: "User".into(),
+                    project: "A".into()
+                },
+                AccessStep::GrantProject {
+                    role: "User".into(),
+                    project: "B".into()
+                },
+            ]
+        );
+        let steps = access_steps(&[grant("PM", RoleScope::AllOpenProjects)], None);
+        assert_eq!(
+            steps,
+            [
+                AccessStep::Add { role: "PM".into() },
+                AccessStep::GrantAllOpen { role: "PM".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_role_the_server_gave_already_is_not_added_again() {
+        let now = [held("User", RoleScope::AllOpenProjects)];
+        let steps = access_steps(&[grant("User", projects(&["A"]))], Some(&now));
+        assert_eq!(
+            steps,
+            [
+                AccessStep::RevokeAllOpen {
+                    role: "User".into()
+                },
+                AccessStep::GrantProject {
+                    role: "User".into(),
+                    project: "A".into()
+                },
+            ]
+        );
+        let in_place = access_steps(&[grant("User", RoleScope::AllOpenProjects)], Some(&now));
+        assert!(in_place.is_empty());
+    }
+
+    #[test]
+    fn a_revocation_of_a_role_already_gone_does_nothing() {
+        let revoke = RoleChange::Revoke {
+            role: "PM".into(),
+            scope: RoleScope::AllOpenProjects,
+        };
+        assert_eq!(
+            access_steps(std::slice::from_ref(&revoke), None),
+            [AccessStep::Remove { role: "PM".into() }]
+        );
+        assert!(access_steps(&[revoke], Some(&[])).is_empty());
+    }
+
+    #[test]
+    fn a_rescope_moves_between_projects_and_keeps_hand_granted_private_ones_under_all_open() {
+        let rescope = RoleChange::Rescope {
+            role: "User".into(),
+            from: projects(&["A", "B"]),
+            to: projects(&["B", "C"]),
+            because: "group x".into(),
+        };
+        assert_eq!(
+            access_steps(&[rescope], None),
+            [
+                AccessStep::RevokeProject {
+                    role: "User".into(),
+                    project: "A".into()
+                },
+                AccessStep::GrantProject {
+                    role: "User".into(),
+                    project: "C".into()
+                },
+            ]
+        );
+        let widen = RoleChange::Rescope {
+            role: "User".into(),
+            from: projects(&["VAULT"]),
+            to: RoleScope::AllOpenProjects,
+            because: "group x".into(),
+        };
+        assert_eq!(
+            access_steps(&[widen], None),
+            [AccessStep::GrantAllOpen {
+                role: "User".into()
+            }]
+        );
+    }
+}
