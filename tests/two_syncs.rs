@@ -6,6 +6,7 @@ use crate::support::asset;
 use ldap2ftrack::apply::api::{BoxFuture, FtrackApi};
 use ldap2ftrack::apply::engine::{ApplyOptions, apply_plan};
 use ldap2ftrack::apply::outcome::{ItemStatus, RunInfo};
+use ldap2ftrack::ftrack::access::Access;
 use ldap2ftrack::ftrack::batch::{OnDuplicate, OperationOutcome};
 use ldap2ftrack::ftrack::client::FtrackClient;
 use ldap2ftrack::ftrack::error::FtrackError;
@@ -42,6 +43,10 @@ impl FtrackApi for WithAnotherSync {
 
     fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>> {
         self.ours.groups()
+    }
+
+    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>> {
+        self.ours.access()
     }
 
     fn write<'a>(

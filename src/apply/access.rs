@@ -7,8 +7,12 @@
 //! repeated safely.
 
 use crate::access::{RoleScope, UserRole};
+use crate::ftrack::access::Access;
+use crate::ftrack::wire::Operation;
+use crate::ids::FtrackId;
+use crate::reconcile::plan::PlanItem;
 use crate::reconcile::roles::RoleChange;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One call to ftrack's role actions, by role and project names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,137 @@ fn scope_steps(role: &str, from: &RoleScope, to: &RoleScope) -> Vec<AccessStep> 
         }
     }));
     steps
+}
+
+/// A step that names a role or project ftrack does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MissingAccess {
+    /// No security role has this name.
+    #[error("ftrack has no security role named {0:?}")]
+    Role(String),
+    /// No project has this name.
+    #[error("ftrack has no project named {0:?}")]
+    Project(String),
+}
+
+/// ftrack's roles and projects and its users' roles, read just before applying.
+#[derive(Debug, Clone, Default)]
+pub struct LiveAccess {
+    ids: AccessIds,
+    user_roles: HashMap<FtrackId, Vec<UserRole>>,
+}
+
+impl LiveAccess {
+    /// Keeps what the steps need from a read.
+    pub fn new(access: Access) -> Self {
+        Self {
+            ids: AccessIds::new(&access),
+            user_roles: access.user_roles,
+        }
+    }
+
+    /// The role operations of an item for its user; `created` when the run creates the user,
+    /// whose roles ftrack cannot have been read.
+    pub fn operations(
+        &self,
+        item: &PlanItem,
+        user_id: &FtrackId,
+        created: bool,
+    ) -> Result<Vec<Operation>, MissingAccess> {
+        let now = if created {
+            None
+        } else {
+            Some(self.user_roles.get(user_id).map_or(&[][..], Vec::as_slice))
+        };
+        access_steps(&item.roles, now)
+            .iter()
+            .map(|step| self.ids.operation(step, user_id))
+            .collect()
+    }
+}
+
+/// The ids of the server's roles and projects, by name.
+#[derive(Debug, Clone, Default)]
+pub struct AccessIds {
+    roles: HashMap<String, String>,
+    projects: HashMap<String, String>,
+}
+
+impl AccessIds {
+    /// Indexes what was read from ftrack.
+    pub fn new(access: &Access) -> Self {
+        Self {
+            roles: access
+                .roles
+                .iter()
+                .map(|r| (r.name.clone(), r.id.clone()))
+                .collect(),
+            projects: access
+                .projects
+                .iter()
+                .map(|p| (p.name.clone(), p.id.clone()))
+                .collect(),
+        }
+    }
+
+    fn role(&self, name: &str) -> Result<String, MissingAccess> {
+        self.roles
+            .get(name)
+            .cloned()
+            .ok_or_else(|| MissingAccess::Role(name.into()))
+    }
+
+    fn project(&self, name: &str) -> Result<String, MissingAccess> {
+        self.projects
+            .get(name)
+            .cloned()
+            .ok_or_else(|| MissingAccess::Project(name.into()))
+    }
+
+    /// The wire operation for a step on this user.
+    pub fn operation(
+        &self,
+        step: &AccessStep,
+        user_id: &FtrackId,
+    ) -> Result<Operation, MissingAccess> {
+        let user_id = user_id.to_string();
+        Ok(match step {
+            AccessStep::Add { role } => Operation::AddUserSecurityRole {
+                user_id,
+                role_id: self.role(role)?,
+            },
+            AccessStep::Remove { role } => Operation::RemoveUserSecurityRole {
+                user_id,
+                role_id: self.role(role)?,
+            },
+            AccessStep::GrantAllOpen { role } => Operation::GrantUserSecurityRoleProject {
+                user_id,
+                role_id: self.role(role)?,
+                project_id: None,
+                all_open_projects: true,
+            },
+            AccessStep::RevokeAllOpen { role } => Operation::RevokeUserSecurityRoleProject {
+                user_id,
+                role_id: self.role(role)?,
+                project_id: None,
+                all_open_projects: true,
+            },
+            AccessStep::GrantProject { role, project } => Operation::GrantUserSecurityRoleProject {
+                user_id,
+                role_id: self.role(role)?,
+                project_id: Some(self.project(project)?),
+                all_open_projects: false,
+            },
+            AccessStep::RevokeProject { role, project } => {
+                Operation::RevokeUserSecurityRoleProject {
+                    user_id,
+                    role_id: self.role(role)?,
+                    project_id: Some(self.project(project)?),
+                    all_open_projects: false,
+                }
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The ftrack operations the engine needs, as a trait object so the engine does not care
 //! whether it talks to a server over HTTP or to something else that speaks the same way.
 
+use crate::ftrack::access::{Access, read_access};
 use crate::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::error::FtrackError;
@@ -25,6 +26,9 @@ pub trait FtrackApi: Send + Sync {
     /// Every group.
     fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>>;
 
+    /// The security roles, projects and every user's roles, as they are now.
+    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>>;
+
     /// Sends one batch; one outcome per operation (a refused batch is split to find the
     /// culprits, except as `on_duplicate` says).
     fn write<'a>(
@@ -48,6 +52,10 @@ impl FtrackApi for FtrackClient {
 
     fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>> {
         Box::pin(read_groups(self))
+    }
+
+    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>> {
+        Box::pin(read_access(self))
     }
 
     fn write<'a>(

@@ -4,6 +4,7 @@
 //! be recognised on retry, and the link to the directory can be recorded before the answer.
 
 use super::preflight::value_text;
+use crate::apply::access::{LiveAccess, MissingAccess};
 use crate::ftrack::read::LiveUser;
 use crate::ftrack::wire::{EntityKey, Operation};
 use crate::ids::FtrackId;
@@ -20,6 +21,9 @@ pub enum OperationsError {
     /// A group the user joins that ftrack lacks.
     #[error("the ftrack group {0:?} does not exist")]
     MissingGroup(String),
+    /// A role or project the user's role changes name that ftrack lacks.
+    #[error(transparent)]
+    MissingAccess(#[from] MissingAccess),
 }
 
 /// The operations of one item, and the id of the user it creates.
@@ -72,6 +76,7 @@ pub fn item_operations(
     item: &PlanItem,
     live: Option<&LiveUser>,
     group_ids: &HashMap<String, String>,
+    access: Option<&LiveAccess>,
 ) -> Result<ItemOperations, OperationsError> {
     let mut operations = Vec::new();
     let (user_id, created_id) = match item.action {
@@ -97,6 +102,9 @@ pub fn item_operations(
         }
     };
     operations.extend(membership_operations(item, &user_id, live, group_ids)?);
+    if let Some(access) = access.filter(|_| !item.roles.is_empty()) {
+        operations.extend(access.operations(item, &user_id, created_id.is_some())?);
+    }
     Ok(ItemOperations {
         operations,
         created_id,

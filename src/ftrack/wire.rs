@@ -64,6 +64,32 @@ pub enum Operation {
         /// The role.
         role_id: String,
     },
+    /// Gives a user a role on one project, or on all open projects.
+    GrantUserSecurityRoleProject {
+        /// The user.
+        user_id: String,
+        /// The role.
+        role_id: String,
+        /// The project, unless `all_open_projects`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project_id: Option<String>,
+        /// Every open project instead of one.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        all_open_projects: bool,
+    },
+    /// Takes a user's role away from one project, or from all open projects.
+    RevokeUserSecurityRoleProject {
+        /// The user.
+        user_id: String,
+        /// The role.
+        role_id: String,
+        /// The project, unless `all_open_projects`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project_id: Option<String>,
+        /// Every open project instead of one.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        all_open_projects: bool,
+    },
 }
 
 /// Primary key values: a list of strings (Python client) or one bare string (JavaScript client).

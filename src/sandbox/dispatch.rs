@@ -70,6 +70,13 @@ fn run_one(
         Operation::RemoveUserSecurityRole { user_id, role_id } => {
             return remove_security_role(store, user_id, role_id, new_id, log);
         }
+        Operation::GrantUserSecurityRoleProject { .. }
+        | Operation::RevokeUserSecurityRoleProject { .. } => {
+            return Err(StoreError {
+                exception: "ServerError",
+                message: format!("{} is not served by this sandbox", action_name(operation)),
+            });
+        }
     };
     let data = store.write(&write, new_id, log)?;
     Ok(json!({"action": action_name(operation), "data": data}))
@@ -163,5 +170,7 @@ pub fn action_name(operation: &Operation) -> &'static str {
         Operation::Delete { .. } => "delete",
         Operation::AddUserSecurityRole { .. } => "add_user_security_role",
         Operation::RemoveUserSecurityRole { .. } => "remove_user_security_role",
+        Operation::GrantUserSecurityRoleProject { .. } => "grant_user_security_role_project",
+        Operation::RevokeUserSecurityRoleProject { .. } => "revoke_user_security_role_project",
     }
 }

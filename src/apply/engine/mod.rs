@@ -94,6 +94,9 @@ enum ReadError {
     /// The groups could not be read.
     #[error("could not read ftrack's groups: {0}")]
     Groups(FtrackError),
+    /// The security roles, projects or users' roles could not be read.
+    #[error("could not read ftrack's security roles and projects: {0}")]
+    Access(FtrackError),
 }
 
 /// Why an apply was refused as a whole before anything was written.

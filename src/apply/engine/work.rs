@@ -2,6 +2,7 @@
 
 use super::ReadError;
 use super::ledger::Ledger;
+use crate::apply::access::LiveAccess;
 use crate::apply::api::FtrackApi;
 use crate::apply::operations::{ItemOperations, create_group, item_operations};
 use crate::apply::outcome::ItemStatus;
@@ -34,10 +35,11 @@ pub(super) async fn prepare(
     let mut work = Work::default();
     let open: Vec<usize> = todo.iter().copied().filter(|&i| ledger.open(i)).collect();
     let group_ids = prepare_groups(api, &plan.groups_to_create, items, &open, &mut work).await?;
+    let access = read_access_if_needed(api, items, &open).await?;
     for phase in Phase::ORDER {
         for i in phase.members(items, &open) {
             let live_user = items[i].ftrack.as_ref().and_then(|f| live.by_id.get(&f.id));
-            match item_operations(&items[i], live_user, &group_ids) {
+            match item_operations(&items[i], live_user, &group_ids, access.as_ref()) {
                 Ok(ItemOperations {
                     operations,
                     created_id,
@@ -55,6 +57,19 @@ pub(super) async fn prepare(
         }
     }
     Ok(work)
+}
+
+/// ftrack's roles, projects and users' roles, when an open item changes roles.
+async fn read_access_if_needed(
+    api: &dyn FtrackApi,
+    items: &[PlanItem],
+    open: &[usize],
+) -> Result<Option<LiveAccess>, ReadError> {
+    if open.iter().all(|&i| items[i].roles.is_empty()) {
+        return Ok(None);
+    }
+    let access = api.access().await.map_err(ReadError::Access)?;
+    Ok(Some(LiveAccess::new(access)))
 }
 
 /// Ids of every group the items need, adding creates for managed groups ftrack lacks.
