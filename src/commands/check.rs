@@ -1,11 +1,13 @@
 //! `ldap2ftrack check`: one line per part of the set-up, `ok` or why not.
 
+use super::config_roles::{RolesCheck, check_live};
 use super::output::Console;
 use crate::cli::Cli;
 use crate::config::{self, Config, Overrides};
 use crate::exit;
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::error::FtrackError;
+use crate::ftrack::read::read_snapshot;
 use crate::ftrack::wire::Operation;
 use crate::source::ldap::error::DirectoryError;
 use crate::source::ldap::probe;
@@ -26,30 +28,10 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
             return Ok(error.exit_code());
         }
     };
-    let mut code = exit::OK;
-    if config.ldap.uri.is_none() {
-        // Planning from LDIF exports needs no server; say so rather than fail.
-        println!(
-            "ldap     skipped: no [ldap] uri (or LDAP_URI) is set; plan and apply need --ldif FILE"
-        );
-    } else {
-        match check_ldap(&config) {
-            Ok(line) => println!("ldap     ok: {line}"),
-            Err(why) => {
-                println!("ldap     FAILED: {why}");
-                code = exit::UNAVAILABLE;
-            }
-        }
-    }
-    if let Some(warning) = crate::inputs::plain_http_warning(&config) {
-        println!("ftrack   WARNING: {warning}");
-    }
-    match check_ftrack(&config) {
-        Ok(line) => println!("ftrack   ok: {line}"),
-        Err(why) => {
-            println!("ftrack   FAILED: {why}");
-            code = exit::UNAVAILABLE;
-        }
+    let mut code = report_ldap(&config);
+    let ftrack = report_ftrack(&config);
+    if code == exit::OK {
+        code = ftrack;
     }
     match check_state(&config) {
         Ok(line) => println!("state    ok: {line}"),
@@ -64,6 +46,41 @@ pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
         "some checks failed"
     });
     Ok(code)
+}
+
+/// Prints the directory's line; returns its exit code.
+fn report_ldap(config: &Config) -> i32 {
+    if config.ldap.uri.is_none() {
+        // Planning from LDIF exports needs no server; say so rather than fail.
+        println!(
+            "ldap     skipped: no [ldap] uri (or LDAP_URI) is set; plan and apply need --ldif FILE"
+        );
+        return exit::OK;
+    }
+    match check_ldap(config) {
+        Ok(line) => println!("ldap     ok: {line}"),
+        Err(why) => {
+            println!("ldap     FAILED: {why}");
+            return exit::UNAVAILABLE;
+        }
+    }
+    exit::OK
+}
+
+/// Prints ftrack's line, and with `[roles]` configured the roles' lines; returns the exit
+/// code of the first failure.
+fn report_ftrack(config: &Config) -> i32 {
+    if let Some(warning) = crate::inputs::plain_http_warning(config) {
+        println!("ftrack   WARNING: {warning}");
+    }
+    match check_ftrack(config) {
+        Ok(line) => println!("ftrack   ok: {line}"),
+        Err(why) => {
+            println!("ftrack   FAILED: {why}");
+            return exit::UNAVAILABLE;
+        }
+    }
+    report_roles(config)
 }
 
 /// Why one part of the set-up failed its check; printed after `FAILED:`.
@@ -118,8 +135,37 @@ fn check_ldap(config: &Config) -> Result<String, CheckError> {
     Ok(line)
 }
 
-/// Reaches the server, authenticates and reads its version.
-fn check_ftrack(config: &Config) -> Result<String, CheckError> {
+/// With `[roles]` configured, prints whether the rules fit the server's security roles and
+/// projects; returns the exit code (78 when a rule cannot be used).
+fn report_roles(config: &Config) -> i32 {
+    if !config.policy(None).roles.is_active() {
+        return exit::OK;
+    }
+    let checked = ftrack_client(config).and_then(|client| {
+        let snapshot = runtime()?.block_on(read_snapshot(&client))?;
+        Ok(check_live(config, &snapshot))
+    });
+    match checked {
+        Ok(RolesCheck::Usable(line)) => println!("roles    ok: {line}"),
+        Ok(RolesCheck::NotRead) => {
+            println!("roles    skipped: ftrack's security roles were not read; rules not checked")
+        }
+        Ok(RolesCheck::Problems(problems)) => {
+            for problem in problems {
+                println!("roles    FAILED: {problem}");
+            }
+            return exit::CONFIG;
+        }
+        Err(why) => {
+            println!("roles    FAILED: {why}");
+            return exit::UNAVAILABLE;
+        }
+    }
+    exit::OK
+}
+
+/// A client for the configured server (nothing is sent yet).
+fn ftrack_client(config: &Config) -> Result<FtrackClient, CheckError> {
     let server = config.ftrack.server.as_deref().ok_or(CheckError::Unset(
         "ftrack.server is not set (or FTRACK_SERVER)",
     ))?;
@@ -135,9 +181,20 @@ fn check_ftrack(config: &Config) -> Result<String, CheckError> {
         key,
         Duration::from_secs(config.ftrack.timeout_secs),
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    Ok(client.with_max_response(config.ftrack.max_response_mb.saturating_mul(1024 * 1024)))
+}
+
+/// A runtime for one check's requests.
+fn runtime() -> Result<tokio::runtime::Runtime, CheckError> {
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()?)
+}
+
+/// Reaches the server, authenticates and reads its version.
+fn check_ftrack(config: &Config) -> Result<String, CheckError> {
+    let client = ftrack_client(config)?;
+    let runtime = runtime()?;
     let quick = RetryPolicy {
         attempts: 2,
         ..RetryPolicy::default()
@@ -150,6 +207,8 @@ fn check_ftrack(config: &Config) -> Result<String, CheckError> {
         .and_then(|info| info.get("version"))
         .and_then(|v| v.as_str())
         .unwrap_or("unknown");
+    let server = config.ftrack.server.as_deref().unwrap_or_default();
+    let user = config.ftrack.api_user.as_deref().unwrap_or_default();
     Ok(format!("{server} as {user}, server version {version}"))
 }
 

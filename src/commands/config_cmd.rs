@@ -14,6 +14,7 @@ pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Res
         ConfigCommand::Show => print!("{}", render_show(&config)),
         ConfigCommand::Validate => {
             check_ldap(&config)?;
+            super::config_roles::check_static(&config)?;
             let source = cli
                 .config
                 .as_ref()

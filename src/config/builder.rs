@@ -2,8 +2,10 @@
 
 use super::keys::{self, KEYS, Kind};
 use super::parse::NON_EMPTY;
+use super::roles::{self, RuleOrigins};
 use super::value::{Given, Raw};
 use super::{Config, ConfigError, Origin};
+use crate::reconcile::policy::RoleRule;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +79,10 @@ impl Builder {
                 let only_file = "can only be set in the config file, as a [groups.managed] table";
                 return Err(invalid(only_file.to_string()));
             }
+            Kind::RoleRules => {
+                let only_file = "can only be set in the config file, as [[roles.rule]] tables";
+                return Err(invalid(only_file.to_string()));
+            }
         }
         self.layer.insert(key.name, origin);
         Ok(())
@@ -108,16 +114,43 @@ impl Builder {
         entry_origins: Vec<(String, Origin)>,
     ) {
         self.config.groups.managed = managed;
-        let origins = &mut self.config.origins;
-        origins.retain(|key, _| !key.starts_with("groups.managed."));
-        origins.insert("groups.managed".to_string(), origin);
-        for (name, entry_origin) in entry_origins {
-            origins.insert(format!("groups.managed.{name}"), entry_origin);
-        }
+        let entry_origins = entry_origins
+            .into_iter()
+            .map(|(name, origin)| (format!("groups.managed.{name}"), origin));
+        self.replace_origins("groups.managed", ".", origin, entry_origins);
     }
 
-    /// Reads the effective secret files and returns the finished configuration.
+    /// Replaces `roles.rule`, which only the file can give.
+    pub(super) fn set_role_rules(
+        &mut self,
+        rules: Vec<RoleRule>,
+        origin: Origin,
+        rule_origins: RuleOrigins,
+    ) {
+        self.config.roles.rule = rules;
+        self.replace_origins("roles.rule", "[", origin, rule_origins);
+    }
+
+    /// Forgets the origins of `key` and its entries (named `key` + `separator` + ...) and
+    /// records these.
+    fn replace_origins(
+        &mut self,
+        key: &str,
+        separator: &str,
+        origin: Origin,
+        entries: impl IntoIterator<Item = (String, Origin)>,
+    ) {
+        let prefix = format!("{key}{separator}");
+        let origins = &mut self.config.origins;
+        origins.retain(|name, _| !name.starts_with(&prefix));
+        origins.insert(key.to_string(), origin);
+        origins.extend(entries);
+    }
+
+    /// Reads the effective secret files, checks the settings that go together, and returns the
+    /// finished configuration.
     pub(super) fn finish(mut self) -> Result<Config, ConfigError> {
+        roles::check_together(&self.config)?;
         for key in KEYS {
             let Kind::Secret { slot, file, .. } = key.kind else {
                 continue;

@@ -10,9 +10,26 @@ use std::path::{Path, PathBuf};
 /// How a value that is not set reads.
 const UNSET: &str = "(unset)";
 
+/// How unset project names read: leaving them out means every open project.
+pub(super) const ALL_OPEN_PROJECTS: &str = "(unset: all open projects)";
+
 /// A number or boolean, as TOML writes it.
 pub(super) fn literal(value: &impl Display) -> String {
     value.to_string()
+}
+
+/// An optional number.
+pub(super) fn opt_literal(value: &Option<impl Display>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| UNSET.to_string(), ToString::to_string)
+}
+
+/// Optional project names; none means all open projects.
+pub(super) fn projects(value: &Option<Vec<String>>) -> String {
+    value
+        .as_deref()
+        .map_or_else(|| ALL_OPEN_PROJECTS.to_string(), list)
 }
 
 /// Optional text.

@@ -3,6 +3,7 @@
 use super::builder::Builder;
 use super::display::toml_key;
 use super::keys::{self, Kind};
+use super::roles;
 use super::value::Raw;
 use super::{ConfigError, Origin};
 use std::collections::BTreeMap;
@@ -67,6 +68,10 @@ pub(super) fn apply_text(
             let origin = at(key.span());
             match keys::find(&dotted).map(|key| &key.kind) {
                 Some(Kind::ManagedGroups) => managed(builder, value.get_ref(), origin, &at)?,
+                Some(Kind::RoleRules) => {
+                    let (rules, origins) = roles::read_rules(value.get_ref(), origin.clone(), &at)?;
+                    builder.set_role_rules(rules, origin, origins);
+                }
                 _ => builder.set(&dotted, Raw::Toml(value.get_ref()), origin)?,
             }
         }
@@ -123,7 +128,8 @@ fn managed(
     Ok(())
 }
 
-fn invalid(origin: Origin, key: &str, message: String) -> ConfigError {
+/// A key is unknown or its value is not allowed.
+pub(super) fn invalid(origin: Origin, key: &str, message: String) -> ConfigError {
     ConfigError::Invalid {
         origin,
         key: key.to_string(),
@@ -132,7 +138,7 @@ fn invalid(origin: Origin, key: &str, message: String) -> ConfigError {
 }
 
 /// Table entries in file order, so the first problem reported is the first in the file.
-fn by_position<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
+pub(super) fn by_position<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
     let mut entries: Vec<Entry> = table.iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
     entries

@@ -7,7 +7,8 @@ use super::Config;
 use super::display;
 use super::parse::{
     active_rule, attr_expr, batch_size, boolean, deactivate_missing, http_url, ldap_filter,
-    ldap_uri, max_deactivate, megabytes, page_size, seconds, text, username_case, usernames,
+    ldap_uri, max_deactivate, megabytes, page_size, project_names, role_name, seats, seconds, text,
+    username_case, usernames,
 };
 use super::value::Given;
 use secrecy::SecretString;
@@ -64,6 +65,8 @@ pub(super) enum Kind {
     },
     /// The `[groups.managed]` table, which only the config file can give.
     ManagedGroups,
+    /// The `[[roles.rule]]` tables, which only the config file can give.
+    RoleRules,
 }
 
 /// Picks how a value is read: `path` resolves relative paths, any other name is a function.
@@ -140,6 +143,17 @@ macro_rules! managed_groups {
     };
 }
 
+/// The [`Kind::RoleRules`] row for the array of tables `section.field`.
+macro_rules! role_rules {
+    ($section:ident . $field:ident) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field)),
+            env: Env::None,
+            kind: Kind::RoleRules,
+        }
+    };
+}
+
 use Env as E;
 
 /// Every key, in the order `config show` and error messages list them. Variable names follow
@@ -181,6 +195,11 @@ pub(super) const KEYS: &[Key] = &[
     setting!(policy.protected_users,    E::None,                           usernames,          display::list),
     setting!(policy.max_deactivate,     E::None,                           max_deactivate,     display::max_deactivate),
     setting!(policy.username_case,      E::None,                           username_case,      display::username_case),
+    setting!(policy.max_active_users,   E::Var("LDAP2FTRACK_MAX_ACTIVE_USERS"), Some(seats), display::opt_literal),
+    setting!(roles.default,             E::None,                           Some(role_name),    display::opt),
+    setting!(roles.default_projects,    E::None,                           Some(project_names), display::projects),
+    setting!(roles.allow_privileged,    E::None,                           boolean,            display::literal),
+    role_rules!(roles.rule),
     setting!(state.dir,                 E::Var("LDAP2FTRACK_STATE_DIR"),   path,               display::path),
 ];
 

@@ -7,16 +7,16 @@ mod env;
 mod file;
 mod keys;
 mod parse;
+mod roles;
 mod show;
 #[cfg(test)]
 mod tests;
 mod value;
 
+pub use roles::{RolesConfig, rule_key};
 pub use show::render_show;
 
-use crate::reconcile::policy::{
-    DeactivateMissing, MaxDeactivate, Policy, RolePolicy, UsernameCase,
-};
+use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, Policy, UsernameCase};
 use crate::source::mapping_rules::Mapping;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
@@ -99,6 +99,8 @@ pub struct Config {
     pub groups: GroupsConfig,
     /// What the planner may do.
     pub policy: PolicyConfig,
+    /// Which security roles directory groups give.
+    pub roles: RolesConfig,
     /// Where run state is kept.
     pub state: StateConfig,
     /// Dotted key -> origin, for every key not at its default.
@@ -173,6 +175,8 @@ pub struct PolicyConfig {
     pub max_deactivate: MaxDeactivate,
     /// Username comparison rule.
     pub username_case: UsernameCase,
+    /// Seats: the most active ftrack users; creates and reactivations past it are held back.
+    pub max_active_users: Option<usize>,
 }
 
 /// The `[state]` section.
@@ -231,6 +235,7 @@ impl Config {
             mapping: Mapping::default(),
             groups: GroupsConfig::default(),
             policy: PolicyConfig::default(),
+            roles: RolesConfig::default(),
             state: StateConfig { dir },
             origins: BTreeMap::new(),
             secret_files: BTreeMap::new(),
@@ -242,7 +247,8 @@ impl Config {
         self.origins.get(key).cloned().unwrap_or(Origin::Default)
     }
 
-    /// The planner policy: configured rules, with the API user (when known) also protected.
+    /// The planner policy: configured rules and roles, with the API user (when known) also
+    /// protected.
     pub fn policy(&self, api_user: Option<&str>) -> Policy {
         let mut protected_users = self.policy.protected_users.clone();
         if let Some(user) = api_user
@@ -257,8 +263,8 @@ impl Config {
             username_case: self.policy.username_case,
             managed_groups: self.groups.managed.clone(),
             previous_directory_count: None,
-            roles: RolePolicy::default(),
-            max_active_users: None,
+            roles: self.roles.policy(),
+            max_active_users: self.policy.max_active_users,
         }
     }
 }

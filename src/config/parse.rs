@@ -68,6 +68,42 @@ pub(super) fn max_deactivate(raw: &Raw) -> Result<MaxDeactivate, String> {
     }
 }
 
+/// Seats: the most active ftrack users, a whole number above 0.
+pub(super) fn seats(raw: &Raw) -> Result<usize, String> {
+    let n = raw.whole(
+        1,
+        u64::MAX,
+        "expected a whole number of users greater than 0",
+    )?;
+    usize::try_from(n).map_err(|e| e.to_string())
+}
+
+/// The name or DN of a directory group.
+pub(super) fn group_name(raw: &Raw) -> Result<String, String> {
+    raw.non_empty("expected a non-empty directory group name or DN")
+}
+
+/// The name of an ftrack security role.
+pub(super) fn role_name(raw: &Raw) -> Result<String, String> {
+    raw.non_empty("expected a non-empty ftrack security role name")
+}
+
+/// Project names: a non-empty list, each name once (leaving the key out means all open projects).
+pub(super) fn project_names(raw: &Raw) -> Result<Vec<String>, String> {
+    let expected = "expected a non-empty list of ftrack project names, like [\"show_a\", \"show_b\"] \
+                    (leave the key out for all open projects)";
+    let names = raw.list(expected)?;
+    if names.is_empty() {
+        return Err(raw.mismatch(expected));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(format!("project {name:?} is listed twice"));
+        }
+    }
+    Ok(names)
+}
+
 /// `insensitive` or `sensitive`.
 pub(super) fn username_case(raw: &Raw) -> Result<UsernameCase, String> {
     raw.parsed("expected \"insensitive\" or \"sensitive\"")

@@ -19,14 +19,14 @@ fn no_env(_: &str) -> Option<String> {
     None
 }
 
-fn load_file(text: &str) -> (TempDir, PathBuf, Result<Config, ConfigError>) {
+pub(super) fn load_file(text: &str) -> (TempDir, PathBuf, Result<Config, ConfigError>) {
     let (dir, path) = write_config(text);
     let result = load(Some(&path), &no_env, &Overrides::default());
     (dir, path, result)
 }
 
 /// The error message for `text`, with the temporary path replaced by `config.toml`.
-fn error_for(text: &str) -> String {
+pub(super) fn error_for(text: &str) -> String {
     let (_dir, path, result) = load_file(text);
     let message = result.unwrap_err().to_string();
     message.replace(&path.display().to_string(), "config.toml")
@@ -253,7 +253,7 @@ fn unknown_keys_and_sections_are_errors() {
     );
     assert_eq!(
         error_for("# comment\n\n[ldapp]\nuri = \"ldap://x\"\n"),
-        "config.toml:3: ldapp: unknown section; expected one of ldap, ftrack, mapping, groups, policy, state"
+        "config.toml:3: ldapp: unknown section; expected one of ldap, ftrack, mapping, groups, policy, roles, state"
     );
     assert_eq!(
         error_for("[ldap.tls]\nverify = true\n"),
@@ -376,6 +376,7 @@ fn the_example_file_loads() {
             let line = line.trim_start_matches(['#', ' ']);
             match key.kind {
                 keys::Kind::ManagedGroups => line == format!("[{}]", key.name),
+                keys::Kind::RoleRules => line == format!("[[{}]]", key.name),
                 _ => line.starts_with(&format!("{short} =")),
             }
         });

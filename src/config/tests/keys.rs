@@ -115,6 +115,8 @@ fn config_show_lists_every_key_in_its_section() {
             .unwrap_or_else(|| panic!("no {heading:?} in {shown}"));
         let listed = match key.kind {
             Kind::ManagedGroups => !section.is_empty(),
+            // With no rules (as here), a comment in the section says so.
+            Kind::RoleRules => section.contains(&format!("[[{}]]", key.name)),
             _ => section
                 .lines()
                 .any(|line| line.starts_with(&format!("{} = ", key.short_name()))),
