@@ -5,9 +5,9 @@ use super::output::Console;
 use crate::cli::Cli;
 use crate::config::{self, Config, Overrides};
 use crate::exit;
+use crate::ftrack::access::read_roles_and_projects;
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::error::FtrackError;
-use crate::ftrack::read::read_snapshot;
 use crate::ftrack::wire::Operation;
 use crate::source::ldap::error::DirectoryError;
 use crate::source::ldap::probe;
@@ -142,7 +142,7 @@ fn report_roles(config: &Config) -> i32 {
         return exit::OK;
     }
     let checked = ftrack_client(config).and_then(|client| {
-        let snapshot = runtime()?.block_on(read_snapshot(&client))?;
+        let snapshot = runtime()?.block_on(read_roles_and_projects(&client))?;
         Ok(check_live(config, &snapshot))
     });
     match checked {

@@ -76,6 +76,14 @@ pub async fn read_access(client: &FtrackClient) -> Result<Access, FtrackError> {
     })
 }
 
+fn roles_select() -> Select {
+    Select::new("SecurityRole", &["id", "name", "type"]).order_by("id")
+}
+
+fn projects_select() -> Select {
+    Select::new("Project", &["id", "name", "full_name", "is_private"]).order_by("id")
+}
+
 /// Every row of a query, each resolved to its entity's attributes.
 async fn rows(
     client: &FtrackClient,
@@ -181,4 +189,17 @@ pub async fn read_for_planning(
         read_access(client).await?.fill(&mut snapshot);
     }
     Ok(snapshot)
+}
+
+/// Only the server's security roles and projects (no users), in a snapshot.
+pub async fn read_roles_and_projects(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
+    let roles = Select::new("SecurityRole", &["id", "name", "type"]).order_by("id");
+    let projects =
+        Select::new("Project", &["id", "name", "full_name", "is_private"]).order_by("id");
+    let (roles, projects) = tokio::try_join!(rows(client, &roles), rows(client, &projects))?;
+    Ok(FtrackSnapshot {
+        security_roles: roles.iter().map(security_role).collect(),
+        projects: projects.iter().map(project).collect(),
+        ..FtrackSnapshot::default()
+    })
 }
