@@ -47,9 +47,7 @@ struct Holding {
 
 /// Reads the roles, projects and every user's roles.
 pub async fn read_access(client: &FtrackClient) -> Result<Access, FtrackError> {
-    let roles = Select::new("SecurityRole", &["id", "name", "type"]).order_by("id");
-    let projects =
-        Select::new("Project", &["id", "name", "full_name", "is_private"]).order_by("id");
+    let (roles, projects) = (roles_select(), projects_select());
     let holdings = Select::new(
         "UserSecurityRole",
         &["id", "user_id", "security_role_id", "is_all_open_projects"],
@@ -193,9 +191,7 @@ pub async fn read_for_planning(
 
 /// Only the server's security roles and projects (no users), in a snapshot.
 pub async fn read_roles_and_projects(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
-    let roles = Select::new("SecurityRole", &["id", "name", "type"]).order_by("id");
-    let projects =
-        Select::new("Project", &["id", "name", "full_name", "is_private"]).order_by("id");
+    let (roles, projects) = (roles_select(), projects_select());
     let (roles, projects) = tokio::try_join!(rows(client, &roles), rows(client, &projects))?;
     Ok(FtrackSnapshot {
         security_roles: roles.iter().map(security_role).collect(),
