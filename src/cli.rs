@@ -190,12 +190,16 @@ pub struct SandboxArgs {
     /// The API key clients must send (ftrack-api-key header).
     #[arg(long, value_name = "KEY", default_value = "sandbox-key")]
     pub api_key: String,
-    /// Load users and groups from an ftrack snapshot file first.
+    /// Load users, groups, security roles and projects from an ftrack snapshot file first.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// Write the users and groups to this snapshot file on exit.
+    /// Write the users, groups, security roles and projects to this snapshot file on exit.
     #[arg(long, value_name = "FILE")]
     pub dump: Option<PathBuf>,
+    /// The security role users created through the API get on all open projects; `User` by
+    /// default (when the sandbox has that role), `""` for none.
+    #[arg(long, value_name = "ROLE")]
+    pub default_role: Option<String>,
     /// Faults to inject, e.g. `latency=50ms,error_rate=0.2,error_status=429,retry_after=2,drop_rate=0.05,fail_request=3,seed=7`.
     #[arg(long, value_name = "SPEC", default_value = "")]
     pub faults: crate::sandbox::faults::Faults,

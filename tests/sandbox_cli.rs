@@ -444,3 +444,102 @@ fn the_sync_never_deactivates_its_own_api_user() {
     );
     stop(child, stderr);
 }
+
+/// A seed with the studio's own roles, two projects and a user holding roles on both.
+const ROLES_SEED: &str = r#"{
+    "users": [{"id": "u1", "username": "ann", "first_name": "Ann", "last_name": "Lee",
+               "email": null, "is_active": true, "groups": [], "user_type": "user",
+               "roles": [{"role": "Artist", "scope": {"projects": ["ALPHA"]}},
+                         {"role": "Lead", "scope": "all_open_projects"}]}],
+    "groups": [],
+    "security_roles": [{"id": "r-artist", "name": "Artist", "kind": "project"},
+                       {"id": "r-lead", "name": "Lead", "kind": "project"},
+                       {"id": "r-client", "name": "Client", "kind": "assigned"}],
+    "projects": [{"id": "p-alpha", "name": "ALPHA", "full_name": "Alpha", "is_private": false},
+                 {"id": "p-beta", "name": "BETA", "full_name": "Beta", "is_private": true}]
+}"#;
+
+#[test]
+fn roles_and_projects_are_seeded_served_and_dumped() {
+    let home = tempfile::tempdir().unwrap();
+    let seed = home.path().join("seed.json");
+    std::fs::write(&seed, ROLES_SEED).unwrap();
+    let dump = home.path().join("dump.json");
+    let args = ["--api-user", "u", "--api-key", "k", "--seed"];
+    let (child, url, stderr) = spawn_with_stderr(
+        home.path(),
+        &[
+            &args[..],
+            &[
+                seed.to_str().unwrap(),
+                "--default-role",
+                "Artist",
+                "--dump",
+                dump.to_str().unwrap(),
+            ],
+        ]
+        .concat(),
+    );
+    let runtime = runtime();
+    let answer = runtime.block_on(api(
+        &url,
+        "u",
+        "k",
+        r#"[{"action": "create", "entity_type": "User", "entity_data": {"id": "u2", "username": "bo", "is_active": true}},
+            {"action": "grant_user_security_role_project", "user_id": "u1", "role_id": "r-artist", "project_id": "p-beta"},
+            {"action": "query", "expression": "select name from Project where user_security_role_projects any (user_security_role.user.username is \"ann\") order by name"}]"#,
+    ));
+    let names: Vec<&str> = answer[2]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["ALPHA", "BETA"], "{answer}");
+    let text = stop(child, stderr);
+    assert!(
+        text.contains("get the role \"Artist\" on all open projects"),
+        "{text}"
+    );
+
+    let mut expected: serde_json::Value = serde_json::from_str(ROLES_SEED).unwrap();
+    expected["users"][0]["roles"][0]["scope"]["projects"] = serde_json::json!(["ALPHA", "BETA"]);
+    let dumped: serde_json::Value = serde_json::from_slice(&std::fs::read(&dump).unwrap()).unwrap();
+    assert_eq!(dumped["security_roles"], expected["security_roles"]);
+    assert_eq!(dumped["projects"], expected["projects"]);
+    let user = |name: &str| {
+        dumped["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {dumped}"))
+            .clone()
+    };
+    assert_eq!(user("ann")["roles"], expected["users"][0]["roles"]);
+    assert_eq!(
+        user("bo")["roles"],
+        serde_json::json!([{"role": "Artist", "scope": "all_open_projects"}])
+    );
+    assert!(user("u").get("roles").is_none(), "the API user has no role");
+}
+
+#[test]
+fn a_default_role_the_sandbox_lacks_stops_it() {
+    let home = tempfile::tempdir().unwrap();
+    let out = crate::support::run(ldap2ftrack(home.path()).args([
+        "sandbox",
+        "--listen",
+        "127.0.0.1:0",
+        "--default-role",
+        "Nope",
+    ]));
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--default-role")
+            && out.stderr.contains("\"Nope\"")
+            && out.stderr.contains("Project Manager"),
+        "{}",
+        out.stderr
+    );
+}

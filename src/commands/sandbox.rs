@@ -5,6 +5,7 @@ use crate::cli::SandboxArgs;
 use crate::exit;
 use crate::ftrack::snapshot::read_snapshot;
 use crate::ftrack::snapshot::write_snapshot;
+use crate::sandbox::access::choose_default_role;
 use crate::sandbox::seed::{ensure_api_user, seed, snapshot_of};
 use crate::sandbox::server::{Credentials, start};
 use crate::sandbox::store::Store;
@@ -21,6 +22,7 @@ pub fn run(args: &SandboxArgs, console: &Console) -> anyhow::Result<i32> {
         seed(&mut store, &snapshot)
             .with_context(|| format!("cannot load {} into the sandbox", path.display()))?;
     }
+    set_default_role(&mut store, args, console)?;
     let inactive = store
         .user_by_username(&args.api_user)
         .is_some_and(|user| user.get("is_active") != Some(&Value::Bool(true)));
@@ -78,6 +80,23 @@ pub fn run(args: &SandboxArgs, console: &Console) -> anyhow::Result<i32> {
         }
         Ok(exit::OK)
     })
+}
+
+/// Sets the role users created through the API get (`--default-role`) and says which it is.
+fn set_default_role(
+    store: &mut Store,
+    args: &SandboxArgs,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let role = choose_default_role(store, args.default_role.as_deref())
+        .map_err(|e| anyhow::anyhow!("--default-role: {e}"))?;
+    console.say(&match role {
+        Some(role) => {
+            format!("users created through the API get the role {role:?} on all open projects")
+        }
+        None => "users created through the API get no security role".to_string(),
+    });
+    Ok(())
 }
 
 /// Whether only this machine can reach `ip` (an IPv4-mapped IPv6 address counts as its IPv4 one).

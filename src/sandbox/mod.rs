@@ -1,5 +1,6 @@
 //! The ftrack sandbox: an emulator of the ftrack JSON API (in progress).
 
+pub mod access;
 mod compare;
 pub mod dispatch;
 pub mod evaluate;
@@ -8,9 +9,11 @@ pub mod normalise;
 pub mod order_cache;
 mod python_json;
 pub mod query;
+pub mod request;
 pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod store;
+mod table;
 #[cfg(test)]
 mod tests;

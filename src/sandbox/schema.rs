@@ -3,7 +3,8 @@
 //! The JSON literals below are the single source of truth: [`schemas`] serves them as they are,
 //! and [`entity_schemas`] reads the per-type metadata the store needs out of the same values.
 //! Attributes that point at types the sandbox does not serve (appointments, timelogs, custom
-//! attributes, thumbnails, projects, ...) are left out, as the protocol notes (§7.1) allow.
+//! attributes, thumbnails, project schemas, ...) are left out, as the protocol notes (§7.1)
+//! allow; `Project` is served with the attributes that security roles need.
 //!
 //! `schema_hash` must be what ftrack-python-api computes for its schema cache (§11.2):
 //! the MD5 of Python's `json.dumps(schemas, sort_keys=True)`, so [`python_json_dumps`]
@@ -194,9 +195,31 @@ fn user_security_role_project() -> Value {
         "default_projections": ["id", "user_security_role_id", "project_id"],
         "properties": {
             "id": id(),
+            "project": reference("Project"),
             "project_id": fk("Project"),
             "user_security_role": alias(reference("UserSecurityRole"), "user_role"),
             "user_security_role_id": alias(fk("UserSecurityRole"), "user_role_id"),
+        },
+    })
+}
+
+/// The subset of ftrack's `Project` (internally `Show`) that project access needs. A
+/// project is open when it is not private; `status` is `active` (or `hidden`).
+fn project() -> Value {
+    json!({
+        "id": "Project", "type": "object", "alias_for": "Show",
+        "primary_key": ["id"], "required": ["status", "context_type", "id", "name"],
+        "immutable": ["id"],
+        "default_projections": ["context_type", "id", "name"],
+        "system_projections": ["context_type"],
+        "properties": {
+            "id": id(),
+            "name": default(string(), json!("")),
+            "full_name": alias(string(), "fullname"),
+            "is_private": alias(default(boolean(), json!(false)), "private"),
+            "status": string(),
+            "context_type": string(),
+            "user_security_role_projects": alias(array("UserSecurityRoleProject"), "user_role_projects"),
         },
     })
 }
@@ -222,6 +245,7 @@ pub fn schemas() -> Value {
         security_role(),
         user_security_role(),
         user_security_role_project(),
+        project(),
         location(),
     ])
 }
@@ -268,6 +292,8 @@ pub struct Attribute {
     pub kind: AttributeKind,
     /// The schema `default`; the string [`UID_DEFAULT`] means "generate a UUID4".
     pub default: Option<Value>,
+    /// The server's internal name for it (`alias_for`), when the schema gives one.
+    pub alias_for: Option<String>,
 }
 
 /// Per-type metadata for the store, derived from [`schemas`].
@@ -302,6 +328,24 @@ impl EntitySchema {
         self.attributes
             .iter()
             .filter_map(|(name, a)| a.default.as_ref().map(|d| (name.as_str(), d)))
+    }
+
+    /// The other scalar attributes stored in the same column as `name`: ftrack keeps
+    /// deprecated names as aliases (`UserSecurityRole.is_all_projects` is `is_all_open_projects`).
+    pub fn same_column<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        let column = self
+            .attribute(name)
+            .filter(|a| matches!(a.kind, AttributeKind::Scalar { .. }))
+            .and_then(|a| a.alias_for.as_deref());
+        self.attributes
+            .iter()
+            .filter(move |(other, a)| {
+                other.as_str() != name
+                    && matches!(a.kind, AttributeKind::Scalar { .. })
+                    && column.is_some()
+                    && a.alias_for.as_deref() == column
+            })
+            .map(|(other, _)| other.as_str())
     }
 }
 
@@ -367,7 +411,15 @@ fn derive_entity_schemas(schemas: &Value) -> Vec<EntitySchema> {
                 }
             };
             let default = fragment.get("default").cloned();
-            Some((attr.clone(), Attribute { kind, default }))
+            let alias_for = fragment["alias_for"].as_str().map(str::to_owned);
+            Some((
+                attr.clone(),
+                Attribute {
+                    kind,
+                    default,
+                    alias_for,
+                },
+            ))
         };
         Some(EntitySchema {
             attributes: properties.iter().filter_map(attribute).collect(),

@@ -1,5 +1,6 @@
 //! Loading an ftrack snapshot file into the sandbox, and writing the sandbox back out as one.
 
+use super::access::{AccessSeed, projects_of, roles_of, user_roles};
 use super::store::{Row, Store, StoreError, Write};
 use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
@@ -13,48 +14,22 @@ fn row(value: Value) -> Row {
     }
 }
 
-/// Loads a snapshot into a store: groups, users, then one membership per user and group name.
+/// Loads a snapshot into a store: security roles and projects, groups, users, then one
+/// membership per user and group name and the users' roles (see [`AccessSeed`]).
 ///
-/// A group named by a user but missing from the snapshot's group list is created, and so is a
-/// user type named by a user that the store does not have yet.
+/// A group named by a user but missing from the snapshot's group list is created, and so is
+/// a user type, a security role or a project named by a user that the store does not have.
+/// Users get exactly the roles the snapshot gives them (no default role).
 pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreError> {
+    let mut writes = Vec::new();
+    let mut access = AccessSeed::new(store, snapshot, &mut writes);
+    let group_ids = group_writes(snapshot, &mut writes);
     let mut type_ids: HashMap<String, String> = store
         .rows("UserType")
         .filter_map(|t| Some((text(t, "name"), t.get("id")?.as_str()?.to_string())))
         .collect();
-    let mut group_ids: HashMap<&str, String> = snapshot
-        .groups
-        .iter()
-        .map(|g| (g.name.as_str(), g.id.clone()))
-        .collect();
-    let mut writes: Vec<Write> = snapshot
-        .groups
-        .iter()
-        .map(|g| create("Group", json!({"id": g.id, "name": g.name, "local": false})))
-        .collect();
     for user in &snapshot.users {
-        for name in &user.groups {
-            if !group_ids.contains_key(name.as_str()) {
-                let id = format!("group-{}", uuid::Uuid::new_v4());
-                writes.push(create(
-                    "Group",
-                    json!({"id": id, "name": name, "local": false}),
-                ));
-                group_ids.insert(name, id);
-            }
-        }
-    }
-    for user in &snapshot.users {
-        let mut data = json!({"id": user.id, "username": user.username, "first_name": user.first_name,
-               "last_name": user.last_name, "email": user.email, "is_active": user.is_active});
-        if let Some(name) = &user.user_type {
-            let type_id = type_ids.entry(name.clone()).or_insert_with(|| {
-                let id = format!("usertype-{}", uuid::Uuid::new_v4());
-                writes.push(create("UserType", json!({"id": id, "name": name})));
-                id
-            });
-            data["user_type_id"] = json!(type_id);
-        }
+        let data = user_data(user, &mut type_ids, &mut writes);
         writes.push(create("User", data));
         for name in &user.groups {
             let group_id = &group_ids[name.as_str()];
@@ -63,9 +38,53 @@ pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreErr
                 json!({"user_id": user.id, "group_id": group_id}),
             ));
         }
+        access.user_grants(user, &mut writes);
     }
     let mut new_id = || uuid::Uuid::new_v4().to_string();
     store.apply(&writes, &mut new_id).map(|_| ())
+}
+
+/// Adds the snapshot's groups, and those only users name, to `writes`; their ids by name.
+fn group_writes<'s>(
+    snapshot: &'s FtrackSnapshot,
+    writes: &mut Vec<Write>,
+) -> HashMap<&'s str, String> {
+    let mut group_ids: HashMap<&str, String> = HashMap::new();
+    for group in &snapshot.groups {
+        let data = json!({"id": group.id, "name": group.name, "local": false});
+        writes.push(create("Group", data));
+        group_ids.insert(&group.name, group.id.clone());
+    }
+    for name in snapshot.users.iter().flat_map(|u| &u.groups) {
+        if !group_ids.contains_key(name.as_str()) {
+            let id = format!("group-{}", uuid::Uuid::new_v4());
+            writes.push(create(
+                "Group",
+                json!({"id": id, "name": name, "local": false}),
+            ));
+            group_ids.insert(name, id);
+        }
+    }
+    group_ids
+}
+
+/// A user's attributes; a user type the store lacks is added to `writes` first.
+fn user_data(
+    user: &FtrackUser,
+    type_ids: &mut HashMap<String, String>,
+    writes: &mut Vec<Write>,
+) -> Value {
+    let mut data = json!({"id": user.id, "username": user.username, "first_name": user.first_name,
+           "last_name": user.last_name, "email": user.email, "is_active": user.is_active});
+    if let Some(name) = &user.user_type {
+        let type_id = type_ids.entry(name.clone()).or_insert_with(|| {
+            let id = format!("usertype-{}", uuid::Uuid::new_v4());
+            writes.push(create("UserType", json!({"id": id, "name": name})));
+            id
+        });
+        data["user_type_id"] = json!(type_id);
+    }
+    data
 }
 
 /// Adds the API user, active, unless the store already has a user of that name.
@@ -101,7 +120,8 @@ fn create(entity_type: &str, data: Value) -> Write {
     }
 }
 
-/// The store's users and groups in the snapshot format (group memberships by name).
+/// The store's users, groups, security roles and projects in the snapshot format (group
+/// memberships and roles by name).
 pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
     let groups: Vec<FtrackGroup> = store
         .rows("Group")
@@ -141,15 +161,16 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                     .and_then(Value::as_str)
                     .and_then(|type_id| store.get("UserType", type_id))
                     .map(|t| text(t, "name")),
+                roles: user_roles(store, &id),
                 id: FtrackId::new(id),
-                roles: Vec::new(),
             }
         })
         .collect();
     FtrackSnapshot {
         users,
         groups,
-        ..FtrackSnapshot::default()
+        security_roles: roles_of(store),
+        projects: projects_of(store),
     }
 }
 
@@ -166,6 +187,8 @@ mod tests {
         seed(&mut store, &snapshot).unwrap();
         let mut back = snapshot_of(&store);
         let mut original = snapshot.clone();
+        // The snapshot names no roles: the sandbox has the built-in ones.
+        original.security_roles = crate::sandbox::access::built_in_roles();
         // Users without a type get the server's default type.
         for u in &mut original.users {
             u.user_type.get_or_insert_with(|| "user".to_string());

@@ -9,12 +9,13 @@
 //! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
 //! for `denormalize`.
 
-use super::dispatch::{action_name, execute};
+use super::dispatch::execute;
 use super::faults::{FaultPlan, Faults, Verdict};
 use super::normalise::normalise;
+use super::request::decode;
 use super::seed::{ensure_api_user, snapshot_of};
 use super::store::{Store, StoreError};
-use crate::ftrack::wire::{ErrorBody, Operation};
+use crate::ftrack::wire::ErrorBody;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -193,15 +194,9 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     if !presents_credentials(&shared.credentials, headers) || !api_user_is_active(shared) {
         return error_response(&invalid_credentials(), strict);
     }
-    let operations: Vec<Operation> = match serde_json::from_slice(body) {
+    let operations = match decode(body) {
         Ok(operations) => operations,
-        Err(e) => {
-            let error = StoreError {
-                exception: "ValidationError",
-                message: format!("the request body is not a list of ftrack operations: {e}"),
-            };
-            return error_response(&error, strict);
-        }
+        Err(error) => return error_response(&error, strict),
     };
     {
         let mut control = lock(&shared.control);
@@ -209,7 +204,7 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
             *control
                 .stats
                 .operations
-                .entry(action_name(operation).to_string())
+                .entry(operation.action().to_string())
                 .or_default() += 1;
         }
     }

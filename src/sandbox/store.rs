@@ -8,12 +8,12 @@ use super::order_cache::OrderCache;
 use super::schema::{
     AttributeKind, DEFAULT_USER_TYPE_ID, EntitySchema, UID_DEFAULT, entity_schema,
 };
+use super::table::{Table, duplicate_message, unique_value};
 use crate::ftrack::wire::EntityKey;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
-/// One entity's attribute values.
-pub type Row = Map<String, Value>;
+pub use super::table::Row;
 
 /// A write the server refuses; the exception name is what ftrack's clients see.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,71 +65,6 @@ pub enum Write {
     },
 }
 
-#[derive(Debug, Default, Clone)]
-struct Table {
-    rows: BTreeMap<u64, Row>,
-    by_key: HashMap<String, u64>,
-    // The value that must be unique per type (see `unique_value`) -> primary key of its holder.
-    unique: HashMap<String, String>,
-    // Foreign-key attribute -> referenced id -> rows holding it, so collections resolve without a scan.
-    referrers: Referrers,
-}
-
-type Referrers = HashMap<String, HashMap<String, BTreeSet<u64>>>;
-
-/// Adds (or removes) the row at `seq` under each foreign key it holds.
-fn index_references(
-    referrers: &mut Referrers,
-    foreign_keys: &[&str],
-    seq: u64,
-    row: &Row,
-    add: bool,
-) {
-    for fk in foreign_keys {
-        let Some(id) = row.get(*fk).and_then(Value::as_str) else {
-            continue;
-        };
-        let by_id = referrers.entry((*fk).to_string()).or_default();
-        if add {
-            by_id.entry(id.to_string()).or_default().insert(seq);
-        } else if let Some(seqs) = by_id.get_mut(id) {
-            seqs.remove(&seq);
-            if seqs.is_empty() {
-                by_id.remove(id);
-            }
-        }
-    }
-}
-
-/// The scalar attributes of a type that hold another entity's id (`Membership.user_id`).
-fn foreign_keys(entity_type: &str) -> Vec<&'static str> {
-    entity_schema(entity_type)
-        .map(|schema| {
-            schema
-                .attributes
-                .values()
-                .filter_map(|a| match &a.kind {
-                    AttributeKind::Reference {
-                        foreign_key: Some(fk),
-                        ..
-                    } => Some(fk.as_str()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The value the server keeps unique for a type: a user's username, a membership's user and group.
-fn unique_value(entity_type: &str, row: &Row) -> Option<String> {
-    let text = |k: &str| row.get(k).and_then(Value::as_str);
-    match entity_type {
-        "User" => text("username").map(str::to_string),
-        "Membership" => Some(format!("{}\u{1f}{}", text("user_id")?, text("group_id")?)),
-        _ => None,
-    }
-}
-
 /// What to restore if a batch fails: the row that stood under a key before (or none).
 type Undo = (String, String, Option<Row>);
 
@@ -145,6 +80,8 @@ pub struct Store {
     // Bumped by every change, so memos of query results know when they are stale.
     generation: u64,
     order_cache: OrderCache,
+    // The role a user created through the API is given (see `access::default_role`).
+    default_role: Option<String>,
 }
 
 impl Default for Store {
@@ -154,13 +91,15 @@ impl Default for Store {
 }
 
 impl Store {
-    /// A store holding what every ftrack server has: the default user type (new users point at it).
+    /// A store holding what every ftrack server has: the default user type (new users point
+    /// at it) and the built-in security roles; new users get the role `User`.
     pub fn new() -> Self {
         let mut store = Self {
             tables: HashMap::new(),
             next_seq: 0,
             generation: 0,
             order_cache: OrderCache::default(),
+            default_role: Some(super::access::DEFAULT_ROLE.to_string()),
         };
         let mut user_type = Row::new();
         user_type.insert(
@@ -169,15 +108,29 @@ impl Store {
         );
         user_type.insert("name".to_string(), Value::String("user".to_string()));
         store.replace("UserType", DEFAULT_USER_TYPE_ID, Some(user_type));
+        for role in super::access::built_in_roles() {
+            store.replace(
+                "SecurityRole",
+                &role.id,
+                Some(super::access::role_row(&role)),
+            );
+        }
         store
+    }
+
+    /// The name of the role a user created through the API gets on all open projects.
+    pub fn default_role(&self) -> Option<&str> {
+        self.default_role.as_deref()
+    }
+
+    /// Sets (or, with `None`, turns off) the role users created through the API get.
+    pub fn set_default_role(&mut self, role: Option<String>) {
+        self.default_role = role;
     }
 
     /// Rows of an entity type, in insertion order.
     pub fn rows(&self, entity_type: &str) -> impl Iterator<Item = &Row> {
-        self.tables
-            .get(entity_type)
-            .into_iter()
-            .flat_map(|t| t.rows.values())
+        self.rows_with_seq(entity_type).map(|(_, row)| row)
     }
 
     /// Rows of an entity type with their sequence numbers, in insertion order.
@@ -185,12 +138,12 @@ impl Store {
         self.tables
             .get(entity_type)
             .into_iter()
-            .flat_map(|t| t.rows.iter().map(|(seq, row)| (*seq, row)))
+            .flat_map(Table::rows)
     }
 
     /// The row stored under a sequence number.
     pub fn row_at(&self, entity_type: &str, seq: u64) -> Option<&Row> {
-        self.tables.get(entity_type)?.rows.get(&seq)
+        self.tables.get(entity_type)?.row_at(seq)
     }
 
     /// Changes so far; any write changes it.
@@ -205,29 +158,34 @@ impl Store {
 
     /// The row with this primary key.
     pub fn get(&self, entity_type: &str, key: &str) -> Option<&Row> {
-        let table = self.tables.get(entity_type)?;
-        table.by_key.get(key).and_then(|seq| table.rows.get(seq))
+        self.tables.get(entity_type)?.get(key)
     }
 
     /// The user with this username (exactly as stored), found through the uniqueness index.
     pub fn user_by_username(&self, username: &str) -> Option<&Row> {
-        let key = self.tables.get("User")?.unique.get(username)?;
-        self.get("User", key)
+        self.unique_holder("User", username)
+    }
+
+    /// The row holding a value the server keeps unique (a username, a role's or a project's
+    /// name), found through the uniqueness index.
+    pub fn unique_holder(&self, entity_type: &str, value: &str) -> Option<&Row> {
+        let table = self.tables.get(entity_type)?;
+        table.get(table.holder_of(value)?)
     }
 
     /// Rows of `entity_type` whose foreign key `foreign_key` holds `id`, in insertion order.
     pub fn referring(&self, entity_type: &str, foreign_key: &str, id: &str) -> Vec<&Row> {
-        let Some(table) = self.tables.get(entity_type) else {
-            return Vec::new();
-        };
-        table
-            .referrers
-            .get(foreign_key)
-            .and_then(|by_id| by_id.get(id))
-            .into_iter()
-            .flatten()
-            .filter_map(|seq| table.rows.get(seq))
-            .collect()
+        self.tables
+            .get(entity_type)
+            .map(|table| table.referring(foreign_key, id).collect())
+            .unwrap_or_default()
+    }
+
+    /// The entity with this primary key as a create reports it: its type and non-null scalars.
+    pub fn entity(&self, entity_type: &str, key: &str) -> Option<Value> {
+        let schema = entity_schema(entity_type)?;
+        let row = self.get(entity_type, key)?;
+        Some(with_type(schema, row.iter().filter(|(_, v)| !v.is_null())))
     }
 
     /// Applies writes in order, each seeing the ones before; on any error nothing is changed.
@@ -380,7 +338,7 @@ impl Store {
 
     fn delete(
         &mut self,
-        schema: &EntitySchema,
+        schema: &'static EntitySchema,
         key: &EntityKey,
         undo: &mut Vec<Undo>,
     ) -> Result<Value, StoreError> {
@@ -388,39 +346,46 @@ impl Store {
         if self.get(&schema.name, &key).is_none() {
             return Err(not_found(schema, &key));
         }
-        // Memberships (and any other rows) pointing at a deleted entity go with it.
-        let dependants: Vec<(&'static EntitySchema, String)> = super::schema::entity_schemas()
-            .iter()
-            .flat_map(|other| {
-                let foreign_keys: Vec<&String> = other
-                    .attributes
-                    .values()
-                    .filter_map(|a| match &a.kind {
-                        AttributeKind::Reference {
-                            target,
-                            foreign_key: Some(fk),
-                        } if *target == schema.name => Some(fk),
-                        _ => None,
-                    })
-                    .collect();
-                self.rows(&other.name)
-                    .filter(|row| {
-                        foreign_keys.iter().any(|fk| {
-                            row.get(fk.as_str()).and_then(Value::as_str) == Some(key.as_str())
-                        })
-                    })
-                    .filter_map(|row| primary_key(other, row).ok().map(|k| (other, k)))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for (other, dependant) in dependants {
-            self.put(other, dependant, None, undo);
+        // Rows pointing at a deleted entity go with it, and so do the rows pointing at those:
+        // a user's memberships, grants and the grants' project rows; a group's subgroups.
+        let mut doomed = vec![(schema, key)];
+        let mut seen = HashSet::new();
+        while let Some((schema, key)) = doomed.pop() {
+            if seen.insert((schema.name.as_str(), key.clone())) {
+                doomed.extend(self.dependants(schema, &key));
+                self.put(schema, key, None, undo);
+            }
         }
-        self.put(schema, key, None, undo);
         Ok(Value::Bool(true))
     }
 
-    /// Unique usernames, one membership per user and group, and references that resolve.
+    /// The rows whose foreign keys hold the entity `key` of `schema`.
+    fn dependants(&self, schema: &EntitySchema, key: &str) -> Vec<(&'static EntitySchema, String)> {
+        let mut out = Vec::new();
+        for other in super::schema::entity_schemas() {
+            for attribute in other.attributes.values() {
+                let AttributeKind::Reference {
+                    target,
+                    foreign_key: Some(fk),
+                } = &attribute.kind
+                else {
+                    continue;
+                };
+                if *target == schema.name {
+                    out.extend(
+                        self.referring(&other.name, fk, key)
+                            .into_iter()
+                            .filter_map(|row| primary_key(other, row).ok())
+                            .map(|k| (other, k)),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Unique values (usernames, role and project names, one membership per user and group,
+    /// one grant per user and role, ...) and references that resolve.
     fn check_constraints(
         &self,
         schema: &EntitySchema,
@@ -462,14 +427,10 @@ impl Store {
         let holder = self
             .tables
             .get(&schema.name)
-            .and_then(|t| t.unique.get(&value));
+            .and_then(|t| t.holder_of(&value));
         match holder {
-            Some(holder) if holder != &own_key && Some(holder.as_str()) != replacing => {
-                Err(duplicate(if schema.name == "User" {
-                    format!("username {value:?} is already taken")
-                } else {
-                    "the user is already a member of this group".to_string()
-                }))
+            Some(holder) if holder != own_key && Some(holder) != replacing => {
+                Err(duplicate(duplicate_message(&schema.name, &value)))
             }
             _ => Ok(()),
         }
@@ -482,50 +443,10 @@ impl Store {
 
     fn replace(&mut self, entity_type: &str, key: &str, row: Option<Row>) -> Option<Row> {
         self.generation += 1;
-        let foreign_keys = foreign_keys(entity_type);
-        let table = self.tables.entry(entity_type.to_string()).or_default();
-        let new_unique = row.as_ref().and_then(|r| unique_value(entity_type, r));
-        let previous = match table.by_key.get(key).copied() {
-            Some(seq) => {
-                if let Some(old) = table.rows.get(&seq) {
-                    index_references(&mut table.referrers, &foreign_keys, seq, old, false);
-                }
-                match row {
-                    Some(row) => {
-                        index_references(&mut table.referrers, &foreign_keys, seq, &row, true);
-                        table.rows.insert(seq, row)
-                    }
-                    None => {
-                        table.by_key.remove(key);
-                        table.rows.remove(&seq)
-                    }
-                }
-            }
-            None => {
-                if let Some(row) = row {
-                    self.next_seq += 1;
-                    index_references(
-                        &mut table.referrers,
-                        &foreign_keys,
-                        self.next_seq,
-                        &row,
-                        true,
-                    );
-                    table.by_key.insert(key.to_string(), self.next_seq);
-                    table.rows.insert(self.next_seq, row);
-                }
-                None
-            }
-        };
-        if let Some(old) = previous.as_ref().and_then(|r| unique_value(entity_type, r))
-            && table.unique.get(&old).is_some_and(|holder| holder == key)
-        {
-            table.unique.remove(&old);
-        }
-        if let Some(new) = new_unique {
-            table.unique.insert(new, key.to_string());
-        }
-        previous
+        self.tables
+            .entry(entity_type.to_string())
+            .or_default()
+            .replace(entity_type, key, row, &mut self.next_seq)
     }
 }
 
@@ -585,7 +506,32 @@ fn scalars(schema: &EntitySchema, data: &Row) -> Result<Vec<(String, Value)>, St
             }
         }
     }
-    Ok(out)
+    with_same_columns(schema, out)
+}
+
+/// Adds, for each value, the attributes stored in the same column (a deprecated alias gets
+/// the value of its current name, and the other way round); two names of one column given
+/// different values are refused.
+fn with_same_columns(
+    schema: &EntitySchema,
+    mut values: Vec<(String, Value)>,
+) -> Result<Vec<(String, Value)>, StoreError> {
+    for i in 0..values.len() {
+        let (name, value) = values[i].clone();
+        for twin in schema.same_column(&name) {
+            match values.iter().find(|(n, _)| n == twin) {
+                Some((_, other)) if *other != value => {
+                    return Err(validation(format!(
+                        "{}.{name} and {twin} are one attribute and cannot differ",
+                        schema.name
+                    )));
+                }
+                Some(_) => {}
+                None => values.push((twin.to_string(), value.clone())),
+            }
+        }
+    }
+    Ok(values)
 }
 
 fn check_key_arity(schema: &EntitySchema, values: &[&str]) -> Result<(), StoreError> {

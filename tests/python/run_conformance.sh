@@ -44,8 +44,10 @@ trap 'exit 143' TERM
 # written, and everything after it is drained into the log so the sandbox never blocks.
 : >"$log"
 mkfifo "$workdir/stdout"
+# The seed holds an open and a private project for the security-role tests (a fresh server
+# has no projects, and clients cannot create one without a project schema).
 "$bin" sandbox --listen 127.0.0.1:0 --api-user "$API_USER" --api-key "$API_KEY" \
-    >"$workdir/stdout" 2>>"$log" &
+    --seed tests/python/seed.json >"$workdir/stdout" 2>>"$log" &
 sandbox_pid=$!
 exec {sandbox_out}<"$workdir/stdout"
 

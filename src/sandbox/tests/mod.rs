@@ -1,6 +1,13 @@
-//! Tests of the sandbox: query evaluation, the served schema, the HTTP server and the store.
+//! Tests of the sandbox: query evaluation, the served schema, the HTTP server, the store, and
+//! security roles (actions, queries, seed and dump).
 
+mod access_seed;
 mod evaluate;
+mod http;
+mod roles;
+mod roles_checks;
+mod roles_fixture;
+mod roles_query;
 mod schema;
 mod server;
 mod store;

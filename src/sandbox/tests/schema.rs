@@ -16,6 +16,7 @@ const NEEDED: &[&str] = &[
     "SecurityRole",
     "UserSecurityRole",
     "UserSecurityRoleProject",
+    "Project",
     "Resource",
     "Location",
 ];
@@ -224,7 +225,26 @@ fn entity_schemas_are_derived_from_the_json() {
     let user = entity_schema("User").unwrap();
     assert!(user.defaults().any(|(a, d)| a == "id" && d == UID_DEFAULT));
     assert_eq!(user.system_projections, ["resource_type"]);
-    assert!(entity_schema("Project").is_none());
+    assert_eq!(
+        kind("Project", "user_security_role_projects"),
+        collection("UserSecurityRoleProject", "project_id")
+    );
+    assert_eq!(
+        kind("User", "user_security_roles"),
+        collection("UserSecurityRole", "user_id")
+    );
+    let grant = entity_schema("UserSecurityRole").unwrap();
+    assert_eq!(
+        grant
+            .same_column("is_all_open_projects")
+            .collect::<Vec<_>>(),
+        ["is_all_projects"]
+    );
+    assert_eq!(
+        grant.same_column("is_all_projects").collect::<Vec<_>>(),
+        ["is_all_open_projects"]
+    );
+    assert_eq!(grant.same_column("security_role_id").count(), 0);
 }
 
 #[test]

@@ -1,61 +1,12 @@
 //! The sandbox over real HTTP on 127.0.0.1.
 
+use super::http::{call, http, sandbox, sandbox_with, seeded};
 use crate::sandbox::faults::Faults;
 use crate::sandbox::schema::served_schema_hash;
 use crate::sandbox::server::*;
 use crate::sandbox::store::Store;
 use serde_json::Value;
 use serde_json::json;
-
-fn credentials() -> Credentials {
-    Credentials {
-        api_user: "api".into(),
-        api_key: "secret-key".into(),
-    }
-}
-
-async fn sandbox() -> RunningSandbox {
-    sandbox_with(Store::new()).await
-}
-
-async fn sandbox_with(store: Store) -> RunningSandbox {
-    start(
-        "127.0.0.1:0".parse().unwrap(),
-        credentials(),
-        store,
-        Faults::default(),
-    )
-    .await
-    .expect("sandbox starts")
-}
-
-/// A store holding the users of a snapshot given as JSON.
-fn seeded(users: Value) -> Store {
-    let snapshot = serde_json::from_value(json!({ "users": users })).unwrap();
-    let mut store = Store::new();
-    crate::sandbox::seed::seed(&mut store, &snapshot).unwrap();
-    store
-}
-
-async fn call(url: &str, key: &str, strict: bool, body: Value) -> (u16, String, Value) {
-    let mut request = http()
-        .post(format!("{url}/api"))
-        .header("ftrack-user", "api")
-        .header("ftrack-api-key", key)
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if strict {
-        request = request.header("ftrack-strict-api", "true");
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let body = response.json().await.expect("json body");
-    (status, content_type, body)
-}
 
 #[tokio::test]
 async fn session_start_returns_unwrapped_information_and_schemas() {
@@ -294,46 +245,6 @@ async fn injected_faults_are_served_and_counted() {
     assert_eq!(stats.requests, 4);
     assert_eq!(stats.errors_injected, 3);
     assert_eq!(stats.operations.get("query_schemas"), Some(&1));
-    sandbox.stop().await;
-}
-
-/// An HTTP client for talking to the sandbox directly.
-fn http() -> reqwest::Client {
-    crate::ftrack::client::install_crypto_provider();
-    reqwest::Client::new()
-}
-
-#[tokio::test]
-async fn security_roles_are_granted_and_revoked_through_their_actions() {
-    let sandbox = sandbox().await;
-    let setup = json!([
-        {"action": "create", "entity_type": "User", "entity_data": {"id": "u1", "username": "ann"}},
-        {"action": "create", "entity_type": "SecurityRole", "entity_data": {"id": "r1", "name": "Artist"}},
-        {"action": "add_user_security_role", "user_id": "u1", "role_id": "r1"},
-        {"action": "add_user_security_role", "user_id": "u1", "role_id": "r1"},
-    ]);
-    let (status, _, body) = call(&sandbox.url, "secret-key", false, setup).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body[2],
-        json!({"action": "add_user_security_role", "data": true})
-    );
-    // A separate request, so the role is not already given in full earlier in the response.
-    let query = json!([{"action": "query", "expression": "select security_role.name from UserSecurityRole where user.username is \"ann\""}]);
-    let (_, _, body) = call(&sandbox.url, "secret-key", false, query).await;
-    let grants = body[0]["data"].as_array().unwrap();
-    assert_eq!(grants.len(), 1, "granting twice keeps one grant: {body}");
-    assert_eq!(grants[0]["security_role"]["name"], "Artist");
-
-    let remove = json!([{"action": "remove_user_security_role", "user_id": "u1", "role_id": "r1"}]);
-    let (_, _, body) = call(&sandbox.url, "secret-key", false, remove.clone()).await;
-    assert_eq!(body[0]["data"], true, "{body}");
-    assert_eq!(sandbox.store().rows("UserSecurityRole").count(), 0);
-    let (_, _, body) = call(&sandbox.url, "secret-key", false, remove).await;
-    assert_eq!(body["exception"], "NoResultFoundError");
-    let unknown = json!([{"action": "add_user_security_role", "user_id": "u1", "role_id": "nope"}]);
-    let (_, _, body) = call(&sandbox.url, "secret-key", false, unknown).await;
-    assert_eq!(body["exception"], "ValidationError");
     sandbox.stop().await;
 }
 

@@ -213,3 +213,106 @@ fn usernames_with_quotes_and_backslashes_are_plain_values() {
         .unwrap();
     assert_eq!(store.get("User", "u1").unwrap()["username"], name);
 }
+
+/// Ann (u1) holding the built-in role User through grant us1, granted on project p1.
+fn ann_with_a_grant() -> Store {
+    let mut store = ann_in_fx();
+    let user_role = crate::sandbox::access::built_in_roles()[1].id.clone();
+    let writes = [
+        create(
+            "Project",
+            json!({"id": "p1", "name": "ALPHA", "status": "active", "context_type": "show"}),
+        ),
+        create(
+            "UserSecurityRole",
+            json!({"id": "us1", "user_id": "u1", "security_role_id": user_role, "is_all_projects": true}),
+        ),
+        create(
+            "UserSecurityRoleProject",
+            json!({"id": "usp1", "user_security_role_id": "us1", "project_id": "p1"}),
+        ),
+    ];
+    store.apply(&writes, &mut ids()).unwrap();
+    store
+}
+
+#[test]
+fn a_deprecated_attribute_and_its_current_name_are_one_value() {
+    let mut store = ann_with_a_grant();
+    let grant = |store: &Store| {
+        let row = store.get("UserSecurityRole", "us1").unwrap();
+        (
+            row["is_all_open_projects"].clone(),
+            row["is_all_projects"].clone(),
+        )
+    };
+    assert_eq!(grant(&store), (json!(true), json!(true)));
+    let result = store
+        .apply(
+            &[update(
+                "UserSecurityRole",
+                "us1",
+                json!({"is_all_open_projects": false}),
+            )],
+            &mut ids(),
+        )
+        .unwrap();
+    assert_eq!(result[0]["is_all_projects"], false, "{}", result[0]);
+    assert_eq!(grant(&store), (json!(false), json!(false)));
+    let both = update(
+        "UserSecurityRole",
+        "us1",
+        json!({"is_all_open_projects": true, "is_all_projects": false}),
+    );
+    let error = store.apply(&[both], &mut ids()).unwrap_err();
+    assert_eq!(error.exception, "ValidationError", "{error}");
+}
+
+#[test]
+fn grants_roles_and_projects_are_unique_where_the_server_keeps_them_so() {
+    let mut store = ann_with_a_grant();
+    let user_role = store.get("UserSecurityRole", "us1").unwrap()["security_role_id"].clone();
+    let cases = [
+        create(
+            "UserSecurityRole",
+            json!({"user_id": "u1", "security_role_id": user_role}),
+        ),
+        create(
+            "UserSecurityRoleProject",
+            json!({"user_security_role_id": "us1", "project_id": "p1"}),
+        ),
+        create("SecurityRole", json!({"name": "User", "type": "PROJECT"})),
+        create(
+            "Project",
+            json!({"name": "ALPHA", "status": "active", "context_type": "show"}),
+        ),
+    ];
+    for write in cases {
+        let error = store
+            .apply(std::slice::from_ref(&write), &mut ids())
+            .unwrap_err();
+        assert_eq!(error.exception, "DuplicateEntryError", "{write:?}: {error}");
+    }
+}
+
+#[test]
+fn deleting_takes_the_rows_that_depend_on_the_deleted_ones() {
+    let delete = |entity_type: &str, id: &str| Write::Delete {
+        entity_type: entity_type.into(),
+        key: EntityKey::Single(id.into()),
+    };
+    let mut store = ann_with_a_grant();
+    store.apply(&[delete("User", "u1")], &mut ids()).unwrap();
+    for entity_type in ["Membership", "UserSecurityRole", "UserSecurityRoleProject"] {
+        assert_eq!(store.rows(entity_type).count(), 0, "{entity_type}");
+    }
+    assert!(store.get("Project", "p1").is_some());
+
+    let mut store = ann_with_a_grant();
+    store.apply(&[delete("Project", "p1")], &mut ids()).unwrap();
+    assert_eq!(store.rows("UserSecurityRoleProject").count(), 0);
+    assert!(
+        store.get("UserSecurityRole", "us1").is_some(),
+        "the grant stays"
+    );
+}
