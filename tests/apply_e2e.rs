@@ -15,7 +15,7 @@ use std::process::Command;
 const API_KEY: &str = "e2e-secret-api-key-7f3a";
 
 /// A sandbox seeded with the demo ftrack data, a home with the demo config and state.
-struct World {
+pub(crate) struct World {
     runtime: tokio::runtime::Runtime,
     sandbox: Option<RunningSandbox>,
     home: tempfile::TempDir,
@@ -28,13 +28,24 @@ impl World {
 
     /// `extra` is appended to the demo config (e.g. an `[ftrack]` batch size).
     fn with_config(faults: &str, extra: &str) -> Self {
+        Self::with_seed(faults, extra, |_| {})
+    }
+
+    /// Like [`World::with_config`], with the demo ftrack data changed by `edit` first.
+    pub(crate) fn with_seed(
+        faults: &str,
+        extra: &str,
+        edit: impl FnOnce(&mut FtrackSnapshot),
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let demo = ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json"))
-            .unwrap();
+        let mut demo =
+            ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json"))
+                .unwrap();
+        edit(&mut demo);
         let mut store = Store::new();
         seed(&mut store, &demo).unwrap();
         let credentials = Credentials {
@@ -79,7 +90,7 @@ impl World {
     }
 
     /// The binary with the ftrack credentials, config, state and LDIF of this world.
-    fn cmd(&self, command: &str) -> Command {
+    pub(crate) fn cmd(&self, command: &str) -> Command {
         let mut cmd = self.bare(command);
         cmd.args(["--ldif", "people.ldif"]);
         cmd
@@ -95,12 +106,12 @@ impl World {
         cmd
     }
 
-    fn ftrack(&self) -> FtrackSnapshot {
+    pub(crate) fn ftrack(&self) -> FtrackSnapshot {
         snapshot_of(&self.sandbox.as_ref().unwrap().store())
     }
 
     /// The plan as JSON.
-    fn plan_json(&self) -> Value {
+    pub(crate) fn plan_json(&self) -> Value {
         let out = run(self.cmd("plan").args(["--format", "json"]));
         assert_eq!(out.code, 0, "{}", out.stderr);
         serde_json::from_str(&out.stdout).unwrap()

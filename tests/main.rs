@@ -9,6 +9,7 @@ mod ftrack_client;
 mod ldap_source;
 mod python_conformance;
 mod report_cli;
+mod roles_e2e;
 mod sandbox_cli;
 mod slapd_harness;
 mod support;

@@ -139,20 +139,14 @@ impl LiveAccess {
         }
     }
 
-    /// The role operations of an item for its user; `created` when the run creates the user,
-    /// whose roles ftrack cannot have been read.
+    /// The role operations of an item for its user, from the roles the user holds now.
     pub fn operations(
         &self,
         item: &PlanItem,
         user_id: &FtrackId,
-        created: bool,
     ) -> Result<Vec<Operation>, MissingAccess> {
-        let now = if created {
-            None
-        } else {
-            Some(self.user_roles.get(user_id).map_or(&[][..], Vec::as_slice))
-        };
-        access_steps(&item.roles, now)
+        let now = self.user_roles.get(user_id).map_or(&[][..], Vec::as_slice);
+        access_steps(&item.roles, Some(now))
             .iter()
             .map(|step| self.ids.operation(step, user_id))
             .collect()

@@ -102,8 +102,9 @@ pub fn item_operations(
         }
     };
     operations.extend(membership_operations(item, &user_id, live, group_ids)?);
-    if let Some(access) = access.filter(|_| !item.roles.is_empty()) {
-        operations.extend(access.operations(item, &user_id, created_id.is_some())?);
+    // A new user's roles are set once it exists (see `engine::follow`).
+    if let Some(access) = access.filter(|_| !item.roles.is_empty() && created_id.is_none()) {
+        operations.extend(access.operations(item, &user_id)?);
     }
     Ok(ItemOperations {
         operations,

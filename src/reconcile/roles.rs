@@ -156,7 +156,8 @@ impl<'a> RolePlanner<'a> {
             return Ok(Vec::new());
         }
         let mut wanted = self.wanted(groups)?;
-        if current.is_none() && wanted.is_empty() {
+        let given_none = wanted.is_empty();
+        if current.is_none() && given_none {
             self.add_default(&mut wanted)?;
         }
         let current = current.unwrap_or_default();
@@ -186,7 +187,14 @@ impl<'a> RolePlanner<'a> {
             }
         }
         if removals {
-            changes.extend(self.revocations(groups, current));
+            // The default role is every user's floor: a user no rule gives a role keeps it.
+            let floor = self.policy.default.as_ref().filter(|_| given_none);
+            let kept = floor.map(|d| d.role.as_str());
+            changes.extend(
+                self.revocations(groups, current)
+                    .into_iter()
+                    .filter(|r| Some(r.role()) != kept),
+            );
         }
         Ok(changes)
     }

@@ -159,6 +159,7 @@ fn convert(
             item.conflict = Some(Box::new(info(kind, &keepers, others)));
             item.changes.clear();
             item.groups = GroupChanges::default();
+            item.roles.clear();
         }
     }
 }

@@ -8,6 +8,7 @@
 //! [`Outcome`], not an error.
 
 mod check;
+mod follow;
 mod ledger;
 mod send;
 mod work;
@@ -240,7 +241,11 @@ async fn prepare_and_send(
     if let Err(error) = recorded {
         return Ok(Ending::Stopped(Stop::NotRecorded(error)));
     }
-    Ok(send::send_all(api, items, &work, options, listener, ledger).await)
+    let ending = send::send_all(api, items, &work, options, listener, ledger).await;
+    if ending == Ending::Finished {
+        follow::set_created_roles(api, items, options, listener, ledger).await;
+    }
+    Ok(ending)
 }
 
 /// Records the link of a paired item (found by username, or chosen by a decision).

@@ -59,13 +59,15 @@ pub(super) async fn prepare(
     Ok(work)
 }
 
-/// ftrack's roles, projects and users' roles, when an open item changes roles.
+/// ftrack's roles, projects and users' roles, when an open item changes the roles of an
+/// existing user (new users' roles are set once they exist).
 async fn read_access_if_needed(
     api: &dyn FtrackApi,
     items: &[PlanItem],
     open: &[usize],
 ) -> Result<Option<LiveAccess>, ReadError> {
-    if open.iter().all(|&i| items[i].roles.is_empty()) {
+    let changes_roles = |i: usize| !items[i].roles.is_empty() && items[i].action != Action::Create;
+    if !open.iter().any(|&i| changes_roles(i)) {
         return Ok(None);
     }
     let access = api.access().await.map_err(ReadError::Access)?;

@@ -278,3 +278,31 @@ fn without_role_rules_roles_are_not_looked_at() {
     case.ftrack[0].roles = vec![holds("Anything", RoleScope::AllOpenProjects)];
     assert_eq!(item(&case.plan(), "ann").action, Action::Unchanged);
 }
+
+#[test]
+fn the_default_role_is_a_floor_that_is_kept_while_no_rule_gives_a_role() {
+    let mut case = studio();
+    case.policy.roles.default = Some(RoleGrant {
+        role: "User".into(),
+        scope: RoleScope::AllOpenProjects,
+    });
+    // ann holds the default role (given when she was created) and is in no group; bob moves
+    // off the show team, where the rules gave him User.
+    case.ftrack[0].roles = vec![holds("User", RoleScope::AllOpenProjects)];
+    case.ftrack[1].roles = vec![holds("User", projects(&["SHOW"]))];
+    let plan = case.plan();
+    assert_eq!(item(&plan, "ann").action, Action::Unchanged);
+    assert_eq!(
+        item(&plan, "bob").action,
+        Action::Unchanged,
+        "the floor keeps it"
+    );
+    case.dir[1].groups = vec!["cn=leads,ou=groups,dc=example".into()];
+    let plan = case.plan();
+    let bob = &item(&plan, "bob").roles;
+    assert!(
+        bob.iter()
+            .any(|r| matches!(r, RoleChange::Revoke { role, .. } if role == "User")),
+        "a lead's role comes from the rules, so the floor no longer applies: {bob:#?}"
+    );
+}
