@@ -43,7 +43,7 @@ fn plan_report_writes_a_csv_next_to_the_plan() {
 
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(
-        csv.starts_with("category,username,name,dn,ftrack_id,changes,groups_added,groups_removed,reason,error,candidates\r\n"),
+        csv.starts_with("category,username,name,dn,ftrack_id,changes,groups_added,groups_removed,reason,error,candidates,roles\r\n"),
         "{csv}"
     );
     let mut counts = std::collections::BTreeMap::new();
@@ -97,7 +97,7 @@ fn plan_report_format_flag_wins_over_the_extension() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["format_version"], 2);
     assert_eq!(report["kind"], "plan");
     assert_eq!(report["summary"]["created"], 26);
     assert_eq!(report["run"]["mode"], "plan");
@@ -248,7 +248,7 @@ fn report_from_an_apply_outcome_lists_failures() {
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     let failed_row = csv.lines().find(|l| l.starts_with("failed,")).unwrap();
     assert!(
-        failed_row.ends_with(",\"'=HYPERLINK(\"\"http://evil\"\")\","),
+        failed_row.ends_with(",\"'=HYPERLINK(\"\"http://evil\"\")\",,"),
         "the error cell is neutralised: {failed_row}"
     );
 }

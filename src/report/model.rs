@@ -3,10 +3,13 @@
 
 use crate::apply::outcome::{ItemStatus, Outcome, OutcomeSummary, RunInfo};
 use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
+use crate::reconcile::roles::RoleChange;
+use crate::reconcile::seats::Seats;
 use serde::{Deserialize, Serialize};
 
-/// Version of the report's JSON layout.
-pub const REPORT_FORMAT_VERSION: u32 = 1;
+/// Version of the report's JSON layout. Version 2 added role changes per row and seats, both
+/// optional: version 1 reports read as reports without them.
+pub const REPORT_FORMAT_VERSION: u32 = 2;
 
 /// Whether the report describes a plan or a finished apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +84,9 @@ pub struct ReportRow {
     pub changes: Vec<FieldChange>,
     /// Managed-group changes.
     pub groups: GroupChanges,
+    /// Managed security role changes, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleChange>,
     /// Why (skips, conflicts, deactivations, stale items).
     pub reason: Option<String>,
     /// The server's error (failed rows).
@@ -125,6 +131,9 @@ pub struct Report {
     pub blocked: Option<String>,
     /// Warnings of the read (incomplete directory, DN identities, ...).
     pub warnings: Vec<String>,
+    /// Active ftrack users before and after the plan, and the seat limit (plan reports only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Seats>,
     /// Rows in category order, then by username.
     pub rows: Vec<ReportRow>,
     /// What a console session did (every decision and commit), for a report it exported.
@@ -212,6 +221,7 @@ fn row(item: &PlanItem, category: Category) -> ReportRow {
         ftrack_id: item.ftrack.as_ref().map(|f| f.id.to_string()),
         changes: item.changes.clone(),
         groups: item.groups.clone(),
+        roles: item.roles.clone(),
         reason: item.reason.clone(),
         error: None,
         candidates: item
@@ -270,6 +280,7 @@ fn finish(
         summary,
         blocked,
         warnings,
+        seats: None,
         rows,
         session: None,
     }
@@ -282,14 +293,17 @@ pub fn report_from_plan(plan: &Plan, run: RunInfo) -> Report {
         .iter()
         .filter_map(|item| planned_category(item.action).map(|c| row(item, c)))
         .collect();
-    finish(
+    let mut report = finish(
         ReportKind::Plan,
         run,
         plan.blocked.clone(),
         plan.warnings.clone(),
         rows,
         plan.summary.unchanged,
-    )
+    );
+    // A plan saved before plans counted seats has none to report.
+    report.seats = (plan.seats != Seats::default()).then_some(plan.seats);
+    report
 }
 
 /// The report of an apply: what happened.

@@ -5,6 +5,7 @@
 //! the terminal.
 
 use crate::reconcile::plan::{Action, FieldChange, FieldValue, MatchedBy, Plan, PlanItem};
+use crate::reconcile::seats::Seats;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
@@ -57,14 +58,44 @@ pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
             plan.summary.unchanged, plan.summary.skip
         );
     }
+    if let Some(seats) = seats_words(&plan.seats) {
+        let _ = writeln!(out, "active users: {seats}");
+    }
     out
+}
+
+/// Active users before and after, with the limit when set (`282 -> 300 (limit 320)`); `None`
+/// for a plan that does not count them (one saved before plans had seats).
+fn seats_words(seats: &Seats) -> Option<String> {
+    if *seats == Seats::default() {
+        return None;
+    }
+    let limit = seats
+        .limit
+        .map(|limit| format!(" (limit {limit})"))
+        .unwrap_or_default();
+    Some(format!(
+        "{} -> {}{limit}",
+        seats.active_before, seats.active_after
+    ))
 }
 
 /// The one summary line every run ends with.
 pub fn summary_line(plan: &Plan, elapsed: std::time::Duration) -> String {
     let s = plan.summary;
+    let seats = match plan.seats {
+        seats if seats == Seats::default() => String::new(),
+        Seats {
+            active_before,
+            active_after,
+            limit,
+        } => {
+            let limit = limit.map(|l| format!(", limit {l}")).unwrap_or_default();
+            format!("; active users {active_before} -> {active_after}{limit}")
+        }
+    };
     format!(
-        "Plan: {} to create, {} to update, {} to reactivate, {} to deactivate, {} conflicts, {} skipped, {} unchanged{} ({:.2} s)",
+        "Plan: {} to create, {} to update, {} to reactivate, {} to deactivate, {} conflicts, {} skipped, {} unchanged{seats}{} ({:.2} s)",
         s.create,
         s.update,
         s.reactivate,
@@ -105,8 +136,23 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         let parts: Vec<String> = added.chain(removed).collect();
         let _ = writeln!(out, "    groups: {}", parts.join(" "));
     }
+    render_roles(out, item, options);
     for need in &item.needs {
         let _ = writeln!(out, "    needs: {}", printable(&need.to_string()));
+    }
+}
+
+/// The role changes one per line, each with its reason; those that take access away in red
+/// (their `-` or narrowed scope says so without colour).
+fn render_roles(out: &mut String, item: &PlanItem, options: TextOptions) {
+    for change in &item.roles {
+        let style = if change.takes_away() {
+            bold_red()
+        } else {
+            Style::new()
+        };
+        let text = printable(&change.to_string());
+        let _ = writeln!(out, "    {}", paint(options, style, &text));
     }
 }
 
@@ -235,45 +281,4 @@ fn paint(options: TextOptions, style: Style, text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_conflict_names_the_ftrack_user_its_entry_is_paired_with() {
-        use crate::reconcile::plan::{DirectoryRef, FtrackRef, GroupChanges, Inputs};
-        let item = PlanItem {
-            action: Action::Conflict,
-            username: "ana".into(),
-            name: "Ana Lima".to_string(),
-            directory: Some(DirectoryRef {
-                dn: "uid=ana,dc=x".to_string(),
-                id: "id-ana".into(),
-            }),
-            ftrack: Some(FtrackRef {
-                id: "f-ana".into(),
-                username: "ana.l".into(),
-            }),
-            matched_by: Some(MatchedBy::Link),
-            changes: Vec::new(),
-            groups: GroupChanges::default(),
-            reason: Some("the directory entry has no email address".to_string()),
-            conflict: None,
-            needs: Vec::new(),
-            roles: Vec::new(),
-        };
-        let plan = Plan::new(vec![item], Inputs::default());
-        let text = render_plan_text(&plan, TextOptions::default());
-        assert!(
-            text.contains(
-                "    entry: uid=ana,dc=x\n    ftrack user: ana.l (linked to the entry)\n"
-            ),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(printable("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
-        assert_eq!(printable("山田 太郎"), "山田 太郎");
-    }
-}
+mod tests;

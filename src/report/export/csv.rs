@@ -3,12 +3,15 @@
 //! Spreadsheets run cells that start with `=`, `+`, `-` or `@` (and some that start with a
 //! tab or carriage return) as formulas, so such cells are neutralised with a leading `'`:
 //! a hostile directory value cannot run anything on the reader's machine.
+//!
+//! Columns are only ever added at the end (`roles` came last), so readers that go by
+//! position keep working.
 
-use super::{ReportError, change_text};
+use super::{ReportError, change_text, role_text};
 use crate::report::model::{Report, ReportRow};
 
 /// The header row.
-pub(super) const HEADER: [&str; 11] = [
+pub(super) const HEADER: [&str; 12] = [
     "category",
     "username",
     "name",
@@ -20,6 +23,7 @@ pub(super) const HEADER: [&str; 11] = [
     "reason",
     "error",
     "candidates",
+    "roles",
 ];
 
 /// The UTF-8 byte-order mark Excel looks for.
@@ -45,9 +49,10 @@ pub(super) fn render(report: &Report, bom: bool) -> Result<String, ReportError> 
     Ok(if bom { format!("{BOM}{text}") } else { text })
 }
 
-fn cells(row: &ReportRow) -> [String; 11] {
+fn cells(row: &ReportRow) -> [String; 12] {
     let changes: Vec<String> = row.changes.iter().map(|c| change_text(c, "->")).collect();
     let candidates: Vec<&str> = row.candidates.iter().map(|c| c.username.as_str()).collect();
+    let roles: Vec<String> = row.roles.iter().map(role_text).collect();
     [
         row.category.name().to_string(),
         row.username.clone(),
@@ -60,6 +65,7 @@ fn cells(row: &ReportRow) -> [String; 11] {
         row.reason.clone().unwrap_or_default(),
         row.error.clone().unwrap_or_default(),
         candidates.join(";"),
+        roles.join("; "),
     ]
 }
 

@@ -7,8 +7,8 @@
 //! Colour marks the categories but the markers (`+ ~ ^ - ! . x`) and words carry the meaning.
 
 use super::{
-    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, title,
-    visible,
+    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, seats_text,
+    title, visible,
 };
 use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
@@ -158,6 +158,9 @@ fn summary(out: &mut String, report: &Report) {
         report.summary.unchanged
     );
     out.push_str("</tbody>\n</table>\n");
+    if let Some(seats) = seats_text(report) {
+        let _ = writeln!(out, "<p class=\"seats\">{}</p>", escape(&seats));
+    }
 }
 
 fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {

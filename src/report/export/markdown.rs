@@ -6,8 +6,8 @@
 //! characters are spelled out, so a hostile value cannot break a table or inject markup.
 
 use super::{
-    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, title,
-    visible,
+    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, seats_text,
+    title, visible,
 };
 use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
@@ -34,6 +34,9 @@ pub(super) fn render(report: &Report) -> String {
         );
     }
     let _ = writeln!(out, "| = | unchanged | {} |", report.summary.unchanged);
+    if let Some(seats) = seats_text(report) {
+        let _ = writeln!(out, "\n{}", escape(&seats));
+    }
     if let Some(reason) = &report.blocked {
         let _ = writeln!(out, "\n**{}** {}", blocked_label(report), escape(reason));
     }

@@ -13,6 +13,7 @@ mod tests;
 use super::model::{Category, CommitLog, Report, ReportKind, ReportRow};
 use crate::atomic_file::write_atomically;
 use crate::reconcile::plan::{Candidate, FieldChange, FieldValue};
+use crate::reconcile::roles::RoleChange;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -152,7 +153,6 @@ pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The report's title.
 /// A commit's heading and its counts, for the session part of a report (values unescaped).
 fn commit_texts(n: usize, commit: &CommitLog) -> (String, String) {
     let s = commit.summary;
@@ -168,6 +168,7 @@ fn commit_texts(n: usize, commit: &CommitLog) -> (String, String) {
     )
 }
 
+/// The report's title.
 fn title(report: &Report) -> &'static str {
     match report.kind {
         ReportKind::Plan => "ldap2ftrack plan report",
@@ -253,6 +254,25 @@ fn change_text(change: &FieldChange, arrow: &str) -> String {
     )
 }
 
+/// One role change as the text plan words it: `+ role Lead on all open projects (group x)`,
+/// `- role ...` for a revocation, `~ role User: projects A -> projects B (group y)`.
+fn role_text(change: &RoleChange) -> String {
+    change.to_string()
+}
+
+/// `Active users: 282 → 300 (limit 320)`, when the report knows them (values unescaped).
+fn seats_text(report: &Report) -> Option<String> {
+    let seats = report.seats?;
+    let limit = seats
+        .limit
+        .map(|limit| format!(" (limit {limit})"))
+        .unwrap_or_default();
+    Some(format!(
+        "Active users: {} → {}{limit}",
+        seats.active_before, seats.active_after
+    ))
+}
+
 /// A candidate as `username (email, active)`.
 fn candidate_text(candidate: &Candidate) -> String {
     format!(
@@ -274,6 +294,7 @@ struct Columns {
     dn: bool,
     changes: bool,
     groups: bool,
+    roles: bool,
     reason: bool,
     error: bool,
     candidates: bool,
@@ -285,6 +306,7 @@ impl Columns {
             dn: rows.iter().any(|r| r.dn.is_some()),
             changes: rows.iter().any(|r| !r.changes.is_empty()),
             groups: rows.iter().any(|r| !r.groups.is_empty()),
+            roles: rows.iter().any(|r| !r.roles.is_empty()),
             reason: rows.iter().any(|r| r.reason.is_some()),
             error: rows.iter().any(|r| r.error.is_some()),
             candidates: rows.iter().any(|r| !r.candidates.is_empty()),
@@ -297,6 +319,7 @@ impl Columns {
             (self.dn, "DN"),
             (self.changes, "Changes"),
             (self.groups, "Groups"),
+            (self.roles, "Roles"),
             (self.reason, "Reason"),
             (self.error, "Error"),
             (self.candidates, "Candidates"),
@@ -320,6 +343,9 @@ impl Columns {
             let added = row.groups.add.iter().map(|g| format!("+{g}"));
             let removed = row.groups.remove.iter().map(|g| format!("-{g}"));
             cells.push(added.chain(removed).collect());
+        }
+        if self.roles {
+            cells.push(row.roles.iter().map(role_text).collect());
         }
         if self.reason {
             cells.push(one(row.reason.as_deref()));

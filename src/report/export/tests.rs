@@ -7,9 +7,12 @@ use crate::reconcile::plan::{
     Action, Candidate, ConflictInfo, ConflictKind, DirectoryRef, Field, FieldChange, FieldValue,
     FtrackRef, GroupChanges, Inputs, MatchedBy, Plan, PlanItem,
 };
+use crate::reconcile::seats::Seats;
 use crate::report::model::{
     CommitLog, DecisionEvent, SessionLog, report_from_outcome, report_from_plan,
 };
+
+mod roles;
 
 const FORMULA: &str = "=cmd|' /C calc'!A0";
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -79,8 +82,8 @@ fn created(username: &str, name: &str, email: &str) -> PlanItem {
     }
 }
 
-/// A plan with every category, a blocked reason, a warning and hostile values: a formula,
-/// a script tag, an attribute breaker, a `|` with a newline, and CJK.
+/// A plan with every category, a blocked reason, a warning, role changes, seats and hostile
+/// values: a formula, a script tag, an attribute breaker, a `|` with a newline, and CJK.
 pub(super) fn fixture_plan() -> Plan {
     let hostile = PlanItem {
         directory: Some(DirectoryRef {
@@ -106,6 +109,7 @@ pub(super) fn fixture_plan() -> Plan {
             add: vec!["-Lighting".into()],
             remove: vec!["Comp | Paint".into()],
         },
+        roles: roles::role_changes(),
         ..item(Action::Update, "jdoe", "Janet Doe")
     };
     let reactivated = PlanItem {
@@ -172,6 +176,11 @@ pub(super) fn fixture_plan() -> Plan {
     );
     plan.blocked = Some("would deactivate 1 of 4 active users, over the limit of 0".into());
     plan.warnings = vec!["- 3 entries have no entryUUID; their DN is their identity".into()];
+    plan.seats = Seats {
+        active_before: 282,
+        active_after: 300,
+        limit: Some(320),
+    };
     plan
 }
 
@@ -230,7 +239,17 @@ fn json_snapshot_round_trips() {
     let json = rendered(&report, ReportFormat::Json);
     insta::assert_snapshot!("report_json", json);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["format_version"], 2);
+    assert_eq!(value["seats"]["active_after"], 300);
+    let rows = value["rows"].as_array().unwrap();
+    let updated = rows.iter().find(|r| r["username"] == "jdoe").unwrap();
+    assert_eq!(updated["roles"][1]["change"], "revoke");
+    assert!(
+        rows.iter()
+            .filter(|r| r["username"] != "jdoe")
+            .all(|r| r.get("roles").is_none()),
+        "rows without role changes have no roles key, as in version 1"
+    );
     let back: Report = serde_json::from_str(&json).unwrap();
     assert_eq!(back, report);
 }
@@ -256,7 +275,7 @@ fn csv_neutralises_formulas_and_keeps_every_value() {
     let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7, "one row per listed user");
     for row in &rows {
-        assert_eq!(row.len(), 11);
+        assert_eq!(row.len(), 12);
         for cell in row {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
@@ -281,8 +300,15 @@ fn csv_neutralises_formulas_and_keeps_every_value() {
         "first_name: Jane -> Janet; email: jane@old.example -> jane@studio.example"
     );
     assert_eq!(&updated[6], "'-Lighting");
+    assert_eq!(
+        &updated[11],
+        "'+ role Project Manager on all open projects (group cn=<b>leads</b>|x,ou=groups); \
+         - role Supervisor on projects ADS (no directory group gives it); \
+         ~ role User: projects ADS, SHOW -> projects SHOW (group cn=show,ou=groups)"
+    );
     let conflict = rows.iter().find(|r| &r[0] == "conflicted").unwrap();
     assert_eq!(&conflict[10], "'+sneaky;lee.old");
+    assert_eq!(&conflict[11], "", "no role changes, an empty cell");
     let created = rows.iter().find(|r| &r[1] == "tyamada").unwrap();
     assert!(created[5].starts_with("username: (none) -> tyamada;"));
     assert_eq!(&created[2], "山田 太郎");

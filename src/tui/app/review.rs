@@ -6,6 +6,7 @@ use super::session::{Session, plan_session};
 use crate::ids::{DirectoryId, FtrackId, ItemKey};
 use crate::reconcile::decision::{Decision, Decisions, item_key};
 use crate::reconcile::plan::{FieldValue, PlanItem};
+use crate::reconcile::roles::RoleChange;
 use crate::reconcile::{Action, Plan};
 use std::collections::{HashMap, HashSet};
 
@@ -135,7 +136,8 @@ impl Review {
     }
 
     /// What the filter searches for an item, folded: username, name, DN, both sides' emails
-    /// and groups, and the groups the item adds or removes.
+    /// and groups, the groups the item adds or removes, and the roles the ftrack user holds
+    /// and the item changes.
     fn searchable_text(&self, item: &PlanItem) -> String {
         let mut parts: Vec<&str> = vec![&item.username, &item.name];
         if let Some(entry) = item
@@ -156,6 +158,7 @@ impl Review {
         {
             parts.extend(user.email.as_deref());
             parts.extend(user.groups.iter().map(String::as_str));
+            parts.extend(user.roles.iter().map(|held| held.role.as_str()));
         }
         for change in &item.changes {
             if let Some(FieldValue::Text(value)) = &change.to {
@@ -164,6 +167,7 @@ impl Review {
         }
         parts.extend(item.groups.add.iter().map(String::as_str));
         parts.extend(item.groups.remove.iter().map(String::as_str));
+        parts.extend(item.roles.iter().map(RoleChange::role));
         parts.join("\u{0}").to_lowercase()
     }
 

@@ -9,6 +9,7 @@ mod load;
 mod navigation;
 mod render;
 mod resolve;
+mod roles;
 mod save;
 
 use super::app::{App, AppOptions, Bucket, Session};

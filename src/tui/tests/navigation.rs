@@ -76,8 +76,8 @@ fn moving_pages_and_ends() {
     let mut app = loaded_with(s, Decisions::default());
     let height = app.list_height();
     assert_eq!(
-        height, 20,
-        "24 rows less two of header, the status and the hints"
+        height, 19,
+        "24 rows less three of header (tabs, tabs and active users, server and scope), the status and the hints"
     );
     press(&mut app, KeyCode::PageDown);
     assert_eq!(app.review.as_ref().unwrap().cursor, height);
@@ -103,7 +103,7 @@ fn moving_pages_and_ends() {
     // A smaller terminal pages by fewer rows.
     send(&mut app, Msg::Resize(80, 16));
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.review.as_ref().unwrap().cursor, 12);
+    assert_eq!(app.review.as_ref().unwrap().cursor, 11);
 }
 
 fn review_len(app: &App) -> usize {

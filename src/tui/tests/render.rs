@@ -18,14 +18,14 @@ use std::time::Duration;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
+pub(super) fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
     send(app, Msg::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal.draw(|frame| render(frame, app)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
-fn text(buffer: &Buffer) -> String {
+pub(super) fn text(buffer: &Buffer) -> String {
     let area = buffer.area;
     let mut out = String::new();
     for y in 0..area.height {
@@ -90,7 +90,7 @@ fn snapshot_views(name: &str, setup: impl Fn(&mut App)) {
 }
 
 /// Like [`snapshot_views`], on another session.
-fn snapshot_views_of(name: &str, session: fn() -> Session, setup: impl Fn(&mut App)) {
+pub(super) fn snapshot_views_of(name: &str, session: fn() -> Session, setup: impl Fn(&mut App)) {
     for (width, height) in SIZES {
         let new_app = || loaded_with(session(), Decisions::default());
         let texts = texts_in_both_themes(name, (width, height), new_app, &setup);
@@ -109,7 +109,7 @@ fn snapshot_at(name: &str, (width, height): (u16, u16), setup: impl Fn(&mut App)
 }
 
 /// A setup that presses `keys` in order.
-fn pressing(keys: &'static [KeyCode]) -> impl Fn(&mut App) {
+pub(super) fn pressing(keys: &'static [KeyCode]) -> impl Fn(&mut App) {
     move |app| {
         for &key in keys {
             press(app, key);
@@ -567,7 +567,7 @@ fn the_header_names_the_server_and_the_scope_at_80x24() {
     session.scope.only_groups = vec!["comp".into()];
     let mut app = loaded_with(session, Decisions::default());
     let screen = text(&draw(&mut app, 80, 24));
-    let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
+    let header: String = screen.lines().take(3).collect::<Vec<_>>().join("\n");
     assert!(
         header.contains("1+Create 2") && header.contains("7.Skipped"),
         "{header}"

@@ -14,7 +14,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-const LABEL: usize = 11;
+/// Cells of the label column.
+pub(super) const LABEL: usize = 11;
 /// From this width of the detail the fields show the directory and ftrack side by side.
 const TWO_COLUMNS: u16 = 110;
 /// The fields in the order they are shown.
@@ -26,7 +27,8 @@ const FIELDS: [Field; 5] = [
     Field::IsActive,
 ];
 
-fn label(text: &str, theme: &Theme) -> Span<'static> {
+/// A field label, padded to the label column.
+pub(super) fn label(text: &str, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{text:<LABEL$}"), theme.title)
 }
 
@@ -369,6 +371,10 @@ pub fn lines(
         ));
     }
     out.extend(groups_line(review, item, ftrack, theme));
+    let held = ftrack.map_or(&[][..], |u| u.roles.as_slice());
+    // Inside the box's borders.
+    let cells = usize::from(width.saturating_sub(2));
+    out.extend(super::roles::lines(item, held, cells, theme));
     out.extend(need_lines(app, item, theme));
     let explain = explain_lines(item, entry, theme);
     if conflict_first {

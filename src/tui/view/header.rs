@@ -1,6 +1,8 @@
-//! The header: the bucket tabs as words with their counts, then the target ftrack server's
-//! host and the scope of the run, flowed over one line or two.
+//! The header: the bucket tabs as words with their counts, the active users before and after
+//! the plan, then the target ftrack server's host and the scope of the run, flowed over one
+//! to three lines.
 
+use super::roles::{seats_piece, seats_style};
 use crate::reconcile::Scope;
 use crate::reconcile::plan::Summary;
 use crate::tui::app::bucket::{self, KEY_ORDER};
@@ -15,6 +17,9 @@ use ratatui::widgets::Paragraph;
 
 /// The gap between tabs.
 const GAP: &str = "  ";
+/// The most lines the header takes (80 columns need three: tabs, more tabs and the active
+/// users, the context).
+const MAX_LINES: usize = 3;
 
 fn count(summary: &Summary, bucket: Bucket) -> usize {
     match bucket {
@@ -78,7 +83,8 @@ fn context(review: &Review) -> String {
     text
 }
 
-/// The header's pieces: each tab, then the context.
+/// The header's pieces: each tab, the active users when the plan counts them, then the
+/// context.
 fn pieces(review: &Review) -> Vec<String> {
     let summary = &review.plan.summary;
     let mut pieces: Vec<String> = KEY_ORDER
@@ -93,6 +99,7 @@ fn pieces(review: &Review) -> Vec<String> {
             )
         })
         .collect();
+    pieces.extend(seats_piece(&review.plan.seats));
     pieces.push(format!("│ {}", context(review)));
     pieces
 }
@@ -115,11 +122,13 @@ fn flow(pieces: &[String], cells: usize) -> Vec<Vec<usize>> {
     lines
 }
 
-/// Lines the header takes at this width: one, or two when the tabs and context need them.
+/// Lines the header takes at this width: one, or up to [`MAX_LINES`] when the tabs, the
+/// active users and the context need them.
 pub fn height(app: &App, cells: u16) -> u16 {
     match review_shown(app) {
         Some(review) => {
-            u16::try_from(flow(&pieces(review), usize::from(cells)).len().min(2)).unwrap_or(2)
+            let lines = flow(&pieces(review), usize::from(cells)).len();
+            u16::try_from(lines.min(MAX_LINES)).unwrap_or(1)
         }
         None => 1,
     }
@@ -151,6 +160,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Some(b) if *b == review.bucket || review.lane.contains(b) => theme.selected,
             Some(b) if count(summary, *b) == 0 => theme.dim,
             Some(b) => theme.action(*b),
+            // Between the tabs and the context: the active users.
+            None if i + 1 < pieces.len() => seats_style(&review.plan.seats, theme),
             None => theme.dim,
         }
     };

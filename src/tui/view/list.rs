@@ -2,6 +2,7 @@
 
 use crate::reconcile::decision::Decision;
 use crate::reconcile::plan::{Action, PlanItem};
+use crate::reconcile::roles::RoleChange;
 use crate::tui::app::{App, Review, needs_decision, visible_range};
 use crate::tui::text::{fit, truncate, width};
 use crate::tui::theme::Theme;
@@ -34,6 +35,15 @@ fn brief(item: &PlanItem) -> String {
             let mut parts: Vec<&str> = item.changes.iter().map(|c| c.field.name()).collect();
             if !item.groups.is_empty() {
                 parts.push("groups");
+            }
+            if let Some(roles) = super::roles::brief(item) {
+                // Losing access goes first, where the narrow list still shows it.
+                let at = if item.roles.iter().any(RoleChange::takes_away) {
+                    0
+                } else {
+                    parts.len()
+                };
+                parts.insert(at, roles);
             }
             parts.join(", ")
         }

@@ -12,6 +12,7 @@ mod loading;
 mod modal;
 mod progress;
 mod results;
+mod roles;
 mod small;
 
 use super::app::{App, Overlay, Screen};
@@ -103,7 +104,9 @@ pub(crate) fn detail_scroll_limit(app: &App) -> u16 {
     };
     let theme = Theme::new(app.monochrome);
     let cells = usize::from(inner.width.max(1));
-    let lines: usize = detail::lines(app, index, false, inner.width, &theme)
+    // Laid out for the box's width, borders included, as `detail::full` draws it.
+    let box_width = inner.width.saturating_add(2);
+    let lines: usize = detail::lines(app, index, false, box_width, &theme)
         .iter()
         .map(|line| line.width().div_ceil(cells).max(1))
         .sum();
