@@ -15,12 +15,12 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 const PEOPLE: &str = "ou=people,dc=studio,dc=test";
-const GROUPS: &str = "ou=groups,dc=studio,dc=test";
+pub(crate) const GROUPS: &str = "ou=groups,dc=studio,dc=test";
 /// Day 20000 since 1970-01-01: the day account-expiry rules count from.
 const TODAY: jiff::civil::Date = jiff::civil::date(2024, 10, 4);
 
 /// An inetOrgPerson LDIF entry with a fixed entryUUID derived from `n`, plus `extra` lines.
-fn person(n: u32, uid: &str, extra: &str) -> String {
+pub(crate) fn person(n: u32, uid: &str, extra: &str) -> String {
     // RFC 4514: special characters in an RDN value are backslash-escaped.
     let rdn: String = uid
         .chars()
@@ -520,7 +520,11 @@ fn with_config(home: &std::path::Path, config: &std::path::Path) -> std::process
 }
 
 /// A config file for the binary that reads `server` over StartTLS as the reader.
-fn write_config(server: &Slapd, home: &std::path::Path, password: &str) -> std::path::PathBuf {
+pub(crate) fn write_config(
+    server: &Slapd,
+    home: &std::path::Path,
+    password: &str,
+) -> std::path::PathBuf {
     let password_file = home.join("bind_password");
     std::fs::write(&password_file, format!("{password}\n")).unwrap();
     let config = home.join("config.toml");

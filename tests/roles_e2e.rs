@@ -144,3 +144,80 @@ fn roles_follow_directory_groups_and_a_second_plan_has_nothing_left() {
         .collect();
     assert!(left.is_empty(), "{left:#?}");
 }
+
+/// Group membership read from a real directory (slapd) decides each user's role.
+#[test]
+fn roles_follow_group_membership_read_from_slapd() {
+    use crate::ldap_source::{GROUPS, person, write_config};
+    use crate::support::slapd::{READER_PASSWORD, Slapd, require_slapd};
+    use ldap2ftrack::sandbox::seed::{seed, snapshot_of};
+    use ldap2ftrack::sandbox::server::{Credentials, start};
+    use ldap2ftrack::sandbox::store::Store;
+    require_slapd();
+    let people = [
+        person(1, "ann", &format!("memberOf: cn=leads,{GROUPS}")),
+        person(2, "bob", &format!("memberOf: cn=artists,{GROUPS}")),
+        person(3, "cy", ""),
+    ];
+    let server = Slapd::start(&people.join("\n"));
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(&server, home.path(), READER_PASSWORD);
+    let rules = format!(
+        "{}\n[roles]\ndefault = \"User\"\n\n[[roles.rule]]\ngroup = \"leads\"\nrole = \"Project Manager\"\n\n[[roles.rule]]\ngroup = \"cn=artists,{GROUPS}\"\nrole = \"User\"\nprojects = [\"SHOW\"]\n",
+        std::fs::read_to_string(&config).unwrap()
+    );
+    std::fs::write(&config, rules).unwrap();
+    let mut store = Store::new();
+    let shows = FtrackSnapshot {
+        projects: vec![project("SHOW", false)],
+        ..FtrackSnapshot::default()
+    };
+    seed(&mut store, &shows).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let credentials = Credentials {
+        api_user: "sync".into(),
+        api_key: "roles-key".into(),
+    };
+    let sandbox = runtime
+        .block_on(start(
+            "127.0.0.1:0".parse().unwrap(),
+            credentials,
+            store,
+            Default::default(),
+        ))
+        .unwrap();
+    let sync = |args: &[&str]| {
+        run(crate::support::ldap2ftrack(home.path())
+            .env("FTRACK_SERVER", &sandbox.url)
+            .env("FTRACK_API_USER", "sync")
+            .env("FTRACK_API_KEY", "roles-key")
+            .arg("-c")
+            .arg(&config)
+            .args(args))
+    };
+    let out = sync(&["apply", "--auto-approve"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let ftrack = snapshot_of(&sandbox.store());
+    let all_open = |role: &str| UserRole {
+        role: role.into(),
+        scope: RoleScope::AllOpenProjects,
+    };
+    // The server gave ann "User" on creation; the rules manage "User", and give her none.
+    assert_eq!(roles_of(&ftrack, "ann"), [all_open("Project Manager")]);
+    let show = UserRole {
+        role: "User".into(),
+        scope: RoleScope::Projects(["SHOW".to_string()].into()),
+    };
+    assert_eq!(roles_of(&ftrack, "bob"), [show]);
+    assert_eq!(
+        roles_of(&ftrack, "cy"),
+        [all_open("User")],
+        "the default role"
+    );
+    let again = sync(&["plan", "--format", "json"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(plan["summary"]["update"], 0, "{}", again.stdout);
+    assert_eq!(plan["summary"]["create"], 0, "{}", again.stdout);
+    runtime.block_on(sandbox.stop());
+}

@@ -145,8 +145,38 @@ impl LiveAccess {
         item: &PlanItem,
         user_id: &FtrackId,
     ) -> Result<Vec<Operation>, MissingAccess> {
+        self.operations_for(&item.roles, user_id)
+    }
+
+    /// The role operations of a user this run created: the plan's grants, and the removal of
+    /// any managed role the server gave the new user that the plan does not grant.
+    pub fn created_operations(
+        &self,
+        item: &PlanItem,
+        user_id: &FtrackId,
+        managed: &[String],
+    ) -> Result<Vec<Operation>, MissingAccess> {
         let now = self.user_roles.get(user_id).map_or(&[][..], Vec::as_slice);
-        access_steps(&item.roles, Some(now))
+        let granted = |role: &str| item.roles.iter().any(|c| c.role() == role);
+        let mut changes = item.roles.clone();
+        changes.extend(
+            now.iter()
+                .filter(|held| managed.contains(&held.role) && !granted(&held.role))
+                .map(|held| RoleChange::Revoke {
+                    role: held.role.clone(),
+                    scope: held.scope.clone(),
+                }),
+        );
+        self.operations_for(&changes, user_id)
+    }
+
+    fn operations_for(
+        &self,
+        changes: &[RoleChange],
+        user_id: &FtrackId,
+    ) -> Result<Vec<Operation>, MissingAccess> {
+        let now = self.user_roles.get(user_id).map_or(&[][..], Vec::as_slice);
+        access_steps(changes, Some(now))
             .iter()
             .map(|step| self.ids.operation(step, user_id))
             .collect()

@@ -136,6 +136,7 @@ impl<'a> Planner<'a> {
         };
         let mut plan = Plan::new(items, inputs);
         plan.seats = seats;
+        plan.managed_roles = self.roles.managed();
         plan.groups_to_create = self.groups_to_create(&plan.items);
         link_needs(&mut plan);
         plan.warnings = self.warnings();

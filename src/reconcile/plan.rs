@@ -386,6 +386,9 @@ pub struct Plan {
     /// Active users before and after, and the seat limit.
     #[serde(default)]
     pub seats: Seats,
+    /// The security roles the directory decides (named by a role rule); others are left alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_roles: Vec<String>,
     /// Items in the documented order.
     pub items: Vec<PlanItem>,
     /// A saved plan's digest of its items (see [`super::saved::digest`]); absent elsewhere.
@@ -406,6 +409,7 @@ impl Plan {
             groups_to_create: Vec::new(),
             inputs,
             seats: Seats::default(),
+            managed_roles: Vec::new(),
             items,
             digest: None,
         }

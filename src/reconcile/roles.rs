@@ -123,6 +123,11 @@ impl<'a> RolePlanner<'a> {
         self.policy.is_active()
     }
 
+    /// The names of the roles the rules decide, sorted.
+    pub fn managed(&self) -> Vec<String> {
+        self.managed.iter().map(|r| r.to_string()).collect()
+    }
+
     /// What is wrong with the rules and the default role, for `config validate` and `check`.
     pub fn problems(&self) -> Vec<String> {
         let rules = self.policy.rules.iter().zip(&self.unusable);

@@ -11,17 +11,18 @@ use crate::apply::api::FtrackApi;
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::ftrack::batch::OnDuplicate;
 use crate::ftrack::wire::Operation;
-use crate::reconcile::plan::{Action, PlanItem};
+use crate::reconcile::plan::{Action, Plan, PlanItem};
 
 /// Sets the roles of the users this run created; a user whose roles could not be set is
 /// reported as failed, saying that it was created.
 pub(super) async fn set_created_roles(
     api: &dyn FtrackApi,
-    items: &[PlanItem],
+    plan: &Plan,
     options: &ApplyOptions,
     listener: &mut dyn ApplyListener,
     ledger: &mut Ledger,
 ) {
+    let items = &plan.items;
     let created: Vec<usize> = (0..items.len())
         .filter(|&i| items[i].action == Action::Create && !items[i].roles.is_empty())
         .filter(|&i| matches!(ledger.statuses[i], Some(ItemStatus::Applied)))
@@ -42,7 +43,7 @@ pub(super) async fn set_created_roles(
     let mut pending: Vec<(usize, Vec<Operation>)> = Vec::new();
     for &i in &created {
         let id = ledger.created[i].clone().unwrap_or_default();
-        match access.operations(&items[i], &id) {
+        match access.created_operations(&items[i], &id, &plan.managed_roles) {
             Ok(operations) => pending.push((i, operations)),
             Err(error) => fail(i, &error.to_string(), items, listener, ledger),
         }

@@ -243,7 +243,7 @@ async fn prepare_and_send(
     }
     let ending = send::send_all(api, items, &work, options, listener, ledger).await;
     if ending == Ending::Finished {
-        follow::set_created_roles(api, items, options, listener, ledger).await;
+        follow::set_created_roles(api, &approved.plan, options, listener, ledger).await;
     }
     Ok(ending)
 }
