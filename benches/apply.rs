@@ -1,13 +1,16 @@
 //! Apply benchmark: 10,000 creates, 10,000 updates and 1,000 deactivations sent to the sandbox
-//! over real HTTP on 127.0.0.1; prints wall time and requests against the target of at most
-//! changes / batch_size + 10 requests. Run with `cargo bench --bench apply`.
+//! over real HTTP on 127.0.0.1, each created or updated user also given a security role by a
+//! role rule; prints wall time and requests against the target of at most
+//! changes / batch_size + 10 requests, where every operation sent is a change (a role grant is
+//! two: the role, then where it applies). Run with `cargo bench --bench apply`.
 
+use ldap2ftrack::access::{RoleKind, RoleScope, SecurityRole};
 use ldap2ftrack::apply::engine::{ApplyListener, ApplyOptions, apply_plan};
 use ldap2ftrack::apply::outcome::RunInfo;
 use ldap2ftrack::ftrack::client::{FtrackClient, install_crypto_provider};
 use ldap2ftrack::model::{DirectorySnapshot, DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
-use ldap2ftrack::reconcile::policy::MaxDeactivate;
+use ldap2ftrack::reconcile::policy::{MaxDeactivate, RoleGrant, RolePolicy, RoleRule};
 use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
 use ldap2ftrack::sandbox::faults::Faults;
 use ldap2ftrack::sandbox::seed::seed;
@@ -31,7 +34,7 @@ fn person(n: usize) -> DirectoryUser {
         first_name: Some(format!("Artist{n}")),
         last_name: Some("Studio".to_string()),
         display_name: None,
-        groups: Vec::new(),
+        groups: vec!["artists".to_string()],
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
@@ -65,9 +68,18 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
         warnings: Vec::new(),
         incomplete: Vec::new(),
     };
+    let role = |id: &str, name: &str| SecurityRole {
+        id: id.into(),
+        name: name.into(),
+        kind: RoleKind::Project,
+    };
     let ftrack = FtrackSnapshot {
         users: ftrack,
         groups: Vec::new(),
+        security_roles: vec![
+            role("role-user", "User"),
+            role("role-pm", "Project Manager"),
+        ],
         ..Default::default()
     };
     (directory, ftrack, links)
@@ -86,6 +98,16 @@ fn main() {
     let (directory, ftrack, links) = studio();
     let policy = Policy {
         max_deactivate: MaxDeactivate::Count(DEACTIVATIONS as u64),
+        roles: RolePolicy {
+            rules: vec![RoleRule {
+                group: "artists".into(),
+                grant: RoleGrant {
+                    role: "Project Manager".into(),
+                    scope: RoleScope::AllOpenProjects,
+                },
+            }],
+            ..RolePolicy::default()
+        },
         ..Policy::default()
     };
     let plan = compute_plan(&directory, &ftrack, &links, &policy, &Scope::default());
@@ -95,7 +117,14 @@ fn main() {
         (CREATES, UPDATES, DEACTIVATIONS),
         "{s:?}"
     );
-    let changes = s.create + s.update + s.deactivate;
+    let role_changes: usize = plan.items.iter().map(|i| i.roles.len()).sum();
+    assert_eq!(
+        role_changes,
+        CREATES + UPDATES,
+        "a role per created or updated user"
+    );
+    // Each user change is one operation, each role grant two (the role, then all open projects).
+    let changes = s.create + s.update + s.deactivate + 2 * role_changes;
     let approved = approve(plan, &Decisions::default(), Approval::Automatic);
     let mut store = Store::new();
     seed(&mut store, &ftrack).unwrap();
@@ -142,7 +171,7 @@ fn main() {
     let target = changes.div_ceil(BATCH_SIZE) + 10;
     let requests = client.requests();
     println!(
-        "applied {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations in {:.2} s with {requests} requests (target: at most {target}: {})",
+        "applied {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations + {role_changes} role grants ({changes} operations) in {:.2} s with {requests} requests (target: at most {target}: {})",
         elapsed.as_secs_f64(),
         if requests <= target { "OK" } else { "MISSED" }
     );

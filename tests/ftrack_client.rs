@@ -497,3 +497,77 @@ async fn a_response_larger_than_the_cap_is_refused_without_reading_it_all() {
     assert!(error.to_string().contains("max_response_mb"));
     served.join().unwrap();
 }
+
+/// 1,200 users holding roles (more than a page of role rows), some on named projects.
+fn studio_with_roles() -> FtrackSnapshot {
+    use ldap2ftrack::access::{Project, RoleScope, UserRole};
+    let projects = ["SHOW", "VAULT"].map(|name| Project {
+        id: format!("p-{name}"),
+        name: name.into(),
+        full_name: name.into(),
+        is_private: name == "VAULT",
+    });
+    let users = (0..1200)
+        .map(|n| {
+            let mut user = bare_user(format!("u{n:04}"), format!("user{n}"));
+            user.roles = vec![UserRole {
+                role: "User".into(),
+                scope: if n % 3 == 0 {
+                    RoleScope::Projects(["SHOW".to_string(), "VAULT".to_string()].into())
+                } else {
+                    RoleScope::AllOpenProjects
+                },
+            }];
+            if n % 100 == 0 {
+                user.roles.push(UserRole {
+                    role: "Project Manager".into(),
+                    scope: RoleScope::AllOpenProjects,
+                });
+            }
+            user
+        })
+        .collect();
+    FtrackSnapshot {
+        users,
+        projects: projects.into(),
+        ..FtrackSnapshot::default()
+    }
+}
+
+fn by_role(roles: &[ldap2ftrack::access::UserRole]) -> Vec<ldap2ftrack::access::UserRole> {
+    let mut roles = roles.to_vec();
+    roles.sort_by(|a, b| a.role.cmp(&b.role));
+    roles
+}
+
+#[tokio::test]
+async fn roles_and_project_grants_read_back_as_seeded_in_few_requests() {
+    use ldap2ftrack::ftrack::access::{read_access, read_access_of};
+    let seeded = studio_with_roles();
+    let sandbox = sandbox_with(&seeded, Faults::default()).await;
+    let everyone = client(&sandbox.url, "key");
+    let access = read_access(&everyone).await.unwrap();
+    // Four queries in one request, then the pages beyond the first of the role rows.
+    assert!(everyone.requests() <= 4, "{} requests", everyone.requests());
+    assert!(access.roles.iter().any(|r| r.name == "Project Manager"));
+    assert_eq!(access.projects.len(), 2);
+    for user in &seeded.users {
+        let read = access.user_roles.get(&user.id).map(|r| by_role(r));
+        assert_eq!(read, Some(by_role(&user.roles)), "{}", user.username);
+    }
+    let some: Vec<_> = seeded
+        .users
+        .iter()
+        .step_by(7)
+        .map(|u| u.id.clone())
+        .collect();
+    let few = client(&sandbox.url, "key");
+    let subset = read_access_of(&few, &some).await.unwrap();
+    assert_eq!(few.requests(), 2, "roles and holdings, then project grants");
+    assert_eq!(subset.user_roles.len(), some.len());
+    for id in &some {
+        let user = seeded.users.iter().find(|u| &u.id == id).unwrap();
+        assert_eq!(by_role(&subset.user_roles[id]), by_role(&user.roles));
+    }
+    sandbox.stop().await;
+}

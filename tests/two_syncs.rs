@@ -12,6 +12,7 @@ use ldap2ftrack::ftrack::client::FtrackClient;
 use ldap2ftrack::ftrack::error::FtrackError;
 use ldap2ftrack::ftrack::read::LiveUser;
 use ldap2ftrack::ftrack::wire::Operation;
+use ldap2ftrack::ids::FtrackId;
 use ldap2ftrack::model::FtrackGroup;
 use ldap2ftrack::reconcile::Plan;
 use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
@@ -45,8 +46,8 @@ impl FtrackApi for WithAnotherSync {
         self.ours.groups()
     }
 
-    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>> {
-        self.ours.access()
+    fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>> {
+        self.ours.access(users)
     }
 
     fn write<'a>(

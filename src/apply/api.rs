@@ -1,12 +1,13 @@
 //! The ftrack operations the engine needs, as a trait object so the engine does not care
 //! whether it talks to a server over HTTP or to something else that speaks the same way.
 
-use crate::ftrack::access::{Access, read_access};
+use crate::ftrack::access::{Access, read_access_of};
 use crate::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::read::{LiveUser, read_groups, read_users_where};
 use crate::ftrack::wire::Operation;
+use crate::ids::FtrackId;
 use crate::model::FtrackGroup;
 use std::future::Future;
 use std::pin::Pin;
@@ -26,8 +27,8 @@ pub trait FtrackApi: Send + Sync {
     /// Every group.
     fn groups(&self) -> BoxFuture<'_, Result<Vec<FtrackGroup>, FtrackError>>;
 
-    /// The security roles, projects and every user's roles, as they are now.
-    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>>;
+    /// The security roles and projects, and these users' roles, as they are now.
+    fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>>;
 
     /// Sends one batch; one outcome per operation (a refused batch is split to find the
     /// culprits, except as `on_duplicate` says).
@@ -54,8 +55,8 @@ impl FtrackApi for FtrackClient {
         Box::pin(read_groups(self))
     }
 
-    fn access(&self) -> BoxFuture<'_, Result<Access, FtrackError>> {
-        Box::pin(read_access(self))
+    fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>> {
+        Box::pin(read_access_of(self, users))
     }
 
     fn write<'a>(

@@ -8,8 +8,9 @@
 
 use super::client::FtrackClient;
 use super::error::FtrackError;
+use super::many::{chunked, read_many};
 use super::query::Select;
-use super::read::{Entities, read_all, text};
+use super::read::text;
 use crate::access::{Project, RoleKind, RoleScope, SecurityRole, UserRole};
 use crate::ids::FtrackId;
 use crate::model::FtrackSnapshot;
@@ -45,33 +46,61 @@ struct Holding {
     all_open: bool,
 }
 
-/// Reads the roles, projects and every user's roles.
+/// Reads the roles, projects and every user's roles: four queries, one request (and more only
+/// for the pages beyond the first).
 pub async fn read_access(client: &FtrackClient) -> Result<Access, FtrackError> {
-    let (roles, projects) = (roles_select(), projects_select());
-    let holdings = Select::new(
-        "UserSecurityRole",
-        &["id", "user_id", "security_role_id", "is_all_open_projects"],
-    )
-    .order_by("id");
-    let grants = Select::new(
-        "UserSecurityRoleProject",
-        &["id", "user_security_role_id", "project_id"],
-    )
-    .order_by("id");
-    let (roles, projects, holdings, grants) = tokio::try_join!(
-        rows(client, &roles),
-        rows(client, &projects),
-        rows(client, &holdings),
-        rows(client, &grants),
-    )?;
+    let selects = [
+        roles_select(),
+        projects_select(),
+        holdings_select(),
+        grants_select(),
+    ];
+    let [roles, projects, holdings, grants] = four(read_many(client, &selects).await?);
+    Ok(access_of(&roles, &projects, &holdings, &grants))
+}
+
+/// Reads the roles and projects, and the roles of these users only: two requests (the roles
+/// first, then where they are held), however many users, up to 10,000 per request.
+pub async fn read_access_of(
+    client: &FtrackClient,
+    users: &[FtrackId],
+) -> Result<Access, FtrackError> {
+    let ids: Vec<String> = users.iter().map(ToString::to_string).collect();
+    let mut selects = vec![roles_select(), projects_select()];
+    selects.extend(chunked(holdings_select, "user_id", &ids));
+    let mut found = read_many(client, &selects).await?.into_iter();
+    let roles = found.next().unwrap_or_default();
+    let projects = found.next().unwrap_or_default();
+    let holdings: Vec<Map<String, Value>> = found.flatten().collect();
+    let holding_ids: Vec<String> = holdings.iter().map(|h| text(h, "id")).collect();
+    let grants_selects = chunked(grants_select, "user_security_role_id", &holding_ids);
+    let grants: Vec<Map<String, Value>> = read_many(client, &grants_selects)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(access_of(&roles, &projects, &holdings, &grants))
+}
+
+fn access_of(
+    roles: &[Map<String, Value>],
+    projects: &[Map<String, Value>],
+    holdings: &[Map<String, Value>],
+    grants: &[Map<String, Value>],
+) -> Access {
     let roles: Vec<SecurityRole> = roles.iter().map(security_role).collect();
     let projects: Vec<Project> = projects.iter().map(project).collect();
-    let user_roles = user_roles(&roles, &projects, &holdings, &grants);
-    Ok(Access {
+    let user_roles = user_roles(&roles, &projects, holdings, grants);
+    Access {
         roles,
         projects,
         user_roles,
-    })
+    }
+}
+
+fn four<T: Default>(found: Vec<T>) -> [T; 4] {
+    let mut found = found.into_iter();
+    std::array::from_fn(|_| found.next().unwrap_or_default())
 }
 
 fn roles_select() -> Select {
@@ -82,27 +111,20 @@ fn projects_select() -> Select {
     Select::new("Project", &["id", "name", "full_name", "is_private"]).order_by("id")
 }
 
-/// Every row of a query, each resolved to its entity's attributes.
-async fn rows(
-    client: &FtrackClient,
-    select: &Select,
-) -> Result<Vec<Map<String, Value>>, FtrackError> {
-    let mut found = Vec::new();
-    for (entities, rows) in read_all(client, select).await? {
-        found.extend(
-            rows.iter()
-                .map(|row| resolved(&entities, row))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-    }
-    Ok(found)
+fn holdings_select() -> Select {
+    Select::new(
+        "UserSecurityRole",
+        &["id", "user_id", "security_role_id", "is_all_open_projects"],
+    )
+    .order_by("id")
 }
 
-fn resolved(entities: &Entities, row: &Value) -> Result<Map<String, Value>, FtrackError> {
-    entities
-        .resolve(row)
-        .cloned()
-        .ok_or_else(|| FtrackError::Protocol("a query row is not an entity".into()))
+fn grants_select() -> Select {
+    Select::new(
+        "UserSecurityRoleProject",
+        &["id", "user_security_role_id", "project_id"],
+    )
+    .order_by("id")
 }
 
 fn security_role(row: &Map<String, Value>) -> SecurityRole {
@@ -189,10 +211,14 @@ pub async fn read_for_planning(
     Ok(snapshot)
 }
 
-/// Only the server's security roles and projects (no users), in a snapshot.
+/// Only the server's security roles and projects (no users), in a snapshot: one request.
 pub async fn read_roles_and_projects(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
-    let (roles, projects) = (roles_select(), projects_select());
-    let (roles, projects) = tokio::try_join!(rows(client, &roles), rows(client, &projects))?;
+    let found = read_many(client, &[roles_select(), projects_select()]).await?;
+    let mut found = found.into_iter();
+    let (roles, projects) = (
+        found.next().unwrap_or_default(),
+        found.next().unwrap_or_default(),
+    );
     Ok(FtrackSnapshot {
         security_roles: roles.iter().map(security_role).collect(),
         projects: projects.iter().map(project).collect(),

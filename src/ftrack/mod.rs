@@ -4,6 +4,7 @@ pub mod access;
 pub mod batch;
 pub mod client;
 pub mod error;
+pub mod many;
 pub mod query;
 pub mod read;
 pub mod snapshot;

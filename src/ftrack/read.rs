@@ -6,6 +6,7 @@
 
 use super::client::{FtrackClient, RetryPolicy};
 use super::error::FtrackError;
+use super::many::{QUERIES_PER_REQUEST, VALUES_PER_QUERY};
 use super::query::Select;
 use super::wire::{Operation, QueryResult};
 use crate::ids::{FtrackId, Username};
@@ -23,7 +24,7 @@ type Identity = (String, String);
 pub(super) struct Entities(HashMap<Identity, Map<String, Value>>);
 
 impl Entities {
-    fn collect(&mut self, value: &Value) {
+    pub(super) fn collect(&mut self, value: &Value) {
         match value {
             Value::Array(items) => items.iter().for_each(|v| self.collect(v)),
             Value::Object(map) => {
@@ -169,11 +170,6 @@ pub struct LiveUser {
     /// (membership id, group name) pairs.
     pub memberships: Vec<(String, String)>,
 }
-
-/// Values per `in (...)` condition, so that queries stay a reasonable size.
-const VALUES_PER_QUERY: usize = 250;
-/// Queries sent together in one request.
-const QUERIES_PER_REQUEST: usize = 40;
 
 /// The users whose `field` (`id` or `username`, both unique) is one of `values`, with their
 /// memberships. Values go out in chunks, many chunk queries to a request.

@@ -11,6 +11,7 @@ use crate::apply::api::FtrackApi;
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::ftrack::batch::OnDuplicate;
 use crate::ftrack::wire::Operation;
+use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Plan, PlanItem};
 
 /// Sets the roles of the users this run created; a user whose roles could not be set is
@@ -31,7 +32,11 @@ pub(super) async fn set_created_roles(
     if created.is_empty() {
         return;
     }
-    let access = match api.access().await {
+    let ids: Vec<FtrackId> = created
+        .iter()
+        .filter_map(|&i| ledger.created[i].clone())
+        .collect();
+    let access = match api.access(&ids).await {
         Ok(access) => LiveAccess::new(access),
         Err(error) => {
             for &i in &created {

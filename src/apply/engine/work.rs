@@ -8,6 +8,7 @@ use crate::apply::operations::{ItemOperations, create_group, item_operations};
 use crate::apply::outcome::ItemStatus;
 use crate::apply::preflight::{LiveState, new_username};
 use crate::ftrack::wire::Operation;
+use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Plan, PlanItem};
 use std::collections::{HashMap, HashSet};
 
@@ -66,11 +67,16 @@ async fn read_access_if_needed(
     items: &[PlanItem],
     open: &[usize],
 ) -> Result<Option<LiveAccess>, ReadError> {
-    let changes_roles = |i: usize| !items[i].roles.is_empty() && items[i].action != Action::Create;
-    if !open.iter().any(|&i| changes_roles(i)) {
+    let users: Vec<FtrackId> = open
+        .iter()
+        .map(|&i| &items[i])
+        .filter(|item| !item.roles.is_empty() && item.action != Action::Create)
+        .filter_map(|item| item.ftrack.as_ref().map(|f| f.id.clone()))
+        .collect();
+    if users.is_empty() {
         return Ok(None);
     }
-    let access = api.access().await.map_err(ReadError::Access)?;
+    let access = api.access(&users).await.map_err(ReadError::Access)?;
     Ok(Some(LiveAccess::new(access)))
 }
 
