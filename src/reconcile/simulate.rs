@@ -4,6 +4,8 @@
 //! engine talks to ftrack over HTTP but must end in the same state.
 
 use super::plan::{Action, Field, FieldChange, FieldValue, Plan, PlanItem};
+use super::roles::RoleChange;
+use crate::access::UserRole;
 use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser, Links};
 
@@ -43,6 +45,7 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     for change in &item.changes {
         set_field(&mut user, change);
     }
+    set_roles(&mut user.roles, &item.roles);
     ftrack.users.push(user);
     links.insert(dir.id.clone(), id);
 }
@@ -61,8 +64,26 @@ fn modify(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
             user.groups.push(g.clone());
         }
     }
+    set_roles(&mut user.roles, &item.roles);
     if let Some(dir) = &item.directory {
         links.insert(dir.id.clone(), user.id.clone());
+    }
+}
+
+/// Applies role changes as the server ends up after them.
+fn set_roles(held: &mut Vec<UserRole>, changes: &[RoleChange]) {
+    for change in changes {
+        held.retain(|h| h.role != change.role());
+        match change {
+            RoleChange::Grant { role, scope, .. }
+            | RoleChange::Rescope {
+                role, to: scope, ..
+            } => held.push(UserRole {
+                role: role.clone(),
+                scope: scope.clone(),
+            }),
+            RoleChange::Revoke { .. } => {}
+        }
     }
 }
 

@@ -1,10 +1,14 @@
 //! Property tests: each test is named after the invariant it checks.
 
+use crate::access::{Project, RoleKind, RoleScope, SecurityRole, UserRole};
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
 use crate::reconcile::plan::{Action, Summary};
-use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
+use crate::reconcile::policy::{
+    DeactivateMissing, MaxDeactivate, RoleGrant, RolePolicy, RoleRule, UsernameCase,
+};
+use crate::reconcile::roles::RoleChange;
 use crate::reconcile::simulate::apply_in_memory;
 use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 use proptest::prelude::*;
@@ -63,6 +67,64 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
         })
 }
 
+/// Roles an ftrack user may hold before the run: none, managed ones, and an unmanaged one.
+fn held_roles(pick: u8) -> Vec<UserRole> {
+    let holds = |role: &str, scope: RoleScope| UserRole {
+        role: role.into(),
+        scope,
+    };
+    let on_a = RoleScope::Projects(["A".to_string()].into());
+    match pick {
+        0 => Vec::new(),
+        1 => vec![holds("User", RoleScope::AllOpenProjects)],
+        2 => vec![holds("Project Manager", RoleScope::AllOpenProjects)],
+        3 => vec![holds("User", on_a)],
+        _ => vec![holds("Administrator", RoleScope::AllOpenProjects)],
+    }
+}
+
+/// Role rules on the directory groups, and the server's roles and projects.
+fn role_policy(default: bool) -> RolePolicy {
+    let rule = |group: &str, role: &str, scope: RoleScope| RoleRule {
+        group: group.into(),
+        grant: RoleGrant {
+            role: role.into(),
+            scope,
+        },
+    };
+    let on = |p: &str| RoleScope::Projects([p.to_string()].into());
+    RolePolicy {
+        default: default.then(|| RoleGrant {
+            role: "User".into(),
+            scope: RoleScope::AllOpenProjects,
+        }),
+        rules: vec![
+            rule("fx", "Project Manager", RoleScope::AllOpenProjects),
+            rule("comp", "User", on("A")),
+            rule("light", "User", on("B")),
+        ],
+        allow_privileged: false,
+    }
+}
+
+fn server_access() -> (Vec<SecurityRole>, Vec<Project>) {
+    let role = |name: &str| SecurityRole {
+        id: format!("r-{name}"),
+        name: name.into(),
+        kind: RoleKind::Project,
+    };
+    let project = |name: &str| Project {
+        id: format!("p-{name}"),
+        name: name.into(),
+        full_name: name.into(),
+        is_private: false,
+    };
+    (
+        vec![role("User"), role("Project Manager"), role("Administrator")],
+        vec![project("A"), project("B")],
+    )
+}
+
 fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
     (
         0..NAMES.len(),
@@ -70,8 +132,9 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
         0u8..8,
         0u8..3,
         0u8..16,
+        0u8..6,
     )
-        .prop_map(|(name, is_active, email, first, groups)| {
+        .prop_map(|(name, is_active, email, first, groups, roles)| {
             let username = NAMES[name].to_string();
             FtrackUser {
                 id: format!("f-{username}").into(),
@@ -82,7 +145,7 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
                 groups: subset(FTRACK_GROUPS, groups),
                 username: username.into(),
                 user_type: None,
-                ..Default::default()
+                roles: held_roles(roles),
             }
         })
 }
@@ -106,9 +169,10 @@ fn world() -> impl Strategy<Value = World> {
         any::<bool>(),
         prop::option::of(0usize..6),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(dir, mut ftrack, links, missing, sensitive, protect, limit, only_bob)| {
+            |(dir, mut ftrack, links, missing, sensitive, protect, limit, only_bob, default)| {
                 let mut seen = HashSet::new();
                 ftrack.retain(|u| seen.insert(u.username.clone()));
                 let links = links
@@ -139,8 +203,10 @@ fn world() -> impl Strategy<Value = World> {
                     },
                     managed_groups: managed,
                     previous_directory_count: None,
+                    roles: role_policy(default),
                     ..Default::default()
                 };
+                let (security_roles, projects) = server_access();
                 let scope = Scope {
                     only_users: if only_bob {
                         vec!["bob".to_string(), "Eve".to_string()]
@@ -167,7 +233,8 @@ fn world() -> impl Strategy<Value = World> {
                     ftrack: FtrackSnapshot {
                         users: ftrack,
                         groups,
-                        ..Default::default()
+                        security_roles,
+                        projects,
                     },
                     links,
                     policy,
@@ -286,7 +353,22 @@ proptest! {
     fn skipped_conflicted_and_unchanged_items_carry_no_operations(w in world()) {
         for item in plan(&w).items {
             if !item.action.is_change() {
-                prop_assert!(item.changes.is_empty() && item.groups.is_empty(), "{:#?}", item);
+                prop_assert!(item.changes.is_empty() && item.groups.is_empty() && item.roles.is_empty(), "{:#?}", item);
+            }
+        }
+    }
+
+    #[test]
+    fn only_managed_roles_change_and_other_roles_are_left_alone(w in world()) {
+        let p = plan(&w);
+        let managed: BTreeSet<&str> = w.policy.roles.rules.iter().map(|r| r.grant.role.as_str()).collect();
+        let default = w.policy.roles.default.as_ref().map(|d| d.role.as_str());
+        for item in &p.items {
+            for change in &item.roles {
+                let role = change.role();
+                let granted_default = matches!(change, RoleChange::Grant { .. }) && Some(role) == default;
+                prop_assert!(managed.contains(role) || granted_default, "{:#?}", item);
+                prop_assert_ne!(role, "Administrator");
             }
         }
     }
