@@ -168,7 +168,19 @@ fn roles_follow_group_membership_read_from_slapd() {
     );
     std::fs::write(&config, rules).unwrap();
     let mut store = Store::new();
+    // bob exists and manages SHOW; the directory makes him a User there (one replacement).
+    let bob = ldap2ftrack::model::FtrackUser {
+        id: "f-bob".into(),
+        username: "bob".into(),
+        is_active: true,
+        roles: vec![UserRole {
+            role: "Project Manager".into(),
+            scope: RoleScope::Projects(["SHOW".to_string()].into()),
+        }],
+        ..Default::default()
+    };
     let shows = FtrackSnapshot {
+        users: vec![bob],
         projects: vec![project("SHOW", false)],
         ..FtrackSnapshot::default()
     };

@@ -21,6 +21,8 @@ pub enum AccessStep {
     Add { role: String },
     /// `remove_user_security_role`.
     Remove { role: String },
+    /// `update_user_security_role`: one role for another, keeping where it applies.
+    Replace { role: String, by: String },
     /// `grant_user_security_role_project` with `all_open_projects`.
     GrantAllOpen { role: String },
     /// `revoke_user_security_role_project` with `all_open_projects`.
@@ -34,8 +36,9 @@ pub enum AccessStep {
 /// The steps that take a user from `now` (the roles read from ftrack, or `None` for the
 /// plan's view) to what `changes` want.
 pub fn access_steps(changes: &[RoleChange], now: Option<&[UserRole]>) -> Vec<AccessStep> {
-    let mut steps = Vec::new();
-    for change in changes {
+    let (replaced, changes) = replacements(changes, now);
+    let mut steps = replaced;
+    for change in &changes {
         let role = change.role();
         let held = match now {
             Some(now) => now.iter().find(|h| h.role == role).map(|h| h.scope.clone()),
@@ -56,6 +59,46 @@ pub fn access_steps(changes: &[RoleChange], now: Option<&[UserRole]>) -> Vec<Acc
         }
     }
     steps
+}
+
+/// A revocation and a grant on the same scope become one replacement, so the user keeps
+/// project access without a moment without the role; returns the replacements and the changes
+/// left.
+fn replacements(
+    changes: &[RoleChange],
+    now: Option<&[UserRole]>,
+) -> (Vec<AccessStep>, Vec<RoleChange>) {
+    let held = |role: &str| match now {
+        Some(now) => now.iter().find(|h| h.role == role).map(|h| h.scope.clone()),
+        None => changes
+            .iter()
+            .find(|c| c.role() == role)
+            .and_then(planned_before),
+    };
+    let mut rest: Vec<RoleChange> = changes.to_vec();
+    let mut steps = Vec::new();
+    for change in changes {
+        let RoleChange::Grant {
+            role: to, scope, ..
+        } = change
+        else {
+            continue;
+        };
+        let freed = rest.iter().position(
+            |c| matches!(c, RoleChange::Revoke { role, .. } if held(role).as_ref() == Some(scope)),
+        );
+        if held(to).is_none()
+            && let Some(position) = freed
+        {
+            let from = rest.remove(position).role().to_string();
+            rest.retain(|c| c.role() != to);
+            steps.push(AccessStep::Replace {
+                role: from,
+                by: to.clone(),
+            });
+        }
+    }
+    (steps, rest)
 }
 
 /// Where the plan saw the user hold the role.
@@ -237,6 +280,11 @@ impl AccessIds {
                 user_id,
                 role_id: self.role(role)?,
             },
+            AccessStep::Replace { role, by } => Operation::UpdateUserSecurityRole {
+                user_id,
+                role_id: self.role(role)?,
+                new_role_id: self.role(by)?,
+            },
             AccessStep::GrantAllOpen { role } => Operation::GrantUserSecurityRoleProject {
                 user_id,
                 role_id: self.role(role)?,
@@ -337,6 +385,28 @@ mod tests {
         );
         let in_place = access_steps(&[grant("User", RoleScope::AllOpenProjects)], Some(&now));
         assert!(in_place.is_empty());
+    }
+
+    #[test]
+    fn a_role_swapped_for_another_on_the_same_projects_is_one_replacement() {
+        let changes = [
+            RoleChange::Revoke {
+                role: "User".into(),
+                scope: projects(&["A"]),
+            },
+            grant("Project Manager", projects(&["A"])),
+        ];
+        let now = [held("User", projects(&["A"]))];
+        let replace = AccessStep::Replace {
+            role: "User".into(),
+            by: "Project Manager".into(),
+        };
+        assert_eq!(access_steps(&changes, Some(&now)), [replace.clone()]);
+        assert_eq!(access_steps(&changes, None), [replace]);
+        // On other projects it is a removal and a grant.
+        let elsewhere = [held("User", projects(&["B"]))];
+        let steps = access_steps(&changes, Some(&elsewhere));
+        assert_eq!(steps.len(), 3, "{steps:?}");
     }
 
     #[test]

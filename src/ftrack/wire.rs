@@ -64,6 +64,15 @@ pub enum Operation {
         /// The role.
         role_id: String,
     },
+    /// Replaces a user's security role with another, keeping where it applies.
+    UpdateUserSecurityRole {
+        /// The user.
+        user_id: String,
+        /// The role the user holds now.
+        role_id: String,
+        /// The role it becomes.
+        new_role_id: String,
+    },
     /// Gives a user a role on one project, or on all open projects.
     GrantUserSecurityRoleProject {
         /// The user.
