@@ -401,7 +401,10 @@ mod tests {
             role: "User".into(),
             by: "Project Manager".into(),
         };
-        assert_eq!(access_steps(&changes, Some(&now)), [replace.clone()]);
+        assert_eq!(
+            access_steps(&changes, Some(&now)),
+            std::slice::from_ref(&replace)
+        );
         assert_eq!(access_steps(&changes, None), [replace]);
         // On other projects it is a removal and a grant.
         let elsewhere = [held("User", projects(&["B"]))];
