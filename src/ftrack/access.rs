@@ -204,10 +204,13 @@ pub async fn read_for_planning(
     client: &FtrackClient,
     with_access: bool,
 ) -> Result<FtrackSnapshot, FtrackError> {
-    let mut snapshot = super::read::read_snapshot(client).await?;
-    if with_access {
-        read_access(client).await?.fill(&mut snapshot);
+    if !with_access {
+        return super::read::read_snapshot(client).await;
     }
+    // The users and the roles are read side by side.
+    let (mut snapshot, access) =
+        tokio::try_join!(super::read::read_snapshot(client), read_access(client))?;
+    access.fill(&mut snapshot);
     Ok(snapshot)
 }
 
