@@ -220,3 +220,17 @@ fn the_filter_matches_role_names() {
     typed(&mut app, "user");
     assert_eq!(rows(&app), ["alee", "jdoe"], "a role both hold");
 }
+
+#[test]
+fn the_commit_summary_says_how_many_lose_access() {
+    let mut app = roles_app();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('Y'));
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('c'));
+    let screen = text(&draw(&mut app, 80, 24));
+    assert!(
+        screen.contains("! users losing a security role or project access: 1"),
+        "{screen}"
+    );
+}

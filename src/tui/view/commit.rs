@@ -21,6 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
     let cells = usize::from(WIDTH.min(area.width).saturating_sub(2));
     let mut lines = target_lines(review, modal, cells, theme);
     lines.extend(count_lines(modal, theme));
+    lines.extend(access_loss_line(review, modal, cells, theme));
     let room = usize::from(area.height.saturating_sub(18)).max(2);
     lines.extend(settled_lines(review, modal, cells, room, theme));
     if let Some(reason) = &review.plan.blocked {
@@ -71,6 +72,32 @@ fn target_lines(
         ]),
         Line::raw(""),
     ]
+}
+
+/// How many users of the commit lose a security role or project access, when any do: these
+/// count against the safety limit like deactivations.
+fn access_loss_line(
+    review: &Review,
+    modal: &CommitModal,
+    cells: usize,
+    theme: &Theme,
+) -> Option<Line<'static>> {
+    let losing = review
+        .plan
+        .items
+        .iter()
+        .zip(&modal.approved)
+        .filter(|(item, ok)| **ok && item.roles.iter().any(|r| r.takes_away()))
+        .count();
+    (losing > 0).then(|| {
+        Line::from(Span::styled(
+            truncate(
+                &format!("  ! users losing a security role or project access: {losing}"),
+                cells,
+            ),
+            theme.error,
+        ))
+    })
 }
 
 /// The changes the commit applies, by kind, and the approved ones it leaves pending.
