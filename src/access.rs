@@ -90,6 +90,11 @@ pub enum RoleScope {
 }
 
 impl RoleScope {
+    /// These projects, by name.
+    pub fn projects<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::Projects(names.into_iter().map(str::to_string).collect())
+    }
+
     /// The scope holding both (all open projects wins; named projects add up).
     pub fn merged(self, other: RoleScope) -> RoleScope {
         match (self, other) {
@@ -128,21 +133,17 @@ pub struct UserRole {
 mod tests {
     use super::*;
 
-    fn projects(names: &[&str]) -> RoleScope {
-        RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
-    }
-
     #[test]
     fn scopes_merge_towards_all_open_projects() {
         assert_eq!(
-            projects(&["A"]).merged(projects(&["B"])),
-            projects(&["A", "B"])
+            RoleScope::projects(["A"]).merged(RoleScope::projects(["B"])),
+            RoleScope::projects(["A", "B"])
         );
         assert_eq!(
-            projects(&["A"]).merged(RoleScope::AllOpenProjects),
+            RoleScope::projects(["A"]).merged(RoleScope::AllOpenProjects),
             RoleScope::AllOpenProjects
         );
-        assert_eq!(projects(&["B", "A"]).to_string(), "projects A, B");
+        assert_eq!(RoleScope::projects(["B", "A"]).to_string(), "projects A, B");
     }
 
     fn role(name: &str, kind: &str) -> SecurityRole {
@@ -168,7 +169,7 @@ mod tests {
     fn scopes_serialize_plainly() {
         let json = serde_json::to_string(&RoleScope::AllOpenProjects).unwrap();
         assert_eq!(json, "\"all_open_projects\"");
-        let json = serde_json::to_string(&projects(&["SHOW"])).unwrap();
+        let json = serde_json::to_string(&RoleScope::projects(["SHOW"])).unwrap();
         assert_eq!(json, "{\"projects\":[\"SHOW\"]}");
     }
 }

@@ -319,10 +319,6 @@ impl AccessIds {
 mod tests {
     use super::*;
 
-    fn projects(names: &[&str]) -> RoleScope {
-        RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
-    }
-
     fn grant(role: &str, scope: RoleScope) -> RoleChange {
         RoleChange::Grant {
             role: role.into(),
@@ -340,7 +336,7 @@ mod tests {
 
     #[test]
     fn a_grant_adds_the_role_then_its_scope() {
-        let steps = access_steps(&[grant("User", projects(&["B", "A"]))], None);
+        let steps = access_steps(&[grant("User", RoleScope::projects(["B", "A"]))], None);
         assert_eq!(
             steps,
             [
@@ -370,7 +366,7 @@ mod tests {
     #[test]
     fn a_role_the_server_gave_already_is_not_added_again() {
         let now = [held("User", RoleScope::AllOpenProjects)];
-        let steps = access_steps(&[grant("User", projects(&["A"]))], Some(&now));
+        let steps = access_steps(&[grant("User", RoleScope::projects(["A"]))], Some(&now));
         assert_eq!(
             steps,
             [
@@ -392,11 +388,11 @@ mod tests {
         let changes = [
             RoleChange::Revoke {
                 role: "User".into(),
-                scope: projects(&["A"]),
+                scope: RoleScope::projects(["A"]),
             },
-            grant("Project Manager", projects(&["A"])),
+            grant("Project Manager", RoleScope::projects(["A"])),
         ];
-        let now = [held("User", projects(&["A"]))];
+        let now = [held("User", RoleScope::projects(["A"]))];
         let replace = AccessStep::Replace {
             role: "User".into(),
             by: "Project Manager".into(),
@@ -407,7 +403,7 @@ mod tests {
         );
         assert_eq!(access_steps(&changes, None), [replace]);
         // On other projects it is a removal and a grant.
-        let elsewhere = [held("User", projects(&["B"]))];
+        let elsewhere = [held("User", RoleScope::projects(["B"]))];
         let steps = access_steps(&changes, Some(&elsewhere));
         assert_eq!(steps.len(), 3, "{steps:?}");
     }
@@ -429,8 +425,8 @@ mod tests {
     fn a_rescope_moves_between_projects_and_keeps_hand_granted_private_ones_under_all_open() {
         let rescope = RoleChange::Rescope {
             role: "User".into(),
-            from: projects(&["A", "B"]),
-            to: projects(&["B", "C"]),
+            from: RoleScope::projects(["A", "B"]),
+            to: RoleScope::projects(["B", "C"]),
             because: "group x".into(),
         };
         assert_eq!(
@@ -448,7 +444,7 @@ mod tests {
         );
         let widen = RoleChange::Rescope {
             role: "User".into(),
-            from: projects(&["VAULT"]),
+            from: RoleScope::projects(["VAULT"]),
             to: RoleScope::AllOpenProjects,
             because: "group x".into(),
         };

@@ -182,6 +182,19 @@ pub struct RoleRule {
     pub grant: RoleGrant,
 }
 
+impl RoleRule {
+    /// Members of `group` get `role` on `scope`.
+    pub fn new(group: &str, role: &str, scope: RoleScope) -> Self {
+        Self {
+            group: group.to_string(),
+            grant: RoleGrant {
+                role: role.to_string(),
+                scope,
+            },
+        }
+    }
+}
+
 /// A staged-rollout scope: which users this run may touch and which kinds of change it may make.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {

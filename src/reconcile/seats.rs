@@ -18,6 +18,24 @@ pub struct Seats {
     pub limit: Option<usize>,
 }
 
+impl Seats {
+    /// `282 -> 300 (limit 320)`; `None` for a plan that does not count its seats (one saved
+    /// before plans had seats).
+    pub fn words(&self) -> Option<String> {
+        if *self == Seats::default() {
+            return None;
+        }
+        let limit = self
+            .limit
+            .map(|limit| format!(" (limit {limit})"))
+            .unwrap_or_default();
+        Some(format!(
+            "{} -> {}{limit}",
+            self.active_before, self.active_after
+        ))
+    }
+}
+
 /// Counts the seats a plan takes and turns the creates and reactivations beyond `limit`
 /// into skips that say why.
 pub fn hold_over_limit(

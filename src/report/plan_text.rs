@@ -58,26 +58,10 @@ pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
             plan.summary.unchanged, plan.summary.skip
         );
     }
-    if let Some(seats) = seats_words(&plan.seats) {
+    if let Some(seats) = plan.seats.words() {
         let _ = writeln!(out, "active users: {seats}");
     }
     out
-}
-
-/// Active users before and after, with the limit when set (`282 -> 300 (limit 320)`); `None`
-/// for a plan that does not count them (one saved before plans had seats).
-fn seats_words(seats: &Seats) -> Option<String> {
-    if *seats == Seats::default() {
-        return None;
-    }
-    let limit = seats
-        .limit
-        .map(|limit| format!(" (limit {limit})"))
-        .unwrap_or_default();
-    Some(format!(
-        "{} -> {}{limit}",
-        seats.active_before, seats.active_after
-    ))
 }
 
 /// The one summary line every run ends with.

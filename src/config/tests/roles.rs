@@ -30,20 +30,6 @@ projects = ["show_c"]
 group = "vendors"
 "#;
 
-fn projects(names: &[&str]) -> RoleScope {
-    RoleScope::Projects(names.iter().map(|name| name.to_string()).collect())
-}
-
-fn rule(group: &str, role: &str, scope: RoleScope) -> RoleRule {
-    RoleRule {
-        group: group.to_string(),
-        grant: RoleGrant {
-            role: role.to_string(),
-            scope,
-        },
-    }
-}
-
 #[test]
 fn roles_and_the_seat_limit_are_read_with_their_lines() {
     let (_dir, path, result) = load_file(ROLES);
@@ -55,13 +41,17 @@ fn roles_and_the_seat_limit_are_read_with_their_lines() {
     assert_eq!(
         config.roles.rule,
         [
-            rule("leads", "Project Manager", RoleScope::AllOpenProjects),
-            rule(
+            RoleRule::new("leads", "Project Manager", RoleScope::AllOpenProjects),
+            RoleRule::new(
                 "cn=artists,ou=groups,dc=studio,dc=example",
                 "User",
-                projects(&["show_a", "show_b"])
+                RoleScope::projects(["show_a", "show_b"])
             ),
-            rule("vendors", "Restricted User", projects(&["show_c"])),
+            RoleRule::new(
+                "vendors",
+                "Restricted User",
+                RoleScope::projects(["show_c"])
+            ),
         ]
     );
     let at = |line| Origin::File {
@@ -87,7 +77,7 @@ fn the_policy_carries_the_roles_and_the_seat_limit() {
         policy.roles.default,
         Some(RoleGrant {
             role: "User".to_string(),
-            scope: projects(&["show_a"]),
+            scope: RoleScope::projects(["show_a"]),
         })
     );
     assert_eq!(policy.roles.rules.len(), 3);
@@ -367,13 +357,17 @@ fn the_example_roles_load_as_written_once_uncommented() {
     assert_eq!(
         roles.rules,
         [
-            rule(
+            RoleRule::new(
                 "cn=leads,ou=groups,dc=studio,dc=example",
                 "Project Manager",
                 RoleScope::AllOpenProjects
             ),
-            rule("artists", "User", projects(&["kraken", "ember"])),
-            rule("vendor-lumen", "Restricted User", projects(&["kraken"])),
+            RoleRule::new("artists", "User", RoleScope::projects(["kraken", "ember"])),
+            RoleRule::new(
+                "vendor-lumen",
+                "Restricted User",
+                RoleScope::projects(["kraken"])
+            ),
         ]
     );
 }

@@ -24,20 +24,6 @@ fn project(name: &str, private: bool) -> Project {
     }
 }
 
-fn projects(names: &[&str]) -> RoleScope {
-    RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
-}
-
-fn rule(group: &str, role: &str, scope: RoleScope) -> RoleRule {
-    RoleRule {
-        group: group.to_string(),
-        grant: RoleGrant {
-            role: role.to_string(),
-            scope,
-        },
-    }
-}
-
 /// ann and bob exist and are linked; cy is new. Leads get Project Manager everywhere, the
 /// show team gets User on SHOW and the private VAULT.
 fn studio() -> Case {
@@ -55,13 +41,13 @@ fn studio() -> Case {
     ];
     case.projects = vec![project("SHOW", false), project("VAULT", true)];
     case.policy.roles.rules = vec![
-        rule(
+        RoleRule::new(
             "cn=leads,ou=groups,dc=example",
             "Project Manager",
             RoleScope::AllOpenProjects,
         ),
-        rule("show", "User", projects(&["SHOW"])),
-        rule("vault", "User", projects(&["VAULT"])),
+        RoleRule::new("show", "User", RoleScope::projects(["SHOW"])),
+        RoleRule::new("vault", "User", RoleScope::projects(["VAULT"])),
     ];
     case
 }
@@ -100,7 +86,7 @@ fn a_dn_matches_a_rule_written_as_its_first_rdn_and_project_rules_add_up() {
         panic!("{:#?}", item(&plan, "ann"));
     };
     assert_eq!(role, "User");
-    assert_eq!(*scope, projects(&["SHOW", "VAULT"]));
+    assert_eq!(*scope, RoleScope::projects(["SHOW", "VAULT"]));
 }
 
 #[test]
@@ -128,13 +114,13 @@ fn a_managed_role_no_group_gives_is_revoked_and_other_roles_are_left_alone() {
 fn a_role_held_on_other_projects_is_rescoped_and_a_held_role_in_sync_is_unchanged() {
     let mut case = studio();
     case.dir[0].groups = vec!["show".into()];
-    case.ftrack[0].roles = vec![holds("User", projects(&["VAULT"]))];
+    case.ftrack[0].roles = vec![holds("User", RoleScope::projects(["VAULT"]))];
     case.dir[1].groups = vec!["show".into()];
-    case.ftrack[1].roles = vec![holds("User", projects(&["SHOW"]))];
+    case.ftrack[1].roles = vec![holds("User", RoleScope::projects(["SHOW"]))];
     let plan = case.plan();
     let ann = &item(&plan, "ann").roles;
     assert!(
-        matches!(&ann[..], [RoleChange::Rescope { from, to, .. }] if *from == projects(&["VAULT"]) && *to == projects(&["SHOW"])),
+        matches!(&ann[..], [RoleChange::Rescope { from, to, .. }] if *from == RoleScope::projects(["VAULT"]) && *to == RoleScope::projects(["SHOW"])),
         "{ann:#?}"
     );
     assert!(ann[0].takes_away(), "VAULT is lost");
@@ -146,11 +132,11 @@ fn an_incomplete_read_grants_and_widens_but_takes_nothing_away() {
     let mut case = studio();
     case.incomplete = true;
     case.dir[0].groups = vec!["show".into()];
-    case.ftrack[0].roles = vec![holds("User", projects(&["VAULT"]))];
+    case.ftrack[0].roles = vec![holds("User", RoleScope::projects(["VAULT"]))];
     case.ftrack[1].roles = vec![holds("Project Manager", RoleScope::AllOpenProjects)];
     let plan = case.plan();
     assert!(
-        matches!(&item(&plan, "ann").roles[..], [RoleChange::Rescope { to, .. }] if *to == projects(&["SHOW", "VAULT"]))
+        matches!(&item(&plan, "ann").roles[..], [RoleChange::Rescope { to, .. }] if *to == RoleScope::projects(["SHOW", "VAULT"]))
     );
     assert_eq!(item(&plan, "bob").action, Action::Unchanged);
 }
@@ -182,14 +168,15 @@ fn new_users_get_the_default_role_when_no_group_gives_one() {
 #[test]
 fn a_rule_naming_a_missing_role_or_project_makes_its_members_conflicts() {
     let mut case = studio();
+    case.policy.roles.rules.push(RoleRule::new(
+        "fx",
+        "Supervisor",
+        RoleScope::AllOpenProjects,
+    ));
     case.policy
         .roles
         .rules
-        .push(rule("fx", "Supervisor", RoleScope::AllOpenProjects));
-    case.policy
-        .roles
-        .rules
-        .push(rule("old", "User", projects(&["GONE"])));
+        .push(RoleRule::new("old", "User", RoleScope::projects(["GONE"])));
     case.dir[0].groups = vec!["fx".into()];
     case.dir[1].groups = vec!["old".into()];
     let plan = case.plan();
@@ -212,14 +199,15 @@ fn a_rule_naming_a_missing_role_or_project_makes_its_members_conflicts() {
 #[test]
 fn privileged_roles_need_the_opt_in() {
     let mut case = studio();
+    case.policy.roles.rules.push(RoleRule::new(
+        "admins",
+        "Administrator",
+        RoleScope::AllOpenProjects,
+    ));
     case.policy
         .roles
         .rules
-        .push(rule("admins", "Administrator", RoleScope::AllOpenProjects));
-    case.policy
-        .roles
-        .rules
-        .push(rule("robots", "API", RoleScope::AllOpenProjects));
+        .push(RoleRule::new("robots", "API", RoleScope::AllOpenProjects));
     case.dir[0].groups = vec!["admins".into()];
     case.dir[1].groups = vec!["robots".into()];
     let plan = case.plan();
@@ -289,7 +277,7 @@ fn the_default_role_is_a_floor_that_is_kept_while_no_rule_gives_a_role() {
     // ann holds the default role (given when she was created) and is in no group; bob moves
     // off the show team, where the rules gave him User.
     case.ftrack[0].roles = vec![holds("User", RoleScope::AllOpenProjects)];
-    case.ftrack[1].roles = vec![holds("User", projects(&["SHOW"]))];
+    case.ftrack[1].roles = vec![holds("User", RoleScope::projects(["SHOW"]))];
     let plan = case.plan();
     assert_eq!(item(&plan, "ann").action, Action::Unchanged);
     assert_eq!(

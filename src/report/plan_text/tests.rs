@@ -41,10 +41,6 @@ fn control_characters_are_escaped() {
     assert_eq!(printable("山田 太郎"), "山田 太郎");
 }
 
-fn projects(names: &[&str]) -> RoleScope {
-    RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
-}
-
 /// An update that changes a field, a group and three roles.
 fn lead() -> PlanItem {
     PlanItem {
@@ -80,12 +76,12 @@ fn lead() -> PlanItem {
             },
             RoleChange::Revoke {
                 role: "Supervisor\u{1b}[2J".into(),
-                scope: projects(&["ADS"]),
+                scope: RoleScope::projects(["ADS"]),
             },
             RoleChange::Rescope {
                 role: "User".into(),
-                from: projects(&["ADS", "SHOW"]),
-                to: projects(&["SHOW"]),
+                from: RoleScope::projects(["ADS", "SHOW"]),
+                to: RoleScope::projects(["SHOW"]),
                 because: "group cn=show,dc=x".into(),
             },
         ],

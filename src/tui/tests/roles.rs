@@ -4,22 +4,8 @@
 use super::render::{draw, pressing, snapshot_views_of, text};
 use super::*;
 use crate::access::{Project, RoleKind, RoleScope, SecurityRole, UserRole};
-use crate::reconcile::policy::{RoleGrant, RolePolicy, RoleRule};
+use crate::reconcile::policy::{RolePolicy, RoleRule};
 use crate::tui::app::Bucket;
-
-fn projects(names: &[&str]) -> RoleScope {
-    RoleScope::Projects(names.iter().map(|n| n.to_string()).collect())
-}
-
-fn rule(group: &str, role: &str, scope: RoleScope) -> RoleRule {
-    RoleRule {
-        group: group.into(),
-        grant: RoleGrant {
-            role: role.into(),
-            scope,
-        },
-    }
-}
 
 fn held(role: &str, scope: RoleScope) -> UserRole {
     UserRole {
@@ -62,11 +48,11 @@ fn roles_session() -> Session {
     ];
     let mut jane = user("f-jdoe", "jdoe", "Jane", "Doe", Some("jdoe@studio.example"));
     jane.roles = vec![
-        held("Supervisor", projects(&["ADS"])),
-        held("User", projects(&["ADS", "SHOW"])),
+        held("Supervisor", RoleScope::projects(["ADS"])),
+        held("User", RoleScope::projects(["ADS", "SHOW"])),
     ];
     let mut ann = user("f-alee", "alee", "Ann", "Lee", Some("alee@studio.example"));
-    ann.roles = vec![held("User", projects(&["SHOW"]))];
+    ann.roles = vec![held("User", RoleScope::projects(["SHOW"]))];
     session.ftrack.users = vec![jane, ann];
     session.ftrack.security_roles = ["User", "Project Manager", "Supervisor"]
         .iter()
@@ -92,9 +78,9 @@ fn roles_session() -> Session {
     session.policy.roles = RolePolicy {
         default: None,
         rules: vec![
-            rule("comp", "User", projects(&["SHOW"])),
-            rule("leads", "Project Manager", RoleScope::AllOpenProjects),
-            rule("sups", "Supervisor", projects(&["ADS"])),
+            RoleRule::new("comp", "User", RoleScope::projects(["SHOW"])),
+            RoleRule::new("leads", "Project Manager", RoleScope::AllOpenProjects),
+            RoleRule::new("sups", "Supervisor", RoleScope::projects(["ADS"])),
         ],
         allow_privileged: false,
     };

@@ -125,17 +125,7 @@ pub(super) fn brief(item: &PlanItem) -> Option<&'static str> {
 /// `│ active users 282 -> 300 (limit 320)` for the header; `None` for a plan that does not
 /// count its seats.
 pub(super) fn seats_piece(seats: &Seats) -> Option<String> {
-    if *seats == Seats::default() {
-        return None;
-    }
-    let limit = seats
-        .limit
-        .map(|limit| format!(" (limit {limit})"))
-        .unwrap_or_default();
-    Some(format!(
-        "│ active users {} -> {}{limit}",
-        seats.active_before, seats.active_after
-    ))
+    seats.words().map(|words| format!("│ active users {words}"))
 }
 
 /// The seats piece's style: a warning once the plan fills every seat the limit allows.
