@@ -8,7 +8,7 @@
 
 use crate::access::{RoleScope, UserRole};
 use crate::ftrack::access::Access;
-use crate::ftrack::wire::Operation;
+use crate::ftrack::wire::{Operation, ProjectAccess};
 use crate::ids::FtrackId;
 use crate::reconcile::plan::PlanItem;
 use crate::reconcile::roles::RoleChange;
@@ -264,6 +264,21 @@ impl AccessIds {
             .ok_or_else(|| MissingAccess::Project(name.into()))
     }
 
+    /// A role on one project, or on all open projects (`None`).
+    fn on(
+        &self,
+        user_id: String,
+        role: &str,
+        project: Option<&String>,
+    ) -> Result<ProjectAccess, MissingAccess> {
+        Ok(ProjectAccess {
+            user_id,
+            role_id: self.role(role)?,
+            project_id: project.map(|p| self.project(p)).transpose()?,
+            all_open_projects: project.is_none(),
+        })
+    }
+
     /// The wire operation for a step on this user.
     pub fn operation(
         &self,
@@ -285,31 +300,17 @@ impl AccessIds {
                 role_id: self.role(role)?,
                 new_role_id: self.role(by)?,
             },
-            AccessStep::GrantAllOpen { role } => Operation::GrantUserSecurityRoleProject {
-                user_id,
-                role_id: self.role(role)?,
-                project_id: None,
-                all_open_projects: true,
-            },
-            AccessStep::RevokeAllOpen { role } => Operation::RevokeUserSecurityRoleProject {
-                user_id,
-                role_id: self.role(role)?,
-                project_id: None,
-                all_open_projects: true,
-            },
-            AccessStep::GrantProject { role, project } => Operation::GrantUserSecurityRoleProject {
-                user_id,
-                role_id: self.role(role)?,
-                project_id: Some(self.project(project)?),
-                all_open_projects: false,
-            },
+            AccessStep::GrantAllOpen { role } => {
+                Operation::GrantUserSecurityRoleProject(self.on(user_id, role, None)?)
+            }
+            AccessStep::RevokeAllOpen { role } => {
+                Operation::RevokeUserSecurityRoleProject(self.on(user_id, role, None)?)
+            }
+            AccessStep::GrantProject { role, project } => {
+                Operation::GrantUserSecurityRoleProject(self.on(user_id, role, Some(project))?)
+            }
             AccessStep::RevokeProject { role, project } => {
-                Operation::RevokeUserSecurityRoleProject {
-                    user_id,
-                    role_id: self.role(role)?,
-                    project_id: Some(self.project(project)?),
-                    all_open_projects: false,
-                }
+                Operation::RevokeUserSecurityRoleProject(self.on(user_id, role, Some(project))?)
             }
         })
     }

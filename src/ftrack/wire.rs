@@ -74,31 +74,24 @@ pub enum Operation {
         new_role_id: String,
     },
     /// Gives a user a role on one project, or on all open projects.
-    GrantUserSecurityRoleProject {
-        /// The user.
-        user_id: String,
-        /// The role.
-        role_id: String,
-        /// The project, unless `all_open_projects`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        project_id: Option<String>,
-        /// Every open project instead of one.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        all_open_projects: bool,
-    },
+    GrantUserSecurityRoleProject(ProjectAccess),
     /// Takes a user's role away from one project, or from all open projects.
-    RevokeUserSecurityRoleProject {
-        /// The user.
-        user_id: String,
-        /// The role.
-        role_id: String,
-        /// The project, unless `all_open_projects`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        project_id: Option<String>,
-        /// Every open project instead of one.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        all_open_projects: bool,
-    },
+    RevokeUserSecurityRoleProject(ProjectAccess),
+}
+
+/// Whose role, and on which project (or all open projects), a project grant is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectAccess {
+    /// The user.
+    pub user_id: String,
+    /// The role.
+    pub role_id: String,
+    /// The project, unless `all_open_projects`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// Every open project instead of one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_open_projects: bool,
 }
 
 /// Primary key values: a list of strings (Python client) or one bare string (JavaScript client).
