@@ -39,6 +39,7 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
         groups: item.groups.add.clone(),
         user_type: None,
         roles: Vec::new(),
+        custom: Default::default(),
     };
     for change in &item.changes {
         set_field(&mut user, change);

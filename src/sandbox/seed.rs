@@ -162,6 +162,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                     .and_then(|type_id| store.get("UserType", type_id))
                     .map(|t| text(t, "name")),
                 roles: user_roles(store, &id),
+                custom: Default::default(),
                 id: FtrackId::new(id),
             }
         })
@@ -171,6 +172,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
         groups,
         security_roles: roles_of(store),
         projects: projects_of(store),
+        custom_attributes: Vec::new(),
     }
 }
 

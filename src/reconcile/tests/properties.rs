@@ -59,6 +59,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
                 disabled_reason: (!active).then(|| "locked".to_string()),
                 problems: Vec::new(),
                 username: Some(username.into()),
+                custom: Default::default(),
             }
         })
 }

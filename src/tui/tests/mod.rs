@@ -35,6 +35,7 @@ fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>)
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
+        custom: Default::default(),
     }
 }
 
