@@ -44,6 +44,7 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     for change in &item.changes {
         set_field(&mut user, change);
     }
+    set_custom(&mut user, item);
     ftrack.users.push(user);
     links.insert(dir.id.clone(), id);
 }
@@ -56,6 +57,7 @@ fn modify(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     for change in &item.changes {
         set_field(user, change);
     }
+    set_custom(user, item);
     user.groups.retain(|g| !item.groups.remove.contains(g));
     for g in &item.groups.add {
         if !user.groups.contains(g) {
@@ -64,6 +66,12 @@ fn modify(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     }
     if let Some(dir) = &item.directory {
         links.insert(dir.id.clone(), user.id.clone());
+    }
+}
+
+fn set_custom(user: &mut FtrackUser, item: &PlanItem) {
+    for change in &item.custom {
+        user.custom.insert(change.key.clone(), change.to.clone());
     }
 }
 

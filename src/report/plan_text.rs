@@ -260,6 +260,7 @@ mod tests {
             conflict: None,
             needs: Vec::new(),
             roles: Vec::new(),
+            custom: Vec::new(),
         };
         let plan = Plan::new(vec![item], Inputs::default());
         let text = render_plan_text(&plan, TextOptions::default());

@@ -56,6 +56,7 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         conflict: None,
         needs: Vec::new(),
         roles: Vec::new(),
+        custom: Vec::new(),
     }
 }
 
