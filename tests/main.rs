@@ -6,6 +6,7 @@ mod cli_plan;
 mod console_e2e;
 mod demo;
 mod ftrack_client;
+mod ftrack_custom;
 mod ldap_source;
 mod python_conformance;
 mod report_cli;

@@ -176,19 +176,6 @@ fn user_roles(
     by_user
 }
 
-/// Reads users and groups and, when `with_access` (roles are managed), the roles and
-/// projects and every user's roles too.
-pub async fn read_for_planning(
-    client: &FtrackClient,
-    with_access: bool,
-) -> Result<FtrackSnapshot, FtrackError> {
-    let mut snapshot = super::read::read_snapshot(client).await?;
-    if with_access {
-        read_access(client).await?.fill(&mut snapshot);
-    }
-    Ok(snapshot)
-}
-
 /// Only the server's security roles and projects (no users), in a snapshot.
 pub async fn read_roles_and_projects(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
     let (roles, projects) = (roles_select(), projects_select());

@@ -3,7 +3,9 @@
 pub mod access;
 pub mod batch;
 pub mod client;
+pub mod custom;
 pub mod error;
+pub mod planning;
 pub mod query;
 pub mod read;
 pub mod snapshot;
