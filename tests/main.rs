@@ -4,6 +4,7 @@ mod apply_e2e;
 mod architecture;
 mod cli_plan;
 mod console_e2e;
+mod custom_e2e;
 mod demo;
 mod ftrack_client;
 mod ftrack_custom;
