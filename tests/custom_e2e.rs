@@ -185,3 +185,45 @@ fn check_names_each_key_ftrack_cannot_take_with_its_line() {
         "{failed:?}"
     );
 }
+
+#[test]
+fn the_plan_and_its_reports_list_custom_changes_like_field_changes() {
+    let world = studio();
+    let out = run(&mut world.cmd("plan"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let aaziz = out
+        .stdout
+        .split("\n~ aaziz")
+        .nth(1)
+        .expect("aaziz is updated");
+    assert!(
+        aaziz.contains("\n    custom department: \"old lighting\" -> \"lighting\"\n"),
+        "{aaziz}"
+    );
+    let hedwards = out
+        .stdout
+        .split("\n+ hedwards")
+        .nth(1)
+        .expect("hedwards is created");
+    assert!(
+        hedwards.contains("\n    custom job_title: (none) -> \"FX ARTIST\"\n"),
+        "{hedwards}"
+    );
+    for (file, line) in [
+        ("plan.csv", "custom department: old lighting -> lighting"),
+        ("plan.md", "custom department: old lighting → lighting"),
+        ("plan.html", "custom department: old lighting → lighting"),
+    ] {
+        let out = run(world.cmd("plan").args(["--report", file]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let report = std::fs::read_to_string(world.path(file)).unwrap();
+        assert!(report.contains(line), "{file}: {report}");
+    }
+    let out = run(world.cmd("plan").args(["--report", "plan.json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("plan.json")).unwrap()).unwrap();
+    let rows = report["rows"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["username"] == "aaziz").unwrap();
+    assert_eq!(row["custom"][0]["to"], "lighting");
+}

@@ -2,6 +2,7 @@
 //! outcome (what happened). Every export format renders this one value.
 
 use crate::apply::outcome::{ItemStatus, Outcome, OutcomeSummary, RunInfo};
+use crate::reconcile::custom::CustomChange;
 use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +82,9 @@ pub struct ReportRow {
     pub changes: Vec<FieldChange>,
     /// Managed-group changes.
     pub groups: GroupChanges,
+    /// Custom attribute changes, old -> new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomChange>,
     /// Why (skips, conflicts, deactivations, stale items).
     pub reason: Option<String>,
     /// The server's error (failed rows).
@@ -212,6 +216,7 @@ fn row(item: &PlanItem, category: Category) -> ReportRow {
         ftrack_id: item.ftrack.as_ref().map(|f| f.id.to_string()),
         changes: item.changes.clone(),
         groups: item.groups.clone(),
+        custom: item.custom.clone(),
         reason: item.reason.clone(),
         error: None,
         candidates: item

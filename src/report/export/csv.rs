@@ -4,7 +4,7 @@
 //! tab or carriage return) as formulas, so such cells are neutralised with a leading `'`:
 //! a hostile directory value cannot run anything on the reader's machine.
 
-use super::{ReportError, change_text};
+use super::{ReportError, change_text, custom_text};
 use crate::report::model::{Report, ReportRow};
 
 /// The header row.
@@ -46,7 +46,8 @@ pub(super) fn render(report: &Report, bom: bool) -> Result<String, ReportError> 
 }
 
 fn cells(row: &ReportRow) -> [String; 11] {
-    let changes: Vec<String> = row.changes.iter().map(|c| change_text(c, "->")).collect();
+    let mut changes: Vec<String> = row.changes.iter().map(|c| change_text(c, "->")).collect();
+    changes.extend(row.custom.iter().map(|c| custom_text(c, "->")));
     let candidates: Vec<&str> = row.candidates.iter().map(|c| c.username.as_str()).collect();
     [
         row.category.name().to_string(),

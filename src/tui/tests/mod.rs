@@ -2,6 +2,7 @@
 //! views rendered on ratatui's test backend.
 
 mod commit;
+mod custom;
 mod decide;
 mod export;
 mod keymap;

@@ -369,6 +369,7 @@ pub fn lines(
         ));
     }
     out.extend(groups_line(review, item, ftrack, theme));
+    out.extend(super::custom::lines(item, theme));
     out.extend(need_lines(app, item, theme));
     let explain = explain_lines(item, entry, theme);
     if conflict_first {
