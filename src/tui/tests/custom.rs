@@ -33,9 +33,7 @@ fn the_detail_lists_each_custom_change_under_the_fields() {
     press(&mut app, KeyCode::Enter);
     send(&mut app, Msg::Resize(120, 40));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-    terminal
-        .draw(|frame| render(frame, &app))
-        .expect("draw");
+    terminal.draw(|frame| render(frame, &app)).expect("draw");
     let screen: Vec<String> = terminal
         .backend()
         .buffer()
