@@ -97,7 +97,7 @@ impl World {
     }
 
     /// The binary with credentials, config and state, but no directory source (`apply PLANFILE`).
-    fn bare(&self, command: &str) -> Command {
+    pub(crate) fn bare(&self, command: &str) -> Command {
         let mut cmd = ldap2ftrack(self.home.path());
         cmd.env("FTRACK_SERVER", self.url())
             .env("FTRACK_API_USER", "ldap2ftrack")

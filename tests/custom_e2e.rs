@@ -4,6 +4,7 @@
 //! exist), warns of keys ftrack cannot take, and a second plan finds nothing left to do.
 
 use crate::apply_e2e::World;
+use crate::support::sandbox_http::{http, send_as};
 use crate::support::{ldap2ftrack, run};
 use ldap2ftrack::custom::CustomAttribute;
 use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
@@ -226,4 +227,65 @@ fn the_plan_and_its_reports_list_custom_changes_like_field_changes() {
     let rows = report["rows"].as_array().unwrap();
     let row = rows.iter().find(|r| r["username"] == "aaziz").unwrap();
     assert_eq!(row["custom"][0]["to"], "lighting");
+}
+
+#[test]
+fn a_value_ftrack_can_no_longer_take_fails_its_new_user_and_says_why() {
+    // Only hedwards, a new user, has a badge in the directory.
+    let world = World::with_seed(
+        "",
+        "[mapping.custom]\nbadge = \"employeeNumber\"\n",
+        |ftrack| {
+            ftrack.custom_attributes = vec![attribute("badge", "text")];
+        },
+    );
+    let ldif = std::fs::read_to_string(world.path("people.ldif")).unwrap();
+    let entry = "dn: uid=hedwards,ou=people,dc=northlight,dc=example\n";
+    assert!(ldif.contains(entry));
+    let with_badge = ldif.replace(entry, &format!("{entry}employeeNumber: 4711\n"));
+    std::fs::write(world.path("people.ldif"), with_badge).unwrap();
+    let saved = run(world.cmd("plan").args(["--out", "plan.json"]));
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
+    // An admin deletes the attribute (and with it every user's value) after the plan was made.
+    let badge = attribute("badge", "text").id;
+    let delete = serde_json::json!([{"action": "delete",
+        "entity_type": "CustomAttributeConfiguration", "entity_key": [badge]}]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let request = http().post(format!("{}/api", world.url())).json(&delete);
+    let answer = runtime.block_on(send_as(request, "ldap2ftrack", crate::apply_e2e::API_KEY));
+    assert_eq!(answer[0]["data"], true, "{answer}");
+    let out = run(world
+        .bare("apply")
+        .args(["plan.json", "--outcome", "outcome.json"]));
+    assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+    let outcome: Value =
+        serde_json::from_str(&std::fs::read_to_string(world.path("outcome.json")).unwrap())
+            .unwrap();
+    let failed: Vec<(&str, &Value)> = outcome["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"]["status"] == "failed")
+        .map(|o| {
+            (
+                o["item"]["username"].as_str().unwrap(),
+                &o["status"]["error"],
+            )
+        })
+        .collect();
+    let why = "created, but its custom attributes were not set: ftrack has no user custom \
+               attribute \"badge\" of type text";
+    assert_eq!(failed, [("hedwards", &Value::from(why))]);
+    assert!(out.stderr.contains(why), "{}", out.stderr);
+    let ftrack = world.ftrack();
+    assert!(
+        ftrack
+            .users
+            .iter()
+            .any(|u| u.username.as_str() == "hedwards"),
+        "created"
+    );
 }
