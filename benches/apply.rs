@@ -38,6 +38,7 @@ fn person(n: usize) -> DirectoryUser {
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
+        custom: Default::default(),
     }
 }
 

@@ -27,6 +27,7 @@ fn session() -> Session {
             active: true,
             disabled_reason: None,
             problems: Vec::new(),
+            custom: Default::default(),
         })
         .collect();
     // Half of them exist in ftrack with an old last name: 50,000 updates and 50,000 creates.

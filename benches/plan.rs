@@ -170,6 +170,7 @@ fn studio(n: usize) -> Studio {
                 active: kind != Kind::Disabled,
                 disabled_reason: (kind == Kind::Disabled).then(|| "ACCOUNTDISABLE".to_string()),
                 problems: Vec::new(),
+                custom: Default::default(),
             });
         }
     }

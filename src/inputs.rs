@@ -4,6 +4,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::ftrack::client::FtrackClient;
+use crate::ftrack::planning::PlanningReads;
 use crate::model::{DirectorySnapshot, Links};
 use crate::reconcile::Policy;
 use crate::source::ldap::settings::LdapSettings;
@@ -120,6 +121,16 @@ pub fn links_and_policy(config: &Config, state: &StateDir) -> anyhow::Result<(Li
         .context("cannot read the last run's figures")?
         .map(|last| last.directory_users);
     Ok((links, policy))
+}
+
+/// What a plan reads from ftrack beyond users and groups: roles when `[roles]` is in use,
+/// custom attributes when `[mapping.custom]` names any.
+pub fn planning_reads(config: &Config) -> PlanningReads {
+    let policy = config.policy(None);
+    PlanningReads {
+        access: policy.roles.is_active(),
+        custom_attributes: policy.custom_attributes,
+    }
 }
 
 /// ftrack usernames an apply must never change, case-folded (the API user included).

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 mod commands;
 pub mod config;
+pub mod custom;
 pub mod demo_data;
 pub mod exit;
 pub mod ftrack;

@@ -1,6 +1,7 @@
 //! Plain data shared by every layer: directory users, ftrack users, links. No I/O.
 
 use crate::access::{Project, SecurityRole, UserRole};
+use crate::custom::CustomAttribute;
 use crate::ids::{DirectoryId, FtrackId, Username};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,6 +33,10 @@ pub struct DirectoryUser {
     pub disabled_reason: Option<String>,
     /// Values that could not be read or used, in words; such a user becomes a conflict.
     pub problems: Vec<String>,
+    /// ftrack custom attribute key -> the value `[mapping.custom]` maps to it; keys whose
+    /// attribute the entry lacks are absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom: BTreeMap<String, String>,
 }
 
 /// Everything read from the directory in one run.
@@ -75,6 +80,10 @@ pub struct FtrackUser {
     /// The security roles the user holds, when read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<UserRole>,
+    /// Custom attribute key -> the user's value as text, for the keys read (those
+    /// `[mapping.custom]` names); a key without a value (null) is absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom: BTreeMap<String, String>,
 }
 
 impl FtrackUser {
@@ -110,6 +119,9 @@ pub struct FtrackSnapshot {
     /// The projects, when read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<Project>,
+    /// The user custom attribute configurations, when read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_attributes: Vec<CustomAttribute>,
 }
 
 /// Identity links: directory stable id -> ftrack user id, recorded when a user is created or matched.

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const API_KEY: &str = "e2e-secret-api-key-7f3a";
+pub(crate) const API_KEY: &str = "e2e-secret-api-key-7f3a";
 
 /// A sandbox seeded with the demo ftrack data, a home with the demo config and state.
 pub(crate) struct World {
@@ -81,11 +81,11 @@ impl World {
         }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.home.path().join(name)
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.sandbox.as_ref().unwrap().url.clone()
     }
 
@@ -97,7 +97,7 @@ impl World {
     }
 
     /// The binary with credentials, config and state, but no directory source (`apply PLANFILE`).
-    fn bare(&self, command: &str) -> Command {
+    pub(crate) fn bare(&self, command: &str) -> Command {
         let mut cmd = ldap2ftrack(self.home.path());
         cmd.env("FTRACK_SERVER", self.url())
             .env("FTRACK_API_USER", "ldap2ftrack")

@@ -16,7 +16,7 @@ use ldap2ftrack::sandbox::store::Store;
 use secrecy::SecretString;
 use std::time::Duration;
 
-async fn sandbox_with(snapshot: &FtrackSnapshot, faults: Faults) -> RunningSandbox {
+pub(crate) async fn sandbox_with(snapshot: &FtrackSnapshot, faults: Faults) -> RunningSandbox {
     let mut store = Store::new();
     seed(&mut store, snapshot).expect("seed loads");
     let credentials = Credentials {
@@ -28,7 +28,7 @@ async fn sandbox_with(snapshot: &FtrackSnapshot, faults: Faults) -> RunningSandb
         .expect("sandbox starts")
 }
 
-fn client(url: &str, key: &str) -> FtrackClient {
+pub(crate) fn client(url: &str, key: &str) -> FtrackClient {
     FtrackClient::new(
         url,
         "api",
@@ -401,7 +401,7 @@ fn client_for(url: &str) -> FtrackClient {
 }
 
 /// The sandbox's request and operation counters.
-async fn counters(sandbox: &RunningSandbox) -> serde_json::Value {
+pub(crate) async fn counters(sandbox: &RunningSandbox) -> serde_json::Value {
     send_as(
         http().get(format!("{}/sandbox/stats", sandbox.url)),
         "api",

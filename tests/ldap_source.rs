@@ -425,6 +425,37 @@ async fn hostile_values_are_read_without_harm() {
 }
 
 #[tokio::test]
+async fn custom_attributes_are_requested_and_mapped() {
+    require_slapd();
+    let mut fixture = person(
+        1,
+        "ann",
+        "telephoneNumber: +46 8 123\npreferredLanguage: SV",
+    );
+    fixture += &person(2, "bob", "employeeNumber: 42");
+    let server = Slapd::start(&fixture);
+    let mapping = Mapping {
+        custom: [
+            ("phone", "telephoneNumber"),
+            ("locale", "preferredLanguage | lowercase"),
+            ("employee_id", "employeeNumber"),
+        ]
+        .into_iter()
+        .map(|(key, expr)| (key.to_string(), expr.parse().unwrap()))
+        .collect(),
+        ..Mapping::default()
+    };
+    let read = read_mapped(&settings(&server), &mapping).await.unwrap();
+    let values = |username: &str| {
+        let custom = &user(&read, username).custom;
+        let pairs = custom.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        pairs.collect::<Vec<_>>()
+    };
+    assert_eq!(values("ann"), [("locale", "sv"), ("phone", "+46 8 123")]);
+    assert_eq!(values("bob"), [("employee_id", "42")]);
+}
+
+#[tokio::test]
 async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
     require_slapd();
     let server = Slapd::start(&three_people());

@@ -6,6 +6,7 @@ use crate::support::asset;
 use ldap2ftrack::apply::api::{BoxFuture, FtrackApi};
 use ldap2ftrack::apply::engine::{ApplyOptions, apply_plan};
 use ldap2ftrack::apply::outcome::{ItemStatus, RunInfo};
+use ldap2ftrack::custom::CustomAttribute;
 use ldap2ftrack::ftrack::access::Access;
 use ldap2ftrack::ftrack::batch::{OnDuplicate, OperationOutcome};
 use ldap2ftrack::ftrack::client::FtrackClient;
@@ -48,6 +49,10 @@ impl FtrackApi for WithAnotherSync {
 
     fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>> {
         self.ours.access(users)
+    }
+
+    fn custom_attributes(&self) -> BoxFuture<'_, Result<Vec<CustomAttribute>, FtrackError>> {
+        self.ours.custom_attributes()
     }
 
     fn write<'a>(

@@ -1,9 +1,11 @@
 //! The ftrack operations the engine needs, as a trait object so the engine does not care
 //! whether it talks to a server over HTTP or to something else that speaks the same way.
 
+use crate::custom::CustomAttribute;
 use crate::ftrack::access::{Access, read_access_of};
 use crate::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::custom::read_configurations;
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::read::{LiveUser, read_groups, read_users_where};
 use crate::ftrack::wire::Operation;
@@ -29,6 +31,9 @@ pub trait FtrackApi: Send + Sync {
 
     /// The security roles and projects, and these users' roles, as they are now.
     fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>>;
+
+    /// The user custom attribute configurations, as they are now.
+    fn custom_attributes(&self) -> BoxFuture<'_, Result<Vec<CustomAttribute>, FtrackError>>;
 
     /// Sends one batch; one outcome per operation (a refused batch is split to find the
     /// culprits, except as `on_duplicate` says).
@@ -57,6 +62,10 @@ impl FtrackApi for FtrackClient {
 
     fn access<'a>(&'a self, users: &'a [FtrackId]) -> BoxFuture<'a, Result<Access, FtrackError>> {
         Box::pin(read_access_of(self, users))
+    }
+
+    fn custom_attributes(&self) -> BoxFuture<'_, Result<Vec<CustomAttribute>, FtrackError>> {
+        Box::pin(read_configurations(self))
     }
 
     fn write<'a>(

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod api;
+pub mod custom;
 pub mod engine;
 pub mod operations;
 pub mod outcome;

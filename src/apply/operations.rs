@@ -5,6 +5,7 @@
 
 use super::preflight::value_text;
 use crate::apply::access::{LiveAccess, MissingAccess};
+use crate::apply::custom::{LiveCustom, MissingCustom};
 use crate::ftrack::read::LiveUser;
 use crate::ftrack::wire::{EntityKey, Operation};
 use crate::ids::FtrackId;
@@ -24,6 +25,19 @@ pub enum OperationsError {
     /// A role or project the user's role changes name that ftrack lacks.
     #[error(transparent)]
     MissingAccess(#[from] MissingAccess),
+    /// A custom attribute the user's changes name that ftrack lacks.
+    #[error(transparent)]
+    MissingCustom(#[from] MissingCustom),
+}
+
+/// What is read from ftrack just before applying, to turn names into ids: the security roles
+/// and projects, and the user custom attributes (each only when some item needs it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lookups<'a> {
+    /// The roles, projects and users' roles.
+    pub access: Option<&'a LiveAccess>,
+    /// The user custom attributes.
+    pub custom: Option<&'a LiveCustom>,
 }
 
 /// The operations of one item, and the id of the user it creates.
@@ -76,7 +90,7 @@ pub fn item_operations(
     item: &PlanItem,
     live: Option<&LiveUser>,
     group_ids: &HashMap<String, String>,
-    access: Option<&LiveAccess>,
+    lookups: Lookups,
 ) -> Result<ItemOperations, OperationsError> {
     let mut operations = Vec::new();
     let (user_id, created_id) = match item.action {
@@ -102,9 +116,14 @@ pub fn item_operations(
         }
     };
     operations.extend(membership_operations(item, &user_id, live, group_ids)?);
-    // A new user's roles are set once it exists (see `engine::follow`).
-    if let Some(access) = access.filter(|_| !item.roles.is_empty() && created_id.is_none()) {
-        operations.extend(access.operations(item, &user_id)?);
+    // A new user's roles and custom attributes are set once it exists (see `engine::follow`).
+    if created_id.is_none() {
+        if let Some(access) = lookups.access.filter(|_| !item.roles.is_empty()) {
+            operations.extend(access.operations(item, &user_id)?);
+        }
+        if let Some(custom) = lookups.custom.filter(|_| !item.custom.is_empty()) {
+            operations.extend(custom.operations(item, &user_id)?);
+        }
     }
     Ok(ItemOperations {
         operations,

@@ -143,6 +143,7 @@ mod tests {
             conflict: None,
             needs: Vec::new(),
             roles: Vec::new(),
+            custom: Vec::new(),
         }
     }
 

@@ -13,8 +13,8 @@ use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::{self, Config};
 use crate::exit;
-use crate::ftrack::access::read_for_planning;
 use crate::ftrack::client::FtrackClient;
+use crate::ftrack::planning::read_for_planning;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
@@ -192,10 +192,10 @@ impl Setup {
     /// of a saved plan that was edited.
     fn plan(&self, args: &ApplyArgs, console: &Console) -> anyhow::Result<Result<Planned, i32>> {
         let Some(path) = &args.plan_file else {
-            let with_access = self.config.policy(None).roles.is_active();
+            let reads = crate::inputs::planning_reads(&self.config);
             let ftrack = self
                 .runtime
-                .block_on(read_for_planning(&self.client, with_access))?;
+                .block_on(read_for_planning(&self.client, &reads))?;
             let (directory, source) = read_directory(
                 &self.config,
                 args.planning.ldif.as_deref(),

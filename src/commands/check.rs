@@ -1,5 +1,6 @@
 //! `ldap2ftrack check`: one line per part of the set-up, `ok` or why not.
 
+use super::config_custom::{self, CustomCheck};
 use super::config_roles::{RolesCheck, check_live};
 use super::output::Console;
 use crate::cli::Cli;
@@ -7,6 +8,7 @@ use crate::config::{self, Config, Overrides};
 use crate::exit;
 use crate::ftrack::access::read_roles_and_projects;
 use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::custom::read_configurations;
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::wire::Operation;
 use crate::source::ldap::error::DirectoryError;
@@ -67,8 +69,8 @@ fn report_ldap(config: &Config) -> i32 {
     exit::OK
 }
 
-/// Prints ftrack's line, and with `[roles]` configured the roles' lines; returns the exit
-/// code of the first failure.
+/// Prints ftrack's line, and with `[roles]` or `[mapping.custom]` configured their lines;
+/// returns the exit code of the first failure.
 fn report_ftrack(config: &Config) -> i32 {
     if let Some(warning) = crate::inputs::plain_http_warning(config) {
         println!("ftrack   WARNING: {warning}");
@@ -80,7 +82,9 @@ fn report_ftrack(config: &Config) -> i32 {
             return exit::UNAVAILABLE;
         }
     }
-    report_roles(config)
+    let roles = report_roles(config);
+    let custom = report_custom(config);
+    if roles == exit::OK { custom } else { roles }
 }
 
 /// Why one part of the set-up failed its check; printed after `FAILED:`.
@@ -158,6 +162,32 @@ fn report_roles(config: &Config) -> i32 {
         }
         Err(why) => {
             println!("roles    FAILED: {why}");
+            return exit::UNAVAILABLE;
+        }
+    }
+    exit::OK
+}
+
+/// With `[mapping.custom]` keys, prints whether ftrack has a text user attribute for each;
+/// returns the exit code (78 when one has none).
+fn report_custom(config: &Config) -> i32 {
+    if config.mapping.custom.is_empty() {
+        return exit::OK;
+    }
+    let checked = ftrack_client(config).and_then(|client| {
+        let configurations = runtime()?.block_on(read_configurations(&client))?;
+        Ok(config_custom::check_live(config, configurations))
+    });
+    match checked {
+        Ok(CustomCheck::Usable(line)) => println!("custom   ok: {line}"),
+        Ok(CustomCheck::Problems(problems)) => {
+            for problem in problems {
+                println!("custom   FAILED: {problem}");
+            }
+            return exit::CONFIG;
+        }
+        Err(why) => {
+            println!("custom   FAILED: {why}");
             return exit::UNAVAILABLE;
         }
     }

@@ -3,6 +3,7 @@
 mod apply;
 mod check;
 mod config_cmd;
+mod config_custom;
 mod config_roles;
 mod demo;
 mod output;

@@ -5,10 +5,11 @@ use crate::atomic_file::write_json_atomically;
 use crate::cli::{Cli, PlanArgs, ScopeArgs};
 use crate::clock::Clock;
 use crate::config::{self, Config, Override, Overrides};
-use crate::ftrack::access::read_for_planning;
+use crate::ftrack::planning::read_for_planning;
 use crate::ftrack::snapshot::read_snapshot;
 use crate::inputs::{
     DirectorySource, ftrack_client, links_and_policy, load_directory, plain_http_warning,
+    planning_reads,
 };
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::decision::{Decisions, plan_with_decisions};
@@ -125,8 +126,7 @@ fn read_live_ftrack(config: &Config, console: &Console) -> anyhow::Result<Ftrack
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let with_access = config.policy(None).roles.is_active();
-    Ok(runtime.block_on(read_for_planning(&client, with_access))?)
+    Ok(runtime.block_on(read_for_planning(&client, &planning_reads(config)))?)
 }
 
 /// Reads the directory from an LDIF export or, without one, from the configured LDAP server;

@@ -6,6 +6,7 @@ use super::roles::{self, RuleOrigins};
 use super::value::{Given, Raw};
 use super::{Config, ConfigError, Origin};
 use crate::reconcile::policy::RoleRule;
+use crate::source::mapping_rules::AttrExpr;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,6 +84,10 @@ impl Builder {
                 let only_file = "can only be set in the config file, as [[roles.rule]] tables";
                 return Err(invalid(only_file.to_string()));
             }
+            Kind::CustomMapping => {
+                let only_file = "can only be set in the config file, as a [mapping.custom] table";
+                return Err(invalid(only_file.to_string()));
+            }
         }
         self.layer.insert(key.name, origin);
         Ok(())
@@ -129,6 +134,17 @@ impl Builder {
     ) {
         self.config.roles.rule = rules;
         self.replace_origins("roles.rule", "[", origin, rule_origins);
+    }
+
+    /// Replaces `mapping.custom`, which only the file can give.
+    pub(super) fn set_custom_mapping(
+        &mut self,
+        custom: BTreeMap<String, AttrExpr>,
+        origin: Origin,
+        entry_origins: Vec<(String, Origin)>,
+    ) {
+        self.config.mapping.custom = custom;
+        self.replace_origins("mapping.custom", ".", origin, entry_origins);
     }
 
     /// Forgets the origins of `key` and its entries (named `key` + `separator` + ...) and

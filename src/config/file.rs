@@ -1,6 +1,7 @@
 //! The TOML file layer: walks the spanned document so every error can name its line.
 
 use super::builder::Builder;
+use super::custom;
 use super::display::toml_key;
 use super::keys::{self, Kind};
 use super::roles;
@@ -68,6 +69,11 @@ pub(super) fn apply_text(
             let origin = at(key.span());
             match keys::find(&dotted).map(|key| &key.kind) {
                 Some(Kind::ManagedGroups) => managed(builder, value.get_ref(), origin, &at)?,
+                Some(Kind::CustomMapping) => {
+                    let (custom, origins) =
+                        custom::read_table(value.get_ref(), origin.clone(), &at)?;
+                    builder.set_custom_mapping(custom, origin, origins);
+                }
                 Some(Kind::RoleRules) => {
                     let (rules, origins) = roles::read_rules(value.get_ref(), origin.clone(), &at)?;
                     builder.set_role_rules(rules, origin, origins);

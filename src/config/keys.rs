@@ -67,6 +67,8 @@ pub(super) enum Kind {
     ManagedGroups,
     /// The `[[roles.rule]]` tables, which only the config file can give.
     RoleRules,
+    /// The `[mapping.custom]` table, which only the config file can give.
+    CustomMapping,
 }
 
 /// Picks how a value is read: `path` resolves relative paths, any other name is a function.
@@ -154,6 +156,17 @@ macro_rules! role_rules {
     };
 }
 
+/// The [`Kind::CustomMapping`] row for the table `section.field`.
+macro_rules! custom_mapping {
+    ($section:ident . $field:ident) => {
+        Key {
+            name: concat!(stringify!($section), ".", stringify!($field)),
+            env: Env::None,
+            kind: Kind::CustomMapping,
+        }
+    };
+}
+
 use Env as E;
 
 /// Every key, in the order `config show` and error messages list them. Variable names follow
@@ -190,6 +203,7 @@ pub(super) const KEYS: &[Key] = &[
     setting!(mapping.display_name,      E::AttributeMap,                   attr_expr,          display::expr),
     setting!(mapping.groups,            E::AttributeMap,                   attr_expr,          display::expr),
     setting!(mapping.active,            E::None,                           active_rule,        display::active),
+    custom_mapping!(mapping.custom),
     managed_groups!(groups.managed),
     setting!(policy.deactivate_missing, E::None,                           deactivate_missing, display::deactivate_missing),
     setting!(policy.protected_users,    E::None,                           usernames,          display::list),

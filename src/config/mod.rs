@@ -2,6 +2,7 @@
 //! rising precedence, with the origin of every effective value remembered for `config show`.
 
 mod builder;
+mod custom;
 mod display;
 mod env;
 mod file;
@@ -265,6 +266,7 @@ impl Config {
             previous_directory_count: None,
             roles: self.roles.policy(),
             max_active_users: self.policy.max_active_users,
+            custom_attributes: self.mapping.custom.keys().cloned().collect(),
         }
     }
 }

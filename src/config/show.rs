@@ -21,6 +21,9 @@ pub fn render_show(config: &Config) -> String {
         if !rows.is_empty() {
             write_section(&mut out, section, &rows);
         }
+        if keys::in_section(section).any(|key| matches!(key.kind, Kind::CustomMapping)) {
+            write_custom(&mut out, config);
+        }
         if keys::in_section(section).any(|key| matches!(key.kind, Kind::ManagedGroups)) {
             write_groups(&mut out, config);
         }
@@ -31,14 +34,15 @@ pub fn render_show(config: &Config) -> String {
     out
 }
 
-/// `key = value` and the origin, for every key but the `[groups.managed]` table and the
-/// `[[roles.rule]]` tables (which stand for themselves in a comment when there are none).
+/// `key = value` and the origin, for every key but the `[groups.managed]`,
+/// `[mapping.custom]` and `[[roles.rule]]` tables (the rules stand for themselves in a
+/// comment when there are none).
 fn row(config: &Config, key: &Key) -> Option<(String, String)> {
     let value = match key.kind {
         Kind::Setting { show, .. } | Kind::Secret { show, .. } => show(config),
         // The file an effective secret was read from, if any.
         Kind::SecretFile { .. } => display::opt_path(&config.secret_files.get(key.name).cloned()),
-        Kind::ManagedGroups => return None,
+        Kind::ManagedGroups | Kind::CustomMapping => return None,
         Kind::RoleRules if config.roles.rule.is_empty() => {
             let none = "# (no [[roles.rule]]: no role is managed)".to_string();
             return Some((none, config.origin(key.name).to_string()));
@@ -50,28 +54,50 @@ fn row(config: &Config, key: &Key) -> Option<(String, String)> {
 }
 
 fn write_groups(out: &mut String, config: &Config) {
-    let managed = &config.groups.managed;
-    let rows: Vec<(String, String)> = if managed.is_empty() {
-        vec![(
-            "# (none: no ftrack group is changed)".to_string(),
-            config.origin("groups.managed").to_string(),
-        )]
+    let entries = config
+        .groups
+        .managed
+        .iter()
+        .map(|(ldap, ftrack)| (ldap.clone(), toml_string(ftrack)));
+    let none = "# (none: no ftrack group is changed)";
+    write_table(out, config, "groups.managed", entries.collect(), none);
+}
+
+/// `[mapping.custom]`: ftrack key = directory attribute expression.
+fn write_custom(out: &mut String, config: &Config) {
+    let entries = config
+        .mapping
+        .custom
+        .iter()
+        .map(|(key, expr)| (key.clone(), display::expr(expr)));
+    let none = "# (none: no custom attribute is synced)";
+    write_table(out, config, "mapping.custom", entries.collect(), none);
+}
+
+/// A table given only by the file, one `key = value` line per entry with its own origin,
+/// or the `none` comment when it is empty.
+fn write_table(
+    out: &mut String,
+    config: &Config,
+    name: &str,
+    entries: Vec<(String, String)>,
+    none: &str,
+) {
+    let rows: Vec<(String, String)> = if entries.is_empty() {
+        vec![(none.to_string(), config.origin(name).to_string())]
     } else {
-        managed
-            .iter()
-            .map(|(ldap, ftrack)| {
-                let origin = match config.origins.get(&format!("groups.managed.{ldap}")) {
+        entries
+            .into_iter()
+            .map(|(key, value)| {
+                let origin = match config.origins.get(&format!("{name}.{key}")) {
                     Some(origin) => origin.to_string(),
-                    None => config.origin("groups.managed").to_string(),
+                    None => config.origin(name).to_string(),
                 };
-                (
-                    format!("{} = {}", toml_key(ldap), toml_string(ftrack)),
-                    origin,
-                )
+                (format!("{} = {value}", toml_key(&key)), origin)
             })
             .collect()
     };
-    write_section(out, "groups.managed", &rows);
+    write_section(out, name, &rows);
 }
 
 /// Each `[[roles.rule]]` as TOML, each line with its origin, the origins in one column.

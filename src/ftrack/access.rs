@@ -198,22 +198,6 @@ fn user_roles(
     by_user
 }
 
-/// Reads users and groups and, when `with_access` (roles are managed), the roles and
-/// projects and every user's roles too.
-pub async fn read_for_planning(
-    client: &FtrackClient,
-    with_access: bool,
-) -> Result<FtrackSnapshot, FtrackError> {
-    if !with_access {
-        return super::read::read_snapshot(client).await;
-    }
-    // The users and the roles are read side by side.
-    let (mut snapshot, access) =
-        tokio::try_join!(super::read::read_snapshot(client), read_access(client))?;
-    access.fill(&mut snapshot);
-    Ok(snapshot)
-}
-
 /// Only the server's security roles and projects (no users), in a snapshot: one request.
 pub async fn read_roles_and_projects(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
     let found = read_many(client, &[roles_select(), projects_select()]).await?;

@@ -3,8 +3,10 @@
 pub mod access;
 pub mod batch;
 pub mod client;
+pub mod custom;
 pub mod error;
 pub mod many;
+pub mod planning;
 pub mod query;
 pub mod read;
 pub mod snapshot;

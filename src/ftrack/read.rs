@@ -142,6 +142,7 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 roles: Vec::new(),
+                custom: Default::default(),
             });
         }
     }

@@ -2,6 +2,7 @@
 
 use super::claims::{Resolution, resolve_pairings};
 use super::conflict::{check_values, info};
+use super::custom::CustomPlanner;
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
 use super::identity::{FtrackIndex, UsernameRule, fold};
 use super::needs::link_needs;
@@ -44,6 +45,7 @@ struct Planner<'a> {
     index: FtrackIndex<'a>,
     groups: GroupMapper,
     roles: RolePlanner<'a>,
+    custom: CustomPlanner<'a>,
     scope: ScopeFilter<'a>,
     limit: Option<usize>,
     operations: &'a Scope,
@@ -66,6 +68,7 @@ impl<'a> Planner<'a> {
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
             groups: GroupMapper::new(&policy.managed_groups),
             roles: RolePlanner::new(&policy.roles, ftrack),
+            custom: CustomPlanner::new(&policy.custom_attributes, ftrack),
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
             operations: scope,
@@ -254,11 +257,12 @@ impl<'a> Planner<'a> {
             Ok(roles) => item.roles = roles,
             Err(why) => return self.role_conflict(user, Some(ftrack), by, why),
         }
+        item.custom = self.custom.changes(user, Some(ftrack));
         if !ftrack.is_active {
             item.action = Action::Reactivate;
             item.changes.push(activity_change(false, true));
             item.reason = Some("active in the directory again".to_string());
-        } else if !item.changes.is_empty() || !item.groups.is_empty() || !item.roles.is_empty() {
+        } else if changes_anything(&item) {
             item.action = Action::Update;
         }
         item
@@ -306,6 +310,7 @@ impl<'a> Planner<'a> {
             Ok(roles) => item.roles = roles,
             Err(why) => return self.role_conflict(user, None, MatchedBy::Username, why),
         }
+        item.custom = self.custom.changes(user, None);
         item
     }
 
@@ -405,6 +410,7 @@ impl<'a> Planner<'a> {
         if !self.directory.complete {
             warnings.push(INCOMPLETE_READ_WARNING.to_string());
         }
+        warnings.extend(self.custom.unusable().iter().map(ToString::to_string));
         warnings
     }
 
@@ -449,6 +455,7 @@ impl<'a> Planner<'a> {
             conflict: None,
             needs: Vec::new(),
             roles: Vec::new(),
+            custom: Vec::new(),
         }
     }
 
@@ -456,6 +463,7 @@ impl<'a> Planner<'a> {
         item.action = Action::Skip;
         item.changes.clear();
         item.groups = GroupChanges::default();
+        item.custom.clear();
         item.reason = Some(why.to_string());
         item
     }
@@ -478,6 +486,14 @@ impl<'a> Planner<'a> {
         item.conflict = Some(Box::new(ConflictInfo { kind, ..details }));
         item
     }
+}
+
+/// True when an item changes a field, a membership, a role or a custom attribute.
+fn changes_anything(item: &PlanItem) -> bool {
+    !item.changes.is_empty()
+        || !item.groups.is_empty()
+        || !item.roles.is_empty()
+        || !item.custom.is_empty()
 }
 
 fn display_name(dir: Option<&DirectoryUser>, ftrack: Option<&FtrackUser>) -> String {

@@ -3,6 +3,7 @@
 mod claims;
 pub mod compute;
 pub mod conflict;
+pub mod custom;
 pub mod decision;
 pub mod diff;
 pub mod identity;

@@ -4,6 +4,7 @@
 //! unchanged), then by username (case-folded, then exact), then by directory id, ftrack id
 //! and DN, so the same inputs always give the same plan.
 
+use super::custom::CustomChange;
 use super::identity::fold;
 use super::needs::Need;
 use super::roles::RoleChange;
@@ -13,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Version of the plan's JSON layout. Version 2 added role changes, seats and the reasons for
-/// an incomplete read, all optional: version 1 plans read as plans without them.
+/// Version of the plan's JSON layout. Version 2 added role changes, seats, the reasons for an
+/// incomplete read and custom attribute changes, all optional: version 1 plans read as plans
+/// without them.
 pub const PLAN_FORMAT_VERSION: u32 = 2;
 
 /// The oldest plan layout still read.
@@ -239,6 +241,9 @@ pub struct PlanItem {
     /// Managed security role changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleChange>,
+    /// Custom attribute changes (on create, every directory value from `null`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomChange>,
     /// Why, in plain language (skips, conflicts, deactivations, unchanged disabled users).
     pub reason: Option<String>,
     /// Conflict details, for conflicts only.
@@ -442,6 +447,7 @@ mod tests {
             conflict: None,
             needs: Vec::new(),
             roles: Vec::new(),
+            custom: Vec::new(),
         }
     }
 

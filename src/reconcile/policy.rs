@@ -144,6 +144,9 @@ pub struct Policy {
     pub roles: RolePolicy,
     /// Seats: creates and reactivations that would take the active users past this are held.
     pub max_active_users: Option<usize>,
+    /// The user custom attribute keys the directory gives values for; no other is compared
+    /// or written.
+    pub custom_attributes: Vec<String>,
 }
 
 /// Which security roles the directory gives, and to whom.

@@ -27,6 +27,7 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
         item.changes.clear();
         item.groups = GroupChanges::default();
         item.roles.clear();
+        item.custom.clear();
     }
 }
 

@@ -88,4 +88,5 @@ fn hold(item: &mut PlanItem, limit: usize, wanted: usize) {
     item.changes.clear();
     item.groups = GroupChanges::default();
     item.roles.clear();
+    item.custom.clear();
 }

@@ -41,11 +41,13 @@ fn create(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
         groups: item.groups.add.clone(),
         user_type: None,
         roles: Vec::new(),
+        custom: Default::default(),
     };
     for change in &item.changes {
         set_field(&mut user, change);
     }
     set_roles(&mut user.roles, &item.roles);
+    set_custom(&mut user, item);
     ftrack.users.push(user);
     links.insert(dir.id.clone(), id);
 }
@@ -58,6 +60,7 @@ fn modify(item: &PlanItem, ftrack: &mut FtrackSnapshot, links: &mut Links) {
     for change in &item.changes {
         set_field(user, change);
     }
+    set_custom(user, item);
     user.groups.retain(|g| !item.groups.remove.contains(g));
     for g in &item.groups.add {
         if !user.groups.contains(g) {
@@ -84,6 +87,12 @@ fn set_roles(held: &mut Vec<UserRole>, changes: &[RoleChange]) {
             }),
             RoleChange::Revoke { .. } => {}
         }
+    }
+}
+
+fn set_custom(user: &mut FtrackUser, item: &PlanItem) {
+    for change in &item.custom {
+        user.custom.insert(change.key.clone(), change.to.clone());
     }
 }
 

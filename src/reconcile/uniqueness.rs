@@ -160,6 +160,7 @@ fn convert(
             item.changes.clear();
             item.groups = GroupChanges::default();
             item.roles.clear();
+            item.custom.clear();
         }
     }
 }

@@ -10,6 +10,7 @@
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::apply::preflight::value_text;
 use crate::clock::Clock;
+use crate::reconcile::custom::CustomChange;
 use crate::reconcile::plan::{Plan, PlanItem, Summary};
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
@@ -95,6 +96,8 @@ enum Event<'a> {
         changes: Vec<FieldDelta>,
         groups_added: &'a [String],
         groups_removed: &'a [String],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        custom: &'a [CustomChange],
         result: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<&'a str>,
@@ -245,6 +248,7 @@ impl AuditLog {
                 .collect(),
             groups_added: &item.groups.add,
             groups_removed: &item.groups.remove,
+            custom: &item.custom,
             result: outcome.status.name(),
             error,
         })

@@ -2,6 +2,7 @@
 //! outcome (what happened). Every export format renders this one value.
 
 use crate::apply::outcome::{ItemStatus, Outcome, OutcomeSummary, RunInfo};
+use crate::reconcile::custom::CustomChange;
 use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
 use crate::reconcile::roles::RoleChange;
 use crate::reconcile::seats::Seats;
@@ -87,6 +88,9 @@ pub struct ReportRow {
     /// Managed security role changes, each with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleChange>,
+    /// Custom attribute changes, old -> new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomChange>,
     /// Why (skips, conflicts, deactivations, stale items).
     pub reason: Option<String>,
     /// The server's error (failed rows).
@@ -222,6 +226,7 @@ fn row(item: &PlanItem, category: Category) -> ReportRow {
         changes: item.changes.clone(),
         groups: item.groups.clone(),
         roles: item.roles.clone(),
+        custom: item.custom.clone(),
         reason: item.reason.clone(),
         error: None,
         candidates: item

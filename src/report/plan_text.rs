@@ -110,6 +110,9 @@ fn render_item(out: &mut String, item: &PlanItem, options: TextOptions) {
         render_conflict(out, item);
     }
     render_changes(out, item);
+    for custom in &item.custom {
+        let _ = writeln!(out, "    custom {}", printable(&custom.to_string()));
+    }
     if !item.groups.is_empty() {
         let added = item.groups.add.iter().map(|g| format!("+{}", printable(g)));
         let removed = item

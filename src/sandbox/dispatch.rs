@@ -87,7 +87,8 @@ fn write_of(operation: &Operation) -> Option<Write> {
     }
 }
 
-/// Runs one write; a user created through the API also gets the default role.
+/// Runs one write; a user created through the API also gets the default role. Custom
+/// attribute values are only ever updated.
 fn run_write(
     store: &mut Store,
     write: &Write,
@@ -95,6 +96,9 @@ fn run_write(
     new_id: &mut dyn FnMut() -> String,
     log: &mut UndoLog,
 ) -> Result<Value, StoreError> {
+    if let Some(refusal) = super::custom::refused(write) {
+        return Err(refusal);
+    }
     let data = store.write(write, new_id, log)?;
     if let Write::Create { entity_type, .. } = write
         && entity_type == "User"

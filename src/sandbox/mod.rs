@@ -2,6 +2,7 @@
 
 pub mod access;
 mod compare;
+pub mod custom;
 pub mod dispatch;
 pub mod evaluate;
 pub mod faults;

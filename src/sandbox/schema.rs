@@ -2,9 +2,10 @@
 //!
 //! The JSON literals below are the single source of truth: [`schemas`] serves them as they are,
 //! and [`entity_schemas`] reads the per-type metadata the store needs out of the same values.
-//! Attributes that point at types the sandbox does not serve (appointments, timelogs, custom
-//! attributes, thumbnails, project schemas, ...) are left out, as the protocol notes (§7.1)
-//! allow; `Project` is served with the attributes that security roles need.
+//! Attributes that point at types the sandbox does not serve (appointments, timelogs,
+//! thumbnails, project schemas, ...) are left out, as the protocol notes (§7.1) allow;
+//! `Project` is served with the attributes that security roles need, and user custom
+//! attributes with their configurations, types and dense value rows.
 //!
 //! `schema_hash` must be what ftrack-python-api computes for its schema cache (§11.2):
 //! the MD5 of Python's `json.dumps(schemas, sort_keys=True)`, so [`python_json_dumps`]
@@ -55,6 +56,18 @@ fn array(target: &str) -> Value {
     json!({"type": "array", "items": {"$ref": target}})
 }
 
+/// A key/value collection: the Python client reads it as a mapping of `key` to `value`.
+fn mapped_array(target: &str) -> Value {
+    json!({
+        "type": "mapped_array", "items": {"$ref": target},
+        "key_value_attributes": {"key": "key", "value": "value"},
+    })
+}
+
+fn variable() -> Value {
+    json!({"type": "variable"})
+}
+
 /// Adds `key: value` to a property fragment.
 fn with(mut fragment: Value, key: &str, value: Value) -> Value {
     if let Value::Object(map) = &mut fragment {
@@ -103,6 +116,7 @@ fn user() -> Value {
             "user_type_id": alias(default(fk("UserType"), json!(DEFAULT_USER_TYPE_ID)), "typeid"),
             "memberships": alias(array("Membership"), "user_memberships"),
             "user_security_roles": alias(array("UserSecurityRole"), "userRoles"),
+            "custom_attributes": alias(mapped_array("UserCustomAttributeValue"), "custom_attribute_values"),
         },
     })
 }
@@ -224,6 +238,62 @@ fn project() -> Value {
     })
 }
 
+/// The type of a custom attribute (`text`, `number`, ...); the server's are built in.
+fn custom_attribute_type() -> Value {
+    json!({
+        "id": "CustomAttributeType", "type": "object",
+        "primary_key": ["id"], "required": ["id", "name"], "immutable": ["id", "name"],
+        "default_projections": ["id", "name"],
+        "properties": {"id": id(), "name": string()},
+    })
+}
+
+/// A custom attribute: for users, `entity_type` "user" with no project and no object type.
+/// The sandbox keeps `key` and `entity_type` as they were created (its value rows copy them).
+fn custom_attribute_configuration() -> Value {
+    json!({
+        "id": "CustomAttributeConfiguration", "type": "object", "alias_for": "Variable_Register",
+        "primary_key": ["id"], "required": ["id", "key", "entity_type", "type_id", "core", "config"],
+        "immutable": ["id", "key", "entity_type"],
+        "default_projections": ["id", "key", "label", "entity_type"],
+        "properties": {
+            "id": alias(id(), "registerid"),
+            "key": string(),
+            "label": default(string(), json!("")),
+            "entity_type": alias(string(), "entity"),
+            "object_type_id": alias(string(), "entity_key"),
+            "project_id": alias(fk("Project"), "topid"),
+            "config": default(string(), json!("{}")),
+            "default": alias(variable(), "casted_default"),
+            "type": reference("CustomAttributeType"),
+            "type_id": fk("CustomAttributeType"),
+            "is_hierarchical": default(boolean(), json!(false)),
+            "core": default(boolean(), json!(false)),
+        },
+    })
+}
+
+/// A user's value of a user custom attribute: one per user and configuration (dense), keyed
+/// by both; clients update it and never create or delete one.
+fn user_custom_attribute_value() -> Value {
+    json!({
+        "id": "UserCustomAttributeValue", "type": "object",
+        "primary_key": ["configuration_id", "entity_id"],
+        "required": ["configuration_id", "entity_id"],
+        "immutable": ["configuration_id", "entity_id", "key"],
+        "default_projections": ["configuration_id", "entity_id", "key"],
+        "system_projections": ["entity_id", "key", "value"],
+        "properties": {
+            "configuration_id": alias(fk("CustomAttributeConfiguration"), "register_id"),
+            "configuration": reference("CustomAttributeConfiguration"),
+            "entity_id": fk("User"),
+            "entity": reference("User"),
+            "key": string(),
+            "value": alias(variable(), "casted_value"),
+        },
+    })
+}
+
 /// Never queried, but the Python client builds Location objects when a session opens (§11.2).
 fn location() -> Value {
     json!({
@@ -246,6 +316,9 @@ pub fn schemas() -> Value {
         user_security_role(),
         user_security_role_project(),
         project(),
+        custom_attribute_type(),
+        custom_attribute_configuration(),
+        user_custom_attribute_value(),
         location(),
     ])
 }

@@ -1,6 +1,7 @@
 //! Loading an ftrack snapshot file into the sandbox, and writing the sandbox back out as one.
 
 use super::access::{AccessSeed, projects_of, roles_of, user_roles};
+use super::custom::{CustomSeed, configurations_of, user_values};
 use super::store::{Row, Store, StoreError, Write};
 use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
@@ -14,8 +15,9 @@ fn row(value: Value) -> Row {
     }
 }
 
-/// Loads a snapshot into a store: security roles and projects, groups, users, then one
-/// membership per user and group name and the users' roles (see [`AccessSeed`]).
+/// Loads a snapshot into a store: security roles and projects, user custom attributes,
+/// groups, users, then one membership per user and group name, the users' roles (see
+/// [`AccessSeed`]) and their custom attribute values (see [`CustomSeed`]).
 ///
 /// A group named by a user but missing from the snapshot's group list is created, and so is
 /// a user type, a security role or a project named by a user that the store does not have.
@@ -23,6 +25,7 @@ fn row(value: Value) -> Row {
 pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreError> {
     let mut writes = Vec::new();
     let mut access = AccessSeed::new(store, snapshot, &mut writes);
+    let mut custom = CustomSeed::new(store, &snapshot.custom_attributes, &mut writes);
     let group_ids = group_writes(snapshot, &mut writes);
     let mut type_ids: HashMap<String, String> = store
         .rows("UserType")
@@ -39,6 +42,7 @@ pub fn seed(store: &mut Store, snapshot: &FtrackSnapshot) -> Result<(), StoreErr
             ));
         }
         access.user_grants(user, &mut writes);
+        custom.user_values(user, &mut writes);
     }
     let mut new_id = || uuid::Uuid::new_v4().to_string();
     store.apply(&writes, &mut new_id).map(|_| ())
@@ -120,8 +124,9 @@ fn create(entity_type: &str, data: Value) -> Write {
     }
 }
 
-/// The store's users, groups, security roles and projects in the snapshot format (group
-/// memberships and roles by name).
+/// The store's users, groups, security roles, projects and user custom attributes in the
+/// snapshot format (group memberships and roles by name, values that differ from their
+/// attribute's default by key).
 pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
     let groups: Vec<FtrackGroup> = store
         .rows("Group")
@@ -162,6 +167,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
                     .and_then(|type_id| store.get("UserType", type_id))
                     .map(|t| text(t, "name")),
                 roles: user_roles(store, &id),
+                custom: user_values(store, &id),
                 id: FtrackId::new(id),
             }
         })
@@ -171,6 +177,7 @@ pub fn snapshot_of(store: &Store) -> FtrackSnapshot {
         groups,
         security_roles: roles_of(store),
         projects: projects_of(store),
+        custom_attributes: configurations_of(store),
     }
 }
 

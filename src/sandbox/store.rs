@@ -92,7 +92,8 @@ impl Default for Store {
 
 impl Store {
     /// A store holding what every ftrack server has: the default user type (new users point
-    /// at it) and the built-in security roles; new users get the role `User`.
+    /// at it), the built-in security roles and custom attribute types; new users get the
+    /// role `User`.
     pub fn new() -> Self {
         let mut store = Self {
             tables: HashMap::new(),
@@ -114,6 +115,10 @@ impl Store {
                 &role.id,
                 Some(super::access::role_row(&role)),
             );
+        }
+        for (id, name) in super::custom::built_in_types() {
+            let row = super::custom::type_row(id, name);
+            store.replace("CustomAttributeType", id, Some(row));
         }
         store
     }
@@ -216,8 +221,9 @@ impl Store {
         new_id: &mut dyn FnMut() -> String,
         log: &mut UndoLog,
     ) -> Result<Value, StoreError> {
+        super::custom::check_write(self, write)?;
         let undo = &mut log.0;
-        match write {
+        let written = match write {
             Write::Create {
                 entity_type,
                 key,
@@ -229,7 +235,10 @@ impl Store {
                 data,
             } => self.update(schema_of(entity_type)?, key, data, undo),
             Write::Delete { entity_type, key } => self.delete(schema_of(entity_type)?, key, undo),
-        }
+        }?;
+        // Every user has a value row of every user custom attribute.
+        super::custom::after_write(self, write, &written, new_id, log)?;
+        Ok(written)
     }
 
     /// Undoes every write recorded in `log`, newest first.

@@ -157,6 +157,7 @@ pub fn unique_value(entity_type: &str, row: &Row) -> Option<String> {
         "Membership" => pair("user_id", "group_id"),
         "UserSecurityRole" => pair("user_id", "security_role_id"),
         "UserSecurityRoleProject" => pair("user_security_role_id", "project_id"),
+        "CustomAttributeConfiguration" => pair("entity_type", "key"),
         _ => None,
     }
 }
@@ -170,6 +171,10 @@ pub fn duplicate_message(entity_type: &str, value: &str) -> String {
         "Membership" => "the user is already a member of this group".to_string(),
         "UserSecurityRole" => "the user already has this security role".to_string(),
         "UserSecurityRoleProject" => "the role already gives access to this project".to_string(),
+        "CustomAttributeConfiguration" => format!(
+            "a custom attribute with the key {:?} already exists for this entity type",
+            value.split('\u{1f}').nth(1).unwrap_or(value)
+        ),
         _ => format!("{entity_type} {value:?} already exists"),
     }
 }

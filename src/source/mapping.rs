@@ -8,6 +8,7 @@ use super::mapping_rules::{ActiveRule, AttrExpr, Mapping, StatusRule};
 use crate::ids::{DirectoryId, Username};
 use crate::model::{DirectorySnapshot, DirectoryUser};
 use jiff::civil::Date;
+use std::collections::BTreeMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Maps every entry to a user and collects warnings that concern the whole read.
@@ -66,6 +67,7 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
         .filter(|full| holds_both(full, first_name.as_deref(), last_name.as_deref()));
     }
     let groups = read_groups(entry, &mapping.groups, &mut problems);
+    let custom = read_custom(entry, &mapping.custom, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
     DirectoryUser {
         id: DirectoryId::new(id),
@@ -79,7 +81,24 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
         active: disabled_reason.is_none(),
         disabled_reason,
         problems,
+        custom,
     }
+}
+
+/// The `[mapping.custom]` values the entry has, by ftrack key; an attribute the entry lacks (or
+/// holds empty) leaves its key out, so ftrack's value stays as it is.
+fn read_custom(
+    entry: &RawEntry,
+    custom: &BTreeMap<String, AttrExpr>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    custom
+        .iter()
+        .filter_map(|(key, expr)| {
+            let what = format!("custom attribute {key}");
+            Some((key.clone(), read_text(entry, expr, &what, problems)?))
+        })
+        .collect()
 }
 
 /// True when a display name holds both the first and the last name (in either order), so it
@@ -357,6 +376,50 @@ mod tests {
             TODAY,
         );
         assert_eq!(u.username.as_deref(), Some("jane.doe"));
+    }
+
+    #[test]
+    fn custom_attributes_are_read_with_their_transforms_and_absent_ones_left_out() {
+        let mapping = Mapping {
+            custom: BTreeMap::from([
+                ("phone".to_string(), "telephoneNumber".parse().unwrap()),
+                (
+                    "locale".to_string(),
+                    "preferredLanguage | lowercase".parse().unwrap(),
+                ),
+                ("employee_id".to_string(), "employeeNumber".parse().unwrap()),
+                (
+                    "department".to_string(),
+                    "departmentNumber".parse().unwrap(),
+                ),
+            ]),
+            ..Mapping::default()
+        };
+        let e = entry(&[
+            ("uid", b"jdoe"),
+            ("telephoneNumber", b" +46 8 123 "),
+            ("preferredLanguage", b"SV-se"),
+            ("departmentNumber", b""),
+        ]);
+        let u = map_entry(&e, &mapping, TODAY);
+        let expected = BTreeMap::from([
+            ("locale".to_string(), "sv-se".to_string()),
+            ("phone".to_string(), "+46 8 123".to_string()),
+        ]);
+        assert_eq!(u.custom, expected);
+        assert!(u.problems.is_empty(), "{:?}", u.problems);
+        let attributes = mapping.attributes();
+        for wanted in ["telephonenumber", "preferredlanguage", "employeenumber"] {
+            assert!(attributes.contains(&wanted.to_string()), "{attributes:?}");
+        }
+        // An unreadable value is a problem that names the key, like any other value.
+        let bad = map_entry(&entry(&[("telephoneNumber", &[0xff])]), &mapping, TODAY);
+        assert!(bad.custom.is_empty());
+        assert!(
+            bad.problems[0].contains("custom attribute phone"),
+            "{:?}",
+            bad.problems
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::entry::RawEntry;
 use super::filter::Filter;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -245,6 +246,8 @@ pub struct Mapping {
     pub groups: AttrExpr,
     /// Account-status rules.
     pub active: ActiveRule,
+    /// `[mapping.custom]`: ftrack user custom attribute key -> the expression giving its value.
+    pub custom: BTreeMap<String, AttrExpr>,
 }
 
 impl Mapping {
@@ -259,7 +262,8 @@ impl Mapping {
             &self.display_name,
             &self.groups,
         ]
-        .iter()
+        .into_iter()
+        .chain(self.custom.values())
         .map(|e| e.attribute.to_ascii_lowercase())
         .collect();
         match &self.active {
@@ -289,6 +293,7 @@ impl Default for Mapping {
             display_name: AttrExpr::plain("cn"),
             groups: AttrExpr::plain("memberOf"),
             active: ActiveRule::Auto,
+            custom: BTreeMap::new(),
         }
     }
 }

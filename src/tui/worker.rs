@@ -7,7 +7,7 @@ use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
 use crate::apply::run::{Records, apply_and_record};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::ftrack::access::read_for_planning;
+use crate::ftrack::planning::read_for_planning;
 use crate::inputs::{
     DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
 };
@@ -105,7 +105,7 @@ fn load_ftrack(config: &Config, tx: &Sender<Msg>) -> anyhow::Result<FtrackSnapsh
     let ftrack = runtime
         .block_on(read_for_planning(
             &client,
-            config.policy(None).roles.is_active(),
+            &crate::inputs::planning_reads(config),
         ))
         .context("cannot read ftrack's users")?;
     progress(tx, LoadStage::Ftrack, ftrack.users.len(), 1);

@@ -5,7 +5,8 @@ FTRACK_API_KEY. `tests/python/run_conformance.sh` starts the project's sandbox a
 file against it; pointed at a real ftrack server it checks the same behaviour there (the
 tests create users and groups with unique names and never delete anything else; the
 security-role tests give roles to the users they create, on the first open and the first
-private project the server has, and skip when it has none).
+private project the server has, and skip when it has none; the custom attribute tests set
+the user attribute `phone`, and skip when the server has no such text attribute).
 
 Every test talks to the server through the client's public API only, and reads back what it
 wrote through a new Session, so nothing is answered from the client's local cache.
@@ -644,6 +645,75 @@ class SecurityRoleTest(ConformanceTestCase):
             self.call("grant_user_security_role_project", user_id=user_id,
                       role_id=manager["id"], all_open_projects=True)
         self.assertEqual(self.grants(username)["Project Manager"], (True, []))
+
+
+class CustomAttributeTest(ConformanceTestCase):
+    """User custom attributes through the client's `custom_attributes` mapping: the user's
+    dense values, a value set and committed (an update of UserCustomAttributeValue), and the
+    same read back in fresh sessions. Needs a user custom attribute `phone` of type text
+    (the sandbox run seeds one); skipped when the server has none.
+    """
+
+    def setUp(self):
+        found = self.session().query(
+            "select id, key, type.name from CustomAttributeConfiguration "
+            "where entity_type is \"user\" and key is \"phone\""
+        ).all()
+        if not found or found[0]["type"]["name"] != "text":
+            self.skipTest("the server has no user custom attribute phone of type text")
+        self.phone = found[0]
+
+    def new_user(self):
+        username = unique("custom")
+        session = self.session()
+        self.create_user(session, username)
+        session.commit()
+        return username
+
+    def phone_of(self, username):
+        user = self.user_by_username(self.session(), username, "custom_attributes")
+        return user["custom_attributes"]["phone"]
+
+    def test_phone_is_set_committed_and_read_back(self):
+        username = self.new_user()
+        session = self.session()
+        user = self.user_by_username(session, username, "custom_attributes")
+        self.assertIn("phone", user["custom_attributes"].keys())
+        self.assertIsInstance(user["custom_attributes"]["phone"], str)
+        user["custom_attributes"]["phone"] = "+46 8 123 45"
+        session.commit()
+        self.assertEqual(session.actions()[-1], "update")
+        self.assertEqual(self.phone_of(username), "+46 8 123 45")
+
+        # The same value, read flat from its own entity type.
+        rows = self.session().query(
+            "select key, value from UserCustomAttributeValue where entity.username is {0} "
+            "and configuration_id is {1}".format(literal(username), literal(self.phone["id"]))
+        ).all()
+        self.assertEqual([(r["key"], r["value"]) for r in rows], [("phone", "+46 8 123 45")])
+
+        # And through lazy loading of the user.
+        lazy = self.session().get("User", user["id"])
+        self.assertEqual(lazy["custom_attributes"]["phone"], "+46 8 123 45")
+
+    def test_new_user_and_phone_in_one_commit(self):
+        username = unique("custom")
+        session = self.session()
+        user = self.create_user(session, username)
+        user["custom_attributes"]["phone"] = "+46 8 555"
+        session.commit()
+        self.assertEqual(self.phone_of(username), "+46 8 555")
+
+    def test_unknown_keys_and_wrong_types_are_refused(self):
+        username = self.new_user()
+        session = self.session()
+        user = self.user_by_username(session, username, "custom_attributes")
+        with self.assertRaises(KeyError):
+            user["custom_attributes"]["no_such_attribute"] = "x"
+        user["custom_attributes"]["phone"] = 12345
+        with self.assertRaises(ftrack_api.exception.ServerError) as caught:
+            session.commit()
+        self.assertIn("must be of type text", str(caught.exception))
 
 
 if __name__ == "__main__":

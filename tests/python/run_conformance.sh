@@ -45,7 +45,8 @@ trap 'exit 143' TERM
 : >"$log"
 mkfifo "$workdir/stdout"
 # The seed holds an open and a private project for the security-role tests (a fresh server
-# has no projects, and clients cannot create one without a project schema).
+# has no projects, and clients cannot create one without a project schema), and the user
+# custom attributes phone and department for the custom attribute tests.
 "$bin" sandbox --listen 127.0.0.1:0 --api-user "$API_USER" --api-key "$API_KEY" \
     --seed tests/python/seed.json >"$workdir/stdout" 2>>"$log" &
 sandbox_pid=$!

@@ -98,6 +98,9 @@ enum ReadError {
     /// The security roles, projects or users' roles could not be read.
     #[error("could not read ftrack's security roles and projects: {0}")]
     Access(FtrackError),
+    /// The user custom attributes could not be read.
+    #[error("could not read ftrack's user custom attributes: {0}")]
+    Custom(FtrackError),
 }
 
 /// Why an apply was refused as a whole before anything was written.
@@ -243,7 +246,7 @@ async fn prepare_and_send(
     }
     let ending = send::send_all(api, items, &work, options, listener, ledger).await;
     if ending == Ending::Finished {
-        follow::set_created_roles(api, &approved.plan, options, listener, ledger).await;
+        follow::follow_up_created(api, &approved.plan, options, listener, ledger).await;
     }
     Ok(ending)
 }

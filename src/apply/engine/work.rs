@@ -4,7 +4,8 @@ use super::ReadError;
 use super::ledger::Ledger;
 use crate::apply::access::LiveAccess;
 use crate::apply::api::FtrackApi;
-use crate::apply::operations::{ItemOperations, create_group, item_operations};
+use crate::apply::custom::LiveCustom;
+use crate::apply::operations::{ItemOperations, Lookups, create_group, item_operations};
 use crate::apply::outcome::ItemStatus;
 use crate::apply::preflight::{LiveState, new_username};
 use crate::ftrack::wire::Operation;
@@ -37,10 +38,15 @@ pub(super) async fn prepare(
     let open: Vec<usize> = todo.iter().copied().filter(|&i| ledger.open(i)).collect();
     let group_ids = prepare_groups(api, &plan.groups_to_create, items, &open, &mut work).await?;
     let access = read_access_if_needed(api, items, &open).await?;
+    let custom = read_custom_if_needed(api, items, &open).await?;
+    let lookups = Lookups {
+        access: access.as_ref(),
+        custom: custom.as_ref(),
+    };
     for phase in Phase::ORDER {
         for i in phase.members(items, &open) {
             let live_user = items[i].ftrack.as_ref().and_then(|f| live.by_id.get(&f.id));
-            match item_operations(&items[i], live_user, &group_ids, access.as_ref()) {
+            match item_operations(&items[i], live_user, &group_ids, lookups) {
                 Ok(ItemOperations {
                     operations,
                     created_id,
@@ -78,6 +84,22 @@ async fn read_access_if_needed(
     }
     let access = api.access(&users).await.map_err(ReadError::Access)?;
     Ok(Some(LiveAccess::new(access)))
+}
+
+/// ftrack's user custom attributes, when an open item changes the values of an existing user
+/// (new users' values are set once they exist).
+async fn read_custom_if_needed(
+    api: &dyn FtrackApi,
+    items: &[PlanItem],
+    open: &[usize],
+) -> Result<Option<LiveCustom>, ReadError> {
+    let changes_values =
+        |i: usize| !items[i].custom.is_empty() && items[i].action != Action::Create;
+    if !open.iter().any(|&i| changes_values(i)) {
+        return Ok(None);
+    }
+    let configurations = api.custom_attributes().await.map_err(ReadError::Custom)?;
+    Ok(Some(LiveCustom::new(configurations)))
 }
 
 /// Ids of every group the items need, adding creates for managed groups ftrack lacks.

@@ -377,6 +377,7 @@ fn the_example_file_loads() {
             match key.kind {
                 keys::Kind::ManagedGroups => line == format!("[{}]", key.name),
                 keys::Kind::RoleRules => line == format!("[[{}]]", key.name),
+                keys::Kind::CustomMapping => line == format!("[{}]", key.name),
                 _ => line.starts_with(&format!("{short} =")),
             }
         });

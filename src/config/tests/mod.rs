@@ -1,6 +1,7 @@
 //! Tests of the configuration: the file layer, the key table, layering, the `[roles]`
-//! section, and secrets with `config show`.
+//! section, `[mapping.custom]`, and secrets with `config show`.
 
+mod custom;
 mod file;
 mod keys;
 mod layers;

@@ -1,6 +1,7 @@
 //! Small builders for planner inputs.
 
 use crate::access::{Project, SecurityRole};
+use crate::custom::CustomAttribute;
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
@@ -21,6 +22,7 @@ pub fn dir(uid: &str) -> DirectoryUser {
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
+        custom: Default::default(),
     }
 }
 
@@ -52,6 +54,8 @@ pub struct Case {
     /// The server's security roles and projects.
     pub security_roles: Vec<SecurityRole>,
     pub projects: Vec<Project>,
+    /// The server's user custom attribute configurations.
+    pub custom_attributes: Vec<CustomAttribute>,
 }
 
 impl Case {
@@ -94,6 +98,7 @@ impl Case {
                 .collect(),
             security_roles: self.security_roles.clone(),
             projects: self.projects.clone(),
+            custom_attributes: self.custom_attributes.clone(),
         };
         (directory, ftrack)
     }

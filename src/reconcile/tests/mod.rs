@@ -1,5 +1,6 @@
 //! Tests of the planner: table tests per outcome and conflict kind, and property invariants.
 
+mod custom;
 mod decisions;
 mod fixtures;
 mod needs;

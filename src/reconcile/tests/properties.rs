@@ -1,6 +1,7 @@
 //! Property tests: each test is named after the invariant it checks.
 
 use crate::access::{Project, RoleKind, RoleScope, SecurityRole, UserRole};
+use crate::custom::CustomAttribute;
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
@@ -32,6 +33,20 @@ fn email_for(name: &str, variant: u8) -> Option<String> {
     }
 }
 
+/// Custom attribute values: none, some of the configured keys, and `fax`, which ftrack lacks.
+fn custom_values(variant: u8) -> BTreeMap<String, String> {
+    let pairs: &[(&str, &str)] = match variant {
+        0 => &[],
+        1 => &[("phone", "1")],
+        2 => &[("phone", "2"), ("dept", "fx")],
+        _ => &[("fax", "9"), ("dept", "")],
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 fn subset(all: &[&str], mask: u8) -> Vec<String> {
     all.iter()
         .enumerate()
@@ -48,8 +63,9 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
         0u8..8,
         0u8..3,
         0u8..16,
+        0u8..4,
     )
-        .prop_map(|(name, id, active, email, first, groups)| {
+        .prop_map(|(name, id, active, email, first, groups, custom)| {
             let username = NAMES[name].to_string();
             DirectoryUser {
                 id: format!("d{id}").into(),
@@ -63,6 +79,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
                 disabled_reason: (!active).then(|| "locked".to_string()),
                 problems: Vec::new(),
                 username: Some(username.into()),
+                custom: custom_values(custom),
             }
         })
 }
@@ -133,8 +150,9 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
         0u8..3,
         0u8..16,
         0u8..6,
+        0u8..4,
     )
-        .prop_map(|(name, is_active, email, first, groups, roles)| {
+        .prop_map(|(name, is_active, email, first, groups, roles, custom)| {
             let username = NAMES[name].to_string();
             FtrackUser {
                 id: format!("f-{username}").into(),
@@ -146,6 +164,7 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
                 username: username.into(),
                 user_type: None,
                 roles: held_roles(roles),
+                custom: custom_values(custom),
             }
         })
 }
@@ -204,6 +223,7 @@ fn world() -> impl Strategy<Value = World> {
                     managed_groups: managed,
                     previous_directory_count: None,
                     roles: role_policy(default),
+                    custom_attributes: ["dept", "fax", "phone"].map(String::from).to_vec(),
                     ..Default::default()
                 };
                 let (security_roles, projects) = server_access();
@@ -235,6 +255,7 @@ fn world() -> impl Strategy<Value = World> {
                         groups,
                         security_roles,
                         projects,
+                        custom_attributes: ["phone", "dept"].map(text_attribute).to_vec(),
                     },
                     links,
                     policy,
@@ -242,6 +263,15 @@ fn world() -> impl Strategy<Value = World> {
                 }
             },
         )
+}
+
+fn text_attribute(key: &str) -> CustomAttribute {
+    CustomAttribute {
+        id: format!("c-{key}"),
+        key: key.to_string(),
+        label: String::new(),
+        kind: "text".to_string(),
+    }
 }
 
 fn plan(w: &World) -> Plan {
@@ -353,7 +383,7 @@ proptest! {
     fn skipped_conflicted_and_unchanged_items_carry_no_operations(w in world()) {
         for item in plan(&w).items {
             if !item.action.is_change() {
-                prop_assert!(item.changes.is_empty() && item.groups.is_empty() && item.roles.is_empty(), "{:#?}", item);
+                prop_assert!(item.changes.is_empty() && item.groups.is_empty() && item.roles.is_empty() && item.custom.is_empty(), "{:#?}", item);
             }
         }
     }

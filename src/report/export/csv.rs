@@ -7,7 +7,7 @@
 //! Columns are only ever added at the end (`roles` came last), so readers that go by
 //! position keep working.
 
-use super::{ReportError, change_text, role_text};
+use super::{ReportError, change_text, custom_text, role_text};
 use crate::report::model::{Report, ReportRow};
 
 /// The header row.
@@ -50,7 +50,8 @@ pub(super) fn render(report: &Report, bom: bool) -> Result<String, ReportError> 
 }
 
 fn cells(row: &ReportRow) -> [String; 12] {
-    let changes: Vec<String> = row.changes.iter().map(|c| change_text(c, "->")).collect();
+    let mut changes: Vec<String> = row.changes.iter().map(|c| change_text(c, "->")).collect();
+    changes.extend(row.custom.iter().map(|c| custom_text(c, "->")));
     let candidates: Vec<&str> = row.candidates.iter().map(|c| c.username.as_str()).collect();
     let roles: Vec<String> = row.roles.iter().map(role_text).collect();
     [

@@ -12,6 +12,7 @@ mod tests;
 
 use super::model::{Category, CommitLog, Report, ReportKind, ReportRow};
 use crate::atomic_file::write_atomically;
+use crate::reconcile::custom::CustomChange;
 use crate::reconcile::plan::{Candidate, FieldChange, FieldValue};
 use crate::reconcile::roles::RoleChange;
 use std::io::{self, Write};
@@ -273,6 +274,12 @@ fn seats_text(report: &Report) -> Option<String> {
     ))
 }
 
+/// A custom attribute change as `custom key: old <arrow> new`.
+fn custom_text(change: &CustomChange, arrow: &str) -> String {
+    let from = change.from.as_deref().unwrap_or("(none)");
+    format!("custom {}: {from} {arrow} {}", change.key, change.to)
+}
+
 /// A candidate as `username (email, active)`.
 fn candidate_text(candidate: &Candidate) -> String {
     format!(
@@ -304,7 +311,9 @@ impl Columns {
     fn of(rows: &[&ReportRow]) -> Self {
         Self {
             dn: rows.iter().any(|r| r.dn.is_some()),
-            changes: rows.iter().any(|r| !r.changes.is_empty()),
+            changes: rows
+                .iter()
+                .any(|r| !r.changes.is_empty() || !r.custom.is_empty()),
             groups: rows.iter().any(|r| !r.groups.is_empty()),
             roles: rows.iter().any(|r| !r.roles.is_empty()),
             reason: rows.iter().any(|r| r.reason.is_some()),
@@ -338,6 +347,9 @@ impl Columns {
         }
         if self.changes {
             cells.push(row.changes.iter().map(|c| change_text(c, "→")).collect());
+            if let Some(lines) = cells.last_mut() {
+                lines.extend(row.custom.iter().map(|c| custom_text(c, "→")));
+            }
         }
         if self.groups {
             let added = row.groups.add.iter().map(|g| format!("+{g}"));

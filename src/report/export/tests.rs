@@ -59,6 +59,7 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         conflict: None,
         needs: Vec::new(),
         roles: Vec::new(),
+        custom: Vec::new(),
     }
 }
 

@@ -26,6 +26,7 @@ fn a_conflict_names_the_ftrack_user_its_entry_is_paired_with() {
         conflict: None,
         needs: Vec::new(),
         roles: Vec::new(),
+        custom: Vec::new(),
     };
     let plan = Plan::new(vec![item], Inputs::default());
     let text = render_plan_text(&plan, TextOptions::default());
@@ -85,6 +86,7 @@ fn lead() -> PlanItem {
                 because: "group cn=show,dc=x".into(),
             },
         ],
+        custom: Vec::new(),
     }
 }
 

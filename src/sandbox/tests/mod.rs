@@ -1,7 +1,8 @@
-//! Tests of the sandbox: query evaluation, the served schema, the HTTP server, the store, and
-//! security roles (actions, queries, seed and dump).
+//! Tests of the sandbox: query evaluation, the served schema, the HTTP server, the store,
+//! security roles (actions, queries, seed and dump), and user custom attributes.
 
 mod access_seed;
+mod custom;
 mod evaluate;
 mod http;
 mod roles;

@@ -2,6 +2,7 @@
 //! views rendered on ratatui's test backend.
 
 mod commit;
+mod custom;
 mod decide;
 mod export;
 mod keymap;
@@ -36,6 +37,7 @@ fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>)
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
+        custom: Default::default(),
     }
 }
 

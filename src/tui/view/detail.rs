@@ -375,6 +375,7 @@ pub fn lines(
     // Inside the box's borders.
     let cells = usize::from(width.saturating_sub(2));
     out.extend(super::roles::lines(item, held, cells, theme));
+    out.extend(super::custom::lines(item, theme));
     out.extend(need_lines(app, item, theme));
     let explain = explain_lines(item, entry, theme);
     if conflict_first {

@@ -4,6 +4,7 @@ mod bars;
 mod board;
 mod commit;
 mod conflict;
+mod custom;
 mod detail;
 mod header;
 mod help;
