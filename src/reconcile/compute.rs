@@ -460,11 +460,7 @@ impl<'a> Planner<'a> {
     }
 
     fn skip(&self, mut item: PlanItem, why: &str) -> PlanItem {
-        item.action = Action::Skip;
-        item.changes.clear();
-        item.groups = GroupChanges::default();
-        item.custom.clear();
-        item.reason = Some(why.to_string());
+        item.skip_because(why.to_string());
         item
     }
 

@@ -256,6 +256,21 @@ pub struct PlanItem {
 }
 
 impl PlanItem {
+    /// Drops every change the item would make: fields, groups, roles and custom attributes.
+    pub fn drop_operations(&mut self) {
+        self.changes.clear();
+        self.groups = GroupChanges::default();
+        self.roles.clear();
+        self.custom.clear();
+    }
+
+    /// Turns the item into a skip that says why; it makes no change.
+    pub fn skip_because(&mut self, reason: String) {
+        self.action = Action::Skip;
+        self.reason = Some(reason);
+        self.drop_operations();
+    }
+
     /// The ordering documented in the module docs.
     fn order(&self, other: &Self) -> Ordering {
         if std::ptr::eq(self, other) {
@@ -484,5 +499,36 @@ mod tests {
         let mut compared = items;
         compared.sort_by(PlanItem::order);
         assert_eq!(sorted, compared, "the same as sorting by the whole order");
+    }
+
+    #[test]
+    fn a_skip_keeps_no_change_of_any_kind() {
+        use crate::access::RoleScope;
+        use crate::reconcile::custom::CustomChange;
+        let mut skipped = item(Action::Update, "ana", "d1", "Ana");
+        skipped.changes.push(FieldChange {
+            field: Field::LastName,
+            from: None,
+            to: Some(FieldValue::Text("Lima".into())),
+        });
+        skipped.groups.add.push("FX".into());
+        skipped.roles.push(RoleChange::Grant {
+            role: "User".into(),
+            scope: RoleScope::AllOpenProjects,
+            because: "group fx".into(),
+        });
+        skipped.custom.push(CustomChange {
+            key: "phone".into(),
+            from: None,
+            to: "1".into(),
+        });
+        skipped.skip_because("skipped in the console for this run".into());
+        assert_eq!(skipped.action, Action::Skip);
+        assert!(skipped.changes.is_empty() && skipped.groups.is_empty());
+        assert!(skipped.roles.is_empty() && skipped.custom.is_empty());
+        assert_eq!(
+            skipped.reason.as_deref(),
+            Some("skipped in the console for this run")
+        );
     }
 }

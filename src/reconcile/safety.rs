@@ -1,6 +1,6 @@
 //! Safety checks on a whole plan and the per-run operation switches (--no-create, ...).
 
-use super::plan::{Action, GroupChanges, Plan, PlanItem, Summary};
+use super::plan::{Action, Plan, PlanItem, Summary};
 use super::policy::{Policy, Scope};
 use crate::model::DirectorySnapshot;
 
@@ -19,15 +19,10 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
             Action::Deactivate if scope.no_deactivate => "--no-deactivate",
             _ => continue,
         };
-        item.reason = Some(format!(
+        item.skip_because(format!(
             "{} turned off for this run ({flag})",
             item.action.name()
         ));
-        item.action = Action::Skip;
-        item.changes.clear();
-        item.groups = GroupChanges::default();
-        item.roles.clear();
-        item.custom.clear();
     }
 }
 

@@ -3,7 +3,7 @@
 //! first and then by username, so the same inputs always hold the same users.
 
 use super::identity::fold;
-use super::plan::{Action, GroupChanges, PlanItem};
+use super::plan::{Action, PlanItem};
 use serde::{Deserialize, Serialize};
 
 /// Active ftrack users before and after a plan, and the limit it was held to.
@@ -80,13 +80,8 @@ pub fn hold_over_limit(
 }
 
 fn hold(item: &mut PlanItem, limit: usize, wanted: usize) {
-    item.reason = Some(format!(
+    item.skip_because(format!(
         "{} held back by the seat limit: max_active_users = {limit}, and the plan would make {wanted} users active",
         item.action.name()
     ));
-    item.action = Action::Skip;
-    item.changes.clear();
-    item.groups = GroupChanges::default();
-    item.roles.clear();
-    item.custom.clear();
 }

@@ -13,7 +13,7 @@
 
 use super::conflict::info;
 use super::identity::{FtrackIndex, TextIndex, fold};
-use super::plan::{Action, ConflictKind, Field, FieldValue, GroupChanges, PlanItem};
+use super::plan::{Action, ConflictKind, Field, FieldValue, PlanItem};
 use crate::model::FtrackUser;
 use foldhash::HashSet;
 use std::borrow::Cow;
@@ -157,10 +157,7 @@ fn convert(
             item.action = Action::Conflict;
             item.reason = Some(reason);
             item.conflict = Some(Box::new(info(kind, &keepers, others)));
-            item.changes.clear();
-            item.groups = GroupChanges::default();
-            item.roles.clear();
-            item.custom.clear();
+            item.drop_operations();
         }
     }
 }

@@ -5,7 +5,7 @@ use super::{fail, note};
 use crate::apply::outcome::RunInfo;
 use crate::clock::Clock;
 use crate::reconcile::decision::{Decision, Decisions};
-use crate::reconcile::plan::{Action as Planned, GroupChanges, Plan, Summary};
+use crate::reconcile::plan::{Plan, Summary};
 use crate::report::model::{Report, report_from_outcome, report_from_plan};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, Overlay, Review, Screen};
@@ -91,10 +91,7 @@ fn plan_as_decided(review: &Review, decisions: &Decisions) -> Plan {
         }
         match key.as_ref().and_then(|k| decisions.decisions.get(k)) {
             Some(Decision::Skip) => {
-                item.action = Planned::Skip;
-                item.reason = Some("skipped in the console for this run".to_string());
-                item.changes.clear();
-                item.groups = GroupChanges::default();
+                item.skip_because("skipped in the console for this run".to_string());
             }
             Some(_) => {}
             None => {
