@@ -571,3 +571,103 @@ async fn roles_and_project_grants_read_back_as_seeded_in_few_requests() {
     }
     sandbox.stop().await;
 }
+
+/// Two users holding "Project Manager", on a sandbox that serves the role removal under
+/// `removal`.
+async fn removal_sandbox(
+    removal: ldap2ftrack::sandbox::access::RemovalAction,
+) -> (RunningSandbox, String) {
+    use ldap2ftrack::access::{RoleScope, UserRole};
+    let manager = UserRole {
+        role: "Project Manager".into(),
+        scope: RoleScope::AllOpenProjects,
+    };
+    let users = ["u1", "u2"]
+        .map(|id| {
+            let mut user = bare_user(id.to_string(), format!("user-{id}"));
+            user.roles = vec![manager.clone()];
+            user
+        })
+        .to_vec();
+    let mut store = Store::new();
+    seed(
+        &mut store,
+        &FtrackSnapshot {
+            users,
+            ..FtrackSnapshot::default()
+        },
+    )
+    .unwrap();
+    store.set_removal_action(removal);
+    let role_id = store
+        .rows("SecurityRole")
+        .find(|r| r["name"] == "Project Manager")
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let credentials = Credentials {
+        api_user: "api".into(),
+        api_key: "key".into(),
+    };
+    let sandbox = start(
+        "127.0.0.1:0".parse().unwrap(),
+        credentials,
+        store,
+        Faults::default(),
+    )
+    .await
+    .unwrap();
+    (sandbox, role_id)
+}
+
+fn removal(user: &str, role_id: &str) -> Operation {
+    Operation::RemoveUserSecurityRole {
+        user_id: user.into(),
+        role_id: role_id.into(),
+    }
+}
+
+fn holds_a_role(sandbox: &RunningSandbox, user: &str) -> bool {
+    ldap2ftrack::sandbox::seed::snapshot_of(&sandbox.store())
+        .users
+        .iter()
+        .any(|u| u.id.as_str() == user && !u.roles.is_empty())
+}
+
+#[tokio::test]
+async fn a_server_naming_the_removal_revoke_is_learned_once_and_remembered() {
+    use ldap2ftrack::ftrack::removal::write_with_removal_name;
+    use ldap2ftrack::sandbox::access::RemovalAction;
+    let (sandbox, role) = removal_sandbox(RemovalAction::Revoke).await;
+    let client = client(&sandbox.url, "key");
+    let first =
+        write_with_removal_name(&client, &[removal("u1", &role)], 10, OnDuplicate::Report).await;
+    assert!(first[0].is_ok(), "{first:?}");
+    assert!(client.revokes_roles());
+    assert!(!holds_a_role(&sandbox, "u1"));
+    let learned_after = client.requests();
+    let second =
+        write_with_removal_name(&client, &[removal("u2", &role)], 10, OnDuplicate::Report).await;
+    assert!(second[0].is_ok(), "{second:?}");
+    assert_eq!(
+        client.requests(),
+        learned_after + 1,
+        "sent under the learned name at once"
+    );
+    assert!(!holds_a_role(&sandbox, "u2"));
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn ftracks_own_removal_name_is_used_as_it_is() {
+    use ldap2ftrack::ftrack::removal::write_with_removal_name;
+    use ldap2ftrack::sandbox::access::RemovalAction;
+    let (sandbox, role) = removal_sandbox(RemovalAction::Remove).await;
+    let client = client(&sandbox.url, "key");
+    let done =
+        write_with_removal_name(&client, &[removal("u1", &role)], 10, OnDuplicate::Report).await;
+    assert!(done[0].is_ok(), "{done:?}");
+    assert_eq!(client.requests(), 1);
+    assert!(!client.revokes_roles());
+    assert!(!holds_a_role(&sandbox, "u1"));
+    sandbox.stop().await;
+}

@@ -3,11 +3,12 @@
 
 use crate::custom::CustomAttribute;
 use crate::ftrack::access::{Access, read_access_of};
-use crate::ftrack::batch::{OnDuplicate, OperationOutcome, write_in_batches};
-use crate::ftrack::client::{FtrackClient, RetryPolicy};
+use crate::ftrack::batch::{OnDuplicate, OperationOutcome};
+use crate::ftrack::client::FtrackClient;
 use crate::ftrack::custom::read_configurations;
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::read::{LiveUser, read_groups, read_users_where};
+use crate::ftrack::removal::write_with_removal_name;
 use crate::ftrack::wire::Operation;
 use crate::ids::FtrackId;
 use crate::model::FtrackGroup;
@@ -73,11 +74,10 @@ impl FtrackApi for FtrackClient {
         operations: &'a [Operation],
         on_duplicate: OnDuplicate,
     ) -> BoxFuture<'a, Vec<OperationOutcome>> {
-        Box::pin(write_in_batches(
+        Box::pin(write_with_removal_name(
             self,
             operations,
             operations.len().max(1),
-            RetryPolicy::default(),
             on_duplicate,
         ))
     }

@@ -26,6 +26,8 @@ pub struct FtrackClient {
     api_user: String,
     api_key: SecretString,
     requests: AtomicUsize,
+    /// Learned from the server: it names the role removal `revoke_user_security_role`.
+    revokes_roles: std::sync::atomic::AtomicBool,
     on_retry: Option<RetryObserver>,
     /// The largest response body read, in bytes.
     max_response: u64,
@@ -44,6 +46,17 @@ impl std::fmt::Debug for FtrackClient {
 }
 
 impl FtrackClient {
+    /// True once the server has shown that it names the role removal
+    /// `revoke_user_security_role` rather than `remove_user_security_role`.
+    pub fn revokes_roles(&self) -> bool {
+        self.revokes_roles.load(Ordering::SeqCst)
+    }
+
+    /// Remembers, for the rest of the run, that the server names the removal `revoke_…`.
+    pub fn learn_revokes_roles(&self) {
+        self.revokes_roles.store(true, Ordering::SeqCst);
+    }
+
     /// A client for `server` (e.g. `https://studio.ftrackapp.com`; a trailing `/` is ignored).
     pub fn new(
         server: &str,
@@ -68,6 +81,7 @@ impl FtrackClient {
             api_user: api_user.to_string(),
             api_key,
             requests: AtomicUsize::new(0),
+            revokes_roles: std::sync::atomic::AtomicBool::new(false),
             on_retry: None,
             max_response: DEFAULT_MAX_RESPONSE,
         })

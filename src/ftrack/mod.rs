@@ -9,5 +9,6 @@ pub mod many;
 pub mod planning;
 pub mod query;
 pub mod read;
+pub mod removal;
 pub mod snapshot;
 pub mod wire;

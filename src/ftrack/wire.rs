@@ -64,6 +64,13 @@ pub enum Operation {
         /// The role.
         role_id: String,
     },
+    /// Revokes a security role from a user, on a server that names the removal so.
+    RevokeUserSecurityRole {
+        /// The user.
+        user_id: String,
+        /// The role.
+        role_id: String,
+    },
     /// Replaces a user's security role with another, keeping where it applies.
     UpdateUserSecurityRole {
         /// The user.

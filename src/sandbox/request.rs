@@ -2,7 +2,7 @@
 //! operations, and the security-role actions, which the sandbox reads itself (ftrack's request
 //! model for them has only optional fields, each action checking the ones it needs).
 
-use super::access::{RoleAction, RoleRequest};
+use super::access::{RemovalAction, RoleRequest};
 use super::store::StoreError;
 use crate::ftrack::wire::Operation;
 use serde_json::Value;
@@ -49,16 +49,29 @@ fn write_action(operation: &Operation) -> &'static str {
 
 /// Reads a request body: a JSON list of operation objects. Anything else, an unknown action
 /// or a field of the wrong type is a `ValidationError` for the whole request.
-pub fn decode(body: &[u8]) -> Result<Vec<Request>, StoreError> {
+pub fn decode(body: &[u8], removal: RemovalAction) -> Result<Vec<Request>, StoreError> {
     let operations: Vec<Value> = serde_json::from_slice(body).map_err(not_operations)?;
-    operations.into_iter().map(decode_one).collect()
+    operations
+        .into_iter()
+        .map(|operation| decode_one(operation, removal))
+        .collect()
 }
 
-fn decode_one(operation: Value) -> Result<Request, StoreError> {
-    let role_action = operation
-        .get("action")
-        .and_then(Value::as_str)
-        .and_then(RoleAction::from_name);
+fn decode_one(operation: Value, removal: RemovalAction) -> Result<Request, StoreError> {
+    let name = operation.get("action").and_then(Value::as_str);
+    let role_action = name.and_then(|name| removal.read(name));
+    let other_removal = [RemovalAction::Remove, RemovalAction::Revoke]
+        .into_iter()
+        .find(|r| *r != removal && Some(r.name()) == name);
+    if let Some(other) = other_removal {
+        return Err(StoreError {
+            exception: "ValidationError",
+            message: format!(
+                "the request body is not a list of ftrack operations: unknown variant `{}`",
+                other.name()
+            ),
+        });
+    }
     match role_action {
         Some(action) => RoleRequest::decode(action, operation)
             .map(Request::Role)

@@ -194,7 +194,8 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     if !presents_credentials(&shared.credentials, headers) || !api_user_is_active(shared) {
         return error_response(&invalid_credentials(), strict);
     }
-    let operations = match decode(body) {
+    let removal = lock(&shared.store).removal_action();
+    let operations = match decode(body, removal) {
         Ok(operations) => operations,
         Err(error) => return error_response(&error, strict),
     };

@@ -4,6 +4,7 @@
 //! Rows hold scalar attributes only; a reference such as `Membership.user` is stored as its
 //! foreign key (`user_id`). Rows keep insertion order, which is the order queries return.
 
+use super::access::RemovalAction;
 use super::order_cache::OrderCache;
 use super::schema::{
     AttributeKind, DEFAULT_USER_TYPE_ID, EntitySchema, UID_DEFAULT, entity_schema,
@@ -82,6 +83,8 @@ pub struct Store {
     order_cache: OrderCache,
     // The role a user created through the API is given (see `access::default_role`).
     default_role: Option<String>,
+    // The name this server gives the action that takes a role from a user.
+    removal_action: RemovalAction,
 }
 
 impl Default for Store {
@@ -101,6 +104,7 @@ impl Store {
             generation: 0,
             order_cache: OrderCache::default(),
             default_role: Some(super::access::DEFAULT_ROLE.to_string()),
+            removal_action: RemovalAction::Remove,
         };
         let mut user_type = Row::new();
         user_type.insert(
@@ -131,6 +135,17 @@ impl Store {
     /// Sets (or, with `None`, turns off) the role users created through the API get.
     pub fn set_default_role(&mut self, role: Option<String>) {
         self.default_role = role;
+    }
+
+    /// The name this sandbox serves the role removal under.
+    pub fn removal_action(&self) -> RemovalAction {
+        self.removal_action
+    }
+
+    /// Serves the role removal under another name, to try clients against a server that names
+    /// it so (ftrack's own name is `remove_user_security_role`).
+    pub fn set_removal_action(&mut self, action: RemovalAction) {
+        self.removal_action = action;
     }
 
     /// Rows of an entity type, in insertion order.

@@ -33,6 +33,35 @@ pub enum RoleAction {
     RevokeProject,
 }
 
+/// The name a server gives the action that takes a role from a user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RemovalAction {
+    /// `remove_user_security_role`, ftrack's name.
+    #[default]
+    Remove,
+    /// `revoke_user_security_role`, a name some documentation gives it.
+    Revoke,
+}
+
+impl RemovalAction {
+    /// The action's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Remove => "remove_user_security_role",
+            Self::Revoke => "revoke_user_security_role",
+        }
+    }
+
+    /// The role action a wire name means on a server using this name, if any: the removal
+    /// under its name here; the other removal name is no action at all.
+    pub fn read(self, name: &str) -> Option<RoleAction> {
+        if name == self.name() {
+            return Some(RoleAction::Remove);
+        }
+        RoleAction::from_name(name).filter(|action| *action != RoleAction::Remove)
+    }
+}
+
 impl RoleAction {
     const ALL: [Self; 5] = [
         Self::Add,

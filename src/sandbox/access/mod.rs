@@ -13,7 +13,7 @@ mod changes;
 mod grants;
 mod snapshot;
 
-pub use action::{RoleAction, RoleFields, RoleRequest, run_role_action};
+pub use action::{RemovalAction, RoleAction, RoleFields, RoleRequest, run_role_action};
 pub use builtin::{DEFAULT_ROLE, built_in_roles, choose_default_role, give_default_role, role_row};
 pub use grants::Grants;
 pub use snapshot::{AccessSeed, projects_of, roles_of, user_roles};
