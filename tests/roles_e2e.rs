@@ -233,3 +233,43 @@ fn roles_follow_group_membership_read_from_slapd() {
     assert_eq!(plan["summary"]["create"], 0, "{}", again.stdout);
     runtime.block_on(sandbox.stop());
 }
+
+/// The seat limit, end to end: the demo (with the sandbox's API user) would take ftrack from
+/// 283 to 301 active users; with room for 290, the run holds the rest with the reason.
+#[test]
+fn the_seat_limit_holds_what_would_go_beyond_it() {
+    let world = World::with_seed("", "", |_| {});
+    let config = world.path("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen("[policy]\n", "[policy]\nmax_active_users = 290\n", 1);
+    std::fs::write(&config, text).unwrap();
+    let active = |ftrack: &FtrackSnapshot| ftrack.users.iter().filter(|u| u.is_active).count();
+    let before = active(&world.ftrack());
+    let plan = world.plan_json();
+    assert_eq!(plan["seats"]["active_before"], before);
+    assert_eq!(plan["seats"]["active_after"], 290, "{}", plan["seats"]);
+    let held: Vec<&serde_json::Value> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("held back by the seat limit"))
+        })
+        .collect();
+    assert!(!held.is_empty());
+    let out = run(world.cmd("apply").arg("--auto-approve"));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let after = active(&world.ftrack());
+    assert!(after <= 290, "{before} -> {after}");
+    for item in held {
+        let name = item["username"].as_str().unwrap();
+        let user = world
+            .ftrack()
+            .users
+            .into_iter()
+            .find(|u| u.username.as_str() == name);
+        assert!(!user.is_some_and(|u| u.is_active), "{name} was held back");
+    }
+}
