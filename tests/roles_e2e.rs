@@ -259,10 +259,26 @@ fn the_seat_limit_holds_what_would_go_beyond_it() {
         })
         .collect();
     assert!(!held.is_empty());
-    let out = run(world.cmd("apply").arg("--auto-approve"));
+    let out = run(world
+        .cmd("apply")
+        .args(["--auto-approve", "--report", "applied.json"]));
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let after = active(&world.ftrack());
     assert!(after <= 290, "{before} -> {after}");
+    // The apply report counts the seats the run took, not the ones it planned.
+    let report = std::fs::read_to_string(world.path("applied.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        report["seats"]["active_before"], before,
+        "{}",
+        report["seats"]
+    );
+    assert_eq!(
+        report["seats"]["active_after"], after,
+        "{}",
+        report["seats"]
+    );
+    assert_eq!(report["seats"]["limit"], 290);
     for item in held {
         let name = item["username"].as_str().unwrap();
         let user = world

@@ -3,6 +3,7 @@
 use crate::clock::Clock;
 use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, PlanItem};
+use crate::reconcile::seats::Seats;
 use serde::{Deserialize, Serialize};
 
 /// Version of the outcome's JSON layout.
@@ -192,11 +193,28 @@ pub struct Outcome {
     pub stopped: Option<String>,
     /// HTTP requests sent to ftrack.
     pub requests: usize,
+    /// Active users before the run and after what it applied, when its plan counted them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Seats>,
     /// Every plan item (unchanged ones included) with what became of it.
     pub items: Vec<ItemOutcome>,
 }
 
 impl Outcome {
+    /// Active users before the run (as planned) and after what the run applied.
+    pub fn seats_applied(&self, planned: &Seats) -> Option<Seats> {
+        if *planned == Seats::default() {
+            return None;
+        }
+        let s = &self.summary;
+        let after =
+            (planned.active_before + s.created + s.reactivated).saturating_sub(s.deactivated);
+        Some(Seats {
+            active_after: after,
+            ..*planned
+        })
+    }
+
     /// An outcome with its summary counted from the items.
     pub fn new(run: RunInfo, items: Vec<ItemOutcome>) -> Self {
         Self {
@@ -206,6 +224,7 @@ impl Outcome {
             groups_created: Vec::new(),
             stopped: None,
             requests: 0,
+            seats: None,
             items,
         }
     }

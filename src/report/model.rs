@@ -346,12 +346,14 @@ pub fn report_from_outcome(outcome: &Outcome) -> Report {
         }
         rows.push(r);
     }
-    finish(
+    let mut report = finish(
         ReportKind::Apply,
         outcome.run.clone(),
         outcome.stopped.clone(),
         Vec::new(),
         rows,
         unchanged,
-    )
+    );
+    report.seats = outcome.seats;
+    report
 }

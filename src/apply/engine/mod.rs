@@ -204,7 +204,9 @@ pub async fn apply_plan(
     let ending = match prepare_and_send(approved, api, options, listener, &mut ledger).await {
         Ok(ending) | Err(ending) => ending,
     };
-    ledger.into_applied(&approved.plan.items, ending, run, api.requests())
+    let mut applied = ledger.into_applied(&approved.plan.items, ending, run, api.requests());
+    applied.outcome.seats = applied.outcome.seats_applied(&approved.plan.seats);
+    applied
 }
 
 /// Checks the plan against ftrack as it is now, turns it into operations and sends them.
