@@ -5,13 +5,13 @@
 //! in flight. The run ends with one summary line and the exit code of UX.md.
 
 use super::output::Console;
-use super::plan::{overrides, plan_with_state, read_directory, scope_from};
+use super::plan::{plan_with_state, planning_config, read_directory, scope_from};
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::exit;
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::planning::read_for_planning;
@@ -139,13 +139,7 @@ struct Planned {
 
 impl Setup {
     fn open(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<Self> {
-        let config = config::load_from_process(
-            cli.config.as_deref(),
-            &overrides(
-                args.planning.state_dir.as_deref(),
-                args.planning.max_deactivate.as_deref(),
-            ),
-        )?;
+        let config = planning_config(cli, &args.planning)?;
         let state = StateDir::at(&config.state.dir);
         let run = RunInfo::start(
             "apply",

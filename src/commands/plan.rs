@@ -2,7 +2,7 @@
 
 use super::output::{Console, emit_plan};
 use crate::atomic_file::write_json_atomically;
-use crate::cli::{Cli, PlanArgs, ScopeArgs};
+use crate::cli::{Cli, PlanArgs, PlanningArgs, ScopeArgs};
 use crate::clock::Clock;
 use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::planning::read_for_planning;
@@ -24,13 +24,7 @@ use std::time::Instant;
 pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32> {
     let started = Instant::now();
     let report_format = super::report::plan_report_format(args)?;
-    let config = config::load_from_process(
-        cli.config.as_deref(),
-        &overrides(
-            args.planning.state_dir.as_deref(),
-            args.planning.max_deactivate.as_deref(),
-        ),
-    )?;
+    let config = planning_config(cli, &args.planning)?;
     let ftrack = match &args.ftrack_snapshot {
         Some(path) => read_snapshot(path)?,
         None => read_live_ftrack(&config, console)?,
@@ -80,6 +74,15 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         super::report::write_plan_report(&plan, path, format, args, &config, &source, console)?;
     }
     emit_plan(&plan, &args.output, console, started)
+}
+
+/// The configuration with the flags `plan` and `apply` share laid over it.
+pub fn planning_config(cli: &Cli, planning: &PlanningArgs) -> anyhow::Result<Config> {
+    let flags = overrides(
+        planning.state_dir.as_deref(),
+        planning.max_deactivate.as_deref(),
+    );
+    Ok(config::load_from_process(cli.config.as_deref(), &flags)?)
 }
 
 /// Flag overrides for the state directory and the deactivation limit.
