@@ -12,6 +12,14 @@ struct Tmux {
     name: String,
 }
 
+/// tmux on a server of the session's own, so that tests starting and ending sessions at the
+/// same time never race over one shared server.
+fn tmux(session: &str) -> Command {
+    let mut command = Command::new("tmux");
+    command.args(["-L", session]);
+    command
+}
+
 impl Tmux {
     fn start(command: &str, dir: &Path) -> Self {
         Self::start_sized(command, dir, (80, 24))
@@ -21,7 +29,7 @@ impl Tmux {
         static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let name = format!("l2f-e2e-{}-{n}", std::process::id());
-        let status = Command::new("tmux")
+        let status = tmux(&name)
             .args([
                 "new-session",
                 "-d",
@@ -43,7 +51,7 @@ impl Tmux {
     }
 
     fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
+        let status = tmux(&self.name)
             .args(["send-keys", "-t", &self.name])
             .args(keys)
             .status()
@@ -52,7 +60,7 @@ impl Tmux {
     }
 
     fn type_text(&self, text: &str) {
-        let status = Command::new("tmux")
+        let status = tmux(&self.name)
             .args(["send-keys", "-t", &self.name, "-l", text])
             .status()
             .unwrap();
@@ -60,7 +68,7 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["capture-pane", "-p", "-t", &self.name])
             .output()
             .unwrap();
@@ -68,7 +76,7 @@ impl Tmux {
     }
 
     fn alternate_screen(&self) -> bool {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["display-message", "-p", "-t", &self.name, "#{alternate_on}"])
             .output()
             .unwrap();
@@ -95,7 +103,7 @@ impl Tmux {
 impl Tmux {
     /// Sends `signal` (e.g. `-TERM`) to the program the pane's shell runs.
     fn signal_program(&self, signal: &str) {
-        let out = Command::new("tmux")
+        let out = tmux(&self.name)
             .args(["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
             .output()
             .unwrap();
@@ -152,7 +160,7 @@ fn final_users(dir: &Path) -> Vec<serde_json::Value> {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = tmux(&self.name)
             .args(["kill-session", "-t", &self.name])
             .status();
     }
