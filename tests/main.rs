@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod active_directory;
 mod apply_e2e;
 mod architecture;
 mod cli_plan;

@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod certs;
 pub mod faketime;
+pub mod process;
+pub mod samba;
 pub mod sandbox_http;
 pub mod slapd;
 

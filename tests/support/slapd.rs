@@ -40,10 +40,12 @@
 //!
 //! `slapd`'s stderr (errors only) goes to `slapd.log` in [`Slapd::dir`].
 
+use super::certs::make_tls;
+use super::process::{find_tool, ldap_client, output_within, run_checked, wait_until};
 use std::fs;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -167,19 +169,7 @@ impl Slapd {
     /// `ldapwhoami`, ...) that ignores the machine's `ldap.conf`, `~/.ldaprc` and `LDAP*`
     /// variables and trusts [`Slapd::ca_file`] (`LDAPTLS_CACERT`, which a test may override).
     pub fn ldap_tool(&self, name: &str) -> Command {
-        let mut cmd = Command::new(tool(name));
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("LDAP") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.env("LDAPCONF", self.dir().join("ldap.conf"))
-            .env("LDAPRC", "ldaprc")
-            .env("HOME", self.dir())
-            .env("LDAPTLS_CACERT", self.ca_file())
-            .current_dir(self.dir())
-            .stdin(Stdio::null());
-        cmd
+        ldap_client(&tool(name), self.dir(), &self.ca_file())
     }
 
     /// Stops the server: SIGTERM, then waits for it to exit (kills it after 10 s).
@@ -260,7 +250,7 @@ fn prepare(fixture: &str) -> (tempfile::TempDir, String) {
     let path = dir.path();
     let token = instance_token();
 
-    make_tls(path);
+    make_tls(&tool("openssl"), path);
     fs::write(path.join("ad.schema"), AD_SCHEMA).unwrap();
     fs::write(path.join("extra.schema"), EXTRA_SCHEMA).unwrap();
     fs::write(
@@ -364,33 +354,6 @@ fn answers_with_token(ldap_port: u16, token: &str) -> bool {
     })
 }
 
-/// Runs a command with captured output, killing it when it takes longer than `limit`.
-fn output_within(cmd: &mut Command, limit: Duration) -> Option<Output> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    if wait_until(&mut child, Instant::now() + limit).is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-        return None;
-    }
-    child.wait_with_output().ok()
-}
-
-/// Polls until the child exits or the deadline passes.
-fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => sleep(POLL_INTERVAL),
-            _ => return None,
-        }
-    }
-}
-
 /// Two distinct free ports on 127.0.0.1 (both held while choosing, released on return).
 fn free_port_pair() -> (u16, u16) {
     let first = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
@@ -414,35 +377,9 @@ fn instance_token() -> String {
     )
 }
 
-/// Where a tool is: on PATH, or in an sbin directory (not on a normal user's PATH on Debian).
-fn find_tool(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-}
-
 fn tool(name: &str) -> PathBuf {
     find_tool(name)
         .unwrap_or_else(|| panic!("{name} is not installed; install it with: {INSTALL_HINT}"))
-}
-
-/// Runs a command to completion and panics with its output when it fails.
-fn run_checked(cmd: &mut Command, what: &str) -> Output {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    if !out.status.success() {
-        panic!(
-            "{what} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    out
 }
 
 /// The end of slapd's log, for panic messages.
@@ -458,89 +395,6 @@ fn log_tail(dir: &Path) -> String {
         log[start..].to_string()
     }
 }
-
-/// Writes ca.pem/ca.key, other_ca.pem/other_ca.key and server.pem/server.key (ECDSA P-256)
-/// into `dir`; the server certificate's only subjectAltName is IP:127.0.0.1.
-fn make_tls(dir: &Path) {
-    let cnf = dir.join("openssl.cnf");
-    fs::write(&cnf, OPENSSL_CNF).unwrap();
-    let openssl = tool("openssl");
-    let new_key = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    for (name, subject) in [
-        ("ca", "/CN=ldap2ftrack test CA"),
-        ("other_ca", "/CN=ldap2ftrack unrelated test CA"),
-    ] {
-        run_checked(
-            Command::new(&openssl)
-                .args(["req", "-x509", "-config"])
-                .arg(&cnf)
-                .args(new_key)
-                .args(["-days", "3650", "-subj", subject, "-keyout"])
-                .arg(dir.join(format!("{name}.key")))
-                .arg("-out")
-                .arg(dir.join(format!("{name}.pem"))),
-            "openssl (making a test CA)",
-        );
-    }
-    run_checked(
-        Command::new(&openssl)
-            .args(["req", "-new", "-config"])
-            .arg(&cnf)
-            .args(new_key)
-            .args(["-subj", "/CN=ldap2ftrack test server", "-keyout"])
-            .arg(dir.join("server.key"))
-            .arg("-out")
-            .arg(dir.join("server.csr")),
-        "openssl (making the server's key and request)",
-    );
-    run_checked(
-        Command::new(&openssl)
-            .args(["x509", "-req", "-in"])
-            .arg(dir.join("server.csr"))
-            .arg("-CA")
-            .arg(dir.join("ca.pem"))
-            .arg("-CAkey")
-            .arg(dir.join("ca.key"))
-            .arg("-CAcreateserial")
-            .arg("-CAserial")
-            .arg(dir.join("ca.srl"))
-            .args(["-days", "3650", "-extensions", "server", "-extfile"])
-            .arg(&cnf)
-            .arg("-out")
-            .arg(dir.join("server.pem")),
-        "openssl (signing the server certificate)",
-    );
-}
-
-/// OpenSSL settings for the test CAs (`v3_ca`) and the server certificate (`server`).
-const OPENSSL_CNF: &str = "\
-[req]
-distinguished_name = dn
-prompt = no
-x509_extensions = v3_ca
-
-[dn]
-CN = replaced by -subj
-
-[v3_ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-";
 
 /// slapd.conf for a server living in `dir`. Modules load before the schemas because the
 /// memberof module defines `memberOf`, which the `index` line needs.
