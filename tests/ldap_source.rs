@@ -6,7 +6,7 @@ use crate::support::slapd::{
 };
 use ldap2ftrack::model::{DirectoryUser, Links};
 use ldap2ftrack::source::ldap::error::DirectoryError;
-use ldap2ftrack::source::ldap::settings::LdapSettings;
+use ldap2ftrack::source::ldap::settings::{LdapSettings, NestedGroups};
 use ldap2ftrack::source::ldap::tls::Trust;
 use ldap2ftrack::source::ldap::{DirectoryRead, ReadProgress, probe, read_directory};
 use ldap2ftrack::source::mapping_rules::{ActiveRule, Mapping};
@@ -69,6 +69,7 @@ fn settings(server: &Slapd) -> LdapSettings {
         page_size: 200,
         timeout: Duration::from_secs(10),
         attempts: 1,
+        nested_groups: NestedGroups::Client,
     }
 }
 
@@ -229,6 +230,7 @@ async fn a_server_that_is_down_is_retried_then_reported_unreachable() {
         page_size: 100,
         timeout: Duration::from_secs(5),
         attempts: 2,
+        nested_groups: NestedGroups::Client,
     };
     let mut events = Vec::new();
     let error = read_directory(&settings, &Mapping::default(), TODAY, &mut |e| {

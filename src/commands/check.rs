@@ -125,8 +125,9 @@ fn check_ldap(config: &Config) -> Result<String, CheckError> {
         ""
     };
     let mut line = format!(
-        "{} via {} ({tls}){verification}, bound as {}, {} users match {} under {}",
+        "{} ({}) via {} ({tls}){verification}, bound as {}, {} users match {} under {}",
         probe.uri,
+        probe.kind.label(),
         probe.security,
         probe.identity,
         probe.users,

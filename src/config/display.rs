@@ -98,6 +98,11 @@ pub(super) fn max_deactivate(value: &MaxDeactivate) -> String {
     }
 }
 
+/// A setting shown as its name, quoted.
+pub(super) fn quoted(value: &impl Display) -> String {
+    toml_string(&value.to_string())
+}
+
 /// The username comparison rule.
 pub(super) fn username_case(value: &UsernameCase) -> String {
     toml_string(match value {

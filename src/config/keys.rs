@@ -7,8 +7,8 @@ use super::Config;
 use super::display;
 use super::parse::{
     active_rule, attr_expr, batch_size, boolean, deactivate_missing, http_url, ldap_filter,
-    ldap_uri, max_deactivate, megabytes, page_size, project_names, role_name, seats, seconds, text,
-    username_case, usernames,
+    ldap_uri, max_deactivate, megabytes, nested_groups, page_size, project_names, role_name, seats,
+    seconds, text, username_case, usernames,
 };
 use super::value::Given;
 use secrecy::SecretString;
@@ -187,6 +187,7 @@ pub(super) const KEYS: &[Key] = &[
     setting!(ldap.allow_insecure,       E::None,                           boolean,            display::literal),
     setting!(ldap.tls_verify,           E::None,                           boolean,            display::literal),
     setting!(ldap.page_size,            E::None,                           page_size,          display::literal),
+    setting!(ldap.nested_groups,        E::None,                           nested_groups,      display::quoted),
     setting!(ldap.timeout_secs,         E::None,                           seconds,            display::literal),
     setting!(ftrack.server,             E::Var("FTRACK_SERVER"),           Some(http_url),     display::url),
     setting!(ftrack.api_user,           E::Var("FTRACK_API_USER"),         Some(text),         display::opt),

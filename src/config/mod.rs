@@ -18,6 +18,7 @@ pub use roles::{RolesConfig, rule_key};
 pub use show::render_show;
 
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, Policy, UsernameCase};
+use crate::source::ldap::settings::NestedGroups;
 use crate::source::mapping_rules::Mapping;
 use secrecy::SecretString;
 use std::collections::BTreeMap;
@@ -137,6 +138,8 @@ pub struct LdapConfig {
     pub tls_verify: bool,
     /// Entries per page of the paged-results search.
     pub page_size: u32,
+    /// Who resolves nested groups: the tool (`client`) or Active Directory (`server`).
+    pub nested_groups: NestedGroups,
     /// Network timeout in seconds.
     pub timeout_secs: u64,
 }
@@ -203,6 +206,7 @@ impl Default for LdapConfig {
             allow_insecure: false,
             tls_verify: true,
             page_size: 500,
+            nested_groups: NestedGroups::Client,
             timeout_secs: 30,
         }
     }

@@ -3,6 +3,7 @@
 
 use super::value::Raw;
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
+use crate::source::ldap::settings::NestedGroups;
 use crate::source::mapping_rules::{ActiveRule, AttrExpr};
 use toml::de::DeValue;
 
@@ -30,6 +31,11 @@ pub(super) fn seconds(raw: &Raw) -> Result<u64, String> {
 pub(super) fn page_size(raw: &Raw) -> Result<u32, String> {
     let n = raw.whole(1, 10_000, "expected a whole number from 1 to 10000")?;
     u32::try_from(n).map_err(|e| e.to_string())
+}
+
+/// Who resolves nested groups: `client` or `server`.
+pub(super) fn nested_groups(raw: &Raw) -> Result<NestedGroups, String> {
+    raw.parsed("expected \"client\" or \"server\"")
 }
 
 /// Operations per ftrack API call.

@@ -260,7 +260,7 @@ fn check_status(
         )),
         StatusRule::ShadowExpire => match value.parse::<i64>() {
             Ok(-1) => None,
-            Ok(days) => match shadow_expiry(days) {
+            Ok(days) => match days_since_1970(days) {
                 Some(expiry) if expiry <= today => {
                     Some(format!("expired on {expiry} (shadowExpire {days})"))
                 }
@@ -269,11 +269,31 @@ fn check_status(
             },
             Err(_) => unreadable(),
         },
+        StatusRule::AccountExpires => match value.parse::<i64>() {
+            Ok(ticks) => account_expiry(ticks)
+                .filter(|expiry| *expiry <= today)
+                .map(|expiry| format!("expired on {expiry} (accountExpires {ticks})")),
+            Err(_) => unreadable(),
+        },
     }
 }
 
-/// The date a `shadowExpire` value (days since 1970-01-01) names, if the calendar holds it.
-fn shadow_expiry(days: i64) -> Option<Date> {
+/// 100-ns intervals from 1601-01-01 to 1970-01-01, as Windows counts time.
+const FILETIME_UNIX_EPOCH: i64 = 116_444_736_000_000_000;
+
+/// The UTC date an `accountExpires` value names, or `None` when it never expires: 0,
+/// 0x7FFFFFFFFFFFFFFF, or a moment past the calendar's end (year 9999).
+fn account_expiry(ticks: i64) -> Option<Date> {
+    if ticks <= 0 || ticks == i64::MAX {
+        return None;
+    }
+    let days = (ticks - FILETIME_UNIX_EPOCH).div_euclid(864_000_000_000);
+    days_since_1970(days)
+}
+
+/// The date a number of days since 1970-01-01 (a `shadowExpire` value) names, if the
+/// calendar holds it.
+fn days_since_1970(days: i64) -> Option<Date> {
     let span = jiff::Span::new().try_days(days).ok()?;
     Date::constant(1970, 1, 1).checked_add(span).ok()
 }
@@ -448,6 +468,13 @@ mod tests {
             ("shadowExpire", b"20000", false),
             ("shadowExpire", b"20001", true),
             ("shadowExpire", b"-1", true),
+            // 2024-10-04 00:00 and 2024-10-05 00:00 UTC, in 100-ns intervals since 1601.
+            ("accountExpires", b"133724736000000000", false),
+            ("accountExpires", b"133725600000000000", true),
+            ("accountExpires", b"0", true),
+            ("accountExpires", b"9223372036854775807", true),
+            // Past the calendar's end (year 9999): never, in practice.
+            ("accountExpires", b"9000000000000000000", true),
         ];
         for (attr, value, active) in cases {
             let u = map_entry(

@@ -121,15 +121,19 @@ pub enum StatusRule {
     PwdAccountLockedTime,
     /// `shadowExpire` (days since 1970-01-01) lies in the past.
     ShadowExpire,
+    /// Active Directory: `accountExpires` (100-ns intervals since 1601, UTC) lies in the past;
+    /// 0 and 0x7FFFFFFFFFFFFFFF mean never.
+    AccountExpires,
 }
 
 impl StatusRule {
     /// Every rule, in the order they are checked.
-    pub const ALL: [StatusRule; 4] = [
+    pub const ALL: [StatusRule; 5] = [
         Self::UserAccountControl,
         Self::NsAccountLock,
         Self::PwdAccountLockedTime,
         Self::ShadowExpire,
+        Self::AccountExpires,
     ];
 
     /// The directory attribute the rule reads.
@@ -139,6 +143,7 @@ impl StatusRule {
             Self::NsAccountLock => "nsAccountLock",
             Self::PwdAccountLockedTime => "pwdAccountLockedTime",
             Self::ShadowExpire => "shadowExpire",
+            Self::AccountExpires => "accountExpires",
         }
     }
 
@@ -149,6 +154,7 @@ impl StatusRule {
             Self::NsAccountLock => "nsaccountlock",
             Self::PwdAccountLockedTime => "pwdaccountlockedtime",
             Self::ShadowExpire => "shadowexpire",
+            Self::AccountExpires => "accountexpires",
         }
     }
 }
@@ -188,7 +194,7 @@ impl ActiveRule {
                 .find(|r| r.name() == lower)
                 .ok_or_else(|| {
                     format!(
-                        "unknown account-status rule {name:?}: expected auto, none, or a list of useraccountcontrol, nsaccountlock, pwdaccountlockedtime, shadowexpire"
+                        "unknown account-status rule {name:?}: expected auto, none, or a list of useraccountcontrol, nsaccountlock, pwdaccountlockedtime, shadowexpire, accountexpires"
                     )
                 })?;
             if !rules.contains(&rule) {

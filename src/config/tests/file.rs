@@ -199,7 +199,7 @@ fn range_and_type_errors_name_line_key_and_expectation() {
         ),
         (
             "[mapping]\nactive = [\"locked\"]\n",
-            "config.toml:2: mapping.active: unknown account-status rule \"locked\": expected auto, none, or a list of useraccountcontrol, nsaccountlock, pwdaccountlockedtime, shadowexpire",
+            "config.toml:2: mapping.active: unknown account-status rule \"locked\": expected auto, none, or a list of useraccountcontrol, nsaccountlock, pwdaccountlockedtime, shadowexpire, accountexpires",
         ),
         (
             "[policy]\nmax_deactivate = \"lots\"\n",
@@ -249,7 +249,7 @@ fn unknown_keys_and_sections_are_errors() {
         error_for("[ldap]\nuri = \"ldap://x\"\nbind_passwrd = \"x\"\n"),
         "config.toml:3: ldap.bind_passwrd: unknown key; expected one of uri, bind_dn, bind_password, \
          bind_password_file, user_base_dn, user_filter, group_base_dn, group_filter, starttls, \
-         ca_file, allow_insecure, tls_verify, page_size, timeout_secs"
+         ca_file, allow_insecure, tls_verify, page_size, nested_groups, timeout_secs"
     );
     assert_eq!(
         error_for("# comment\n\n[ldapp]\nuri = \"ldap://x\"\n"),
@@ -259,7 +259,7 @@ fn unknown_keys_and_sections_are_errors() {
         error_for("[ldap.tls]\nverify = true\n"),
         "config.toml:1: ldap.tls: unknown key; expected one of uri, bind_dn, bind_password, \
          bind_password_file, user_base_dn, user_filter, group_base_dn, group_filter, starttls, \
-         ca_file, allow_insecure, tls_verify, page_size, timeout_secs"
+         ca_file, allow_insecure, tls_verify, page_size, nested_groups, timeout_secs"
     );
     assert!(
         error_for("[groups]\nmanage = {}\n")

@@ -175,7 +175,7 @@ fn env_and_flag_errors_name_the_variable_or_flag() {
         err(&[], vec![flag("ldap.pagesize", "5", "--set")]),
         "flag --set: ldap.pagesize: unknown key; expected one of uri, bind_dn, bind_password, \
          bind_password_file, user_base_dn, user_filter, group_base_dn, group_filter, starttls, \
-         ca_file, allow_insecure, tls_verify, page_size, timeout_secs"
+         ca_file, allow_insecure, tls_verify, page_size, nested_groups, timeout_secs"
     );
     assert!(
         err(&[], vec![flag("nope.x", "5", "--set")])

@@ -2,6 +2,7 @@
 //! the bind, and failures sorted into errors that say what to check.
 
 use super::error::{DirectoryError, bind_failure};
+use super::server::{ServerKind, detect};
 use super::settings::LdapSettings;
 use super::tls::{TlsObserver, TlsSeen, Trust, client_config};
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError};
@@ -19,6 +20,8 @@ pub struct Connection {
     pub security: &'static str,
     /// What the TLS handshake showed (empty without TLS).
     pub tls: TlsSeen,
+    /// What kind of server answered.
+    pub kind: ServerKind,
 }
 
 /// How a connection is protected.
@@ -129,11 +132,13 @@ async fn connect_one(settings: &LdapSettings, uri: &str) -> Result<Connection, D
         }
     }
     let tls = observer.lock().map(|seen| seen.clone()).unwrap_or_default();
+    let kind = detect(&mut ldap, settings.timeout).await;
     Ok(Connection {
         ldap,
         uri: uri.to_string(),
         security: security.label(),
         tls,
+        kind,
     })
 }
 

@@ -9,7 +9,9 @@ pub mod connect;
 pub mod error;
 pub mod groups;
 pub mod mapper;
+pub mod members;
 pub mod search;
+pub mod server;
 pub mod settings;
 pub mod tls;
 
@@ -19,12 +21,14 @@ use crate::source::mapping::identity_warning;
 use crate::source::mapping_rules::Mapping;
 use connect::{Connection, connect};
 use error::DirectoryError;
-use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES, MEMBER_UID_ATTRIBUTE, take_range};
+use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES};
 use jiff::civil::Date;
 use ldap3::Scope;
 use mapper::{Mapped, PageMapper};
+use members::{chained_members, follow_ranges, member_attributes};
 use search::{SearchOutcome, SearchRequest, paged_search};
-use settings::LdapSettings;
+use server::ServerKind;
+use settings::{LdapSettings, NestedGroups};
 use std::time::Duration;
 use tls::{TlsSeen, Trust};
 
@@ -215,6 +219,8 @@ async fn read_users(
     Ok((mapped, outcome?))
 }
 
+/// Reads every group under the group base with its members (nesting resolved by the server
+/// when so configured) into an index.
 async fn read_groups(
     connection: &mut Connection,
     settings: &LdapSettings,
@@ -222,11 +228,18 @@ async fn read_groups(
     incomplete: &mut Vec<String>,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<GroupIndex, DirectoryError> {
-    let attributes: Vec<String> = MEMBER_DN_ATTRIBUTES
-        .iter()
-        .chain([&MEMBER_UID_ATTRIBUTE])
-        .map(|a| a.to_string())
-        .collect();
+    let by_server = settings.nested_groups == NestedGroups::Server;
+    if by_server && connection.kind != ServerKind::ActiveDirectory {
+        return Err(DirectoryError::Settings(format!(
+            "[ldap] nested_groups = \"server\" needs Active Directory, and {} is not: set nested_groups = \"client\"",
+            connection.uri
+        )));
+    }
+    // "1.1" asks for no attributes: the server lists the members itself below.
+    let attributes = match by_server {
+        true => vec!["1.1".to_string()],
+        false => member_attributes(connection.kind),
+    };
     let request = SearchRequest {
         base,
         scope: Scope::Subtree,
@@ -249,9 +262,15 @@ async fn read_groups(
     incomplete.extend(outcome.incomplete);
     let mut index = GroupIndex::default();
     for mut entry in entries {
-        for attribute in MEMBER_DN_ATTRIBUTES {
-            if let Err(reason) = follow_ranges(connection, settings, &mut entry, attribute).await {
-                incomplete.push(reason);
+        if by_server {
+            incomplete.extend(chained_members(connection, settings, &mut entry).await?);
+        } else {
+            for attribute in MEMBER_DN_ATTRIBUTES {
+                if let Err(reason) =
+                    follow_ranges(connection, settings, &mut entry, attribute).await
+                {
+                    incomplete.push(reason);
+                }
             }
         }
         index.add(&entry);
@@ -267,60 +286,6 @@ async fn read_groups(
     Ok(index)
 }
 
-/// Completes an attribute the server split into ranges, asking for each next range in turn.
-async fn follow_ranges(
-    connection: &mut Connection,
-    settings: &LdapSettings,
-    entry: &mut RawEntry,
-    attribute: &str,
-) -> Result<(), String> {
-    let (mut values, mut next) = take_range(entry, attribute);
-    while let Some(start) = next {
-        let wanted = vec![format!("{attribute};range={start}-*")];
-        let request = SearchRequest {
-            base: &entry.dn,
-            scope: Scope::Base,
-            filter: "(objectClass=*)",
-            attributes: &wanted,
-            page_size: settings.page_size,
-            timeout: settings.timeout,
-        };
-        let mut more = Vec::new();
-        paged_search(connection, &request, &mut |page| more.extend(page))
-            .await
-            .map_err(|e| {
-                format!(
-                    "the members of {} from {start} on could not be read: {e}",
-                    entry.dn
-                )
-            })?;
-        let Some(mut part) = more.pop() else {
-            return Err(format!(
-                "the group {} vanished while its members were read",
-                entry.dn
-            ));
-        };
-        let (part_values, part_next) = take_range(&mut part, attribute);
-        let stalled = part_values.is_empty() || part_next.is_some_and(|n| n <= start);
-        values.extend(part_values);
-        next = part_next;
-        if stalled && next.is_some() {
-            return Err(format!(
-                "the server's ranges for {attribute} of {} do not advance",
-                entry.dn
-            ));
-        }
-    }
-    if !values.is_empty() {
-        entry
-            .attrs
-            .entry(attribute.to_ascii_lowercase())
-            .or_default()
-            .extend(values);
-    }
-    Ok(())
-}
-
 /// What `check` reports about the directory.
 #[derive(Debug, Clone)]
 pub struct Probe {
@@ -330,6 +295,8 @@ pub struct Probe {
     pub security: &'static str,
     /// What the TLS handshake showed.
     pub tls: TlsSeen,
+    /// What kind of server answered.
+    pub kind: ServerKind,
     /// The server's "who am I" answer (`dn:...`), or the bind DN when it has none.
     pub identity: String,
     /// Entries the user filter matches under the user base.
@@ -371,6 +338,7 @@ pub async fn probe(settings: &LdapSettings) -> Result<Probe, DirectoryError> {
         uri: connection.uri,
         security: connection.security,
         tls: connection.tls,
+        kind: connection.kind,
         identity,
         users,
         incomplete: outcome.incomplete,

@@ -36,6 +36,38 @@ pub struct LdapSettings {
     pub timeout: Duration,
     /// Attempts for transient failures (unreachable, timeout, busy), the first included.
     pub attempts: u32,
+    /// Who resolves nested groups.
+    pub nested_groups: NestedGroups,
+}
+
+/// Who resolves nested groups (a user in a group that is a member of another group).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NestedGroups {
+    /// The tool walks up from each user's groups through the group entries it read.
+    #[default]
+    Client,
+    /// Active Directory does, one search per group with `LDAP_MATCHING_RULE_IN_CHAIN`.
+    Server,
+}
+
+impl std::str::FromStr for NestedGroups {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "client" => Ok(Self::Client),
+            "server" => Ok(Self::Server),
+            _ => Err(format!("expected \"client\" or \"server\", found {s:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for NestedGroups {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Client => "client",
+            Self::Server => "server",
+        })
+    }
 }
 
 impl LdapSettings {
@@ -76,6 +108,7 @@ impl LdapSettings {
             page_size: ldap.page_size,
             timeout: Duration::from_secs(ldap.timeout_secs),
             attempts: 3,
+            nested_groups: ldap.nested_groups,
         })
     }
 
