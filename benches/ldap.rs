@@ -3,9 +3,14 @@
 //! then chains of 8,000 and 10,000 nested groups, resolved by the group index alone and read
 //! whole from slapd. Run with `cargo bench --bench ldap [-- --users N | --chains-only]`.
 
+#[path = "../tests/support/certs.rs"]
+mod certs;
 #[path = "support/heap.rs"]
 #[allow(dead_code)] // `live` is used by the plan benchmark only.
 mod heap;
+#[path = "../tests/support/process.rs"]
+#[allow(dead_code)]
+mod process;
 #[path = "../tests/support/slapd.rs"]
 #[allow(dead_code)]
 mod slapd;
@@ -14,7 +19,7 @@ use heap::{Counting, mib, peak, reset_peak};
 use ldap2ftrack::source::entry::RawEntry;
 use ldap2ftrack::source::ldap::groups::GroupIndex;
 use ldap2ftrack::source::ldap::read_directory;
-use ldap2ftrack::source::ldap::settings::LdapSettings;
+use ldap2ftrack::source::ldap::settings::{LdapSettings, NestedGroups};
 use ldap2ftrack::source::ldap::tls::Trust;
 use ldap2ftrack::source::mapping_rules::Mapping;
 use secrecy::SecretString;
@@ -97,6 +102,7 @@ fn settings(server: &Slapd, group_search: bool) -> LdapSettings {
         page_size: 1000,
         timeout: Duration::from_secs(120),
         attempts: 1,
+        nested_groups: NestedGroups::Client,
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! [`SambaDc::start`] copies a domain provisioned once per test process (realm [`REALM`],
 //! suffix [`BASE_DN`], with `OU=People`, `OU=Groups`, `OU=Services` and the service account
-//! [`READER_UPN`]), loads the test's LDIF fixture into it offline with `ldbadd` (which runs
+//! [`READER_UPN`]), loads the test's LDIF fixture into it offline with `ldbmodify` (which runs
 //! Samba's full AD stack: objectGUID, objectSid, memberOf back-links, userAccountControl
 //! checks), gives it a CA and a server certificate for 127.0.0.1, and starts `samba` with only
 //! its LDAP service, in the foreground, in one process.
@@ -22,7 +22,8 @@
 //!
 //! If Samba is missing, the harness installs it (as root, with `apt-get`, no daemon
 //! started). Dropping a [`SambaDc`] stops the server and removes its directory; if the test
-//! process dies, the server sees its standard input close and exits by itself.
+//! process dies, the server sees its standard input close and exits by itself, and the next
+//! test process removes what was left under Cargo's temporary directory.
 
 use super::certs::make_tls;
 use super::process::{find_tool, ldap_client, output_within, run_checked, wait_until};
@@ -73,7 +74,7 @@ const PACKAGES: [&str; 7] = [
     "openssl",
 ];
 /// The tools the harness runs.
-const TOOLS: [&str; 5] = ["samba", "samba-tool", "ldbadd", "ldapsearch", "openssl"];
+const TOOLS: [&str; 5] = ["samba", "samba-tool", "ldbmodify", "ldapsearch", "openssl"];
 /// What provisioning needs beside the tools (package `samba-ad-provision`).
 const SETUP_DIR: &str = "/usr/share/samba/setup";
 /// Blocks service starts while Debian packages install.
@@ -319,12 +320,12 @@ impl Drop for Slot {
 }
 
 /// Makes a DC's directory: a copy of the provisioned domain, a minimal `smb.conf`, TLS
-/// files, and the fixture loaded with `ldbadd`.
+/// files, and the fixture loaded with `ldbmodify`.
 fn prepare(fixture: &str) -> tempfile::TempDir {
     let template = template();
     let dir = tempfile::Builder::new()
-        .prefix("ldap2ftrack-samba-")
-        .tempdir()
+        .prefix(&format!("dc-{}-", std::process::id()))
+        .tempdir_in(harness_dir())
         .expect("a temporary directory for samba");
     let path = dir.path();
     run_checked(
@@ -346,17 +347,21 @@ fn prepare(fixture: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Adds LDIF entries to a stopped domain.
+/// Adds LDIF records to a stopped domain: entries (added in order, so a group comes after
+/// its members) and `changetype: modify` records (for cycles). ldbadd says ERR but exits 0
+/// when a record fails; ldbmodify exits non-zero, and both outputs are checked.
 fn load(dir: &Path, ldif: &str, what: &str) {
     let file = dir.join("load.ldif");
     fs::write(&file, ldif).unwrap();
-    run_checked(
-        Command::new(tool("ldbadd"))
+    let out = run_checked(
+        Command::new(tool("ldbmodify"))
             .arg("-H")
             .arg(dir.join("private/sam.ldb"))
             .arg(&file),
-        &format!("ldbadd ({what})"),
+        &format!("ldbmodify ({what})"),
     );
+    let said = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("ERR"), "ldbmodify ({what}) failed: {said}");
     fs::remove_file(file).unwrap();
 }
 
@@ -441,9 +446,8 @@ fn template() -> &'static Path {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
         ensure_installed();
-        let parent = Path::new(env!("CARGO_TARGET_TMPDIR")).join("samba");
-        fs::create_dir_all(&parent).unwrap();
-        remove_stale_templates(&parent);
+        let parent = harness_dir();
+        remove_stale(&parent);
         let dir = parent.join(format!("template-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         provision(&dir);
@@ -451,11 +455,23 @@ fn template() -> &'static Path {
     })
 }
 
-/// Removes the templates of test processes that no longer run.
-fn remove_stale_templates(parent: &Path) {
+/// Where the template and the DCs live: under Cargo's temporary directory, so that what a
+/// killed test process leaves behind is found and removed by the next one.
+fn harness_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("samba");
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Removes the templates and DCs (`template-PID`, `dc-PID-...`) of processes that are gone.
+fn remove_stale(parent: &Path) {
     for entry in fs::read_dir(parent).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let pid = name.strip_prefix("template-").unwrap_or_default();
+        let rest = name
+            .strip_prefix("template-")
+            .or_else(|| name.strip_prefix("dc-"))
+            .unwrap_or_default();
+        let pid = rest.split('-').next().unwrap_or_default();
         if !pid.is_empty() && !Path::new("/proc").join(pid).exists() {
             let _ = fs::remove_dir_all(entry.path());
         }

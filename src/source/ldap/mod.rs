@@ -80,6 +80,8 @@ pub struct DirectoryRead {
     pub security: &'static str,
     /// What the TLS handshake showed.
     pub tls: TlsSeen,
+    /// What kind of server answered.
+    pub kind: ServerKind,
 }
 
 /// Reads and maps every user, retrying transient failures with exponential backoff.
@@ -155,6 +157,7 @@ async fn read_once(
         uri: connection.uri,
         security: connection.security,
         tls: connection.tls,
+        kind: connection.kind,
     })
 }
 
