@@ -1,7 +1,9 @@
 //! Directory read benchmark: 100,000 users and 500 groups in a private slapd, read through
 //! ldap2ftrack and through `ldapsearch -E pr=1000/noprompt` in the same run, over StartTLS;
 //! then chains of 8,000 and 10,000 nested groups, resolved by the group index alone and read
-//! whole from slapd. Run with `cargo bench --bench ldap [-- --users N | --chains-only]`.
+//! whole from slapd; then a few thousand users on a Samba AD domain controller, read beside
+//! `ldapsearch` against the same DC. Run with
+//! `cargo bench --bench ldap [-- --users N | --chains-only | --ad-only] [--ad-users N]`.
 
 #[path = "../tests/support/certs.rs"]
 mod certs;
@@ -11,9 +13,15 @@ mod heap;
 #[path = "../tests/support/process.rs"]
 #[allow(dead_code)]
 mod process;
+#[path = "../tests/support/samba.rs"]
+#[allow(dead_code)]
+mod samba;
 #[path = "../tests/support/slapd.rs"]
 #[allow(dead_code)]
 mod slapd;
+
+#[path = "ldap/ad.rs"]
+mod ad;
 
 use heap::{Counting, mib, peak, reset_peak};
 use ldap2ftrack::source::entry::RawEntry;
@@ -34,7 +42,7 @@ static ALLOC: Counting = Counting;
 const GROUPS: usize = 500;
 const PEOPLE: &str = "ou=people,dc=studio,dc=test";
 const GROUP_BASE: &str = "ou=groups,dc=studio,dc=test";
-const ROUNDS: usize = 3;
+pub(crate) const ROUNDS: usize = 3;
 /// Lengths of the nested-group chains: each group is a member of the next.
 const CHAINS: [usize; 2] = [8_000, 10_000];
 /// Users listed by a chain's first group, so in every group of the chain. Read from slapd,
@@ -158,7 +166,7 @@ fn ours(
     (elapsed, heap)
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
 }
@@ -302,6 +310,15 @@ fn chains(runtime: &tokio::runtime::Runtime) {
     }
 }
 
+/// The number after `flag` on the command line, or `default`.
+fn number_after(args: &[String], flag: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     require_slapd();
     let args: Vec<String> = std::env::args().collect();
@@ -309,14 +326,14 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    if !args.iter().any(|a| a == "--chains-only") {
-        let users = args
-            .iter()
-            .position(|a| a == "--users")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(100_000);
-        directory_read(&runtime, users);
+    let only = |flag: &str| args.iter().any(|a| a == flag);
+    if !only("--chains-only") && !only("--ad-only") {
+        directory_read(&runtime, number_after(&args, "--users", 100_000));
     }
-    chains(&runtime);
+    if !only("--ad-only") {
+        chains(&runtime);
+    }
+    if !only("--chains-only") {
+        ad::run(&runtime, number_after(&args, "--ad-users", 3000));
+    }
 }
