@@ -16,6 +16,7 @@ mod commands;
 pub mod config;
 pub mod custom;
 pub mod demo_data;
+pub mod dn;
 pub mod exit;
 pub mod ftrack;
 pub mod ids;

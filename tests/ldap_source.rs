@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-const PEOPLE: &str = "ou=people,dc=studio,dc=test";
+pub(crate) const PEOPLE: &str = "ou=people,dc=studio,dc=test";
 pub(crate) const GROUPS: &str = "ou=groups,dc=studio,dc=test";
 /// Day 20000 since 1970-01-01: the day account-expiry rules count from.
 const TODAY: jiff::civil::Date = jiff::civil::date(2024, 10, 4);
@@ -83,7 +83,7 @@ fn over_ldaps(server: &Slapd, uri: String) -> LdapSettings {
 }
 
 /// With groups read from the group base as well.
-fn searching_groups(server: &Slapd) -> LdapSettings {
+pub(crate) fn searching_groups(server: &Slapd) -> LdapSettings {
     LdapSettings {
         group_base_dn: Some(GROUPS.to_string()),
         ..settings(server)
@@ -91,7 +91,7 @@ fn searching_groups(server: &Slapd) -> LdapSettings {
 }
 
 /// Reads with the default mapping.
-async fn read(settings: &LdapSettings) -> Result<DirectoryRead, DirectoryError> {
+pub(crate) async fn read(settings: &LdapSettings) -> Result<DirectoryRead, DirectoryError> {
     read_mapped(settings, &Mapping::default()).await
 }
 
@@ -118,7 +118,7 @@ fn assert_warned(read: &DirectoryRead, is_it: impl Fn(&str) -> bool) {
     assert!(warnings.iter().any(|w| is_it(w)), "{warnings:?}");
 }
 
-fn user<'r>(read: &'r DirectoryRead, username: &str) -> &'r DirectoryUser {
+pub(crate) fn user<'r>(read: &'r DirectoryRead, username: &str) -> &'r DirectoryUser {
     read.snapshot
         .users
         .iter()

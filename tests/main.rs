@@ -9,6 +9,7 @@ mod custom_e2e;
 mod demo;
 mod ftrack_client;
 mod ftrack_custom;
+mod ldap_dn;
 mod ldap_source;
 mod python_conformance;
 mod report_cli;

@@ -1,15 +1,17 @@
-//! DNs from a directory on arbitrary text, one a line (a user's DN, then group DNs): the
-//! loose DN keys that resolve group membership (`member`, `uniqueMember`, `memberOf`, nested
+//! DNs from a directory on arbitrary text, one a line (a user's DN, then group DNs): DN
+//! parsing (printing and parsing again gives the same DN; a DN is within its parent), the DNs
+//! and plain names that resolve group membership (`member`, `uniqueMember`, `memberOf`, nested
 //! groups), the managed-groups table that maps DNs to ftrack groups, the DN components that
 //! `:dn:` filters test, and the DN used as identity when an entry has no id attribute.
 #![no_main]
 
 use fixtures::{demo, text};
 use ldap2ftrack::demo_data::TODAY;
+use ldap2ftrack::dn::{Dn, DnOrName};
 use ldap2ftrack::reconcile::diff::GroupMapper;
 use ldap2ftrack::source::entry::RawEntry;
 use ldap2ftrack::source::filter::Filter;
-use ldap2ftrack::source::ldap::groups::{GroupIndex, dn_key};
+use ldap2ftrack::source::ldap::groups::GroupIndex;
 use ldap2ftrack::source::mapping::map_entry;
 use ldap2ftrack::source::mapping_rules::Mapping;
 use libfuzzer_sys::fuzz_target;
@@ -56,9 +58,22 @@ fuzz_target!(|data: &[u8]| {
     let memberships = index.groups_of(user_dn, &["jdoe".to_string()], &[]);
     if let Some(first) = group_dns.first() {
         assert!(
-            memberships.iter().any(|g| dn_key(g) == dn_key(first)),
+            memberships
+                .iter()
+                .any(|g| DnOrName::read(g) == DnOrName::read(first)),
             "{user_dn:?} is a member of {first:?}: {memberships:?}"
         );
+    }
+    for text in std::iter::once(&user_dn).chain(&group_dns) {
+        if let Ok(dn) = Dn::parse(text) {
+            let printed = dn.to_string();
+            assert_eq!(
+                Dn::parse(&printed).as_ref(),
+                Ok(&dn),
+                "{text:?} printed {printed:?}"
+            );
+            assert!(dn.parent().is_none_or(|parent| dn.is_within(&parent)));
+        }
     }
     let _ = index.groups_of(
         user_dn,

@@ -2,6 +2,7 @@
 
 use super::identity::UsernameRule;
 use super::plan::{Field, FieldChange, FieldValue, GroupChanges};
+use crate::dn::DnOrName;
 use crate::model::{DirectoryUser, FtrackUser};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -95,7 +96,7 @@ pub fn activity_change(from: bool, to: bool) -> FieldChange {
 
 /// Resolves directory groups to managed ftrack groups.
 pub struct GroupMapper {
-    by_key: HashMap<String, usize>,
+    by_key: HashMap<DnOrName, usize>,
     names: Vec<String>,
     managed: BTreeSet<String>,
     // Directory group values repeat across thousands of users; each is resolved once.
@@ -109,7 +110,7 @@ impl GroupMapper {
         let by_key = managed
             .keys()
             .enumerate()
-            .map(|(i, dir)| (group_key(dir), i))
+            .map(|(i, dir)| (DnOrName::read(dir), i))
             .collect();
         Self {
             by_key,
@@ -133,11 +134,7 @@ impl GroupMapper {
     }
 
     fn resolve(&self, group: &str) -> Option<usize> {
-        let key = group_key(group);
-        self.by_key
-            .get(&key)
-            .or_else(|| first_rdn_value(&key).and_then(|cn| self.by_key.get(cn)))
-            .copied()
+        find_group(group, |key| self.by_key.get(key).copied())
     }
 
     /// True when this ftrack group is managed.
@@ -206,32 +203,12 @@ impl GroupMapper {
     }
 }
 
-/// Case-folds a group name or DN and drops spaces around `,` and `=` so DNs compare loosely.
-pub(super) fn group_key(group: &str) -> String {
-    let mut key = String::with_capacity(group.len());
-    let folded = group.trim().to_lowercase();
-    let mut chars = folded.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ',' || c == '=' {
-            while key.ends_with(' ') {
-                key.pop();
-            }
-            key.push(c);
-            while chars.peek() == Some(&' ') {
-                chars.next();
-            }
-        } else {
-            key.push(c);
-        }
-    }
-    key
-}
-
-/// The value of the first RDN of a DN-looking key (`cn=fx,ou=groups` -> `fx`).
-pub(super) fn first_rdn_value(dn: &str) -> Option<&str> {
-    let first = dn.split(',').next()?;
-    let (_, value) = first.split_once('=')?;
-    Some(value.trim())
+/// What a table keyed by group (DN or plain name) holds for a directory group, `get` being
+/// the table's lookup: under the group itself, else, for a DN, under the value of its first
+/// RDN (`cn=fx,ou=groups,...` finds `fx`). DNs compare as DNs, names without case.
+pub(super) fn find_group<T>(group: &str, get: impl Fn(&DnOrName) -> Option<T>) -> Option<T> {
+    let group = DnOrName::read(group);
+    get(&group).or_else(|| group.first_rdn_names().find_map(|name| get(&name)))
 }
 
 #[cfg(test)]
@@ -256,6 +233,21 @@ mod tests {
         assert_eq!(m.target("FX"), Some("FX"));
         assert_eq!(m.target("cn=lighting,ou=other,dc=x"), None);
         assert_eq!(m.target("comp"), None);
+    }
+
+    #[test]
+    fn escaped_and_hex_written_dns_match() {
+        let managed = BTreeMap::from([
+            (r"cn=R\+D,ou=groups,dc=x".to_string(), "R&D".to_string()),
+            ("Smith, John".to_string(), "Smith".to_string()),
+        ]);
+        let m = GroupMapper::new(&managed);
+        assert_eq!(m.target(r"CN=R\2BD, OU=Groups,DC=x"), Some("R&D"));
+        assert_eq!(m.target(r"cn=\52\+d,ou=groups,dc=x"), Some("R&D"));
+        assert_eq!(m.target("cn=R,ou=groups,dc=x"), None);
+        assert_eq!(m.target(r"cn=Smith\, John,ou=people,dc=x"), Some("Smith"));
+        assert_eq!(m.target(r"cn=smith\2c john,dc=x"), Some("Smith"));
+        assert_eq!(m.target("cn=Smith,cn=John,dc=x"), None);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! and the changes that get the user there. Only roles named by a rule (or the default role,
 //! for new users) are managed; any other role a user holds is left alone.
 
-use super::diff::{first_rdn_value, group_key};
+use super::diff::find_group;
 use super::policy::{RoleGrant, RolePolicy};
 use crate::access::{RoleScope, UserRole};
+use crate::dn::DnOrName;
 use crate::model::FtrackSnapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -91,8 +92,8 @@ type Wanted = BTreeMap<String, (RoleScope, String)>;
 /// The role rules, checked against the server's roles and projects once per plan.
 pub struct RolePlanner<'a> {
     policy: &'a RolePolicy,
-    /// Rule positions by the folded group key they match.
-    by_group: HashMap<String, Vec<usize>>,
+    /// Rule positions by the group (DN or name) they match.
+    by_group: HashMap<DnOrName, Vec<usize>>,
     /// Per rule: why it cannot be used, if it cannot.
     unusable: Vec<Option<String>>,
     /// Why the default role cannot be used, if it cannot.
@@ -104,9 +105,12 @@ pub struct RolePlanner<'a> {
 impl<'a> RolePlanner<'a> {
     /// Reads the rules and checks each against the server's roles and projects.
     pub fn new(policy: &'a RolePolicy, ftrack: &FtrackSnapshot) -> Self {
-        let mut by_group: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_group: HashMap<DnOrName, Vec<usize>> = HashMap::new();
         for (i, rule) in policy.rules.iter().enumerate() {
-            by_group.entry(group_key(&rule.group)).or_default().push(i);
+            by_group
+                .entry(DnOrName::read(&rule.group))
+                .or_default()
+                .push(i);
         }
         let check = |grant: &RoleGrant| grant_problem(grant, ftrack, policy.allow_privileged);
         Self {
@@ -262,11 +266,7 @@ impl<'a> RolePlanner<'a> {
     /// The rules a directory group (name or DN) matches: by the whole value, or a DN by the
     /// value of its first RDN (`cn=leads,ou=groups,...` matches a rule for `leads`).
     fn rules_for(&self, group: &str) -> &[usize] {
-        let key = group_key(group);
-        self.by_group
-            .get(&key)
-            .or_else(|| first_rdn_value(&key).and_then(|cn| self.by_group.get(cn)))
-            .map_or(&[], Vec::as_slice)
+        find_group(group, |key| self.by_group.get(key)).map_or(&[], Vec::as_slice)
     }
 }
 

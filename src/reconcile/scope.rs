@@ -1,14 +1,17 @@
 //! Staged-rollout scope: which users a run may touch.
 
-use super::diff::{GroupMapper, first_rdn_value};
+use super::diff::{GroupMapper, find_group};
 use super::policy::Scope;
+use crate::dn::DnOrName;
 use crate::model::{DirectoryUser, FtrackUser};
+use std::collections::HashSet;
 
 /// Decides whether users are inside the rollout scope.
 pub struct ScopeFilter<'a> {
     scope: &'a Scope,
     only_users: Vec<String>,
-    only_groups: Vec<String>,
+    /// The groups named by `--only-group`, each a DN or a plain name.
+    only_groups: HashSet<DnOrName>,
 }
 
 impl<'a> ScopeFilter<'a> {
@@ -17,7 +20,11 @@ impl<'a> ScopeFilter<'a> {
         Self {
             scope,
             only_users: scope.only_users.iter().map(|u| u.to_lowercase()).collect(),
-            only_groups: scope.only_groups.iter().map(|g| g.to_lowercase()).collect(),
+            only_groups: scope
+                .only_groups
+                .iter()
+                .map(|g| DnOrName::read(g))
+                .collect(),
         }
     }
 
@@ -33,8 +40,7 @@ impl<'a> ScopeFilter<'a> {
             || ftrack.is_some_and(|f| self.names_user(&f.username));
         let group_ok = self.only_groups.is_empty()
             || user.groups.iter().any(|g| {
-                self.names_group(g)
-                    || first_rdn_value(g).is_some_and(|cn| self.names_group(cn))
+                find_group(g, |key| self.only_groups.get(key)).is_some()
                     || groups.target(g).is_some_and(|t| self.names_group(t))
             })
             || ftrack.is_some_and(|f| f.groups.iter().any(|g| self.names_group(g)));
@@ -76,8 +82,8 @@ impl<'a> ScopeFilter<'a> {
         self.only_users.contains(&folded)
     }
 
+    /// Whether an ftrack group is one of `--only-group`.
     fn names_group(&self, group: &str) -> bool {
-        let folded = group.trim().to_lowercase();
-        self.only_groups.contains(&folded)
+        self.only_groups.contains(&DnOrName::read(group))
     }
 }

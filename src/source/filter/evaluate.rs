@@ -1,6 +1,7 @@
 //! Offline evaluation of a filter against an entry (see the module docs for the rules).
 
 use super::{BIT_AND_RULE, BIT_OR_RULE, Filter};
+use crate::dn::{Dn, Value};
 use crate::source::entry::RawEntry;
 use std::cmp::Ordering;
 
@@ -95,7 +96,7 @@ fn eval_extensible(
     let from_dn = dn_values
         .iter()
         .filter(|(kind, _)| attr.is_none_or(|a| base_name(a).eq_ignore_ascii_case(kind)))
-        .map(|(_, v)| v.as_slice());
+        .map(|(_, v)| v.as_bytes());
     // Without an attribute, RFC 4511 applies the rule to every attribute of the entry.
     let from_attrs: Box<dyn Iterator<Item = &[u8]>> = match attr {
         Some(a) => Box::new(attribute_values(entry, a)),
@@ -272,60 +273,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The attribute type/value pairs of a DN (RFC 4514, tolerating RFC 2253 quotes and `;`).
-pub(super) fn dn_components(dn: &str) -> Vec<(String, Vec<u8>)> {
-    let bytes = dn.as_bytes();
-    let at = |i: usize| bytes.get(i).copied();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let type_start = i;
-        while let Some(c) = at(i) {
-            if matches!(c, b'=' | b',' | b'+' | b';') {
-                break;
-            }
-            i += 1;
-        }
-        let kind = dn.get(type_start..i).unwrap_or("").trim();
-        if at(i) != Some(b'=') {
-            // Not `type=value`: skip past the separator and keep going.
-            i += 1;
-            continue;
-        }
-        i += 1;
-        let mut value = Vec::new();
-        let mut quoted = false;
-        while let Some(c) = at(i) {
-            match c {
-                b'"' => {
-                    quoted = !quoted;
-                    i += 1;
-                }
-                b'\\' => match (at(i + 1).and_then(hex_digit), at(i + 2).and_then(hex_digit)) {
-                    (Some(high), Some(low)) => {
-                        value.push(high << 4 | low);
-                        i += 3;
-                    }
-                    _ => {
-                        if let Some(next) = at(i + 1) {
-                            value.push(next);
-                        }
-                        i += 2;
-                    }
-                },
-                b',' | b'+' | b';' if !quoted => break,
-                _ => {
-                    value.push(c);
-                    i += 1;
-                }
-            }
-        }
-        i += 1;
-        if !kind.is_empty() {
-            out.push((kind.to_string(), value));
-        }
-    }
-    out
+/// The attribute types and values of a DN; none when the text is not a DN (which no server
+/// sends).
+pub(super) fn dn_components(dn: &str) -> Vec<(String, Value)> {
+    Dn::parse(dn)
+        .map(|dn| {
+            dn.attribute_values()
+                .map(|part| (part.attribute().to_string(), part.value()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(super) fn hex_digit(c: u8) -> Option<u8> {

@@ -6,6 +6,7 @@
 //! memberships however deep the nesting goes (a group's ancestors are never stored). Cycles
 //! (A in B in A) are harmless: each walk visits a group once.
 
+use crate::dn::DnOrName;
 use crate::source::entry::RawEntry;
 use foldhash::{HashMap, HashSet};
 
@@ -14,40 +15,15 @@ pub const MEMBER_DN_ATTRIBUTES: [&str; 2] = ["member", "uniqueMember"];
 /// The attribute that lists a posixGroup's members by login.
 pub const MEMBER_UID_ATTRIBUTE: &str = "memberUid";
 
-/// A DN in a form that compares loosely: lowercased, no spaces around `,` and `=`, and for
-/// `uniqueMember` without the optional `#'0101'B` unique-identifier suffix.
-pub fn dn_key(dn: &str) -> String {
-    let dn = match dn.rfind("#'") {
-        Some(hash) if dn.ends_with("'B") => &dn[..hash],
-        _ => dn,
-    };
-    let mut key = String::with_capacity(dn.len());
-    for part in dn.split(',') {
-        if !key.is_empty() {
-            key.push(',');
-        }
-        let part = part.trim();
-        match part.split_once('=') {
-            Some((name, value)) => {
-                key.push_str(&name.trim().to_lowercase());
-                key.push('=');
-                key.push_str(&value.trim().to_lowercase());
-            }
-            None => key.push_str(&part.to_lowercase()),
-        }
-    }
-    key
-}
-
 /// Every group read, and who is in each; nesting is followed when a user's groups are asked for.
 #[derive(Debug, Default)]
 pub struct GroupIndex {
-    /// Group DN key -> the group's number, its place in `names` and `parents`.
-    numbers: HashMap<String, usize>,
+    /// Group DN -> the group's number, its place in `names` and `parents`.
+    numbers: HashMap<DnOrName, usize>,
     /// The groups' DNs as the server wrote them, by number.
     names: Vec<String>,
-    /// Member DN key -> numbers of the groups that list it directly.
-    parents_of_dn: HashMap<String, Vec<usize>>,
+    /// Member DN -> numbers of the groups that list it directly.
+    parents_of_dn: HashMap<DnOrName, Vec<usize>>,
     /// Lowercased login -> numbers of the posixGroups that list it.
     parents_of_uid: HashMap<String, Vec<usize>>,
     /// Group number -> numbers of the groups that list it directly (filled by `resolve`).
@@ -62,7 +38,7 @@ impl GroupIndex {
             for member in group.values(attribute) {
                 if let Ok(member) = std::str::from_utf8(member) {
                     self.parents_of_dn
-                        .entry(dn_key(member))
+                        .entry(member_key(attribute, member))
                         .or_default()
                         .push(number);
                 }
@@ -82,7 +58,7 @@ impl GroupIndex {
     /// keeps the DN as last written.
     fn number(&mut self, dn: &str) -> usize {
         let next = self.names.len();
-        let number = *self.numbers.entry(dn_key(dn)).or_insert(next);
+        let number = *self.numbers.entry(DnOrName::read(dn)).or_insert(next);
         if number == next {
             self.names.push(dn.to_string());
         } else {
@@ -119,7 +95,7 @@ impl GroupIndex {
         let mut groups = Vec::new();
         let mut elsewhere = HashSet::default();
         for dn in member_of {
-            let key = dn_key(dn);
+            let key = DnOrName::read(dn);
             match self.numbers.get(&key) {
                 Some(&number) => starts.push(number),
                 // A memberOf value naming a group outside the group search: kept as written.
@@ -140,7 +116,7 @@ impl GroupIndex {
     /// Numbers of the groups that list the user directly, by DN or by login.
     fn direct_groups(&self, user_dn: &str, logins: &[String]) -> Vec<usize> {
         let mut direct = Vec::new();
-        if let Some(parents) = self.parents_of_dn.get(&dn_key(user_dn)) {
+        if let Some(parents) = self.parents_of_dn.get(&DnOrName::read(user_dn)) {
             direct.extend(parents);
         }
         for login in logins {
@@ -162,6 +138,14 @@ impl GroupIndex {
             }
         }
         seen
+    }
+}
+
+/// A member value as compared: `uniqueMember` values may end in a `#'0101'B` unique identifier.
+fn member_key(attribute: &str, member: &str) -> DnOrName {
+    match attribute {
+        "uniqueMember" => DnOrName::read_unique_member(member),
+        _ => DnOrName::read(member),
     }
 }
 
@@ -204,9 +188,45 @@ mod tests {
     }
 
     #[test]
-    fn dn_keys_compare_loosely() {
-        assert_eq!(dn_key("CN=FX, OU=Groups ,dc=x"), "cn=fx,ou=groups,dc=x");
-        assert_eq!(dn_key("uid=ann,dc=x#'0101'B"), "uid=ann,dc=x");
+    fn member_dns_compare_as_dns() {
+        let mut index = GroupIndex::default();
+        let mut leads = group("CN=Leads, OU=Groups ,dc=x", &[], &[]);
+        leads.push("uniqueMember", r"uid=ann,dc=x#'0101'B");
+        index.add(&leads);
+        let people = [
+            r"cn=Smith\, John,ou=people,dc=x",
+            r"CN = Smith\2C John, OU=People,DC=X",
+            r"cn=R\+D Lead+uid=rd,ou=people,dc=x",
+            r"cn=Zo\C3\AB \C3\86r\C3\B8,ou=people,dc=x",
+        ];
+        index.add(&group("cn=fx,dc=x", &people, &[]));
+        index.add(&group(
+            "cn=all,dc=x",
+            &["cn=leads,ou=groups,dc=x", "CN=FX,DC=X"],
+            &[],
+        ));
+        index.resolve();
+        assert_eq!(index.len(), 3);
+        let fx = ["cn=all,dc=x", "cn=fx,dc=x"];
+        assert_eq!(
+            index.groups_of(r"cn=smith\, john,ou=people,dc=x", &[], &[]),
+            fx
+        );
+        // Without the escape the comma starts another RDN: another entry.
+        assert!(
+            index
+                .groups_of("cn=Smith,cn=John,ou=people,dc=x", &[], &[])
+                .is_empty()
+        );
+        assert_eq!(
+            index.groups_of("uid=rd+cn=r\\+d lead,ou=people,dc=x", &[], &[]),
+            fx
+        );
+        assert_eq!(index.groups_of("cn=zoë ærø,ou=people,dc=x", &[], &[]), fx);
+        assert_eq!(
+            index.groups_of("uid=ann,dc=x", &[], &[]),
+            ["CN=Leads, OU=Groups ,dc=x", "cn=all,dc=x"]
+        );
     }
 
     #[test]
