@@ -10,6 +10,8 @@ mod demo;
 mod ftrack_client;
 mod ftrack_custom;
 mod ldap_source;
+mod ldif_groups;
+mod missing_groups_e2e;
 mod python_conformance;
 mod report_cli;
 mod roles_e2e;
