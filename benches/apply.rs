@@ -68,6 +68,7 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
         complete: true,
         warnings: Vec::new(),
         incomplete: Vec::new(),
+        groups_found: None,
     };
     let role = |id: &str, name: &str| SecurityRole {
         id: id.into(),

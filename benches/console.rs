@@ -52,6 +52,7 @@ fn session() -> Session {
             complete: true,
             warnings: Vec::new(),
             incomplete: Vec::new(),
+            groups_found: None,
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

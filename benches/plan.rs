@@ -202,6 +202,7 @@ fn studio(n: usize) -> Studio {
             complete: true,
             warnings: Vec::new(),
             incomplete: Vec::new(),
+            groups_found: None,
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

@@ -5,8 +5,7 @@ use crate::ftrack::snapshot::parse_snapshot;
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::{Plan, Scope, compute_plan};
 use crate::source::ldif::parse_ldif;
-use crate::source::mapping::map_entries;
-use crate::source::offline::{select_entries, user_filter};
+use crate::source::offline::{LdifSelection, read_entries};
 use crate::state::LinkRecord;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -32,12 +31,9 @@ pub const TODAY: Date = Date::constant(2026, 6, 1);
 
 /// The demo directory, read and mapped with the demo configuration.
 pub fn directory(config: &Config) -> anyhow::Result<DirectorySnapshot> {
-    let filter = user_filter(&config.ldap.user_filter, None)?;
-    let entries = select_entries(
-        parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?,
-        &filter,
-    )?;
-    Ok(map_entries(&entries, &config.mapping, TODAY))
+    let selection = LdifSelection::from_config(&config.ldap, None)?;
+    let entries = parse_ldif("assets/demo/directory.ldif", DIRECTORY.as_bytes())?;
+    Ok(read_entries(entries, &selection, &config.mapping, TODAY)?)
 }
 
 /// The demo ftrack server's users and groups.

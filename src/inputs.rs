@@ -9,7 +9,7 @@ use crate::model::{DirectorySnapshot, Links};
 use crate::reconcile::Policy;
 use crate::source::ldap::settings::LdapSettings;
 use crate::source::ldap::{ReadProgress, read_directory};
-use crate::source::offline::{load_ldif_directory, user_filter};
+use crate::source::offline::{LdifSelection, load_ldif_directory, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
 use jiff::civil::Date;
@@ -92,10 +92,13 @@ pub fn load_directory(
     let filter = user_filter(&config.ldap.user_filter, extra_filter)?;
     match source {
         DirectorySource::Loaded(directory, name) => Ok(((**directory).clone(), name.clone())),
-        DirectorySource::Ldif(path) => Ok((
-            load_ldif_directory(path, &filter, &config.mapping, today)?,
-            path.display().to_string(),
-        )),
+        DirectorySource::Ldif(path) => {
+            let selection = LdifSelection::from_config(&config.ldap, extra_filter)?;
+            Ok((
+                load_ldif_directory(path, &selection, &config.mapping, today)?,
+                path.display().to_string(),
+            ))
+        }
         DirectorySource::Ldap => {
             let settings = LdapSettings::from_config(config, filter.to_string())?;
             let runtime = tokio::runtime::Builder::new_current_thread()

@@ -51,6 +51,11 @@ pub struct DirectorySnapshot {
     /// Why the read is incomplete, one warning per cause (also among `warnings`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incomplete: Vec<String>,
+    /// The DNs of the groups the group search found, as the directory wrote them; `None` when
+    /// no group search ran (groups come only from the users' own attribute), so that a
+    /// managed group cannot be told missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_found: Option<Vec<String>>,
 }
 
 /// An ftrack user as the server reports it.

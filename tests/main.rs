@@ -11,6 +11,8 @@ mod ftrack_client;
 mod ftrack_custom;
 mod ldap_dn;
 mod ldap_source;
+mod ldif_groups;
+mod missing_groups_e2e;
 mod python_conformance;
 mod report_cli;
 mod roles_e2e;

@@ -18,6 +18,7 @@ use crate::ftrack::planning::read_for_planning;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
+use crate::reconcile::missing_groups::missing_warning;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
 use crate::report::model::report_from_outcome;
@@ -71,8 +72,12 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
     };
     let approved = approve(planned.plan, &setup.decisions, approval);
     say_what_was_settled(&approved, console);
-    // Even with -q: cron mails stderr, and a partial read silently holds back the removals.
+    // Even with -q: cron mails stderr, and a partial read or a missing group silently holds
+    // back removals.
     for warning in incomplete_read_warnings(&approved.plan) {
+        console.warn(&warning);
+    }
+    if let Some(warning) = missing_warning(&approved.plan.missing_groups) {
         console.warn(&warning);
     }
     let run = RunInfo {

@@ -5,6 +5,7 @@ use super::conflict::{check_values, info};
 use super::custom::CustomPlanner;
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
 use super::identity::{FtrackIndex, UsernameRule, fold};
+use super::missing_groups::{MissingGroup, find_missing, missing_warning};
 use super::needs::link_needs;
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
@@ -44,6 +45,8 @@ struct Planner<'a> {
     policy: &'a Policy,
     index: FtrackIndex<'a>,
     groups: GroupMapper,
+    /// Managed groups the read did not find; nobody leaves their ftrack groups this run.
+    missing_groups: Vec<MissingGroup>,
     roles: RolePlanner<'a>,
     custom: CustomPlanner<'a>,
     scope: ScopeFilter<'a>,
@@ -60,13 +63,15 @@ impl<'a> Planner<'a> {
         policy: &'a Policy,
         scope: &'a Scope,
     ) -> Self {
+        let groups = GroupMapper::new(&policy.managed_groups);
         Self {
             directory,
             ftrack,
             links,
             policy,
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
-            groups: GroupMapper::new(&policy.managed_groups),
+            missing_groups: find_missing(&groups, directory),
+            groups,
             roles: RolePlanner::new(&policy.roles, ftrack),
             custom: CustomPlanner::new(&policy.custom_attributes, ftrack),
             scope: ScopeFilter::new(scope),
@@ -144,6 +149,7 @@ impl<'a> Planner<'a> {
         link_needs(&mut plan);
         plan.warnings = self.warnings();
         plan.incomplete_read = self.incomplete_read();
+        plan.missing_groups = self.missing_groups.clone();
         plan.blocked = check_safety(
             &plan,
             self.directory,
@@ -250,6 +256,10 @@ impl<'a> Planner<'a> {
             // Memberships missing from an incomplete read may only be unread: none is removed.
             item.groups.remove.clear();
         }
+        // Who is in a group the read did not find is unknown: nobody leaves it.
+        item.groups
+            .remove
+            .retain(|g| !self.missing_groups.iter().any(|m| m.ftrack == *g));
         let roles = self
             .roles
             .changes(&user.groups, Some(&ftrack.roles), self.directory.complete);
@@ -410,6 +420,7 @@ impl<'a> Planner<'a> {
         if !self.directory.complete {
             warnings.push(INCOMPLETE_READ_WARNING.to_string());
         }
+        warnings.extend(missing_warning(&self.missing_groups));
         warnings.extend(self.custom.unusable().iter().map(ToString::to_string));
         warnings
     }

@@ -97,6 +97,9 @@ pub fn activity_change(from: bool, to: bool) -> FieldChange {
 /// Resolves directory groups to managed ftrack groups.
 pub struct GroupMapper {
     by_key: HashMap<DnOrName, usize>,
+    /// The directory groups of the managed-groups table, as configured, by entry number.
+    keys: Vec<String>,
+    /// The ftrack group of each entry.
     names: Vec<String>,
     managed: BTreeSet<String>,
     // Directory group values repeat across thousands of users; each is resolved once.
@@ -114,6 +117,7 @@ impl GroupMapper {
             .collect();
         Self {
             by_key,
+            keys: managed.keys().cloned().collect(),
             managed: names.iter().cloned().collect(),
             names,
             memo: RefCell::default(),
@@ -124,13 +128,26 @@ impl GroupMapper {
     ///
     /// A DN matches a key written as the full DN or as its first RDN value (`cn=fx,...` matches `fx`).
     pub fn target(&self, group: &str) -> Option<&str> {
+        self.entry_of(group).map(|i| self.names[i].as_str())
+    }
+
+    /// The number of the managed-groups entry a directory group (DN or name) matches, if any.
+    pub fn entry_of(&self, group: &str) -> Option<usize> {
         let known = self.memo.borrow().get(group).copied();
-        let index = known.unwrap_or_else(|| {
+        known.unwrap_or_else(|| {
             let resolved = self.resolve(group);
             self.memo.borrow_mut().insert(group.to_string(), resolved);
             resolved
-        });
-        index.map(|i| self.names[i].as_str())
+        })
+    }
+
+    /// The managed-groups entries by number: the directory group as configured and its
+    /// ftrack group.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keys
+            .iter()
+            .map(String::as_str)
+            .zip(self.names.iter().map(String::as_str))
     }
 
     fn resolve(&self, group: &str) -> Option<usize> {

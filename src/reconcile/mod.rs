@@ -7,6 +7,7 @@ pub mod custom;
 pub mod decision;
 pub mod diff;
 pub mod identity;
+pub mod missing_groups;
 pub mod needs;
 pub mod plan;
 pub mod policy;

@@ -6,6 +6,7 @@
 
 use super::custom::CustomChange;
 use super::identity::fold;
+use super::missing_groups::MissingGroup;
 use super::needs::Need;
 use super::roles::RoleChange;
 use super::seats::Seats;
@@ -15,8 +16,9 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Version of the plan's JSON layout. Version 2 added role changes, seats, the reasons for an
-/// incomplete read and custom attribute changes, all optional: version 1 plans read as plans
-/// without them.
+/// incomplete read, custom attribute changes and the managed groups the directory lacked, all
+/// optional: version 1 plans (and version 2 plans saved before a field was added) read as
+/// plans without them.
 pub const PLAN_FORMAT_VERSION: u32 = 2;
 
 /// The oldest plan layout still read.
@@ -399,6 +401,10 @@ pub struct Plan {
     /// before this field lack it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incomplete_read: Vec<String>,
+    /// Managed groups the directory read did not find: nobody is removed from their ftrack
+    /// groups this run (also among `warnings`). Plans saved before this field lack it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_groups: Vec<MissingGroup>,
     /// Managed ftrack groups that do not exist yet and would be created.
     pub groups_to_create: Vec<String>,
     /// Input sizes.
@@ -426,6 +432,7 @@ impl Plan {
             blocked: None,
             warnings: Vec::new(),
             incomplete_read: Vec::new(),
+            missing_groups: Vec::new(),
             groups_to_create: Vec::new(),
             inputs,
             seats: Seats::default(),

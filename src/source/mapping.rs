@@ -29,6 +29,7 @@ pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: Date) -> Dire
         complete: true,
         warnings,
         incomplete: Vec::new(),
+        groups_found: None,
     }
 }
 

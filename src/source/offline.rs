@@ -1,10 +1,16 @@
-//! The directory from an LDIF export: entries selected by the user filter, then mapped.
+//! The directory from an LDIF export, selected as the live searches select it: users under the
+//! user base that the user filter matches and, with a group base, the groups under it that the
+//! group filter matches, through which the users' groups are resolved (nesting included).
 
 use super::entry::RawEntry;
 use super::filter::{Filter, FilterError};
+use super::group_search::{GroupsRead, incomplete_warning, index_groups};
+use super::ldap::mapper::map_one;
 use super::ldif::{LdifError, read_ldif_file};
-use super::mapping::map_entries;
+use super::mapping::identity_warning;
 use super::mapping_rules::Mapping;
+use super::subtree::is_within;
+use crate::config::LdapConfig;
 use crate::model::DirectorySnapshot;
 use jiff::civil::Date;
 use std::path::Path;
@@ -18,7 +24,7 @@ pub enum OfflineError {
     /// A filter is not valid RFC 4515.
     #[error("{which} {text:?}: {source}")]
     Filter {
-        /// Which filter (the configured user filter or --ldap-filter).
+        /// Which filter (the configured user or group filter, or --ldap-filter).
         which: &'static str,
         /// The filter text.
         text: String,
@@ -26,9 +32,11 @@ pub enum OfflineError {
         #[source]
         source: FilterError,
     },
-    /// The filter cannot be evaluated offline against this file.
-    #[error("cannot evaluate the user filter against entry {dn}: {source}")]
+    /// A filter cannot be evaluated offline against this file.
+    #[error("cannot evaluate the {which} filter against entry {dn}: {source}")]
     Evaluate {
+        /// Which filter: `user` or `group`.
+        which: &'static str,
         /// The entry.
         dn: String,
         /// Why.
@@ -37,19 +45,60 @@ pub enum OfflineError {
     },
 }
 
+/// Which entries of an export a read takes.
+#[derive(Debug, Clone)]
+pub struct LdifSelection {
+    /// Users are taken from under this DN (the entry and its subtree); from the whole file
+    /// when unset.
+    pub user_base_dn: Option<String>,
+    /// The user filter, with any `--ldap-filter` ANDed.
+    pub user_filter: Filter,
+    /// The group search, when a group base is configured.
+    pub groups: Option<GroupSelection>,
+}
+
+/// Which entries of an export are the groups a group search would find.
+#[derive(Debug, Clone)]
+pub struct GroupSelection {
+    /// Groups are taken from under this DN (the entry and its subtree).
+    pub base_dn: String,
+    /// The group filter.
+    pub filter: Filter,
+}
+
+impl LdifSelection {
+    /// The selection the `[ldap]` settings make, with an optional extra user filter
+    /// (`--ldap-filter`).
+    pub fn from_config(ldap: &LdapConfig, extra: Option<&str>) -> Result<Self, OfflineError> {
+        let groups = match &ldap.group_base_dn {
+            Some(base_dn) => Some(GroupSelection {
+                base_dn: base_dn.clone(),
+                filter: parse_filter("ldap.group_filter", &ldap.group_filter)?,
+            }),
+            None => None,
+        };
+        Ok(Self {
+            user_base_dn: ldap.user_base_dn.clone(),
+            user_filter: user_filter(&ldap.user_filter, extra)?,
+            groups,
+        })
+    }
+}
+
+fn parse_filter(which: &'static str, text: &str) -> Result<Filter, OfflineError> {
+    text.parse::<Filter>()
+        .map_err(|source| OfflineError::Filter {
+            which,
+            text: text.to_string(),
+            source,
+        })
+}
+
 /// Parses the configured user filter ANDed with an optional extra one (`--ldap-filter`).
 pub fn user_filter(configured: &str, extra: Option<&str>) -> Result<Filter, OfflineError> {
-    let parse = |which, text: &str| {
-        text.parse::<Filter>()
-            .map_err(|source| OfflineError::Filter {
-                which,
-                text: text.to_string(),
-                source,
-            })
-    };
-    let filter = parse("ldap.user_filter", configured)?;
+    let filter = parse_filter("ldap.user_filter", configured)?;
     match extra {
-        Some(extra) => Ok(filter.and(parse("--ldap-filter", extra)?)),
+        Some(extra) => Ok(filter.and(parse_filter("--ldap-filter", extra)?)),
         None => Ok(filter),
     }
 }
@@ -61,26 +110,103 @@ pub fn select_entries(
 ) -> Result<Vec<RawEntry>, OfflineError> {
     let mut selected = Vec::with_capacity(entries.len());
     for entry in entries {
-        let keep = filter
-            .matches(&entry)
-            .map_err(|source| OfflineError::Evaluate {
-                dn: entry.dn.clone(),
-                source,
-            })?;
-        if keep {
+        if matches(&entry, filter, "user")? {
             selected.push(entry);
         }
     }
     Ok(selected)
 }
 
-/// Reads an LDIF file and maps the entries the filter selects to directory users.
+fn matches(entry: &RawEntry, filter: &Filter, which: &'static str) -> Result<bool, OfflineError> {
+    filter
+        .matches(entry)
+        .map_err(|source| OfflineError::Evaluate {
+            which,
+            dn: entry.dn.clone(),
+            source,
+        })
+}
+
+/// Reads an LDIF file and maps the users the selection takes.
 pub fn load_ldif_directory(
     path: &Path,
-    filter: &Filter,
+    selection: &LdifSelection,
     mapping: &Mapping,
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    let entries = select_entries(read_ldif_file(path)?, filter)?;
-    Ok(map_entries(&entries, mapping, today))
+    read_entries(read_ldif_file(path)?, selection, mapping, today)
 }
+
+/// Maps the users the selection takes from these entries, their groups resolved through the
+/// groups it takes when it has a group search.
+pub fn read_entries(
+    entries: Vec<RawEntry>,
+    selection: &LdifSelection,
+    mapping: &Mapping,
+    today: Date,
+) -> Result<DirectorySnapshot, OfflineError> {
+    let groups = match &selection.groups {
+        Some(groups) => Some(read_groups(&entries, groups)?),
+        None => None,
+    };
+    let base = selection.user_base_dn.as_deref().unwrap_or("");
+    let under_base = entries.into_iter().filter(|e| is_within(&e.dn, base));
+    let users = select_entries(under_base.collect(), &selection.user_filter)?;
+    Ok(snapshot(&users, groups, mapping, today))
+}
+
+/// The groups a group search under the selection's base would find, indexed.
+fn read_groups(
+    entries: &[RawEntry],
+    selection: &GroupSelection,
+) -> Result<GroupsRead, OfflineError> {
+    let mut groups = Vec::new();
+    for entry in entries
+        .iter()
+        .filter(|e| is_within(&e.dn, &selection.base_dn))
+    {
+        if matches(entry, &selection.filter, "group")? {
+            groups.push(entry);
+        }
+    }
+    let filter = selection.filter.to_string();
+    Ok(index_groups(groups, &selection.base_dn, &filter))
+}
+
+/// The users mapped, with the warnings and completeness of the read.
+fn snapshot(
+    users: &[RawEntry],
+    groups: Option<GroupsRead>,
+    mapping: &Mapping,
+    today: Date,
+) -> DirectorySnapshot {
+    let index = groups.as_ref().map(|g| &g.index);
+    let mapped = users
+        .iter()
+        .map(|e| map_one(e, mapping, index, today))
+        .collect();
+    let dn_identities = users
+        .iter()
+        .filter(|e| e.values(&mapping.id.attribute).is_empty())
+        .count();
+    let mut warnings: Vec<String> = identity_warning(dn_identities, &mapping.id.attribute)
+        .into_iter()
+        .collect();
+    let incomplete: Vec<String> = groups
+        .as_ref()
+        .and_then(|g| g.incomplete.as_deref())
+        .map(incomplete_warning)
+        .into_iter()
+        .collect();
+    warnings.extend(incomplete.iter().cloned());
+    DirectorySnapshot {
+        users: mapped,
+        complete: incomplete.is_empty(),
+        warnings,
+        incomplete,
+        groups_found: groups.as_ref().map(GroupsRead::found),
+    }
+}
+
+#[cfg(test)]
+mod tests;

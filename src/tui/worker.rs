@@ -62,6 +62,7 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     warn_about_transport(config);
     let ftrack = load_ftrack(config, tx)?;
     let (directory, directory_source) = load_directory_reporting(setup, tx)?;
+    let group_search = directory.groups_found.is_some();
     let (links, policy) = links_and_policy(config, &setup.state)?;
     Ok(Session {
         directory,
@@ -73,8 +74,7 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
         api_user: config.ftrack.api_user.clone().unwrap_or_default(),
         directory_source,
         mapping: config.mapping.clone(),
-        group_search: config.ldap.group_base_dn.is_some()
-            && matches!(setup.directory, DirectorySource::Ldap),
+        group_search,
     })
 }
 

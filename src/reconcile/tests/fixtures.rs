@@ -51,6 +51,8 @@ pub struct Case {
     pub policy: Policy,
     pub scope: Scope,
     pub incomplete: bool,
+    /// The DNs a group search found; `None`: no group search ran.
+    pub groups_found: Option<Vec<String>>,
     /// The server's security roles and projects.
     pub security_roles: Vec<SecurityRole>,
     pub projects: Vec<Project>,
@@ -85,6 +87,7 @@ impl Case {
             complete: !self.incomplete,
             warnings: Vec::new(),
             incomplete: Vec::new(),
+            groups_found: self.groups_found.clone(),
         };
         let ftrack = FtrackSnapshot {
             users: self.ftrack.clone(),

@@ -3,6 +3,7 @@
 mod custom;
 mod decisions;
 mod fixtures;
+mod missing_groups;
 mod needs;
 mod outcomes;
 mod properties;

@@ -249,6 +249,7 @@ fn world() -> impl Strategy<Value = World> {
                         complete: true,
                         warnings: Vec::new(),
                         incomplete: Vec::new(),
+                        groups_found: None,
                     },
                     ftrack: FtrackSnapshot {
                         users: ftrack,
@@ -304,7 +305,7 @@ proptest! {
         }).collect();
         let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id).into())).collect();
         let w = World {
-            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new() },
+            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new(), groups_found: None },
             ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new(), ..Default::default() },
             links,
             policy: Policy { max_deactivate: MaxDeactivate::Count(1000), ..Policy::default() },

@@ -31,6 +31,22 @@ pub struct GroupIndex {
 }
 
 impl GroupIndex {
+    /// The index of these group entries with nesting resolved: what a group search gives,
+    /// live or from an LDIF export.
+    pub fn from_entries<'a>(groups: impl IntoIterator<Item = &'a RawEntry>) -> Self {
+        let mut index = Self::default();
+        for group in groups {
+            index.add(group);
+        }
+        index.resolve();
+        index
+    }
+
+    /// The DNs of the groups added, as the directory wrote them.
+    pub fn dns(&self) -> &[String] {
+        &self.names
+    }
+
     /// Adds one group entry (call `resolve` once all are added).
     pub fn add(&mut self, group: &RawEntry) {
         let number = self.number(&group.dn);

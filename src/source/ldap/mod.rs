@@ -17,6 +17,7 @@ pub mod tls;
 
 use crate::model::DirectorySnapshot;
 use crate::source::entry::RawEntry;
+use crate::source::group_search::{GroupsRead, incomplete_warning, index_groups};
 use crate::source::mapping::identity_warning;
 use crate::source::mapping_rules::Mapping;
 use connect::{Connection, connect};
@@ -127,13 +128,15 @@ async fn read_once(
         .into_iter()
         .collect();
     let mut incomplete = Vec::new();
-    let index: Option<GroupIndex> = match &settings.group_base_dn {
+    let groups: Option<GroupsRead> = match &settings.group_base_dn {
         Some(base) => {
             Some(read_groups(&mut connection, settings, base, &mut incomplete, progress).await?)
         }
         None => None,
     };
-    let group_count = index.as_ref().map_or(0, GroupIndex::len);
+    let group_count = groups.as_ref().map_or(0, |g| g.index.len());
+    let groups_found = groups.as_ref().map(GroupsRead::found);
+    let index = groups.map(|g| g.index);
     let (mapped, outcome) =
         read_users(&mut connection, settings, mapping, index, today, progress).await?;
     incomplete.extend(outcome.incomplete);
@@ -143,7 +146,7 @@ async fn read_once(
         &mapping.id.attribute,
     ));
     let complete = incomplete.is_empty();
-    let incomplete: Vec<String> = incomplete.into_iter().map(incomplete_warning).collect();
+    let incomplete: Vec<String> = incomplete.iter().map(|r| incomplete_warning(r)).collect();
     warnings.extend(incomplete.iter().cloned());
     let _ = connection.ldap.unbind().await;
     Ok(DirectoryRead {
@@ -152,6 +155,7 @@ async fn read_once(
             complete,
             warnings,
             incomplete,
+            groups_found,
         },
         groups: group_count,
         uri: connection.uri,
@@ -177,13 +181,6 @@ fn referral_warning(referrals: usize, base: &str) -> Option<String> {
             "{referrals} search references (referrals to other servers) under {base} were not followed"
         )
     })
-}
-
-/// The warning for one reason the read is incomplete.
-fn incomplete_warning(reason: String) -> String {
-    format!(
-        "incomplete directory read: {reason}; deactivations and membership removals are held back for this run"
-    )
 }
 
 /// Searches the users page by page, mapping each page on the mapper's thread as it arrives.
@@ -222,15 +219,15 @@ async fn read_users(
     Ok((mapped, outcome?))
 }
 
-/// Reads every group under the group base with its members (nesting resolved by the server
-/// when so configured) into an index.
+/// Searches the groups under `base` page by page, completes their members (ranges, or
+/// nesting resolved by the server when so configured), and indexes them as an LDIF read does.
 async fn read_groups(
     connection: &mut Connection,
     settings: &LdapSettings,
     base: &str,
     incomplete: &mut Vec<String>,
     progress: &mut dyn FnMut(ReadProgress),
-) -> Result<GroupIndex, DirectoryError> {
+) -> Result<GroupsRead, DirectoryError> {
     let by_server = settings.nested_groups == NestedGroups::Server;
     if by_server && connection.kind != ServerKind::ActiveDirectory {
         return Err(DirectoryError::Settings(format!(
@@ -263,30 +260,20 @@ async fn read_groups(
     })
     .await?;
     incomplete.extend(outcome.incomplete);
-    let mut index = GroupIndex::default();
-    for mut entry in entries {
+    for entry in &mut entries {
         if by_server {
-            incomplete.extend(chained_members(connection, settings, &mut entry).await?);
+            incomplete.extend(chained_members(connection, settings, entry).await?);
         } else {
             for attribute in MEMBER_DN_ATTRIBUTES {
-                if let Err(reason) =
-                    follow_ranges(connection, settings, &mut entry, attribute).await
-                {
+                if let Err(reason) = follow_ranges(connection, settings, entry, attribute).await {
                     incomplete.push(reason);
                 }
             }
         }
-        index.add(&entry);
     }
-    index.resolve();
-    if index.is_empty() {
-        // An empty group base would take every user out of every managed group.
-        incomplete.push(format!(
-            "the group search under {base} ({}) found no groups",
-            settings.group_filter
-        ));
-    }
-    Ok(index)
+    let groups = index_groups(&entries, base, &settings.group_filter);
+    incomplete.extend(groups.incomplete.clone());
+    Ok(groups)
 }
 
 /// What `check` reports about the directory.

@@ -93,6 +93,7 @@ pub(crate) fn session() -> Session {
         complete: true,
         warnings: Vec::new(),
         incomplete: Vec::new(),
+        groups_found: None,
     };
     let ftrack = FtrackSnapshot {
         users: vec![

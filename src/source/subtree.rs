@@ -1,0 +1,60 @@
+//! Which entries a subtree search under a base DN takes: the base entry and every entry below
+//! it. An LDIF read selects its users and groups with it, as the live searches do on the server.
+//!
+//! DNs are compared as RFC 4514 reads them (see [`Dn`]); a comma escaped in a value never
+//! separates RDNs.
+
+use crate::dn::Dn;
+
+/// True when `dn` is `base` or lies below it. An empty base is the root: it holds every entry.
+/// A DN that cannot be read as one is within nothing but the root.
+pub fn is_within(dn: &str, base: &str) -> bool {
+    if base.trim().is_empty() {
+        return true;
+    }
+    match (Dn::parse(dn), Dn::parse(base)) {
+        (Ok(dn), Ok(base)) => dn.is_within(&base),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_and_everything_below_it_are_within() {
+        let base = "ou=People,dc=studio,dc=test";
+        for dn in [
+            "ou=people,dc=studio,dc=test",
+            "uid=ann,ou=people,dc=studio,dc=test",
+            "UID=Ann , OU=PEOPLE,DC=Studio, dc = test",
+            "cn=x,ou=contractors,ou=people,dc=studio,dc=test",
+            "cn=Doe\\, Jane,ou=people,dc=studio,dc=test",
+        ] {
+            assert!(is_within(dn, base), "{dn}");
+        }
+    }
+
+    #[test]
+    fn entries_beside_above_or_merely_ending_alike_are_not() {
+        let base = "ou=people,dc=studio,dc=test";
+        for dn in [
+            "dc=studio,dc=test",
+            "ou=groups,dc=studio,dc=test",
+            "uid=ann,ou=otherpeople,dc=studio,dc=test",
+            "uid=ann,ou=people,dc=studio,dc=test,dc=org",
+            // One RDN whose value holds an escaped comma, directly under dc=studio.
+            "cn=x\\,ou=people,dc=studio,dc=test",
+        ] {
+            assert!(!is_within(dn, base), "{dn}");
+        }
+    }
+
+    #[test]
+    fn an_empty_base_is_the_root_and_holds_everything() {
+        assert!(is_within("uid=ann,dc=x", ""));
+        assert!(is_within("uid=ann,dc=x", "  "));
+        assert!(!is_within("", "dc=x"));
+    }
+}
