@@ -5,7 +5,10 @@ use super::conflict::{check_values, info};
 use super::custom::CustomPlanner;
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
 use super::identity::{FtrackIndex, UsernameRule, fold};
-use super::missing_groups::{MissingGroup, find_missing, missing_warning};
+use super::missing_groups::{
+    MissingGroup, MissingRoleGroup, find_missing, find_missing_role_groups, missing_role_warning,
+    missing_warning,
+};
 use super::needs::link_needs;
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
@@ -47,6 +50,8 @@ struct Planner<'a> {
     groups: GroupMapper,
     /// Managed groups the read did not find; nobody leaves their ftrack groups this run.
     missing_groups: Vec<MissingGroup>,
+    /// Role rules whose group the read did not find; nobody loses their roles this run.
+    missing_role_groups: Vec<MissingRoleGroup>,
     roles: RolePlanner<'a>,
     custom: CustomPlanner<'a>,
     scope: ScopeFilter<'a>,
@@ -64,6 +69,9 @@ impl<'a> Planner<'a> {
         scope: &'a Scope,
     ) -> Self {
         let groups = GroupMapper::new(&policy.managed_groups);
+        let mut roles = RolePlanner::new(&policy.roles, ftrack);
+        let missing_role_groups = find_missing_role_groups(&roles, directory);
+        roles.hold_losses(missing_role_groups.iter().map(|m| m.role.clone()));
         Self {
             directory,
             ftrack,
@@ -72,7 +80,8 @@ impl<'a> Planner<'a> {
             index: FtrackIndex::new(ftrack, links, UsernameRule(policy.username_case)),
             missing_groups: find_missing(&groups, directory),
             groups,
-            roles: RolePlanner::new(&policy.roles, ftrack),
+            missing_role_groups,
+            roles,
             custom: CustomPlanner::new(&policy.custom_attributes, ftrack),
             scope: ScopeFilter::new(scope),
             limit: scope.limit,
@@ -150,6 +159,7 @@ impl<'a> Planner<'a> {
         plan.warnings = self.warnings();
         plan.incomplete_read = self.incomplete_read();
         plan.missing_groups = self.missing_groups.clone();
+        plan.missing_role_groups = self.missing_role_groups.clone();
         plan.blocked = check_safety(
             &plan,
             self.directory,
@@ -421,6 +431,7 @@ impl<'a> Planner<'a> {
             warnings.push(INCOMPLETE_READ_WARNING.to_string());
         }
         warnings.extend(missing_warning(&self.missing_groups));
+        warnings.extend(missing_role_warning(&self.missing_role_groups));
         warnings.extend(self.custom.unusable().iter().map(ToString::to_string));
         warnings
     }

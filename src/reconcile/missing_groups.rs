@@ -8,6 +8,7 @@
 //! emptied group must empty in ftrack too; the safety limit on membership losses still applies.
 
 use super::diff::GroupMapper;
+use super::roles::RolePlanner;
 use crate::model::DirectorySnapshot;
 use serde::{Deserialize, Serialize};
 
@@ -20,35 +21,99 @@ pub struct MissingGroup {
     pub ftrack: String,
 }
 
+/// A role rule whose group the directory read did not find.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingRoleGroup {
+    /// The directory group as the `[[roles.rule]]` names it (name or DN).
+    pub directory: String,
+    /// The security role the rule gives; nobody loses it this run.
+    pub role: String,
+}
+
+/// Which of `count` numbered entries no group of the read matches: neither a group the group
+/// search found nor one a user read lists. `entries_of` adds the numbers a group matches.
+/// `None` when no group search ran.
+fn unseen(
+    count: usize,
+    directory: &DirectorySnapshot,
+    entries_of: impl Fn(&str, &mut Vec<usize>),
+) -> Option<Vec<bool>> {
+    let found = directory.groups_found.as_ref()?;
+    let mut unseen = vec![true; count];
+    let mut left = count;
+    let mut matched = Vec::new();
+    let listed = directory.users.iter().flat_map(|u| &u.groups);
+    for group in found.iter().chain(listed) {
+        if left == 0 {
+            break;
+        }
+        matched.clear();
+        entries_of(group, &mut matched);
+        for &entry in &matched {
+            if std::mem::take(&mut unseen[entry]) {
+                left -= 1;
+            }
+        }
+    }
+    Some(unseen)
+}
+
 /// The managed groups that neither the group search found nor any user read lists, in
 /// `[groups.managed]` order; none when no group search ran.
 pub fn find_missing(mapper: &GroupMapper, directory: &DirectorySnapshot) -> Vec<MissingGroup> {
-    let Some(found) = &directory.groups_found else {
+    let count = mapper.entries().count();
+    let Some(unseen) = unseen(count, directory, |group, out| {
+        out.extend(mapper.entry_of(group))
+    }) else {
         return Vec::new();
     };
-    let mut seen: Vec<bool> = mapper.entries().map(|_| false).collect();
-    let mut unseen = seen.len();
-    let listed = directory.users.iter().flat_map(|u| &u.groups);
-    for group in found.iter().chain(listed) {
-        if unseen == 0 {
-            break;
-        }
-        if let Some(entry) = mapper.entry_of(group)
-            && !seen[entry]
-        {
-            seen[entry] = true;
-            unseen -= 1;
-        }
-    }
     mapper
         .entries()
-        .zip(seen)
-        .filter(|(_, seen)| !seen)
+        .zip(unseen)
+        .filter(|(_, unseen)| *unseen)
         .map(|((directory, ftrack), _)| MissingGroup {
             directory: directory.to_string(),
             ftrack: ftrack.to_string(),
         })
         .collect()
+}
+
+/// The role rules whose group neither the group search found nor any user read lists, in
+/// rule order; none when no group search ran.
+pub fn find_missing_role_groups(
+    roles: &RolePlanner,
+    directory: &DirectorySnapshot,
+) -> Vec<MissingRoleGroup> {
+    let rules: Vec<(&str, &str)> = roles.rule_groups().collect();
+    let Some(unseen) = unseen(rules.len(), directory, |group, out| {
+        out.extend_from_slice(roles.rules_for(group))
+    }) else {
+        return Vec::new();
+    };
+    rules
+        .into_iter()
+        .zip(unseen)
+        .filter(|(_, unseen)| *unseen)
+        .map(|((directory, role), _)| MissingRoleGroup {
+            directory: directory.to_string(),
+            role: role.to_string(),
+        })
+        .collect()
+}
+
+/// The plan's warning naming the role rules whose group is missing, when there are any.
+pub fn missing_role_warning(missing: &[MissingRoleGroup]) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = missing
+        .iter()
+        .map(|g| format!("{:?} (role {:?})", g.directory, g.role))
+        .collect();
+    Some(format!(
+        "role rule groups not found in the directory: {}; nobody loses those roles this run (check [[roles.rule]] group, group_base_dn and group_filter)",
+        named.join(", ")
+    ))
 }
 
 /// The plan's warning naming the missing groups, when there are any.

@@ -6,7 +6,7 @@
 
 use super::custom::CustomChange;
 use super::identity::fold;
-use super::missing_groups::MissingGroup;
+use super::missing_groups::{MissingGroup, MissingRoleGroup};
 use super::needs::Need;
 use super::roles::RoleChange;
 use super::seats::Seats;
@@ -405,6 +405,10 @@ pub struct Plan {
     /// groups this run (also among `warnings`). Plans saved before this field lack it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_groups: Vec<MissingGroup>,
+    /// Role rules whose group the directory read did not find: nobody loses the roles they
+    /// give this run (also among `warnings`). Plans saved before this field lack it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_role_groups: Vec<MissingRoleGroup>,
     /// Managed ftrack groups that do not exist yet and would be created.
     pub groups_to_create: Vec<String>,
     /// Input sizes.
@@ -433,6 +437,7 @@ impl Plan {
             warnings: Vec::new(),
             incomplete_read: Vec::new(),
             missing_groups: Vec::new(),
+            missing_role_groups: Vec::new(),
             groups_to_create: Vec::new(),
             inputs,
             seats: Seats::default(),

@@ -100,6 +100,8 @@ pub struct RolePlanner<'a> {
     default_unusable: Option<String>,
     /// Names of the managed roles.
     managed: BTreeSet<&'a str>,
+    /// Managed roles nobody loses this run: a rule giving them names a group the read missed.
+    held: BTreeSet<String>,
 }
 
 impl<'a> RolePlanner<'a> {
@@ -119,7 +121,19 @@ impl<'a> RolePlanner<'a> {
             unusable: policy.rules.iter().map(|r| check(&r.grant)).collect(),
             default_unusable: policy.default.as_ref().and_then(check),
             managed: policy.rules.iter().map(|r| r.grant.role.as_str()).collect(),
+            held: BTreeSet::new(),
         }
+    }
+
+    /// Each rule's group and role, in rule order.
+    pub fn rule_groups(&self) -> impl Iterator<Item = (&str, &str)> {
+        let rules = self.policy.rules.iter();
+        rules.map(|r| (r.group.as_str(), r.grant.role.as_str()))
+    }
+
+    /// Keeps these roles from being revoked or narrowed this run.
+    pub fn hold_losses(&mut self, roles: impl IntoIterator<Item = String>) {
+        self.held.extend(roles);
     }
 
     /// True when the directory decides some roles.
@@ -171,6 +185,7 @@ impl<'a> RolePlanner<'a> {
         }
         let current = current.unwrap_or_default();
         let mut changes = Vec::new();
+        let removes = |role: &str| removals && !self.held.contains(role);
         for (role, (scope, because)) in wanted {
             match current.iter().find(|held| held.role == role) {
                 None => changes.push(RoleChange::Grant {
@@ -179,7 +194,7 @@ impl<'a> RolePlanner<'a> {
                     because,
                 }),
                 Some(held) => {
-                    let to = if removals {
+                    let to = if removes(&role) {
                         scope
                     } else {
                         held.scope.clone().merged(scope)
@@ -195,16 +210,14 @@ impl<'a> RolePlanner<'a> {
                 }
             }
         }
-        if removals {
-            // The default role is every user's floor: a user no rule gives a role keeps it.
-            let floor = self.policy.default.as_ref().filter(|_| given_none);
-            let kept = floor.map(|d| d.role.as_str());
-            changes.extend(
-                self.revocations(groups, current)
-                    .into_iter()
-                    .filter(|r| Some(r.role()) != kept),
-            );
-        }
+        // The default role is every user's floor: a user no rule gives a role keeps it.
+        let floor = self.policy.default.as_ref().filter(|_| given_none);
+        let kept = floor.map(|d| d.role.as_str());
+        changes.extend(
+            self.revocations(groups, current)
+                .into_iter()
+                .filter(|r| Some(r.role()) != kept && removes(r.role())),
+        );
         Ok(changes)
     }
 
@@ -265,7 +278,7 @@ impl<'a> RolePlanner<'a> {
 
     /// The rules a directory group (name or DN) matches: by the whole value, or a DN by the
     /// value of its first RDN (`cn=leads,ou=groups,...` matches a rule for `leads`).
-    fn rules_for(&self, group: &str) -> &[usize] {
+    pub(super) fn rules_for(&self, group: &str) -> &[usize] {
         find_group(group, |key| self.by_group.get(key)).map_or(&[], Vec::as_slice)
     }
 }

@@ -294,3 +294,55 @@ fn the_default_role_is_a_floor_that_is_kept_while_no_rule_gives_a_role() {
         "a lead's role comes from the rules, so the floor no longer applies: {bob:#?}"
     );
 }
+
+#[test]
+fn a_role_rule_whose_group_the_search_missed_takes_nothing_away() {
+    use crate::reconcile::missing_groups::MissingRoleGroup;
+    let mut case = studio();
+    // ann is a lead in ftrack and bob has User on SHOW; the search found only `show`, which
+    // ann is in now.
+    case.ftrack[0].roles = vec![holds("Project Manager", RoleScope::AllOpenProjects)];
+    case.ftrack[1].roles = vec![holds("User", RoleScope::projects(["SHOW"]))];
+    case.dir[0].groups = vec!["cn=show,ou=groups,dc=example".into()];
+    case.groups_found = Some(vec!["cn=show,ou=groups,dc=example".into()]);
+    let plan = case.plan();
+    assert_eq!(
+        plan.missing_role_groups,
+        [
+            MissingRoleGroup {
+                directory: "cn=leads,ou=groups,dc=example".into(),
+                role: "Project Manager".into(),
+            },
+            MissingRoleGroup {
+                directory: "vault".into(),
+                role: "User".into(),
+            },
+        ]
+    );
+    // Neither role may be taken away or narrowed: either missing group may hold them.
+    let ann = item(&plan, "ann");
+    assert!(ann.roles.iter().all(|r| !r.takes_away()), "{:?}", ann.roles);
+    assert!(
+        ann.roles
+            .iter()
+            .any(|r| matches!(r, RoleChange::Grant { role, .. } if role == "User")),
+        "grants still go ahead: {:?}",
+        ann.roles
+    );
+    assert_eq!(item(&plan, "bob").action, Action::Unchanged);
+    let warned = plan
+        .warnings
+        .iter()
+        .any(|w| w.contains("role rule groups not found") && w.contains("Project Manager"));
+    assert!(warned, "{:?}", plan.warnings);
+
+    // Once the search finds every rule's group, the lead role goes.
+    case.groups_found = Some(vec![
+        "cn=show,ou=groups,dc=example".into(),
+        "cn=leads,ou=groups,dc=example".into(),
+        "cn=vault,ou=groups,dc=example".into(),
+    ]);
+    let plan = case.plan();
+    assert!(plan.missing_role_groups.is_empty());
+    assert!(item(&plan, "ann").roles.iter().any(RoleChange::takes_away));
+}
