@@ -27,13 +27,13 @@ use heap::{Counting, mib, peak, reset_peak};
 use ldap2ftrack::source::entry::RawEntry;
 use ldap2ftrack::source::ldap::groups::GroupIndex;
 use ldap2ftrack::source::ldap::read_directory;
-use ldap2ftrack::source::ldap::settings::{LdapSettings, NestedGroups};
+use ldap2ftrack::source::ldap::settings::LdapSettings;
 use ldap2ftrack::source::ldap::tls::Trust;
 use ldap2ftrack::source::mapping_rules::Mapping;
 use secrecy::SecretString;
 use slapd::{READER_DN, READER_PASSWORD, Slapd, require_slapd};
 use std::fmt::Write as _;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[global_allocator]
@@ -101,29 +101,33 @@ fn settings(server: &Slapd, group_search: bool) -> LdapSettings {
         bind_dn: Some(READER_DN.to_string()),
         bind_password: Some(SecretString::from(READER_PASSWORD)),
         user_base_dn: PEOPLE.to_string(),
-        user_filter: "(objectClass=inetOrgPerson)".to_string(),
         group_base_dn: group_search.then(|| GROUP_BASE.to_string()),
         group_filter: "(objectClass=groupOfNames)".to_string(),
         starttls: true,
         trust: Trust::CaFile(server.ca_file()),
-        allow_insecure: false,
         page_size: 1000,
         timeout: Duration::from_secs(120),
         attempts: 1,
-        nested_groups: NestedGroups::Client,
+        ..LdapSettings::default()
     }
 }
 
 /// Times `ldapsearch` reading every user with the same attributes, output discarded.
 fn ldapsearch(server: &Slapd, users: usize) -> Duration {
-    let start = Instant::now();
-    let output = server
-        .ldap_tool("ldapsearch")
+    let mut search = server.ldap_tool("ldapsearch");
+    search
         .args(["-x", "-ZZ", "-LLL", "-E", "pr=1000/noprompt", "-H"])
         .arg(server.ldap_uri())
         .args(["-D", READER_DN, "-w", READER_PASSWORD, "-b", PEOPLE])
         .arg("(objectClass=inetOrgPerson)")
-        .args(ATTRIBUTES)
+        .args(ATTRIBUTES);
+    timed_search(search, users)
+}
+
+/// Times an `ldapsearch` command, which must print `users` entries.
+pub(crate) fn timed_search(mut search: Command, users: usize) -> Duration {
+    let start = Instant::now();
+    let output = search
         .stderr(Stdio::inherit())
         .output()
         .expect("ldapsearch runs");

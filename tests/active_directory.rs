@@ -19,7 +19,6 @@ use ldap2ftrack::source::mapping_rules::Mapping;
 use secrecy::SecretString;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 /// The day the account-expiry rules count from.
 const TODAY: jiff::civil::Date = jiff::civil::date(2024, 10, 4);
@@ -142,15 +141,12 @@ fn settings(dc: &SambaDc) -> LdapSettings {
         bind_password: Some(SecretString::from(READER_PASSWORD)),
         user_base_dn: PEOPLE_DN.to_string(),
         user_filter: "(&(objectCategory=person)(objectClass=user))".to_string(),
-        group_base_dn: None,
         group_filter: "(objectClass=group)".to_string(),
         starttls: true,
         trust: Trust::CaFile(dc.ca_file()),
-        allow_insecure: false,
         page_size: 1000,
-        timeout: Duration::from_secs(30),
         attempts: 1,
-        nested_groups: NestedGroups::Client,
+        ..LdapSettings::default()
     }
 }
 
@@ -435,8 +431,11 @@ async fn server_side_nesting_is_refused_on_a_server_that_is_not_ad() {
         user_filter: "(objectClass=inetOrgPerson)".to_string(),
         group_base_dn: Some("ou=groups,dc=studio,dc=test".to_string()),
         group_filter: "(objectClass=groupOfNames)".to_string(),
+        starttls: true,
         trust: Trust::CaFile(server.ca_file()),
-        ..settings_for_slapd()
+        attempts: 1,
+        nested_groups: NestedGroups::Server,
+        ..LdapSettings::default()
     };
     let error = read_directory(&settings, &Mapping::default(), TODAY, &mut |_| {})
         .await
@@ -446,26 +445,6 @@ async fn server_side_nesting_is_refused_on_a_server_that_is_not_ad() {
         error.contains("nested_groups = \"server\" needs Active Directory"),
         "{error}"
     );
-}
-
-/// Settings whose connection fields a slapd test fills in, with server-side nesting.
-fn settings_for_slapd() -> LdapSettings {
-    LdapSettings {
-        uris: Vec::new(),
-        bind_dn: None,
-        bind_password: None,
-        user_base_dn: String::new(),
-        user_filter: String::new(),
-        group_base_dn: None,
-        group_filter: String::new(),
-        starttls: true,
-        trust: Trust::System,
-        allow_insecure: false,
-        page_size: 500,
-        timeout: Duration::from_secs(10),
-        attempts: 1,
-        nested_groups: NestedGroups::Server,
-    }
 }
 
 #[tokio::test]

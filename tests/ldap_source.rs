@@ -6,7 +6,7 @@ use crate::support::slapd::{
 };
 use ldap2ftrack::model::{DirectoryUser, Links};
 use ldap2ftrack::source::ldap::error::DirectoryError;
-use ldap2ftrack::source::ldap::settings::{LdapSettings, NestedGroups};
+use ldap2ftrack::source::ldap::settings::LdapSettings;
 use ldap2ftrack::source::ldap::tls::Trust;
 use ldap2ftrack::source::ldap::{DirectoryRead, ReadProgress, probe, read_directory};
 use ldap2ftrack::source::mapping_rules::{ActiveRule, Mapping};
@@ -58,18 +58,12 @@ fn settings(server: &Slapd) -> LdapSettings {
         bind_dn: Some(READER_DN.to_string()),
         bind_password: Some(SecretString::from(READER_PASSWORD)),
         user_base_dn: PEOPLE.to_string(),
-        user_filter: "(objectClass=inetOrgPerson)".to_string(),
-        group_base_dn: None,
-        group_filter:
-            "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))"
-                .to_string(),
         starttls: true,
         trust: Trust::CaFile(server.ca_file()),
-        allow_insecure: false,
         page_size: 200,
         timeout: Duration::from_secs(10),
         attempts: 1,
-        nested_groups: NestedGroups::Client,
+        ..LdapSettings::default()
     }
 }
 
@@ -218,19 +212,12 @@ async fn a_server_that_is_down_is_retried_then_reported_unreachable() {
     require_slapd();
     let settings = LdapSettings {
         uris: vec![format!("ldap://127.0.0.1:{}", closed_port())],
-        bind_dn: None,
-        bind_password: None,
         user_base_dn: PEOPLE.to_string(),
         user_filter: "(objectClass=*)".to_string(),
-        group_base_dn: None,
-        group_filter: "(objectClass=*)".to_string(),
-        starttls: false,
-        trust: Trust::System,
-        allow_insecure: false,
         page_size: 100,
         timeout: Duration::from_secs(5),
         attempts: 2,
-        nested_groups: NestedGroups::Client,
+        ..LdapSettings::default()
     };
     let mut events = Vec::new();
     let error = read_directory(&settings, &Mapping::default(), TODAY, &mut |e| {
@@ -699,7 +686,7 @@ async fn a_group_base_that_holds_no_groups_makes_the_read_incomplete() {
 
 #[test]
 fn an_incomplete_read_is_told_even_quietly_and_fails_the_run_when_asked() {
-    use ldap2ftrack::sandbox::server::{Credentials, start};
+    use crate::support::cli_sandbox::CliSandbox;
     require_slapd();
     let server = Slapd::start(&person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}")));
     let home = tempfile::tempdir().unwrap();
@@ -711,25 +698,11 @@ fn an_incomplete_read_is_told_even_quietly_and_fails_the_run_when_asked() {
         &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
     );
     std::fs::write(&config, text).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let credentials = Credentials {
-        api_user: "sync".into(),
-        api_key: "incomplete-key".into(),
-    };
-    let sandbox = runtime
-        .block_on(start(
-            "127.0.0.1:0".parse().unwrap(),
-            credentials,
-            ldap2ftrack::sandbox::store::Store::new(),
-            Default::default(),
-        ))
-        .unwrap();
+    let sandbox = CliSandbox::start(&Default::default(), "sync");
     let apply = |extra: &[&str]| {
         crate::support::run(
-            crate::support::ldap2ftrack(home.path())
-                .env("FTRACK_SERVER", &sandbox.url)
-                .env("FTRACK_API_USER", "sync")
-                .env("FTRACK_API_KEY", "incomplete-key")
+            sandbox
+                .ldap2ftrack(home.path())
                 .arg("-q")
                 .arg("-c")
                 .arg(&config)
@@ -756,5 +729,4 @@ fn an_incomplete_read_is_told_even_quietly_and_fails_the_run_when_asked() {
     assert_eq!(start["directory_complete"], false, "{start}");
     let monitored = apply(&["--fail-on-incomplete"]);
     assert_eq!(monitored.code, 7, "{}", monitored.stderr);
-    runtime.block_on(sandbox.stop());
 }

@@ -3,14 +3,11 @@
 //! plan says why. A managed group the directory holds but nobody is in is emptied as usual.
 
 use crate::ldap_source::{GROUPS, person, write_config};
+use crate::support::cli_sandbox::CliSandbox;
+use crate::support::run;
 use crate::support::slapd::{READER_PASSWORD, Slapd, require_slapd};
-use crate::support::{ldap2ftrack, run};
 use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
-use ldap2ftrack::sandbox::seed::{seed, snapshot_of};
-use ldap2ftrack::sandbox::server::{Credentials, start};
-use ldap2ftrack::sandbox::store::Store;
 
-const KEY: &str = "missing-groups-key";
 const GONE: &str = "cn=gone,ou=groups,dc=studio,dc=test";
 
 /// ann is in comp; the directory has an `empty` group (listing no user) and no `gone` group.
@@ -66,30 +63,14 @@ fn a_managed_group_missing_from_the_directory_loses_no_member() {
         &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
     );
     std::fs::write(&config, format!("{text}{}", managed())).unwrap();
-    let mut store = Store::new();
     let studio = FtrackSnapshot {
         users: vec![ftrack_user(1, "ann"), ftrack_user(2, "bob")],
         ..FtrackSnapshot::default()
     };
-    seed(&mut store, &studio).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let credentials = Credentials {
-        api_user: "sync".into(),
-        api_key: KEY.into(),
-    };
-    let sandbox = runtime
-        .block_on(start(
-            "127.0.0.1:0".parse().unwrap(),
-            credentials,
-            store,
-            Default::default(),
-        ))
-        .unwrap();
+    let sandbox = CliSandbox::start(&studio, "sync");
     let sync = |args: &[&str]| {
-        run(ldap2ftrack(home.path())
-            .env("FTRACK_SERVER", &sandbox.url)
-            .env("FTRACK_API_USER", "sync")
-            .env("FTRACK_API_KEY", KEY)
+        run(sandbox
+            .ldap2ftrack(home.path())
             .arg("-c")
             .arg(&config)
             .args(args))
@@ -117,8 +98,7 @@ fn a_managed_group_missing_from_the_directory_loses_no_member() {
     let applied = sync(&["-q", "apply", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}\n{}", applied.stdout, applied.stderr);
     assert!(applied.stderr.contains(&warning), "{}", applied.stderr);
-    let ftrack = snapshot_of(&sandbox.store());
+    let ftrack = sandbox.snapshot();
     assert_eq!(groups_of(&ftrack, "ann"), ["Compositing", "Lighting"]);
     assert_eq!(groups_of(&ftrack, "bob"), ["Lighting"]);
-    runtime.block_on(sandbox.stop());
 }

@@ -149,10 +149,8 @@ fn roles_follow_directory_groups_and_a_second_plan_has_nothing_left() {
 #[test]
 fn roles_follow_group_membership_read_from_slapd() {
     use crate::ldap_source::{GROUPS, person, write_config};
+    use crate::support::cli_sandbox::CliSandbox;
     use crate::support::slapd::{READER_PASSWORD, Slapd, require_slapd};
-    use ldap2ftrack::sandbox::seed::{seed, snapshot_of};
-    use ldap2ftrack::sandbox::server::{Credentials, start};
-    use ldap2ftrack::sandbox::store::Store;
     require_slapd();
     let people = [
         person(1, "ann", &format!("memberOf: cn=leads,{GROUPS}")),
@@ -167,7 +165,6 @@ fn roles_follow_group_membership_read_from_slapd() {
         std::fs::read_to_string(&config).unwrap()
     );
     std::fs::write(&config, rules).unwrap();
-    let mut store = Store::new();
     // bob exists and manages SHOW; the directory makes him a User there (one replacement).
     let bob = ldap2ftrack::model::FtrackUser {
         id: "f-bob".into(),
@@ -184,32 +181,17 @@ fn roles_follow_group_membership_read_from_slapd() {
         projects: vec![project("SHOW", false)],
         ..FtrackSnapshot::default()
     };
-    seed(&mut store, &shows).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let credentials = Credentials {
-        api_user: "sync".into(),
-        api_key: "roles-key".into(),
-    };
-    let sandbox = runtime
-        .block_on(start(
-            "127.0.0.1:0".parse().unwrap(),
-            credentials,
-            store,
-            Default::default(),
-        ))
-        .unwrap();
+    let sandbox = CliSandbox::start(&shows, "sync");
     let sync = |args: &[&str]| {
-        run(crate::support::ldap2ftrack(home.path())
-            .env("FTRACK_SERVER", &sandbox.url)
-            .env("FTRACK_API_USER", "sync")
-            .env("FTRACK_API_KEY", "roles-key")
+        run(sandbox
+            .ldap2ftrack(home.path())
             .arg("-c")
             .arg(&config)
             .args(args))
     };
     let out = sync(&["apply", "--auto-approve"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let ftrack = snapshot_of(&sandbox.store());
+    let ftrack = sandbox.snapshot();
     let all_open = |role: &str| UserRole {
         role: role.into(),
         scope: RoleScope::AllOpenProjects,
@@ -231,7 +213,6 @@ fn roles_follow_group_membership_read_from_slapd() {
     let plan: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(plan["summary"]["update"], 0, "{}", again.stdout);
     assert_eq!(plan["summary"]["create"], 0, "{}", again.stdout);
-    runtime.block_on(sandbox.stop());
 }
 
 /// The seat limit, end to end: the demo (with the sandbox's API user) would take ftrack from

@@ -3,6 +3,7 @@
 //! land just before this run's first write, so the race happens the same way every time.
 
 use crate::support::asset;
+use crate::support::cli_sandbox::{API_KEY, CliSandbox};
 use ldap2ftrack::apply::api::{BoxFuture, FtrackApi};
 use ldap2ftrack::apply::engine::{ApplyOptions, apply_plan};
 use ldap2ftrack::apply::outcome::{ItemStatus, RunInfo};
@@ -18,14 +19,9 @@ use ldap2ftrack::model::FtrackGroup;
 use ldap2ftrack::reconcile::Plan;
 use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
 use ldap2ftrack::reconcile::plan::Action;
-use ldap2ftrack::sandbox::seed::seed;
-use ldap2ftrack::sandbox::server::{Credentials, start};
-use ldap2ftrack::sandbox::store::Store;
 use secrecy::SecretString;
 use std::sync::Mutex;
 use std::time::Duration;
-
-const KEY: &str = "two-syncs-key";
 
 /// This run's client; `other` creates `first` just before this run's first write.
 struct WithAnotherSync {
@@ -81,7 +77,7 @@ fn client(url: &str) -> FtrackClient {
     FtrackClient::new(
         url,
         "ldap2ftrack",
-        SecretString::from(KEY),
+        SecretString::from(API_KEY),
         Duration::from_secs(10),
     )
     .unwrap()
@@ -128,23 +124,9 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         .map(|i| i.username.to_string())
         .collect();
     assert!(creates.len() > 20, "{creates:?}");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let demo =
         ldap2ftrack::ftrack::snapshot::read_snapshot(&asset("assets/demo/ftrack.json")).unwrap();
-    let mut store = Store::new();
-    seed(&mut store, &demo).unwrap();
-    let credentials = Credentials {
-        api_user: "ldap2ftrack".into(),
-        api_key: KEY.into(),
-    };
-    let sandbox = runtime
-        .block_on(start(
-            "127.0.0.1:0".parse().unwrap(),
-            credentials,
-            store,
-            Default::default(),
-        ))
-        .unwrap();
+    let sandbox = CliSandbox::start(&demo, "ldap2ftrack");
     // The other sync creates every user this run is about to create whose username is free.
     let theirs = creates
         .iter()
@@ -153,8 +135,8 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         .map(|(n, name)| create_user(n, name))
         .collect();
     let api = WithAnotherSync {
-        ours: client(&sandbox.url),
-        other: client(&sandbox.url),
+        ours: client(sandbox.url()),
+        other: client(sandbox.url()),
         first: Mutex::new(Some(theirs)),
     };
     let approved = approve(plan, &Decisions::default(), Approval::Automatic);
@@ -164,8 +146,11 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         protected: vec!["ldap2ftrack".into()],
         cancel: Default::default(),
     };
-    let run = RunInfo::start("apply", &sandbox.url, "ldap2ftrack", "");
-    let applied = runtime.block_on(apply_plan(&approved, &api, &options, &mut Silent, run));
+    let run = RunInfo::start("apply", sandbox.url(), "ldap2ftrack", "");
+    let applied =
+        sandbox
+            .runtime()
+            .block_on(apply_plan(&approved, &api, &options, &mut Silent, run));
     let outcome = applied.outcome;
     let stopped = outcome.stopped.clone().unwrap_or_default();
     assert!(
@@ -188,7 +173,6 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         "{writes_and_reads} requests for {} creates",
         creates.len()
     );
-    runtime.block_on(sandbox.stop());
 }
 
 struct Silent;

@@ -3,9 +3,9 @@
 
 use crate::heap::mib;
 use crate::samba::{GROUPS_DN, PEOPLE_DN, READER_PASSWORD, READER_UPN, SambaDc, UAC_ENABLED};
-use crate::{ROUNDS, median};
+use crate::{ROUNDS, median, timed_search};
 use ldap2ftrack::source::ldap::read_directory;
-use ldap2ftrack::source::ldap::settings::{LdapSettings, NestedGroups};
+use ldap2ftrack::source::ldap::settings::LdapSettings;
 use ldap2ftrack::source::ldap::tls::Trust;
 use ldap2ftrack::source::mapping_rules::Mapping;
 use secrecy::SecretString;
@@ -63,31 +63,23 @@ fn settings(dc: &SambaDc) -> LdapSettings {
         group_filter: "(objectClass=group)".to_string(),
         starttls: true,
         trust: Trust::CaFile(dc.ca_file()),
-        allow_insecure: false,
         page_size: 1000,
         timeout: Duration::from_secs(120),
         attempts: 1,
-        nested_groups: NestedGroups::Client,
+        ..LdapSettings::default()
     }
 }
 
 /// Times `ldapsearch` reading every user with the same attributes, output discarded.
 fn ldapsearch(dc: &SambaDc, users: usize) -> Duration {
-    let start = Instant::now();
-    let output = dc
-        .ldap_tool("ldapsearch")
+    let mut search = dc.ldap_tool("ldapsearch");
+    search
         .args(["-x", "-ZZ", "-LLL", "-E", "pr=1000/noprompt", "-H"])
         .arg(dc.ldap_uri())
         .args(["-D", READER_UPN, "-w", READER_PASSWORD, "-b", PEOPLE_DN])
         .arg(USER_FILTER)
-        .args(AD_ATTRIBUTES)
-        .output()
-        .expect("ldapsearch runs");
-    let elapsed = start.elapsed();
-    assert!(output.status.success(), "ldapsearch failed");
-    let entries = output.stdout.windows(4).filter(|w| w == b"dn: ").count();
-    assert_eq!(entries, users, "ldapsearch read every user");
-    elapsed
+        .args(AD_ATTRIBUTES);
+    timed_search(search, users)
 }
 
 /// Times one read through ldap2ftrack with the AD mapping and the group search.

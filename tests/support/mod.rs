@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod certs;
+pub mod cli_sandbox;
 pub mod faketime;
 pub mod process;
 pub mod samba;

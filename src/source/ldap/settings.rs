@@ -70,6 +70,30 @@ impl std::fmt::Display for NestedGroups {
     }
 }
 
+impl Default for LdapSettings {
+    /// The configuration's defaults: no server, no bind, the default filters, the system's
+    /// CA store, 500 entries per page, 30 s timeout, 3 attempts, nesting walked by the tool.
+    fn default() -> Self {
+        let ldap = crate::config::LdapConfig::default();
+        Self {
+            uris: Vec::new(),
+            bind_dn: None,
+            bind_password: None,
+            user_base_dn: String::new(),
+            user_filter: ldap.user_filter,
+            group_base_dn: None,
+            group_filter: ldap.group_filter,
+            starttls: ldap.starttls,
+            trust: Trust::System,
+            allow_insecure: ldap.allow_insecure,
+            page_size: ldap.page_size,
+            timeout: Duration::from_secs(ldap.timeout_secs),
+            attempts: 3,
+            nested_groups: ldap.nested_groups,
+        }
+    }
+}
+
 impl LdapSettings {
     /// Settings from the configuration; `user_filter` is the effective (possibly narrowed) filter.
     pub fn from_config(config: &Config, user_filter: String) -> Result<Self, DirectoryError> {
