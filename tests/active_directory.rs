@@ -577,3 +577,58 @@ fn check_and_plan_work_with_the_ad_example_configuration() {
     assert_eq!(added("alice"), serde_json::json!([]));
     assert!(!plan.stdout.contains(READER_PASSWORD) && !plan.stderr.contains(READER_PASSWORD));
 }
+
+#[tokio::test]
+async fn a_group_base_without_groups_on_the_dc_makes_the_read_incomplete() {
+    let dc = crowded_dc();
+    let nothing_there = LdapSettings {
+        group_base_dn: Some(format!("OU=Services,{BASE_DN}")),
+        ..settings(dc)
+    };
+    let read = read(&nothing_there, &ad_mapping()).await;
+    assert!(!read.snapshot.complete);
+    assert!(
+        read.snapshot
+            .incomplete
+            .iter()
+            .any(|why| why.contains("found no groups")),
+        "{:?}",
+        read.snapshot.incomplete
+    );
+    // Nobody the read missed is deactivated: the plan holds deactivations back.
+    let linked_elsewhere = FtrackSnapshot {
+        users: vec![FtrackUser {
+            id: "ftrack-gone".into(),
+            username: "gone".into(),
+            is_active: true,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut links = Links::new();
+    links.insert(
+        "an-entry-no-longer-read".into(),
+        "ftrack-gone".to_string().into(),
+    );
+    let plan = compute_plan(
+        &read.snapshot,
+        &linked_elsewhere,
+        &links,
+        &Policy::default(),
+        &Scope::default(),
+    );
+    assert_eq!(plan.summary.deactivate, 0, "{:?}", plan.summary);
+    assert!(!plan.incomplete_read.is_empty());
+    // Read whole, the same directory would deactivate the linked user it no longer has.
+    let mut whole = read.snapshot.clone();
+    whole.complete = true;
+    whole.incomplete.clear();
+    let plan = compute_plan(
+        &whole,
+        &linked_elsewhere,
+        &links,
+        &Policy::default(),
+        &Scope::default(),
+    );
+    assert_eq!(plan.summary.deactivate, 1, "{:?}", plan.summary);
+}
