@@ -333,6 +333,36 @@ fn the_config_path_can_come_from_the_environment() {
 }
 
 #[test]
+fn the_active_directory_example_loads_with_ad_settings() {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config.ad.example.toml"
+    ));
+    let config = load(Some(&path), &|_| None, &Overrides::default()).unwrap();
+    assert_eq!(config.mapping.id, "objectGUID".parse::<AttrExpr>().unwrap());
+    assert_eq!(
+        config.mapping.username,
+        "sAMAccountName".parse::<AttrExpr>().unwrap()
+    );
+    assert_eq!(
+        config.mapping.active,
+        ActiveRule::Rules(vec![
+            StatusRule::UserAccountControl,
+            StatusRule::AccountExpires
+        ])
+    );
+    assert_eq!(config.ldap.group_filter, "(objectClass=group)");
+    assert_eq!(
+        config.ldap.user_filter,
+        "(&(objectCategory=person)(objectClass=user))"
+    );
+    assert_eq!(config.ldap.page_size, 1000);
+    assert_eq!(config.policy.username_case, UsernameCase::Insensitive);
+    // AD refuses simple binds without TLS: the example's URI is LDAPS.
+    assert!(config.ldap.uri.as_deref().unwrap().starts_with("ldaps://"));
+}
+
+#[test]
 fn the_example_file_loads() {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"));
     let config = load(Some(&path), &|_| None, &Overrides::default()).unwrap();
