@@ -5,8 +5,8 @@
 //! and `check` and `plan` with config.ad.example.toml.
 
 use crate::support::samba::{
-    ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, GROUPS_DN, PEOPLE_DN, READER_DN, READER_PASSWORD,
-    READER_UPN, SambaDc, UAC_DISABLED, UAC_ENABLED, password_line,
+    ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, GROUPS_DN, Isolation, PEOPLE_DN, READER_DN,
+    READER_PASSWORD, READER_UPN, SambaDc, UAC_DISABLED, UAC_ENABLED, isolation, password_line,
 };
 use base64::Engine as _;
 use ldap2ftrack::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
@@ -127,10 +127,32 @@ fn crowded_studio() -> String {
     ldif + &ad_group("crowd", &members)
 }
 
-/// One DC holding [`crowded_studio`], shared by the tests that only read it.
-fn crowded_dc() -> &'static SambaDc {
+/// The DC holding [`crowded_studio`] for a test that only reads it: one for the whole run
+/// where DCs run side by side, and one per test where they take turns on the machine's ports
+/// (a DC kept for the run would hold the ports, and every other DC would wait for it).
+enum CrowdedDc {
+    Shared(&'static SambaDc),
+    Own(SambaDc),
+}
+
+impl std::ops::Deref for CrowdedDc {
+    type Target = SambaDc;
+    fn deref(&self) -> &SambaDc {
+        match self {
+            Self::Shared(dc) => dc,
+            Self::Own(dc) => dc,
+        }
+    }
+}
+
+fn crowded_dc() -> CrowdedDc {
     static DC: OnceLock<SambaDc> = OnceLock::new();
-    DC.get_or_init(|| SambaDc::start(&crowded_studio()))
+    match isolation() {
+        Isolation::Namespace => {
+            CrowdedDc::Shared(DC.get_or_init(|| SambaDc::start(&crowded_studio())))
+        }
+        Isolation::SharedPorts => CrowdedDc::Own(SambaDc::start(&crowded_studio())),
+    }
 }
 
 /// The sync's settings for `dc`: StartTLS, the reader by UPN, users under People.
@@ -268,7 +290,8 @@ fn the_dc_needs_tls_for_simple_binds_and_takes_dns_and_upns() {
 
 #[tokio::test]
 async fn users_are_read_by_guid_with_logon_names_and_ad_account_status() {
-    let dc = crowded_dc();
+    let crowded = crowded_dc();
+    let dc: &SambaDc = &crowded;
     let over_ldaps = LdapSettings {
         uris: vec![dc.ldaps_uri()],
         starttls: false,
@@ -334,7 +357,8 @@ async fn users_are_read_by_guid_with_logon_names_and_ad_account_status() {
 
 #[tokio::test]
 async fn nested_groups_resolved_by_the_server_match_the_client_walk() {
-    let dc = crowded_dc();
+    let crowded = crowded_dc();
+    let dc: &SambaDc = &crowded;
     let mut pages = 0;
     let walked = read_directory(
         &with_groups(dc, NestedGroups::Client),
@@ -379,7 +403,8 @@ async fn nested_groups_resolved_by_the_server_match_the_client_walk() {
 
 #[test]
 fn the_dc_answers_member_ranges_that_the_read_must_follow() {
-    let dc = crowded_dc();
+    let crowded = crowded_dc();
+    let dc: &SambaDc = &crowded;
     let crowd = group("crowd");
     let count = |range: &str| {
         let (code, text) = search_as(
@@ -535,7 +560,8 @@ fn with_ad_example(dc: &SambaDc, home: &std::path::Path) -> std::process::Comman
 
 #[test]
 fn check_and_plan_work_with_the_ad_example_configuration() {
-    let dc = crowded_dc();
+    let crowded = crowded_dc();
+    let dc: &SambaDc = &crowded;
     let home = tempfile::tempdir().unwrap();
     let check = crate::support::run(with_ad_example(dc, home.path()).arg("check"));
     let ldap_line = check
@@ -583,7 +609,8 @@ fn check_and_plan_work_with_the_ad_example_configuration() {
 
 #[tokio::test]
 async fn a_group_base_without_groups_on_the_dc_makes_the_read_incomplete() {
-    let dc = crowded_dc();
+    let crowded = crowded_dc();
+    let dc: &SambaDc = &crowded;
     let nothing_there = LdapSettings {
         group_base_dn: Some(format!("OU=Services,{BASE_DN}")),
         ..settings(dc)

@@ -12,7 +12,7 @@
 //! random ports of 127.0.0.1 are forwarded into it by threads of the test process, so DCs run
 //! side by side. Elsewhere the DC listens on 127.0.0.1:389/636 of the machine and DCs run one
 //! at a time, serialised by a lock file across processes. [`isolation`] says which, and the
-//! harness prints it once.
+//! harness prints it once; `LDAP2FTRACK_SAMBA_SHARED_PORTS=1` chooses the second way anywhere.
 //!
 //! What the DC does, as Active Directory does: simple binds need TLS (StartTLS or LDAPS);
 //! binds by DN and by UPN both work; `memberOf` lists direct groups only; the
@@ -103,7 +103,9 @@ pub enum Isolation {
 pub fn isolation() -> Isolation {
     static CHOSEN: OnceLock<Isolation> = OnceLock::new();
     *CHOSEN.get_or_init(|| {
-        let works = Command::new("unshare")
+        let forced = std::env::var("LDAP2FTRACK_SAMBA_SHARED_PORTS").is_ok_and(|v| v == "1");
+        let works = !forced
+            && Command::new("unshare")
             .args(["-n", "true"])
             .stderr(Stdio::null())
             .status()
