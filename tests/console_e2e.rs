@@ -367,11 +367,16 @@ fn demo_sandbox() -> (std::process::Child, String) {
 /// `review` of the demo directory against the demo sandbox at `url`, state in `dir/state`,
 /// its exit code appended to `dir/exit.txt`.
 fn review_command(dir: &Path, url: &str, extra: &str) -> String {
+    review_command_with(dir, url, &root().join("assets/demo/config.toml"), extra)
+}
+
+/// Like [`review_command`], with another config file.
+fn review_command_with(dir: &Path, url: &str, config: &Path, extra: &str) -> String {
     format!(
         "HOME={home} FTRACK_SERVER={url} FTRACK_API_USER=ldap2ftrack-api FTRACK_API_KEY=e2e-key {binary} -c {config} review --ldif {ldif} --state-dir state {extra}; echo exit=$? >> exit.txt; sleep 600",
         home = dir.display(),
         binary = env!("CARGO_BIN_EXE_ldap2ftrack"),
-        config = root().join("assets/demo/config.toml").display(),
+        config = config.display(),
         ldif = root().join("assets/demo/directory.ldif").display(),
     )
 }
@@ -526,4 +531,69 @@ fn log_lines_stay_off_the_console_and_a_failed_read_sets_the_exit_code() {
         logs.contains("WARN"),
         "the warnings went to the log file: {logs:?}"
     );
+}
+
+/// The demo config with a group search under a base that holds no groups (an incomplete
+/// read) and a managed group the directory does not have, written into `dir`.
+fn config_with_warnings(dir: &Path) -> std::path::PathBuf {
+    let demo = std::fs::read_to_string(root().join("assets/demo/config.toml")).unwrap();
+    let config = demo.replacen(
+        "[groups.managed]\n",
+        "[ldap]\ngroup_base_dn = \"ou=nowhere,dc=northlight,dc=example\"\n\n[groups.managed]\n\"cn=gone,ou=groups,dc=northlight,dc=example\" = \"Gone\"\n",
+        1,
+    );
+    let path = dir.join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    path
+}
+
+#[test]
+fn without_colour_an_admin_sees_the_plans_warnings_before_committing() {
+    let (mut sandbox, url) = demo_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::demo_state(dir.path());
+    let config = config_with_warnings(dir.path());
+    let command = format!(
+        "NO_COLOR=1 {}",
+        review_command_with(dir.path(), &url, &config, "")
+    );
+    let tmux = Tmux::start(&command, dir.path());
+    // The header's first line: how many, the key, and the incomplete read first.
+    let screen =
+        tmux.wait_for("! 3 warnings (!) · incomplete read: nobody missing from it is deactivated");
+    assert!(screen.contains("1+Create"), "{screen}");
+    tmux.type_text("!");
+    let list = tmux.wait_for("Warnings (3)");
+    for words in [
+        "Held back this run: committing does not do these",
+        "! incomplete directory read: the group search under",
+        "! the directory read was incomplete",
+        "! managed groups not found in the directory:",
+        "(ftrack group \"Gone\")",
+    ] {
+        assert!(list.contains(words), "{words}:\n{list}");
+    }
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Enter diff");
+    assert!(!tmux.screen().contains("Warnings (3)"));
+    // The commit summary says what the warnings hold back.
+    tmux.keys(&["y"]);
+    tmux.wait_for("approved 1");
+    tmux.keys(&["c"]);
+    let modal = tmux.wait_for("Enter apply");
+    for words in [
+        "! The directory read was incomplete: nobody missing from it",
+        "! Managed group not found in the directory: nobody is",
+        "3 warnings in all: Esc, then ! lists them",
+    ] {
+        assert!(modal.contains(words), "{words}:\n{modal}");
+    }
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Enter diff");
+    tmux.keys(&["Q"]);
+    tmux.wait_for("discard & quit");
+    tmux.keys(&["d"]);
+    assert_eq!(tmux.wait_for_exit(dir.path()), "exit=0");
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
 }

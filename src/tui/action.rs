@@ -34,6 +34,8 @@ pub enum Context {
     Export,
     /// The help screen.
     Help,
+    /// The plan's warnings.
+    Warnings,
     /// Quitting with unsaved decisions.
     QuitConfirm,
     /// Restoring the autosave of an unfinished session.
@@ -119,6 +121,8 @@ pub enum Action {
     Reload,
     /// Show the keys.
     Help,
+    /// Show the plan's warnings in full.
+    ShowWarnings,
     /// Accept the input or the dialog.
     Submit,
     /// Leave the input or dialog without acting.
@@ -242,6 +246,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch('w'), NONE, A::Save, "save the decisions file", ""),
     bind(C::List, ch('x'), NONE, A::Export, "export a report of the plan", ""),
     bind(C::List, ch('R'), NONE, A::Reload, "reload both sides, keeping decisions", ""),
+    bind(C::List, ch('!'), NONE, A::ShowWarnings, "the plan's warnings: what this run holds back and why", ""),
     bind(C::List, ch('Q'), NONE, A::Quit, "quit (asks when decisions are unsaved)", ""),
     bind(C::List, ch('c'), CTRL, A::Quit, "quit (asks when decisions are unsaved)", ""),
     // Typing a filter.
@@ -328,6 +333,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Results, ch('k'), NONE, A::Up, "scroll up", ""),
     bind(C::Results, KeyCode::Up, NONE, A::Up, "scroll up", ""),
     bind(C::Results, ch('?'), NONE, A::Help, "help", ""),
+    bind(C::Results, ch('!'), NONE, A::ShowWarnings, "the plan's warnings: what this run held back and why", ""),
     // The export input.
     bind(C::Export, KeyCode::Enter, NONE, A::Submit, "write the report", "write"),
     bind(C::Export, KeyCode::Esc, NONE, A::Cancel, "cancel", "cancel"),
@@ -344,6 +350,17 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Help, KeyCode::Up, NONE, A::Up, "scroll up", ""),
     bind(C::Help, KeyCode::PageDown, NONE, A::PageDown, "a page down", ""),
     bind(C::Help, KeyCode::PageUp, NONE, A::PageUp, "a page up", ""),
+    // The plan's warnings.
+    bind(C::Warnings, KeyCode::Esc, NONE, A::Back, "close", "close"),
+    bind(C::Warnings, ch('q'), NONE, A::Back, "close", ""),
+    bind(C::Warnings, ch('!'), NONE, A::Back, "close", ""),
+    bind(C::Warnings, ch('j'), NONE, A::Down, "scroll down", "scroll"),
+    bind(C::Warnings, KeyCode::Down, NONE, A::Down, "scroll down", ""),
+    bind(C::Warnings, ch('k'), NONE, A::Up, "scroll up", ""),
+    bind(C::Warnings, KeyCode::Up, NONE, A::Up, "scroll up", ""),
+    bind(C::Warnings, KeyCode::PageDown, NONE, A::PageDown, "a page down", ""),
+    bind(C::Warnings, KeyCode::PageUp, NONE, A::PageUp, "a page up", ""),
+    bind(C::Warnings, ch('c'), CTRL, A::Quit, "quit (asks when decisions are unsaved)", ""),
     // Quitting with unsaved decisions.
     bind(C::QuitConfirm, ch('w'), NONE, A::SaveAndQuit, "save the decisions (standing ones in force), then quit", "save & quit"),
     bind(C::QuitConfirm, ch('d'), NONE, A::QuitAnyway, "discard them and quit: nothing is in force", "discard & quit"),

@@ -3,7 +3,8 @@
 //!
 //! By job: `session` (what the console starts with), `msg` (messages and effects),
 //! `bucket` (the list's buckets), `review` (the plan on screen), `screen` and
-//! `overlay` (what is shown), `unsaved` (what quitting would drop).
+//! `overlay` (what is shown), `unsaved` (what quitting would drop), `warnings` (the plan's
+//! warnings, ranked).
 
 pub mod bucket;
 mod msg;
@@ -12,6 +13,7 @@ mod review;
 mod screen;
 mod session;
 mod unsaved;
+mod warnings;
 
 pub use bucket::Bucket;
 pub use msg::{Effect, LoadStage, Msg, Writing};
@@ -21,6 +23,7 @@ pub use review::{DecisionCounts, visible_range};
 pub(crate) use review::{Review, needs_decision};
 pub(crate) use screen::{ApplyState, LoadState, ResultsState, Screen};
 pub use session::{AppOptions, RestoreOffer, Session, plan_session};
+pub(crate) use warnings::{PlanWarning, WarningKind};
 
 use super::action::Context;
 use crate::ids::{FtrackId, ItemKey, Username};
@@ -172,6 +175,7 @@ impl App {
             Overlay::Filter(_) => Context::Filter,
             Overlay::Detail { .. } => Context::Detail,
             Overlay::Help { .. } => Context::Help,
+            Overlay::Warnings { .. } => Context::Warnings,
             Overlay::Resolve(r) => match r.mode {
                 ResolveMode::Menu => Context::Dialog,
                 ResolveMode::Picker(_) => Context::Picker,

@@ -24,6 +24,10 @@ pub(crate) enum Overlay {
         context: Context,
         scroll: u16,
     },
+    /// The plan's warnings in full.
+    Warnings {
+        scroll: u16,
+    },
     /// The conflict dialog, the link picker or the rename input.
     Resolve(Box<Resolve>),
     /// A count confirmation for Y/N.

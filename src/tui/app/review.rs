@@ -1,8 +1,9 @@
 //! The review of a loaded plan: the items bucket by bucket, the filter, the rows on screen,
-//! the cursor and the marks.
+//! the cursor, the marks and the plan's warnings.
 
 use super::bucket::{Bucket, BucketRows};
 use super::session::{Session, plan_session};
+use super::warnings::{PlanWarning, ranked};
 use crate::ids::{DirectoryId, FtrackId, ItemKey};
 use crate::reconcile::decision::{Decision, Decisions, item_key};
 use crate::reconcile::plan::{FieldValue, PlanItem};
@@ -15,6 +16,8 @@ use std::collections::{HashMap, HashSet};
 pub(crate) struct Review {
     pub session: Box<Session>,
     pub plan: Plan,
+    /// The plan's warnings, most important first.
+    pub warnings: Vec<PlanWarning>,
     /// Decision key per item.
     pub keys: Vec<Option<ItemKey>>,
     /// Folded text searched by the filter, per item.
@@ -78,6 +81,7 @@ impl Review {
         let mut review = Self {
             session,
             plan,
+            warnings: Vec::new(),
             keys: Vec::new(),
             haystack: Vec::new(),
             buckets: BucketRows::default(),
@@ -133,6 +137,7 @@ impl Review {
             .collect();
         self.haystack = haystack;
         self.buckets = BucketRows::of(&self.plan.items);
+        self.warnings = ranked(&self.plan);
     }
 
     /// What the filter searches for an item, folded: username, name, DN, both sides' emails

@@ -41,6 +41,7 @@ fn every_binding_has_help_and_every_context_has_keys() {
         Context::Export,
         Context::Help,
         Context::QuitConfirm,
+        Context::Warnings,
     ] {
         assert!(
             !help_lines(context, true).is_empty(),
@@ -94,6 +95,7 @@ fn the_keys_of_ux_md_are_in_the_list() {
         ('G', Action::Bottom),
         ('j', Action::Down),
         ('k', Action::Up),
+        ('!', Action::ShowWarnings),
     ] {
         assert_eq!(list(c), Some(action), "key {c:?}");
     }
@@ -118,4 +120,13 @@ fn the_hint_bar_follows_ux_md() {
     let help = help_lines(Context::List, false);
     let down = help.iter().find(|l| l.help == "next row").unwrap();
     assert_eq!(down.keys, "j/↓");
+    // The warnings key is in the help, not in the hint bar (the header names it).
+    let warnings = help.iter().find(|l| l.action == Action::ShowWarnings);
+    assert_eq!(warnings.map(|l| l.keys.as_str()), Some("!"));
+    let closes: Vec<String> = help_lines(Context::Warnings, false)
+        .into_iter()
+        .filter(|l| l.action == Action::Back)
+        .map(|l| l.keys)
+        .collect();
+    assert_eq!(closes, ["Esc/q/!"]);
 }

@@ -12,6 +12,7 @@ mod render;
 mod resolve;
 mod roles;
 mod save;
+mod warnings;
 
 use super::app::{App, AppOptions, Bucket, Session};
 use super::update::update;

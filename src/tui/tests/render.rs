@@ -45,7 +45,7 @@ pub(super) fn text(buffer: &Buffer) -> String {
 }
 
 /// No cell holds a control character: directory data never reaches the terminal raw.
-fn assert_no_control_characters(buffer: &Buffer) {
+pub(super) fn assert_no_control_characters(buffer: &Buffer) {
     for cell in &buffer.content {
         assert!(
             !cell.symbol().chars().any(char::is_control),
@@ -62,7 +62,7 @@ fn selected_row(buffer: &Buffer) -> Option<u16> {
 
 /// Draws a fresh `new_app()` after `setup` at one size, in colour and in monochrome, with no
 /// control character on screen; the two texts, which must be the same.
-fn texts_in_both_themes(
+pub(super) fn texts_in_both_themes(
     name: &str,
     (width, height): (u16, u16),
     new_app: impl Fn() -> App,

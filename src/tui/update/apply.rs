@@ -3,7 +3,7 @@
 
 use super::load::reload;
 use super::save::request_quit;
-use super::{export, note, open_help};
+use super::{export, note, open_help, warnings};
 use crate::apply::engine::{Applied, ApplyProgress};
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
 use crate::ids::ItemKey;
@@ -84,6 +84,7 @@ pub(super) fn results(app: &mut App, action: Action, now: Timestamp) -> Vec<Effe
             }
         }
         Action::Help => open_help(app, Context::Results),
+        Action::ShowWarnings => warnings::open(app),
         _ => {}
     }
     Vec::new()

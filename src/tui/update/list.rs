@@ -5,7 +5,7 @@ use super::history::{HistoryStep, step_history};
 use super::navigation::{move_cursor, next_bucket, show_bucket, toggle_board};
 use super::resolve::open_resolve;
 use super::save::{request_quit, save_decisions};
-use super::{commit, export, filter, load, note, open_help};
+use super::{commit, export, filter, load, note, open_help, warnings};
 use crate::ids::ItemKey;
 use crate::reconcile::Action as Planned;
 use crate::reconcile::decision::Decision;
@@ -47,6 +47,7 @@ pub(super) fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::Export => export::open(app, now),
         Action::Reload => return load::reload(app),
         Action::Help => open_help(app, Context::List),
+        Action::ShowWarnings => warnings::open(app),
         Action::Quit => return request_quit(app),
         _ => {}
     }

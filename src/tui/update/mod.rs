@@ -7,7 +7,8 @@
 //! (the list's keys and marks), `filter`, `detail` (the full-screen detail and the help),
 //! `decide` (approve, skip, ignore), `history` (every decision change, undo and redo),
 //! `resolve` (conflict dialog, link picker, rename), `commit`, `apply` (progress and
-//! results), `export` (reports), `save` (saving, quitting, the earlier autosave).
+//! results), `export` (reports), `save` (saving, quitting, the earlier autosave),
+//! `warnings` (the plan's warnings).
 
 mod apply;
 mod commit;
@@ -21,6 +22,7 @@ mod load;
 mod navigation;
 mod resolve;
 mod save;
+mod warnings;
 
 use super::action::{Action, Context, action_for};
 use super::app::{App, Effect, Msg, Note, Overlay, ResolveMode};
@@ -77,6 +79,7 @@ fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
         Context::Filter => filter::act(app, action),
         Context::Detail => detail::act(app, action, now),
         Context::Help => detail::help(app, action),
+        Context::Warnings => warnings::act(app, action),
         Context::Dialog | Context::Picker | Context::Rename | Context::TakeOver => {
             resolve::act(app, action, now)
         }

@@ -1,4 +1,5 @@
-//! The commit summary: what will be applied, where and as whom.
+//! The commit summary: what will be applied, where and as whom, and what the plan's warnings
+//! hold back.
 
 use super::{centered, modal_box};
 use crate::reconcile::needs::Need;
@@ -22,7 +23,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
     let mut lines = target_lines(review, modal, cells, theme);
     lines.extend(count_lines(modal, theme));
     lines.extend(access_loss_line(review, modal, cells, theme));
-    let room = usize::from(area.height.saturating_sub(18)).max(2);
+    let reminder = super::warnings::commit_reminder(review, cells, theme);
+    let room = usize::from(area.height.saturating_sub(18))
+        .saturating_sub(reminder.len())
+        .max(2);
     lines.extend(settled_lines(review, modal, cells, room, theme));
     if let Some(reason) = &review.plan.blocked {
         lines.push(Line::from(Span::styled(
@@ -30,6 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, modal: &CommitModal, the
             theme.error,
         )));
     }
+    lines.extend(reminder);
     lines.push(Line::raw(""));
     lines.extend(key_lines(modal, theme));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);

@@ -1,6 +1,7 @@
-//! The header: the bucket tabs as words with their counts, the active users before and after
-//! the plan, then the target ftrack server's host and the scope of the run, flowed over one
-//! to three lines.
+//! The header: the plan's warnings on a line of their own when there are any, then the
+//! bucket tabs as words with their counts, the active users before and after the plan, then
+//! the target ftrack server's host and the scope of the run, flowed over one to three lines.
+//! The other screens get a title, and during and after a commit the warnings after it.
 
 use super::roles::{seats_piece, seats_style};
 use crate::reconcile::Scope;
@@ -123,12 +124,15 @@ fn flow(pieces: &[String], cells: usize) -> Vec<Vec<usize>> {
 }
 
 /// Lines the header takes at this width: one, or up to [`MAX_LINES`] when the tabs, the
-/// active users and the context need them.
+/// active users and the context need them, and one more for the plan's warnings.
 pub fn height(app: &App, cells: u16) -> u16 {
     match review_shown(app) {
         Some(review) => {
-            let lines = flow(&pieces(review), usize::from(cells)).len();
-            u16::try_from(lines.min(MAX_LINES)).unwrap_or(1)
+            let lines = flow(&pieces(review), usize::from(cells))
+                .len()
+                .min(MAX_LINES)
+                + usize::from(!review.warnings.is_empty());
+            u16::try_from(lines).unwrap_or(1)
         }
         None => 1,
     }
@@ -143,16 +147,14 @@ fn review_shown(app: &App) -> Option<&Review> {
 /// Draws the header.
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(review) = review_shown(app) else {
-        let title = match app.screen {
-            Screen::Loading(_) | Screen::LoadFailed(_) => " ldap2ftrack · loading",
-            Screen::Applying(_) => " ldap2ftrack · applying",
-            Screen::Results(_) => " ldap2ftrack · results",
-            Screen::Review => " ldap2ftrack",
-        };
-        frame.render_widget(Paragraph::new(Span::styled(title, theme.title)), area);
+        title(frame, area, app, theme);
         return;
     };
     let cells = usize::from(area.width);
+    let mut lines: Vec<Line> = super::warnings::indicator(review, cells, true, theme)
+        .map(Line::from)
+        .into_iter()
+        .collect();
     let pieces = pieces(review);
     let summary = &review.plan.summary;
     let style_of = |i: usize| -> Style {
@@ -165,22 +167,52 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             None => theme.dim,
         }
     };
-    let lines: Vec<Line> = flow(&pieces, cells)
-        .into_iter()
-        .take(usize::from(area.height))
-        .map(|members| {
-            let mut spans = vec![Span::raw(" ")];
-            let mut used = 1;
-            for i in members {
-                let text = truncate(&pieces[i], cells.saturating_sub(used));
-                used += width(&text) + GAP.len();
-                spans.push(Span::styled(text, style_of(i)));
-                spans.push(Span::raw(GAP));
-            }
-            Line::from(spans)
-        })
-        .collect();
+    let room = usize::from(area.height).saturating_sub(lines.len());
+    lines.extend(
+        flow(&pieces, cells)
+            .into_iter()
+            .take(room)
+            .map(|members| pieces_line(&pieces, &members, cells, &style_of)),
+    );
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The header of the other screens: their title, and while a commit runs and after it, the
+/// plan's warnings (`!` lists them on the results).
+fn title(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let title = match app.screen {
+        Screen::Loading(_) | Screen::LoadFailed(_) => " ldap2ftrack · loading",
+        Screen::Applying(_) => " ldap2ftrack · applying",
+        Screen::Results(_) => " ldap2ftrack · results",
+        Screen::Review => " ldap2ftrack",
+    };
+    let mut spans = vec![Span::styled(title, theme.title)];
+    let committed = matches!(app.screen, Screen::Applying(_) | Screen::Results(_));
+    if let Some(review) = app.review.as_deref().filter(|_| committed) {
+        let room = usize::from(area.width).saturating_sub(width(title) + 1);
+        let with_key = matches!(app.screen, Screen::Results(_));
+        spans.push(Span::raw(" "));
+        spans.extend(super::warnings::indicator(review, room, with_key, theme));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// One line of the header: these pieces, each in its style, cut to the cells left.
+fn pieces_line(
+    pieces: &[String],
+    members: &[usize],
+    cells: usize,
+    style_of: &impl Fn(usize) -> Style,
+) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for &i in members {
+        let text = truncate(&pieces[i], cells.saturating_sub(used));
+        used += width(&text) + GAP.len();
+        spans.push(Span::styled(text, style_of(i)));
+        spans.push(Span::raw(GAP));
+    }
+    Line::from(spans)
 }
 
 #[cfg(test)]

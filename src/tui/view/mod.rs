@@ -15,6 +15,7 @@ mod progress;
 mod results;
 mod roles;
 mod small;
+mod warnings;
 
 use super::app::{App, Overlay, Screen};
 use super::theme::Theme;
@@ -78,16 +79,38 @@ pub(crate) fn list_height(app: &App) -> usize {
     }
 }
 
-/// Rows inside a full-screen box (help, detail) for the size the app last saw.
-fn box_area(app: &App) -> Rect {
-    let (width, height) = app.size;
-    let parts = areas(app, Rect::new(0, 0, width, height));
-    let full = Rect {
+/// Where dialogs and full-screen boxes go: from the header to the bottom of the body.
+fn full_of(parts: &Areas) -> Rect {
+    Rect {
         y: parts.header.y,
         height: parts.body.bottom().saturating_sub(parts.header.y),
         ..parts.body
-    };
-    Block::default().borders(Borders::ALL).inner(full)
+    }
+}
+
+/// [`full_of`] the screen for the size the app last saw.
+fn full_area(app: &App) -> Rect {
+    let (width, height) = app.size;
+    full_of(&areas(app, Rect::new(0, 0, width, height)))
+}
+
+/// Rows inside a full-screen box (help, detail) for the size the app last saw.
+fn box_area(app: &App) -> Rect {
+    Block::default().borders(Borders::ALL).inner(full_area(app))
+}
+
+/// How far the warnings scroll before their last line is at the bottom of their box.
+pub(crate) fn warnings_scroll_limit(app: &App) -> u16 {
+    app.review
+        .as_ref()
+        .map_or(0, |r| warnings::scroll_limit(r, full_area(app)))
+}
+
+/// Rows a page of the warnings moves.
+pub(crate) fn warnings_page(app: &App) -> u16 {
+    app.review
+        .as_ref()
+        .map_or(1, |r| warnings::page(r, full_area(app)))
 }
 
 /// How far the help of a context scrolls before its last line is at the bottom.
@@ -151,14 +174,15 @@ pub fn render(frame: &mut Frame, app: &App) {
         Screen::Applying(state) => progress::render(frame, parts.body, state, app, &theme),
         Screen::Results(state) => results::render(frame, parts.body, app, state, &theme),
     }
-    let full = Rect {
-        y: parts.header.y,
-        height: parts.body.bottom().saturating_sub(parts.header.y),
-        ..parts.body
-    };
+    let full = full_of(&parts);
     match &app.overlay {
         Overlay::Detail { scroll } => detail::full(frame, full, app, *scroll, &theme),
         Overlay::Help { context, scroll } => help::render(frame, full, *context, *scroll, &theme),
+        Overlay::Warnings { scroll } => {
+            if let Some(review) = &app.review {
+                warnings::render(frame, full, review, *scroll, &theme);
+            }
+        }
         Overlay::Resolve(dialog) => conflict::render(frame, full, app, dialog, &theme),
         Overlay::Commit(modal) => commit::render(frame, full, app, modal, &theme),
         Overlay::Confirm(question) => modal::confirm(frame, full, app, question, &theme),
