@@ -13,7 +13,7 @@ use ratatui::style::{Color, Modifier};
 const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
 
 const TLS: &str = "TLS certificate verification is off (tls_verify = false): anyone between this host and ldap.studio.example can read and change what the directory says";
-const GROUP_SEARCH: &str = "incomplete directory read: the group search under ou=teams,dc=studio,dc=example found no groups; deactivations and membership removals are held back for this run";
+const GROUP_SEARCH: &str = "incomplete directory read: the group search under ou=teams,dc=studio,dc=example found no groups";
 
 /// The small studio, read incompletely (the group search found nothing under its base), with
 /// a managed group, `cn=gone`, that the read did not find, and TLS verification off.
