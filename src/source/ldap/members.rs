@@ -46,7 +46,9 @@ pub async fn follow_ranges(
         let mut part =
             read_window(connection, settings, &entry.dn, attribute, start, width).await?;
         let (part_values, part_next) = take_range(&mut part, attribute);
-        if part_values.is_empty() && part_next.is_some() {
+        // A server whose ranges do not move forward would be asked forever.
+        let stalled = part_values.is_empty() || part_next.is_some_and(|n| n <= start);
+        if stalled && part_next.is_some() {
             return Err(format!(
                 "the server's ranges for {attribute} of {} do not advance",
                 entry.dn
