@@ -6,7 +6,8 @@
 
 use crate::support::samba::{
     ADMIN_PASSWORD, ADMIN_UPN, BASE_DN, GROUPS_DN, Isolation, PEOPLE_DN, READER_DN,
-    READER_PASSWORD, READER_UPN, SambaDc, UAC_DISABLED, UAC_ENABLED, isolation, password_line,
+    READER_PASSWORD, READER_UPN, REALM, SambaDc, UAC_DISABLED, UAC_ENABLED, isolation,
+    password_line,
 };
 use base64::Engine as _;
 use ldap2ftrack::model::{DirectoryUser, FtrackSnapshot, FtrackUser, Links};
@@ -275,9 +276,12 @@ fn the_dc_needs_tls_for_simple_binds_and_takes_dns_and_upns() {
         refusal.contains("Transport encryption required"),
         "{refusal}"
     );
+    // By DN, by UPN, and by name@REALM (the realm in capitals, as Windows writes it).
+    let by_realm = format!("ldap2ftrack-reader@{REALM}");
     for (who, password) in [
         (READER_DN, READER_PASSWORD),
         (READER_UPN, READER_PASSWORD),
+        (by_realm.as_str(), READER_PASSWORD),
         (ADMIN_UPN, ADMIN_PASSWORD),
     ] {
         let (code, text) = search_as(&dc, who, password, BASE_DN, &["-s", "base", "dn"]);
