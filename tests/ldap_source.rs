@@ -569,15 +569,7 @@ fn plan_and_check_read_the_live_directory() {
     let server = Slapd::start(&three_people());
     let home = tempfile::tempdir().unwrap();
     let config = write_config(&server, home.path(), READER_PASSWORD);
-    let plan = crate::support::run(with_config(home.path(), &config).args([
-        "plan",
-        "--ftrack-snapshot",
-        "ftrack.json",
-        "--format",
-        "json",
-    ]));
-    assert_eq!(plan.code, 0, "{}", plan.stderr);
-    let json: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let json = crate::support::json_plan(&mut with_config(home.path(), &config));
     let creates = json["items"]
         .as_array()
         .unwrap()

@@ -74,19 +74,11 @@ fn config(server: &Slapd, home: &Path) -> std::path::PathBuf {
 /// The JSON plan, read live or from `ldif`.
 fn plan(home: &Path, config: &Path, ldif: Option<&Path>) -> Value {
     let mut cmd = ldap2ftrack(home);
-    cmd.arg("-c").arg(config).args([
-        "plan",
-        "--ftrack-snapshot",
-        "ftrack.json",
-        "--format",
-        "json",
-    ]);
-    if let Some(ldif) = ldif {
-        cmd.arg("--ldif").arg(ldif);
+    cmd.arg("-c").arg(config);
+    match ldif {
+        Some(ldif) => crate::support::json_plan_with(&mut cmd, &["--ldif".as_ref(), ldif.as_ref()]),
+        None => crate::support::json_plan(&mut cmd),
     }
-    let out = run(&mut cmd);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    serde_json::from_str(&out.stdout).unwrap()
 }
 
 /// The server's whole tree as `ldapsearch` exports it, operational attributes included.

@@ -63,6 +63,27 @@ pub fn run(cmd: &mut Command) -> Run {
     }
 }
 
+/// The JSON plan `cmd` (the binary with its config) makes against the ftrack snapshot
+/// `ftrack.json` in its working directory; the run must succeed.
+pub fn json_plan(cmd: &mut Command) -> serde_json::Value {
+    json_plan_with(cmd, &[])
+}
+
+/// [`json_plan`] with more `plan` arguments (such as `--ldif FILE`).
+pub fn json_plan_with(cmd: &mut Command, extra: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let out = run(cmd
+        .args([
+            "plan",
+            "--ftrack-snapshot",
+            "ftrack.json",
+            "--format",
+            "json",
+        ])
+        .args(extra));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("a JSON plan")
+}
+
 /// `plan` of the demo directory against the demo ftrack snapshot, with the demo's links.
 pub fn demo_plan(home: &Path) -> Command {
     let state = demo_state(home);
