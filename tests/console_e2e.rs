@@ -563,7 +563,10 @@ fn without_colour_an_admin_sees_the_plans_warnings_before_committing() {
         tmux.wait_for("! 3 warnings (!) · incomplete read: nobody missing from it is deactivated");
     assert!(screen.contains("1+Create"), "{screen}");
     tmux.type_text("!");
-    let list = tmux.wait_for("Warnings (3)");
+    // The list's last words: the whole list is on the screen once they are (it is drawn top
+    // down, so waiting for the title alone may catch it half drawn).
+    let list = tmux.wait_for("group_base_dn and group_filter)");
+    assert!(list.contains("Warnings (3)"), "{list}");
     for words in [
         "Held back this run: committing does not do these",
         "! incomplete directory read: the group search under",
