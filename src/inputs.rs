@@ -58,7 +58,8 @@ pub fn ftrack_client(config: &Config) -> anyhow::Result<FtrackClient> {
         api_key,
         Duration::from_secs(ftrack.timeout_secs),
     )?
-    .with_max_response(ftrack.max_response_mb.saturating_mul(1024 * 1024)))
+    .with_max_response(ftrack.max_response_mb.saturating_mul(1024 * 1024))
+    .with_concurrency(ftrack.concurrency))
 }
 
 /// The warning for an API key sent over plain `http://` to a host that is not this machine

@@ -8,6 +8,7 @@ mod console_e2e;
 mod custom_e2e;
 mod demo;
 mod ftrack_client;
+mod ftrack_client_paging;
 mod ftrack_custom;
 mod ldap_dn;
 mod ldap_source;

@@ -212,7 +212,9 @@ fn ftrack_client(config: &Config) -> Result<FtrackClient, CheckError> {
         key,
         Duration::from_secs(config.ftrack.timeout_secs),
     )?;
-    Ok(client.with_max_response(config.ftrack.max_response_mb.saturating_mul(1024 * 1024)))
+    Ok(client
+        .with_max_response(config.ftrack.max_response_mb.saturating_mul(1024 * 1024))
+        .with_concurrency(config.ftrack.concurrency))
 }
 
 /// A runtime for one check's requests.

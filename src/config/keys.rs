@@ -6,9 +6,9 @@
 use super::Config;
 use super::display;
 use super::parse::{
-    active_rule, attr_expr, batch_size, boolean, deactivate_missing, http_url, ldap_filter,
-    ldap_uri, max_deactivate, megabytes, nested_groups, page_size, project_names, role_name, seats,
-    seconds, text, username_case, usernames,
+    active_rule, attr_expr, batch_size, boolean, concurrency, deactivate_missing, http_url,
+    ldap_filter, ldap_uri, max_deactivate, megabytes, nested_groups, page_size, project_names,
+    role_name, seats, seconds, text, username_case, usernames,
 };
 use super::value::Given;
 use secrecy::SecretString;
@@ -195,6 +195,7 @@ pub(super) const KEYS: &[Key] = &[
     secret_file!(ftrack.api_key,        E::Var("FTRACK_API_KEY_FILE")),
     setting!(ftrack.batch_size,         E::None,                           batch_size,         display::literal),
     setting!(ftrack.timeout_secs,       E::None,                           seconds,            display::literal),
+    setting!(ftrack.concurrency,        E::None,                           concurrency,        display::literal),
     setting!(ftrack.max_response_mb,    E::None,                           megabytes,          display::literal),
     setting!(mapping.id,                E::AttributeMap,                   attr_expr,          display::expr),
     setting!(mapping.username,          E::AttributeMap,                   attr_expr,          display::expr),

@@ -157,6 +157,8 @@ pub struct FtrackConfig {
     pub batch_size: usize,
     /// Request timeout in seconds.
     pub timeout_secs: u64,
+    /// Read requests (pages) kept in flight at once.
+    pub concurrency: usize,
     /// The largest response accepted, in MiB.
     pub max_response_mb: u64,
 }
@@ -220,6 +222,7 @@ impl Default for FtrackConfig {
             api_key: None,
             batch_size: 100,
             timeout_secs: 60,
+            concurrency: 4,
             max_response_mb: 256,
         }
     }

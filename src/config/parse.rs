@@ -44,6 +44,12 @@ pub(super) fn batch_size(raw: &Raw) -> Result<usize, String> {
     usize::try_from(n).map_err(|e| e.to_string())
 }
 
+/// Read requests kept in flight at once.
+pub(super) fn concurrency(raw: &Raw) -> Result<usize, String> {
+    let n = raw.whole(1, 32, "expected a whole number from 1 to 32")?;
+    usize::try_from(n).map_err(|e| e.to_string())
+}
+
 /// A response size limit in MiB.
 pub(super) fn megabytes(raw: &Raw) -> Result<u64, String> {
     raw.whole(

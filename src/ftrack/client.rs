@@ -31,10 +31,15 @@ pub struct FtrackClient {
     on_retry: Option<RetryObserver>,
     /// The largest response body read, in bytes.
     max_response: u64,
+    /// Read requests (pages) kept in flight at once.
+    concurrency: usize,
 }
 
 /// The default cap on a response body: far above a page of users or a batch's results.
 pub const DEFAULT_MAX_RESPONSE: u64 = 256 * 1024 * 1024;
+
+/// The default number of pages read at once.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 impl std::fmt::Debug for FtrackClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +89,7 @@ impl FtrackClient {
             revokes_roles: std::sync::atomic::AtomicBool::new(false),
             on_retry: None,
             max_response: DEFAULT_MAX_RESPONSE,
+            concurrency: DEFAULT_CONCURRENCY,
         })
     }
 
@@ -122,6 +128,17 @@ impl FtrackClient {
     pub fn with_max_response(mut self, bytes: u64) -> Self {
         self.max_response = bytes;
         self
+    }
+
+    /// The client, keeping up to `requests` reads in flight at once (at least one).
+    pub fn with_concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// Read requests kept in flight at once.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// HTTP requests sent so far (retries included).

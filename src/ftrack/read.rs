@@ -11,6 +11,8 @@ use super::query::Select;
 use super::wire::{Operation, QueryResult};
 use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -68,32 +70,74 @@ pub(super) fn text(map: &Map<String, Value>, key: &str) -> String {
         .to_string()
 }
 
-/// Reads all rows of a query, following `metadata.next.offset`; returns each page's merged entities and rows.
+/// One page of a query: its merged entities, its rows and the offset it says comes next.
+struct Page {
+    offset: u64,
+    entities: Entities,
+    rows: Vec<Value>,
+    next: Option<u64>,
+}
+
+/// Reads one page of `select` at `offset`, retrying transient failures (reads are safe to repeat).
+async fn read_page(
+    client: &FtrackClient,
+    select: &Select,
+    offset: u64,
+) -> Result<Page, FtrackError> {
+    let operation = Operation::Query {
+        expression: select.page(offset, PAGE_SIZE),
+    };
+    let results = client
+        .call_with_retry(std::slice::from_ref(&operation), RetryPolicy::default())
+        .await?;
+    let page: QueryResult = results
+        .into_iter()
+        .next()
+        .and_then(|r| serde_json::from_value(r).ok())
+        .ok_or_else(|| FtrackError::Protocol("a query result without data".to_string()))?;
+    let mut entities = Entities::default();
+    entities.collect(&Value::Array(page.data.clone()));
+    Ok(Page {
+        offset,
+        entities,
+        rows: page.data,
+        next: page.metadata.next.offset,
+    })
+}
+
+/// Reads all rows of a query, following `metadata.next.offset`; returns each page's merged
+/// entities and rows, in order.
+///
+/// Up to the client's concurrency pages are asked for at once, at the offsets the server's
+/// paging predicts; they are taken in order, so the result is that of a sequential read.
+/// Pages asked for past the end are dropped unread. Should the server page by another step
+/// than asked, the guesses in flight are dropped and reading goes on from where it points.
 pub(super) async fn read_all(
     client: &FtrackClient,
     select: &Select,
 ) -> Result<Vec<(Entities, Vec<Value>)>, FtrackError> {
     let mut pages = Vec::new();
-    let mut offset = 0;
+    let mut in_flight = FuturesOrdered::new();
+    let mut step = PAGE_SIZE;
+    let mut ask = 0;
     loop {
-        let operation = Operation::Query {
-            expression: select.page(offset, PAGE_SIZE),
+        while in_flight.len() < client.concurrency() {
+            in_flight.push_back(read_page(client, select, ask));
+            ask += step;
+        }
+        let Some(page) = in_flight.next().await else {
+            return Ok(pages);
         };
-        // Reads are safe to repeat, so transient failures are retried.
-        let results = client
-            .call_with_retry(std::slice::from_ref(&operation), RetryPolicy::default())
-            .await?;
-        let page: QueryResult = results
-            .into_iter()
-            .next()
-            .and_then(|r| serde_json::from_value(r).ok())
-            .ok_or_else(|| FtrackError::Protocol("a query result without data".to_string()))?;
-        let mut entities = Entities::default();
-        entities.collect(&Value::Array(page.data.clone()));
-        let next = page.metadata.next.offset;
-        pages.push((entities, page.data));
-        match next {
-            Some(next) if next > offset => offset = next,
+        let page = page?;
+        let offset = page.offset;
+        pages.push((page.entities, page.rows));
+        match page.next {
+            Some(next) if next == offset + step => {}
+            Some(next) if next > offset => {
+                step = next - offset;
+                ask = next;
+                in_flight = FuturesOrdered::new();
+            }
             _ => return Ok(pages),
         }
     }
