@@ -92,3 +92,12 @@ async fn pages_finishing_out_of_order_give_the_sequential_snapshot() {
         .expect("faults parse");
     reads_agree(3 * PAGE_SIZE as usize + 200, faults).await;
 }
+
+#[tokio::test]
+async fn a_read_of_one_page_asks_for_no_other() {
+    let sandbox = sandbox_with(&studio(10), Faults::default()).await;
+    let (read, requests) = read_with(&sandbox.url, 7).await;
+    assert_eq!(read.users.len(), 10 + 1, "and the API user");
+    assert_eq!(requests, 2, "one page of groups and one of users");
+    sandbox.stop().await;
+}

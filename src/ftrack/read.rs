@@ -108,7 +108,7 @@ async fn read_page(
 /// Reads all rows of a query, following `metadata.next.offset`; returns each page's merged
 /// entities and rows, in order.
 ///
-/// Up to the client's concurrency pages are asked for at once, at the offsets the server's
+/// After the first page, up to the client's concurrency pages are asked for at once, at the offsets the server's
 /// paging predicts; they are taken in order, so the result is that of a sequential read.
 /// Pages asked for past the end are dropped unread. Should the server page by another step
 /// than asked, the guesses in flight are dropped and reading goes on from where it points.
@@ -121,7 +121,13 @@ pub(super) async fn read_all(
     let mut step = PAGE_SIZE;
     let mut ask = 0;
     loop {
-        while in_flight.len() < client.concurrency() {
+        // The first page goes alone: most reads of groups end there, and none is wasted.
+        let room = if pages.is_empty() {
+            1
+        } else {
+            client.concurrency()
+        };
+        while in_flight.len() < room {
             in_flight.push_back(read_page(client, select, ask));
             ask += step;
         }
