@@ -77,7 +77,7 @@ async fn pages(
 fn merged(pages: &[QueryResult]) -> Entities {
     let mut entities = Entities::default();
     for page in pages {
-        entities.collect(&Value::Array(page.data.clone()));
+        entities.collect_rows(&page.data);
     }
     entities
 }

@@ -26,7 +26,13 @@ type Identity = (String, String);
 pub(super) struct Entities(HashMap<Identity, Map<String, Value>>);
 
 impl Entities {
-    pub(super) fn collect(&mut self, value: &Value) {
+    /// Merges every entity of a page's rows, without copying the page first.
+    pub(super) fn collect_rows(&mut self, rows: &[Value]) {
+        rows.iter().for_each(|row| self.collect(row));
+    }
+
+    /// Merges every entity found in `value`, nested ones included.
+    fn collect(&mut self, value: &Value) {
         match value {
             Value::Array(items) => items.iter().for_each(|v| self.collect(v)),
             Value::Object(map) => {
@@ -96,7 +102,7 @@ async fn read_page(
         .and_then(|r| serde_json::from_value(r).ok())
         .ok_or_else(|| FtrackError::Protocol("a query result without data".to_string()))?;
     let mut entities = Entities::default();
-    entities.collect(&Value::Array(page.data.clone()));
+    entities.collect_rows(&page.data);
     Ok(Page {
         offset,
         entities,
@@ -267,7 +273,7 @@ pub async fn read_users_where(
         // a bare reference in another, so every result is merged before any row is read.
         let mut entities = Entities::default();
         for page in &pages {
-            entities.collect(&Value::Array(page.data.clone()));
+            entities.collect_rows(&page.data);
         }
         for page in &pages {
             for row in &page.data {
