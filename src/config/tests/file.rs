@@ -48,6 +48,7 @@ fn defaults_without_a_file() {
     assert!(!config.ldap.starttls && !config.ldap.allow_insecure);
     assert_eq!(config.ftrack.batch_size, 100);
     assert_eq!(config.ftrack.timeout_secs, 60);
+    assert_eq!(config.ftrack.concurrency, 4);
     assert_eq!(config.mapping, Mapping::default());
     assert!(config.groups.managed.is_empty());
     assert_eq!(config.policy.max_deactivate, MaxDeactivate::Count(25));
@@ -180,6 +181,14 @@ fn range_and_type_errors_name_line_key_and_expectation() {
         (
             "[ftrack]\n\nbatch_size = 5001\n",
             "config.toml:3: ftrack.batch_size: expected a whole number from 1 to 5000, found 5001",
+        ),
+        (
+            "[ftrack]\nconcurrency = 0\n",
+            "config.toml:2: ftrack.concurrency: expected a whole number from 1 to 32, found 0",
+        ),
+        (
+            "[ftrack]\nconcurrency = 33\n",
+            "config.toml:2: ftrack.concurrency: expected a whole number from 1 to 32, found 33",
         ),
         (
             "[ftrack]\nserver = \"studio.ftrackapp.com\"\n",
