@@ -2,7 +2,9 @@
 //! 127.0.0.1, printing time and request counts.
 
 use ldap2ftrack::ftrack::batch::{OnDuplicate, write_in_batches};
-use ldap2ftrack::ftrack::client::{FtrackClient, RetryPolicy, install_crypto_provider};
+use ldap2ftrack::ftrack::client::{
+    DEFAULT_CONCURRENCY, FtrackClient, RetryPolicy, install_crypto_provider,
+};
 use ldap2ftrack::ftrack::read::read_snapshot;
 use ldap2ftrack::ftrack::wire::Operation;
 use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
@@ -16,6 +18,7 @@ use std::time::{Duration, Instant};
 const READ_USERS: usize = 100_000;
 const CREATE_USERS: usize = 10_000;
 const BATCH_SIZE: usize = 100;
+const LATENCY_MS: u64 = 50;
 
 fn users(n: usize) -> FtrackSnapshot {
     let users = (0..n)
@@ -40,6 +43,53 @@ fn users(n: usize) -> FtrackSnapshot {
         groups: Vec::new(),
         ..Default::default()
     }
+}
+
+fn bench_client(url: &str) -> FtrackClient {
+    FtrackClient::new(
+        url,
+        "bench",
+        SecretString::from("bench-key".to_string()),
+        Duration::from_secs(300),
+    )
+    .expect("client builds")
+}
+
+/// Reads every user and prints the time and requests it took.
+async fn read_all_users(client: &FtrackClient) {
+    let started = Instant::now();
+    let snapshot = read_snapshot(client).await.expect("read succeeds");
+    let read_time = started.elapsed();
+    assert_eq!(snapshot.users.len(), READ_USERS + 1, "and the API user");
+    println!(
+        "read {} users ({} with groups), {} pages at once, in {:.2} s with {} requests",
+        snapshot.users.len(),
+        snapshot
+            .users
+            .iter()
+            .filter(|u| !u.groups.is_empty())
+            .count(),
+        client.concurrency(),
+        read_time.as_secs_f64(),
+        client.requests()
+    );
+}
+
+/// Adds `ms` milliseconds to every later request of the sandbox.
+async fn set_latency(sandbox: &RunningSandbox, ms: u64) {
+    install_crypto_provider();
+    reqwest::Client::new()
+        .post(format!("{}/sandbox/faults", sandbox.url))
+        .header("ftrack-user", "bench")
+        .header("ftrack-api-key", "bench-key")
+        .json(&Faults {
+            latency_ms: ms,
+            ..Faults::default()
+        })
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .expect("the sandbox takes the faults");
 }
 
 async fn requests(sandbox: &RunningSandbox) -> u64 {
@@ -79,29 +129,18 @@ async fn main() {
     )
     .await
     .expect("sandbox starts");
-    let client = FtrackClient::new(
-        &sandbox.url,
-        "bench",
-        SecretString::from("bench-key".to_string()),
-        Duration::from_secs(300),
-    )
-    .expect("client builds");
-
-    let started = Instant::now();
-    let snapshot = read_snapshot(&client).await.expect("read succeeds");
-    let read_time = started.elapsed();
+    for concurrency in [1, DEFAULT_CONCURRENCY] {
+        read_all_users(&bench_client(&sandbox.url).with_concurrency(concurrency)).await;
+    }
+    // Network latency is where reading pages at once pays.
+    set_latency(&sandbox, LATENCY_MS).await;
+    println!("with {LATENCY_MS} ms latency per request:");
+    for concurrency in [1, DEFAULT_CONCURRENCY] {
+        read_all_users(&bench_client(&sandbox.url).with_concurrency(concurrency)).await;
+    }
+    set_latency(&sandbox, 0).await;
     let read_requests = requests(&sandbox).await;
-    assert_eq!(snapshot.users.len(), READ_USERS + 1, "and the API user");
-    println!(
-        "read {} users ({} with groups) in {:.2} s with {read_requests} requests",
-        snapshot.users.len(),
-        snapshot
-            .users
-            .iter()
-            .filter(|u| !u.groups.is_empty())
-            .count(),
-        read_time.as_secs_f64()
-    );
+    let client = bench_client(&sandbox.url);
 
     let operations: Vec<Operation> = (0..CREATE_USERS)
         .map(|i| {
