@@ -101,3 +101,49 @@ async fn a_read_of_one_page_asks_for_no_other() {
     assert_eq!(requests, 2, "one page of groups and one of users");
     sandbox.stop().await;
 }
+
+/// Groups a server holds when it pages by its own step, whatever limit is asked for.
+const CAPPED_GROUPS: u64 = 1000;
+/// The most rows that server answers a query with.
+const CAPPED_STEP: u64 = 300;
+
+/// The `offset` and `limit` at the end of a query expression.
+fn offset_and_limit(expression: &str) -> (u64, u64) {
+    let words: Vec<&str> = expression.split_whitespace().collect();
+    let number = |keyword: &str| {
+        let at = words.iter().rposition(|w| *w == keyword).expect(keyword);
+        words[at + 1].parse::<u64>().expect("a whole number")
+    };
+    (number("offset"), number("limit"))
+}
+
+/// One page of groups from a server that answers at most `CAPPED_STEP` rows a query.
+async fn capped_page(
+    axum::Json(operations): axum::Json<Vec<serde_json::Value>>,
+) -> axum::Json<serde_json::Value> {
+    let expression = operations[0]["expression"].as_str().expect("a query");
+    let (offset, limit) = offset_and_limit(expression);
+    let end = (offset + limit.min(CAPPED_STEP)).min(CAPPED_GROUPS);
+    let data: Vec<serde_json::Value> = (offset..end)
+        .map(|n| serde_json::json!({"__entity_type__": "Group", "id": format!("{n:04}"), "name": format!("g{n}")}))
+        .collect();
+    let next = (end < CAPPED_GROUPS).then_some(end);
+    axum::Json(
+        serde_json::json!([{"action": "query", "data": data, "metadata": {"next": {"offset": next}}}]),
+    )
+}
+
+#[tokio::test]
+async fn a_server_paging_by_a_smaller_step_is_followed_without_gaps() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().route("/api", axum::routing::post(capped_page));
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let groups = ldap2ftrack::ftrack::read::read_groups(&client(&url, "key").with_concurrency(4))
+        .await
+        .expect("read succeeds");
+    let ids: Vec<String> = groups.into_iter().map(|g| g.id).collect();
+    let expected: Vec<String> = (0..CAPPED_GROUPS).map(|n| format!("{n:04}")).collect();
+    assert_eq!(ids, expected);
+    server.abort();
+}
