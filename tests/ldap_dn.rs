@@ -1,8 +1,10 @@
 //! DNs with escaped commas, plus signs and non-ASCII values, read from a real slapd: group
 //! membership through the group search and the managed groups of a plan.
 
-use crate::ldap_source::{GROUPS, PEOPLE, person, read, searching_groups, user, write_config};
-use crate::support::slapd::{READER_PASSWORD, Slapd, require_slapd};
+use crate::ldap_source::{
+    GROUPS, PEOPLE, person, read, searching_groups, user, write_group_config,
+};
+use crate::support::slapd::{Slapd, require_slapd};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ldap2ftrack::dn::Dn;
@@ -109,17 +111,12 @@ fn a_plan_puts_escaped_and_non_ascii_dns_in_their_managed_groups() {
     require_slapd();
     let server = Slapd::start(&fixture());
     let home = tempfile::tempdir().unwrap();
-    let config = write_config(&server, home.path(), READER_PASSWORD);
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "starttls = true",
-        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
-    );
     // Managed groups written as DNs (in another spelling than the server's) and as names.
     let managed = format!(
         "\n[groups.managed]\n'cn=r\\2bd, ou=groups,dc=studio,dc=test' = \"R&D\"\n\
          \"FX\" = \"FX\"\n'CN=Leads,{GROUPS}' = \"Leads\"\nall = \"All\"\n"
     );
-    std::fs::write(&config, text + &managed).unwrap();
+    let config = write_group_config(&server, home.path(), &managed);
     let json = crate::support::json_plan(
         crate::support::ldap2ftrack(home.path())
             .arg("-c")

@@ -563,6 +563,22 @@ pub(crate) fn write_config(
     config
 }
 
+/// [`write_config`] with a group search under [`GROUPS`], and `extra` (TOML, such as a
+/// `[groups.managed]` table) appended.
+pub(crate) fn write_group_config(
+    server: &Slapd,
+    home: &std::path::Path,
+    extra: &str,
+) -> std::path::PathBuf {
+    let config = write_config(server, home, READER_PASSWORD);
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "starttls = true",
+        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
+    );
+    std::fs::write(&config, format!("{text}{extra}")).unwrap();
+    config
+}
+
 #[test]
 fn plan_and_check_read_the_live_directory() {
     require_slapd();
@@ -682,14 +698,8 @@ fn an_incomplete_read_is_told_even_quietly_and_fails_the_run_when_asked() {
     require_slapd();
     let server = Slapd::start(&person(1, "ann", &format!("memberOf: cn=comp,{GROUPS}")));
     let home = tempfile::tempdir().unwrap();
-    let config = write_config(&server, home.path(), READER_PASSWORD);
     // A group base that holds no groups: the read is incomplete.
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text = text.replace(
-        "starttls = true",
-        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
-    );
-    std::fs::write(&config, text).unwrap();
+    let config = write_group_config(&server, home.path(), "");
     let sandbox = CliSandbox::start(&Default::default(), "sync");
     let apply = |extra: &[&str]| {
         crate::support::run(

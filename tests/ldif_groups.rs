@@ -2,7 +2,7 @@
 //! gives: users under the user base only, groups from the group search under the group base,
 //! nesting and cycles resolved, posixGroup and groupOfUniqueNames members included.
 
-use crate::ldap_source::{GROUPS, person, write_config};
+use crate::ldap_source::{GROUPS, person, write_group_config};
 use crate::support::slapd::{BASE_DN, READER_DN, READER_PASSWORD, Slapd, require_slapd};
 use crate::support::{ldap2ftrack, run};
 use serde_json::Value;
@@ -61,12 +61,7 @@ const FTRACK: &str = r#"{"users": [
 
 /// A config reading `server` with a group search, managing the groups above.
 fn config(server: &Slapd, home: &Path) -> std::path::PathBuf {
-    let config = write_config(server, home, READER_PASSWORD);
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "starttls = true",
-        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
-    );
-    std::fs::write(&config, format!("{text}{MANAGED}")).unwrap();
+    let config = write_group_config(server, home, MANAGED);
     std::fs::write(home.join("ftrack.json"), FTRACK).unwrap();
     config
 }

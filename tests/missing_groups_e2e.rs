@@ -2,10 +2,10 @@
 //! group search and applies to the sandbox; nobody leaves that group's ftrack group, and the
 //! plan says why. A managed group the directory holds but nobody is in is emptied as usual.
 
-use crate::ldap_source::{GROUPS, person, write_config};
+use crate::ldap_source::{GROUPS, person, write_group_config};
 use crate::support::cli_sandbox::CliSandbox;
 use crate::support::run;
-use crate::support::slapd::{READER_PASSWORD, Slapd, require_slapd};
+use crate::support::slapd::{Slapd, require_slapd};
 use ldap2ftrack::model::{FtrackSnapshot, FtrackUser};
 
 const GONE: &str = "cn=gone,ou=groups,dc=studio,dc=test";
@@ -57,12 +57,7 @@ fn a_managed_group_missing_from_the_directory_loses_no_member() {
     require_slapd();
     let server = Slapd::start(&fixture());
     let home = tempfile::tempdir().unwrap();
-    let config = write_config(&server, home.path(), READER_PASSWORD);
-    let text = std::fs::read_to_string(&config).unwrap().replace(
-        "starttls = true",
-        &format!("starttls = true\ngroup_base_dn = \"{GROUPS}\""),
-    );
-    std::fs::write(&config, format!("{text}{}", managed())).unwrap();
+    let config = write_group_config(&server, home.path(), &managed());
     let studio = FtrackSnapshot {
         users: vec![ftrack_user(1, "ann"), ftrack_user(2, "bob")],
         ..FtrackSnapshot::default()
