@@ -20,17 +20,24 @@ pub const IN_CHAIN_RULE: &str = "1.2.840.113556.1.4.1941";
 
 /// The member attributes a group search asks for. Active Directory is asked for the first
 /// window of `member` explicitly, so a large group comes in ranges on every AD server
-/// (Samba returns a plain `member` whole, Windows splits it at MaxValRange).
+/// (Samba returns a plain `member` whole, Windows splits it at MaxValRange), and for the
+/// `memberUid` of groups with Unix attributes (RFC 2307).
 pub fn member_attributes(kind: ServerKind) -> Vec<String> {
     match kind {
-        ServerKind::ActiveDirectory => vec![format!("member;range=0-{}", FIRST_WINDOW - 1)],
-        ServerKind::Ldap => MEMBER_DN_ATTRIBUTES
-            .iter()
-            .chain([&MEMBER_UID_ATTRIBUTE])
-            .map(|a| a.to_string())
-            .collect(),
+        ServerKind::ActiveDirectory => vec![
+            format!("member;range=0-{}", FIRST_WINDOW - 1),
+            MEMBER_UID_ATTRIBUTE.to_string(),
+        ],
+        ServerKind::Ldap => MEMBER_ATTRIBUTES.map(String::from).to_vec(),
     }
 }
+
+/// Every attribute that lists a group's members; a server may split any of them into ranges.
+pub const MEMBER_ATTRIBUTES: [&str; 3] = [
+    MEMBER_DN_ATTRIBUTES[0],
+    MEMBER_DN_ATTRIBUTES[1],
+    MEMBER_UID_ATTRIBUTE,
+];
 
 /// Completes an attribute the server split into ranges, asking for each next window in turn
 /// (as wide as the server's last answer) until a range ends with `*` or no values remain.
@@ -132,4 +139,21 @@ pub async fn chained_members(
     Ok(outcome
         .incomplete
         .map(|reason| format!("the members of {}: {reason}", group.dn)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_directory_is_asked_for_member_ranges_and_unix_members() {
+        assert_eq!(
+            member_attributes(ServerKind::ActiveDirectory),
+            ["member;range=0-1499", "memberUid"]
+        );
+        assert_eq!(
+            member_attributes(ServerKind::Ldap),
+            ["member", "uniqueMember", "memberUid"]
+        );
+    }
 }

@@ -22,11 +22,11 @@ use crate::source::mapping::identity_warning;
 use crate::source::mapping_rules::Mapping;
 use connect::{Connection, connect};
 use error::DirectoryError;
-use groups::{GroupIndex, MEMBER_DN_ATTRIBUTES};
+use groups::GroupIndex;
 use jiff::civil::Date;
 use ldap3::Scope;
 use mapper::{Mapped, PageMapper};
-use members::{chained_members, follow_ranges, member_attributes};
+use members::{MEMBER_ATTRIBUTES, chained_members, follow_ranges, member_attributes};
 use search::{SearchOutcome, SearchRequest, paged_search};
 use server::ServerKind;
 use settings::{LdapSettings, NestedGroups};
@@ -264,7 +264,7 @@ async fn read_groups(
         if by_server {
             incomplete.extend(chained_members(connection, settings, entry).await?);
         } else {
-            for attribute in MEMBER_DN_ATTRIBUTES {
+            for attribute in MEMBER_ATTRIBUTES {
                 if let Err(reason) = follow_ranges(connection, settings, entry, attribute).await {
                     incomplete.push(reason);
                 }
