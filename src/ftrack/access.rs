@@ -7,10 +7,10 @@
 //! - `UserSecurityRoleProject`: `user_security_role_id, project_id` (projects granted by name).
 
 use super::client::FtrackClient;
+use super::entities::text;
 use super::error::FtrackError;
 use super::many::{chunked, read_many};
 use super::query::Select;
-use super::read::text;
 use crate::access::{Project, RoleKind, RoleScope, SecurityRole, UserRole};
 use crate::ids::FtrackId;
 use crate::model::FtrackSnapshot;

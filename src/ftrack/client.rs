@@ -6,6 +6,7 @@
 use super::error::FtrackError;
 use super::wire::{Operation, Response};
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -148,6 +149,14 @@ impl FtrackClient {
 
     /// Sends operations in one request and returns one result per operation.
     pub async fn call(&self, operations: &[Operation]) -> Result<Vec<Value>, FtrackError> {
+        self.call_as(operations).await
+    }
+
+    /// [`call`](Self::call), decoding each result as `T` straight from the body.
+    pub async fn call_as<T: DeserializeOwned>(
+        &self,
+        operations: &[Operation],
+    ) -> Result<Vec<T>, FtrackError> {
         let transport = |e: reqwest::Error| FtrackError::Transport {
             url: self.endpoint.clone(),
             message: e.to_string(),
@@ -182,7 +191,7 @@ impl FtrackClient {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = self.read_body(response).await?;
-        match Response::parse(&body) {
+        match Response::<T>::parse(&body) {
             Ok(Response::Error(error)) => Err(FtrackError::from_body(error)),
             Ok(Response::Results(_)) | Err(_) if !(200..300).contains(&status) => {
                 Err(FtrackError::Status {
@@ -248,9 +257,18 @@ impl FtrackClient {
         operations: &[Operation],
         policy: RetryPolicy,
     ) -> Result<Vec<Value>, FtrackError> {
+        self.call_with_retry_as(operations, policy).await
+    }
+
+    /// [`call_with_retry`](Self::call_with_retry), decoding each result as `T`.
+    pub async fn call_with_retry_as<T: DeserializeOwned>(
+        &self,
+        operations: &[Operation],
+        policy: RetryPolicy,
+    ) -> Result<Vec<T>, FtrackError> {
         let mut retry = 0;
         loop {
-            match self.call(operations).await {
+            match self.call_as(operations).await {
                 Err(error) if error.is_retryable() && retry + 1 < policy.attempts => {
                     retry += 1;
                     let retry_after = match &error {

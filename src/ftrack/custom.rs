@@ -6,9 +6,10 @@
 //!   configured key ftrack has (its rows are dense: one per user, the default when unset).
 
 use super::client::FtrackClient;
+use super::entities::{Entities, text};
 use super::error::FtrackError;
 use super::query::Select;
-use super::read::{Entities, read_all, text};
+use super::read::read_all;
 use crate::custom::{CustomAttribute, USER_ENTITY_TYPE, value_text};
 use crate::ids::FtrackId;
 use crate::model::FtrackSnapshot;
@@ -67,7 +68,8 @@ pub async fn read_configurations(
     .where_is("entity_type", USER_ENTITY_TYPE)
     .order_by("id");
     let mut found = Vec::new();
-    for (entities, rows) in read_all(client, &select).await? {
+    for rows in read_all::<Value>(client, &select).await? {
+        let entities = Entities::of(&rows);
         for row in &rows {
             found.push(configuration(&entities, resolved(&entities, row)?));
         }
@@ -99,7 +101,8 @@ async fn read_values(
         .where_is("configuration_id", configuration_id)
         .order_by("entity_id");
     let mut found = Vec::new();
-    for (entities, rows) in read_all(client, &select).await? {
+    for rows in read_all::<Value>(client, &select).await? {
+        let entities = Entities::of(&rows);
         for row in &rows {
             let row = resolved(&entities, row)?;
             if let Some(value) = row.get("value").and_then(value_text) {

@@ -3,9 +3,10 @@
 //! of every query that has more, together again, until none has.
 
 use super::client::{FtrackClient, RetryPolicy};
+use super::entities::Entities;
 use super::error::FtrackError;
 use super::query::Select;
-use super::read::{Entities, PAGE_SIZE};
+use super::read::PAGE_SIZE;
 use super::wire::{Operation, QueryResult};
 use serde_json::{Map, Value};
 

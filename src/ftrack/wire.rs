@@ -160,11 +160,21 @@ pub struct QueryResult {
     pub metadata: Metadata,
 }
 
-/// A whole response body: the results, or one error.
+/// A query result decoded straight into typed rows, without a JSON tree in between.
+#[derive(Debug, Deserialize)]
+pub struct QueryPage<R> {
+    /// The rows, normalised as in [`QueryResult`].
+    pub data: Vec<R>,
+    /// Paging.
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+/// A whole response body: the results (as JSON values, or typed), or one error.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Response {
+pub enum Response<T = Value> {
     /// One result per operation, in order.
-    Results(Vec<Value>),
+    Results(Vec<T>),
     /// The request failed as a whole.
     Error(ErrorBody),
 }
@@ -174,10 +184,17 @@ pub enum Response {
 #[error("the ftrack server sent a response that is not ftrack JSON: {0}")]
 pub struct UnexpectedBody(String);
 
-impl Response {
+impl<T: serde::de::DeserializeOwned> Response<T> {
     /// Reads a response body the way ftrack's own clients do: an object with `exception` is an
-    /// error whatever the HTTP status; otherwise the body must be the list of results.
+    /// error whatever the HTTP status; otherwise the body must be the list of results, each
+    /// decoded as `T` directly from the bytes.
     pub fn parse(body: &[u8]) -> Result<Self, UnexpectedBody> {
+        let starts_list = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        if starts_list {
+            return serde_json::from_slice(body)
+                .map(Self::Results)
+                .map_err(|e| UnexpectedBody(e.to_string()));
+        }
         let value: Value =
             serde_json::from_slice(body).map_err(|e| UnexpectedBody(e.to_string()))?;
         match value {
@@ -186,7 +203,6 @@ impl Response {
                     .map(Self::Error)
                     .map_err(|e| UnexpectedBody(e.to_string()))
             }
-            Value::Array(results) => Ok(Self::Results(results)),
             other => Err(UnexpectedBody(format!(
                 "expected a list of results, found {}",
                 kind(&other)
@@ -273,19 +289,19 @@ mod tests {
     #[test]
     fn responses_are_read_by_shape_not_status() {
         let error = br#"{"exception": "InvalidCredentialsError", "content": "The supplied API key is not valid.", "error_code": null}"#;
-        match Response::parse(error).unwrap() {
+        match Response::<Value>::parse(error).unwrap() {
             Response::Error(e) => assert_eq!(e.exception, "InvalidCredentialsError"),
             other => panic!("expected an error, got {other:?}"),
         }
         let ok = br#"[{"action": "query", "data": [], "metadata": {"next": {"offset": null}}}]"#;
-        let Response::Results(results) = Response::parse(ok).unwrap() else {
+        let Response::Results(results) = Response::<Value>::parse(ok).unwrap() else {
             panic!("expected results")
         };
         let page: QueryResult = serde_json::from_value(results[0].clone()).unwrap();
         assert_eq!(page.metadata.next.offset, None);
-        assert!(Response::parse(b"<html>401</html>").is_err());
+        assert!(Response::<Value>::parse(b"<html>401</html>").is_err());
         assert!(
-            Response::parse(br#"{"detail": []}"#)
+            Response::<Value>::parse(br#"{"detail": []}"#)
                 .unwrap_err()
                 .to_string()
                 .contains("without")
