@@ -9,7 +9,7 @@ use crate::ids::{DirectoryId, Username};
 use crate::model::{DirectorySnapshot, DirectoryUser};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Maps every entry to a user and collects warnings that concern the whole read.
 pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: Date) -> DirectorySnapshot {
@@ -123,12 +123,16 @@ fn split_display_name(full: &str) -> (String, Option<String>) {
 
 /// Decodes, trims and NFC-normalises one value; `None` for non-UTF-8 or control characters.
 fn clean_value(raw: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(raw).ok()?;
-    let text: String = text.trim().nfc().collect();
+    let text = std::str::from_utf8(raw).ok()?.trim();
     if text.chars().any(char::is_control) {
         return None;
     }
-    Some(text)
+    // Nearly every value is NFC already (all ASCII ones are): the quick check spares
+    // recomposing them, which was a fifth of the time of reading a large LDIF export.
+    Some(match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        IsNormalized::No | IsNormalized::Maybe => text.nfc().collect(),
+    })
 }
 
 fn read_text(
