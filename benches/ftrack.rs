@@ -15,6 +15,10 @@ use ldap2ftrack::sandbox::store::Store;
 use secrecy::SecretString;
 use std::time::{Duration, Instant};
 
+// The allocator of the binary, which serves the sandbox as well.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const READ_USERS: usize = 100_000;
 const CREATE_USERS: usize = 10_000;
 const BATCH_SIZE: usize = 100;
@@ -56,13 +60,13 @@ fn bench_client(url: &str) -> FtrackClient {
 }
 
 /// Reads every user and prints the time and requests it took.
-async fn read_all_users(client: &FtrackClient) {
+async fn read_all_users(client: &FtrackClient, gzip: bool) {
     let started = Instant::now();
     let snapshot = read_snapshot(client).await.expect("read succeeds");
     let read_time = started.elapsed();
     assert_eq!(snapshot.users.len(), READ_USERS + 1, "and the API user");
     println!(
-        "read {} users ({} with groups), {} pages at once, in {:.2} s with {} requests",
+        "read {} users ({} with groups), {} pages at once{}, in {:.2} s with {} requests",
         snapshot.users.len(),
         snapshot
             .users
@@ -70,13 +74,15 @@ async fn read_all_users(client: &FtrackClient) {
             .filter(|u| !u.groups.is_empty())
             .count(),
         client.concurrency(),
+        if gzip { ", gzip" } else { "" },
         read_time.as_secs_f64(),
         client.requests()
     );
 }
 
-/// Adds `ms` milliseconds to every later request of the sandbox.
-async fn set_latency(sandbox: &RunningSandbox, ms: u64) {
+/// Adds `ms` milliseconds to every later request of the sandbox, which compresses its
+/// answers for clients that accept gzip when `gzip` is set.
+async fn set_latency(sandbox: &RunningSandbox, ms: u64, gzip: bool) {
     install_crypto_provider();
     reqwest::Client::new()
         .post(format!("{}/sandbox/faults", sandbox.url))
@@ -84,6 +90,7 @@ async fn set_latency(sandbox: &RunningSandbox, ms: u64) {
         .header("ftrack-api-key", "bench-key")
         .json(&Faults {
             latency_ms: ms,
+            gzip,
             ..Faults::default()
         })
         .send()
@@ -129,16 +136,25 @@ async fn main() {
     )
     .await
     .expect("sandbox starts");
-    for concurrency in [1, DEFAULT_CONCURRENCY] {
-        read_all_users(&bench_client(&sandbox.url).with_concurrency(concurrency)).await;
+    for latency in [0, LATENCY_MS] {
+        if latency > 0 {
+            // Network latency is where reading pages at once pays.
+            println!("with {latency} ms latency per request:");
+        }
+        for (concurrency, gzip) in [
+            (1, false),
+            (DEFAULT_CONCURRENCY, false),
+            (DEFAULT_CONCURRENCY, true),
+            (8, false),
+        ] {
+            set_latency(&sandbox, latency, gzip).await;
+            let client = bench_client(&sandbox.url)
+                .with_concurrency(concurrency)
+                .with_gzip(gzip);
+            read_all_users(&client, gzip).await;
+        }
     }
-    // Network latency is where reading pages at once pays.
-    set_latency(&sandbox, LATENCY_MS).await;
-    println!("with {LATENCY_MS} ms latency per request:");
-    for concurrency in [1, DEFAULT_CONCURRENCY] {
-        read_all_users(&bench_client(&sandbox.url).with_concurrency(concurrency)).await;
-    }
-    set_latency(&sandbox, 0).await;
+    set_latency(&sandbox, 0, false).await;
     let read_requests = requests(&sandbox).await;
     let client = bench_client(&sandbox.url);
 

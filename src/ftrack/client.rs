@@ -34,6 +34,8 @@ pub struct FtrackClient {
     max_response: u64,
     /// Read requests (pages) kept in flight at once.
     concurrency: usize,
+    /// Whether answers may come gzip-compressed (`accept-encoding: gzip`).
+    gzip: bool,
 }
 
 /// The default cap on a response body: far above a page of users or a batch's results.
@@ -91,6 +93,7 @@ impl FtrackClient {
             on_retry: None,
             max_response: DEFAULT_MAX_RESPONSE,
             concurrency: DEFAULT_CONCURRENCY,
+            gzip: true,
         })
     }
 
@@ -137,6 +140,13 @@ impl FtrackClient {
         self
     }
 
+    /// The client, asking for uncompressed answers (`accept-encoding: identity`) when `gzip`
+    /// is false. Compressed answers are the default: see the README's figures.
+    pub fn with_gzip(mut self, gzip: bool) -> Self {
+        self.gzip = gzip;
+        self
+    }
+
     /// Read requests kept in flight at once.
     pub fn concurrency(&self) -> usize {
         self.concurrency
@@ -162,16 +172,16 @@ impl FtrackClient {
             message: e.to_string(),
         };
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = self
+        let mut request = self
             .http
             .post(&self.endpoint)
             .header("ftrack-user", &self.api_user)
             .header("ftrack-api-key", self.api_key.expose_secret())
-            .header("accept", "application/json")
-            .json(operations)
-            .send()
-            .await
-            .map_err(transport)?;
+            .header("accept", "application/json");
+        if !self.gzip {
+            request = request.header("accept-encoding", "identity");
+        }
+        let response = request.json(operations).send().await.map_err(transport)?;
         let status = response.status().as_u16();
         if response.status().is_redirection() {
             return Err(FtrackError::Redirect {

@@ -2,6 +2,7 @@
 //! or 429 with `Retry-After`, dropped connections, and "fail request number N".
 //!
 //! Written as `latency=50ms,error_rate=0.2,error_status=429,retry_after=2,drop_rate=0.05,fail_request=3,seed=7`
+//! (and `gzip=1` to compress answers)
 //! on the command line, or posted as JSON to `/sandbox/faults`.
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,9 @@ pub struct Faults {
     pub fail_request: Option<u64>,
     /// Seed of the random choices, so a run can be repeated exactly.
     pub seed: u64,
+    /// Not a fault: answer with gzip when the client accepts it, as a server behind a
+    /// compressing proxy does.
+    pub gzip: bool,
 }
 
 /// What to do with one request.
@@ -125,9 +129,10 @@ impl FromStr for Faults {
                 "drop_rate" => faults.drop_rate = number(value)?,
                 "fail_request" => faults.fail_request = Some(whole(value)?),
                 "seed" => faults.seed = whole(value)?,
+                "gzip" => faults.gzip = whole(value)? != 0,
                 other => {
                     return Err(format!(
-                        "unknown fault {other:?}: expected latency, error_rate, error_status, retry_after, drop_rate, fail_request or seed"
+                        "unknown fault {other:?}: expected latency, error_rate, error_status, retry_after, drop_rate, fail_request, seed or gzip"
                     ));
                 }
             }

@@ -19,17 +19,19 @@ use crate::ftrack::wire::ErrorBody;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::compression::CompressionLayer;
 
 pub use super::dispatch::SERVER_VERSION;
 
@@ -56,6 +58,8 @@ struct Shared {
     store: Arc<Mutex<Store>>,
     credentials: Arc<Credentials>,
     control: Arc<Mutex<Control>>,
+    /// Whether answers are compressed for clients that accept gzip ([`Faults::gzip`]).
+    gzip: Arc<AtomicBool>,
 }
 
 /// Fault plan and counters, shared by all requests.
@@ -123,6 +127,7 @@ pub async fn start(
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let store = Arc::new(Mutex::new(store));
+    let gzip = Arc::new(AtomicBool::new(faults.gzip));
     let control = Control {
         plan: FaultPlan::new(faults),
         stats: Stats::default(),
@@ -131,6 +136,7 @@ pub async fn start(
         store: Arc::clone(&store),
         credentials: Arc::new(credentials),
         control: Arc::new(Mutex::new(control)),
+        gzip: Arc::clone(&gzip),
     };
     let control = Router::new()
         .route("/sandbox/state", get(state))
@@ -141,7 +147,12 @@ pub async fn start(
         .route("/api", post(handle))
         .route("//api", post(handle))
         .merge(control)
-        .with_state(shared);
+        .with_state(shared)
+        .layer(CompressionLayer::new().compress_when(
+            move |_: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| {
+                gzip.load(Ordering::Relaxed)
+            },
+        ));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let server = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -284,6 +295,7 @@ async fn set_faults(State(shared): State<Shared>, body: Bytes) -> Response {
     match serde_json::from_slice::<Faults>(&body) {
         Ok(faults) => {
             lock(&shared.control).plan = FaultPlan::new(faults.clone());
+            shared.gzip.store(faults.gzip, Ordering::Relaxed);
             json_response(
                 StatusCode::OK,
                 &serde_json::to_value(faults).unwrap_or(Value::Null),
