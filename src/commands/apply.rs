@@ -245,6 +245,7 @@ impl Setup {
         let cancel = Arc::new(AtomicBool::new(false));
         let options = ApplyOptions {
             batch_size: self.config.ftrack.batch_size,
+            concurrency: self.config.ftrack.concurrency,
             exact,
             protected: protected_usernames(&self.config),
             cancel: Arc::clone(&cancel),
