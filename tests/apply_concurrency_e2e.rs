@@ -99,5 +99,11 @@ fn a_throttling_ftrack_gets_fewer_batches_at_once_and_ends_as_a_calm_one() {
     assert_eq!(outcome(&calm, "calm.json").get("slowed_down"), None);
     let slowed = outcome(&busy, "busy.json")["slowed_down"].as_u64();
     assert!(slowed.is_some_and(|n| n > 0), "{slowed:?}");
+    assert!(
+        out.stderr
+            .contains("ftrack was overloaded: fewer batches at once"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(people(&busy.ftrack()), people(&calm.ftrack()));
 }

@@ -162,7 +162,7 @@ pub enum Ending {
     Finished,
     /// Nothing was attempted: the plan was refused whole.
     Refused(Refusal),
-    /// Ctrl-C or SIGTERM: stopped after the batch in flight.
+    /// Ctrl-C or SIGTERM: stopped after the batches in flight.
     Interrupted,
     /// Stopped early for a reason of its own.
     Stopped(Stop),
@@ -174,7 +174,9 @@ impl Ending {
         match self {
             Self::Finished => None,
             Self::Refused(refusal) => Some(refusal.reason().to_string()),
-            Self::Interrupted => Some("interrupted: stopped after the current batch".to_string()),
+            Self::Interrupted => {
+                Some("interrupted: stopped after the batches in flight".to_string())
+            }
             Self::Stopped(stop) => Some(stop.to_string()),
         }
     }
