@@ -2,14 +2,16 @@
 //! over real HTTP on 127.0.0.1, each created or updated user also given a security role by a
 //! role rule; prints wall time and requests against the target of at most
 //! changes / batch_size + 10 requests, where every operation sent is a change (a role grant is
-//! two: the role, then where it applies). Run with `cargo bench --bench apply`.
+//! two: the role, then where it applies). Each run is made with one batch at a time and with
+//! four, calm and with 50 ms added to every request (the target: at most 3x the calm time).
+//! Run with `cargo bench --bench apply`.
 
 use ldap2ftrack::access::{RoleKind, RoleScope, SecurityRole};
 use ldap2ftrack::apply::engine::{ApplyListener, ApplyOptions, apply_plan};
 use ldap2ftrack::apply::outcome::RunInfo;
 use ldap2ftrack::ftrack::client::{FtrackClient, install_crypto_provider};
 use ldap2ftrack::model::{DirectorySnapshot, DirectoryUser, FtrackSnapshot, FtrackUser, Links};
-use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
+use ldap2ftrack::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
 use ldap2ftrack::reconcile::policy::{MaxDeactivate, RoleGrant, RolePolicy, RoleRule};
 use ldap2ftrack::reconcile::{Policy, Scope, compute_plan};
 use ldap2ftrack::sandbox::faults::Faults;
@@ -128,18 +130,53 @@ fn main() {
     // Each user change is one operation, each role grant two (the role, then all open projects).
     let changes = s.create + s.update + s.deactivate + 2 * role_changes;
     let approved = approve(plan, &Decisions::default(), Approval::Automatic);
+    let target = changes.div_ceil(BATCH_SIZE) + 10;
+    println!(
+        "{CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations + {role_changes} role grants ({changes} operations); target: at most {target} requests, and with 50 ms latency at most 3x the time without"
+    );
+    for concurrency in [1, 4] {
+        let calm = apply_once(&runtime, &approved, &ftrack, concurrency, 0);
+        let slow = apply_once(&runtime, &approved, &ftrack, concurrency, 50);
+        for (latency, (elapsed, requests)) in [(0, calm), (50, slow)] {
+            println!(
+                "concurrency {concurrency}, latency {latency:>2} ms: {:>6.2} s, {requests} requests ({})",
+                elapsed.as_secs_f64(),
+                if requests <= target { "OK" } else { "MISSED" }
+            );
+        }
+        let ratio = slow.0.as_secs_f64() / calm.0.as_secs_f64();
+        println!(
+            "concurrency {concurrency}: 50 ms latency takes {ratio:.1}x the time without ({})",
+            if ratio <= 3.0 { "OK" } else { "MISSED" }
+        );
+    }
+}
+
+/// Applies the plan to a fresh sandbox seeded with `ftrack`, adding `latency_ms` to every
+/// request; the wall time and requests.
+fn apply_once(
+    runtime: &tokio::runtime::Runtime,
+    approved: &ApprovedPlan,
+    ftrack: &FtrackSnapshot,
+    concurrency: usize,
+    latency_ms: u64,
+) -> (Duration, usize) {
     let mut store = Store::new();
-    seed(&mut store, &ftrack).unwrap();
+    seed(&mut store, ftrack).unwrap();
     let credentials = Credentials {
         api_user: "bench".into(),
         api_key: "bench-key".into(),
+    };
+    let faults = Faults {
+        latency_ms,
+        ..Faults::default()
     };
     let sandbox = runtime
         .block_on(start(
             "127.0.0.1:0".parse().unwrap(),
             credentials,
             store,
-            Faults::default(),
+            faults,
         ))
         .unwrap();
     let client = FtrackClient::new(
@@ -148,16 +185,18 @@ fn main() {
         "bench-key".to_string().into(),
         Duration::from_secs(120),
     )
-    .unwrap();
+    .unwrap()
+    .with_concurrency(concurrency);
     let options = ApplyOptions {
         batch_size: BATCH_SIZE,
+        concurrency,
         exact: false,
         protected: Vec::new(),
         cancel: Arc::new(AtomicBool::new(false)),
     };
     let started = Instant::now();
     let applied = runtime.block_on(apply_plan(
-        &approved,
+        approved,
         &client,
         &options,
         &mut Quiet,
@@ -170,12 +209,7 @@ fn main() {
         (CREATES, UPDATES, DEACTIVATIONS, 0),
         "{o:?}"
     );
-    let target = changes.div_ceil(BATCH_SIZE) + 10;
     let requests = client.requests();
-    println!(
-        "applied {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations + {role_changes} role grants ({changes} operations) in {:.2} s with {requests} requests (target: at most {target}: {})",
-        elapsed.as_secs_f64(),
-        if requests <= target { "OK" } else { "MISSED" }
-    );
     runtime.block_on(sandbox.stop());
+    (elapsed, requests)
 }

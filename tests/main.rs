@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per area.
 
 mod active_directory;
+mod apply_concurrency_e2e;
 mod apply_e2e;
 mod architecture;
 mod cli_plan;

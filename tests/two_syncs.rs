@@ -71,6 +71,10 @@ impl FtrackApi for WithAnotherSync {
     fn requests(&self) -> usize {
         self.ours.requests()
     }
+
+    fn throttled(&self) -> usize {
+        self.ours.throttled()
+    }
 }
 
 fn client(url: &str) -> FtrackClient {
@@ -142,6 +146,8 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
     let approved = approve(plan, &Decisions::default(), Approval::Automatic);
     let options = ApplyOptions {
         batch_size: 10,
+        // One batch at a time, so the other sync's creates land before any of this run's.
+        concurrency: 1,
         exact: false,
         protected: vec!["ldap2ftrack".into()],
         cancel: Default::default(),

@@ -46,6 +46,10 @@ pub trait FtrackApi: Send + Sync {
 
     /// HTTP requests sent so far.
     fn requests(&self) -> usize;
+
+    /// Answers so far that said ftrack is overloaded (429 or 503), retried or not: the
+    /// engine sends fewer batches at once when this grows.
+    fn throttled(&self) -> usize;
 }
 
 impl FtrackApi for FtrackClient {
@@ -84,5 +88,9 @@ impl FtrackApi for FtrackClient {
 
     fn requests(&self) -> usize {
         FtrackClient::requests(self)
+    }
+
+    fn throttled(&self) -> usize {
+        FtrackClient::throttled(self)
     }
 }

@@ -193,6 +193,10 @@ pub struct Outcome {
     pub stopped: Option<String>,
     /// HTTP requests sent to ftrack.
     pub requests: usize,
+    /// How often the run sent fewer batches at once because ftrack said it was overloaded
+    /// (429 or 503).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slowed_down: usize,
     /// Active users before the run and after what it applied, when its plan counted them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<Seats>,
@@ -224,6 +228,7 @@ impl Outcome {
             groups_created: Vec::new(),
             stopped: None,
             requests: 0,
+            slowed_down: 0,
             seats: None,
             items,
         }
@@ -261,6 +266,10 @@ pub fn operator() -> String {
         Ok(by) if uid.is_root() && !by.is_empty() => format!("{name} (sudo by {by})"),
         _ => name,
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -245,6 +245,7 @@ impl Setup {
         let cancel = Arc::new(AtomicBool::new(false));
         let options = ApplyOptions {
             batch_size: self.config.ftrack.batch_size,
+            concurrency: self.config.ftrack.concurrency,
             exact,
             protected: protected_usernames(&self.config),
             cancel: Arc::clone(&cancel),
@@ -503,14 +504,19 @@ fn watch_for_stop(cancel: Arc<AtomicBool>) {
             () = terminate => {}
         }
         cancel.store(true, Ordering::SeqCst);
-        eprintln!("stopping after the current batch...");
+        eprintln!("stopping after the batches in flight...");
     });
 }
 
 fn summary_line(outcome: &Outcome, started: Instant) -> String {
     let s = outcome.summary;
+    let slowed = match outcome.slowed_down {
+        0 => String::new(),
+        1 => " · ftrack was overloaded: fewer batches at once, once".to_string(),
+        n => format!(" · ftrack was overloaded: fewer batches at once, {n} times"),
+    };
     format!(
-        "Applied: {} created, {} updated, {} reactivated, {} deactivated · {} failed · {} stale · {} conflicts parked · {} not attempted ({} requests, {:.2} s)",
+        "Applied: {} created, {} updated, {} reactivated, {} deactivated · {} failed · {} stale · {} conflicts parked · {} not attempted ({} requests, {:.2} s){slowed}",
         s.created,
         s.updated,
         s.reactivated,

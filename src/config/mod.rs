@@ -157,7 +157,7 @@ pub struct FtrackConfig {
     pub batch_size: usize,
     /// Request timeout in seconds.
     pub timeout_secs: u64,
-    /// Read requests (pages) kept in flight at once.
+    /// Requests kept in flight at once: pages read, and batches of one phase applied.
     pub concurrency: usize,
     /// The largest response accepted, in MiB.
     pub max_response_mb: u64,

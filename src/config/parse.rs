@@ -44,7 +44,7 @@ pub(super) fn batch_size(raw: &Raw) -> Result<usize, String> {
     usize::try_from(n).map_err(|e| e.to_string())
 }
 
-/// Read requests kept in flight at once.
+/// Requests kept in flight at once (pages read, batches applied).
 pub(super) fn concurrency(raw: &Raw) -> Result<usize, String> {
     let n = raw.whole(1, 32, "expected a whole number from 1 to 32")?;
     usize::try_from(n).map_err(|e| e.to_string())

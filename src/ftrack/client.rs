@@ -27,6 +27,8 @@ pub struct FtrackClient {
     api_user: String,
     api_key: SecretString,
     requests: AtomicUsize,
+    /// Answers that said the server is overloaded (429 or 503).
+    throttled: AtomicUsize,
     /// Learned from the server: it names the role removal `revoke_user_security_role`.
     revokes_roles: std::sync::atomic::AtomicBool,
     on_retry: Option<RetryObserver>,
@@ -89,6 +91,7 @@ impl FtrackClient {
             api_user: api_user.to_string(),
             api_key,
             requests: AtomicUsize::new(0),
+            throttled: AtomicUsize::new(0),
             revokes_roles: std::sync::atomic::AtomicBool::new(false),
             on_retry: None,
             max_response: DEFAULT_MAX_RESPONSE,
@@ -157,6 +160,12 @@ impl FtrackClient {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// Answers so far that said the server is overloaded (429 Too Many Requests or 503
+    /// Service Unavailable), whether or not a retry then got through.
+    pub fn throttled(&self) -> usize {
+        self.throttled.load(Ordering::Relaxed)
+    }
+
     /// Sends operations in one request and returns one result per operation.
     pub async fn call(&self, operations: &[Operation]) -> Result<Vec<Value>, FtrackError> {
         self.call_as(operations).await
@@ -183,6 +192,9 @@ impl FtrackClient {
         }
         let response = request.json(operations).send().await.map_err(transport)?;
         let status = response.status().as_u16();
+        if matches!(status, 429 | 503) {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+        }
         if response.status().is_redirection() {
             return Err(FtrackError::Redirect {
                 url: self.endpoint.clone(),

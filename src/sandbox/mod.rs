@@ -18,3 +18,4 @@ pub mod store;
 mod table;
 #[cfg(test)]
 mod tests;
+pub mod traffic;

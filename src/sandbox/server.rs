@@ -15,6 +15,7 @@ use super::normalise::normalise;
 use super::request::decode;
 use super::seed::{ensure_api_user, snapshot_of};
 use super::store::{Store, StoreError};
+use super::traffic::{Traffic, summary};
 use crate::ftrack::wire::ErrorBody;
 use axum::Router;
 use axum::body::Bytes;
@@ -66,6 +67,33 @@ struct Shared {
 struct Control {
     plan: FaultPlan,
     stats: Stats,
+    traffic: Traffic,
+}
+
+/// An API request in flight: it leaves the traffic when dropped, even if the client went
+/// away first.
+struct InFlight {
+    control: Arc<Mutex<Control>>,
+    arrived: u64,
+    operations: Vec<String>,
+}
+
+impl InFlight {
+    fn arrive(control: &Arc<Mutex<Control>>) -> Self {
+        let arrived = lock(control).traffic.arrive();
+        Self {
+            control: Arc::clone(control),
+            arrived,
+            operations: Vec::new(),
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let operations = std::mem::take(&mut self.operations);
+        lock(&self.control).traffic.leave(self.arrived, operations);
+    }
 }
 
 /// Counters served at `GET /sandbox/stats`.
@@ -131,6 +159,7 @@ pub async fn start(
     let control = Control {
         plan: FaultPlan::new(faults),
         stats: Stats::default(),
+        traffic: Traffic::default(),
     };
     let shared = Shared {
         store: Arc::clone(&store),
@@ -141,6 +170,7 @@ pub async fn start(
     let control = Router::new()
         .route("/sandbox/state", get(state))
         .route("/sandbox/stats", get(stats))
+        .route("/sandbox/traffic", get(traffic))
         .route("/sandbox/faults", post(set_faults))
         .route_layer(from_fn_with_state(shared.clone(), require_key));
     let app = Router::new()
@@ -171,6 +201,7 @@ pub async fn start(
 }
 
 async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut in_flight = InFlight::arrive(&shared.control);
     let (verdict, latency) = {
         let mut control = lock(&shared.control);
         control.stats.requests += 1;
@@ -197,10 +228,11 @@ async fn handle(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         }
         Verdict::Drop => return dropped(),
     }
-    serve(&shared, &headers, &body)
+    serve(&shared, &headers, &body, &mut in_flight.operations)
 }
 
-fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
+/// Runs the request's operations, noting them in short in `ran` once decoded.
+fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes, ran: &mut Vec<String>) -> Response {
     let strict = header_is(headers, "ftrack-strict-api", "true");
     if !presents_credentials(&shared.credentials, headers) || !api_user_is_active(shared) {
         return error_response(&invalid_credentials(), strict);
@@ -210,6 +242,7 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
         Ok(operations) => operations,
         Err(error) => return error_response(&error, strict),
     };
+    ran.extend(operations.iter().map(summary));
     {
         let mut control = lock(&shared.control);
         for operation in &operations {
@@ -287,6 +320,15 @@ async fn stats(State(shared): State<Shared>) -> Response {
     json_response(
         StatusCode::OK,
         &serde_json::to_value(stats).unwrap_or(Value::Null),
+    )
+}
+
+/// `GET /sandbox/traffic`: the most requests in flight at once, and when each came and went.
+async fn traffic(State(shared): State<Shared>) -> Response {
+    let traffic = lock(&shared.control).traffic.clone();
+    json_response(
+        StatusCode::OK,
+        &serde_json::to_value(traffic).unwrap_or(Value::Null),
     )
 }
 

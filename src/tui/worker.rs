@@ -199,6 +199,7 @@ fn apply(
     ))?;
     let options = ApplyOptions {
         batch_size: config.ftrack.batch_size,
+        concurrency: config.ftrack.concurrency,
         exact: false,
         protected: protected_usernames(config),
         cancel,

@@ -13,11 +13,13 @@ use crate::apply::api::FtrackApi;
 use crate::apply::custom::LiveCustom;
 use crate::apply::operations::OperationsError;
 use crate::apply::outcome::{ItemOutcome, ItemStatus};
-use crate::ftrack::batch::OnDuplicate;
+use crate::ftrack::batch::{OnDuplicate, OperationOutcome};
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::wire::Operation;
 use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Plan, PlanItem};
+use futures_util::StreamExt;
+use futures_util::stream;
 
 /// What the follow-up reads from ftrack: roles only when a new user gets roles, custom
 /// attributes only when one gets values.
@@ -66,8 +68,16 @@ pub(super) async fn follow_up_created(
             Err(error) => fail(i, &error.to_string(), items, listener, ledger),
         }
     }
-    for chunk in batches(pending, options.batch_size.max(1)) {
-        send(api, &chunk, items, listener, ledger).await;
+    // Each batch holds whole users, none depending on another: up to the concurrency of
+    // them are in flight at once, and they settle in order.
+    let mut sent = stream::iter(batches(pending, options.batch_size.max(1)))
+        .map(|chunk| async move {
+            let outcomes = write(api, &chunk).await;
+            (chunk, outcomes)
+        })
+        .buffered(options.concurrency.max(1));
+    while let Some((chunk, outcomes)) = sent.next().await {
+        settle(&chunk, outcomes, items, listener, ledger);
     }
 }
 
@@ -132,18 +142,21 @@ fn batches(
     batches
 }
 
-async fn send(
-    api: &dyn FtrackApi,
+/// Sends one batch of follow-ups.
+async fn write(api: &dyn FtrackApi, chunk: &[(usize, Vec<Operation>)]) -> Vec<OperationOutcome> {
+    let operations: Vec<Operation> = chunk.iter().flat_map(|(_, ops)| ops.clone()).collect();
+    api.write(&operations, OnDuplicate::Report).await
+}
+
+/// Fails the users of a batch whose follow-ups were refused.
+fn settle(
     chunk: &[(usize, Vec<Operation>)],
+    outcomes: Vec<OperationOutcome>,
     items: &[PlanItem],
     listener: &mut dyn ApplyListener,
     ledger: &mut Ledger,
 ) {
-    let operations: Vec<Operation> = chunk.iter().flat_map(|(_, ops)| ops.clone()).collect();
-    let mut outcomes = api
-        .write(&operations, OnDuplicate::Report)
-        .await
-        .into_iter();
+    let mut outcomes = outcomes.into_iter();
     for (i, ops) in chunk {
         let errors: Vec<String> = outcomes
             .by_ref()

@@ -13,6 +13,8 @@ pub(super) struct Ledger {
     pub(super) created: Vec<Option<FtrackId>>,
     /// Managed groups this run created.
     pub(super) groups_created: Vec<String>,
+    /// How often the run sent fewer batches at once because ftrack was overloaded.
+    pub(super) slowed_down: usize,
 }
 
 impl Ledger {
@@ -37,6 +39,7 @@ impl Ledger {
             statuses,
             created: vec![None; items.len()],
             groups_created: Vec::new(),
+            slowed_down: 0,
         }
     }
 
@@ -107,6 +110,7 @@ impl Ledger {
         outcome.groups_created = self.groups_created;
         outcome.stopped = stopped;
         outcome.requests = requests;
+        outcome.slowed_down = self.slowed_down;
         Applied { outcome, ending }
     }
 }

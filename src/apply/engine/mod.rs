@@ -7,9 +7,11 @@
 //! isolate the failing users; everyone else is still applied. A partial failure is data in the
 //! [`Outcome`], not an error.
 
+mod batches;
 mod check;
 mod follow;
 mod ledger;
+mod limiter;
 mod send;
 mod work;
 
@@ -29,11 +31,14 @@ use std::time::Duration;
 pub struct ApplyOptions {
     /// Operations per request.
     pub batch_size: usize,
+    /// Batches in flight at once, at most (1 sends them one after the other); fewer while
+    /// ftrack throttles.
+    pub concurrency: usize,
     /// A saved plan is applied exactly or not at all: any stale item refuses the whole plan.
     pub exact: bool,
     /// ftrack usernames that must never be changed (the API user included), case-folded.
     pub protected: Vec<String>,
-    /// Set (e.g. by Ctrl-C) to stop after the current batch.
+    /// Set (e.g. by Ctrl-C) to stop before the next batch; batches in flight settle.
     pub cancel: Arc<AtomicBool>,
 }
 
@@ -157,7 +162,7 @@ pub enum Ending {
     Finished,
     /// Nothing was attempted: the plan was refused whole.
     Refused(Refusal),
-    /// Ctrl-C or SIGTERM: stopped after the batch in flight.
+    /// Ctrl-C or SIGTERM: stopped after the batches in flight.
     Interrupted,
     /// Stopped early for a reason of its own.
     Stopped(Stop),
@@ -169,7 +174,9 @@ impl Ending {
         match self {
             Self::Finished => None,
             Self::Refused(refusal) => Some(refusal.reason().to_string()),
-            Self::Interrupted => Some("interrupted: stopped after the current batch".to_string()),
+            Self::Interrupted => {
+                Some("interrupted: stopped after the batches in flight".to_string())
+            }
             Self::Stopped(stop) => Some(stop.to_string()),
         }
     }

@@ -1,8 +1,14 @@
 //! Sending the work batch by batch: each batch's intent recorded first, its results settled
 //! item by item after, links saved, progress reported; stopping when asked, when ftrack is
 //! gone, when records cannot be kept, or when another sync takes usernames under this one.
+//!
+//! Up to the concurrency batches of one stage are in flight at once (see [`super::batches`]);
+//! they settle in the order they were sent, and a stage starts once the one before has
+//! settled. A stop or Ctrl-C sends no new batch; those in flight settle.
 
+use super::batches::{Stage, stages};
 use super::ledger::Ledger;
+use super::limiter::{Change, Limiter};
 use super::work::Work;
 use super::{ApplyListener, ApplyOptions, ApplyProgress, Ending, Stop, record_match};
 use crate::apply::api::FtrackApi;
@@ -12,6 +18,8 @@ use crate::ftrack::batch::{OnDuplicate, OperationOutcome};
 use crate::ftrack::error::FtrackError;
 use crate::ftrack::wire::Operation;
 use crate::reconcile::plan::PlanItem;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::atomic::Ordering;
@@ -28,7 +36,14 @@ struct Sending<'a> {
     failed: usize,
     /// Positions of group creates the server refused.
     failed_groups: HashSet<usize>,
+    /// How many batches may be in flight.
+    limiter: Limiter,
+    /// ftrack's overloaded answers counted when the last batch settled.
+    throttled: usize,
 }
+
+/// What a sent batch came back with: its results, and the items found taken.
+type Sent = (Vec<OperationOutcome>, Vec<(usize, String)>);
 
 /// Sends every batch of `work` and says how the run ended.
 pub(super) async fn send_all(
@@ -53,46 +68,99 @@ pub(super) async fn send_all(
             .filter(|s| matches!(s, Some(ItemStatus::Failed { .. })))
             .count(),
         failed_groups: HashSet::new(),
+        limiter: Limiter::new(options.concurrency),
+        throttled: api.throttled(),
     };
-    let ending = loop {
-        if sending.done >= work.len() {
-            break Ending::Finished;
+    let mut ending = Ending::Finished;
+    for stage in stages(work, options.batch_size, options.concurrency) {
+        ending = sending
+            .send_stage(api, stage, options, listener, ledger)
+            .await;
+        if ending != Ending::Finished {
+            break;
         }
-        if options.cancel.load(Ordering::SeqCst) {
-            break Ending::Interrupted;
-        }
-        if let Some(stop) = sending.next_batch(api, options, listener, ledger).await {
-            break Ending::Stopped(stop);
-        }
-    };
+    }
     sending.close(ledger, &ending);
     ending
 }
 
 impl Sending<'_> {
-    /// Sends one batch and settles its results; `Some` stops the run.
-    async fn next_batch(
+    /// Sends the batches of one stage, as many at once as the limiter allows, and settles
+    /// them in order; a stop sends no new batch, and the batches in flight still settle.
+    async fn send_stage(
         &mut self,
         api: &dyn FtrackApi,
+        stage: Stage,
         options: &ApplyOptions,
         listener: &mut dyn ApplyListener,
         ledger: &mut Ledger,
-    ) -> Option<Stop> {
-        let (start, end) = (
-            self.done,
-            (self.done + options.batch_size.max(1)).min(self.work.len()),
-        );
+    ) -> Ending {
+        let (items, work) = (self.items, self.work);
+        let mut waiting = stage.into_iter();
+        let mut in_flight = FuturesOrdered::new();
+        let mut ending = Ending::Finished;
+        loop {
+            while ending == Ending::Finished && in_flight.len() < self.limiter.allowed() {
+                let Some(batch) = waiting.next() else { break };
+                if options.cancel.load(Ordering::SeqCst) {
+                    ending = Ending::Interrupted;
+                } else if let Err(error) = self.announce(&batch, listener) {
+                    ending = Ending::Stopped(Stop::NotRecorded(error));
+                } else {
+                    let sent = send_batch(api, items, work, batch.clone());
+                    in_flight.push_back(async move { (batch, sent.await) });
+                }
+            }
+            let Some((batch, sent)) = in_flight.next().await else {
+                return ending;
+            };
+            self.pace(api.throttled());
+            let stop = self.settle_batch(batch, sent, listener, ledger);
+            if let (Some(stop), Ending::Finished) = (stop, &ending) {
+                ending = Ending::Stopped(stop);
+            }
+        }
+    }
+
+    /// Records the intent of the next batch, before it is sent.
+    fn announce(
+        &mut self,
+        batch: &Range<usize>,
+        listener: &mut dyn ApplyListener,
+    ) -> Result<(), super::RecordError> {
         self.batches += 1;
         let users: Vec<&PlanItem> = self
             .work
-            .owners_between(start, end)
+            .owners_between(batch.start, batch.end)
             .into_iter()
             .map(|i| &self.items[i])
             .collect();
-        if let Err(error) = listener.sending(self.batches, &users) {
-            return Some(Stop::NotRecorded(error));
+        listener.sending(self.batches, &users)
+    }
+
+    /// Tells the limiter a batch settled, and whether ftrack throttled since the last one.
+    fn pace(&mut self, throttled: usize) {
+        let change = self.limiter.settled(throttled > self.throttled);
+        self.throttled = throttled;
+        match change {
+            Change::Lowered(allowed) => tracing::warn!(
+                allowed,
+                "ftrack is overloaded (429 or 503); fewer batches at once"
+            ),
+            Change::Raised(allowed) => tracing::info!(allowed, "more batches at once again"),
+            Change::Kept => {}
         }
-        let (results, taken) = send_batch(api, self.items, self.work, start..end).await;
+    }
+
+    /// Settles one batch's results, saves links and reports progress; `Some` stops the run.
+    fn settle_batch(
+        &mut self,
+        batch: Range<usize>,
+        (results, taken): Sent,
+        listener: &mut dyn ApplyListener,
+        ledger: &mut Ledger,
+    ) -> Option<Stop> {
+        let (start, end) = (batch.start, batch.end);
         let taken_count = taken.len();
         for (i, reason) in taken {
             self.settle_taken(i, reason, listener, ledger);
@@ -227,6 +295,7 @@ impl Sending<'_> {
                 }
             }
         }
+        ledger.slowed_down = self.limiter.times_lowered();
         ledger.groups_created = self
             .work
             .groups
@@ -257,7 +326,7 @@ async fn send_batch(
     items: &[PlanItem],
     work: &Work,
     positions: Range<usize>,
-) -> (Vec<OperationOutcome>, Vec<(usize, String)>) {
+) -> Sent {
     let batch = &work.operations[positions.clone()];
     let mut results = api.write(batch, OnDuplicate::Report).await;
     let refused_as_duplicate = batch.len() > 1

@@ -12,6 +12,7 @@ use crate::ftrack::wire::Operation;
 use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, Plan, PlanItem};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// Operations in the order they will be sent, each with the item that owns it.
 #[derive(Default)]
@@ -22,6 +23,10 @@ pub(super) struct Work {
     spans: HashMap<usize, (usize, usize)>,
     /// Position of each group create, and the group's name.
     pub(super) groups: Vec<(usize, String)>,
+    /// Where each segment begins: a run of operations whose items do not depend on one
+    /// another (the group creates, each phase, each round of renames). Segments are sent
+    /// one after the other; the batches of one segment may go out together.
+    segment_starts: Vec<usize>,
 }
 
 /// The work for the items of `todo` that are still open: missing managed groups first, then
@@ -43,8 +48,12 @@ pub(super) async fn prepare(
         access: access.as_ref(),
         custom: custom.as_ref(),
     };
-    for phase in Phase::ORDER {
-        for i in phase.members(items, &open) {
+    for round in Phase::ORDER
+        .into_iter()
+        .flat_map(|phase| phase.rounds(items, &open))
+    {
+        work.begin_segment();
+        for i in round {
             let live_user = items[i].ftrack.as_ref().and_then(|f| live.by_id.get(&f.id));
             match item_operations(&items[i], live_user, &group_ids, lookups) {
                 Ok(ItemOperations {
@@ -121,6 +130,7 @@ async fn prepare_groups(
         .into_iter()
         .map(|g| (g.name, g.id))
         .collect();
+    work.begin_segment();
     for name in to_create {
         if needed.contains(name) && !ids.contains_key(name) {
             let (id, operation) = create_group(name);
@@ -133,6 +143,30 @@ async fn prepare_groups(
 }
 
 impl Work {
+    /// Starts a new segment at the next operation.
+    fn begin_segment(&mut self) {
+        self.segment_starts.push(self.operations.len());
+    }
+
+    /// The segments, in order, without empty ones.
+    pub(super) fn segments(&self) -> Vec<Range<usize>> {
+        let mut starts = self.segment_starts.clone();
+        starts.push(self.operations.len());
+        starts
+            .windows(2)
+            .map(|pair| pair[0]..pair[1])
+            .filter(|range| !range.is_empty())
+            .collect()
+    }
+
+    /// The end of the unit the operation at `position` starts: its item's operations (an
+    /// item's are contiguous), or the operation alone when no item owns it.
+    pub(super) fn unit_end(&self, position: usize) -> usize {
+        self.owners[position]
+            .and_then(|i| self.spans.get(&i))
+            .map_or(position + 1, |&(_, last)| last + 1)
+    }
+
     fn add(&mut self, owner: Option<usize>, operations: Vec<Operation>) {
         for operation in operations {
             let position = self.operations.len();
@@ -204,17 +238,19 @@ impl Phase {
         }
     }
 
-    /// The items of `open` in this phase, in the order they must be sent.
-    fn members(self, items: &[PlanItem], open: &[usize]) -> Vec<usize> {
+    /// The items of `open` in this phase, in the order they must be sent, in rounds: an item
+    /// may depend on one of an earlier round (a rename taking a username another frees),
+    /// never on one of its own.
+    fn rounds(self, items: &[PlanItem], open: &[usize]) -> Vec<Vec<usize>> {
         let members: Vec<usize> = open
             .iter()
             .copied()
             .filter(|&i| Self::of(&items[i]) == Some(self))
             .collect();
         if self == Self::Renames {
-            rename_order(items, members)
+            rename_rounds(items, members)
         } else {
-            members
+            vec![members]
         }
     }
 }
@@ -224,10 +260,11 @@ pub(super) fn renames(item: &PlanItem) -> bool {
     item.action != Action::Create && new_username(item).is_some()
 }
 
-/// Orders renames so that a user moves off a username before another takes it (`b -> c`
-/// before `a -> b`). Cycles cannot be ordered; they keep their order and the server decides.
-fn rename_order(items: &[PlanItem], mut pending: Vec<usize>) -> Vec<usize> {
-    let mut ordered = Vec::with_capacity(pending.len());
+/// Orders renames in rounds so that a user moves off a username (`b -> c`, first round)
+/// before another takes it (`a -> b`, a later round). Cycles cannot be ordered; they keep
+/// their order in a last round and the server decides.
+fn rename_rounds(items: &[PlanItem], mut pending: Vec<usize>) -> Vec<Vec<usize>> {
+    let mut ordered = Vec::new();
     while !pending.is_empty() {
         let held: HashSet<String> = pending
             .iter()
@@ -237,11 +274,28 @@ fn rename_order(items: &[PlanItem], mut pending: Vec<usize>) -> Vec<usize> {
             new_username(&items[i]).is_none_or(|name| !held.contains(&name.to_lowercase()))
         });
         if free.is_empty() {
-            ordered.extend(blocked);
+            ordered.push(blocked);
             break;
         }
-        ordered.extend(free);
+        ordered.push(free);
         pending = blocked;
     }
     ordered
+}
+
+#[cfg(test)]
+impl Work {
+    /// Work of `segments`, each a list of units: the owning item (none for a group create)
+    /// and how many operations it has.
+    pub(super) fn of_units(segments: &[&[(Option<usize>, usize)]]) -> Self {
+        let mut work = Self::default();
+        for units in segments {
+            work.begin_segment();
+            for &(owner, count) in *units {
+                let operation = Operation::QueryServerInformation { values: None };
+                work.add(owner, vec![operation; count]);
+            }
+        }
+        work
+    }
 }
