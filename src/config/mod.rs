@@ -222,7 +222,7 @@ impl Default for FtrackConfig {
             api_key: None,
             batch_size: 100,
             timeout_secs: 60,
-            concurrency: 4,
+            concurrency: crate::ftrack::client::DEFAULT_CONCURRENCY,
             max_response_mb: 256,
         }
     }

@@ -48,7 +48,7 @@ fn defaults_without_a_file() {
     assert!(!config.ldap.starttls && !config.ldap.allow_insecure);
     assert_eq!(config.ftrack.batch_size, 100);
     assert_eq!(config.ftrack.timeout_secs, 60);
-    assert_eq!(config.ftrack.concurrency, 4);
+    assert_eq!(config.ftrack.concurrency, 8);
     assert_eq!(config.mapping, Mapping::default());
     assert!(config.groups.managed.is_empty());
     assert_eq!(config.policy.max_deactivate, MaxDeactivate::Count(25));
