@@ -18,6 +18,8 @@ mod slapd;
 
 #[path = "live/child.rs"]
 mod child;
+#[path = "live/directory.rs"]
+mod directory;
 #[path = "live/latency.rs"]
 mod latency;
 #[path = "live/ldif.rs"]
@@ -32,6 +34,10 @@ mod world;
 use std::path::Path;
 use std::time::Instant;
 use tokio::runtime::Runtime;
+
+// The binary's allocator, so that what is timed in this process allocates as `plan` does.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The number after `flag` on the command line, or `default`.
 fn number_after(args: &[String], flag: &str, default: usize) -> usize {
@@ -100,5 +106,5 @@ fn main() {
     plan_part(&runtime, dir.path(), users, rounds);
     println!("with the sandbox's latency fault:");
     latency::read(&runtime, users, rounds);
-    latency::apply(&runtime, dir.path());
+    latency::apply(&runtime, dir.path(), rounds);
 }

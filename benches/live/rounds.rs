@@ -28,6 +28,8 @@ const ATTRIBUTES: [&str; 12] = [
 pub const USER_FILTER: &str = "(objectClass=inetOrgPerson)";
 /// The plan may take at most this many times the sum of the floors.
 const RATIO_TARGET: f64 = 1.3;
+/// The library's directory read may take at most this many times as long as `ldapsearch`.
+const DIRECTORY_TARGET: f64 = 1.1;
 /// The plan's peak resident memory may be at most this, in MB.
 const RSS_TARGET_MB: f64 = 250.0;
 
@@ -46,6 +48,7 @@ pub struct Live<'a> {
 /// What one round measured.
 struct Round {
     ldapsearch: Usage,
+    directory: Duration,
     python: Usage,
     plan: Usage,
 }
@@ -149,6 +152,7 @@ pub fn run(live: &Live, config: &Path, rounds: usize) -> PathBuf {
     for round in 1..=rounds {
         let measured = Round {
             ldapsearch: ldapsearch_floor(live, &export),
+            directory: crate::directory::read_time(live.slapd, live.users),
             python: python_floor(live, &python),
             plan: live_plan(live, config),
         };
@@ -162,8 +166,9 @@ pub fn run(live: &Live, config: &Path, rounds: usize) -> PathBuf {
 
 fn print_round(round: usize, r: &Round) {
     println!(
-        "  round {round}: ldapsearch {:.2} s, python {:.2} s, plan {:.2} s ({:.2}x the floors), plan peak RSS {:.0} MB",
+        "  round {round}: ldapsearch {:.2} s, directory read {:.2} s, python {:.2} s, plan {:.2} s ({:.2}x the floors), plan peak RSS {:.0} MB",
         r.ldapsearch.wall.as_secs_f64(),
+        r.directory.as_secs_f64(),
         r.python.wall.as_secs_f64(),
         r.plan.wall.as_secs_f64(),
         r.ratio(),
@@ -205,6 +210,13 @@ fn print_verdict(all: &[Round]) {
     println!(
         "  plan / floors: {ratio:.2}x median, {best:.2}x best round (target <= {RATIO_TARGET}x: {})",
         verdict(ratio <= RATIO_TARGET)
+    );
+    let directory = med(|r| r.directory);
+    let directory_ratio = directory.as_secs_f64() / search.as_secs_f64();
+    println!(
+        "  directory read alone (library, in process): {:.2} s median, {directory_ratio:.2}x ldapsearch (target <= {DIRECTORY_TARGET}x: {})",
+        directory.as_secs_f64(),
+        verdict(directory_ratio <= DIRECTORY_TARGET)
     );
     println!(
         "  plan peak RSS: {rss:.0} MB, highest of the rounds (target <= {RSS_TARGET_MB} MB: {}); python floor {python_rss:.0} MB",
