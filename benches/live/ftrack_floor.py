@@ -8,6 +8,7 @@ Prints how many groups and users it read.
 
 import http.client
 import json
+import socket
 import sys
 import urllib.parse
 
@@ -48,6 +49,10 @@ def main():
     server, user, key = sys.argv[1:4]
     url = urllib.parse.urlsplit(server)
     connection = http.client.HTTPConnection(url.hostname, url.port)
+    # http.client writes the headers and the body apart; without TCP_NODELAY each request
+    # would wait for the server's delayed acknowledgement (about 40 ms) between the two.
+    connection.connect()
+    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     headers = {
         "ftrack-user": user,
         "ftrack-api-key": key,

@@ -63,7 +63,7 @@ pub fn read(runtime: &Runtime, users: usize, rounds: usize) {
 fn apply_config(dir: &Path, url: &str, state: &Path) -> PathBuf {
     let config = dir.join("apply.toml");
     let text = format!(
-        "[ldap]\nuser_base_dn = \"{PEOPLE}\"\nuser_filter = \"{USER_FILTER}\"\n\n[ftrack]\nserver = \"{url}\"\napi_user = \"{API_USER}\"\napi_key_file = \"{}\"\nbatch_size = 100\nconcurrency = 4\ntimeout_secs = 300\n\n[policy]\nmax_deactivate = {DEACTIVATIONS}\n\n[state]\ndir = \"{}\"\n",
+        "[ldap]\nuser_base_dn = \"{PEOPLE}\"\nuser_filter = \"{USER_FILTER}\"\n\n[ftrack]\nserver = \"{url}\"\napi_user = \"{API_USER}\"\napi_key_file = \"{}\"\nbatch_size = 100\ntimeout_secs = 300\n\n[policy]\nmax_deactivate = {DEACTIVATIONS}\n\n[state]\ndir = \"{}\"\n",
         key_file(dir).display(),
         state.display()
     );
@@ -134,7 +134,7 @@ pub fn apply(runtime: &Runtime, dir: &Path, rounds: usize) {
     let (plain, slow) = (median(plain), median(slow));
     let ratio = slow.as_secs_f64() / plain.as_secs_f64();
     println!(
-        "  apply {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations (saved plan, [ftrack] concurrency = 4): {:.2} s; with {LATENCY_MS} ms latency {:.2} s, {ratio:.2}x (target <= {APPLY_TARGET}x: {}) (medians of {rounds})",
+        "  apply {CREATES} creates + {UPDATES} updates + {DEACTIVATIONS} deactivations (saved plan, default [ftrack] concurrency): {:.2} s; with {LATENCY_MS} ms latency {:.2} s, {ratio:.2}x (target <= {APPLY_TARGET}x: {}) (medians of {rounds})",
         plain.as_secs_f64(),
         slow.as_secs_f64(),
         verdict(ratio <= APPLY_TARGET)

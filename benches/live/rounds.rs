@@ -79,7 +79,7 @@ pub fn write_config(live: &Live, key_file: &Path, state: &Path) -> PathBuf {
     std::fs::write(&password_file, format!("{READER_PASSWORD}\n")).expect("password written");
     let config = live.dir.join("config.toml");
     let text = format!(
-        "[ldap]\nuri = \"{}\"\nbind_dn = \"{READER_DN}\"\nbind_password_file = \"{}\"\nuser_base_dn = \"{PEOPLE}\"\nuser_filter = \"{USER_FILTER}\"\nstarttls = true\nca_file = \"{}\"\npage_size = 1000\ntimeout_secs = 300\n\n[ftrack]\nserver = \"{}\"\napi_user = \"{}\"\napi_key_file = \"{}\"\nconcurrency = 4\ntimeout_secs = 300\n\n[state]\ndir = \"{}\"\n",
+        "[ldap]\nuri = \"{}\"\nbind_dn = \"{READER_DN}\"\nbind_password_file = \"{}\"\nuser_base_dn = \"{PEOPLE}\"\nuser_filter = \"{USER_FILTER}\"\nstarttls = true\nca_file = \"{}\"\npage_size = 1000\ntimeout_secs = 300\n\n[ftrack]\nserver = \"{}\"\napi_user = \"{}\"\napi_key_file = \"{}\"\ntimeout_secs = 300\n\n[state]\ndir = \"{}\"\n",
         live.slapd.ldap_uri(),
         password_file.display(),
         live.slapd.ca_file().display(),

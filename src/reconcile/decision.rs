@@ -14,6 +14,7 @@ use super::prerequisites::{Settled, settle};
 use crate::ids::{FtrackId, ItemKey, Username};
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Version of the decisions file's JSON layout.
@@ -130,12 +131,20 @@ impl Decisions {
     }
 
     /// The planner's inputs with renames and links applied: renamed entries carry their new
-    /// username, and linked entries point at the chosen ftrack user.
-    pub fn adjust_inputs(
+    /// username, and linked entries point at the chosen ftrack user. The inputs are copied
+    /// only when a decision renames or links.
+    pub fn adjust_inputs<'a>(
         &self,
-        directory: &DirectorySnapshot,
-        links: &Links,
-    ) -> (DirectorySnapshot, Links) {
+        directory: &'a DirectorySnapshot,
+        links: &'a Links,
+    ) -> (Cow<'a, DirectorySnapshot>, Cow<'a, Links>) {
+        let changes_inputs = self
+            .decisions
+            .values()
+            .any(|d| matches!(d, Decision::Rename { .. } | Decision::Link { .. }));
+        if !changes_inputs {
+            return (Cow::Borrowed(directory), Cow::Borrowed(links));
+        }
         let mut directory = directory.clone();
         let mut links = links.clone();
         for user in &mut directory.users {
@@ -149,7 +158,7 @@ impl Decisions {
                 _ => {}
             }
         }
-        (directory, links)
+        (Cow::Owned(directory), Cow::Owned(links))
     }
 
     /// Marks the plan's items as the decisions say: ignored items become skips, and a link that

@@ -295,7 +295,7 @@ impl PlanItem {
 ///
 /// Positions are sorted by action and folded username (the rest of the order settles the
 /// few ties), then each item is moved once, to its place.
-fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
+fn sort_items(mut items: Vec<PlanItem>) -> Vec<PlanItem> {
     let mut keys: Vec<(Action, Cow<'_, str>, usize)> = items
         .iter()
         .enumerate()
@@ -306,11 +306,19 @@ fn sort_items(items: Vec<PlanItem>) -> Vec<PlanItem> {
             .cmp(&(other_action, other_name))
             .then_with(|| items[*i].order(&items[*j]))
     });
-    let order: Vec<usize> = keys.into_iter().map(|(_, _, i)| i).collect();
-    let mut slots: Vec<Option<PlanItem>> = items.into_iter().map(Some).collect();
-    let mut sorted = Vec::with_capacity(slots.len());
-    sorted.extend(order.into_iter().filter_map(|i| slots[i].take()));
-    sorted
+    // Where each item goes; the items are then swapped into place, never copied.
+    let mut place = vec![0; keys.len()];
+    for (position, (_, _, i)) in keys.into_iter().enumerate() {
+        place[i] = position;
+    }
+    for i in 0..items.len() {
+        while place[i] != i {
+            let target = place[i];
+            items.swap(i, target);
+            place.swap(i, target);
+        }
+    }
+    items
 }
 
 fn dir_id(item: &PlanItem) -> &str {
