@@ -32,6 +32,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with_mode(path, bytes, private_mode(path))
 }
 
+/// Replaces `path` atomically with what `write` writes (buffered), readable by its owner
+/// only: for large outputs, which are then never held whole in memory.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_streamed(path, private_mode(path), write)
+}
+
 /// Replaces `path` with `bytes` atomically, readable by everyone: only for files that hold no
 /// personal data and that another service must read (the metrics for node_exporter).
 pub fn write_public_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -39,6 +48,15 @@ pub fn write_public_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    write_streamed(path, mode, |file| file.write_all(bytes))
+}
+
+/// Writes a temporary file beside `path` with `write`, syncs it and renames it over `path`.
+fn write_streamed(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
@@ -52,14 +70,18 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
         uuid::Uuid::new_v4().simple()
     ));
     let result = (|| {
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(mode)
             .open(&temp)?;
         // Exactly this mode, whatever the umask (which would narrow a public file).
         file.set_permissions(fs::Permissions::from_mode(mode))?;
-        file.write_all(bytes)?;
+        let mut buffered = io::BufWriter::new(file);
+        write(&mut buffered)?;
+        let file = buffered
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&temp, path)
@@ -77,9 +99,10 @@ fn write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
 
 /// Replaces `path` with `value` as pretty JSON (and a final newline), atomically.
 pub fn write_json_atomically<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
-    let mut text = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    text.push(b'\n');
-    write_atomically(path, &text)
+    write_atomically_with(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    })
 }
 
 #[cfg(test)]

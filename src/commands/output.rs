@@ -64,6 +64,28 @@ impl Console {
     }
 }
 
+/// Writes the plan in the asked format; JSON goes out as it is encoded, never whole in memory.
+fn write_plan(
+    plan: &Plan,
+    args: &OutputArgs,
+    color: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, plan).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")
+        }
+        Format::Text => {
+            let options = TextOptions {
+                all: args.all,
+                color,
+            };
+            out.write_all(render_plan_text(plan, options).as_bytes())
+        }
+    }
+}
+
 /// Writes a plan in the requested format, prints the summary line and returns the exit code.
 pub fn emit_plan(
     plan: &Plan,
@@ -72,30 +94,16 @@ pub fn emit_plan(
     started: Instant,
 ) -> anyhow::Result<i32> {
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
-    let text = match args.format {
-        Format::Json => {
-            let mut json =
-                serde_json::to_string_pretty(plan).context("cannot encode the plan as JSON")?;
-            json.push('\n');
-            json
-        }
-        Format::Text => render_plan_text(
-            plan,
-            TextOptions {
-                all: args.all,
-                color: to_stdout && console.color_for_stdout(),
-            },
-        ),
-    };
+    let color = to_stdout && console.color_for_stdout();
+    let write = |out: &mut dyn Write| write_plan(plan, args, color, out);
     match args.output.as_deref().filter(|_| !to_stdout) {
-        Some(path) => crate::atomic_file::write_atomically(path, text.as_bytes())
+        Some(path) => crate::atomic_file::write_atomically_with(path, write)
             .with_context(|| format!("cannot write the plan to {}", path.display()))?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut stdout)
+                .and_then(|()| stdout.flush())
                 .context("cannot write to stdout")?;
-            stdout.flush().context("cannot write to stdout")?;
         }
     }
     if let Some(reason) = &plan.blocked {

@@ -12,8 +12,13 @@ use std::collections::HashSet;
 
 /// The digest of a plan's items (SHA-256 of their JSON, in hex), stored in a saved plan.
 pub fn digest(plan: &Plan) -> String {
-    let bytes = serde_json::to_vec(&plan.items).unwrap_or_default();
-    Sha256::digest(&bytes)
+    // Hashed as it is encoded: the same bytes as the JSON text, never held whole in memory.
+    let mut hasher = Sha256::new();
+    if serde_json::to_writer(&mut hasher, &plan.items).is_err() {
+        hasher = Sha256::new();
+    }
+    hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
