@@ -90,6 +90,19 @@ pub fn load_directory(
     today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> anyhow::Result<(DirectorySnapshot, String)> {
+    let (mut directory, name) = read_source(config, source, extra_filter, today, progress)?;
+    // Read by growing a list; the spare room would stay unused while planning.
+    directory.users.shrink_to_fit();
+    Ok((directory, name))
+}
+
+fn read_source(
+    config: &Config,
+    source: &DirectorySource,
+    extra_filter: Option<&str>,
+    today: Date,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> anyhow::Result<(DirectorySnapshot, String)> {
     let filter = user_filter(&config.ldap.user_filter, extra_filter)?;
     match source {
         DirectorySource::Loaded(directory, name) => Ok(((**directory).clone(), name.clone())),

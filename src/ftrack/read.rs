@@ -114,6 +114,8 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
     for rows in read_all::<UserRow>(client, &users_query).await? {
         users.extend(resolve_users(rows).into_iter().map(snapshot_user));
     }
+    // Read by growing a list; the spare room would stay unused while planning.
+    users.shrink_to_fit();
     Ok(FtrackSnapshot {
         users,
         groups,
