@@ -16,6 +16,9 @@ mod process;
 #[allow(dead_code)]
 mod slapd;
 
+#[path = "support/heap.rs"]
+mod heap;
+
 #[path = "live/child.rs"]
 mod child;
 #[path = "live/directory.rs"]
@@ -24,6 +27,8 @@ mod directory;
 mod latency;
 #[path = "live/ldif.rs"]
 mod ldif;
+#[path = "live/memory.rs"]
+mod memory;
 #[path = "live/rounds.rs"]
 mod rounds;
 #[path = "live/sandbox.rs"]
@@ -35,9 +40,10 @@ use std::path::Path;
 use std::time::Instant;
 use tokio::runtime::Runtime;
 
-// The binary's allocator, so that what is timed in this process allocates as `plan` does.
+// The binary's allocator (mimalloc), counting the heap for the memory profile, so that what is
+// timed in this process allocates as `plan` does.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: heap::Counting = heap::Counting;
 
 /// The number after `flag` on the command line, or `default`.
 fn number_after(args: &[String], flag: &str, default: usize) -> usize {
@@ -83,6 +89,7 @@ fn plan_part(runtime: &Runtime, dir: &Path, users: usize, rounds: usize) {
     let config = rounds::write_config(&live, &sandbox::key_file(dir), &state);
     println!("live plan (--format json -o FILE) against its floors, {rounds} interleaved rounds:");
     let export = rounds::run(&live, &config, rounds);
+    memory::profile(runtime, &live, &state);
     ldif::run(&export, users, rounds);
     runtime.block_on(served.stop());
     server.stop();

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use std::time::{Duration, Instant};
 
 /// What the live plan's configuration says, as the library takes it.
-fn settings(server: &Slapd) -> LdapSettings {
+pub fn settings(server: &Slapd) -> LdapSettings {
     LdapSettings {
         uris: vec![server.ldap_uri()],
         bind_dn: Some(READER_DN.to_string()),
