@@ -147,3 +147,46 @@ async fn a_server_paging_by_a_smaller_step_is_followed_without_gaps() {
     assert_eq!(ids, expected);
     server.abort();
 }
+
+/// The `content-encoding` of the sandbox's answer to a one-page query, asking for `encoding`.
+async fn answer_encoding(url: &str, encoding: &str) -> Option<String> {
+    ldap2ftrack::ftrack::client::install_crypto_provider();
+    let response = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("a client")
+        .post(format!("{url}/api"))
+        .header("ftrack-user", "api")
+        .header("ftrack-api-key", "key")
+        .header("accept-encoding", encoding)
+        .body(r#"[{"action": "query", "expression": "select id from User limit 1"}]"#)
+        .send()
+        .await
+        .expect("the sandbox answers");
+    let header = response.headers().get("content-encoding");
+    header.and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn compressed_answers_give_the_same_snapshot_and_identity_asks_for_none() {
+    let seeded = studio(2 * PAGE_SIZE as usize + 10);
+    let plain = sandbox_with(&seeded, Faults::default()).await;
+    let compressing = sandbox_with(&seeded, "gzip=1".parse().expect("faults parse")).await;
+    assert_eq!(answer_encoding(&plain.url, "gzip").await, None);
+    assert_eq!(
+        answer_encoding(&compressing.url, "gzip").await.as_deref(),
+        Some("gzip")
+    );
+    assert_eq!(answer_encoding(&compressing.url, "identity").await, None);
+    let identity = client(&compressing.url, "key").with_gzip(false);
+    let expected = read_snapshot(&identity).await.expect("read succeeds");
+    assert_eq!(
+        expected.users.len(),
+        seeded.users.len() + 1,
+        "and the API user"
+    );
+    let (gzipped, _) = read_with(&compressing.url, 4).await;
+    assert_eq!(gzipped, expected);
+    plain.stop().await;
+    compressing.stop().await;
+}
