@@ -25,16 +25,7 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
     let started = Instant::now();
     let report_format = super::report::plan_report_format(args)?;
     let config = planning_config(cli, &args.planning)?;
-    let ftrack = match &args.ftrack_snapshot {
-        Some(path) => read_snapshot(path)?,
-        None => read_live_ftrack(&config, console)?,
-    };
-    let (directory, source) = read_directory(
-        &config,
-        args.planning.ldif.as_deref(),
-        &args.planning.scope,
-        console,
-    )?;
+    let (ftrack, (directory, source)) = read_inputs(&config, args, console)?;
     let state = StateDir::at(&config.state.dir);
     let decisions = state
         .load_decisions()
@@ -116,6 +107,31 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
         no_update: args.no_update,
         no_deactivate: args.no_deactivate,
     }
+}
+
+/// Reads ftrack and the directory side by side, neither waiting for the other; ftrack's
+/// error comes first when both fail, as when they were read one after the other.
+fn read_inputs(
+    config: &Config,
+    args: &PlanArgs,
+    console: &Console,
+) -> anyhow::Result<(FtrackSnapshot, (DirectorySnapshot, String))> {
+    std::thread::scope(|scope| {
+        let ftrack = scope.spawn(|| match &args.ftrack_snapshot {
+            Some(path) => Ok(read_snapshot(path)?),
+            None => read_live_ftrack(config, console),
+        });
+        let directory = read_directory(
+            config,
+            args.planning.ldif.as_deref(),
+            &args.planning.scope,
+            console,
+        );
+        let ftrack = ftrack
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok((ftrack, directory?))
+    })
 }
 
 /// Reads every user and group from the configured ftrack server.
