@@ -192,15 +192,25 @@ impl Setup {
     fn plan(&self, args: &ApplyArgs, console: &Console) -> anyhow::Result<Result<Planned, i32>> {
         let Some(path) = &args.plan_file else {
             let reads = crate::inputs::planning_reads(&self.config);
-            let ftrack = self
-                .runtime
-                .block_on(read_for_planning(&self.client, &reads))?;
-            let (directory, source) = read_directory(
-                &self.config,
-                args.planning.ldif.as_deref(),
-                &args.planning.scope,
-                console,
-            )?;
+            // ftrack and the directory are read side by side; ftrack's error comes first.
+            let (ftrack, directory) = std::thread::scope(|scope| {
+                let ftrack = scope.spawn(|| {
+                    self.runtime
+                        .block_on(read_for_planning(&self.client, &reads))
+                });
+                let directory = read_directory(
+                    &self.config,
+                    args.planning.ldif.as_deref(),
+                    &args.planning.scope,
+                    console,
+                );
+                let ftrack = ftrack
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (ftrack, directory)
+            });
+            let ftrack = ftrack?;
+            let (directory, source) = directory?;
             let plan = plan_with_state(
                 &self.config,
                 &directory,
