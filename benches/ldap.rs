@@ -7,6 +7,8 @@
 
 #[path = "../tests/support/certs.rs"]
 mod certs;
+#[path = "support/common.rs"]
+mod common;
 #[path = "support/heap.rs"]
 #[allow(dead_code)] // `live` is used by the plan benchmark only.
 mod heap;
@@ -23,6 +25,7 @@ mod slapd;
 #[path = "ldap/ad.rs"]
 mod ad;
 
+use common::{ATTRIBUTES, number_after};
 use heap::{Counting, mib, peak, reset_peak};
 use ldap2ftrack::source::entry::RawEntry;
 use ldap2ftrack::source::ldap::groups::GroupIndex;
@@ -48,21 +51,6 @@ const CHAINS: [usize; 2] = [8_000, 10_000];
 /// Users listed by a chain's first group, so in every group of the chain. Read from slapd,
 /// they keep every group's DN: about 0.6 MB of the heap per user in a 10,000-group chain.
 const CHAIN_USERS: usize = 100;
-/// The attributes both readers ask for: what the default mapping needs.
-const ATTRIBUTES: [&str; 12] = [
-    "entryUUID",
-    "uid",
-    "mail",
-    "givenName",
-    "sn",
-    "cn",
-    "memberOf",
-    "userAccountControl",
-    "nsAccountLock",
-    "pwdAccountLockedTime",
-    "shadowExpire",
-    "objectClass",
-];
 
 /// Users (each in one to three groups, memberOf written) and groups listing their members.
 fn fixture(users: usize) -> String {
@@ -312,15 +300,6 @@ fn chains(runtime: &tokio::runtime::Runtime) {
         );
         server.stop();
     }
-}
-
-/// The number after `flag` on the command line, or `default`.
-fn number_after(args: &[String], flag: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == flag)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {

@@ -16,6 +16,8 @@ mod process;
 #[allow(dead_code)]
 mod slapd;
 
+#[path = "support/common.rs"]
+mod common;
 #[path = "support/heap.rs"]
 mod heap;
 
@@ -36,6 +38,7 @@ mod sandbox;
 #[path = "live/world.rs"]
 mod world;
 
+use common::number_after;
 use std::path::Path;
 use std::time::Instant;
 use tokio::runtime::Runtime;
@@ -44,15 +47,6 @@ use tokio::runtime::Runtime;
 // timed in this process allocates as `plan` does.
 #[global_allocator]
 static ALLOC: heap::Counting = heap::Counting;
-
-/// The number after `flag` on the command line, or `default`.
-fn number_after(args: &[String], flag: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == flag)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Starts slapd with `users` people, timed.
 fn start_slapd(users: usize) -> slapd::Slapd {

@@ -3,27 +3,13 @@
 //! the same ftrack projection, and the release binary's `plan --format json -o FILE`.
 
 use crate::child::{Usage, ldif_entries, python, run_measured};
+use crate::common::ATTRIBUTES;
 use crate::slapd::{READER_DN, READER_PASSWORD, Slapd};
 use crate::world::PEOPLE;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// The attributes `ldapsearch` asks for: those the default mapping makes the client ask for.
-const ATTRIBUTES: [&str; 12] = [
-    "entryUUID",
-    "uid",
-    "mail",
-    "givenName",
-    "sn",
-    "cn",
-    "memberOf",
-    "userAccountControl",
-    "nsAccountLock",
-    "pwdAccountLockedTime",
-    "shadowExpire",
-    "objectClass",
-];
 /// Which entries both LDAP readers take.
 pub const USER_FILTER: &str = "(objectClass=inetOrgPerson)";
 /// The plan may take at most this many times the sum of the floors.

@@ -19,17 +19,20 @@ use serde::de::DeserializeOwned;
 /// Rows asked for per request when reading.
 pub const PAGE_SIZE: u64 = 1000;
 
-/// The attributes a snapshot reads of each user.
-const SNAPSHOT_USER: [&str; 8] = [
+/// The attributes every read of users asks for, before what each adds.
+const USER_ATTRIBUTES: [&str; 6] = [
     "id",
     "username",
     "first_name",
     "last_name",
     "email",
     "is_active",
-    "memberships.group.name",
-    "user_type.name",
 ];
+
+/// `USER_ATTRIBUTES` and then `more`.
+fn user_projection(more: &[&'static str]) -> Vec<&'static str> {
+    [USER_ATTRIBUTES.as_slice(), more].concat()
+}
 
 /// One page of a query: its offset, its rows and the offset it says comes next.
 struct Page<R> {
@@ -109,7 +112,8 @@ pub(super) async fn read_all<R: DeserializeOwned>(
 /// Reads all users (with their group names) and all groups.
 pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
     let groups = read_groups(client).await?;
-    let users_query = Select::new("User", &SNAPSHOT_USER).order_by("id");
+    let projection = user_projection(&["memberships.group.name", "user_type.name"]);
+    let users_query = Select::new("User", &projection).order_by("id");
     let mut users = Vec::new();
     for rows in read_all::<UserRow>(client, &users_query).await? {
         users.extend(resolve_users(rows).into_iter().map(snapshot_user));
@@ -123,7 +127,8 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
     })
 }
 
-fn snapshot_user(user: ResolvedUser) -> FtrackUser {
+fn snapshot_user(resolved: ResolvedUser) -> FtrackUser {
+    let user = resolved.user;
     let mut groups: Vec<String> = user.memberships.into_iter().map(|(_, g)| g).collect();
     groups.sort();
     FtrackUser {
@@ -134,7 +139,7 @@ fn snapshot_user(user: ResolvedUser) -> FtrackUser {
         email: user.email,
         is_active: user.is_active,
         groups,
-        user_type: user.user_type,
+        user_type: resolved.user_type,
         roles: Vec::new(),
         custom: Default::default(),
     }
@@ -159,20 +164,6 @@ pub struct LiveUser {
     pub memberships: Vec<(String, String)>,
 }
 
-impl From<ResolvedUser> for LiveUser {
-    fn from(user: ResolvedUser) -> Self {
-        Self {
-            id: user.id,
-            username: user.username,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            email: user.email,
-            is_active: user.is_active,
-            memberships: user.memberships,
-        }
-    }
-}
-
 /// The users whose `field` (`id` or `username`, both unique) is one of `values`, with their
 /// memberships. Values go out in chunks, many chunk queries to a request.
 pub async fn read_users_where(
@@ -183,21 +174,10 @@ pub async fn read_users_where(
     let queries: Vec<Operation> = values
         .chunks(VALUES_PER_QUERY)
         .map(|chunk| {
-            let select = Select::new(
-                "User",
-                &[
-                    "id",
-                    "username",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "is_active",
-                    "memberships.id",
-                    "memberships.group.name",
-                ],
-            )
-            .where_in(field, chunk.iter().map(String::as_str))
-            .order_by("id");
+            let projection = user_projection(&["memberships.id", "memberships.group.name"]);
+            let select = Select::new("User", &projection)
+                .where_in(field, chunk.iter().map(String::as_str))
+                .order_by("id");
             // The field is unique, so a chunk matches at most as many users as it has values.
             Operation::Query {
                 expression: select.page(0, chunk.len() as u64),
@@ -212,7 +192,11 @@ pub async fn read_users_where(
         // Normalisation may span the whole response: an entity in full in one result can be
         // a bare reference in another, so the rows of every result are resolved together.
         let rows: Vec<UserRow> = pages.into_iter().flat_map(|page| page.data).collect();
-        users.extend(resolve_users(rows).into_iter().map(LiveUser::from));
+        users.extend(
+            resolve_users(rows)
+                .into_iter()
+                .map(|resolved| resolved.user),
+        );
     }
     Ok(users)
 }

@@ -6,6 +6,7 @@
 //! are merged by id (users, memberships, groups and user types each in a map of their own)
 //! before any user is read. Only the projected attributes are kept, never the JSON tree.
 
+use super::read::LiveUser;
 use crate::ids::{FtrackId, Username};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -40,14 +41,9 @@ struct NamedRow {
 /// A user with every reference of the response resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct ResolvedUser {
-    pub id: FtrackId,
-    pub username: Username,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub is_active: bool,
-    /// (membership id, group name) pairs, in the order the server listed them.
-    pub memberships: Vec<(String, String)>,
+    /// The user, with its memberships in the order the server listed them.
+    pub user: LiveUser,
+    /// The name of its user type.
     pub user_type: Option<String>,
 }
 
@@ -158,7 +154,7 @@ impl UserRow {
             .flatten()
             .filter_map(|m| names.membership(m))
             .collect();
-        ResolvedUser {
+        let user = LiveUser {
             id: FtrackId::new(self.id.unwrap_or_default()),
             username: Username::new(self.username.unwrap_or_default()),
             first_name: self.first_name.unwrap_or_default(),
@@ -166,11 +162,12 @@ impl UserRow {
             email: self.email,
             is_active: self.is_active.unwrap_or(false),
             memberships,
-            user_type: self
-                .user_type
-                .as_ref()
-                .and_then(|t| names.name(t, Kind::UserType)),
-        }
+        };
+        let user_type = self
+            .user_type
+            .as_ref()
+            .and_then(|t| names.name(t, Kind::UserType));
+        ResolvedUser { user, user_type }
     }
 }
 
@@ -197,11 +194,11 @@ mod tests {
              "user_type": {"__entity_type__": "UserType", "id": "t1"}}
         ])));
         assert_eq!(users.len(), 2);
-        assert_eq!(users[0].memberships, [("m1".into(), "Comp".into())]);
-        assert_eq!(users[1].memberships, [("m2".into(), "Comp".into())]);
+        assert_eq!(users[0].user.memberships, [("m1".into(), "Comp".into())]);
+        assert_eq!(users[1].user.memberships, [("m2".into(), "Comp".into())]);
         assert_eq!(users[1].user_type.as_deref(), Some("user"));
-        assert_eq!(users[0].email, None);
-        assert!(users[0].is_active && !users[1].is_active);
+        assert_eq!(users[0].user.email, None);
+        assert!(users[0].user.is_active && !users[1].user.is_active);
     }
 
     #[test]
@@ -212,9 +209,9 @@ mod tests {
             {"__entity_type__": "User", "id": "u2", "username": "bo", "email": "bo@x",
              "memberships": []}
         ])));
-        let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+        let names: Vec<&str> = users.iter().map(|u| u.user.username.as_str()).collect();
         assert_eq!(names, ["bo", "ana"]);
-        assert_eq!(users[0].email.as_deref(), Some("bo@x"));
+        assert_eq!(users[0].user.email.as_deref(), Some("bo@x"));
     }
 
     #[test]
@@ -226,7 +223,7 @@ mod tests {
              "memberships": [{"__entity_type__": "Membership", "id": "m1",
                  "group": {"__entity_type__": "Group", "id": "g7", "name": "FX"}}]}
         ])));
-        assert_eq!(users[0].memberships, [("m1".into(), "FX".into())]);
+        assert_eq!(users[0].user.memberships, [("m1".into(), "FX".into())]);
     }
 
     #[test]
