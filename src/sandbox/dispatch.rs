@@ -126,9 +126,15 @@ fn run_query(store: &Store, expression: &str) -> Result<Value, StoreError> {
         message: e.to_string(),
     })?;
     let page = Evaluator::new(store).run(&query)?;
-    Ok(
-        json!({"action": "query", "data": page.data, "metadata": {"next": {"offset": page.next_offset}}}),
-    )
+    // Built by hand: `json!` would copy the data through `to_value`.
+    let mut result = serde_json::Map::new();
+    result.insert("action".to_string(), Value::from("query"));
+    result.insert("data".to_string(), Value::Array(page.data));
+    result.insert(
+        "metadata".to_string(),
+        json!({"next": {"offset": page.next_offset}}),
+    );
+    Ok(Value::Object(result))
 }
 
 /// What older ftrack servers answer to an action they do not know (the Python client looks

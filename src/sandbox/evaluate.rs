@@ -7,10 +7,11 @@
 //! the store's foreign-key index, so following one costs only the rows it holds.
 
 use super::compare::{compare, literal_text, order_values};
+use super::projection::Shape;
 use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value as Literal};
 use super::schema::{AttributeKind, EntitySchema, entity_schema};
 use super::store::{Row, Store, StoreError};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering as Order;
@@ -65,14 +66,14 @@ impl InSet {
     }
 }
 
-fn invalid(message: String) -> StoreError {
+pub(super) fn invalid(message: String) -> StoreError {
     StoreError {
         exception: "ValidationError",
         message,
     }
 }
 
-fn schema_of(name: &str) -> Result<&'static EntitySchema, StoreError> {
+pub(super) fn schema_of(name: &str) -> Result<&'static EntitySchema, StoreError> {
     entity_schema(name).ok_or_else(|| invalid(format!("unknown entity type {name:?}")))
 }
 
@@ -126,10 +127,14 @@ impl<'s> Evaluator<'s> {
                 .map(|p| Path(p.split('.').map(str::to_string).collect()))
                 .collect(),
         };
-        let data = page
-            .iter()
-            .map(|row| self.project(schema, row, &projections))
-            .collect::<Result<_, _>>()?;
+        let data = if page.is_empty() {
+            Vec::new()
+        } else {
+            let shape = Shape::new(schema, &projections)?;
+            page.iter()
+                .map(|row| self.project(&shape, row))
+                .collect::<Result<_, _>>()?
+        };
         let next_offset = (query.limit.is_some() && end < total).then_some(end);
         Ok(Page { data, next_offset })
     }
@@ -296,7 +301,7 @@ impl<'s> Evaluator<'s> {
     }
 
     /// The rows a relation path leads to, and their type.
-    fn related(
+    pub(super) fn related(
         &self,
         schema: &'static EntitySchema,
         row: &'s Row,
@@ -393,78 +398,6 @@ impl<'s> Evaluator<'s> {
         keyed.sort_unstable_by(compare);
         rows.extend(keyed.into_iter().map(|(_, seq, row)| (seq, row)));
         Ok(())
-    }
-
-    /// An entity with its type, primary key, system projections and the projected paths.
-    fn project(
-        &self,
-        schema: &'static EntitySchema,
-        row: &'s Row,
-        paths: &[Path],
-    ) -> Result<Value, StoreError> {
-        let mut entity = Map::new();
-        entity.insert(
-            "__entity_type__".to_string(),
-            Value::String(schema.name.clone()),
-        );
-        for name in schema.primary_key.iter().chain(&schema.system_projections) {
-            if let Some(v) = row.get(name) {
-                entity.insert(name.clone(), v.clone());
-            }
-        }
-        let mut nested: Vec<(String, Vec<Path>)> = Vec::new();
-        for path in paths {
-            let Some((first, rest)) = path.0.split_first() else {
-                continue;
-            };
-            let attribute = schema
-                .attribute(first)
-                .ok_or_else(|| invalid(format!("{} has no attribute {first:?}", schema.name)))?;
-            match (&attribute.kind, rest.is_empty()) {
-                (AttributeKind::Scalar { .. }, true) => {
-                    entity.insert(
-                        first.clone(),
-                        row.get(first).cloned().unwrap_or(Value::Null),
-                    );
-                }
-                (AttributeKind::Scalar { .. }, false) => {
-                    return Err(invalid(format!(
-                        "{}.{first} is not a relation",
-                        schema.name
-                    )));
-                }
-                _ => match nested.iter_mut().find(|(n, _)| n == first) {
-                    Some((_, sub)) => sub.push(Path(rest.to_vec())),
-                    None => nested.push((
-                        first.clone(),
-                        if rest.is_empty() {
-                            Vec::new()
-                        } else {
-                            vec![Path(rest.to_vec())]
-                        },
-                    )),
-                },
-            }
-        }
-        for (name, sub) in nested {
-            let step = [name.clone()];
-            let (target, rows) = self.related(schema, row, &step)?;
-            let is_collection = matches!(
-                schema.attribute(&name).map(|a| &a.kind),
-                Some(AttributeKind::Collection { .. })
-            );
-            let projected: Vec<Value> = rows
-                .into_iter()
-                .map(|r| self.project(target, r, &sub))
-                .collect::<Result<_, _>>()?;
-            let value = if is_collection {
-                Value::Array(projected)
-            } else {
-                projected.into_iter().next().unwrap_or(Value::Null)
-            };
-            entity.insert(name, value);
-        }
-        Ok(Value::Object(entity))
     }
 }
 

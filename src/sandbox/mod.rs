@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod faults;
 pub mod normalise;
 pub mod order_cache;
+mod projection;
 mod python_json;
 pub mod query;
 pub mod request;

@@ -1,55 +1,122 @@
 //! Response normalisation: within one response each entity appears in full once, and every
 //! other occurrence is a reference (type and primary key), as the real server answers unless a
 //! client asks for `denormalize`. The full copy carries every attribute any occurrence had.
+//!
+//! An entity that occurs once is already its own full copy, so only entities that occur more
+//! than once are merged and copied.
 
 use super::schema::entity_schema;
+use foldhash::HashMap;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
 
-type Key = (String, Vec<String>);
+/// What is known of one entity of the response.
+#[derive(Default)]
+struct Seen {
+    /// How often it occurs in the response as given.
+    occurrences: u32,
+    /// The merged full copy of an entity that occurs more than once, until it is written.
+    full: Option<Map<String, Value>>,
+    /// Whether its full copy has been written.
+    written: bool,
+}
 
-/// The identity of an entity object: its type and primary key values.
-fn identity(entity: &Map<String, Value>) -> Option<Key> {
-    let name = entity.get("__entity_type__")?.as_str()?;
-    let schema = entity_schema(name)?;
-    let values: Option<Vec<String>> = schema
-        .primary_key
-        .iter()
-        .map(|k| {
-            entity
-                .get(k)
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-        })
-        .collect();
-    Some((name.to_string(), values?))
+/// Entities by identity (see [`identity`]).
+type Entities = HashMap<String, Seen>;
+
+/// Writes the identity of an entity object (its type and primary key values) into `key`;
+/// false when the object is not an entity.
+fn identity(entity: &Map<String, Value>, key: &mut String) -> bool {
+    key.clear();
+    let Some(name) = entity.get("__entity_type__").and_then(Value::as_str) else {
+        return false;
+    };
+    let Some(schema) = entity_schema(name) else {
+        return false;
+    };
+    push_part(key, name);
+    for attribute in &schema.primary_key {
+        match entity.get(attribute) {
+            Some(Value::String(text)) => push_part(key, text),
+            Some(other) => push_part(key, &other.to_string()),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Appends one part of an identity and ends it with NUL; NUL and SOH inside a part are
+/// escaped, so that two different identities never give the same key.
+fn push_part(key: &mut String, part: &str) {
+    if part.bytes().any(|b| b <= 1) {
+        for c in part.chars() {
+            match c {
+                '\0' => key.push_str("\u{1}0"),
+                '\u{1}' => key.push_str("\u{1}1"),
+                c => key.push(c),
+            }
+        }
+    } else {
+        key.push_str(part);
+    }
+    key.push('\0');
 }
 
 /// Rewrites a response in place so that each entity is complete once and referenced elsewhere.
 pub fn normalise(results: &mut [Value]) {
-    let mut merged: HashMap<Key, Map<String, Value>> = HashMap::new();
+    let mut entities = Entities::default();
+    let mut key = String::new();
     for result in results.iter() {
-        collect(result, &mut merged);
+        count(result, &mut entities, &mut key);
     }
-    let mut written: HashSet<Key> = HashSet::new();
+    for result in results.iter() {
+        collect(result, &mut entities, &mut key);
+    }
     for result in results.iter_mut() {
-        rewrite(result, &merged, &mut written);
+        rewrite(result, &mut entities, &mut key);
     }
 }
 
-/// Gathers every scalar attribute seen for each entity (nested entities are handled on their own).
-fn collect(value: &Value, merged: &mut HashMap<Key, Map<String, Value>>) {
+/// Counts the occurrences of each entity.
+fn count(value: &Value, entities: &mut Entities, key: &mut String) {
     match value {
-        Value::Array(items) => items.iter().for_each(|v| collect(v, merged)),
+        Value::Array(items) => items.iter().for_each(|v| count(v, entities, key)),
         Value::Object(map) => {
-            if let Some(key) = identity(map) {
-                let entry = merged.entry(key).or_default();
-                for (k, v) in map {
-                    if !is_entity_or_list(v) || !entry.contains_key(k) {
-                        entry.insert(k.clone(), v.clone());
+            if identity(map, key) {
+                match entities.get_mut(key.as_str()) {
+                    Some(seen) => seen.occurrences += 1,
+                    None => {
+                        let seen = Seen {
+                            occurrences: 1,
+                            ..Seen::default()
+                        };
+                        entities.insert(key.clone(), seen);
                     }
                 }
             }
-            map.values().for_each(|v| collect(v, merged));
+            map.values().for_each(|v| count(v, entities, key));
+        }
+        _ => {}
+    }
+}
+
+/// Gathers, for each entity that occurs more than once, every scalar attribute seen (the
+/// last occurrence's value wins) and the first value of each relation.
+fn collect(value: &Value, entities: &mut Entities, key: &mut String) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect(v, entities, key)),
+        Value::Object(map) => {
+            if identity(map, key)
+                && let Some(seen) = entities.get_mut(key.as_str())
+                && seen.occurrences > 1
+            {
+                let full = seen.full.get_or_insert_with(Map::new);
+                for (k, v) in map {
+                    if !is_entity_or_list(v) || !full.contains_key(k) {
+                        full.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            map.values().for_each(|v| collect(v, entities, key));
         }
         _ => {}
     }
@@ -62,33 +129,52 @@ fn is_entity_or_list(value: &Value) -> bool {
             .is_some_and(|m| m.contains_key("__entity_type__"))
 }
 
-fn rewrite(
-    value: &mut Value,
-    merged: &HashMap<Key, Map<String, Value>>,
-    written: &mut HashSet<Key>,
-) {
+/// Puts each entity's full copy at its first occurrence and references at the others.
+fn rewrite(value: &mut Value, entities: &mut Entities, key: &mut String) {
     match value {
-        Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, merged, written)),
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, entities, key)),
         Value::Object(map) => {
-            if let Some(key) = identity(map) {
-                if written.insert(key.clone()) {
-                    if let Some(full) = merged.get(&key) {
-                        *map = full.clone();
+            if identity(map, key) {
+                match first_write(entities, key) {
+                    None => {
+                        retain_reference(map);
+                        return;
                     }
-                } else {
-                    let schema = entity_schema(&key.0);
-                    map.retain(|k, _| {
-                        k == "__entity_type__" || schema.is_some_and(|s| s.primary_key.contains(k))
-                    });
-                    return;
+                    Some(Some(full)) => *map = full,
+                    Some(None) => {}
                 }
             }
-            map.values_mut().for_each(|v| rewrite(v, merged, written));
+            map.values_mut().for_each(|v| rewrite(v, entities, key));
         }
         _ => {}
     }
 }
 
+/// Marks an entity written: `None` when it already was, else its merged full copy if it has one.
+fn first_write(entities: &mut Entities, key: &str) -> Option<Option<Map<String, Value>>> {
+    if let Some(seen) = entities.get_mut(key) {
+        if seen.written {
+            return None;
+        }
+        seen.written = true;
+        return Some(seen.full.take());
+    }
+    let seen = Seen {
+        written: true,
+        ..Seen::default()
+    };
+    entities.insert(key.to_string(), seen);
+    Some(None)
+}
+
+/// Keeps only the type and primary key of an entity object.
+fn retain_reference(map: &mut Map<String, Value>) {
+    let schema = map
+        .get("__entity_type__")
+        .and_then(Value::as_str)
+        .and_then(entity_schema);
+    map.retain(|k, _| k == "__entity_type__" || schema.is_some_and(|s| s.primary_key.contains(k)));
+}
 #[cfg(test)]
 mod tests {
     use super::*;

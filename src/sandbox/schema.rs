@@ -430,7 +430,20 @@ pub fn entity_schemas() -> &'static [EntitySchema] {
 
 /// The metadata of entity type `name`, if the sandbox serves it.
 pub fn entity_schema(name: &str) -> Option<&'static EntitySchema> {
-    entity_schemas().iter().find(|s| s.name == name)
+    // Hashed: every projected and normalised entity looks its type up.
+    static BY_NAME: OnceLock<foldhash::HashMap<&'static str, &'static EntitySchema>> =
+        OnceLock::new();
+    BY_NAME
+        .get_or_init(|| {
+            // Reversed, so that the first of two schemas of one name wins, as a search would.
+            entity_schemas()
+                .iter()
+                .rev()
+                .map(|s| (s.name.as_str(), s))
+                .collect()
+        })
+        .get(name)
+        .copied()
 }
 
 fn string_list(schema: &Value, key: &str) -> Vec<String> {

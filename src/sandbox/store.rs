@@ -11,8 +11,9 @@ use super::schema::{
 };
 use super::table::{Table, duplicate_message, unique_value};
 use crate::ftrack::wire::EntityKey;
+use foldhash::HashMap;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 pub use super::table::Row;
 
@@ -99,7 +100,7 @@ impl Store {
     /// role `User`.
     pub fn new() -> Self {
         let mut store = Self {
-            tables: HashMap::new(),
+            tables: HashMap::default(),
             next_seq: 0,
             generation: 0,
             order_cache: OrderCache::default(),

@@ -2,13 +2,15 @@
 //! primary key, by the value the server keeps unique, and by each foreign key.
 
 use super::schema::{AttributeKind, entity_schema};
+use foldhash::HashMap;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One entity's attribute values.
 pub type Row = Map<String, Value>;
 
-/// Foreign-key attribute -> referenced id -> sequence numbers of the rows holding it.
+/// Foreign-key attribute -> referenced id -> sequence numbers of the rows holding it (hashed
+/// with foldhash: every projected relation looks rows up here).
 type Referrers = HashMap<String, HashMap<String, BTreeSet<u64>>>;
 
 /// The rows of one entity type, in insertion order, and their indexes.

@@ -2,6 +2,7 @@
 //! security roles (actions, queries, seed and dump), and user custom attributes.
 
 mod access_seed;
+mod answer_bytes;
 mod custom;
 mod evaluate;
 mod http;
