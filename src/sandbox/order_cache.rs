@@ -1,14 +1,18 @@
-//! The full, ordered result of the last paged query, kept so that reading page after page of
-//! the same query costs one sort, not one per page.
+//! The full, ordered results of the last few paged queries, kept so that reading page after
+//! page of the same query costs one sort, not one per page, even when reads of other queries
+//! (groups, roles, custom attributes) come in between.
 //!
 //! An entry is valid only for the store generation it was computed at: any write makes it stale.
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
-/// Memo of one query's ordered rows (as store sequence numbers).
+/// Queries remembered at once; the one used longest ago makes room.
+const ENTRIES: usize = 8;
+
+/// Memo of a few queries' ordered rows (as store sequence numbers), the last used first.
 #[derive(Debug, Default)]
-pub struct OrderCache(RefCell<Option<Entry>>);
+pub struct OrderCache(RefCell<Vec<Entry>>);
 
 #[derive(Debug)]
 struct Entry {
@@ -27,19 +31,61 @@ impl Clone for OrderCache {
 impl OrderCache {
     /// The ordered rows of `query` if they were computed at `generation`.
     pub fn get(&self, generation: u64, query: &str) -> Option<Arc<[u64]>> {
-        self.0
-            .borrow()
-            .as_ref()
-            .filter(|e| e.generation == generation && e.query == query)
-            .map(|e| Arc::clone(&e.rows))
+        let mut entries = self.0.borrow_mut();
+        let found = entries
+            .iter()
+            .position(|e| e.generation == generation && e.query == query)?;
+        let entry = entries.remove(found);
+        let rows = Arc::clone(&entry.rows);
+        entries.insert(0, entry);
+        Some(rows)
     }
 
-    /// Remembers the ordered rows of `query` at `generation`, replacing any earlier entry.
+    /// Remembers the ordered rows of `query` at `generation`; stale entries are dropped, and
+    /// the one used longest ago when the cache is full.
     pub fn put(&self, generation: u64, query: String, rows: Arc<[u64]>) {
-        *self.0.borrow_mut() = Some(Entry {
-            generation,
-            query,
-            rows,
-        });
+        let mut entries = self.0.borrow_mut();
+        entries.retain(|e| e.generation == generation && e.query != query);
+        entries.truncate(ENTRIES - 1);
+        entries.insert(
+            0,
+            Entry {
+                generation,
+                query,
+                rows,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(values: &[u64]) -> Arc<[u64]> {
+        values.into()
+    }
+
+    #[test]
+    fn interleaved_queries_keep_their_orders_until_a_write() {
+        let cache = OrderCache::default();
+        cache.put(1, "users".into(), rows(&[3, 1]));
+        cache.put(1, "groups".into(), rows(&[2]));
+        assert_eq!(cache.get(1, "users").as_deref(), Some(&[3, 1][..]));
+        assert_eq!(cache.get(1, "groups").as_deref(), Some(&[2][..]));
+        assert_eq!(cache.get(2, "users"), None, "a write makes them stale");
+    }
+
+    #[test]
+    fn the_query_used_longest_ago_makes_room() {
+        let cache = OrderCache::default();
+        for n in 0..ENTRIES as u64 {
+            cache.put(1, format!("q{n}"), rows(&[n]));
+        }
+        assert!(cache.get(1, "q0").is_some(), "q0 is now the last used");
+        cache.put(1, "new".into(), rows(&[9]));
+        assert!(cache.get(1, "q1").is_none(), "q1 was used longest ago");
+        assert!(cache.get(1, "q0").is_some());
+        assert!(cache.get(1, "new").is_some());
     }
 }
