@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use super::entry::RawEntry;
+use super::entry::{AttributeNames, RawEntry};
 use crate::characters::printable_bytes;
 
 /// An LDIF file that cannot be read, with the 1-based line where the problem starts.
@@ -86,10 +86,16 @@ fn parse(input: &[u8]) -> Result<Vec<RawEntry>, Issue> {
     let mut entries = Vec::new();
     let mut current: Option<RawEntry> = None;
     let mut first_content = true;
+    let mut names = AttributeNames::default();
+    // Entries of one export look alike: each is given room for as many attributes as the last.
+    let mut width = 0;
     for line in Lines::new(input) {
         let (number, text) = match line? {
             Line::Blank => {
-                entries.extend(current.take());
+                if let Some(entry) = current.take() {
+                    width = entry.attribute_count();
+                    entries.push(entry);
+                }
                 continue;
             }
             Line::Content { number, text } => (number, text),
@@ -100,8 +106,8 @@ fn parse(input: &[u8]) -> Result<Vec<RawEntry>, Issue> {
             continue;
         }
         match current.as_mut() {
-            None => current = Some(start_record(&attr, number)?),
-            Some(entry) => add_attribute(entry, &attr, number)?,
+            None => current = Some(start_record(&attr, number, width)?),
+            Some(entry) => add_attribute(entry, &attr, number, &mut names)?,
         }
     }
     entries.extend(current);
@@ -290,7 +296,7 @@ fn check_version(attr: &AttrLine<'_>, number: usize) -> Result<(), Issue> {
     }
 }
 
-fn start_record(attr: &AttrLine<'_>, number: usize) -> Result<RawEntry, Issue> {
+fn start_record(attr: &AttrLine<'_>, number: usize, width: usize) -> Result<RawEntry, Issue> {
     if !attr.name.eq_ignore_ascii_case("dn") {
         return Err(Issue::new(
             number,
@@ -308,10 +314,15 @@ fn start_record(attr: &AttrLine<'_>, number: usize) -> Result<RawEntry, Issue> {
             "the base64 DN does not decode to UTF-8 text; a DN must be UTF-8",
         )
     })?;
-    Ok(RawEntry::new(dn))
+    Ok(RawEntry::with_capacity(dn, width))
 }
 
-fn add_attribute(entry: &mut RawEntry, attr: &AttrLine<'_>, number: usize) -> Result<(), Issue> {
+fn add_attribute(
+    entry: &mut RawEntry,
+    attr: &AttrLine<'_>,
+    number: usize,
+    names: &mut AttributeNames,
+) -> Result<(), Issue> {
     reject_change_syntax(attr.name, number)?;
     if attr.name.eq_ignore_ascii_case("dn") {
         return Err(Issue::new(
@@ -320,7 +331,7 @@ fn add_attribute(entry: &mut RawEntry, attr: &AttrLine<'_>, number: usize) -> Re
         ));
     }
     let value = value_bytes(attr, number)?;
-    entry.push(attr.name, value);
+    entry.push_named(&names.get(attr.name), value);
     Ok(())
 }
 
@@ -432,7 +443,7 @@ mod tests {
         assert_eq!(entries[0].dn, "uid=jdoe,ou=people,dc=example,dc=com");
         assert_eq!(values(&entries[0], "uid"), ["jdoe"]);
         assert_eq!(values(&entries[0], "cn"), ["John Doe"]);
-        assert_eq!(entries[0].attrs.len(), 2);
+        assert_eq!(entries[0].attribute_count(), 2);
     }
 
     #[test]
@@ -453,7 +464,7 @@ mod tests {
         let entries = parse_ok("# header\nversion:   1\ndn: cn=a\n");
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].dn, "cn=a");
-        assert!(entries[0].attrs.is_empty());
+        assert_eq!(entries[0].attribute_count(), 0);
     }
 
     #[test]
@@ -480,7 +491,7 @@ mod tests {
         let entries = parse_ok(input);
         assert_eq!(entries.len(), 1);
         assert_eq!(values(&entries[0], "cn"), ["a"]);
-        assert_eq!(entries[0].attrs.len(), 1);
+        assert_eq!(entries[0].attribute_count(), 1);
     }
 
     #[test]
@@ -649,7 +660,7 @@ mod tests {
     fn stores_attribute_descriptions_lowercased_with_options() {
         let input = "dn: cn=a\nUserCertificate;Binary:: AAE=\n2.5.4.3: by oid\ncn;lang-en: Alice\n";
         let entries = parse_ok(input);
-        let names: Vec<&str> = entries[0].attrs.keys().map(String::as_str).collect();
+        let names: Vec<&str> = entries[0].attributes().map(|(name, _)| name).collect();
         assert_eq!(names, ["2.5.4.3", "cn;lang-en", "usercertificate;binary"]);
         assert_eq!(entries[0].values("usercertificate;binary"), [vec![0u8, 1]]);
         assert_eq!(values(&entries[0], "2.5.4.3"), ["by oid"]);
@@ -845,7 +856,7 @@ mod tests {
             out.push('\n');
             let dn = BASE64.encode(entry.dn.as_bytes());
             push_folded(&mut out, &format!("dn:: {dn}"), width);
-            for (name, values) in &entry.attrs {
+            for (name, values) in entry.attributes() {
                 for value in values {
                     push_folded(
                         &mut out,

@@ -144,7 +144,7 @@ fn read_text(
     let raw = entry.values(&expr.attribute).first()?;
     match clean_value(raw) {
         Some(text) if text.is_empty() => None,
-        Some(text) => Some(expr.transform(&text)),
+        Some(text) => Some(expr.transform_owned(text)),
         None => {
             problems.push(format!(
                 "{what} ({}) is not readable text: it is not valid UTF-8 or contains control characters",
@@ -165,7 +165,7 @@ fn read_identity(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) 
         return format_guid(bytes);
     }
     match clean_value(raw) {
-        Some(text) if !text.is_empty() => expr.transform(&text),
+        Some(text) if !text.is_empty() => expr.transform_owned(text),
         _ => {
             problems.push(format!(
                 "identity attribute {} has an unreadable value; the DN is used instead",
@@ -186,7 +186,7 @@ fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) ->
     let mut groups = Vec::new();
     for raw in entry.values(&expr.attribute) {
         match clean_value(raw) {
-            Some(text) if !text.is_empty() => groups.push(expr.transform(&text)),
+            Some(text) if !text.is_empty() => groups.push(expr.transform_owned(text)),
             Some(_) => {}
             None => problems.push(format!(
                 "a group value ({}) is not readable text",
