@@ -36,21 +36,37 @@ pub enum LdifError {
 
 /// Parses LDIF content records into entries; `origin` names the input in error messages.
 pub fn parse_ldif(origin: &str, input: &[u8]) -> Result<Vec<RawEntry>, LdifError> {
-    parse(input).map_err(|issue| LdifError::Syntax {
-        origin: origin.to_string(),
-        line: issue.line,
-        message: issue.message,
+    ldif_records(origin, input).collect()
+}
+
+/// The content records of an LDIF input, one entry at a time, so that a reader need not hold
+/// them all; nothing follows the first syntax error. `origin` names the input in errors.
+pub fn ldif_records<'a>(
+    origin: &'a str,
+    input: &'a [u8],
+) -> impl Iterator<Item = Result<RawEntry, LdifError>> + 'a {
+    Records::new(input).map(move |record| {
+        record.map_err(|issue| LdifError::Syntax {
+            origin: origin.to_string(),
+            line: issue.line,
+            message: issue.message,
+        })
     })
 }
 
 /// Reads a whole LDIF file and parses its content records.
 pub fn read_ldif_file(path: &Path) -> Result<Vec<RawEntry>, LdifError> {
-    let name = path.display().to_string();
-    let input = std::fs::read(path).map_err(|source| LdifError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (name, input) = read_ldif_bytes(path)?;
     parse_ldif(&name, &input)
+}
+
+/// The bytes of an LDIF file, with the name its errors use.
+pub fn read_ldif_bytes(path: &Path) -> Result<(String, Vec<u8>), LdifError> {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(input) => Ok((name, input)),
+        Err(source) => Err(LdifError::Io { path: name, source }),
+    }
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -80,38 +96,83 @@ impl Issue {
     }
 }
 
-fn parse(input: &[u8]) -> Result<Vec<RawEntry>, Issue> {
-    // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
-    let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
-    let mut entries = Vec::new();
-    let mut current: Option<RawEntry> = None;
-    let mut first_content = true;
-    let mut names = AttributeNames::default();
-    // Entries of one export look alike: each is given room for as many attributes as the last.
-    let mut width = 0;
-    for line in Lines::new(input) {
-        let (number, text) = match line? {
-            Line::Blank => {
-                if let Some(entry) = current.take() {
-                    width = entry.attribute_count();
-                    entries.push(entry);
-                }
-                continue;
-            }
-            Line::Content { number, text } => (number, text),
-        };
-        let attr = split_line(&text, number)?;
-        if std::mem::take(&mut first_content) && attr.name.eq_ignore_ascii_case("version") {
-            check_version(&attr, number)?;
-            continue;
-        }
-        match current.as_mut() {
-            None => current = Some(start_record(&attr, number, width)?),
-            Some(entry) => add_attribute(entry, &attr, number, &mut names)?,
+/// The content records of an input, parsed as they are reached.
+struct Records<'a> {
+    lines: Lines<'a>,
+    /// The record being read.
+    current: Option<RawEntry>,
+    /// Whether no content line has been seen yet (only the first may be `version:`).
+    first_content: bool,
+    names: AttributeNames,
+    /// Attributes of the last record: entries of one export look alike, so each is given
+    /// room for as many.
+    width: usize,
+    /// Set after a syntax error, which ends the records.
+    failed: bool,
+}
+
+impl<'a> Records<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
+        let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
+        Self {
+            lines: Lines::new(input),
+            current: None,
+            first_content: true,
+            names: AttributeNames::default(),
+            width: 0,
+            failed: false,
         }
     }
-    entries.extend(current);
-    Ok(entries)
+
+    /// The next complete record, or the syntax error before it.
+    fn advance(&mut self) -> Option<Result<RawEntry, Issue>> {
+        loop {
+            let Some(line) = self.lines.next() else {
+                return self.current.take().map(Ok);
+            };
+            let result = match line {
+                Ok(Line::Blank) => match self.current.take() {
+                    Some(entry) => {
+                        self.width = entry.attribute_count();
+                        return Some(Ok(entry));
+                    }
+                    None => continue,
+                },
+                Ok(Line::Content { number, text }) => self.content(number, &text),
+                Err(issue) => Err(issue),
+            };
+            if let Err(issue) = result {
+                return Some(Err(issue));
+            }
+        }
+    }
+
+    /// Adds a content line to the record it belongs to (or checks the version line).
+    fn content(&mut self, number: usize, text: &[u8]) -> Result<(), Issue> {
+        let attr = split_line(text, number)?;
+        if std::mem::take(&mut self.first_content) && attr.name.eq_ignore_ascii_case("version") {
+            return check_version(&attr, number);
+        }
+        match self.current.as_mut() {
+            None => self.current = Some(start_record(&attr, number, self.width)?),
+            Some(entry) => add_attribute(entry, &attr, number, &mut self.names)?,
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<RawEntry, Issue>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let record = self.advance();
+        self.failed = matches!(record, Some(Err(_)));
+        record
+    }
 }
 
 /// A logical line: physical lines with their folded continuations joined, comments dropped.
