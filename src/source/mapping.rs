@@ -124,6 +124,11 @@ fn split_display_name(full: &str) -> (String, Option<String>) {
 /// Decodes, trims and NFC-normalises one value; `None` for non-UTF-8 or control characters.
 fn clean_value(raw: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(raw).ok()?.trim();
+    if text.is_ascii() {
+        // ASCII is NFC, and its control characters are the C0 ones and DEL.
+        let control = text.bytes().any(|b| b.is_ascii_control());
+        return (!control).then(|| text.to_string());
+    }
     if text.chars().any(char::is_control) {
         return None;
     }
@@ -306,6 +311,18 @@ fn days_since_1970(days: i64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_with_control_characters_are_unreadable_ascii_or_not() {
+        assert_eq!(clean_value(b"  Ann \t"), Some("Ann".to_string()));
+        assert_eq!(clean_value(b"An\x7fn"), None);
+        assert_eq!(clean_value(b"An\x01n"), None);
+        assert_eq!(clean_value("Ann\u{85}é".as_bytes()), None);
+        assert_eq!(
+            clean_value("Ame\u{301}lie".as_bytes()),
+            Some("Amélie".to_string())
+        );
+    }
 
     fn entry(pairs: &[(&str, &[u8])]) -> RawEntry {
         let mut e = RawEntry::new("uid=jdoe,ou=people,dc=example");

@@ -136,7 +136,10 @@ pub fn load_ldif_directory(
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
     let (name, input) = read_ldif_bytes(path)?;
-    read_records(ldif_records(&name, &input), selection, mapping, today)
+    // Records take well over `BYTES_PER_RECORD` bytes each, so the users seldom outgrow this
+    // room (and are not copied as their vector grows); room never used is never touched.
+    let room = input.len() / BYTES_PER_RECORD;
+    read_records(ldif_records(&name, &input), selection, mapping, today, room)
 }
 
 /// Maps the users the selection takes from these entries, their groups resolved through the
@@ -147,19 +150,30 @@ pub fn read_entries(
     mapping: &Mapping,
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    read_records(entries.into_iter().map(Ok), selection, mapping, today)
+    let room = entries.len();
+    read_records(entries.into_iter().map(Ok), selection, mapping, today, room)
 }
 
-/// [`read_entries`] of records as they are parsed. Without a group search each entry is
-/// mapped and dropped as it comes, so the entries are never all held at once.
+/// The smallest size of an LDIF record worth reserving room for a user: a DN and a few short
+/// attributes.
+const BYTES_PER_RECORD: usize = 128;
+
+/// [`read_entries`] of records as they are parsed, with room for `room` users. Without a group
+/// search each entry is mapped and dropped as it comes, so the entries are never all held at
+/// once.
 fn read_records(
     records: impl Iterator<Item = Result<RawEntry, LdifError>>,
     selection: &LdifSelection,
     mapping: &Mapping,
     today: Date,
+    room: usize,
 ) -> Result<DirectorySnapshot, OfflineError> {
+    let users = Mapped {
+        users: Vec::with_capacity(room),
+        dn_identities: 0,
+    };
     let Some(group_selection) = &selection.groups else {
-        let users = map_users(records, selection, mapping, None, today)?;
+        let users = map_users(records, selection, mapping, None, today, users)?;
         return Ok(snapshot(users, None, mapping));
     };
     let entries = records.collect::<Result<Vec<_>, _>>()?;
@@ -170,11 +184,13 @@ fn read_records(
         mapping,
         Some(&groups.index),
         today,
+        users,
     )?;
     Ok(snapshot(users, Some(groups), mapping))
 }
 
-/// The users the selection takes, mapped in the order of their entries. A syntax error is
+/// The users the selection takes, mapped in the order of their entries after those already
+/// in `mapped`. A syntax error is
 /// reported before a filter that cannot be evaluated, wherever each is in the file.
 fn map_users(
     records: impl Iterator<Item = Result<RawEntry, LdifError>>,
@@ -182,9 +198,9 @@ fn map_users(
     mapping: &Mapping,
     index: Option<&GroupIndex>,
     today: Date,
+    mut mapped: Mapped,
 ) -> Result<Mapped, OfflineError> {
     let base = selection.user_base_dn.as_deref().unwrap_or("");
-    let mut mapped = Mapped::default();
     let mut unevaluable = None;
     for record in records {
         let entry = record?;
