@@ -138,7 +138,7 @@ pub fn load_ldif_directory(
     let (name, input) = read_ldif_bytes(path)?;
     // Records take well over `BYTES_PER_RECORD` bytes each, so the users seldom outgrow this
     // room (and are not copied as their vector grows); room never used is never touched.
-    let room = input.len() / BYTES_PER_RECORD;
+    let room = (input.len() / BYTES_PER_RECORD).min(MAX_ROOM);
     read_records(ldif_records(&name, &input), selection, mapping, today, room)
 }
 
@@ -157,6 +157,10 @@ pub fn read_entries(
 /// The smallest size of an LDIF record worth reserving room for a user: a DN and a few short
 /// attributes.
 const BYTES_PER_RECORD: usize = 128;
+
+/// At most this many users are reserved for up front, however large the file: room is
+/// reserved, if not touched, and a strict overcommit policy would refuse too much.
+const MAX_ROOM: usize = 1 << 20;
 
 /// [`read_entries`] of records as they are parsed, with room for `room` users. Without a group
 /// search each entry is mapped and dropped as it comes, so the entries are never all held at
