@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use super::entry::RawEntry;
+use super::entry::{AttributeNames, RawEntry};
 use crate::characters::printable_bytes;
 
 /// An LDIF file that cannot be read, with the 1-based line where the problem starts.
@@ -36,21 +36,37 @@ pub enum LdifError {
 
 /// Parses LDIF content records into entries; `origin` names the input in error messages.
 pub fn parse_ldif(origin: &str, input: &[u8]) -> Result<Vec<RawEntry>, LdifError> {
-    parse(input).map_err(|issue| LdifError::Syntax {
-        origin: origin.to_string(),
-        line: issue.line,
-        message: issue.message,
+    ldif_records(origin, input).collect()
+}
+
+/// The content records of an LDIF input, one entry at a time, so that a reader need not hold
+/// them all; nothing follows the first syntax error. `origin` names the input in errors.
+pub fn ldif_records<'a>(
+    origin: &'a str,
+    input: &'a [u8],
+) -> impl Iterator<Item = Result<RawEntry, LdifError>> + 'a {
+    Records::new(input).map(move |record| {
+        record.map_err(|issue| LdifError::Syntax {
+            origin: origin.to_string(),
+            line: issue.line,
+            message: issue.message,
+        })
     })
 }
 
 /// Reads a whole LDIF file and parses its content records.
 pub fn read_ldif_file(path: &Path) -> Result<Vec<RawEntry>, LdifError> {
-    let name = path.display().to_string();
-    let input = std::fs::read(path).map_err(|source| LdifError::Io {
-        path: name.clone(),
-        source,
-    })?;
+    let (name, input) = read_ldif_bytes(path)?;
     parse_ldif(&name, &input)
+}
+
+/// The bytes of an LDIF file, with the name its errors use.
+pub fn read_ldif_bytes(path: &Path) -> Result<(String, Vec<u8>), LdifError> {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(input) => Ok((name, input)),
+        Err(source) => Err(LdifError::Io { path: name, source }),
+    }
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -80,32 +96,83 @@ impl Issue {
     }
 }
 
-fn parse(input: &[u8]) -> Result<Vec<RawEntry>, Issue> {
-    // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
-    let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
-    let mut entries = Vec::new();
-    let mut current: Option<RawEntry> = None;
-    let mut first_content = true;
-    for line in Lines::new(input) {
-        let (number, text) = match line? {
-            Line::Blank => {
-                entries.extend(current.take());
-                continue;
-            }
-            Line::Content { number, text } => (number, text),
-        };
-        let attr = split_line(&text, number)?;
-        if std::mem::take(&mut first_content) && attr.name.eq_ignore_ascii_case("version") {
-            check_version(&attr, number)?;
-            continue;
-        }
-        match current.as_mut() {
-            None => current = Some(start_record(&attr, number)?),
-            Some(entry) => add_attribute(entry, &attr, number)?,
+/// The content records of an input, parsed as they are reached.
+struct Records<'a> {
+    lines: Lines<'a>,
+    /// The record being read.
+    current: Option<RawEntry>,
+    /// Whether no content line has been seen yet (only the first may be `version:`).
+    first_content: bool,
+    names: AttributeNames,
+    /// Attributes of the last record: entries of one export look alike, so each is given
+    /// room for as many.
+    width: usize,
+    /// Set after a syntax error, which ends the records.
+    failed: bool,
+}
+
+impl<'a> Records<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
+        let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
+        Self {
+            lines: Lines::new(input),
+            current: None,
+            first_content: true,
+            names: AttributeNames::default(),
+            width: 0,
+            failed: false,
         }
     }
-    entries.extend(current);
-    Ok(entries)
+
+    /// The next complete record, or the syntax error before it.
+    fn advance(&mut self) -> Option<Result<RawEntry, Issue>> {
+        loop {
+            let Some(line) = self.lines.next() else {
+                return self.current.take().map(Ok);
+            };
+            let result = match line {
+                Ok(Line::Blank) => match self.current.take() {
+                    Some(entry) => {
+                        self.width = entry.attribute_count();
+                        return Some(Ok(entry));
+                    }
+                    None => continue,
+                },
+                Ok(Line::Content { number, text }) => self.content(number, &text),
+                Err(issue) => Err(issue),
+            };
+            if let Err(issue) = result {
+                return Some(Err(issue));
+            }
+        }
+    }
+
+    /// Adds a content line to the record it belongs to (or checks the version line).
+    fn content(&mut self, number: usize, text: &[u8]) -> Result<(), Issue> {
+        let attr = split_line(text, number)?;
+        if std::mem::take(&mut self.first_content) && attr.name.eq_ignore_ascii_case("version") {
+            return check_version(&attr, number);
+        }
+        match self.current.as_mut() {
+            None => self.current = Some(start_record(&attr, number, self.width)?),
+            Some(entry) => add_attribute(entry, &attr, number, &mut self.names)?,
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<RawEntry, Issue>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let record = self.advance();
+        self.failed = matches!(record, Some(Err(_)));
+        record
+    }
 }
 
 /// A logical line: physical lines with their folded continuations joined, comments dropped.
@@ -290,7 +357,7 @@ fn check_version(attr: &AttrLine<'_>, number: usize) -> Result<(), Issue> {
     }
 }
 
-fn start_record(attr: &AttrLine<'_>, number: usize) -> Result<RawEntry, Issue> {
+fn start_record(attr: &AttrLine<'_>, number: usize, width: usize) -> Result<RawEntry, Issue> {
     if !attr.name.eq_ignore_ascii_case("dn") {
         return Err(Issue::new(
             number,
@@ -308,10 +375,15 @@ fn start_record(attr: &AttrLine<'_>, number: usize) -> Result<RawEntry, Issue> {
             "the base64 DN does not decode to UTF-8 text; a DN must be UTF-8",
         )
     })?;
-    Ok(RawEntry::new(dn))
+    Ok(RawEntry::with_capacity(dn, width))
 }
 
-fn add_attribute(entry: &mut RawEntry, attr: &AttrLine<'_>, number: usize) -> Result<(), Issue> {
+fn add_attribute(
+    entry: &mut RawEntry,
+    attr: &AttrLine<'_>,
+    number: usize,
+    names: &mut AttributeNames,
+) -> Result<(), Issue> {
     reject_change_syntax(attr.name, number)?;
     if attr.name.eq_ignore_ascii_case("dn") {
         return Err(Issue::new(
@@ -320,7 +392,7 @@ fn add_attribute(entry: &mut RawEntry, attr: &AttrLine<'_>, number: usize) -> Re
         ));
     }
     let value = value_bytes(attr, number)?;
-    entry.push(attr.name, value);
+    entry.push_named(&names.get(attr.name), value);
     Ok(())
 }
 
@@ -432,7 +504,7 @@ mod tests {
         assert_eq!(entries[0].dn, "uid=jdoe,ou=people,dc=example,dc=com");
         assert_eq!(values(&entries[0], "uid"), ["jdoe"]);
         assert_eq!(values(&entries[0], "cn"), ["John Doe"]);
-        assert_eq!(entries[0].attrs.len(), 2);
+        assert_eq!(entries[0].attribute_count(), 2);
     }
 
     #[test]
@@ -453,7 +525,7 @@ mod tests {
         let entries = parse_ok("# header\nversion:   1\ndn: cn=a\n");
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].dn, "cn=a");
-        assert!(entries[0].attrs.is_empty());
+        assert_eq!(entries[0].attribute_count(), 0);
     }
 
     #[test]
@@ -480,7 +552,7 @@ mod tests {
         let entries = parse_ok(input);
         assert_eq!(entries.len(), 1);
         assert_eq!(values(&entries[0], "cn"), ["a"]);
-        assert_eq!(entries[0].attrs.len(), 1);
+        assert_eq!(entries[0].attribute_count(), 1);
     }
 
     #[test]
@@ -649,7 +721,7 @@ mod tests {
     fn stores_attribute_descriptions_lowercased_with_options() {
         let input = "dn: cn=a\nUserCertificate;Binary:: AAE=\n2.5.4.3: by oid\ncn;lang-en: Alice\n";
         let entries = parse_ok(input);
-        let names: Vec<&str> = entries[0].attrs.keys().map(String::as_str).collect();
+        let names: Vec<&str> = entries[0].attributes().map(|(name, _)| name).collect();
         assert_eq!(names, ["2.5.4.3", "cn;lang-en", "usercertificate;binary"]);
         assert_eq!(entries[0].values("usercertificate;binary"), [vec![0u8, 1]]);
         assert_eq!(values(&entries[0], "2.5.4.3"), ["by oid"]);
@@ -845,7 +917,7 @@ mod tests {
             out.push('\n');
             let dn = BASE64.encode(entry.dn.as_bytes());
             push_folded(&mut out, &format!("dn:: {dn}"), width);
-            for (name, values) in &entry.attrs {
+            for (name, values) in entry.attributes() {
                 for value in values {
                     push_folded(
                         &mut out,

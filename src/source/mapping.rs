@@ -124,6 +124,11 @@ fn split_display_name(full: &str) -> (String, Option<String>) {
 /// Decodes, trims and NFC-normalises one value; `None` for non-UTF-8 or control characters.
 fn clean_value(raw: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(raw).ok()?.trim();
+    if text.is_ascii() {
+        // ASCII is NFC, and its control characters are the C0 ones and DEL.
+        let control = text.bytes().any(|b| b.is_ascii_control());
+        return (!control).then(|| text.to_string());
+    }
     if text.chars().any(char::is_control) {
         return None;
     }
@@ -144,7 +149,7 @@ fn read_text(
     let raw = entry.values(&expr.attribute).first()?;
     match clean_value(raw) {
         Some(text) if text.is_empty() => None,
-        Some(text) => Some(expr.transform(&text)),
+        Some(text) => Some(expr.transform_owned(text)),
         None => {
             problems.push(format!(
                 "{what} ({}) is not readable text: it is not valid UTF-8 or contains control characters",
@@ -165,7 +170,7 @@ fn read_identity(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) 
         return format_guid(bytes);
     }
     match clean_value(raw) {
-        Some(text) if !text.is_empty() => expr.transform(&text),
+        Some(text) if !text.is_empty() => expr.transform_owned(text),
         _ => {
             problems.push(format!(
                 "identity attribute {} has an unreadable value; the DN is used instead",
@@ -186,7 +191,7 @@ fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) ->
     let mut groups = Vec::new();
     for raw in entry.values(&expr.attribute) {
         match clean_value(raw) {
-            Some(text) if !text.is_empty() => groups.push(expr.transform(&text)),
+            Some(text) if !text.is_empty() => groups.push(expr.transform_owned(text)),
             Some(_) => {}
             None => problems.push(format!(
                 "a group value ({}) is not readable text",
@@ -306,6 +311,18 @@ fn days_since_1970(days: i64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_with_control_characters_are_unreadable_ascii_or_not() {
+        assert_eq!(clean_value(b"  Ann \t"), Some("Ann".to_string()));
+        assert_eq!(clean_value(b"An\x7fn"), None);
+        assert_eq!(clean_value(b"An\x01n"), None);
+        assert_eq!(clean_value("Ann\u{85}é".as_bytes()), None);
+        assert_eq!(
+            clean_value("Ame\u{301}lie".as_bytes()),
+            Some("Amélie".to_string())
+        );
+    }
 
     fn entry(pairs: &[(&str, &[u8])]) -> RawEntry {
         let mut e = RawEntry::new("uid=jdoe,ou=people,dc=example");

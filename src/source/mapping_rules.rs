@@ -53,9 +53,12 @@ impl AttrExpr {
 
     /// Applies every transform in order.
     pub fn transform(&self, value: &str) -> String {
-        self.transforms
-            .iter()
-            .fold(value.to_string(), |acc, t| t.apply(&acc))
+        self.transform_owned(value.to_string())
+    }
+
+    /// Like [`AttrExpr::transform`], reusing the value when there is nothing to apply.
+    pub fn transform_owned(&self, value: String) -> String {
+        self.transforms.iter().fold(value, |acc, t| t.apply(&acc))
     }
 }
 

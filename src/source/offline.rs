@@ -5,13 +5,14 @@
 use super::entry::RawEntry;
 use super::filter::{Filter, FilterError};
 use super::group_search::{GroupsRead, incomplete_warning, index_groups};
+use super::ldap::groups::GroupIndex;
 use super::ldap::mapper::map_one;
-use super::ldif::{LdifError, read_ldif_file};
+use super::ldif::{LdifError, ldif_records, read_ldif_bytes};
 use super::mapping::identity_warning;
 use super::mapping_rules::Mapping;
 use super::subtree::is_within;
 use crate::config::LdapConfig;
-use crate::model::DirectorySnapshot;
+use crate::model::{DirectorySnapshot, DirectoryUser};
 use jiff::civil::Date;
 use std::path::Path;
 
@@ -134,7 +135,11 @@ pub fn load_ldif_directory(
     mapping: &Mapping,
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    read_entries(read_ldif_file(path)?, selection, mapping, today)
+    let (name, input) = read_ldif_bytes(path)?;
+    // Records take well over `BYTES_PER_RECORD` bytes each, so the users seldom outgrow this
+    // room (and are not copied as their vector grows); room never used is never touched.
+    let room = (input.len() / BYTES_PER_RECORD).min(MAX_ROOM);
+    read_records(ldif_records(&name, &input), selection, mapping, today, room)
 }
 
 /// Maps the users the selection takes from these entries, their groups resolved through the
@@ -145,14 +150,74 @@ pub fn read_entries(
     mapping: &Mapping,
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    let groups = match &selection.groups {
-        Some(groups) => Some(read_groups(&entries, groups)?),
-        None => None,
+    let room = entries.len();
+    read_records(entries.into_iter().map(Ok), selection, mapping, today, room)
+}
+
+/// The smallest size of an LDIF record worth reserving room for a user: a DN and a few short
+/// attributes.
+const BYTES_PER_RECORD: usize = 128;
+
+/// At most this many users are reserved for up front, however large the file: room is
+/// reserved, if not touched, and a strict overcommit policy would refuse too much.
+const MAX_ROOM: usize = 1 << 20;
+
+/// [`read_entries`] of records as they are parsed, with room for `room` users. Without a group
+/// search each entry is mapped and dropped as it comes, so the entries are never all held at
+/// once.
+fn read_records(
+    records: impl Iterator<Item = Result<RawEntry, LdifError>>,
+    selection: &LdifSelection,
+    mapping: &Mapping,
+    today: Date,
+    room: usize,
+) -> Result<DirectorySnapshot, OfflineError> {
+    let users = Mapped {
+        users: Vec::with_capacity(room),
+        dn_identities: 0,
     };
+    let Some(group_selection) = &selection.groups else {
+        let users = map_users(records, selection, mapping, None, today, users)?;
+        return Ok(snapshot(users, None, mapping));
+    };
+    let entries = records.collect::<Result<Vec<_>, _>>()?;
+    let groups = read_groups(&entries, group_selection)?;
+    let users = map_users(
+        entries.into_iter().map(Ok),
+        selection,
+        mapping,
+        Some(&groups.index),
+        today,
+        users,
+    )?;
+    Ok(snapshot(users, Some(groups), mapping))
+}
+
+/// The users the selection takes, mapped in the order of their entries after those already
+/// in `mapped`. A syntax error is
+/// reported before a filter that cannot be evaluated, wherever each is in the file.
+fn map_users(
+    records: impl Iterator<Item = Result<RawEntry, LdifError>>,
+    selection: &LdifSelection,
+    mapping: &Mapping,
+    index: Option<&GroupIndex>,
+    today: Date,
+    mut mapped: Mapped,
+) -> Result<Mapped, OfflineError> {
     let base = selection.user_base_dn.as_deref().unwrap_or("");
-    let under_base = entries.into_iter().filter(|e| is_within(&e.dn, base));
-    let users = select_entries(under_base.collect(), &selection.user_filter)?;
-    Ok(snapshot(&users, groups, mapping, today))
+    let mut unevaluable = None;
+    for record in records {
+        let entry = record?;
+        if unevaluable.is_some() || !is_within(&entry.dn, base) {
+            continue;
+        }
+        match matches(&entry, &selection.user_filter, "user") {
+            Ok(true) => mapped.add(&entry, mapping, index, today),
+            Ok(false) => {}
+            Err(error) => unevaluable = Some(error),
+        }
+    }
+    unevaluable.map_or(Ok(mapped), Err)
 }
 
 /// The groups a group search under the selection's base would find, indexed.
@@ -174,22 +239,8 @@ fn read_groups(
 }
 
 /// The users mapped, with the warnings and completeness of the read.
-fn snapshot(
-    users: &[RawEntry],
-    groups: Option<GroupsRead>,
-    mapping: &Mapping,
-    today: Date,
-) -> DirectorySnapshot {
-    let index = groups.as_ref().map(|g| &g.index);
-    let mapped = users
-        .iter()
-        .map(|e| map_one(e, mapping, index, today))
-        .collect();
-    let dn_identities = users
-        .iter()
-        .filter(|e| e.values(&mapping.id.attribute).is_empty())
-        .count();
-    let mut warnings: Vec<String> = identity_warning(dn_identities, &mapping.id.attribute)
+fn snapshot(mapped: Mapped, groups: Option<GroupsRead>, mapping: &Mapping) -> DirectorySnapshot {
+    let mut warnings: Vec<String> = identity_warning(mapped.dn_identities, &mapping.id.attribute)
         .into_iter()
         .collect();
     let incomplete: Vec<String> = groups
@@ -200,11 +251,34 @@ fn snapshot(
         .collect();
     warnings.extend(incomplete.iter().cloned());
     DirectorySnapshot {
-        users: mapped,
+        users: mapped.users,
         complete: incomplete.is_empty(),
         warnings,
         incomplete,
         groups_found: groups.as_ref().map(GroupsRead::found),
+    }
+}
+
+/// Users mapped so far, and how many of them are identified by their DN.
+#[derive(Default)]
+struct Mapped {
+    users: Vec<DirectoryUser>,
+    dn_identities: usize,
+}
+
+impl Mapped {
+    /// Maps one selected entry.
+    fn add(
+        &mut self,
+        entry: &RawEntry,
+        mapping: &Mapping,
+        index: Option<&GroupIndex>,
+        today: Date,
+    ) {
+        self.users.push(map_one(entry, mapping, index, today));
+        if entry.values(&mapping.id.attribute).is_empty() {
+            self.dn_identities += 1;
+        }
     }
 }
 

@@ -100,7 +100,11 @@ fn eval_extensible(
     // Without an attribute, RFC 4511 applies the rule to every attribute of the entry.
     let from_attrs: Box<dyn Iterator<Item = &[u8]>> = match attr {
         Some(a) => Box::new(attribute_values(entry, a)),
-        None => Box::new(entry.attrs.values().flatten().map(Vec::as_slice)),
+        None => Box::new(
+            entry
+                .attributes()
+                .flat_map(|(_, values)| values.iter().map(Vec::as_slice)),
+        ),
     };
     let mut candidates = from_attrs.chain(from_dn);
     match rule.map(bitwise_rule) {
@@ -140,12 +144,10 @@ fn description_covers(wanted: &str, key: &str) -> bool {
     wanted_parts.all(|option| key_options.iter().any(|k| k.eq_ignore_ascii_case(option)))
 }
 
-fn attribute_values<'e>(entry: &'e RawEntry, attr: &str) -> impl Iterator<Item = &'e [u8]> {
-    let wanted = attr.to_string();
+fn attribute_values<'e>(entry: &'e RawEntry, wanted: &str) -> impl Iterator<Item = &'e [u8]> {
     entry
-        .attrs
-        .iter()
-        .filter(move |(key, _)| description_covers(&wanted, key))
+        .attributes()
+        .filter(move |(key, _)| description_covers(wanted, key))
         .flat_map(|(_, values)| values.iter().map(Vec::as_slice))
 }
 
@@ -155,6 +157,20 @@ fn fold(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// [`fold`] of ASCII text, without allocating: words lowercased, joined by single spaces.
+fn ascii_folded(text: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    // `str::split_whitespace` also splits at vertical tab, which `u8::is_ascii_whitespace` keeps.
+    text.split(|&b| b == b' ' || (b'\t'..=b'\r').contains(&b))
+        .filter(|word| !word.is_empty())
+        .enumerate()
+        .flat_map(|(at, word)| {
+            let space = (at > 0).then_some(b' ');
+            space
+                .into_iter()
+                .chain(word.iter().map(u8::to_ascii_lowercase))
+        })
 }
 
 /// Like [`fold`] but without trimming: spaces at the edges of a substring piece matter.
@@ -176,6 +192,9 @@ fn fold_piece(text: &str) -> String {
 }
 
 fn values_equal(stored: &[u8], asserted: &[u8]) -> bool {
+    if stored.is_ascii() && asserted.is_ascii() {
+        return ascii_folded(stored).eq(ascii_folded(asserted));
+    }
     match (std::str::from_utf8(stored), std::str::from_utf8(asserted)) {
         (Ok(s), Ok(a)) => fold(s) == fold(a),
         _ => stored == asserted,

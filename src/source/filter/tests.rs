@@ -394,9 +394,7 @@ fn active_directory_bitwise_rules() {
     assert!(check(disabled), "514 = NORMAL_ACCOUNT | ACCOUNTDISABLE");
     assert!(!check(&format!("(!{disabled})")));
     let mut enabled = sample();
-    enabled
-        .attrs
-        .insert("useraccountcontrol".into(), vec![b"512".to_vec()]);
+    enabled.set("useraccountcontrol", vec![b"512".to_vec()]);
     assert!(!parse(disabled).matches(&enabled).unwrap());
     assert!(
         parse(&format!("(&(objectClass=person)(!{disabled}))"))

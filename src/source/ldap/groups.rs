@@ -171,10 +171,10 @@ fn member_key(attribute: &str, member: &str) -> DnOrName {
 pub fn take_range(entry: &mut RawEntry, attribute: &str) -> (Vec<Vec<u8>>, Option<u64>) {
     let prefix = format!("{};range=", attribute.to_ascii_lowercase());
     let ranged: Vec<String> = entry
-        .attrs
-        .keys()
+        .attributes()
+        .map(|(name, _)| name)
         .filter(|name| name.starts_with(&prefix))
-        .cloned()
+        .map(str::to_string)
         .collect();
     let mut values = Vec::new();
     let mut next = None;
@@ -183,7 +183,7 @@ pub fn take_range(entry: &mut RawEntry, attribute: &str) -> (Vec<Vec<u8>>, Optio
         if let Some(end) = end.and_then(|end| end.parse::<u64>().ok()) {
             next = Some(end + 1);
         }
-        values.extend(entry.attrs.remove(&name).unwrap_or_default());
+        values.extend(entry.take(&name).unwrap_or_default());
     }
     (values, next)
 }

@@ -66,11 +66,7 @@ pub async fn follow_ranges(
         next = part_next;
     }
     if !values.is_empty() {
-        entry
-            .attrs
-            .entry(attribute.to_ascii_lowercase())
-            .or_default()
-            .extend(values);
+        entry.extend(attribute, values);
     }
     Ok(())
 }
@@ -135,7 +131,7 @@ pub async fn chained_members(
         members.extend(page.into_iter().map(|user| user.dn.into_bytes()))
     })
     .await?;
-    group.attrs.insert("member".to_string(), members);
+    group.set("member", members);
     Ok(outcome
         .incomplete
         .map(|reason| format!("the members of {}: {reason}", group.dn)))

@@ -6,7 +6,7 @@
 
 use super::connect::Connection;
 use super::error::{DirectoryError, search_failure};
-use crate::source::entry::RawEntry;
+use crate::source::entry::{AttributeNames, RawEntry};
 use ldap3::asn1::{PL, StructureTag, parse_tag};
 use ldap3::controls::{PagedResults, RawControl};
 use ldap3::{LdapResult, ResultEntry, Scope};
@@ -109,8 +109,9 @@ fn decode_page(
     outcome: &mut SearchOutcome,
 ) -> Vec<RawEntry> {
     let mut page = Vec::with_capacity(entries.len());
+    let mut names = AttributeNames::default();
     for entry in entries {
-        match decode_entry(entry) {
+        match decode_entry(entry, &mut names) {
             Decoded::Entry(entry) => page.push(entry),
             Decoded::Referral => outcome.referrals += 1,
             Decoded::Malformed => {
@@ -210,23 +211,24 @@ enum Decoded {
 }
 
 /// Decodes a search result entry (application tag 4) into a raw entry, keeping every value as bytes.
-fn decode_entry(entry: ResultEntry) -> Decoded {
+fn decode_entry(entry: ResultEntry, names: &mut AttributeNames) -> Decoded {
     const SEARCH_RESULT_ENTRY: u64 = 4;
     const SEARCH_RESULT_REFERENCE: u64 = 19;
     match entry.0.id {
         SEARCH_RESULT_ENTRY => {
-            decode_attributes(entry.0).map_or(Decoded::Malformed, Decoded::Entry)
+            decode_attributes(entry.0, names).map_or(Decoded::Malformed, Decoded::Entry)
         }
         SEARCH_RESULT_REFERENCE => Decoded::Referral,
         _ => Decoded::Malformed,
     }
 }
 
-fn decode_attributes(tag: StructureTag) -> Option<RawEntry> {
+fn decode_attributes(tag: StructureTag, names: &mut AttributeNames) -> Option<RawEntry> {
     let mut parts = tag.expect_constructed()?.into_iter();
     let dn = String::from_utf8(parts.next()?.expect_primitive()?).ok()?;
-    let mut entry = RawEntry::new(dn);
-    for attribute in parts.next()?.expect_constructed()? {
+    let attributes = parts.next()?.expect_constructed()?;
+    let mut entry = RawEntry::with_capacity(dn, attributes.len());
+    for attribute in attributes {
         let mut attribute = attribute.expect_constructed()?.into_iter();
         let name = String::from_utf8(attribute.next()?.expect_primitive()?).ok()?;
         let values = attribute.next()?;
@@ -235,10 +237,11 @@ fn decode_attributes(tag: StructureTag) -> Option<RawEntry> {
         };
         if values.is_empty() {
             // A name with no values: still record that the attribute is there (AD range ends).
-            entry.attrs.entry(name.to_ascii_lowercase()).or_default();
+            entry.extend(&name, Vec::new());
         }
+        let name = names.get(&name);
         for value in values {
-            entry.push(&name, value.expect_primitive()?);
+            entry.push_named(&name, value.expect_primitive()?);
         }
     }
     Some(entry)
@@ -296,7 +299,9 @@ mod tests {
                 ("cn", vec![b"J\xc3\xa9", b"bad \xff"]),
             ],
         );
-        let Decoded::Entry(entry) = decode_entry(ResultEntry::new(tag)) else {
+        let Decoded::Entry(entry) =
+            decode_entry(ResultEntry::new(tag), &mut AttributeNames::default())
+        else {
             panic!("an entry")
         };
         assert_eq!(entry.dn, "uid=jdoe,ou=people,dc=x");
@@ -308,7 +313,10 @@ mod tests {
     fn malformed_entries_and_referrals_are_recognised_without_panicking() {
         let not_utf8_dn = entry_tag(b"uid=\xff", vec![]);
         assert!(matches!(
-            decode_entry(ResultEntry::new(not_utf8_dn)),
+            decode_entry(
+                ResultEntry::new(not_utf8_dn),
+                &mut AttributeNames::default()
+            ),
             Decoded::Malformed
         ));
         let primitive = StructureTag {
@@ -317,7 +325,7 @@ mod tests {
             payload: PL::P(b"junk".to_vec()),
         };
         assert!(matches!(
-            decode_entry(ResultEntry::new(primitive)),
+            decode_entry(ResultEntry::new(primitive), &mut AttributeNames::default()),
             Decoded::Malformed
         ));
         let referral = StructureTag {
@@ -326,7 +334,7 @@ mod tests {
             payload: PL::C(vec![]),
         };
         assert!(matches!(
-            decode_entry(ResultEntry::new(referral)),
+            decode_entry(ResultEntry::new(referral), &mut AttributeNames::default()),
             Decoded::Referral
         ));
     }
