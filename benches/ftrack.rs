@@ -143,9 +143,9 @@ async fn main() {
         }
         for (concurrency, gzip) in [
             (1, false),
+            (4, false),
             (DEFAULT_CONCURRENCY, false),
             (DEFAULT_CONCURRENCY, true),
-            (8, false),
         ] {
             set_latency(&sandbox, latency, gzip).await;
             let client = bench_client(&sandbox.url)
