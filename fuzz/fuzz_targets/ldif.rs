@@ -10,7 +10,7 @@ use ldap2ftrack::reconcile::plan::Summary;
 use ldap2ftrack::reconcile::{Scope, compute_plan};
 use ldap2ftrack::source::ldif::{LdifError, parse_ldif};
 use ldap2ftrack::source::mapping::map_entries;
-use ldap2ftrack::source::offline::{select_entries, user_filter};
+use ldap2ftrack::source::offline::{LdifSelection, read_entries, user_filter};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 
@@ -26,7 +26,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let demo = demo();
     let filter = user_filter(&demo.config.ldap.user_filter, None).expect("the demo filter parses");
-    let _ = select_entries(entries.clone(), &filter);
+    // The reader's own selection and mapping of what the filter keeps.
+    let selection = LdifSelection {
+        user_base_dn: None,
+        user_filter: filter,
+        groups: None,
+    };
+    let _ = read_entries(entries.clone(), &selection, &demo.config.mapping, TODAY);
     // Every entry is mapped, whether or not the filter keeps it, so the mapping sees them all.
     let directory = map_entries(&entries, &demo.config.mapping, TODAY);
     let plan = compute_plan(

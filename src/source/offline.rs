@@ -104,20 +104,6 @@ pub fn user_filter(configured: &str, extra: Option<&str>) -> Result<Filter, Offl
     }
 }
 
-/// The entries a filter selects.
-pub fn select_entries(
-    entries: Vec<RawEntry>,
-    filter: &Filter,
-) -> Result<Vec<RawEntry>, OfflineError> {
-    let mut selected = Vec::with_capacity(entries.len());
-    for entry in entries {
-        if matches(&entry, filter, "user")? {
-            selected.push(entry);
-        }
-    }
-    Ok(selected)
-}
-
 fn matches(entry: &RawEntry, filter: &Filter, which: &'static str) -> Result<bool, OfflineError> {
     filter
         .matches(entry)
@@ -136,10 +122,7 @@ pub fn load_ldif_directory(
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
     let (name, input) = read_ldif_bytes(path)?;
-    // Records take well over `BYTES_PER_RECORD` bytes each, so the users seldom outgrow this
-    // room (and are not copied as their vector grows); room never used is never touched.
-    let room = (input.len() / BYTES_PER_RECORD).min(MAX_ROOM);
-    read_records(ldif_records(&name, &input), selection, mapping, today, room)
+    read_records(ldif_records(&name, &input), selection, mapping, today)
 }
 
 /// Maps the users the selection takes from these entries, their groups resolved through the
@@ -150,19 +133,10 @@ pub fn read_entries(
     mapping: &Mapping,
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    let room = entries.len();
-    read_records(entries.into_iter().map(Ok), selection, mapping, today, room)
+    read_records(entries.into_iter().map(Ok), selection, mapping, today)
 }
 
-/// The smallest size of an LDIF record worth reserving room for a user: a DN and a few short
-/// attributes.
-const BYTES_PER_RECORD: usize = 128;
-
-/// At most this many users are reserved for up front, however large the file: room is
-/// reserved, if not touched, and a strict overcommit policy would refuse too much.
-const MAX_ROOM: usize = 1 << 20;
-
-/// [`read_entries`] of records as they are parsed, with room for `room` users. Without a group
+/// [`read_entries`] of records as they are parsed. Without a group
 /// search each entry is mapped and dropped as it comes, so the entries are never all held at
 /// once.
 fn read_records(
@@ -170,14 +144,9 @@ fn read_records(
     selection: &LdifSelection,
     mapping: &Mapping,
     today: Date,
-    room: usize,
 ) -> Result<DirectorySnapshot, OfflineError> {
-    let users = Mapped {
-        users: Vec::with_capacity(room),
-        dn_identities: 0,
-    };
     let Some(group_selection) = &selection.groups else {
-        let users = map_users(records, selection, mapping, None, today, users)?;
+        let users = map_users(records, selection, mapping, None, today)?;
         return Ok(snapshot(users, None, mapping));
     };
     let entries = records.collect::<Result<Vec<_>, _>>()?;
@@ -188,13 +157,11 @@ fn read_records(
         mapping,
         Some(&groups.index),
         today,
-        users,
     )?;
     Ok(snapshot(users, Some(groups), mapping))
 }
 
-/// The users the selection takes, mapped in the order of their entries after those already
-/// in `mapped`. A syntax error is
+/// The users the selection takes, mapped in the order of their entries. A syntax error is
 /// reported before a filter that cannot be evaluated, wherever each is in the file.
 fn map_users(
     records: impl Iterator<Item = Result<RawEntry, LdifError>>,
@@ -202,8 +169,8 @@ fn map_users(
     mapping: &Mapping,
     index: Option<&GroupIndex>,
     today: Date,
-    mut mapped: Mapped,
 ) -> Result<Mapped, OfflineError> {
+    let mut mapped = Mapped::default();
     let base = selection.user_base_dn.as_deref().unwrap_or("");
     let mut unevaluable = None;
     for record in records {

@@ -188,7 +188,7 @@ fn a_syntax_error_is_reported_before_a_filter_that_cannot_be_evaluated() {
     selection.user_filter = "(cn:1.2.3:=x)".parse().unwrap();
     let load = |text: &str| {
         let records = crate::source::ldif::ldif_records("test.ldif", text.as_bytes());
-        read_records(records, &selection, &Mapping::default(), TODAY, 0)
+        read_records(records, &selection, &Mapping::default(), TODAY)
     };
     let valid = "dn: uid=a,dc=x\nuid: a\n\ndn: uid=b,dc=x\nuid: b\n";
     assert!(matches!(load(valid), Err(OfflineError::Evaluate { .. })));
