@@ -5,7 +5,7 @@
 //! in flight. The run ends with one summary line and the exit code of UX.md.
 
 use super::output::Console;
-use super::plan::{plan_with_state, planning_config, read_directory, scope_from};
+use super::plan::{plan_with_state, planning_config, read_directory, scope_from, side_by_side};
 use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress};
 use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
 use crate::apply::run::{Recorded, Records, apply_and_record};
@@ -193,22 +193,20 @@ impl Setup {
         let Some(path) = &args.plan_file else {
             let reads = crate::inputs::planning_reads(&self.config);
             // ftrack and the directory are read side by side; ftrack's error comes first.
-            let (ftrack, directory) = std::thread::scope(|scope| {
-                let ftrack = scope.spawn(|| {
+            let (ftrack, directory) = side_by_side(
+                || {
                     self.runtime
                         .block_on(read_for_planning(&self.client, &reads))
-                });
-                let directory = read_directory(
-                    &self.config,
-                    args.planning.ldif.as_deref(),
-                    &args.planning.scope,
-                    console,
-                );
-                let ftrack = ftrack
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (ftrack, directory)
-            });
+                },
+                || {
+                    read_directory(
+                        &self.config,
+                        args.planning.ldif.as_deref(),
+                        &args.planning.scope,
+                        console,
+                    )
+                },
+            );
             let ftrack = ftrack?;
             let (directory, source) = directory?;
             let plan = plan_with_state(

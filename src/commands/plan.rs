@@ -116,21 +116,36 @@ fn read_inputs(
     args: &PlanArgs,
     console: &Console,
 ) -> anyhow::Result<(FtrackSnapshot, (DirectorySnapshot, String))> {
-    std::thread::scope(|scope| {
-        let ftrack = scope.spawn(|| match &args.ftrack_snapshot {
+    let (ftrack, directory) = side_by_side(
+        || match &args.ftrack_snapshot {
             Some(path) => Ok(read_snapshot(path)?),
             None => read_live_ftrack(config, console),
-        });
-        let directory = read_directory(
-            config,
-            args.planning.ldif.as_deref(),
-            &args.planning.scope,
-            console,
-        );
-        let ftrack = ftrack
+        },
+        || {
+            read_directory(
+                config,
+                args.planning.ldif.as_deref(),
+                &args.planning.scope,
+                console,
+            )
+        },
+    );
+    Ok((ftrack?, directory?))
+}
+
+/// Runs `first` on a thread of its own while `second` runs on this one, and returns both
+/// results; a panic in `first` goes on here.
+pub fn side_by_side<A: Send, B>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let first = scope.spawn(first);
+        let second = second();
+        let first = first
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok((ftrack, directory?))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
     })
 }
 
