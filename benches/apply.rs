@@ -31,13 +31,13 @@ const BATCH_SIZE: usize = 100;
 fn person(n: usize) -> DirectoryUser {
     DirectoryUser {
         id: format!("dir-{n}").into(),
-        dn: format!("uid=artist{n},ou=people,dc=studio,dc=test"),
+        dn: format!("uid=artist{n},ou=people,dc=studio,dc=test").into(),
         username: Some(format!("artist{n}").into()),
         email: Some(format!("artist{n}@studio.test")),
         first_name: Some(format!("Artist{n}")),
         last_name: Some("Studio".to_string()),
         display_name: None,
-        groups: vec!["artists".to_string()],
+        groups: vec!["artists".into()],
         active: true,
         disabled_reason: None,
         problems: Vec::new(),
@@ -72,6 +72,7 @@ fn studio() -> (DirectorySnapshot, FtrackSnapshot, Links) {
         warnings: Vec::new(),
         incomplete: Vec::new(),
         groups_found: None,
+        read: Default::default(),
     };
     let role = |id: &str, name: &str| SecurityRole {
         id: id.into(),

@@ -17,7 +17,7 @@ fn session() -> Session {
     let directory = (0..USERS)
         .map(|n| DirectoryUser {
             id: format!("dir-{n}").into(),
-            dn: format!("uid=artist{n},ou=people,dc=studio,dc=test"),
+            dn: format!("uid=artist{n},ou=people,dc=studio,dc=test").into(),
             username: Some(format!("artist{n}").into()),
             email: Some(format!("artist{n}@studio.test")),
             first_name: Some(format!("Artist{n}")),
@@ -53,6 +53,7 @@ fn session() -> Session {
             warnings: Vec::new(),
             incomplete: Vec::new(),
             groups_found: None,
+            read: Default::default(),
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

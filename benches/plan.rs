@@ -5,8 +5,9 @@
 mod heap;
 
 use heap::{Counting, live, mib, peak, reset_peak};
+use ldap2ftrack::ids::DirectoryGroup;
 use ldap2ftrack::model::{
-    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links, SharedGroups,
 };
 use ldap2ftrack::reconcile::plan::Summary;
 use ldap2ftrack::reconcile::policy::MaxDeactivate;
@@ -115,6 +116,8 @@ fn studio(n: usize) -> Studio {
     let mut directory = Vec::with_capacity(n);
     let mut ftrack = Vec::with_capacity(n);
     let mut links = Links::new();
+    // As the directory readers do: one value per group, shared by its members.
+    let mut shared = SharedGroups::default();
     for (i, &kind) in kinds.iter().enumerate() {
         let (first, last) = (FIRST[rng.below(6)], LAST[rng.below(6)]);
         let (f, l) = (first.to_lowercase(), last.to_lowercase());
@@ -129,9 +132,9 @@ fn studio(n: usize) -> Studio {
         if !matches!(kind, Kind::Create | Kind::Unmanaged | Kind::ByName) {
             links.insert(dir_id.clone().into(), ftrack_id.clone().into());
         }
-        let mut dir_groups: Vec<String> = groups
+        let mut dir_groups: Vec<DirectoryGroup> = groups
             .iter()
-            .map(|g| format!("cn=dept{g},ou=groups,dc=bench"))
+            .map(|g| shared.value(&format!("cn=dept{g},ou=groups,dc=bench")))
             .collect();
         dir_groups.sort();
         if kind == Kind::Group {
@@ -160,7 +163,7 @@ fn studio(n: usize) -> Studio {
             let renamed = if kind == Kind::Rename { ".r" } else { "" };
             directory.push(DirectoryUser {
                 id: dir_id.into(),
-                dn: format!("uid={username},ou=people,dc=bench"),
+                dn: format!("uid={username},ou=people,dc=bench").into(),
                 username: Some(format!("{username}{renamed}").into()),
                 email: Some(email),
                 first_name: Some(first.to_string()),
@@ -203,6 +206,7 @@ fn studio(n: usize) -> Studio {
             warnings: Vec::new(),
             incomplete: Vec::new(),
             groups_found: None,
+            read: Default::default(),
         },
         ftrack: FtrackSnapshot {
             users: ftrack,

@@ -1,14 +1,22 @@
 //! Command-line definitions (clap). Parsing only; the commands live in `commands`.
 
+mod examples;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Keeps the users of an ftrack server in sync with LDAP or Active Directory.
 #[derive(Debug, Parser)]
-#[command(name = "ldap2ftrack", version, about, propagate_version = true)]
+#[command(
+    name = "ldap2ftrack",
+    version,
+    about,
+    propagate_version = true,
+    after_long_help = examples::TOP
+)]
 pub struct Cli {
     /// Configuration file (default: $LDAP2FTRACK_CONFIG, else built-in defaults and environment).
-    #[arg(short, long, global = true, value_name = "FILE")]
+    #[arg(short, long, global = true, value_name = "FILE", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// More detail on stderr (may be repeated).
     #[arg(
@@ -16,22 +24,26 @@ pub struct Cli {
         long,
         global = true,
         conflicts_with = "quiet",
-        overrides_with = "verbose"
+        overrides_with = "verbose",
+        help_heading = GLOBAL
     )]
     pub verbose: bool,
     /// Only errors and safety warnings on stderr (no summary line, no progress).
-    #[arg(short, long, global = true, overrides_with = "quiet")]
+    #[arg(short, long, global = true, overrides_with = "quiet", help_heading = GLOBAL)]
     pub quiet: bool,
     /// Never ask questions: fail instead of prompting (cron, systemd, scripts).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
     /// When to colour the output (NO_COLOR in the environment means never).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     pub color: ColorChoice,
     /// What to do (on a terminal, `review` when left out).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
 
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,25 +60,66 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The reconciliation console: review every change, resolve conflicts, commit (the default on a terminal).
+    #[command(after_long_help = examples::REVIEW)]
     Review(ReviewArgs),
     /// Compute and print the changes a sync would make; never writes anything to ftrack or the state directory.
+    #[command(after_long_help = examples::PLAN)]
     Plan(PlanArgs),
     /// Apply changes to ftrack: a saved plan exactly, or a fresh plan (needs --auto-approve or
     /// --decisions when nobody is there to confirm).
+    #[command(after_long_help = examples::APPLY)]
     Apply(ApplyArgs),
+    /// Long-running (a systemd `simple` service): `apply --changed --auto-approve` every
+    /// [sync] interval, reading everything every [sync] full_every; SIGTERM stops it between runs.
+    #[command(after_long_help = examples::WATCH)]
+    Watch(WatchArgs),
     /// Write a reconciliation report (json, csv, md, html) from a saved plan or apply outcome.
+    #[command(after_long_help = examples::REPORT)]
     Report(ReportArgs),
     /// Check the configuration, LDAP (bind, TLS, matching users), ftrack and the state directory, one line each.
+    #[command(after_long_help = examples::CHECK)]
     Check,
     /// Serve the ftrack emulator (for tests, benchmarks and trying the tool without a server).
+    #[command(after_long_help = examples::SANDBOX)]
     Sandbox(SandboxArgs),
     /// The console on a bundled demo studio and an in-process ftrack sandbox (prints the plan
     /// when not on a terminal); no set-up, no network.
+    #[command(after_long_help = examples::DEMO)]
     Demo(DemoArgs),
     /// Show or check the configuration.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = examples::CONFIG)]
     Config(ConfigCommand),
+    /// First-run setup: probe the directory and ftrack, propose settings for the kind of
+    /// server, and write a commented config with its secrets in separate 0600 files.
+    #[command(after_long_help = examples::INIT)]
+    Init(InitArgs),
+    /// Print a shell completion script to stdout.
+    #[command(after_long_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Write the manual pages (one per command) into DIR, or print the main page to stdout.
+    #[command(after_long_help = examples::MAN)]
+    Man(ManArgs),
 }
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man` options.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write ldap2ftrack.1 and ldap2ftrack-COMMAND.1 here (created if missing); without it the
+    /// main page goes to stdout.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+mod init;
+pub use init::InitArgs;
 
 /// `demo` options.
 #[derive(Debug, Args)]
@@ -95,6 +148,10 @@ pub struct ReviewArgs {
     /// Start with the decisions autosaved by the last console session (after a dropped SSH session).
     #[arg(long)]
     pub resume: bool,
+    /// Read only the directory entries changed since the last successful `--changed` run (as
+    /// `plan --changed`); a commit that applies every change moves the watermark.
+    #[arg(long)]
+    pub changed: bool,
     /// Rollout scope.
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -135,6 +192,29 @@ pub struct ApplyArgs {
     pub metrics_file: Option<PathBuf>,
 }
 
+/// `watch` options: those of an unattended `apply`, and the rhythm.
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Time from the start of one run to the start of the next; overrides [sync] interval.
+    #[arg(long, value_name = "DURATION")]
+    pub interval: Option<crate::incremental::Period>,
+    /// Stop after this many runs (for tests and one-off checks).
+    #[arg(long, value_name = "N", hide = true)]
+    pub runs: Option<u32>,
+    /// State directory; overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Safety limit on deactivations: a count ("25") or a share of active users ("5%").
+    #[arg(long, value_name = "N|P%")]
+    pub max_deactivate: Option<String>,
+    /// The audit log (JSON Lines, mode 0600); default: audit.jsonl in the state directory.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+    /// Write Prometheus textfile metrics after every run, atomically.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_file: Option<PathBuf>,
+}
+
 /// The options `plan` and `apply` share: where the directory is read, the state directory,
 /// the safety limit, the report of the run, and the rollout scope.
 #[derive(Debug, Clone, Default, Args)]
@@ -156,6 +236,12 @@ pub struct PlanningArgs {
     /// Format of the --report file.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "report")]
     pub report_format: Option<crate::report::export::ReportFormat>,
+    /// Read only the directory entries changed since the last successful `--changed` run
+    /// (modifyTimestamp, uSNChanged or whenChanged); nobody is deactivated by such a read. A
+    /// full read is made instead every [sync] full_every, and whenever the watermark is
+    /// missing or cannot be trusted; the plan says which.
+    #[arg(long)]
+    pub changed: bool,
     /// Rollout scope.
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -165,8 +251,20 @@ pub struct PlanningArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The saved plan (`plan --format json -o FILE` or `plan --out FILE`) or apply outcome (JSON).
-    #[arg(long, value_name = "FILE")]
-    pub from: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["history", "compare"])]
+    pub from: Option<PathBuf>,
+    /// List the runs kept in the state directory's history (every apply and console commit,
+    /// the last 100), latest first.
+    #[arg(long, conflicts_with_all = ["from", "compare"])]
+    pub history: bool,
+    /// What changed from A to B: who appeared, left or changed (action, result, username, name,
+    /// groups). Each is a saved plan or outcome file, or a run of the history: `@1` the latest,
+    /// `@2` the one before, or a run id.
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with = "from")]
+    pub compare: Option<Vec<String>>,
+    /// State directory holding the history; overrides [state] dir.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Report format (default: from the extension of -o, else md).
     #[arg(long, value_enum)]
     pub format: Option<crate::report::export::ReportFormat>,
@@ -176,6 +274,9 @@ pub struct ReportArgs {
     /// Start a CSV report with a UTF-8 byte-order mark, so Excel reads accents and CJK right.
     #[arg(long)]
     pub bom: bool,
+    /// Also list the users already in sync (by default they are only counted).
+    #[arg(long)]
+    pub unchanged: bool,
 }
 
 /// `sandbox` options.
@@ -209,8 +310,10 @@ pub struct SandboxArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective configuration with where each value came from (secrets redacted).
+    #[command(after_long_help = examples::CONFIG_SHOW)]
     Show,
     /// Check the configuration; exits 78 when it is invalid.
+    #[command(after_long_help = examples::CONFIG_VALIDATE)]
     Validate,
 }
 
@@ -288,6 +391,10 @@ pub struct ScopeArgs {
     /// Plan no deactivations.
     #[arg(long)]
     pub no_deactivate: bool,
+    /// Deactivate users waiting out a grace period (`deactivate_after`) now, within the
+    /// safety limits; narrow it with --only-user.
+    #[arg(long)]
+    pub now: bool,
 }
 
 /// Accepts an `--ldap-filter` only if it parses (RFC 4515), so a typo is a usage error.

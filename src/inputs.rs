@@ -2,16 +2,20 @@
 //! directory (LDAP, LDIF or already loaded), and the state directory's links and policy figures.
 //! `plan`, `apply` and the console all call these, so they plan from the same inputs.
 
+use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::planning::PlanningReads;
-use crate::model::{DirectorySnapshot, Links};
+use crate::incremental::store;
+use crate::model::{DirectorySnapshot, Links, ReadScope};
 use crate::reconcile::Policy;
+use crate::source::ldap::changes::{ChangeRequest, ChangesRead};
 use crate::source::ldap::settings::LdapSettings;
-use crate::source::ldap::{ReadProgress, read_directory};
+use crate::source::ldap::{ReadProgress, read_directory_changes};
 use crate::source::offline::{LdifSelection, load_ldif_directory, user_filter};
 use crate::state::StateDir;
 use anyhow::Context;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -90,10 +94,35 @@ pub fn load_directory(
     today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> anyhow::Result<(DirectorySnapshot, String)> {
-    let (mut directory, name) = read_source(config, source, extra_filter, today, progress)?;
+    let loaded = load_directory_changes(config, source, extra_filter, today, None, progress)?;
+    Ok((loaded.directory, loaded.name))
+}
+
+/// A directory read, where it came from, and the watermark its run may leave.
+#[derive(Debug, Clone)]
+pub struct LoadedDirectory {
+    /// The users read.
+    pub directory: DirectorySnapshot,
+    /// Where they came from, in words.
+    pub name: String,
+    /// With `changes`, from LDAP: where and what the next watermark is.
+    pub changes: Option<ChangesRead>,
+}
+
+/// Like [`load_directory`]; with `changes`, an LDAP read takes only the entries changed since
+/// the saved watermark when it can (an LDIF export is always read whole, saying so).
+pub fn load_directory_changes(
+    config: &Config,
+    source: &DirectorySource,
+    extra_filter: Option<&str>,
+    today: Date,
+    changes: Option<&ChangeRequest>,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> anyhow::Result<LoadedDirectory> {
+    let mut loaded = read_source(config, source, extra_filter, today, changes, progress)?;
     // Read by growing a list; the spare room would stay unused while planning.
-    directory.users.shrink_to_fit();
-    Ok((directory, name))
+    loaded.directory.users.shrink_to_fit();
+    Ok(loaded)
 }
 
 fn read_source(
@@ -101,14 +130,27 @@ fn read_source(
     source: &DirectorySource,
     extra_filter: Option<&str>,
     today: Date,
+    changes: Option<&ChangeRequest>,
     progress: &mut dyn FnMut(ReadProgress),
-) -> anyhow::Result<(DirectorySnapshot, String)> {
+) -> anyhow::Result<LoadedDirectory> {
     let filter = user_filter(&config.ldap.user_filter, extra_filter)?;
+    let whole = |mut directory: DirectorySnapshot, name: String| {
+        if changes.is_some() {
+            directory.read = ReadScope::Full {
+                why: Some("a file or bundled directory has no change markers".to_string()),
+            };
+        }
+        LoadedDirectory {
+            directory,
+            name,
+            changes: None,
+        }
+    };
     match source {
-        DirectorySource::Loaded(directory, name) => Ok(((**directory).clone(), name.clone())),
+        DirectorySource::Loaded(directory, name) => Ok(whole((**directory).clone(), name.clone())),
         DirectorySource::Ldif(path) => {
             let selection = LdifSelection::from_config(&config.ldap, extra_filter)?;
-            Ok((
+            Ok(whole(
                 load_ldif_directory(path, &selection, &config.mapping, today)?,
                 path.display().to_string(),
             ))
@@ -119,16 +161,66 @@ fn read_source(
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            let read =
-                runtime.block_on(read_directory(&settings, &config.mapping, today, progress))?;
-            let name = format!("{} ({})", read.uri, read.security);
-            Ok((read.snapshot, name))
+            let read = runtime.block_on(read_directory_changes(
+                &settings,
+                &config.mapping,
+                today,
+                changes,
+                progress,
+            ))?;
+            Ok(LoadedDirectory {
+                name: format!("{} ({})", read.uri, read.security),
+                directory: read.snapshot,
+                changes: read.changes,
+            })
         }
     }
 }
 
-/// The identity links, and the policy with the last run's directory size for the shrink check.
-pub fn links_and_policy(config: &Config, state: &StateDir) -> anyhow::Result<(Links, Policy)> {
+/// The request of a `--changed` run: the saved watermarks, the schedule, and the time now.
+pub fn change_request(config: &Config, clock: Clock) -> anyhow::Result<ChangeRequest> {
+    let saved = store::load(&StateDir::at(&config.state.dir))
+        .context("cannot read the saved watermarks")?;
+    Ok(ChangeRequest {
+        saved,
+        schedule: config.sync.schedule(),
+        now: clock.now(),
+        settings: settings_digest(config),
+    })
+}
+
+/// A digest of what decides the read and the plan of an entry: a read of changes planned under
+/// other settings would leave unchanged entries planned the old way until the next full read.
+pub fn settings_digest(config: &Config) -> String {
+    use sha2::{Digest, Sha256};
+    let ldap = &config.ldap;
+    let shaping = format!(
+        "{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        env!("CARGO_PKG_VERSION"),
+        ldap.user_filter,
+        ldap.group_base_dn,
+        ldap.group_filter,
+        ldap.nested_groups,
+        config.mapping,
+        config.groups,
+        config.roles,
+        config.policy,
+        config.ftrack.api_user,
+    );
+    Sha256::digest(shaping.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The identity links, and the policy with the last run's directory size for the shrink check
+/// and, when a grace period is set, the missing marks of earlier runs and `now` to count to.
+pub fn links_and_policy(
+    config: &Config,
+    state: &StateDir,
+    now: Timestamp,
+) -> anyhow::Result<(Links, Policy)> {
     let links = state
         .load_links()
         .context("cannot read the identity links")?;
@@ -137,6 +229,12 @@ pub fn links_and_policy(config: &Config, state: &StateDir) -> anyhow::Result<(Li
         .load_last_run()
         .context("cannot read the last run's figures")?
         .map(|last| last.directory_users);
+    if policy.grace.is_active() {
+        policy.missing_marks = state
+            .load_missing_marks()
+            .context("cannot read the missing marks of the grace period")?;
+    }
+    policy.now = now;
     Ok((links, policy))
 }
 

@@ -2,9 +2,9 @@
 
 use crate::access::{Project, SecurityRole, UserRole};
 use crate::custom::CustomAttribute;
-use crate::ids::{DirectoryId, FtrackId, Username};
+use crate::ids::{DirectoryGroup, DirectoryId, EntryDn, FtrackId, Username};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// A directory entry after attribute mapping: what the directory says a user should be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,7 +12,7 @@ pub struct DirectoryUser {
     /// Stable identity (entryUUID, objectGUID, ... or the DN as a fallback).
     pub id: DirectoryId,
     /// Distinguished name of the entry.
-    pub dn: String,
+    pub dn: EntryDn,
     /// Desired ftrack username, when the mapped attribute had a usable value.
     pub username: Option<Username>,
     /// Desired email address.
@@ -26,7 +26,7 @@ pub struct DirectoryUser {
     #[serde(default)]
     pub display_name: Option<String>,
     /// Directory groups the user belongs to, as read (names or DNs), sorted and unique.
-    pub groups: Vec<String>,
+    pub groups: Vec<DirectoryGroup>,
     /// False when an account-status rule says the account is disabled.
     pub active: bool,
     /// Which rule marked the account disabled, in words.
@@ -37,6 +37,23 @@ pub struct DirectoryUser {
     /// attribute the entry lacks are absent.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom: BTreeMap<String, String>,
+}
+
+/// One value for each directory group, handed to every user in it: 100,000 users in a few
+/// groups each would otherwise hold a copy of a group DN per membership.
+#[derive(Debug, Default)]
+pub struct SharedGroups(HashSet<DirectoryGroup>);
+
+impl SharedGroups {
+    /// The value kept for this group, kept first if it is new.
+    pub fn value(&mut self, group: &str) -> DirectoryGroup {
+        if let Some(kept) = self.0.get(group) {
+            return kept.clone();
+        }
+        let new = DirectoryGroup::new(group);
+        self.0.insert(new.clone());
+        new
+    }
 }
 
 /// Everything read from the directory in one run.
@@ -56,6 +73,58 @@ pub struct DirectorySnapshot {
     /// managed group cannot be told missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_found: Option<Vec<String>>,
+    /// Whether every entry was read or only those changed since a watermark.
+    #[serde(default, skip_serializing_if = "ReadScope::is_plain")]
+    pub read: ReadScope,
+}
+
+/// How much of the directory a read covers: an incremental read holds only the entries changed
+/// since the last successful run, so users absent from it are not leavers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadScope {
+    /// Every entry the user filter matches; `why` says why, when only changes were asked for.
+    Full {
+        /// Why a run that asked for changes read everything (no watermark, schedule, ...).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+    },
+    /// Only the entries changed since a watermark.
+    Changed {
+        /// The change marker compared (`modifyTimestamp`, `uSNChanged`, `whenChanged`).
+        marker: String,
+        /// The watermark in words (a UTC time or a USN), overlap included.
+        since: String,
+    },
+}
+
+impl Default for ReadScope {
+    fn default() -> Self {
+        Self::Full { why: None }
+    }
+}
+
+impl ReadScope {
+    /// True for a full read nobody asked to be incremental (left out of plans as before).
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Self::Full { why: None })
+    }
+
+    /// True when users missing from the read may be leavers.
+    pub fn is_whole(&self) -> bool {
+        !matches!(self, Self::Changed { .. })
+    }
+
+    /// One line for the admin: which kind of read it was, and why.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Full { why: None } => "full directory read".to_string(),
+            Self::Full { why: Some(why) } => format!("full directory read ({why})"),
+            Self::Changed { marker, since } => format!(
+                "incremental read: only entries changed since {since} ({marker}); nobody is deactivated"
+            ),
+        }
+    }
 }
 
 /// An ftrack user as the server reports it.

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::model::Links;
 use crate::reconcile::decision::Decisions;
+use crate::reconcile::grace::MissingMarks;
 use crate::reconcile::plan::Summary;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
@@ -23,6 +24,7 @@ const LAST_RUN_FILE: &str = "last-run.json";
 const LOCK_FILE: &str = "lock";
 const DECISIONS_FILE: &str = "decisions.json";
 const LAST_OUTCOME_FILE: &str = "last-outcome.json";
+const MISSING_FILE: &str = "missing.json";
 
 /// A state directory that cannot be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,15 @@ pub struct LinkRecord {
 struct LinksFile {
     format_version: u32,
     links: Vec<LinkRecord>,
+}
+
+/// `missing.json`: per ftrack user id, when a run first saw it missing and how many runs in
+/// a row have.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MissingFile {
+    format_version: u32,
+    marks: MissingMarks,
 }
 
 /// Figures from the last applied run, used to spot a directory read that came back short.
@@ -186,6 +197,25 @@ impl StateDir {
     /// Saves the standing part of `decisions` atomically (one-run approvals and skips are dropped).
     pub fn save_decisions(&self, decisions: &Decisions) -> Result<(), StateError> {
         self.write_json(DECISIONS_FILE, &decisions.standing())
+    }
+
+    /// Loads the missing marks of the grace period; none when no run recorded any.
+    pub fn load_missing_marks(&self) -> Result<MissingMarks, StateError> {
+        let path = self.path.join(MISSING_FILE);
+        let Some(file) = read_json::<MissingFile>(&path)? else {
+            return Ok(MissingMarks::new());
+        };
+        check_version(&path, file.format_version)?;
+        Ok(file.marks)
+    }
+
+    /// Saves the missing marks atomically, replacing the earlier ones.
+    pub fn save_missing_marks(&self, marks: &MissingMarks) -> Result<(), StateError> {
+        let file = MissingFile {
+            format_version: STATE_FORMAT_VERSION,
+            marks: marks.clone(),
+        };
+        self.write_json(MISSING_FILE, &file)
     }
 
     /// Saves the outcome of the last apply, for `report --from` and for people.
@@ -351,6 +381,42 @@ mod tests {
         );
         state.save_last_run(&last).unwrap();
         assert_eq!(state.load_last_run().unwrap(), Some(last));
+    }
+
+    #[test]
+    fn missing_marks_round_trip_privately_and_none_is_empty() {
+        use crate::reconcile::grace::MissingMark;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::at(dir.path().join("state"));
+        assert!(state.load_missing_marks().unwrap().is_empty());
+        assert!(
+            !state.path().exists(),
+            "reading must not create the directory"
+        );
+        let marks = MissingMarks::from([(
+            FtrackId::new("f-1"),
+            MissingMark {
+                since: "2026-03-01T09:00:00Z".parse().unwrap(),
+                runs: 2,
+            },
+        )]);
+        state.save_missing_marks(&marks).unwrap();
+        assert_eq!(state.load_missing_marks().unwrap(), marks);
+        let mode = fs::metadata(state.path().join(MISSING_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        fs::write(
+            state.path().join(MISSING_FILE),
+            r#"{"format_version":9,"marks":{}}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            state.load_missing_marks(),
+            Err(StateError::Damaged { .. })
+        ));
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn line(attribute: &str, value: &str) -> String {
 }
 
 /// A user under OU=People named by the RDN value `cn` (RFC 4514-escaped as needed).
-fn ad_user(cn: &str, login: &str, uac: u32, extra: &str) -> String {
+pub(crate) fn ad_user(cn: &str, login: &str, uac: u32, extra: &str) -> String {
     line("dn", &format!("CN={cn},{PEOPLE_DN}"))
         + "objectClass: user\n"
         + &line("sAMAccountName", login)
@@ -157,7 +157,7 @@ fn crowded_dc() -> CrowdedDc {
 }
 
 /// The sync's settings for `dc`: StartTLS, the reader by UPN, users under People.
-fn settings(dc: &SambaDc) -> LdapSettings {
+pub(crate) fn settings(dc: &SambaDc) -> LdapSettings {
     LdapSettings {
         uris: vec![dc.ldap_uri()],
         bind_dn: Some(READER_UPN.to_string()),
@@ -183,7 +183,7 @@ fn with_groups(dc: &SambaDc, who: NestedGroups) -> LdapSettings {
 }
 
 /// The AD mapping of config.ad.example.toml.
-fn ad_mapping() -> Mapping {
+pub(crate) fn ad_mapping() -> Mapping {
     Mapping {
         id: "objectGUID".parse().unwrap(),
         username: "sAMAccountName".parse().unwrap(),

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A tmux session running one command at 80x24.
-struct Tmux {
+pub(crate) struct Tmux {
     name: String,
 }
 
@@ -21,7 +21,7 @@ fn tmux(session: &str) -> Command {
 }
 
 impl Tmux {
-    fn start(command: &str, dir: &Path) -> Self {
+    pub(crate) fn start(command: &str, dir: &Path) -> Self {
         Self::start_sized(command, dir, (80, 24))
     }
 
@@ -50,7 +50,7 @@ impl Tmux {
         Self { name }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let status = tmux(&self.name)
             .args(["send-keys", "-t", &self.name])
             .args(keys)
@@ -84,7 +84,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text` (polling the pane; the console redraws on change).
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
@@ -122,7 +122,7 @@ impl Tmux {
     }
 
     /// Waits until the pane's command line wrote its exit line to `dir/exit.txt`; returns it.
-    fn wait_for_exit(&self, dir: &Path) -> String {
+    pub(crate) fn wait_for_exit(&self, dir: &Path) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(text) = std::fs::read_to_string(dir.join("exit.txt"))

@@ -76,7 +76,7 @@ fn fixture() -> String {
 }
 
 /// The groups as DNs, however the server wrote them.
-fn dns(groups: &[String]) -> HashSet<Dn> {
+fn dns(groups: &[ldap2ftrack::ids::DirectoryGroup]) -> HashSet<Dn> {
     groups
         .iter()
         .map(|g| Dn::parse(g).unwrap_or_else(|e| panic!("{e}")))

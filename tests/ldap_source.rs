@@ -606,6 +606,110 @@ fn plan_and_check_read_the_live_directory() {
     assert!(ldap_line.contains("bound as dn:cn=reader"), "{ldap_line}");
     assert!(ldap_line.contains("3 users match"), "{ldap_line}");
     assert!(!check.stdout.contains(READER_PASSWORD) && !check.stderr.contains(READER_PASSWORD));
+    // What was not checked says so, and ftrack, which every run needs, is a missing setting.
+    let line = |part: &str| {
+        check
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(part))
+            .unwrap_or_else(|| panic!("no {part} line: {}", check.stdout))
+            .to_string()
+    };
+    assert!(
+        line("tls").starts_with("tls      ok: TLSv1."),
+        "{}",
+        line("tls")
+    );
+    assert!(
+        line("tls").contains("verified against ca_file "),
+        "{}",
+        line("tls")
+    );
+    assert!(
+        line("groups").starts_with("groups   skipped (no [ldap] group_base_dn"),
+        "{}",
+        line("groups")
+    );
+    assert!(
+        line("ftrack").starts_with("ftrack   skipped (not configured: ftrack.server is not set"),
+        "{}",
+        line("ftrack")
+    );
+    assert!(!check.stdout.contains("passed") && !check.stderr.contains("all checks passed"));
+    assert!(
+        check
+            .stderr
+            .contains("a setting every run needs is missing"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(check.code, 78, "a missing setting is a configuration error");
+}
+
+#[test]
+fn check_counts_the_groups_and_says_when_the_connection_is_not_encrypted() {
+    require_slapd();
+    let groups = format!(
+        "dn: cn=comp,{GROUPS}\nobjectClass: groupOfNames\ncn: comp\nmember: uid=user1,{PEOPLE}\n\n\
+         dn: cn=fx,{GROUPS}\nobjectClass: groupOfNames\ncn: fx\nmember: uid=user2,{PEOPLE}\n\n"
+    );
+    let server = Slapd::start(&format!("{}{groups}", three_people()));
+    let home = tempfile::tempdir().unwrap();
+    let config = write_group_config(&server, home.path(), "");
+    let sandbox = crate::support::cli_sandbox::CliSandbox::start(&Default::default(), "sync");
+    let check = |config: &std::path::Path| {
+        crate::support::run(
+            sandbox
+                .ldap2ftrack(home.path())
+                .arg("-c")
+                .arg(config)
+                .arg("check"),
+        )
+    };
+    let encrypted = check(&config);
+    assert_eq!(
+        encrypted.code, 0,
+        "{}{}",
+        encrypted.stdout, encrypted.stderr
+    );
+    assert!(
+        encrypted
+            .stdout
+            .contains("groups   ok: 2 groups match (|(objectClass=groupOfNames)"),
+        "{}",
+        encrypted.stdout
+    );
+    assert!(
+        encrypted.stderr.contains("all checks passed"),
+        "{}",
+        encrypted.stderr
+    );
+    // Over plain ldap://, allowed by allow_insecure: read, but not encrypted.
+    let plain = home.path().join("plain.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("starttls = true", "starttls = false\nallow_insecure = true");
+    std::fs::write(&plain, text).unwrap();
+    let unencrypted = check(&plain);
+    assert_eq!(
+        unencrypted.code, 0,
+        "{}{}",
+        unencrypted.stdout, unencrypted.stderr
+    );
+    assert!(
+        unencrypted
+            .stdout
+            .contains("tls      skipped (the connection is not encrypted"),
+        "{}",
+        unencrypted.stdout
+    );
+    assert!(
+        unencrypted
+            .stderr
+            .contains("1 skipped: what was skipped was not checked"),
+        "{}",
+        unencrypted.stderr
+    );
 }
 
 #[test]

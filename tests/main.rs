@@ -1,9 +1,11 @@
 //! Integration tests: one binary, one module per area.
 
 mod active_directory;
+mod active_directory_changes;
 mod apply_concurrency_e2e;
 mod apply_e2e;
 mod architecture;
+mod cli_help;
 mod cli_plan;
 mod console_e2e;
 mod custom_e2e;
@@ -11,12 +13,17 @@ mod demo;
 mod ftrack_client;
 mod ftrack_client_paging;
 mod ftrack_custom;
+mod grace_e2e;
+mod incremental_e2e;
+mod init_e2e;
 mod ldap_dn;
 mod ldap_source;
 mod ldif_groups;
 mod missing_groups_e2e;
+mod notify_e2e;
 mod python_conformance;
 mod report_cli;
+mod report_history;
 mod roles_e2e;
 mod sandbox_cli;
 mod slapd_harness;

@@ -43,7 +43,7 @@ fn plan_report_writes_a_csv_next_to_the_plan() {
 
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(
-        csv.starts_with("category,username,name,dn,ftrack_id,changes,groups_added,groups_removed,reason,error,candidates,roles\r\n"),
+        csv.starts_with("action,username,name,dn,ftrack_id,changes,groups_to_add,groups_to_remove,reason,error,candidates,roles,skip_reason,decided_by,decided_at,what_to_do\r\n"),
         "{csv}"
     );
     let mut counts = std::collections::BTreeMap::new();
@@ -54,12 +54,12 @@ fn plan_report_writes_a_csv_next_to_the_plan() {
     }
     // The demo plan: 26 create, 20 update, 2 reactivate, 10 deactivate, 5 conflicts, 13 skipped.
     for (category, n) in [
-        ("created", 26),
-        ("updated", 20),
-        ("reactivated", 2),
-        ("deactivated", 10),
-        ("conflicted", 5),
-        ("skipped", 13),
+        ("create", 26),
+        ("update", 20),
+        ("reactivate", 2),
+        ("deactivate", 10),
+        ("conflict", 5),
+        ("skip", 13),
     ] {
         assert_eq!(counts.get(category), Some(&n), "{category} in {counts:?}");
     }
@@ -97,7 +97,7 @@ fn plan_report_format_flag_wins_over_the_extension() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(report["format_version"], 2);
+    assert_eq!(report["format_version"], 3);
     assert_eq!(report["kind"], "plan");
     assert_eq!(report["summary"]["created"], 26);
     assert_eq!(report["run"]["mode"], "plan");
@@ -135,17 +135,20 @@ fn report_from_a_saved_plan_writes_html() {
         .filter(|l| l.starts_with("Report "))
         .collect();
     assert_eq!(summary.len(), 1, "{}", out.stderr);
-    assert!(summary[0].contains("26 created"), "{}", summary[0]);
+    assert!(summary[0].contains("26 to create"), "{}", summary[0]);
 
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<title>ldap2ftrack plan report</title>"));
+    // The facts of the run that computed the plan, and apart from them the report's own.
+    assert!(html.contains("<th scope=\"row\">Computed</th>"), "{html}");
+    assert!(html.contains("directory.ldif</td>"), "{html}");
     assert!(
-        html.contains("(from the saved plan "),
-        "says where it came from"
+        html.contains(&format!(" from {}</td>", plan.display())),
+        "says which file it was made from"
     );
-    assert!(html.contains("<td>created</td><td class=\"n\">26</td>"));
-    assert!(html.contains("Conflicted (5)"));
+    assert!(html.contains("<td>to create</td><td class=\"n\">26</td>"));
+    assert!(html.contains("Conflicts to resolve (5)"));
 }
 
 /// Checks a run fact before a snapshot redacts it, so the redaction cannot hide a wrong value.
@@ -175,10 +178,10 @@ fn a_report_from_the_demo_plan_is_the_same_but_for_its_run_facts() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     insta::assert_json_snapshot!("demo_plan_report", report, {
-        ".run.run_id" => redact_checked("run id", |v| uuid::Uuid::parse_str(v).is_ok()),
         ".run.started_at" => redact_checked("time", |v| v.parse::<jiff::Timestamp>().is_ok()),
         ".run.host" => redact_checked("host", |v| !v.is_empty()),
         ".run.operator" => redact_checked("operator", |v| !v.is_empty()),
+        ".made_at" => redact_checked("time", |v| v.parse::<jiff::Timestamp>().is_ok()),
     });
 }
 
@@ -191,13 +194,25 @@ fn report_defaults_to_markdown_on_stdout() {
         .arg(&plan));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("# ldap2ftrack plan report\n"));
-    assert!(out.stdout.contains("| + | created | 26 |"));
+    assert!(out.stdout.contains("| + | to create | 26 |"));
+    assert!(out.stdout.contains("| = | unchanged | 242 |"));
+    assert!(!out.stdout.contains("Unchanged ("), "counted, not listed");
+
+    let out = run(ldap2ftrack(home.path())
+        .args(["report", "--unchanged", "--from"])
+        .arg(&plan));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("\n## = Unchanged (242)\n"),
+        "{}",
+        out.stdout
+    );
 
     let out = run(ldap2ftrack(home.path())
         .args(["report", "--format", "csv", "--bom", "-o", "-", "--from"])
         .arg(&plan));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("\u{feff}category,username,"));
+    assert!(out.stdout.starts_with("\u{feff}action,username,"));
 }
 
 #[test]
@@ -248,7 +263,7 @@ fn report_from_an_apply_outcome_lists_failures() {
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     let failed_row = csv.lines().find(|l| l.starts_with("failed,")).unwrap();
     assert!(
-        failed_row.ends_with(",\"'=HYPERLINK(\"\"http://evil\"\")\",,"),
+        failed_row.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","),
         "the error cell is neutralised: {failed_row}"
     );
 }
@@ -360,25 +375,13 @@ fn html_report_opens_in_headless_chromium() {
         .arg(&html_path));
     assert_eq!(out.code, 0, "{}", out.stderr);
 
-    let profile = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(browser);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        // Console messages (script errors, CSP violations) go to stderr as `CONSOLE` lines.
-        "--enable-logging=stderr",
-        "--v=0",
-    ])
-    .arg(format!("--user-data-dir={}", profile.path().display()))
-    .arg("--dump-dom")
-    .arg(format!("file://{}", html_path.display()));
-    let (ok, dom, stderr) = run_with_limit(&mut cmd, Duration::from_secs(90));
+    let page = format!("file://{}", html_path.display());
+    let (ok, dom, stderr) = run_with_limit(
+        headless(&browser, &home.path().join("profile-dom"))
+            .arg("--dump-dom")
+            .arg(&page),
+        Duration::from_secs(90),
+    );
     assert!(ok, "Chromium failed:\n{stderr}");
     for bad in ["Uncaught", "CONSOLE"] {
         assert!(
@@ -388,10 +391,10 @@ fn html_report_opens_in_headless_chromium() {
     }
     assert!(dom.contains("<h2>Summary</h2>"), "{dom}");
     assert!(
-        dom.contains("<td>created</td><td class=\"n\">26</td>"),
+        dom.contains("<td>to create</td><td class=\"n\">26</td>"),
         "{dom}"
     );
-    assert!(dom.contains("Conflicted (5)"));
+    assert!(dom.contains("Conflicts to resolve (5)"));
     // The hostile values are text: no script element, the tag shows escaped in the DOM.
     assert!(!dom.contains("<script"), "{dom}");
     assert!(
@@ -400,6 +403,51 @@ fn html_report_opens_in_headless_chromium() {
     );
     assert!(dom.contains("\"onerror=alert(1) x=\""), "{dom}");
     assert!(!dom.contains(" onerror=\""), "no attribute was opened");
+    // The summary chart is in the page itself, with its words as text.
+    assert!(dom.contains("<title id=\"chart-title\">Summary of the plan (users)</title>"));
+    assert!(dom.contains(">+ to create</text>"), "{dom}");
+
+    // And it renders: a screenshot of the page (what assets/screenshots/make.py keeps for the
+    // README) is a PNG of the window's size, with more than one colour in it.
+    let shot = home.path().join("report.png");
+    let (ok, _, stderr) = run_with_limit(
+        headless(&browser, &home.path().join("profile-shot"))
+            .arg("--window-size=1100,1500")
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&page),
+        Duration::from_secs(90),
+    );
+    assert!(ok, "Chromium failed to take the screenshot:\n{stderr}");
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1100, 1500), "width and height");
+    assert!(
+        png.len() > 20_000,
+        "a page with content, not a blank one: {} bytes",
+        png.len()
+    );
+}
+
+/// Headless Chromium with its own profile, fetching nothing; the caller adds the page last.
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--hide-scrollbars",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        // Console messages (script errors, CSP violations) go to stderr as `CONSOLE` lines.
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
 }
 
 #[test]

@@ -2,7 +2,10 @@
 """Takes the README's screenshots: runs `ldap2ftrack demo` in tmux, captures the screen with
 its colours, turns it into an HTML page and photographs that with headless Chromium.
 
-Usage: python3 assets/screenshots/make.py [path/to/ldap2ftrack]
+Also photographs the HTML report of the demo plan (report.png), the page an admin forwards.
+
+Usage: python3 assets/screenshots/make.py [path/to/ldap2ftrack] [report]
+  (with `report`, only the report's screenshot is taken)
 Needs tmux, chromium and a CJK font (Debian: fonts-wqy-zenhei) for the demo's East Asian names.
 """
 import html
@@ -16,6 +19,7 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../target/release/ldap2ftrack")
+ONLY_REPORT = sys.argv[2:] == ["report"]
 PALETTE = ["#1d1f21", "#cc6666", "#b5bd68", "#f0c674", "#81a2be", "#b294bb", "#8abeb7", "#c5c8c6",
            "#666666", "#d54e53", "#b9ca4a", "#e7c547", "#7aa6da", "#c397d8", "#70c0b1", "#eaeaea"]
 FG, BG = "#c5c8c6", "#1d1f21"
@@ -107,6 +111,30 @@ def shoot(session, name, width, height):
         print("wrote", png)
 
 
+def chromium_shot(page, png, width, height, tmp):
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", f"--user-data-dir={tmp}/profile",
+                    f"--window-size={width},{height}", f"--screenshot={png}",
+                    f"file://{page}"], check=True, capture_output=True)
+
+
+def report_shot():
+    """The demo plan saved as JSON, its HTML report, and the top of that page photographed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run = lambda *args: subprocess.run([BINARY, *args], cwd=tmp, check=True, capture_output=True)
+        run("demo", "--format", "json", "-o", "plan.json")
+        run("report", "--from", "plan.json", "-o", "report.html")
+        png = os.path.join(HERE, "report.png")
+        chromium_shot(os.path.join(tmp, "report.html"), png, 1100, 1500, tmp)
+        print("wrote", png)
+
+
+if ONLY_REPORT:
+    report_shot()
+    sys.exit(0)
+
+
 def session(width, height):
     name = f"shots-{width}x{height}"
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
@@ -135,3 +163,4 @@ wait_for(board, "^Reactivate 2 ─")
 wait_for(board, "approved 1")
 shoot(board, "board", 200, 50)
 tmux("kill-session", "-t", board)
+report_shot()

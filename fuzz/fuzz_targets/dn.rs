@@ -78,7 +78,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = index.groups_of(
         user_dn,
         &[],
-        &group_dns.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+        &group_dns
+            .iter()
+            .map(|g| ldap2ftrack::ids::DirectoryGroup::new(g.to_string()))
+            .collect::<Vec<_>>(),
     );
 
     let managed: BTreeMap<String, String> = group_dns

@@ -9,8 +9,9 @@ use ldap2ftrack::reconcile::Plan;
 use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
 use ldap2ftrack::reconcile::plan::PLAN_FORMAT_VERSION;
 use ldap2ftrack::reconcile::saved::{edited, refusal};
-use ldap2ftrack::report::export::{RenderOptions, ReportFormat, render};
-use ldap2ftrack::report::model::report_from_plan;
+use ldap2ftrack::report::compare::{Side, compare};
+use ldap2ftrack::report::export::{RenderOptions, ReportFormat, render, render_comparison};
+use ldap2ftrack::report::model::{Listing, report_from_plan};
 use ldap2ftrack::report::plan_text::{TextOptions, render_plan_text};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -31,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
     for all in [false, true] {
         let _ = render_plan_text(&plan, TextOptions { all, color: all });
     }
-    let report = report_from_plan(&plan, run());
+    let report = report_from_plan(&plan, run(), Listing { unchanged: true });
+    let itself = compare(Side::Plan(&plan), "a", Side::Plan(&plan), "b");
+    assert!(itself.appeared.is_empty() && itself.left.is_empty() && itself.changed.is_empty());
     for format in [
         ReportFormat::Json,
         ReportFormat::Csv,
@@ -39,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
         ReportFormat::Html,
     ] {
         let _ = render(&report, format, &RenderOptions::default());
+        let _ = render_comparison(&itself, format);
     }
     let demo = demo();
     if let Some(why) = refusal(&plan, &demo.policy, &demo.links) {

@@ -10,3 +10,4 @@ pub mod preflight;
 pub(crate) mod record;
 pub mod run;
 mod taken;
+pub mod watermark;

@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::ids::FtrackId;
+use crate::reconcile::facts::RunFacts;
 use crate::reconcile::plan::{Action, PlanItem};
 use crate::reconcile::seats::Seats;
 use serde::{Deserialize, Serialize};
@@ -29,8 +30,8 @@ pub enum ItemStatus {
     Skipped {
         /// Why.
         reason: String,
-        /// Why, as a value; not saved (the JSON keeps the words only).
-        #[serde(skip)]
+        /// Why, as a value (outcomes saved before it was recorded read as `Unrecorded`).
+        #[serde(default, skip_serializing_if = "SkipCause::is_unrecorded")]
         cause: SkipCause,
     },
     /// A conflict left for a person to resolve.
@@ -46,7 +47,8 @@ pub enum ItemStatus {
 }
 
 /// Why an item was skipped, for code that sorts skips; the words are in the status's reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipCause {
     /// Approved, but held back because something it needs is not applied.
     HeldBack,
@@ -58,9 +60,16 @@ pub enum SkipCause {
     Plan,
     /// A protected account, which is never changed.
     Protected,
-    /// Read back from a saved outcome, which keeps only the words.
+    /// Read back from an outcome saved before causes were recorded.
     #[default]
     Unrecorded,
+}
+
+impl SkipCause {
+    /// True when the cause is not known.
+    pub fn is_unrecorded(&self) -> bool {
+        *self == Self::Unrecorded
+    }
 }
 
 impl ItemStatus {
@@ -124,6 +133,12 @@ pub struct RunInfo {
     pub api_user: String,
     /// Where the directory was read (LDAP URI or LDIF file).
     pub directory: String,
+    /// The LDAP user filter in force, when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub filter: String,
+    /// The rollout scope in words, when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
 }
 
 /// Counts of an outcome.
@@ -243,13 +258,38 @@ impl RunInfo {
             mode: mode.to_string(),
             started_at: Clock::System.now_rfc3339(),
             finished_at: String::new(),
-            host: gethostname::gethostname().to_string_lossy().into_owned(),
+            host: host(),
             operator: operator(),
             ftrack: ftrack.to_string(),
             api_user: api_user.to_string(),
             directory: directory.to_string(),
+            filter: String::new(),
+            scope: String::new(),
         }
     }
+
+    /// The run that computed a plan, as the plan recorded it: no run id (a plan changes
+    /// nothing) and no end.
+    pub fn of_plan(facts: &RunFacts) -> Self {
+        Self {
+            run_id: String::new(),
+            mode: "plan".to_string(),
+            started_at: facts.computed_at.clone(),
+            finished_at: String::new(),
+            host: facts.host.clone(),
+            operator: facts.operator.clone(),
+            ftrack: facts.ftrack.clone(),
+            api_user: facts.api_user.clone(),
+            directory: facts.directory.clone(),
+            filter: facts.filter.clone(),
+            scope: facts.scope.clone(),
+        }
+    }
+}
+
+/// This machine's host name.
+pub fn host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 /// The operating-system user running this process, for the audit trail: the account name of

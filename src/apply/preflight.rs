@@ -142,8 +142,11 @@ mod tests {
             reason: None,
             conflict: None,
             needs: Vec::new(),
+            grace: None,
             roles: Vec::new(),
             custom: Vec::new(),
+            skip: None,
+            decided: None,
         }
     }
 

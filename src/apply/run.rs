@@ -1,16 +1,19 @@
 //! One apply with everything kept around it, whoever drives it (the `apply` command or the
 //! console): the standing decisions recorded first, the audit log, identity links saved after
-//! each batch, the outcome, and the baseline of the next run's shrink check.
+//! each batch, the outcome, the baseline of the next run's shrink check, and the watermark of
+//! a read of changes.
 
 use super::api::FtrackApi;
 use super::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, RecordError, apply_plan};
 use super::outcome::{ItemOutcome, RunInfo};
 use super::record::RunRecorder;
+use super::watermark::{WatermarkKept, keep_watermark};
 use crate::ids::{DirectoryId, FtrackId, Username};
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
 use crate::reconcile::plan::PlanItem;
 use crate::reconcile::{Scope, sets_size_baseline};
 use crate::report::audit::AuditLog;
+use crate::source::ldap::changes::ChangesRead;
 use crate::state::{LastRun, RunLock, StateDir};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ pub struct Records<'a> {
     pub standing: Option<&'a Decisions>,
     /// The rollout scope the plan was made for: a narrowed run never sets the shrink baseline.
     pub scope: &'a Scope,
+    /// The watermark of a `--changed` read, kept when the run succeeds whole.
+    pub changes: Option<&'a ChangesRead>,
 }
 
 /// An apply and what could not be recorded of it.
@@ -38,6 +43,8 @@ pub struct Recorded {
     pub audit_error: Option<String>,
     /// Where the outcome was saved in the state directory.
     pub outcome_path: PathBuf,
+    /// What became of the watermark of a `--changed` read.
+    pub watermark: Option<WatermarkKept>,
 }
 
 /// Applies `approved` and keeps its records. `observer` sees progress and finished users;
@@ -75,6 +82,16 @@ pub async fn apply_and_record(
     let outcome_path = state
         .save_last_outcome(&applied.outcome)
         .context("cannot save the outcome in the state directory")?;
+    // A grace period counts runs that read the whole directory and went through; a saved
+    // plan's marks are from when it was made.
+    if let Some(marks) = &approved.plan.missing_marks
+        && applied.ending.refusal().is_none()
+        && !options.exact
+    {
+        state
+            .save_missing_marks(marks)
+            .context("cannot save the missing marks of the grace period")?;
+    }
     if sets_baseline(approved, options, &applied, records.scope) {
         let inputs = approved.plan.inputs;
         state
@@ -85,10 +102,24 @@ pub async fn apply_and_record(
             ))
             .context("cannot save the run's figures")?;
     }
+    let watermark = records
+        .changes
+        .map(|changes| {
+            keep_watermark(
+                state,
+                changes,
+                &applied,
+                audit_error.is_some(),
+                records.scope,
+            )
+        })
+        .transpose()
+        .context("cannot save the watermark in the state directory")?;
     Ok(Recorded {
         applied,
         audit_error,
         outcome_path,
+        watermark,
     })
 }
 

@@ -4,10 +4,15 @@
 //! audit log, links are saved after each batch, and Ctrl-C or SIGTERM stop after the batch
 //! in flight. The run ends with one summary line and the exit code of UX.md.
 
+use super::apply_lines::{
+    CliProgress, attention_lines, incomplete_read_warnings, say_what_was_settled, summary_line,
+    tell_watermark,
+};
+use super::apply_notify as notify;
 use super::output::Console;
 use super::plan::{plan_with_state, planning_config, read_directory, scope_from, side_by_side};
-use crate::apply::engine::{ApplyListener, ApplyOptions, ApplyProgress};
-use crate::apply::outcome::{ItemStatus, Outcome, RunInfo};
+use crate::apply::engine::ApplyOptions;
+use crate::apply::outcome::RunInfo;
 use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
@@ -15,28 +20,66 @@ use crate::config::Config;
 use crate::exit;
 use crate::ftrack::client::FtrackClient;
 use crate::ftrack::planning::read_for_planning;
+use crate::history::RunHistory;
 use crate::inputs::{ftrack_client, plain_http_warning, protected_usernames};
+use crate::model::ReadScope;
+use crate::notify::payload::RunEnd;
 use crate::reconcile::Plan;
 use crate::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
+use crate::reconcile::facts::{combined_filter, describe_scope};
 use crate::reconcile::missing_groups::missing_warning;
 use crate::report::export::{RenderOptions, ReportFormat, write_report};
 use crate::report::metrics::{RunMetrics, write_metrics};
-use crate::report::model::report_from_outcome;
-use crate::report::plan_text::printable;
+use crate::report::model::{Listing, report_from_outcome};
+use crate::source::ldap::changes::ChangesRead;
 use crate::state::{RunLock, StateDir};
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Runs `apply`. A run that fails before applying (ftrack or LDAP unreachable, a bad
-/// config) still writes `--metrics-file`, so an alert on the exit code fires.
+/// Runs `apply`.
 pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    let end = run_once(cli, args, console)?;
+    if let Some(line) = &end.summary {
+        console.say(line);
+    }
+    Ok(end.code)
+}
+
+/// What one apply came to: its exit code, and for a run that applied, its summary line, the
+/// kind of directory read and whether the watermark moved.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyEnd {
+    /// The exit code.
+    pub code: i32,
+    /// The summary line, when the run applied.
+    pub summary: Option<String>,
+    /// How the directory was read, when it was.
+    pub read: Option<ReadScope>,
+    /// Whether a `--changed` run saved its watermark.
+    pub watermark_saved: bool,
+}
+
+impl ApplyEnd {
+    fn code(code: i32) -> Self {
+        Self {
+            code,
+            ..Self::default()
+        }
+    }
+}
+
+/// One apply, as `apply` and `watch` make it. A run that fails before applying (ftrack or LDAP
+/// unreachable, a bad config) still writes `--metrics-file`, so an alert on the exit code fires.
+pub fn run_once(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<ApplyEnd> {
     let started = Instant::now();
     let result = apply(cli, args, console);
+    if let Err(error) = &result {
+        notify::tell_of_error(cli, args, error, console);
+    }
     if let (Err(error), Some(path)) = (&result, &args.metrics_file) {
         let metrics = RunMetrics {
             finished_at: jiff::Timestamp::now().as_second(),
@@ -55,21 +98,22 @@ pub fn run(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32
     result
 }
 
-fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<ApplyEnd> {
     let report = match checked_report(args) {
         Ok(report) => report,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(ApplyEnd::code(code)),
     };
     let started = Instant::now();
     let setup = Setup::open(cli, args, console)?;
     let planned = match setup.plan(args, console)? {
         Ok(planned) => planned,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(ApplyEnd::code(code)),
     };
     let approval = match approval(cli, args, &setup, &planned.plan, console)? {
         Ok(approval) => approval,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(ApplyEnd::code(code)),
     };
+    let read = planned.plan.directory_read.clone();
     let approved = approve(planned.plan, &setup.decisions, approval);
     say_what_was_settled(&approved, console);
     // Even with -q: cron mails stderr, and a partial read or a missing group silently holds
@@ -80,18 +124,41 @@ fn apply(cli: &Cli, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> 
     if let Some(warning) = missing_warning(&approved.plan.missing_groups) {
         console.warn(&warning);
     }
+    let (filter, scope) = match &approved.plan.facts {
+        Some(facts) if planned.exact => (facts.filter.clone(), facts.scope.clone()),
+        _ => {
+            let scope = scope_from(&args.planning.scope);
+            let extra = scope.ldap_filter.as_deref();
+            let filter = combined_filter(&setup.config.ldap.user_filter, extra);
+            (filter, describe_scope(&scope))
+        }
+    };
     let run = RunInfo {
         directory: planned.directory_source,
+        filter,
+        scope,
         ..setup.run.clone()
     };
-    let recorded = setup.apply(args, &approved, planned.exact, run, console)?;
+    let changes = planned.changes.as_ref();
+    let recorded = setup.apply(args, &approved, planned.exact, run, changes, console)?;
+    let watermark_saved = match (changes, &recorded.watermark) {
+        (Some(changes), Some(kept)) => tell_watermark(changes, kept, console),
+        _ => false,
+    };
     let finished = Finished {
         approved: &approved,
         recorded,
         report,
         started,
+        setup: &setup,
     };
-    finished.tell(args, console)
+    let (code, summary) = finished.tell(args, console)?;
+    Ok(ApplyEnd {
+        code,
+        summary: Some(summary),
+        read: Some(read),
+        watermark_saved,
+    })
 }
 
 /// The flags checked before anything is read: a saved plan takes no planning flags, and the
@@ -135,11 +202,13 @@ struct Setup {
     decisions: Decisions,
 }
 
-/// The plan to apply, where it came from, and whether it must be applied exactly.
+/// The plan to apply, where it came from, whether it must be applied exactly, and the
+/// watermark of a `--changed` read.
 struct Planned {
     plan: Plan,
     directory_source: String,
     exact: bool,
+    changes: Option<ChangesRead>,
 }
 
 impl Setup {
@@ -198,28 +267,25 @@ impl Setup {
                     self.runtime
                         .block_on(read_for_planning(&self.client, &reads))
                 },
-                || {
-                    read_directory(
-                        &self.config,
-                        args.planning.ldif.as_deref(),
-                        &args.planning.scope,
-                        console,
-                    )
-                },
+                || read_directory(&self.config, &args.planning, console),
             );
             let ftrack = ftrack?;
-            let (directory, source) = directory?;
+            let loaded = directory?;
+            if args.planning.changed {
+                console.say(&format!("read: {}", loaded.directory.read.describe()));
+            }
             let plan = plan_with_state(
                 &self.config,
-                &directory,
+                &loaded.directory,
                 &ftrack,
                 &args.planning.scope,
                 &self.decisions,
             )?;
             return Ok(Ok(Planned {
                 plan,
-                directory_source: source,
+                directory_source: loaded.name,
                 exact: false,
+                changes: loaded.changes,
             }));
         };
         let plan = read_plan(path)?;
@@ -234,6 +300,7 @@ impl Setup {
             plan: recheck(plan, &self.config, &self.state)?,
             directory_source: format!("saved plan {}", path.display()),
             exact: true,
+            changes: None,
         }))
     }
 
@@ -244,6 +311,7 @@ impl Setup {
         approved: &ApprovedPlan,
         exact: bool,
         run: RunInfo,
+        changes: Option<&ChangesRead>,
         console: &Console,
     ) -> anyhow::Result<Recorded> {
         let audit_log = args
@@ -268,6 +336,7 @@ impl Setup {
             audit_log: &audit_log,
             standing: gives_standing.then_some(&self.decisions),
             scope: &scope_from(&args.planning.scope),
+            changes,
         };
         let mut progress = CliProgress::new(console);
         let recorded = self.runtime.block_on(async {
@@ -324,14 +393,18 @@ struct Finished<'a> {
     recorded: Recorded,
     report: Option<(PathBuf, ReportFormat)>,
     started: Instant,
+    /// For `[notify]` and the runtime its webhook and hooks run on.
+    setup: &'a Setup,
 }
 
 impl Finished<'_> {
-    fn tell(self, args: &ApplyArgs, console: &Console) -> anyhow::Result<i32> {
+    /// Writes the run's files and says who needs a look; gives the exit code and summary line.
+    fn tell(self, args: &ApplyArgs, console: &Console) -> anyhow::Result<(i32, String)> {
         let Recorded {
             applied,
             audit_error,
             outcome_path,
+            ..
         } = self.recorded;
         let outcome = applied.outcome;
         if let Some(error) = &audit_error {
@@ -345,7 +418,7 @@ impl Finished<'_> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if let Some((path, format)) = &self.report {
-            let report = report_from_outcome(&outcome);
+            let report = report_from_outcome(&outcome, Listing::default());
             write_report(path, &report, *format, &RenderOptions::default())?;
         }
         let complete = self.approved.plan.inputs.directory_complete;
@@ -355,6 +428,9 @@ impl Finished<'_> {
         }
         if !complete && args.fail_on_incomplete && code == exit::OK {
             code = exit::INCOMPLETE;
+        }
+        if let Err(error) = RunHistory::of(&self.setup.state).record(&outcome, code) {
+            console.warn(&format!("the run history could not keep this run: {error}"));
         }
         if let Some(path) = &args.metrics_file {
             let metrics = RunMetrics {
@@ -374,34 +450,16 @@ impl Finished<'_> {
         for line in attention_lines(&outcome) {
             eprintln!("{line}");
         }
-        console.say(&summary_line(&outcome, self.started));
-        Ok(code)
+        let end = RunEnd {
+            outcome: &outcome,
+            ending: &applied.ending,
+            exit_code: code,
+            report: self.report.as_ref().map(|(path, _)| path.as_path()),
+            outcome_path: &outcome_path,
+        };
+        notify::tell_everyone(&self.setup.config, &self.setup.runtime, &end, console);
+        Ok((code, summary_line(&outcome, self.started)))
     }
-}
-
-/// One line per user that failed (with the server's message) or was left alone as stale
-/// (with what changed in ftrack).
-fn attention_lines(outcome: &Outcome) -> Vec<String> {
-    outcome
-        .items
-        .iter()
-        .filter_map(|o| {
-            let username = printable(&o.item.username);
-            match &o.status {
-                ItemStatus::Failed { error } => Some(format!(
-                    "failed: {} {username}: {}",
-                    o.item.action.name(),
-                    printable(error)
-                )),
-                ItemStatus::Stale { reason } => Some(format!(
-                    "stale: {} {username}: {} (plan again)",
-                    o.item.action.name(),
-                    printable(reason)
-                )),
-                _ => None,
-            }
-        })
-        .collect()
 }
 
 fn read_decisions(path: &Path) -> anyhow::Result<Decisions> {
@@ -458,7 +516,8 @@ fn read_plan(path: &Path) -> anyhow::Result<Plan> {
 /// A saved plan blocked by any of today's rules it breaks (the safety limits, the directory
 /// read behind it, today's links, protected users and policy), so that it is refused whole.
 fn recheck(mut plan: Plan, config: &Config, state: &StateDir) -> anyhow::Result<Plan> {
-    let (links, policy) = crate::inputs::links_and_policy(config, state)?;
+    let now = crate::clock::Clock::System.now();
+    let (links, policy) = crate::inputs::links_and_policy(config, state, now)?;
     if let Some(why) = crate::reconcile::saved::refusal(&plan, &policy, &links) {
         plan.blocked = Some(match plan.blocked.take() {
             Some(before) => format!("{before}; {why}"),
@@ -476,6 +535,12 @@ fn confirm(plan: &Plan, config: &Config) -> anyhow::Result<bool> {
         "About to apply to {server}: {} to create, {} to update, {} to reactivate, {} to deactivate ({} conflicts parked).",
         s.create, s.update, s.reactivate, s.deactivate, s.conflict
     );
+    if s.pending > 0 {
+        eprintln!(
+            "{} more wait out their grace period before deactivation (--now deactivates them).",
+            s.pending
+        );
+    }
     if let Some(reason) = &plan.blocked {
         eprintln!("The plan is blocked by a safety rule: {reason}");
         return Ok(false);
@@ -516,79 +581,6 @@ fn watch_for_stop(cancel: Arc<AtomicBool>) {
     });
 }
 
-fn summary_line(outcome: &Outcome, started: Instant) -> String {
-    let s = outcome.summary;
-    let slowed = match outcome.slowed_down {
-        0 => String::new(),
-        1 => " · ftrack was overloaded: fewer batches at once, once".to_string(),
-        n => format!(" · ftrack was overloaded: fewer batches at once, {n} times"),
-    };
-    format!(
-        "Applied: {} created, {} updated, {} reactivated, {} deactivated · {} failed · {} stale · {} conflicts parked · {} not attempted ({} requests, {:.2} s){slowed}",
-        s.created,
-        s.updated,
-        s.reactivated,
-        s.deactivated,
-        s.failed,
-        s.stale,
-        s.parked,
-        s.not_attempted,
-        outcome.requests,
-        started.elapsed().as_secs_f64()
-    )
-}
-
-/// Shows progress: a bar on a terminal, a line per batch with -v elsewhere.
-struct CliProgress<'a> {
-    bar: Option<ProgressBar>,
-    console: &'a Console,
-}
-
-impl<'a> CliProgress<'a> {
-    fn new(console: &'a Console) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} operations · {msg} · ETA {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        Self { bar, console }
-    }
-}
-
-impl ApplyListener for CliProgress<'_> {
-    fn progress(&mut self, progress: &ApplyProgress) {
-        let message = format!("{} applied, {} failed", progress.applied, progress.failed);
-        match &self.bar {
-            Some(bar) => {
-                bar.set_length(progress.total as u64);
-                bar.set_position(progress.done as u64);
-                bar.set_message(message);
-            }
-            None => self.console.detail(&format!(
-                "{}/{} operations sent: {message}",
-                progress.done, progress.total
-            )),
-        }
-    }
-}
-
-/// Why the plan's directory read was incomplete and what that held back; nothing when whole.
-fn incomplete_read_warnings(plan: &Plan) -> Vec<String> {
-    if plan.inputs.directory_complete {
-        return Vec::new();
-    }
-    let reasons = plan.incomplete_read.clone();
-    // Plans saved before the plan kept its reasons say only that the read was incomplete.
-    if reasons.is_empty() {
-        vec!["the directory read was incomplete: users missing from it are not deactivated and no managed group membership is removed this run".to_string()]
-    } else {
-        reasons
-    }
-}
-
 /// The flags given that only shape a fresh plan (the directory source, the safety limit, the
 /// scope), which a saved plan cannot honour.
 fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
@@ -596,6 +588,7 @@ fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
     [
         (args.planning.ldif.is_some(), "--ldif"),
         (args.planning.max_deactivate.is_some(), "--max-deactivate"),
+        (args.planning.changed, "--changed"),
         (!scope.only_users.is_empty(), "--only-user"),
         (!scope.only_groups.is_empty(), "--only-group"),
         (scope.ldap_filter.is_some(), "--ldap-filter"),
@@ -603,27 +596,9 @@ fn planning_flags(args: &ApplyArgs) -> Vec<&'static str> {
         (scope.no_create, "--no-create"),
         (scope.no_update, "--no-update"),
         (scope.no_deactivate, "--no-deactivate"),
+        (scope.now, "--now"),
     ]
     .into_iter()
     .filter_map(|(given, flag)| given.then_some(flag))
     .collect()
-}
-
-/// Names the changes pulled in because approved ones need them, and those held back.
-fn say_what_was_settled(approved: &ApprovedPlan, console: &Console) {
-    let items = &approved.plan.items;
-    for pulled in &approved.settled.pulled_in {
-        console.warn(&format!(
-            "also applying {} ({}), which {} needs",
-            items[pulled.item].username,
-            items[pulled.item].action.name(),
-            items[pulled.needed_by].username
-        ));
-    }
-    for held in &approved.settled.held_back {
-        console.warn(&format!(
-            "held back {}: {}",
-            items[held.item].username, held.reason
-        ));
-    }
 }

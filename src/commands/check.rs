@@ -1,5 +1,6 @@
 //! `ldap2ftrack check`: one line per part of the set-up, `ok` or why not.
 
+use super::check_lines::Tally;
 use super::config_custom::{self, CustomCheck};
 use super::config_roles::{RolesCheck, check_live};
 use super::output::Console;
@@ -14,85 +15,141 @@ use crate::ftrack::wire::Operation;
 use crate::source::ldap::error::DirectoryError;
 use crate::source::ldap::probe;
 use crate::source::ldap::settings::LdapSettings;
-use crate::source::ldap::tls::Trust;
+use crate::source::ldap::tls::{TlsSeen, Trust};
 use crate::state::{StateDir, StateError};
-use std::time::Duration;
 
-/// Runs `check`; exits 0 when everything checked is fine, else the code of the first failure.
+/// Runs `check`; exits 0 when everything it needs was checked and is fine, 78 when a setting
+/// every run needs is missing, else the code of the first failure.
 pub fn run(cli: &Cli, console: &Console) -> anyhow::Result<i32> {
+    let mut tally = Tally::default();
     let config = match config::load_from_process(cli.config.as_deref(), &Overrides::default()) {
         Ok(config) => {
-            println!("config   ok");
+            tally.ok("config", "");
             config
         }
         Err(error) => {
-            println!("config   FAILED: {error}");
-            return Ok(error.exit_code());
+            tally.failed("config", &error.to_string(), error.exit_code());
+            return Ok(tally.code());
         }
     };
-    let mut code = report_ldap(&config);
-    let ftrack = report_ftrack(&config);
-    if code == exit::OK {
-        code = ftrack;
-    }
+    report_ldap(&config, &mut tally);
+    report_ftrack(&config, &mut tally);
     match check_state(&config) {
-        Ok(line) => println!("state    ok: {line}"),
-        Err(why) => {
-            println!("state    FAILED: {why}");
-            code = code.max(exit::ERROR);
-        }
+        Ok(line) => tally.ok("state", &line),
+        Err(why) => tally.failed("state", &why.to_string(), exit::ERROR),
     }
-    console.say(if code == exit::OK {
-        "all checks passed"
-    } else {
-        "some checks failed"
-    });
-    Ok(code)
+    console.say(&tally.summary());
+    Ok(tally.code())
 }
 
-/// Prints the directory's line; returns its exit code.
-fn report_ldap(config: &Config) -> i32 {
+/// Prints the directory's lines: the bind and users, TLS, groups.
+fn report_ldap(config: &Config, tally: &mut Tally) {
     if config.ldap.uri.is_none() {
         // Planning from LDIF exports needs no server; say so rather than fail.
-        println!(
-            "ldap     skipped: no [ldap] uri (or LDAP_URI) is set; plan and apply need --ldif FILE"
+        tally.skipped(
+            "ldap",
+            "no [ldap] uri or LDAP_URI is set; plan and apply need --ldif FILE",
         );
-        return exit::OK;
+        return;
     }
     match check_ldap(config) {
-        Ok(line) => println!("ldap     ok: {line}"),
-        Err(why) => {
-            println!("ldap     FAILED: {why}");
-            return exit::UNAVAILABLE;
+        Ok(checked) => {
+            tally.ok("ldap", &checked.line);
+            report_tls(&checked, tally);
+            match (&config.ldap.group_base_dn, checked.groups) {
+                (Some(base), Some(count)) => tally.ok(
+                    "groups",
+                    &format!(
+                        "{count} groups match {} under {base}",
+                        config.ldap.group_filter
+                    ),
+                ),
+                _ => tally.skipped(
+                    "groups",
+                    "no [ldap] group_base_dn: groups come from the users' memberOf alone, none is searched",
+                ),
+            }
         }
+        Err(CheckError::Directory(error)) if error.is_configuration() => {
+            tally.failed("ldap", &error.to_string(), exit::CONFIG)
+        }
+        Err(why) => tally.failed("ldap", &why.to_string(), exit::UNAVAILABLE),
     }
-    exit::OK
 }
 
-/// Prints ftrack's line, and with `[roles]` or `[mapping.custom]` configured their lines;
-/// returns the exit code of the first failure.
-fn report_ftrack(config: &Config) -> i32 {
-    if let Some(warning) = crate::inputs::plain_http_warning(config) {
-        println!("ftrack   WARNING: {warning}");
-    }
-    match check_ftrack(config) {
-        Ok(line) => println!("ftrack   ok: {line}"),
-        Err(why) => {
-            println!("ftrack   FAILED: {why}");
-            return exit::UNAVAILABLE;
+/// Prints the TLS line of a successful directory check.
+fn report_tls(checked: &LdapChecked, tally: &mut Tally) {
+    match (&checked.tls.protocol, &checked.trust) {
+        (None, _) => tally.skipped(
+            "tls",
+            "the connection is not encrypted: plain ldap:// without starttls",
+        ),
+        (Some(protocol), Trust::NoVerification) => tally.skipped(
+            "tls",
+            &format!("{protocol}, but the certificate is NOT verified: tls_verify = false"),
+        ),
+        (Some(protocol), trust) => {
+            let subject = checked.tls.subject.as_deref().unwrap_or("(no subject)");
+            let against = match trust {
+                Trust::CaFile(path) => format!("ca_file {}", path.display()),
+                _ => "the system's trusted CAs".to_string(),
+            };
+            tally.ok(
+                "tls",
+                &format!("{protocol}, certificate {subject} verified against {against}"),
+            );
         }
     }
-    let roles = report_roles(config);
-    let custom = report_custom(config);
-    if roles == exit::OK { custom } else { roles }
+}
+
+/// Prints ftrack's line, and with `[roles]` or `[mapping.custom]` configured their lines.
+fn report_ftrack(config: &Config, tally: &mut Tally) {
+    if let Some(warning) = crate::inputs::plain_http_warning(config) {
+        tally.warning("ftrack", &warning);
+    }
+    let client = match crate::inputs::ftrack_client(config) {
+        Ok(client) => client,
+        Err(error) => {
+            let why = crate::exit::message_for(&error);
+            if crate::exit::code_for(&error) == exit::CONFIG {
+                tally.missing("ftrack", &format!("not configured: {why}"));
+                skip_ftrack_parts(config, tally);
+            } else {
+                tally.failed("ftrack", &why, exit::UNAVAILABLE);
+            }
+            return;
+        }
+    };
+    match check_ftrack(config, &client) {
+        Ok(line) => tally.ok("ftrack", &line),
+        Err(why) => {
+            tally.failed("ftrack", &why.to_string(), exit::UNAVAILABLE);
+            return;
+        }
+    }
+    report_roles(config, &client, tally);
+    report_custom(config, &client, tally);
+}
+
+/// The roles and custom lines when ftrack is not configured: nothing of them was checked.
+fn skip_ftrack_parts(config: &Config, tally: &mut Tally) {
+    if config.policy(None).roles.is_active() {
+        tally.skipped(
+            "roles",
+            "ftrack is not configured; the rules were not checked",
+        );
+    }
+    if !config.mapping.custom.is_empty() {
+        tally.skipped(
+            "custom",
+            "ftrack is not configured; the keys were not checked",
+        );
+    }
 }
 
 /// Why one part of the set-up failed its check; printed after `FAILED:`.
 #[derive(Debug, thiserror::Error)]
 enum CheckError {
-    /// A setting the check needs is not set.
-    #[error("{0}")]
-    Unset(&'static str),
     /// The directory settings are wrong or the directory did not answer.
     #[error(transparent)]
     Directory(#[from] DirectoryError),
@@ -107,8 +164,20 @@ enum CheckError {
     State(#[from] StateError),
 }
 
-/// Binds to the directory and counts the users the filter matches.
-fn check_ldap(config: &Config) -> Result<String, CheckError> {
+/// What a successful directory check found.
+struct LdapChecked {
+    /// The `ldap` line.
+    line: String,
+    /// What the TLS handshake showed.
+    tls: TlsSeen,
+    /// How the certificate was checked.
+    trust: Trust,
+    /// Groups under the group base, when there is one.
+    groups: Option<usize>,
+}
+
+/// Binds to the directory and counts the users (and groups) the filters match.
+fn check_ldap(config: &Config) -> Result<LdapChecked, CheckError> {
     let settings = LdapSettings::from_config(config, config.ldap.user_filter.clone())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -137,84 +206,58 @@ fn check_ldap(config: &Config) -> Result<String, CheckError> {
     if let Some(why) = probe.incomplete {
         line.push_str(&format!(" (count may be short: {why})"));
     }
-    Ok(line)
+    Ok(LdapChecked {
+        line,
+        tls: probe.tls,
+        trust: settings.trust,
+        groups: probe.groups,
+    })
 }
 
 /// With `[roles]` configured, prints whether the rules fit the server's security roles and
-/// projects; returns the exit code (78 when a rule cannot be used).
-fn report_roles(config: &Config) -> i32 {
+/// projects (78 when a rule cannot be used).
+fn report_roles(config: &Config, client: &FtrackClient, tally: &mut Tally) {
     if !config.policy(None).roles.is_active() {
-        return exit::OK;
+        return;
     }
-    let checked = ftrack_client(config).and_then(|client| {
-        let snapshot = runtime()?.block_on(read_roles_and_projects(&client))?;
+    let checked = runtime().and_then(|runtime| {
+        let snapshot = runtime.block_on(read_roles_and_projects(client))?;
         Ok(check_live(config, &snapshot))
     });
     match checked {
-        Ok(RolesCheck::Usable(line)) => println!("roles    ok: {line}"),
-        Ok(RolesCheck::NotRead) => {
-            println!("roles    skipped: ftrack's security roles were not read; rules not checked")
-        }
+        Ok(RolesCheck::Usable(line)) => tally.ok("roles", &line),
+        Ok(RolesCheck::NotRead) => tally.skipped(
+            "roles",
+            "ftrack's security roles were not read; the rules were not checked",
+        ),
         Ok(RolesCheck::Problems(problems)) => {
             for problem in problems {
-                println!("roles    FAILED: {problem}");
+                tally.failed("roles", &problem, exit::CONFIG);
             }
-            return exit::CONFIG;
         }
-        Err(why) => {
-            println!("roles    FAILED: {why}");
-            return exit::UNAVAILABLE;
-        }
+        Err(why) => tally.failed("roles", &why.to_string(), exit::UNAVAILABLE),
     }
-    exit::OK
 }
 
-/// With `[mapping.custom]` keys, prints whether ftrack has a text user attribute for each;
-/// returns the exit code (78 when one has none).
-fn report_custom(config: &Config) -> i32 {
+/// With `[mapping.custom]` keys, prints whether ftrack has a text user attribute for each
+/// (78 when one has none).
+fn report_custom(config: &Config, client: &FtrackClient, tally: &mut Tally) {
     if config.mapping.custom.is_empty() {
-        return exit::OK;
+        return;
     }
-    let checked = ftrack_client(config).and_then(|client| {
-        let configurations = runtime()?.block_on(read_configurations(&client))?;
+    let checked = runtime().and_then(|runtime| {
+        let configurations = runtime.block_on(read_configurations(client))?;
         Ok(config_custom::check_live(config, configurations))
     });
     match checked {
-        Ok(CustomCheck::Usable(line)) => println!("custom   ok: {line}"),
+        Ok(CustomCheck::Usable(line)) => tally.ok("custom", &line),
         Ok(CustomCheck::Problems(problems)) => {
             for problem in problems {
-                println!("custom   FAILED: {problem}");
+                tally.failed("custom", &problem, exit::CONFIG);
             }
-            return exit::CONFIG;
         }
-        Err(why) => {
-            println!("custom   FAILED: {why}");
-            return exit::UNAVAILABLE;
-        }
+        Err(why) => tally.failed("custom", &why.to_string(), exit::UNAVAILABLE),
     }
-    exit::OK
-}
-
-/// A client for the configured server (nothing is sent yet).
-fn ftrack_client(config: &Config) -> Result<FtrackClient, CheckError> {
-    let server = config.ftrack.server.as_deref().ok_or(CheckError::Unset(
-        "ftrack.server is not set (or FTRACK_SERVER)",
-    ))?;
-    let user = config.ftrack.api_user.as_deref().ok_or(CheckError::Unset(
-        "ftrack.api_user is not set (or FTRACK_API_USER)",
-    ))?;
-    let key = config.ftrack.api_key.clone().ok_or(CheckError::Unset(
-        "ftrack.api_key is not set (or FTRACK_API_KEY, FTRACK_API_KEY_FILE)",
-    ))?;
-    let client = FtrackClient::new(
-        server,
-        user,
-        key,
-        Duration::from_secs(config.ftrack.timeout_secs),
-    )?;
-    Ok(client
-        .with_max_response(config.ftrack.max_response_mb.saturating_mul(1024 * 1024))
-        .with_concurrency(config.ftrack.concurrency))
 }
 
 /// A runtime for one check's requests.
@@ -225,8 +268,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CheckError> {
 }
 
 /// Reaches the server, authenticates and reads its version.
-fn check_ftrack(config: &Config) -> Result<String, CheckError> {
-    let client = ftrack_client(config)?;
+fn check_ftrack(config: &Config, client: &FtrackClient) -> Result<String, CheckError> {
     let runtime = runtime()?;
     let quick = RetryPolicy {
         attempts: 2,

@@ -14,6 +14,7 @@ pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Res
         ConfigCommand::Show => print!("{}", render_show(&config)),
         ConfigCommand::Validate => {
             check_ldap(&config)?;
+            check_hooks(&config)?;
             super::config_roles::check_static(&config)?;
             let source = cli
                 .config
@@ -24,6 +25,30 @@ pub fn run(cli: &Cli, command: &ConfigCommand, console: &Console) -> anyhow::Res
         }
     }
     Ok(exit::OK)
+}
+
+/// Every `[notify]` command names a program that can be run here.
+fn check_hooks(config: &Config) -> Result<(), ConfigError> {
+    let notify = &config.notify;
+    let path = std::env::var_os("PATH");
+    let hooks = [
+        ("notify.on_run", &notify.on_run),
+        ("notify.on_blocked", &notify.on_blocked),
+        ("notify.on_create", &notify.on_create),
+        ("notify.on_deactivate", &notify.on_deactivate),
+    ];
+    for (key, command) in hooks {
+        if let Some(command) = command {
+            command
+                .check_runnable(path.as_deref())
+                .map_err(|message| ConfigError::Invalid {
+                    origin: config.origin(key),
+                    key: key.to_string(),
+                    message,
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// With an LDAP server configured, the checks a read would make before connecting (URI

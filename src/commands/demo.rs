@@ -2,6 +2,7 @@
 //! the console against an in-process ftrack sandbox seeded with the demo data (commit included);
 //! elsewhere it prints the plan.
 
+use super::facts::{RunContext, Sources, plan_facts};
 use super::output::{Console, emit_plan};
 use super::review::{monochrome, on_a_terminal};
 use crate::cli::{Cli, DemoArgs};
@@ -25,6 +26,9 @@ use secrecy::SecretString;
 use std::path::Path;
 use std::time::Instant;
 
+/// Where the demo's directory comes from, in words.
+const DEMO_DIRECTORY: &str = "bundled demo directory (assets/demo/directory.ldif)";
+
 /// The demo sandbox's API key (a local emulator, not a secret).
 const DEMO_KEY: &str = "demo-key";
 
@@ -37,7 +41,14 @@ pub fn run(cli: &Cli, demo: &DemoArgs, console: &Console) -> anyhow::Result<i32>
     }
     let started = Instant::now();
     console.say("ldap2ftrack demo: Northlight Studios (bundled LDIF directory and ftrack snapshot; nothing is contacted or changed)\n");
-    let plan = demo_data::plan(&config)?;
+    let mut plan = demo_data::plan(&config)?;
+    let sources = Sources {
+        ftrack: "bundled demo ftrack snapshot (assets/demo/ftrack.json)",
+        api_user: demo_data::API_USER,
+        directory: DEMO_DIRECTORY,
+    };
+    let context = RunContext::of_this_process();
+    plan.facts = Some(plan_facts(&context, &config, sources, &Scope::default()));
     emit_plan(&plan, args, console, started)
 }
 
@@ -82,13 +93,12 @@ fn run_demo_console(cli: &Cli, mut config: Config, dump: Option<&Path>) -> anyho
     let code = run_console(ConsoleSetup {
         worker: WorkerSetup {
             config,
-            directory: DirectorySource::Loaded(
-                Box::new(directory),
-                "bundled demo directory (assets/demo/directory.ldif)".to_string(),
-            ),
+            directory: DirectorySource::Loaded(Box::new(directory), DEMO_DIRECTORY.to_string()),
             scope: Scope::default(),
             state,
             clock: Clock::System,
+            changed: false,
+            changes: Default::default(),
         },
         monochrome: monochrome(cli),
         demo: true,

@@ -1,16 +1,30 @@
 //! One module per command; each returns the process exit code.
 
 mod apply;
+mod apply_lines;
+mod apply_notify;
 mod check;
+mod check_lines;
+mod completions;
 mod config_cmd;
 mod config_custom;
 mod config_roles;
 mod demo;
+mod facts;
+mod first_run;
+mod init;
+mod init_ask;
+mod init_directory;
+mod init_files;
+mod init_probe;
+mod man;
 mod output;
 mod plan;
 mod report;
+mod report_runs;
 mod review;
 mod sandbox;
+mod watch;
 
 use crate::cli::{Cli, Command};
 
@@ -23,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     });
     let command = match &cli.command {
         Some(command) => command,
+        None if first_run::unconfigured(&cli)? => return Ok(first_run::explain()),
         None if review::on_a_terminal() => &review,
         None => {
             eprintln!(
@@ -39,11 +54,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Review(args) => review::run(&cli, args, &console),
         Command::Plan(args) => plan::run(&cli, args, &console),
         Command::Apply(args) => apply::run(&cli, args, &console),
-        Command::Report(args) => report::run(args, &console),
+        Command::Watch(args) => watch::run(&cli, args, &console),
+        Command::Report(args) => report::run(&cli, args, &console),
         Command::Check => check::run(&cli, &console),
         Command::Demo(args) => demo::run(&cli, args, &console),
         Command::Sandbox(args) => sandbox::run(args, &console),
         Command::Config(command) => config_cmd::run(&cli, command, &console),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args, &console),
+        Command::Init(args) => init::run(&cli, args, &console),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `ldap2ftrack plan`: read both sides, compute the plan, print it. Never writes state.
 
+use super::facts::{RunContext, Sources, plan_facts};
 use super::output::{Console, emit_plan};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{Cli, PlanArgs, PlanningArgs, ScopeArgs};
@@ -8,11 +9,12 @@ use crate::config::{self, Config, Override, Overrides};
 use crate::ftrack::planning::read_for_planning;
 use crate::ftrack::snapshot::read_snapshot;
 use crate::inputs::{
-    DirectorySource, ftrack_client, links_and_policy, load_directory, plain_http_warning,
-    planning_reads,
+    DirectorySource, LoadedDirectory, ftrack_client, links_and_policy, load_directory_changes,
+    plain_http_warning, planning_reads,
 };
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::decision::{Decisions, plan_with_decisions};
+use crate::reconcile::policy::DeactivateNow;
 use crate::reconcile::{Plan, Scope};
 use crate::source::ldap::ReadProgress;
 use crate::state::StateDir;
@@ -37,6 +39,19 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         &args.planning.scope,
         &decisions,
     )?;
+    let (ftrack_source, api_user) = ftrack_source(&config, args);
+    let sources = Sources {
+        ftrack: &ftrack_source,
+        api_user,
+        directory: &source,
+    };
+    let scope = scope_from(&args.planning.scope);
+    plan.facts = Some(plan_facts(
+        &RunContext::of_this_process(),
+        &config,
+        sources,
+        &scope,
+    ));
     if let Some(path) = &args.out {
         // Applied exactly later: a digest lets apply refuse a plan edited in between.
         plan.digest = Some(crate::reconcile::saved::digest(&plan));
@@ -54,17 +69,26 @@ pub fn run(cli: &Cli, args: &PlanArgs, console: &Console) -> anyhow::Result<i32>
         inputs.directory_users,
         source,
         inputs.ftrack_users,
-        args.ftrack_snapshot.as_ref().map_or_else(
-            || config.ftrack.server.clone().unwrap_or_default(),
-            |p| p.display().to_string()
-        ),
+        ftrack_source,
         inputs.links,
         config.state.dir.display()
     ));
     if let (Some(path), Some(format)) = (&args.planning.report, report_format) {
-        super::report::write_plan_report(&plan, path, format, args, &config, &source, console)?;
+        super::report::write_plan_report(&plan, path, format, console)?;
     }
     emit_plan(&plan, &args.output, console, started)
+}
+
+/// The ftrack side of a plan: the snapshot file read instead of the server, or the server
+/// and its API user.
+fn ftrack_source<'a>(config: &'a Config, args: &PlanArgs) -> (String, &'a str) {
+    match &args.ftrack_snapshot {
+        Some(snapshot) => (snapshot.display().to_string(), ""),
+        None => (
+            config.ftrack.server.clone().unwrap_or_default(),
+            config.ftrack.api_user.as_deref().unwrap_or_default(),
+        ),
+    }
 }
 
 /// The configuration with the flags `plan` and `apply` share laid over it.
@@ -106,6 +130,11 @@ pub fn scope_from(args: &ScopeArgs) -> Scope {
         no_create: args.no_create,
         no_update: args.no_update,
         no_deactivate: args.no_deactivate,
+        deactivate_now: if args.now {
+            DeactivateNow::Everyone
+        } else {
+            DeactivateNow::Nobody
+        },
     }
 }
 
@@ -121,16 +150,10 @@ fn read_inputs(
             Some(path) => Ok(read_snapshot(path)?),
             None => read_live_ftrack(config, console),
         },
-        || {
-            read_directory(
-                config,
-                args.planning.ldif.as_deref(),
-                &args.planning.scope,
-                console,
-            )
-        },
+        || read_directory(config, &args.planning, console),
     );
-    Ok((ftrack?, directory?))
+    let directory = directory?;
+    Ok((ftrack?, (directory.directory, directory.name)))
 }
 
 /// Runs `first` on a thread of its own while `second` runs on this one, and returns both
@@ -163,14 +186,19 @@ fn read_live_ftrack(config: &Config, console: &Console) -> anyhow::Result<Ftrack
     Ok(runtime.block_on(read_for_planning(&client, &planning_reads(config)))?)
 }
 
-/// Reads the directory from an LDIF export or, without one, from the configured LDAP server;
-/// returns the users and where they came from. Warnings about the read go to stderr.
+/// Reads the directory from an LDIF export or, without one, from the configured LDAP server
+/// (with `--changed`, only what changed when it can); returns the users, where they came from
+/// and the watermark the run may leave. Warnings about the read go to stderr.
 pub fn read_directory(
     config: &Config,
-    ldif: Option<&Path>,
-    scope: &ScopeArgs,
+    planning: &PlanningArgs,
     console: &Console,
-) -> anyhow::Result<(DirectorySnapshot, String)> {
+) -> anyhow::Result<LoadedDirectory> {
+    let changes = match planning.changed {
+        true => Some(crate::inputs::change_request(config, Clock::System)?),
+        false => None,
+    };
+    let ldif = planning.ldif.as_deref();
     let source = match ldif {
         Some(path) => DirectorySource::Ldif(path.to_path_buf()),
         None => {
@@ -187,13 +215,15 @@ pub fn read_directory(
             DirectorySource::Ldap
         }
     };
-    load_directory(
+    let loaded = load_directory_changes(
         config,
         &source,
-        scope.ldap_filter.as_deref(),
+        planning.scope.ldap_filter.as_deref(),
         Clock::System.today(),
+        changes.as_ref(),
         &mut |event| report_progress(console, &event),
-    )
+    )?;
+    Ok(loaded)
 }
 
 fn report_progress(console: &Console, event: &ReadProgress) {
@@ -227,7 +257,8 @@ pub fn plan_with_state(
     scope: &ScopeArgs,
     decisions: &Decisions,
 ) -> anyhow::Result<Plan> {
-    let (links, policy) = links_and_policy(config, &StateDir::at(&config.state.dir))?;
+    let now = Clock::System.now();
+    let (links, policy) = links_and_policy(config, &StateDir::at(&config.state.dir), now)?;
     let plan = plan_with_decisions(
         directory,
         ftrack,

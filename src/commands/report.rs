@@ -3,24 +3,36 @@
 
 use super::output::Console;
 use crate::apply::outcome::{OUTCOME_FORMAT_VERSION, Outcome, RunInfo};
-use crate::cli::{PlanArgs, PlanningArgs, ReportArgs};
-use crate::config::Config;
+use crate::cli::{Cli, PlanArgs, PlanningArgs, ReportArgs};
+use crate::clock::Clock;
 use crate::exit;
 use crate::reconcile::Plan;
 use crate::reconcile::plan::PLAN_FORMAT_VERSION;
 use crate::report::export::{RenderOptions, ReportFormat, is_stdout, write_report};
 use crate::report::model::{
-    REPORT_FORMAT_VERSION, Report, ReportKind, report_from_outcome, report_from_plan,
+    Listing, REPORT_FORMAT_VERSION, Report, ReportKind, report_from_outcome, report_from_plan,
 };
 use anyhow::{Context, bail};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 /// Runs `report`.
-pub fn run(args: &ReportArgs, console: &Console) -> anyhow::Result<i32> {
+pub fn run(cli: &Cli, args: &ReportArgs, console: &Console) -> anyhow::Result<i32> {
     let output = args.output.as_deref().unwrap_or(Path::new("-"));
     let format = ReportFormat::resolve(args.format, Some(output))?;
-    let report = read_saved(&args.from)?;
+    let from = match (&args.from, &args.compare) {
+        (Some(from), _) => from,
+        (None, Some(sides)) => {
+            return super::report_runs::compare(cli, args, sides, output, format, console);
+        }
+        (None, None) => return super::report_runs::history(cli, args, output, format, console),
+    };
+    let listing = Listing {
+        unchanged: args.unchanged,
+    };
+    let mut report = read_saved(from, listing)?;
+    report.made_at = Some(Clock::System.now_rfc3339());
+    report.made_from = Some(from.display().to_string());
     write_report(
         output,
         &report,
@@ -64,30 +76,15 @@ pub fn checked_report(args: &PlanningArgs) -> anyhow::Result<Option<(PathBuf, Re
 }
 
 /// Writes the report of a plan for `plan --report FILE`, in the format
-/// [`plan_report_format`] chose; `directory` is where the directory was read.
+/// [`plan_report_format`] chose.
 pub fn write_plan_report(
     plan: &Plan,
     path: &Path,
     format: ReportFormat,
-    args: &PlanArgs,
-    config: &Config,
-    directory: &str,
     console: &Console,
 ) -> anyhow::Result<()> {
-    let (ftrack, api_user) = match &args.ftrack_snapshot {
-        Some(snapshot) => (snapshot.display().to_string(), ""),
-        None => (
-            config.ftrack.server.clone().unwrap_or_default(),
-            config.ftrack.api_user.as_deref().unwrap_or_default(),
-        ),
-    };
-    let run = RunInfo::start("plan", &ftrack, api_user, directory);
-    write_report(
-        path,
-        &report_from_plan(plan, run),
-        format,
-        &RenderOptions::default(),
-    )?;
+    let report = report_of_plan(plan, Listing::default());
+    write_report(path, &report, format, &RenderOptions::default())?;
     if !is_stdout(path) {
         console.say(&format!(
             "wrote the plan report ({}) to {}",
@@ -98,30 +95,68 @@ pub fn write_plan_report(
     Ok(())
 }
 
+/// The report of a plan, with the facts of the run that computed it (plans saved before
+/// plans recorded them say so).
+fn report_of_plan(plan: &Plan, listing: Listing) -> Report {
+    let run = match &plan.facts {
+        Some(facts) => RunInfo::of_plan(facts),
+        None => RunInfo {
+            mode: "plan".to_string(),
+            started_at: "not recorded (the plan was saved by an older ldap2ftrack)".to_string(),
+            ..RunInfo::default()
+        },
+    };
+    report_from_plan(plan, run, listing)
+}
+
 /// The one line `report` ends with.
 fn summary_line(report: &Report, format: ReportFormat, output: &Path) -> String {
-    let s = report.summary;
     format!(
-        "Report {} ({}): {} created, {} updated, {} reactivated, {} deactivated, {} conflicted, {} skipped, {} failed, {} unchanged{}",
+        "Report {} ({}): {}{}",
         match report.kind {
             ReportKind::Plan => "of a plan",
             ReportKind::Apply => "of an apply",
         },
         format.name(),
-        s.created,
-        s.updated,
-        s.reactivated,
-        s.deactivated,
-        s.conflicted,
-        s.skipped,
-        s.failed,
-        s.unchanged,
+        counts_in_words(report),
         if is_stdout(output) {
             String::new()
         } else {
             format!("; written to {}", output.display())
         }
     )
+}
+
+/// The counts of a report in its tense: "26 to create, 10 to deactivate, ..." for a plan,
+/// "26 created, ..." for an apply.
+pub fn counts_in_words(report: &Report) -> String {
+    let s = &report.summary;
+    let plan = report.kind == ReportKind::Plan;
+    let word = |planned: &'static str, done: &'static str| if plan { planned } else { done };
+    let mut parts = vec![
+        format!("{} {}", s.created, word("to create", "created")),
+        format!("{} {}", s.updated, word("to update", "updated")),
+        format!("{} {}", s.reactivated, word("to reactivate", "reactivated")),
+        format!("{} {}", s.deactivated, word("to deactivate", "deactivated")),
+        format!(
+            "{} {}",
+            s.conflicted,
+            word("conflicts to resolve", "conflicts left")
+        ),
+    ];
+    if s.blocked > 0 {
+        parts.push(format!("{} blocked", s.blocked));
+    }
+    parts.push(format!(
+        "{} {}",
+        s.skipped,
+        word("to leave alone", "skipped")
+    ));
+    if !plan || s.failed > 0 {
+        parts.push(format!("{} failed", s.failed));
+    }
+    parts.push(format!("{} unchanged", s.unchanged));
+    parts.join(", ")
 }
 
 /// What `report --from` accepts, for error messages.
@@ -167,7 +202,26 @@ impl Shape {
 }
 
 /// Reads a saved plan, apply outcome or JSON report and makes its report.
-fn read_saved(path: &Path) -> anyhow::Result<Report> {
+fn read_saved(path: &Path, listing: Listing) -> anyhow::Result<Report> {
+    Ok(match read_document(path)? {
+        Saved::Plan(plan) => report_of_plan(&plan, listing),
+        Saved::Outcome(outcome) => report_from_outcome(&outcome, listing),
+        Saved::Report(report) => *report,
+    })
+}
+
+/// What a saved JSON file holds.
+pub(super) enum Saved {
+    /// A saved plan.
+    Plan(Box<Plan>),
+    /// An apply outcome.
+    Outcome(Box<Outcome>),
+    /// A JSON report.
+    Report(Box<Report>),
+}
+
+/// Reads a saved plan, apply outcome or JSON report, told apart by its shape.
+pub(super) fn read_document(path: &Path) -> anyhow::Result<Saved> {
     let shown = path.display();
     let text = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
     let value: serde_json::Value = serde_json::from_slice(&text)
@@ -185,13 +239,9 @@ fn read_saved(path: &Path) -> anyhow::Result<Report> {
         );
     }
     Ok(match shape {
-        Shape::Plan => {
-            let plan: Plan = parse(value, path, shape)?;
-            let from = format!("(from the saved plan {shown})");
-            report_from_plan(&plan, RunInfo::start("plan", &from, "", &from))
-        }
-        Shape::Outcome => report_from_outcome(&parse::<Outcome>(value, path, shape)?),
-        Shape::Report => parse(value, path, shape)?,
+        Shape::Plan => Saved::Plan(parse(value, path, shape)?),
+        Shape::Outcome => Saved::Outcome(parse(value, path, shape)?),
+        Shape::Report => Saved::Report(parse(value, path, shape)?),
     })
 }
 

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::config;
 use crate::inputs::DirectorySource;
 use crate::reconcile::decision::Decisions;
+use crate::source::ldap::settings::LdapSettings;
 use crate::state::StateDir;
 use crate::tui::autosave::{AUTOSAVE_FILE, read_autosave};
 use crate::tui::run::{ConsoleSetup, run_console};
@@ -46,16 +47,22 @@ fn monochrome_for(
 
 /// Runs `review`.
 pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i32> {
+    let config = config::load_from_process(
+        cli.config.as_deref(),
+        &overrides(args.state_dir.as_deref(), None),
+    )?;
+    let directory = match &args.ldif {
+        Some(path) => DirectorySource::Ldif(path.clone()),
+        None => DirectorySource::Ldap,
+    };
+    // A missing setting is a configuration error (78) before the console opens, as headless.
+    require_settings(&config, &directory)?;
     if !on_a_terminal() {
         eprintln!(
             "error: the console needs a terminal; headless runs use `ldap2ftrack plan` and `ldap2ftrack apply`"
         );
         return Ok(crate::exit::USAGE);
     }
-    let config = config::load_from_process(
-        cli.config.as_deref(),
-        &overrides(args.state_dir.as_deref(), None),
-    )?;
     let state = StateDir::at(&config.state.dir);
     let _logs = crate::logging::log_to_files(state.path(), cli.verbose)
         .with_context(|| format!("cannot write logs under {}", state.path().display()))?;
@@ -67,10 +74,6 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
     } else {
         recorded.clone()
     };
-    let directory = match &args.ldif {
-        Some(path) => DirectorySource::Ldif(path.clone()),
-        None => DirectorySource::Ldap,
-    };
     run_console(ConsoleSetup {
         worker: WorkerSetup {
             config,
@@ -78,6 +81,8 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
             scope: scope_from(&args.scope),
             state,
             clock: Clock::System,
+            changed: args.changed,
+            changes: Default::default(),
         },
         monochrome: monochrome(cli),
         demo: false,
@@ -86,6 +91,16 @@ pub fn run(cli: &Cli, args: &ReviewArgs, _console: &Console) -> anyhow::Result<i
         resumed: args.resume,
         decisions_file: args.decisions_file.clone(),
     })
+}
+
+/// Fails with the setting's name when ftrack, or the LDAP server the console would read,
+/// is not configured; nothing is contacted.
+fn require_settings(config: &config::Config, directory: &DirectorySource) -> anyhow::Result<()> {
+    crate::inputs::ftrack_client(config)?;
+    if matches!(directory, DirectorySource::Ldap) {
+        LdapSettings::from_config(config, config.ldap.user_filter.clone())?;
+    }
+    Ok(())
 }
 
 /// The decisions autosaved by a console session that did not end cleanly.

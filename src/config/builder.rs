@@ -88,6 +88,11 @@ impl Builder {
                 let only_file = "can only be set in the config file, as a [mapping.custom] table";
                 return Err(invalid(only_file.to_string()));
             }
+            Kind::WebhookHeaders => {
+                let only_file =
+                    "can only be set in the config file, as a [notify.webhook_headers] table";
+                return Err(invalid(only_file.to_string()));
+            }
         }
         self.layer.insert(key.name, origin);
         Ok(())
@@ -147,6 +152,20 @@ impl Builder {
         self.replace_origins("mapping.custom", ".", origin, entry_origins);
     }
 
+    /// Replaces `notify.webhook_headers`, which only the file can give.
+    pub(super) fn set_webhook_headers(
+        &mut self,
+        headers: BTreeMap<String, SecretString>,
+        origin: Origin,
+        entry_origins: Vec<(String, Origin)>,
+    ) {
+        self.config.notify.webhook_headers = headers;
+        let entry_origins = entry_origins
+            .into_iter()
+            .map(|(name, origin)| (format!("notify.webhook_headers.{name}"), origin));
+        self.replace_origins("notify.webhook_headers", ".", origin, entry_origins);
+    }
+
     /// Forgets the origins of `key` and its entries (named `key` + `separator` + ...) and
     /// records these.
     fn replace_origins(
@@ -178,6 +197,7 @@ impl Builder {
             self.config.origins.insert(key.name.to_string(), origin);
             *slot(&mut self.config) = Some(secret);
         }
+        super::notify::check_webhook_url(&self.config)?;
         Ok(self.config)
     }
 

@@ -18,6 +18,13 @@ pub(super) fn literal(value: &impl Display) -> String {
     value.to_string()
 }
 
+/// An optional value shown as a TOML string.
+pub(super) fn opt_quoted(value: &Option<impl Display>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| UNSET.to_string(), |v| toml_string(&v.to_string()))
+}
+
 /// An optional number.
 pub(super) fn opt_literal(value: &Option<impl Display>) -> String {
     value
@@ -42,6 +49,27 @@ pub(super) fn opt(value: &Option<String>) -> String {
 /// Optional URLs, with any password in them hidden.
 pub(super) fn url(value: &Option<String>) -> String {
     opt(&value.as_deref().map(without_url_passwords))
+}
+
+/// A webhook URL: only its scheme, host and port (chat webhooks hold their token in the
+/// path or query).
+pub(super) fn webhook_url(value: &Option<SecretString>) -> String {
+    use secrecy::ExposeSecret;
+    value.as_ref().map_or_else(
+        || UNSET.to_string(),
+        |url| toml_string(&crate::notify::redact::redacted_url(url.expose_secret())),
+    )
+}
+
+/// An optional command, as its argv array.
+pub(super) fn command(value: &Option<crate::notify::config::HookCommand>) -> String {
+    value.as_ref().map_or_else(
+        || UNSET.to_string(),
+        |command| {
+            let argv: Vec<String> = command.argv().map(String::from).collect();
+            list(&argv)
+        },
+    )
 }
 
 /// A path.

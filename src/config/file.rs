@@ -74,6 +74,11 @@ pub(super) fn apply_text(
                         custom::read_table(value.get_ref(), origin.clone(), &at)?;
                     builder.set_custom_mapping(custom, origin, origins);
                 }
+                Some(Kind::WebhookHeaders) => {
+                    let (headers, origins) =
+                        super::notify::read_headers(value.get_ref(), origin.clone(), &at)?;
+                    builder.set_webhook_headers(headers, origin, origins);
+                }
                 Some(Kind::RoleRules) => {
                     let (rules, origins) = roles::read_rules(value.get_ref(), origin.clone(), &at)?;
                     builder.set_role_rules(rules, origin, origins);

@@ -6,9 +6,10 @@
 use super::Config;
 use super::display;
 use super::parse::{
-    active_rule, attr_expr, batch_size, boolean, concurrency, deactivate_missing, http_url,
-    ldap_filter, ldap_uri, max_deactivate, megabytes, nested_groups, page_size, project_names,
-    role_name, seats, seconds, text, username_case, usernames,
+    active_rule, attr_expr, batch_size, boolean, concurrency, deactivate_missing, grace_period,
+    grace_runs, hook_command, hook_timeout, http_url, ldap_filter, ldap_uri, max_deactivate,
+    megabytes, nested_groups, page_size, period, project_names, role_name, run_when, seats,
+    seconds, text, username_case, usernames, webhook_retries, webhook_timeout,
 };
 use super::value::Given;
 use secrecy::SecretString;
@@ -69,6 +70,8 @@ pub(super) enum Kind {
     RoleRules,
     /// The `[mapping.custom]` table, which only the config file can give.
     CustomMapping,
+    /// The `[notify.webhook_headers]` table, which only the config file can give.
+    WebhookHeaders,
 }
 
 /// Picks how a value is read: `path` resolves relative paths, any other name is a function.
@@ -211,12 +214,37 @@ pub(super) const KEYS: &[Key] = &[
     setting!(policy.protected_users,    E::None,                           usernames,          display::list),
     setting!(policy.max_deactivate,     E::None,                           max_deactivate,     display::max_deactivate),
     setting!(policy.username_case,      E::None,                           username_case,      display::username_case),
+    setting!(policy.deactivate_after,   E::None,                           Some(grace_period), display::opt_quoted),
+    setting!(policy.deactivate_after_runs, E::None,                        Some(grace_runs),   display::opt_literal),
+    setting!(policy.disabled_immediately, E::None,                         boolean,            display::literal),
     setting!(policy.max_active_users,   E::Var("LDAP2FTRACK_MAX_ACTIVE_USERS"), Some(seats), display::opt_literal),
     setting!(roles.default,             E::None,                           Some(role_name),    display::opt),
     setting!(roles.default_projects,    E::None,                           Some(project_names), display::projects),
     setting!(roles.allow_privileged,    E::None,                           boolean,            display::literal),
     role_rules!(roles.rule),
+    setting!(sync.full_every,           E::None,                           period,             display::quoted),
+    setting!(sync.overlap,              E::None,                           period,             display::quoted),
+    setting!(sync.interval,             E::None,                           period,             display::quoted),
     setting!(state.dir,                 E::Var("LDAP2FTRACK_STATE_DIR"),   path,               display::path),
+    Key {
+        name: "notify.webhook_url",
+        env: E::Var("LDAP2FTRACK_WEBHOOK_URL"),
+        kind: Kind::Secret {
+            slot: |config| &mut config.notify.webhook_url,
+            show: |config| display::webhook_url(&config.notify.webhook_url),
+            file: "notify.webhook_url_file",
+        },
+    },
+    secret_file!(notify.webhook_url,    E::Var("LDAP2FTRACK_WEBHOOK_URL_FILE")),
+    Key { name: "notify.webhook_headers", env: E::None, kind: Kind::WebhookHeaders },
+    setting!(notify.webhook_timeout_secs, E::None,                         webhook_timeout,    display::literal),
+    setting!(notify.webhook_retries,    E::None,                           webhook_retries,    display::literal),
+    setting!(notify.on_run,             E::None,                           Some(hook_command), display::command),
+    setting!(notify.on_run_when,        E::None,                           run_when,           display::quoted),
+    setting!(notify.on_blocked,         E::None,                           Some(hook_command), display::command),
+    setting!(notify.on_create,          E::None,                           Some(hook_command), display::command),
+    setting!(notify.on_deactivate,      E::None,                           Some(hook_command), display::command),
+    setting!(notify.hook_timeout_secs,  E::None,                           hook_timeout,       display::literal),
 ];
 
 impl Key {

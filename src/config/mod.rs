@@ -7,6 +7,7 @@ mod display;
 mod env;
 mod file;
 mod keys;
+mod notify;
 mod parse;
 mod roles;
 mod show;
@@ -17,6 +18,9 @@ mod value;
 pub use roles::{RolesConfig, rule_key};
 pub use show::render_show;
 
+use crate::incremental::{Period, Schedule};
+use crate::notify::config::NotifyConfig;
+use crate::reconcile::grace::{Grace, GracePeriod, MissingMarks};
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, Policy, UsernameCase};
 use crate::source::ldap::settings::NestedGroups;
 use crate::source::mapping_rules::Mapping;
@@ -103,8 +107,12 @@ pub struct Config {
     pub policy: PolicyConfig,
     /// Which security roles directory groups give.
     pub roles: RolesConfig,
+    /// The rhythm of incremental reads and of `watch`.
+    pub sync: SyncConfig,
     /// Where run state is kept.
     pub state: StateConfig,
+    /// Who hears of a run: a webhook and hook commands.
+    pub notify: NotifyConfig,
     /// Dotted key -> origin, for every key not at its default.
     origins: BTreeMap<String, Origin>,
     /// Dotted `*_file` key -> the file an effective secret was read from.
@@ -171,7 +179,7 @@ pub struct GroupsConfig {
 }
 
 /// The `[policy]` section.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicyConfig {
     /// Which missing users are deactivated.
     pub deactivate_missing: DeactivateMissing,
@@ -183,6 +191,58 @@ pub struct PolicyConfig {
     pub username_case: UsernameCase,
     /// Seats: the most active ftrack users; creates and reactivations past it are held back.
     pub max_active_users: Option<usize>,
+    /// How long a linked user must be missing before deactivation (none: at once).
+    pub deactivate_after: Option<GracePeriod>,
+    /// How many runs in a row a linked user must be missing before deactivation.
+    pub deactivate_after_runs: Option<u32>,
+    /// Whether an account disabled in the directory is deactivated at once, grace or not.
+    pub disabled_immediately: bool,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        Self {
+            deactivate_missing: DeactivateMissing::default(),
+            protected_users: Vec::new(),
+            max_deactivate: MaxDeactivate::default(),
+            username_case: UsernameCase::default(),
+            max_active_users: None,
+            deactivate_after: None,
+            deactivate_after_runs: None,
+            disabled_immediately: true,
+        }
+    }
+}
+
+/// The `[sync]` section: incremental reads (`--changed`) and `watch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// A read of changes only is replaced by a full read at least this often.
+    pub full_every: Period,
+    /// Time watermarks are moved back by this much (clock skew, same-second changes).
+    pub overlap: Period,
+    /// How often `watch` runs.
+    pub interval: Period,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            full_every: Period::from_secs(24 * 3600),
+            overlap: Period::from_secs(5 * 60),
+            interval: Period::from_secs(5 * 60),
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The schedule of incremental reads.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            full_every: self.full_every,
+            overlap: self.overlap,
+        }
+    }
 }
 
 /// The `[state]` section.
@@ -244,7 +304,9 @@ impl Config {
             groups: GroupsConfig::default(),
             policy: PolicyConfig::default(),
             roles: RolesConfig::default(),
+            sync: SyncConfig::default(),
             state: StateConfig { dir },
+            notify: NotifyConfig::default(),
             origins: BTreeMap::new(),
             secret_files: BTreeMap::new(),
         }
@@ -253,6 +315,13 @@ impl Config {
     /// Where the effective value of a dotted key (e.g. `ldap.uri`) came from.
     pub fn origin(&self, key: &str) -> Origin {
         self.origins.get(key).cloned().unwrap_or(Origin::Default)
+    }
+
+    /// True when some key of `section` (e.g. `ldap`) was given in a file, the environment or a flag.
+    pub fn sets_any_in(&self, section: &str) -> bool {
+        self.origins
+            .keys()
+            .any(|key| key.split_once('.').is_some_and(|(head, _)| head == section))
     }
 
     /// The planner policy: configured rules and roles, with the API user (when known) also
@@ -274,6 +343,13 @@ impl Config {
             roles: self.roles.policy(),
             max_active_users: self.policy.max_active_users,
             custom_attributes: self.mapping.custom.keys().cloned().collect(),
+            grace: Grace {
+                after: self.policy.deactivate_after,
+                after_runs: self.policy.deactivate_after_runs,
+                disabled_immediately: self.policy.disabled_immediately,
+            },
+            missing_marks: MissingMarks::new(),
+            now: jiff::Timestamp::UNIX_EPOCH,
         }
     }
 }
@@ -348,6 +424,24 @@ impl ConfigError {
     pub fn exit_code(&self) -> i32 {
         78
     }
+}
+
+/// The environment variables that can give a secret (or the file holding one); hook commands
+/// never see them.
+pub fn secret_env_vars() -> Vec<&'static str> {
+    keys::KEYS
+        .iter()
+        .filter(|key| {
+            matches!(
+                key.kind,
+                keys::Kind::Secret { .. } | keys::Kind::SecretFile { .. }
+            )
+        })
+        .filter_map(|key| match key.env {
+            keys::Env::Var(name) => Some(name),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Loads the configuration: flags over environment over file over defaults.

@@ -2,6 +2,9 @@
 //! saying what was expected and what was found.
 
 use super::value::Raw;
+use crate::incremental::Period;
+use crate::notify::config::{HookCommand, RunWhen};
+use crate::reconcile::grace::GracePeriod;
 use crate::reconcile::policy::{DeactivateMissing, MaxDeactivate, UsernameCase};
 use crate::source::ldap::settings::NestedGroups;
 use crate::source::mapping_rules::{ActiveRule, AttrExpr};
@@ -25,6 +28,11 @@ pub(super) fn boolean(raw: &Raw) -> Result<bool, String> {
 /// A timeout in whole seconds.
 pub(super) fn seconds(raw: &Raw) -> Result<u64, String> {
     raw.whole(1, u64::MAX, SECONDS)
+}
+
+/// A length of time: `"24h"`, `"5m"`, `"1h 30m"`.
+pub(super) fn period(raw: &Raw) -> Result<Period, String> {
+    raw.parsed("expected a length of time such as \"24h\" or \"5m\"")
 }
 
 /// Entries per page of an LDAP search.
@@ -62,6 +70,17 @@ pub(super) fn megabytes(raw: &Raw) -> Result<u64, String> {
 /// `linked`, `all` or `never`.
 pub(super) fn deactivate_missing(raw: &Raw) -> Result<DeactivateMissing, String> {
     raw.parsed("expected \"linked\", \"all\" or \"never\"")
+}
+
+/// A grace period: a duration like `"72h"` or `"3d"`.
+pub(super) fn grace_period(raw: &Raw) -> Result<GracePeriod, String> {
+    raw.parsed("expected a duration like \"72h\" or \"3d\"")
+}
+
+/// Consecutive runs a user must be missing from: a whole number from 1 to 10000.
+pub(super) fn grace_runs(raw: &Raw) -> Result<u32, String> {
+    let n = raw.whole(1, 10_000, "expected a whole number of runs from 1 to 10000")?;
+    u32::try_from(n).map_err(|e| e.to_string())
 }
 
 /// A list of ftrack usernames.
@@ -196,4 +215,40 @@ pub(super) fn active_rule(raw: &Raw) -> Result<ActiveRule, String> {
         }
         Raw::Toml(_) => Err(raw.mismatch(expected)),
     }
+}
+
+/// Seconds one webhook attempt may take.
+pub(super) fn webhook_timeout(raw: &Raw) -> Result<u64, String> {
+    raw.whole(1, 60, "expected a whole number of seconds from 1 to 60")
+}
+
+/// Webhook attempts after the first.
+pub(super) fn webhook_retries(raw: &Raw) -> Result<u32, String> {
+    let n = raw.whole(0, 5, "expected a whole number from 0 to 5")?;
+    u32::try_from(n).map_err(|e| e.to_string())
+}
+
+/// Seconds one hook command may run.
+pub(super) fn hook_timeout(raw: &Raw) -> Result<u64, String> {
+    raw.whole(
+        1,
+        3_600,
+        "expected a whole number of seconds from 1 to 3600",
+    )
+}
+
+/// `always` or `changed`.
+pub(super) fn run_when(raw: &Raw) -> Result<RunWhen, String> {
+    raw.parsed("expected \"always\" or \"changed\"")
+}
+
+const COMMAND: &str = "expected the program and its arguments as an array, like [\"/usr/local/bin/onboard\", \"--studio\"] (no shell is used)";
+
+/// A command as an argv array of non-empty strings; never a string a shell would split.
+pub(super) fn hook_command(raw: &Raw) -> Result<HookCommand, String> {
+    let Raw::Toml(DeValue::Array(_)) = raw else {
+        return Err(raw.mismatch(COMMAND));
+    };
+    let argv = raw.list(COMMAND)?;
+    HookCommand::from_argv(argv).ok_or_else(|| format!("{COMMAND}, found an empty array"))
 }

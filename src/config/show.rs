@@ -27,6 +27,9 @@ pub fn render_show(config: &Config) -> String {
         if keys::in_section(section).any(|key| matches!(key.kind, Kind::ManagedGroups)) {
             write_groups(&mut out, config);
         }
+        if keys::in_section(section).any(|key| matches!(key.kind, Kind::WebhookHeaders)) {
+            write_headers(&mut out, config);
+        }
         if keys::in_section(section).any(|key| matches!(key.kind, Kind::RoleRules)) {
             write_rules(&mut out, config);
         }
@@ -42,7 +45,7 @@ fn row(config: &Config, key: &Key) -> Option<(String, String)> {
         Kind::Setting { show, .. } | Kind::Secret { show, .. } => show(config),
         // The file an effective secret was read from, if any.
         Kind::SecretFile { .. } => display::opt_path(&config.secret_files.get(key.name).cloned()),
-        Kind::ManagedGroups | Kind::CustomMapping => return None,
+        Kind::ManagedGroups | Kind::CustomMapping | Kind::WebhookHeaders => return None,
         Kind::RoleRules if config.roles.rule.is_empty() => {
             let none = "# (no [[roles.rule]]: no role is managed)".to_string();
             return Some((none, config.origin(key.name).to_string()));
@@ -72,6 +75,23 @@ fn write_custom(out: &mut String, config: &Config) {
         .map(|(key, expr)| (key.clone(), display::expr(expr)));
     let none = "# (none: no custom attribute is synced)";
     write_table(out, config, "mapping.custom", entries.collect(), none);
+}
+
+/// `[notify.webhook_headers]`: names only; values may be tokens.
+fn write_headers(out: &mut String, config: &Config) {
+    let entries = config
+        .notify
+        .webhook_headers
+        .keys()
+        .map(|name| (name.clone(), toml_string("********")));
+    let none = "# (none: the webhook is posted with no extra header)";
+    write_table(
+        out,
+        config,
+        "notify.webhook_headers",
+        entries.collect(),
+        none,
+    );
 }
 
 /// A table given only by the file, one `key = value` line per entry with its own origin,

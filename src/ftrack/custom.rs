@@ -9,7 +9,7 @@ use super::client::FtrackClient;
 use super::entities::{Entities, text};
 use super::error::FtrackError;
 use super::query::Select;
-use super::read::read_all;
+use super::read::read_pages;
 use crate::custom::{CustomAttribute, USER_ENTITY_TYPE, value_text};
 use crate::ids::FtrackId;
 use crate::model::FtrackSnapshot;
@@ -68,12 +68,14 @@ pub async fn read_configurations(
     .where_is("entity_type", USER_ENTITY_TYPE)
     .order_by("id");
     let mut found = Vec::new();
-    for rows in read_all::<Value>(client, &select).await? {
+    read_pages::<Value>(client, &select, |rows| {
         let entities = Entities::of(&rows);
         for row in &rows {
             found.push(configuration(&entities, resolved(&entities, row)?));
         }
-    }
+        Ok(())
+    })
+    .await?;
     Ok(found)
 }
 
@@ -101,7 +103,7 @@ async fn read_values(
         .where_is("configuration_id", configuration_id)
         .order_by("entity_id");
     let mut found = Vec::new();
-    for rows in read_all::<Value>(client, &select).await? {
+    read_pages::<Value>(client, &select, |rows| {
         let entities = Entities::of(&rows);
         for row in &rows {
             let row = resolved(&entities, row)?;
@@ -109,7 +111,9 @@ async fn read_values(
                 found.push((FtrackId::new(text(row, "entity_id")), value));
             }
         }
-    }
+        Ok(())
+    })
+    .await?;
     Ok(found)
 }
 

@@ -12,9 +12,10 @@ use super::wire::{Operation, QueryPage};
 use crate::ids::{FtrackId, Username};
 use crate::model::{FtrackGroup, FtrackSnapshot, FtrackUser};
 use futures_util::StreamExt;
-use futures_util::stream::FuturesOrdered;
+use futures_util::stream::FuturesUnordered;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 
 /// Rows asked for per request when reading.
 pub const PAGE_SIZE: u64 = 1000;
@@ -64,47 +65,54 @@ async fn read_page<R: DeserializeOwned>(
     })
 }
 
-/// Reads all rows of a query, following `metadata.next.offset`; returns each page's rows, in
-/// order (each page is one response, so normalisation never spans two pages).
+/// Reads all rows of a query, following `metadata.next.offset`, and hands each page's rows to
+/// `on_page` in order (each page is one response, so normalisation never spans two pages; no
+/// page is held once it is handed over).
 ///
 /// After the first page, up to the client's concurrency pages are asked for at once, at the
-/// offsets the server's paging predicts; they are taken in order, so the result is that of a
-/// sequential read. Pages asked for past the end are dropped unread. Should the server page by
-/// another step than asked, the guesses in flight are dropped and reading goes on from where
-/// it points.
-pub(super) async fn read_all<R: DeserializeOwned>(
+/// offsets the server's paging predicts. A server working on requests side by side may answer
+/// them out of order, so a page that comes early waits (up to as many again as are asked for)
+/// while the next requests go out: waiting for the earliest page before asking for more would
+/// let the server idle. Pages are handed over in order, so the result is that of a sequential
+/// read. Pages asked for past the end are dropped unread. Should the server page by another
+/// step than asked, the guesses in flight are dropped and reading goes on from where it points.
+pub(super) async fn read_pages<R: DeserializeOwned>(
     client: &FtrackClient,
     select: &Select,
-) -> Result<Vec<Vec<R>>, FtrackError> {
-    let mut pages = Vec::new();
-    let mut in_flight = FuturesOrdered::new();
+    mut on_page: impl FnMut(Vec<R>) -> Result<(), FtrackError>,
+) -> Result<(), FtrackError> {
+    let mut first = true;
+    let mut running = FuturesUnordered::new();
+    let mut early: BTreeMap<u64, Page<R>> = BTreeMap::new();
     let mut step = PAGE_SIZE;
     let mut ask = 0;
+    let mut expect = 0;
     loop {
         // The first page goes alone: most reads of groups end there, and none is wasted.
-        let room = if pages.is_empty() {
-            1
-        } else {
-            client.concurrency()
-        };
-        while in_flight.len() < room {
-            in_flight.push_back(read_page(client, select, ask));
+        let room = if first { 1 } else { client.concurrency() };
+        while running.len() < room && running.len() + early.len() < 2 * room {
+            running.push(read_page(client, select, ask));
             ask += step;
         }
-        let Some(page) = in_flight.next().await else {
-            return Ok(pages);
+        let Some(page) = running.next().await else {
+            return Ok(());
         };
         let page: Page<R> = page?;
-        let offset = page.offset;
-        pages.push(page.rows);
-        match page.next {
-            Some(next) if next == offset + step => {}
-            Some(next) if next > offset => {
-                step = next - offset;
-                ask = next;
-                in_flight = FuturesOrdered::new();
+        early.insert(page.offset, page);
+        while let Some(page) = early.remove(&expect) {
+            first = false;
+            let offset = page.offset;
+            on_page(page.rows)?;
+            match page.next {
+                Some(next) if next == offset + step => expect = next,
+                Some(next) if next > offset => {
+                    step = next - offset;
+                    (ask, expect) = (next, next);
+                    running = FuturesUnordered::new();
+                    early.clear();
+                }
+                _ => return Ok(()),
             }
-            _ => return Ok(pages),
         }
     }
 }
@@ -115,9 +123,11 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
     let projection = user_projection(&["memberships.group.name", "user_type.name"]);
     let users_query = Select::new("User", &projection).order_by("id");
     let mut users = Vec::new();
-    for rows in read_all::<UserRow>(client, &users_query).await? {
+    read_pages::<UserRow>(client, &users_query, |rows| {
         users.extend(resolve_users(rows).into_iter().map(snapshot_user));
-    }
+        Ok(())
+    })
+    .await?;
     // Read by growing a list; the spare room would stay unused while planning.
     users.shrink_to_fit();
     Ok(FtrackSnapshot {
@@ -211,13 +221,14 @@ struct GroupRow {
 /// Every group's id and name.
 pub async fn read_groups(client: &FtrackClient) -> Result<Vec<FtrackGroup>, FtrackError> {
     let select = Select::new("Group", &["id", "name"]).order_by("id");
-    let pages = read_all::<GroupRow>(client, &select).await?;
-    Ok(pages
-        .into_iter()
-        .flatten()
-        .map(|row| FtrackGroup {
+    let mut groups = Vec::new();
+    read_pages::<GroupRow>(client, &select, |rows| {
+        groups.extend(rows.into_iter().map(|row| FtrackGroup {
             id: row.id.unwrap_or_default(),
             name: row.name.unwrap_or_default(),
-        })
-        .collect())
+        }));
+        Ok(())
+    })
+    .await?;
+    Ok(groups)
 }

@@ -456,6 +456,6 @@ fn other_dns(users: &[DirectoryUser], entries: &[usize], me: usize) -> Vec<Strin
     entries
         .iter()
         .filter(|&&i| i != me)
-        .map(|&i| users[i].dn.clone())
+        .map(|&i| users[i].dn.to_string())
         .collect()
 }

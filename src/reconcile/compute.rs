@@ -4,6 +4,7 @@ use super::claims::{Resolution, resolve_pairings};
 use super::conflict::{check_values, info};
 use super::custom::CustomPlanner;
 use super::diff::{GroupMapper, activity_change, create_changes, field_changes};
+use super::grace::{Absence, MissingMarks, next_marks};
 use super::identity::{FtrackIndex, UsernameRule, fold};
 use super::missing_groups::{
     MissingGroup, MissingRoleGroup, find_missing, find_missing_role_groups, missing_role_warning,
@@ -12,7 +13,7 @@ use super::missing_groups::{
 use super::needs::link_needs;
 use super::plan::{
     Action, ConflictInfo, ConflictKind, DirectoryRef, FtrackRef, GroupChanges, Inputs, MatchedBy,
-    Plan, PlanItem,
+    Plan, PlanItem, SkipKind,
 };
 use super::policy::{DeactivateMissing, Policy, Scope};
 use super::roles::RolePlanner;
@@ -20,7 +21,7 @@ use super::safety::{apply_operation_switches, check_safety};
 use super::scope::ScopeFilter;
 use super::seats::hold_over_limit;
 use super::uniqueness::settle_unique_values;
-use crate::ids::Username;
+use crate::ids::{ItemKey, Username};
 use crate::model::{
     DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
 };
@@ -158,8 +159,10 @@ impl<'a> Planner<'a> {
         link_needs(&mut plan);
         plan.warnings = self.warnings();
         plan.incomplete_read = self.incomplete_read();
+        plan.directory_read = self.directory.read.clone();
         plan.missing_groups = self.missing_groups.clone();
         plan.missing_role_groups = self.missing_role_groups.clone();
+        plan.missing_marks = self.missing_marks(&plan.items);
         plan.blocked = check_safety(
             &plan,
             self.directory,
@@ -230,7 +233,7 @@ impl<'a> Planner<'a> {
         );
         item.matched_by = Some(by);
         if let Some(why) = self.untouchable(ftrack) {
-            return self.skip(item, why);
+            return self.skip(SkipKind::Protected, item, why);
         }
         if !user.active {
             let why = user
@@ -238,10 +241,18 @@ impl<'a> Planner<'a> {
                 .clone()
                 .unwrap_or_else(|| "disabled".to_string());
             item.username = ftrack.username.clone();
+            if ftrack.is_active && !self.directory.read.is_whole() {
+                return self.skip(SkipKind::OutOfScope,
+                    item,
+                    &format!(
+                        "account disabled in the directory ({why}); a read of changes deactivates nobody, the next full read does"
+                    ),
+                );
+            }
             if ftrack.is_active {
-                item.action = Action::Deactivate;
-                item.changes.push(activity_change(true, false));
-                item.reason = Some(format!("account disabled in the directory: {why}"));
+                let key = ItemKey::Directory(user.id.clone());
+                let reason = format!("account disabled in the directory: {why}");
+                return self.deactivate(item, ftrack, Absence::Disabled, &key, reason);
             } else {
                 item.reason = Some(format!(
                     "already inactive; directory account disabled: {why}"
@@ -313,6 +324,7 @@ impl<'a> Planner<'a> {
                 .clone()
                 .unwrap_or_else(|| "disabled".to_string());
             return self.skip(
+                SkipKind::Disabled,
                 item,
                 &format!("account disabled in the directory ({why}); not created"),
             );
@@ -337,10 +349,14 @@ impl<'a> Planner<'a> {
     fn plan_ftrack_only(&self, user: &FtrackUser) -> PlanItem {
         let item = self.item(Action::Unchanged, user.username.clone(), None, Some(user));
         if let Some(why) = self.untouchable(user) {
-            return self.skip(item, why);
+            return self.skip(SkipKind::Protected, item, why);
+        }
+        if !self.directory.read.is_whole() {
+            // Absent from a read of changes only means unchanged, never gone.
+            return item;
         }
         if !self.scope.admits_ftrack_only(user) {
-            return self.skip(item, &self.scope.reason());
+            return self.skip(SkipKind::OutOfScope, item, &self.scope.reason());
         }
         let linked = self.index.linked_to_id(&user.id);
         let managed = match self.policy.deactivate_missing {
@@ -355,7 +371,7 @@ impl<'a> Planner<'a> {
                 }
                 _ => "not managed: no directory entry is linked to this ftrack user",
             };
-            return self.skip(item, why);
+            return self.skip(SkipKind::NotManaged, item, why);
         }
         self.missing_user(item, user, linked.is_some())
     }
@@ -370,17 +386,67 @@ impl<'a> Planner<'a> {
             item.reason = Some(format!("already inactive; {whence}"));
         } else if !self.directory.complete {
             return self.skip(
+                SkipKind::Held,
                 item,
                 &format!(
                     "{whence}, but the directory read was incomplete; not deactivated this run"
                 ),
             );
         } else {
-            item.action = Action::Deactivate;
-            item.changes.push(activity_change(true, false));
-            item.reason = Some(whence.to_string());
+            let key = ItemKey::FtrackOnly(user.id.clone());
+            return self.deactivate(item, user, Absence::Missing, &key, whence.to_string());
         }
         item
+    }
+
+    /// An active user the directory no longer vouches for: deactivated, or pending while its
+    /// grace period runs (unless this run cuts it short).
+    fn deactivate(
+        &self,
+        mut item: PlanItem,
+        user: &FtrackUser,
+        absence: Absence,
+        key: &ItemKey,
+        reason: String,
+    ) -> PlanItem {
+        item.action = Action::Deactivate;
+        item.changes.push(activity_change(true, false));
+        item.reason = Some(reason);
+        let grace = &self.policy.grace;
+        if !grace.is_active() || (absence == Absence::Disabled && grace.disabled_immediately) {
+            return item;
+        }
+        let previous = self.policy.missing_marks.get(&user.id);
+        let state = grace.weigh(previous, self.policy.now, absence);
+        let reason = item.reason.take().unwrap_or_default();
+        item.reason = Some(if state.is_over() {
+            format!(
+                "{reason}; {}; the grace period is over",
+                state.since_words()
+            )
+        } else if self.operations.deactivate_now.covers(Some(key)) {
+            format!(
+                "{reason}; {}; deactivated before its grace period ended ({} left)",
+                state.since_words(),
+                state.left_words()
+            )
+        } else {
+            item.action = Action::Pending;
+            item.changes.clear();
+            format!("{reason}; {}", state.pending_reason())
+        });
+        item.grace = Some(state);
+        item
+    }
+
+    /// The marks a run applying these items records; `None` without a grace period or
+    /// after an incomplete read, which cannot tell who is missing.
+    fn missing_marks(&self, items: &[PlanItem]) -> Option<MissingMarks> {
+        // A read of changes cannot tell a leaver from a user who did not change: it neither
+        // starts nor clears a mark, so only full reads count towards a grace period.
+        let whole = self.directory.complete && self.directory.read.is_whole();
+        (self.policy.grace.is_active() && whole)
+            .then(|| next_marks(items, &self.ftrack.users, &self.policy.missing_marks))
     }
 
     fn out_of_scope(&self, user: &DirectoryUser, resolution: &Resolution) -> PlanItem {
@@ -392,7 +458,7 @@ impl<'a> Planner<'a> {
             .unwrap_or_default();
         let mut item = self.item(Action::Skip, username, Some(user), ftrack);
         item.matched_by = resolution.matched().map(|(_, by)| by);
-        self.skip(item, &self.scope.reason())
+        self.skip(SkipKind::OutOfScope, item, &self.scope.reason())
     }
 
     fn groups_to_create(&self, items: &[PlanItem]) -> Vec<String> {
@@ -478,11 +544,14 @@ impl<'a> Planner<'a> {
             needs: Vec::new(),
             roles: Vec::new(),
             custom: Vec::new(),
+            grace: None,
+            skip: None,
+            decided: None,
         }
     }
 
-    fn skip(&self, mut item: PlanItem, why: &str) -> PlanItem {
-        item.skip_because(why.to_string());
+    fn skip(&self, kind: SkipKind, mut item: PlanItem, why: &str) -> PlanItem {
+        item.skip_because(kind, why.to_string());
         item
     }
 

@@ -1,21 +1,21 @@
 //! Decisions an admin takes on plan items, and what they do to the next plan.
 //!
 //! A decision is keyed by the directory entry's stable id, or `ftrack:<id>` for an ftrack user
-//! with no directory entry. `approve` and `skip` concern one run. `ignore`, `link` and `rename`
+//! with no directory entry. `approve`, `skip` and `deactivate_now` concern one run. `ignore`, `link` and `rename`
 //! are standing: they are kept in the state directory and honoured by every later run.
 //! A link or a rename changes the planner's inputs, so the item is planned again and checked
 //! like any other (a rename to a taken username is still a conflict).
 
 use super::compute::compute_plan;
 use super::needs::link_needs;
-use super::plan::{Action, Plan, PlanItem};
-use super::policy::{Policy, Scope};
+use super::plan::{Action, DecisionMark, Plan, PlanItem, SkipKind};
+use super::policy::{DeactivateNow, Policy, Scope};
 use super::prerequisites::{Settled, settle};
 use crate::ids::{FtrackId, ItemKey, Username};
 use crate::model::{DirectorySnapshot, FtrackSnapshot, Links};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Version of the decisions file's JSON layout.
 pub const DECISIONS_FORMAT_VERSION: u32 = 1;
@@ -40,13 +40,43 @@ pub enum Decision {
         /// The ftrack username to use.
         username: Username,
     },
+    /// Deactivate this user in this run, without waiting for its grace period to end.
+    #[serde(rename = "deactivate_now")]
+    DeactivateNow,
 }
 
 impl Decision {
+    /// True for decisions that plan the item anew (standing ones, and a deactivation brought
+    /// forward), rather than only approving or skipping it.
+    pub fn changes_plan(&self) -> bool {
+        self.is_standing() || *self == Self::DeactivateNow
+    }
+
     /// True for decisions that last beyond one run.
     pub fn is_standing(&self) -> bool {
         matches!(self, Self::Ignore | Self::Link { .. } | Self::Rename { .. })
     }
+
+    /// The decision in a few words, for reports.
+    pub fn words(&self) -> String {
+        match self {
+            Self::Approve => "approve".to_string(),
+            Self::Skip => "skip this time".to_string(),
+            Self::Ignore => "ignore (standing)".to_string(),
+            Self::Link { ftrack_id } => format!("link to ftrack user {ftrack_id} (standing)"),
+            Self::Rename { username } => format!("rename to {username} (standing)"),
+            Self::DeactivateNow => "deactivate now (grace cut short)".to_string(),
+        }
+    }
+}
+
+/// Who took a decision and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Taken {
+    /// The operating-system user who took it.
+    pub by: String,
+    /// When (UTC, RFC 3339).
+    pub at: String,
 }
 
 /// The key of an item: its directory id, or `ftrack:<id>` for an ftrack-only user.
@@ -66,14 +96,15 @@ pub struct Decisions {
     /// Item key -> decision.
     #[serde(default)]
     pub decisions: BTreeMap<ItemKey, Decision>,
+    /// Item key -> who took its decision and when, where that was recorded (files written
+    /// before it was lack it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taken: BTreeMap<ItemKey, Taken>,
 }
 
 impl Default for Decisions {
     fn default() -> Self {
-        Self {
-            format_version: DECISIONS_FORMAT_VERSION,
-            decisions: BTreeMap::new(),
-        }
+        Self::of(BTreeMap::new())
     }
 }
 
@@ -81,6 +112,53 @@ impl Default for Decisions {
 pub const IGNORED: &str = "ignored by an admin decision (standing)";
 
 impl Decisions {
+    /// These decisions, with nothing recorded about who took them.
+    pub fn of(decisions: BTreeMap<ItemKey, Decision>) -> Self {
+        Self {
+            format_version: DECISIONS_FORMAT_VERSION,
+            decisions,
+            taken: BTreeMap::new(),
+        }
+    }
+
+    /// Sets (or with `None` removes) the decision for a key, recording who took it and when.
+    pub fn set_taken(&mut self, key: &ItemKey, decision: Option<Decision>, taken: Taken) {
+        match decision {
+            Some(d) => {
+                self.decisions.insert(key.clone(), d);
+                self.taken.insert(key.clone(), taken);
+            }
+            None => {
+                self.decisions.remove(key);
+                self.taken.remove(key);
+            }
+        }
+    }
+
+    /// The decision on an item with who took it and when, when that was recorded.
+    pub fn mark(&self, item: &PlanItem) -> Option<DecisionMark> {
+        let key = item_key(item)?;
+        let decision = self.decisions.get(&key)?;
+        let taken = self.taken.get(&key)?;
+        Some(DecisionMark {
+            decision: decision.words(),
+            by: taken.by.clone(),
+            at: taken.at.clone(),
+        })
+    }
+
+    /// Writes on each item the decision taken on it, with who and when, where recorded.
+    pub fn mark_items(&self, items: &mut [PlanItem]) {
+        if self.taken.is_empty() {
+            return;
+        }
+        for item in items {
+            if let Some(mark) = self.mark(item) {
+                item.decided = Some(mark);
+            }
+        }
+    }
+
     /// The decision for an item, if any.
     pub fn for_item(&self, item: &PlanItem) -> Option<&Decision> {
         self.decisions.get(&item_key(item)?)
@@ -95,23 +173,34 @@ impl Decisions {
 
     /// Only the decisions that last beyond one run.
     pub fn standing(&self) -> Decisions {
+        let decisions: BTreeMap<ItemKey, Decision> = self
+            .decisions
+            .iter()
+            .filter(|(_, d)| d.is_standing())
+            .map(|(k, d)| (k.clone(), d.clone()))
+            .collect();
+        let taken = self
+            .taken
+            .iter()
+            .filter(|(k, _)| decisions.contains_key(*k))
+            .map(|(k, t)| (k.clone(), t.clone()))
+            .collect();
         Decisions {
-            format_version: DECISIONS_FORMAT_VERSION,
-            decisions: self
-                .decisions
-                .iter()
-                .filter(|(_, d)| d.is_standing())
-                .map(|(k, d)| (k.clone(), d.clone()))
-                .collect(),
+            taken,
+            ..Decisions::of(decisions)
         }
     }
 
     /// These decisions with `newer` laid over them (newer wins per key).
     pub fn overlaid(&self, newer: &Decisions) -> Decisions {
         let mut merged = self.clone();
-        merged
-            .decisions
-            .extend(newer.decisions.iter().map(|(k, d)| (k.clone(), d.clone())));
+        for (key, decision) in &newer.decisions {
+            merged.decisions.insert(key.clone(), decision.clone());
+            match newer.taken.get(key) {
+                Some(taken) => merged.taken.insert(key.clone(), taken.clone()),
+                None => merged.taken.remove(key),
+            };
+        }
         merged
     }
 
@@ -120,13 +209,12 @@ impl Decisions {
     pub fn updated_for(&self, newer: &Decisions, in_scope: impl Fn(&ItemKey) -> bool) -> Decisions {
         let mut updated = self.clone();
         updated.decisions.retain(|key, _| !in_scope(key));
-        updated.decisions.extend(
-            newer
-                .decisions
-                .iter()
-                .filter(|(key, _)| in_scope(key))
-                .map(|(k, d)| (k.clone(), d.clone())),
-        );
+        updated.taken.retain(|key, _| !in_scope(key));
+        let mut newer = newer.clone();
+        newer.decisions.retain(|key, _| in_scope(key));
+        newer.taken.retain(|key, _| in_scope(key));
+        updated.decisions.append(&mut newer.decisions);
+        updated.taken.append(&mut newer.taken);
         updated
     }
 
@@ -161,6 +249,29 @@ impl Decisions {
         (Cow::Owned(directory), Cow::Owned(links))
     }
 
+    /// The scope with the users an admin chose to deactivate now added to those it cuts the
+    /// grace of; copied only when there are some.
+    pub fn adjust_scope<'a>(&self, scope: &'a Scope) -> Cow<'a, Scope> {
+        let now: BTreeSet<ItemKey> = self
+            .decisions
+            .iter()
+            .filter(|(_, d)| matches!(d, Decision::DeactivateNow))
+            .map(|(key, _)| key.clone())
+            .collect();
+        if now.is_empty() || scope.deactivate_now == DeactivateNow::Everyone {
+            return Cow::Borrowed(scope);
+        }
+        let mut scope = scope.clone();
+        scope.deactivate_now = match scope.deactivate_now {
+            DeactivateNow::Only(mut keys) => {
+                keys.extend(now);
+                DeactivateNow::Only(keys)
+            }
+            _ => DeactivateNow::Only(now),
+        };
+        Cow::Owned(scope)
+    }
+
     /// Marks the plan's items as the decisions say: ignored items become skips, and a link that
     /// the planner could not honour turns its item into a conflict that says so.
     pub fn apply_to_plan(&self, plan: &mut Plan) {
@@ -168,6 +279,7 @@ impl Decisions {
             match self.for_item(item) {
                 Some(Decision::Ignore) if item.action != Action::Unchanged => {
                     item.action = Action::Skip;
+                    item.skip = Some(SkipKind::ByAdmin);
                     item.reason = Some(IGNORED.to_string());
                 }
                 Some(Decision::Link { ftrack_id })
@@ -182,6 +294,7 @@ impl Decisions {
                 _ => {}
             }
         }
+        self.mark_items(&mut plan.items);
         plan.summary = super::plan::Summary::count(&plan.items);
     }
 }
@@ -196,7 +309,8 @@ pub fn plan_with_decisions(
     decisions: &Decisions,
 ) -> Plan {
     let (directory, links) = decisions.adjust_inputs(directory, links);
-    let mut plan = compute_plan(&directory, ftrack, &links, policy, scope);
+    let scope = decisions.adjust_scope(scope);
+    let mut plan = compute_plan(&directory, ftrack, &links, policy, &scope);
     decisions.apply_to_plan(&mut plan);
     // Decisions can hold back a rename that another change needed.
     link_needs(&mut plan);
@@ -265,7 +379,14 @@ pub enum Approval {
 /// Selects the items to apply: changes approved explicitly (or automatically), never
 /// conflicts, never skipped or ignored ones; then what they need comes along, or they are
 /// held back.
-pub fn approve(plan: Plan, decisions: &Decisions, approval: Approval) -> ApprovedPlan {
+pub fn approve(mut plan: Plan, decisions: &Decisions, approval: Approval) -> ApprovedPlan {
+    decisions.mark_items(&mut plan.items);
+    for item in &mut plan.items {
+        if item.action.is_change() && decisions.for_item(item) == Some(&Decision::Skip) {
+            // Left out by a person, not merely unapproved: reports tell the two apart.
+            item.skip = Some(SkipKind::ByAdmin);
+        }
+    }
     let approved = plan
         .items
         .iter()
@@ -280,8 +401,9 @@ pub fn approves(decision: Option<&Decision>, approval: Approval) -> bool {
     match decision {
         Some(Decision::Skip | Decision::Ignore) => false,
         Some(Decision::Approve) => true,
-        // A link or rename is itself a considered decision about this entry.
-        Some(Decision::Link { .. } | Decision::Rename { .. }) => true,
+        // A link, a rename or a deactivation brought forward is itself a considered decision
+        // about this entry.
+        Some(Decision::Link { .. } | Decision::Rename { .. } | Decision::DeactivateNow) => true,
         None => approval == Approval::Automatic,
     }
 }

@@ -3,6 +3,7 @@
 use super::identity::UsernameRule;
 use super::plan::{Field, FieldChange, FieldValue, GroupChanges};
 use crate::dn::DnOrName;
+use crate::ids::DirectoryGroup;
 use crate::model::{DirectoryUser, FtrackUser};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -160,7 +161,7 @@ impl GroupMapper {
     }
 
     /// The managed ftrack groups a directory user should be in, sorted and unique.
-    pub fn desired(&self, dir_groups: &[String]) -> Vec<&str> {
+    pub fn desired(&self, dir_groups: &[DirectoryGroup]) -> Vec<&str> {
         let mut desired: Vec<&str> = dir_groups.iter().filter_map(|g| self.target(g)).collect();
         desired.sort_unstable();
         desired.dedup();
@@ -169,7 +170,7 @@ impl GroupMapper {
 
     /// Membership changes for a directory user's groups against an ftrack user's groups,
     /// allocating nothing when they are already in sync (the usual case).
-    pub fn changes_for(&self, dir_groups: &[String], current: &[String]) -> GroupChanges {
+    pub fn changes_for(&self, dir_groups: &[DirectoryGroup], current: &[String]) -> GroupChanges {
         // Users are in a handful of groups: resolve each once into a small buffer.
         let mut buffer = [""; 8];
         let mut count = 0;
@@ -270,7 +271,7 @@ mod tests {
     #[test]
     fn group_changes_touch_only_managed_groups() {
         let m = mapper();
-        let desired = m.desired(&["fx".to_string()]);
+        let desired = m.desired(&["fx".into()]);
         let current = vec!["Lighting".to_string(), "Clients".to_string()];
         let changes = m.changes(&desired, &current);
         assert_eq!(changes.add, vec!["FX"]);

@@ -43,7 +43,8 @@ fn unseen(
     let mut left = count;
     let mut matched = Vec::new();
     let listed = directory.users.iter().flat_map(|u| &u.groups);
-    for group in found.iter().chain(listed) {
+    let names = found.iter().map(String::as_str);
+    for group in names.chain(listed.map(|g| g.as_str())) {
         if left == 0 {
             break;
         }
@@ -159,7 +160,7 @@ mod tests {
             first_name: None,
             last_name: None,
             display_name: None,
-            groups: listed.iter().map(|g| g.to_string()).collect(),
+            groups: listed.iter().map(|g| (*g).into()).collect(),
             active: true,
             disabled_reason: None,
             problems: Vec::new(),
@@ -169,6 +170,7 @@ mod tests {
             users: vec![user],
             complete: true,
             groups_found: found.map(|f| f.iter().map(|g| g.to_string()).collect()),
+            read: Default::default(),
             ..DirectorySnapshot::default()
         }
     }

@@ -6,6 +6,8 @@ pub mod conflict;
 pub mod custom;
 pub mod decision;
 pub mod diff;
+pub mod facts;
+pub mod grace;
 pub mod identity;
 pub mod missing_groups;
 pub mod needs;

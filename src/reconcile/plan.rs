@@ -1,23 +1,25 @@
 //! The plan: what a run would change, item by item. A plain value that serialises to JSON.
 //!
-//! Items are ordered by action (conflict, create, update, reactivate, deactivate, skip,
-//! unchanged), then by username (case-folded, then exact), then by directory id, ftrack id
+//! Items are ordered by action (conflict, create, update, reactivate, deactivate, pending,
+//! skip, unchanged), then by username (case-folded, then exact), then by directory id, ftrack id
 //! and DN, so the same inputs always give the same plan.
 
 use super::custom::CustomChange;
+use super::grace::{GraceState, MissingMarks};
 use super::identity::fold;
 use super::missing_groups::{MissingGroup, MissingRoleGroup};
 use super::needs::Need;
 use super::roles::RoleChange;
 use super::seats::Seats;
-use crate::ids::{DirectoryId, FtrackId, Username};
+use crate::ids::{DirectoryId, EntryDn, FtrackId, Username};
+use crate::model::ReadScope;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Version of the plan's JSON layout. Version 2 added role changes, seats, the reasons for an
-/// incomplete read, custom attribute changes and the managed groups the directory lacked, all
-/// optional: version 1 plans (and version 2 plans saved before a field was added) read as
+/// incomplete read, custom attribute changes, the managed groups the directory lacked, and
+/// the grace period (pending items, their grace state, the missing marks), all optional: version 1 plans (and version 2 plans saved before a field was added) read as
 /// plans without them.
 pub const PLAN_FORMAT_VERSION: u32 = 2;
 
@@ -38,6 +40,8 @@ pub enum Action {
     Reactivate,
     /// An active ftrack user is deactivated (never deleted).
     Deactivate,
+    /// Would be deactivated, but waits out its grace period; nothing is changed.
+    Pending,
     /// Left alone, with the reason.
     Skip,
     /// Already in sync.
@@ -51,6 +55,7 @@ impl Action {
             Self::Create => '+',
             Self::Update => '~',
             Self::Deactivate => '-',
+            Self::Pending => '?',
             Self::Reactivate => '^',
             Self::Conflict => '!',
             Self::Unchanged => '=',
@@ -74,10 +79,71 @@ impl Action {
             Self::Update => "update",
             Self::Reactivate => "reactivate",
             Self::Deactivate => "deactivate",
+            Self::Pending => "pending",
             Self::Skip => "skip",
             Self::Unchanged => "unchanged",
         }
     }
+}
+
+/// Why an item is left alone, for reports that group skips by reason; the words are in the
+/// item's `reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// Held back by a safety rule (seat limit, incomplete read) or by a change it needs:
+    /// a person has to act before it can go ahead.
+    Held,
+    /// A protected, service or API account: never changed by this tool.
+    Protected,
+    /// An ftrack user this tool does not manage (no linked directory entry).
+    NotManaged,
+    /// Outside this run's rollout scope (scope flags, `--no-create` and the like, a read of
+    /// changes).
+    OutOfScope,
+    /// Disabled in the directory and not in ftrack: nothing to create.
+    Disabled,
+    /// A change nobody approved (or not in the commit).
+    NotApproved,
+    /// Skipped or ignored by an admin's decision.
+    ByAdmin,
+}
+
+impl SkipKind {
+    /// Every kind, in report order.
+    pub const ALL: [SkipKind; 7] = [
+        Self::Held,
+        Self::Protected,
+        Self::NotManaged,
+        Self::OutOfScope,
+        Self::Disabled,
+        Self::NotApproved,
+        Self::ByAdmin,
+    ];
+
+    /// The kind in words, as a report's sub-heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Held => "held back",
+            Self::Protected => "protected",
+            Self::NotManaged => "not managed",
+            Self::OutOfScope => "out of scope",
+            Self::Disabled => "disabled in the directory",
+            Self::NotApproved => "not approved",
+            Self::ByAdmin => "skipped by an admin",
+        }
+    }
+}
+
+/// Who took a decision and when, as the console or a decisions file recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionMark {
+    /// The decision in words ("skip", "ignore", "approve", ...).
+    pub decision: String,
+    /// The operating-system user who took it.
+    pub by: String,
+    /// When (UTC, RFC 3339).
+    pub at: String,
 }
 
 /// A value of a user field: text or a flag.
@@ -150,7 +216,7 @@ impl GroupChanges {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryRef {
     /// Distinguished name.
-    pub dn: String,
+    pub dn: EntryDn,
     /// Stable identity.
     pub id: DirectoryId,
 }
@@ -255,9 +321,41 @@ pub struct PlanItem {
     /// group the run creates).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Need>,
+    /// Where the user stands in its grace period: on pending items, and on deactivations
+    /// that waited one out (or were brought forward).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace: Option<GraceState>,
+    /// Why a skipped item is left alone, as a kind (plans saved before kinds were recorded lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip: Option<SkipKind>,
+    /// The decision a person took on this item, with who and when, when it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<DecisionMark>,
 }
 
 impl PlanItem {
+    /// An item with its action and username and nothing else: no sides, no changes.
+    pub fn bare(action: Action, username: Username) -> Self {
+        Self {
+            action,
+            username,
+            name: String::new(),
+            directory: None,
+            ftrack: None,
+            matched_by: None,
+            changes: Vec::new(),
+            groups: GroupChanges::default(),
+            roles: Vec::new(),
+            custom: Vec::new(),
+            reason: None,
+            conflict: None,
+            needs: Vec::new(),
+            grace: None,
+            skip: None,
+            decided: None,
+        }
+    }
+
     /// Drops every change the item would make: fields, groups, roles and custom attributes.
     pub fn drop_operations(&mut self) {
         self.changes.clear();
@@ -267,8 +365,9 @@ impl PlanItem {
     }
 
     /// Turns the item into a skip that says why; it makes no change.
-    pub fn skip_because(&mut self, reason: String) {
+    pub fn skip_because(&mut self, kind: SkipKind, reason: String) {
         self.action = Action::Skip;
+        self.skip = Some(kind);
         self.reason = Some(reason);
         self.drop_operations();
     }
@@ -350,6 +449,13 @@ pub struct Summary {
     pub skip: usize,
     /// Users already in sync.
     pub unchanged: usize,
+    /// Users waiting out a grace period before deactivation.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pending: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -372,6 +478,7 @@ impl Summary {
             Action::Conflict => &mut self.conflict,
             Action::Skip => &mut self.skip,
             Action::Unchanged => &mut self.unchanged,
+            Action::Pending => &mut self.pending,
         } += 1;
     }
 
@@ -409,6 +516,10 @@ pub struct Plan {
     /// before this field lack it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incomplete_read: Vec<String>,
+    /// Whether the directory was read whole or only its changes (absent when a plain full read
+    /// was made, as before incremental reads existed).
+    #[serde(default, skip_serializing_if = "ReadScope::is_plain")]
+    pub directory_read: ReadScope,
     /// Managed groups the directory read did not find: nobody is removed from their ftrack
     /// groups this run (also among `warnings`). Plans saved before this field lack it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -429,6 +540,15 @@ pub struct Plan {
     pub managed_roles: Vec<String>,
     /// Items in the documented order.
     pub items: Vec<PlanItem>,
+    /// When, by whom and against what the plan was computed (plans saved before this field
+    /// lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<super::facts::RunFacts>,
+    /// The missing marks a run applying this plan records for the next one (see
+    /// [`super::grace`]); absent without a grace period, or when the read cannot tell who is
+    /// missing (an incomplete read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_marks: Option<MissingMarks>,
     /// A saved plan's digest of its items (see [`super::saved::digest`]); absent elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
@@ -444,6 +564,7 @@ impl Plan {
             blocked: None,
             warnings: Vec::new(),
             incomplete_read: Vec::new(),
+            directory_read: ReadScope::default(),
             missing_groups: Vec::new(),
             missing_role_groups: Vec::new(),
             groups_to_create: Vec::new(),
@@ -451,6 +572,8 @@ impl Plan {
             seats: Seats::default(),
             managed_roles: Vec::new(),
             items,
+            facts: None,
+            missing_marks: None,
             digest: None,
         }
     }
@@ -471,7 +594,7 @@ mod tests {
             username: username.into(),
             name: name.to_string(),
             directory: Some(DirectoryRef {
-                dn: format!("uid={username},dc=test"),
+                dn: format!("uid={username},dc=test").into(),
                 id: dir_id.into(),
             }),
             ftrack: None,
@@ -483,6 +606,9 @@ mod tests {
             needs: Vec::new(),
             roles: Vec::new(),
             custom: Vec::new(),
+            grace: None,
+            skip: None,
+            decided: None,
         }
     }
 
@@ -542,7 +668,10 @@ mod tests {
             from: None,
             to: "1".into(),
         });
-        skipped.skip_because("skipped in the console for this run".into());
+        skipped.skip_because(
+            SkipKind::ByAdmin,
+            "skipped in the console for this run".into(),
+        );
         assert_eq!(skipped.action, Action::Skip);
         assert!(skipped.changes.is_empty() && skipped.groups.is_empty());
         assert!(skipped.roles.is_empty() && skipped.custom.is_empty());

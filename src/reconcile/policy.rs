@@ -1,8 +1,12 @@
 //! What the planner may do: deactivation policy, protected accounts, safety limits, scope.
 
+use super::grace::{Grace, MissingMarks};
 use crate::access::RoleScope;
+use crate::ids::ItemKey;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -147,6 +151,12 @@ pub struct Policy {
     /// The user custom attribute keys the directory gives values for; no other is compared
     /// or written.
     pub custom_attributes: Vec<String>,
+    /// Grace before deactivation (none by default).
+    pub grace: Grace,
+    /// What earlier runs recorded about missing users (from the state directory).
+    pub missing_marks: MissingMarks,
+    /// The instant the run plans at, from its clock; grace periods count to it.
+    pub now: Timestamp,
 }
 
 /// Which security roles the directory gives, and to whom.
@@ -217,6 +227,31 @@ pub struct Scope {
     pub no_update: bool,
     /// Plan no deactivations.
     pub no_deactivate: bool,
+    /// Users whose grace period is cut short: deactivated this run if they would be pending.
+    pub deactivate_now: DeactivateNow,
+}
+
+/// Whose grace period a run cuts short (`--now`, or the console's key on one user).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DeactivateNow {
+    /// Nobody's: every grace runs its course.
+    #[default]
+    Nobody,
+    /// Every pending user in scope (`--now`).
+    Everyone,
+    /// These items only.
+    Only(BTreeSet<ItemKey>),
+}
+
+impl DeactivateNow {
+    /// True when the item with this key is deactivated without waiting.
+    pub fn covers(&self, key: Option<&ItemKey>) -> bool {
+        match self {
+            Self::Nobody => false,
+            Self::Everyone => true,
+            Self::Only(keys) => key.is_some_and(|k| keys.contains(k)),
+        }
+    }
 }
 
 impl Scope {

@@ -6,6 +6,7 @@ use super::diff::find_group;
 use super::policy::{RoleGrant, RolePolicy};
 use crate::access::{RoleScope, UserRole};
 use crate::dn::DnOrName;
+use crate::ids::DirectoryGroup;
 use crate::model::FtrackSnapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -171,7 +172,7 @@ impl<'a> RolePlanner<'a> {
     /// `removals` is false when the directory read was incomplete: nothing is taken away.
     pub fn changes(
         &self,
-        groups: &[String],
+        groups: &[DirectoryGroup],
         current: Option<&[UserRole]>,
         removals: bool,
     ) -> Result<Vec<RoleChange>, String> {
@@ -222,7 +223,7 @@ impl<'a> RolePlanner<'a> {
     }
 
     /// The managed roles the rules give for these groups.
-    fn wanted(&self, groups: &[String]) -> Result<Wanted, String> {
+    fn wanted(&self, groups: &[DirectoryGroup]) -> Result<Wanted, String> {
         let mut wanted = Wanted::new();
         for group in groups {
             for &i in self.rules_for(group) {
@@ -258,7 +259,7 @@ impl<'a> RolePlanner<'a> {
     }
 
     /// Managed roles the user holds that no group gives any more.
-    fn revocations(&self, groups: &[String], current: &[UserRole]) -> Vec<RoleChange> {
+    fn revocations(&self, groups: &[DirectoryGroup], current: &[UserRole]) -> Vec<RoleChange> {
         let given: BTreeSet<&str> = groups
             .iter()
             .flat_map(|g| self.rules_for(g))

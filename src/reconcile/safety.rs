@@ -19,10 +19,10 @@ pub fn apply_operation_switches(items: &mut [PlanItem], scope: &Scope) {
             Action::Deactivate if scope.no_deactivate => "--no-deactivate",
             _ => continue,
         };
-        item.skip_because(format!(
-            "{} turned off for this run ({flag})",
-            item.action.name()
-        ));
+        item.skip_because(
+            super::plan::SkipKind::OutOfScope,
+            format!("{} turned off for this run ({flag})", item.action.name()),
+        );
     }
 }
 
@@ -40,12 +40,15 @@ pub fn check_safety(
 ) -> Option<String> {
     let mut reasons = Vec::new();
     let Summary { deactivate, .. } = plan.summary;
-    if directory.users.is_empty() && deactivate > 0 {
+    // A read of changes only is expected to be small, and may be empty when nothing changed.
+    let whole = directory.read.is_whole();
+    let empty = whole && directory.users.is_empty();
+    if empty && deactivate > 0 {
         reasons.push(format!(
             "the directory returned no users, yet {} planned; check the base DN, filter and bind account",
             counted(deactivate, "deactivation is", "deactivations are")
         ));
-    } else if directory.users.is_empty() {
+    } else if empty {
         reasons.push(
             "the directory returned no users; check the base DN, filter and bind account"
                 .to_string(),
@@ -53,7 +56,7 @@ pub fn check_safety(
     }
     if let Some(previous) = policy
         .previous_directory_count
-        .filter(|_| scope.ldap_filter.is_none())
+        .filter(|_| scope.ldap_filter.is_none() && whole)
     {
         let now = directory.users.len();
         if previous > 0 && (now as f64) < (previous as f64) * SHRINK_RATIO {
@@ -107,11 +110,14 @@ pub fn users_losing_memberships(plan: &Plan) -> usize {
 }
 
 /// True when a run's directory size may become the baseline of the next run's shrink check:
-/// only a run that considered the whole directory, could deactivate who is missing from it,
+/// only a run that read and considered the whole directory, could deactivate who is missing from it,
 /// and whose plan no safety rule blocked. A scoped, `--no-deactivate` or blocked run must
 /// never lower it, or the next unattended run would take a shrunken directory for normal.
 pub fn sets_size_baseline(plan: &Plan, scope: &Scope) -> bool {
-    plan.blocked.is_none() && !scope.narrows_users() && !scope.no_deactivate
+    plan.blocked.is_none()
+        && !scope.narrows_users()
+        && !scope.no_deactivate
+        && plan.directory_read.is_whole()
 }
 
 /// `n` with the words for one or for several: "1 deactivation is", "3 deactivations are".

@@ -80,7 +80,9 @@ pub fn hold_over_limit(
 }
 
 fn hold(item: &mut PlanItem, limit: usize, wanted: usize) {
-    item.skip_because(format!(
+    item.skip_because(
+        super::plan::SkipKind::Held,
+        format!(
         "{} held back by the seat limit: max_active_users = {limit}, and the plan would make {wanted} users active",
         item.action.name()
     ));

@@ -23,7 +23,7 @@ pub fn apply_in_memory(plan: &Plan, ftrack: &mut FtrackSnapshot, links: &mut Lin
             Action::Update | Action::Reactivate | Action::Deactivate | Action::Unchanged => {
                 modify(item, ftrack, links)
             }
-            Action::Conflict | Action::Skip => {}
+            Action::Conflict | Action::Pending | Action::Skip => {}
         }
     }
 }

@@ -130,7 +130,7 @@ fn convert(
         let dns: Vec<String> = clash
             .introducers
             .iter()
-            .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.clone()))
+            .filter_map(|&i| items[i].directory.as_ref().map(|d| d.dn.to_string()))
             .collect();
         for &i in &clash.introducers {
             let value = &clash.value;
@@ -147,7 +147,7 @@ fn convert(
                     names.join(", ")
                 )
             };
-            let own_dn = items[i].directory.as_ref().map(|d| d.dn.clone());
+            let own_dn = items[i].directory.as_ref().map(|d| d.dn.to_string());
             let others = dns
                 .iter()
                 .filter(|dn| Some(*dn) != own_dn.as_ref())

@@ -1,16 +1,23 @@
 //! The reconciliation report's content, built from a plan (what would happen) or an apply
 //! outcome (what happened). Every export format renders this one value.
 
-use crate::apply::outcome::{ItemStatus, Outcome, OutcomeSummary, RunInfo};
+use super::advice;
+pub use super::session::{CommitLog, DecisionEvent, SessionLog};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
 use crate::reconcile::custom::CustomChange;
-use crate::reconcile::plan::{Action, Candidate, FieldChange, GroupChanges, Plan, PlanItem};
+use crate::reconcile::grace::GraceState;
+use crate::reconcile::plan::{
+    Action, Candidate, DecisionMark, FieldChange, GroupChanges, Plan, PlanItem, SkipKind,
+};
 use crate::reconcile::roles::RoleChange;
 use crate::reconcile::seats::Seats;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// Version of the report's JSON layout. Version 2 added role changes per row and seats, both
-/// optional: version 1 reports read as reports without them.
-pub const REPORT_FORMAT_VERSION: u32 = 2;
+/// Version of the report's JSON layout. Version 2 added role changes per row and seats; version
+/// 3 the blocked and unchanged categories, skip kinds, decisions, advice, the planned action of
+/// an apply's rows and when the report was made. All are optional: older reports still read.
+pub const REPORT_FORMAT_VERSION: u32 = 3;
 
 /// Whether the report describes a plan or a finished apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,49 +29,68 @@ pub enum ReportKind {
     Apply,
 }
 
-/// The section a row belongs to.
+/// The section a row belongs to. The order is the report's: what needs a person first
+/// (failures, conflicts, blocked items), then deactivations, then the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
+    /// The server refused the change.
+    Failed,
+    /// Needs a person; nothing changed.
+    Conflicted,
+    /// Held back (a safety rule, a change it needs, ftrack changed since planning, the run
+    /// stopped first); a person has to act before it can go ahead.
+    Blocked,
+    /// Deactivated (never deleted).
+    Deactivated,
+    /// Waits out a grace period before deactivation; nothing changed.
+    Pending,
     /// A new ftrack user.
     Created,
     /// Fields or groups changed.
     Updated,
     /// Activated again.
     Reactivated,
-    /// Deactivated (never deleted).
-    Deactivated,
-    /// Needs a person; nothing changed.
-    Conflicted,
-    /// Left alone with a reason (also stale items and items not reached).
+    /// Left alone with a reason.
     Skipped,
-    /// The server refused the change.
-    Failed,
+    /// Already in sync (listed only when asked for).
+    Unchanged,
 }
 
 impl Category {
     /// Every category, in report order.
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 10] = [
+        Self::Failed,
+        Self::Conflicted,
+        Self::Blocked,
+        Self::Deactivated,
+        Self::Pending,
         Self::Created,
         Self::Updated,
         Self::Reactivated,
-        Self::Deactivated,
-        Self::Conflicted,
         Self::Skipped,
-        Self::Failed,
+        Self::Unchanged,
     ];
 
-    /// The name used in every format.
+    /// The identifier used in JSON, CSV and HTML classes.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Failed => "failed",
+            Self::Conflicted => "conflicted",
+            Self::Blocked => "blocked",
+            Self::Deactivated => "deactivated",
+            Self::Pending => "pending",
             Self::Created => "created",
             Self::Updated => "updated",
             Self::Reactivated => "reactivated",
-            Self::Deactivated => "deactivated",
-            Self::Conflicted => "conflicted",
             Self::Skipped => "skipped",
-            Self::Failed => "failed",
+            Self::Unchanged => "unchanged",
         }
+    }
+
+    /// True for the sections that need a person before anything more can happen.
+    pub fn needs_a_person(self) -> bool {
+        matches!(self, Self::Failed | Self::Conflicted | Self::Blocked)
     }
 }
 
@@ -97,10 +123,25 @@ pub struct ReportRow {
     pub error: Option<String>,
     /// Existing ftrack users a conflict could be resolved to.
     pub candidates: Vec<Candidate>,
+    /// Where a pending (or grace-deactivated) user stands in its grace period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace: Option<GraceState>,
+    /// What the run would have done (apply reports): create, update, reactivate or deactivate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned: Option<Action>,
+    /// Why a skipped or blocked row was left alone, as a kind (absent when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip: Option<SkipKind>,
+    /// The decision a person took on it, with who and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<DecisionMark>,
+    /// What a person should do next (conflicts, blocked and failed rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
 }
 
 /// Counts per category.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportSummary {
     /// Created users.
     pub created: usize,
@@ -110,14 +151,23 @@ pub struct ReportSummary {
     pub reactivated: usize,
     /// Deactivated users.
     pub deactivated: usize,
+    /// Users waiting out a grace period before deactivation.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pending: usize,
     /// Conflicts.
     pub conflicted: usize,
     /// Skipped users.
     pub skipped: usize,
     /// Failed users.
     pub failed: usize,
-    /// Users already in sync (not listed as rows).
+    /// Users already in sync (listed as rows only when asked for).
     pub unchanged: usize,
+    /// Items held back until a person acts.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blocked: usize,
+    /// Skipped users by reason (those whose reason has no kind are not counted here).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_by: BTreeMap<SkipKind, usize>,
 }
 
 /// A complete reconciliation report.
@@ -127,8 +177,14 @@ pub struct Report {
     pub format_version: u32,
     /// Plan or apply.
     pub kind: ReportKind,
-    /// Time, sources and operator.
+    /// The run behind the report: for a plan, when, where and by whom it was computed.
     pub run: RunInfo,
+    /// When the report itself was made (UTC, RFC 3339), when not at the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
+    /// The file the report was made from, when it was made from a saved one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_from: Option<String>,
     /// Counts.
     pub summary: ReportSummary,
     /// Why nothing was applied, when a safety rule blocked the plan or the run stopped.
@@ -138,82 +194,18 @@ pub struct Report {
     /// Active ftrack users before and after the plan, and the seat limit (plan reports only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<Seats>,
-    /// Rows in category order, then by username.
+    /// Rows in category order (skipped rows by reason), then by username.
     pub rows: Vec<ReportRow>,
     /// What a console session did (every decision and commit), for a report it exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<SessionLog>,
 }
 
-/// What a console session did: every decision, by whom and when, and every commit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionLog {
-    /// Decisions in the order they were taken (undos included).
-    pub decisions: Vec<DecisionEvent>,
-    /// Commits in the order they ran.
-    pub commits: Vec<CommitLog>,
-}
-
-/// One decision taken in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DecisionEvent {
-    /// When (UTC, RFC 3339).
-    pub at: String,
-    /// The operating-system user running the console.
-    pub operator: String,
-    /// Who it concerns (the entry's username).
-    pub username: String,
-    /// What was decided, in words ("approve", "rename to jdoe2", "undo: ignore").
-    pub decision: String,
-}
-
-/// One commit of a console session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommitLog {
-    /// The run's id, as in the audit log.
-    pub run_id: String,
-    /// When it started and finished (UTC, RFC 3339).
-    pub started_at: String,
-    /// When it finished.
-    pub finished_at: String,
-    /// Counts.
-    pub summary: OutcomeSummary,
-    /// Why it stopped early, if it did.
-    pub stopped: Option<String>,
-    /// The users it changed, failed or found stale: `(username, status, detail)`.
-    pub users: Vec<(String, String, String)>,
-}
-
-impl CommitLog {
-    /// The log of one commit's outcome.
-    pub fn of(outcome: &Outcome) -> Self {
-        let users = outcome
-            .items
-            .iter()
-            .filter(|o| {
-                matches!(
-                    o.status,
-                    ItemStatus::Applied | ItemStatus::Failed { .. } | ItemStatus::Stale { .. }
-                ) && o.item.action.is_change()
-            })
-            .map(|o| {
-                let status = match (&o.status, planned_category(o.item.action)) {
-                    (ItemStatus::Applied, Some(category)) => category.name().to_string(),
-                    (other, _) => other.name().to_string(),
-                };
-                let detail = o.status.detail().unwrap_or_default().to_string();
-                (o.item.username.to_string(), status, detail)
-            })
-            .collect();
-        Self {
-            run_id: outcome.run.run_id.clone(),
-            started_at: outcome.run.started_at.clone(),
-            finished_at: outcome.run.finished_at.clone(),
-            summary: outcome.summary,
-            stopped: outcome.stopped.clone(),
-            users,
-        }
-    }
+/// What rows a report lists beyond the changes and the items that need a person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Also list users already in sync (otherwise only counted).
+    pub unchanged: bool,
 }
 
 fn row(item: &PlanItem, category: Category) -> ReportRow {
@@ -221,7 +213,7 @@ fn row(item: &PlanItem, category: Category) -> ReportRow {
         category,
         username: item.username.to_string(),
         name: item.name.clone(),
-        dn: item.directory.as_ref().map(|d| d.dn.clone()),
+        dn: item.directory.as_ref().map(|d| d.dn.to_string()),
         ftrack_id: item.ftrack.as_ref().map(|f| f.id.to_string()),
         changes: item.changes.clone(),
         groups: item.groups.clone(),
@@ -234,19 +226,49 @@ fn row(item: &PlanItem, category: Category) -> ReportRow {
             .as_ref()
             .map(|c| c.candidates.clone())
             .unwrap_or_default(),
+        grace: item.grace,
+        planned: None,
+        skip: None,
+        decided: item.decided.clone(),
+        advice: None,
     }
 }
 
-fn planned_category(action: Action) -> Option<Category> {
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+pub(super) fn planned_category(action: Action) -> Category {
     match action {
-        Action::Create => Some(Category::Created),
-        Action::Update => Some(Category::Updated),
-        Action::Reactivate => Some(Category::Reactivated),
-        Action::Deactivate => Some(Category::Deactivated),
-        Action::Conflict => Some(Category::Conflicted),
-        Action::Skip => Some(Category::Skipped),
-        Action::Unchanged => None,
+        Action::Create => Category::Created,
+        Action::Update => Category::Updated,
+        Action::Reactivate => Category::Reactivated,
+        Action::Deactivate => Category::Deactivated,
+        Action::Pending => Category::Pending,
+        Action::Conflict => Category::Conflicted,
+        Action::Skip => Category::Skipped,
+        Action::Unchanged => Category::Unchanged,
     }
+}
+
+/// The row of a plan item: a skip held back by a safety rule is blocked, not skipped.
+fn plan_row(item: &PlanItem) -> ReportRow {
+    let skip = (item.action == Action::Skip).then(|| skip_kind(item));
+    let category = match skip {
+        Some(Some(SkipKind::Held)) => Category::Blocked,
+        _ => planned_category(item.action),
+    };
+    let mut r = row(item, category);
+    r.skip = skip.flatten();
+    r.advice = advice::for_plan_item(item, category);
+    r
+}
+
+/// Why a skipped item was left alone: the kind the plan recorded, else the one its words
+/// tell (plans saved before kinds were recorded).
+fn skip_kind(item: &PlanItem) -> Option<SkipKind> {
+    item.skip
+        .or_else(|| advice::skip_kind_of(item.reason.as_deref().unwrap_or_default()))
 }
 
 fn finish(
@@ -260,6 +282,7 @@ fn finish(
     rows.sort_by(|a, b| {
         a.category
             .cmp(&b.category)
+            .then_with(|| a.skip.cmp(&b.skip))
             .then_with(|| a.username.to_lowercase().cmp(&b.username.to_lowercase()))
             .then_with(|| a.username.cmp(&b.username))
     });
@@ -268,20 +291,30 @@ fn finish(
         ..ReportSummary::default()
     };
     for r in &rows {
-        *match r.category {
+        let slot = match r.category {
             Category::Created => &mut summary.created,
             Category::Updated => &mut summary.updated,
             Category::Reactivated => &mut summary.reactivated,
             Category::Deactivated => &mut summary.deactivated,
+            Category::Pending => &mut summary.pending,
             Category::Conflicted => &mut summary.conflicted,
+            Category::Blocked => &mut summary.blocked,
             Category::Skipped => &mut summary.skipped,
             Category::Failed => &mut summary.failed,
-        } += 1;
+            // Counted by the caller, listed or not.
+            Category::Unchanged => continue,
+        };
+        *slot += 1;
+        if let (Category::Skipped, Some(kind)) = (r.category, r.skip) {
+            *summary.skipped_by.entry(kind).or_default() += 1;
+        }
     }
     Report {
         format_version: REPORT_FORMAT_VERSION,
         kind,
         run,
+        made_at: None,
+        made_from: None,
         summary,
         blocked,
         warnings,
@@ -292,11 +325,12 @@ fn finish(
 }
 
 /// The report of a plan: what would happen.
-pub fn report_from_plan(plan: &Plan, run: RunInfo) -> Report {
+pub fn report_from_plan(plan: &Plan, run: RunInfo, listing: Listing) -> Report {
     let rows = plan
         .items
         .iter()
-        .filter_map(|item| planned_category(item.action).map(|c| row(item, c)))
+        .filter(|item| listing.unchanged || item.action != Action::Unchanged)
+        .map(plan_row)
         .collect();
     let mut report = finish(
         ReportKind::Plan,
@@ -311,25 +345,54 @@ pub fn report_from_plan(plan: &Plan, run: RunInfo) -> Report {
     report
 }
 
+/// The section of an item of an apply, by what became of it.
+fn outcome_category(o: &ItemOutcome) -> Category {
+    match &o.status {
+        ItemStatus::Applied => planned_category(o.item.action),
+        ItemStatus::Failed { .. } => Category::Failed,
+        ItemStatus::Parked { .. } => Category::Conflicted,
+        ItemStatus::Stale { .. } | ItemStatus::NotAttempted { .. } => Category::Blocked,
+        ItemStatus::Skipped { cause, .. } => match (cause, o.item.action) {
+            (SkipCause::InSync, _) | (_, Action::Unchanged) => Category::Unchanged,
+            (_, Action::Pending) => Category::Pending,
+            _ if outcome_skip_kind(o) == Some(SkipKind::Held) => Category::Blocked,
+            _ => Category::Skipped,
+        },
+    }
+}
+
+/// Why an item of an apply was skipped, as a kind.
+fn outcome_skip_kind(o: &ItemOutcome) -> Option<SkipKind> {
+    let ItemStatus::Skipped { cause, reason } = &o.status else {
+        return None;
+    };
+    match cause {
+        SkipCause::HeldBack => Some(SkipKind::Held),
+        SkipCause::Protected => Some(SkipKind::Protected),
+        SkipCause::NotApproved if o.item.skip == Some(SkipKind::ByAdmin) => Some(SkipKind::ByAdmin),
+        SkipCause::NotApproved => Some(SkipKind::NotApproved),
+        SkipCause::InSync => None,
+        SkipCause::Plan | SkipCause::Unrecorded => {
+            o.item.skip.or_else(|| advice::skip_kind_of(reason))
+        }
+    }
+}
+
 /// The report of an apply: what happened.
-pub fn report_from_outcome(outcome: &Outcome) -> Report {
+pub fn report_from_outcome(outcome: &Outcome, listing: Listing) -> Report {
     let mut unchanged = 0;
     let mut rows = Vec::new();
     for o in &outcome.items {
-        let category = match &o.status {
-            ItemStatus::Applied => planned_category(o.item.action),
-            ItemStatus::Failed { .. } => Some(Category::Failed),
-            ItemStatus::Parked { .. } => Some(Category::Conflicted),
-            ItemStatus::Skipped { .. } if o.item.action == Action::Unchanged => None,
-            ItemStatus::Stale { .. }
-            | ItemStatus::Skipped { .. }
-            | ItemStatus::NotAttempted { .. } => Some(Category::Skipped),
-        };
-        let Some(category) = category else {
+        let category = outcome_category(o);
+        if category == Category::Unchanged {
             unchanged += 1;
-            continue;
-        };
+            if !listing.unchanged {
+                continue;
+            }
+        }
         let mut r = row(&o.item, category);
+        r.planned = o.item.action.is_change().then_some(o.item.action);
+        r.skip = outcome_skip_kind(o);
         if let Some(id) = &o.created_id {
             r.ftrack_id = Some(id.to_string());
         }
@@ -344,6 +407,7 @@ pub fn report_from_outcome(outcome: &Outcome) -> Report {
             }
             ItemStatus::Applied => {}
         }
+        r.advice = advice::for_outcome(o, category);
         rows.push(r);
     }
     let mut report = finish(

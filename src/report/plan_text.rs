@@ -1,6 +1,6 @@
 //! The human-readable plan: one line per user with a marker, details indented below.
 //!
-//! Markers (`+ ~ - ^ ! = .`) carry the meaning, so colour is an extra, never the only signal.
+//! Markers (`+ ~ - ^ ! = .`, and `?` for a deactivation waiting out its grace period) carry the meaning, so colour is an extra, never the only signal.
 //! Every value from the directory or ftrack is escaped, so control characters never reach
 //! the terminal.
 
@@ -33,6 +33,13 @@ pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
         );
         out.push('\n');
     }
+    if !plan.directory_read.is_plain() {
+        let _ = writeln!(
+            out,
+            "read: {}\n",
+            printable(&plan.directory_read.describe())
+        );
+    }
     for warning in &plan.warnings {
         let _ = writeln!(out, "warning: {}", printable(warning));
     }
@@ -54,7 +61,7 @@ pub fn render_plan_text(plan: &Plan, options: TextOptions) -> String {
     if hidden > 0 {
         let _ = writeln!(
             out,
-            "({} unchanged and {} skipped not listed; --all lists them)",
+            "({} unchanged and {} left alone are not listed; --all lists them)",
             plan.summary.unchanged, plan.summary.skip
         );
     }
@@ -78,8 +85,13 @@ pub fn summary_line(plan: &Plan, elapsed: std::time::Duration) -> String {
             format!("; active users {active_before} -> {active_after}{limit}")
         }
     };
+    // Only a grace period makes users wait: without one the line stays as it always was.
+    let pending = match s.pending {
+        0 => String::new(),
+        n => format!(", {n} pending deactivation"),
+    };
     format!(
-        "Plan: {} to create, {} to update, {} to reactivate, {} to deactivate, {} conflicts, {} skipped, {} unchanged{seats}{} ({:.2} s)",
+        "Plan: {} to create, {} to update, {} to reactivate, {} to deactivate{pending}, {} conflicts, {} to leave alone, {} unchanged{seats}{} ({:.2} s)",
         s.create,
         s.update,
         s.reactivate,
@@ -249,6 +261,7 @@ fn style_for(action: Action) -> Style {
         Action::Update => AnsiColor::Yellow,
         Action::Reactivate => AnsiColor::Cyan,
         Action::Deactivate => AnsiColor::Red,
+        Action::Pending => AnsiColor::Yellow,
         Action::Conflict => AnsiColor::Magenta,
         Action::Skip | Action::Unchanged => AnsiColor::BrightBlack,
     };

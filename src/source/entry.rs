@@ -36,22 +36,25 @@ impl AttributeName {
 /// read do not each hold a copy of every name.
 #[derive(Debug, Default)]
 pub struct AttributeNames {
+    /// Every spelling seen, and its lowercase form, to the shared name.
     known: HashMap<Box<str>, AttributeName, foldhash::fast::RandomState>,
-    scratch: String,
 }
 
 impl AttributeNames {
     /// The shared name of this description (matched case-insensitively).
     pub fn get(&mut self, description: &str) -> AttributeName {
-        self.scratch.clear();
-        self.scratch
-            .extend(description.chars().map(|c| c.to_ascii_lowercase()));
-        if let Some(name) = self.known.get(self.scratch.as_str()) {
+        // A source spells a name the same way every time, so the spelling is looked up as it
+        // is, and lowercased only the first time it is seen.
+        if let Some(name) = self.known.get(description) {
             return name.clone();
         }
-        let name = AttributeName(Arc::from(self.scratch.as_str()));
-        self.known
-            .insert(self.scratch.as_str().into(), name.clone());
+        let lowercase = description.to_ascii_lowercase();
+        let name = match self.known.get(lowercase.as_str()) {
+            Some(name) => name.clone(),
+            None => AttributeName(Arc::from(lowercase.as_str())),
+        };
+        self.known.insert(lowercase.into(), name.clone());
+        self.known.insert(description.into(), name.clone());
         name
     }
 }
@@ -193,12 +196,13 @@ impl RawEntry {
             .binary_search_by(|a| a.name.as_str().cmp(name.as_str()))
     }
 
-    /// The index of an attribute, its name matched case-insensitively (stored names are
-    /// lowercase, so at most one matches).
+    /// The index of an attribute, its name matched case-insensitively: stored names are
+    /// lowercase and sorted, so the asked name is lowercased as it is compared.
     fn find(&self, attribute: &str) -> Option<usize> {
+        let wanted = attribute.bytes().map(|b| b.to_ascii_lowercase());
         self.attrs
-            .iter()
-            .position(|a| a.name.as_str().eq_ignore_ascii_case(attribute))
+            .binary_search_by(|a| a.name.as_str().bytes().cmp(wanted.clone()))
+            .ok()
     }
 }
 

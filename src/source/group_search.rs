@@ -18,7 +18,7 @@ pub struct GroupsRead {
 impl GroupsRead {
     /// The DNs of the groups found, for the directory snapshot.
     pub fn found(&self) -> Vec<String> {
-        self.index.dns().to_vec()
+        self.index.dns().iter().map(|dn| dn.to_string()).collect()
     }
 }
 

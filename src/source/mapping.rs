@@ -5,8 +5,8 @@
 
 use super::entry::RawEntry;
 use super::mapping_rules::{ActiveRule, AttrExpr, Mapping, StatusRule};
-use crate::ids::{DirectoryId, Username};
-use crate::model::{DirectorySnapshot, DirectoryUser};
+use crate::ids::{DirectoryGroup, DirectoryId, EntryDn, Username};
+use crate::model::{DirectorySnapshot, DirectoryUser, SharedGroups};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -30,6 +30,7 @@ pub fn map_entries(entries: &[RawEntry], mapping: &Mapping, today: Date) -> Dire
         warnings,
         incomplete: Vec::new(),
         groups_found: None,
+        read: Default::default(),
     }
 }
 
@@ -44,6 +45,16 @@ pub fn identity_warning(dn_identities: usize, attribute: &str) -> Option<String>
 
 /// Maps one entry to a user.
 pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryUser {
+    map_entry_sharing(entry, mapping, today, &mut SharedGroups::default())
+}
+
+/// Maps one entry to a user whose groups are the values `shared` keeps.
+pub fn map_entry_sharing(
+    entry: &RawEntry,
+    mapping: &Mapping,
+    today: Date,
+    shared: &mut SharedGroups,
+) -> DirectoryUser {
     let mut problems = Vec::new();
     let id = read_identity(entry, &mapping.id, &mut problems);
     let username = read_text(entry, &mapping.username, "username", &mut problems);
@@ -67,12 +78,12 @@ pub fn map_entry(entry: &RawEntry, mapping: &Mapping, today: Date) -> DirectoryU
         )
         .filter(|full| holds_both(full, first_name.as_deref(), last_name.as_deref()));
     }
-    let groups = read_groups(entry, &mapping.groups, &mut problems);
+    let groups = read_groups(entry, &mapping.groups, shared, &mut problems);
     let custom = read_custom(entry, &mapping.custom, &mut problems);
     let disabled_reason = account_disabled(entry, &mapping.active, today, &mut problems);
     DirectoryUser {
         id: DirectoryId::new(id),
-        dn: entry.dn.clone(),
+        dn: EntryDn::new(&entry.dn),
         username: username.map(Username::new),
         email,
         first_name,
@@ -187,11 +198,18 @@ pub fn format_guid(bytes: [u8; 16]) -> String {
     uuid::Uuid::from_bytes_le(bytes).hyphenated().to_string()
 }
 
-fn read_groups(entry: &RawEntry, expr: &AttrExpr, problems: &mut Vec<String>) -> Vec<String> {
+fn read_groups(
+    entry: &RawEntry,
+    expr: &AttrExpr,
+    shared: &mut SharedGroups,
+    problems: &mut Vec<String>,
+) -> Vec<DirectoryGroup> {
     let mut groups = Vec::new();
     for raw in entry.values(&expr.attribute) {
         match clean_value(raw) {
-            Some(text) if !text.is_empty() => groups.push(expr.transform_owned(text)),
+            Some(text) if !text.is_empty() => {
+                groups.push(shared.value(&expr.transform_owned(text)))
+            }
             Some(_) => {}
             None => problems.push(format!(
                 "a group value ({}) is not readable text",

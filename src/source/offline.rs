@@ -6,13 +6,13 @@ use super::entry::RawEntry;
 use super::filter::{Filter, FilterError};
 use super::group_search::{GroupsRead, incomplete_warning, index_groups};
 use super::ldap::groups::GroupIndex;
-use super::ldap::mapper::map_one;
+use super::ldap::mapper::Mapped;
 use super::ldif::{LdifError, ldif_records, read_ldif_bytes};
 use super::mapping::identity_warning;
 use super::mapping_rules::Mapping;
-use super::subtree::is_within;
+use super::subtree::Subtree;
 use crate::config::LdapConfig;
-use crate::model::{DirectorySnapshot, DirectoryUser};
+use crate::model::DirectorySnapshot;
 use jiff::civil::Date;
 use std::path::Path;
 
@@ -171,11 +171,11 @@ fn map_users(
     today: Date,
 ) -> Result<Mapped, OfflineError> {
     let mut mapped = Mapped::default();
-    let base = selection.user_base_dn.as_deref().unwrap_or("");
+    let base = Subtree::new(selection.user_base_dn.as_deref().unwrap_or(""));
     let mut unevaluable = None;
     for record in records {
         let entry = record?;
-        if unevaluable.is_some() || !is_within(&entry.dn, base) {
+        if unevaluable.is_some() || !base.holds(&entry.dn) {
             continue;
         }
         match matches(&entry, &selection.user_filter, "user") {
@@ -193,10 +193,8 @@ fn read_groups(
     selection: &GroupSelection,
 ) -> Result<GroupsRead, OfflineError> {
     let mut groups = Vec::new();
-    for entry in entries
-        .iter()
-        .filter(|e| is_within(&e.dn, &selection.base_dn))
-    {
+    let base = Subtree::new(&selection.base_dn);
+    for entry in entries.iter().filter(|e| base.holds(&e.dn)) {
         if matches(entry, &selection.filter, "group")? {
             groups.push(entry);
         }
@@ -223,29 +221,7 @@ fn snapshot(mapped: Mapped, groups: Option<GroupsRead>, mapping: &Mapping) -> Di
         warnings,
         incomplete,
         groups_found: groups.as_ref().map(GroupsRead::found),
-    }
-}
-
-/// Users mapped so far, and how many of them are identified by their DN.
-#[derive(Default)]
-struct Mapped {
-    users: Vec<DirectoryUser>,
-    dn_identities: usize,
-}
-
-impl Mapped {
-    /// Maps one selected entry.
-    fn add(
-        &mut self,
-        entry: &RawEntry,
-        mapping: &Mapping,
-        index: Option<&GroupIndex>,
-        today: Date,
-    ) {
-        self.users.push(map_one(entry, mapping, index, today));
-        if entry.values(&mapping.id.attribute).is_empty() {
-            self.dn_identities += 1;
-        }
+        read: Default::default(),
     }
 }
 

@@ -6,21 +6,43 @@
 
 use crate::dn::Dn;
 
-/// True when `dn` is `base` or lies below it. An empty base is the root: it holds every entry.
-/// A DN that cannot be read as one is within nothing but the root.
-pub fn is_within(dn: &str, base: &str) -> bool {
-    if base.trim().is_empty() {
-        return true;
+/// The entries a subtree search under one base takes, the base read once for every entry
+/// it is asked about (a large export asks 100,000 times).
+#[derive(Debug, Clone)]
+pub struct Subtree {
+    /// The base; `None` when the base is not a DN, which holds nothing.
+    base: Option<Dn>,
+}
+
+impl Subtree {
+    /// The subtree under `base`; an empty base is the root, which holds every entry.
+    pub fn new(base: &str) -> Self {
+        let base = if base.trim().is_empty() {
+            Some(Dn::root())
+        } else {
+            Dn::parse(base).ok()
+        };
+        Self { base }
     }
-    match (Dn::parse(dn), Dn::parse(base)) {
-        (Ok(dn), Ok(base)) => dn.is_within(&base),
-        _ => false,
+
+    /// True when `dn` is the base or lies below it. A DN that cannot be read as one is within
+    /// nothing but the root.
+    pub fn holds(&self, dn: &str) -> bool {
+        match &self.base {
+            Some(base) if base.is_root() => true,
+            Some(base) => Dn::parse(dn).is_ok_and(|dn| dn.is_within(base)),
+            None => false,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn is_within(dn: &str, base: &str) -> bool {
+        Subtree::new(base).holds(dn)
+    }
 
     #[test]
     fn the_base_and_everything_below_it_are_within() {
@@ -49,6 +71,11 @@ mod tests {
         ] {
             assert!(!is_within(dn, base), "{dn}");
         }
+    }
+
+    #[test]
+    fn a_base_that_is_not_a_dn_holds_nothing() {
+        assert!(!is_within("uid=ann,dc=x", "not a dn"));
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub enum Action {
     Rename,
     /// Leave this entry alone from now on.
     Ignore,
+    /// Deactivate a user waiting out its grace period in this commit, or stop doing so.
+    DeactivateNow,
     /// Undo the last decision change.
     Undo,
     /// Redo what was undone.
@@ -227,6 +229,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch('5'), NONE, A::ShowBucket(Bucket::Reactivate), "bucket: reactivate", ""),
     bind(C::List, ch('6'), NONE, A::ShowBucket(Bucket::Unchanged), "bucket: unchanged", ""),
     bind(C::List, ch('7'), NONE, A::ShowBucket(Bucket::Skip), "bucket: skipped", ""),
+    bind(C::List, ch('8'), NONE, A::ShowBucket(Bucket::Pending), "bucket: grace (pending deactivation, with the time or runs left)", ""),
     bind(C::List, ch(']'), NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, KeyCode::Tab, NONE, A::NextBucket, "next bucket", ""),
     bind(C::List, ch('['), NONE, A::PrevBucket, "previous bucket", ""),
@@ -240,6 +243,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::List, ch('T'), NONE, A::MarkView, "mark every row in the filtered view", ""),
     bind(C::List, ch('U'), NONE, A::ClearMarks, "clear the marks", ""),
     bind(C::List, ch('i'), NONE, A::Ignore, "ignore this entry from now on (saved)", ""),
+    bind(C::List, ch('D'), NONE, A::DeactivateNow, "deactivate a pending user now, without waiting for its grace period (again: wait)", ""),
     bind(C::List, ch('u'), NONE, A::Undo, "undo a decision", ""),
     bind(C::List, ch('r'), CTRL, A::Redo, "redo a decision", ""),
     bind(C::List, KeyCode::Esc, NONE, A::ClearFilter, "clear the filter", ""),
@@ -263,6 +267,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(C::Detail, ch('m'), NONE, A::Link, "link to an existing ftrack user", "link"),
     bind(C::Detail, ch('r'), NONE, A::Rename, "rename the ftrack username", "rename"),
     bind(C::Detail, ch('i'), NONE, A::Ignore, "ignore from now on", ""),
+    bind(C::Detail, ch('D'), NONE, A::DeactivateNow, "deactivate a pending user now (again: wait)", ""),
     bind(C::Detail, ch('u'), NONE, A::Undo, "undo a decision", ""),
     bind(C::Detail, ch('j'), NONE, A::Down, "next row", ""),
     bind(C::Detail, KeyCode::Down, NONE, A::Down, "next row", ""),

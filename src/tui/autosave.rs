@@ -5,7 +5,7 @@
 
 use crate::atomic_file::write_json_atomically;
 use crate::ids::ItemKey;
-use crate::reconcile::decision::{DECISIONS_FORMAT_VERSION, Decision, Decisions};
+use crate::reconcile::decision::{DECISIONS_FORMAT_VERSION, Decision, Decisions, Taken};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
@@ -40,6 +40,9 @@ pub struct Autosave {
     /// Item key -> decision, approvals and skips included.
     #[serde(default)]
     pub decisions: BTreeMap<ItemKey, Decision>,
+    /// Item key -> who took its decision and when.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taken: BTreeMap<ItemKey, Taken>,
 }
 
 impl Autosave {
@@ -50,14 +53,15 @@ impl Autosave {
             saved_at: Some(saved_at),
             target: Some(target.clone()),
             decisions: decisions.decisions.clone(),
+            taken: decisions.taken.clone(),
         }
     }
 
     /// The decisions it holds.
     pub fn decisions(&self) -> Decisions {
         Decisions {
-            format_version: DECISIONS_FORMAT_VERSION,
-            decisions: self.decisions.clone(),
+            taken: self.taken.clone(),
+            ..Decisions::of(self.decisions.clone())
         }
     }
 

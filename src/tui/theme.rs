@@ -102,6 +102,7 @@ impl Theme {
             Action::Update => Color::Cyan,
             Action::Conflict => Color::Red,
             Action::Deactivate => Color::Magenta,
+            Action::Pending => Color::Yellow,
             Action::Reactivate => Color::Blue,
             Action::Unchanged | Action::Skip => Color::DarkGray,
         };

@@ -4,22 +4,25 @@
 use super::app::{LoadStage, Msg, Session};
 use crate::apply::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, Ending, Refusal};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
-use crate::apply::run::{Records, apply_and_record};
+use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::ftrack::planning::read_for_planning;
+use crate::history::RunHistory;
 use crate::inputs::{
-    DirectorySource, ftrack_client, links_and_policy, load_directory, protected_usernames,
+    DirectorySource, change_request, ftrack_client, links_and_policy, load_directory_changes,
+    protected_usernames,
 };
 use crate::model::{DirectorySnapshot, FtrackSnapshot};
 use crate::reconcile::Scope;
 use crate::reconcile::decision::{ApprovedPlan, Decisions};
 use crate::source::ldap::ReadProgress;
+use crate::source::ldap::changes::ChangesRead;
 use crate::state::StateDir;
 use anyhow::Context;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 
 /// What the workers need, shared by every load and apply of one console session.
 #[derive(Debug, Clone)]
@@ -32,8 +35,12 @@ pub struct WorkerSetup {
     pub scope: Scope,
     /// The state directory.
     pub state: StateDir,
-    /// Where the time comes from (account expiry).
+    /// Where the time comes from (account expiry, watermarks).
     pub clock: Clock,
+    /// `--changed`: read only the entries changed since the watermark, when it can be trusted.
+    pub changed: bool,
+    /// The watermark the last load leaves, saved by a commit that applies every change.
+    pub changes: Arc<Mutex<Option<ChangesRead>>>,
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -63,7 +70,7 @@ fn load(setup: &WorkerSetup, tx: &Sender<Msg>) -> anyhow::Result<Session> {
     let ftrack = load_ftrack(config, tx)?;
     let (directory, directory_source) = load_directory_reporting(setup, tx)?;
     let group_search = directory.groups_found.is_some();
-    let (links, policy) = links_and_policy(config, &setup.state)?;
+    let (links, policy) = links_and_policy(config, &setup.state, setup.clock.now())?;
     Ok(Session {
         directory,
         ftrack,
@@ -117,11 +124,16 @@ fn load_directory_reporting(
     setup: &WorkerSetup,
     tx: &Sender<Msg>,
 ) -> anyhow::Result<(DirectorySnapshot, String)> {
-    let loaded = load_directory(
+    let request = match setup.changed {
+        true => Some(change_request(&setup.config, setup.clock)?),
+        false => None,
+    };
+    let loaded = load_directory_changes(
         &setup.config,
         &setup.directory,
         setup.scope.ldap_filter.as_deref(),
         setup.clock.today(),
+        request.as_ref(),
         &mut |event| match event {
             ReadProgress::Users { read, pages } => {
                 progress(tx, LoadStage::Directory, read, pages);
@@ -138,8 +150,14 @@ fn load_directory_reporting(
             _ => {}
         },
     )?;
-    progress(tx, LoadStage::Directory, loaded.0.users.len(), 1);
-    Ok(loaded)
+    progress(tx, LoadStage::Directory, loaded.directory.users.len(), 1);
+    if let Ok(mut slot) = setup.changes.lock() {
+        *slot = loaded.changes;
+    }
+    if setup.changed {
+        tracing::info!("{}", loaded.directory.read.describe());
+    }
+    Ok((loaded.directory, loaded.name))
 }
 
 fn progress(tx: &Sender<Msg>, stage: LoadStage, read: usize, pages: u32) {
@@ -204,12 +222,14 @@ fn apply(
         protected: protected_usernames(config),
         cancel,
     };
+    let changes = setup.changes.lock().ok().and_then(|slot| slot.clone());
     let records = Records {
         state: &setup.state,
         lock: &lock,
         audit_log: &setup.state.path().join("audit.jsonl"),
         standing: Some(&commit.standing),
         scope: &setup.scope,
+        changes: changes.as_ref(),
     };
     let mut listener = ChannelListener {
         tx: tx.clone(),
@@ -226,7 +246,23 @@ fn apply(
     if let Some(error) = &recorded.audit_error {
         tracing::warn!("the audit log could not record every change: {error}");
     }
+    keep_in_history(setup, &recorded);
+    if let Some(kept) = &recorded.watermark {
+        tracing::info!("watermark after the commit: {kept:?}");
+    }
     Ok(recorded.applied)
+}
+
+/// Keeps the commit in the run history with the exit code `apply` would have given it.
+fn keep_in_history(setup: &WorkerSetup, recorded: &Recorded) {
+    let applied = &recorded.applied;
+    let mut code = crate::exit::for_apply(&applied.outcome, &applied.ending, false);
+    if recorded.audit_error.is_some() && code == crate::exit::OK {
+        code = crate::exit::PARTIAL_FAILURE;
+    }
+    if let Err(error) = RunHistory::of(&setup.state).record(&applied.outcome, code) {
+        tracing::warn!("the run history could not keep this commit: {error}");
+    }
 }
 
 /// An outcome in which nothing was attempted, for a run that could not start.

@@ -7,6 +7,7 @@ pub mod certs;
 pub mod cli_sandbox;
 pub mod faketime;
 pub mod process;
+pub mod receiver;
 pub mod samba;
 pub mod sandbox_http;
 pub mod slapd;

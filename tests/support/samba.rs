@@ -64,10 +64,11 @@ pub const UAC_ENABLED: u32 = 0x220;
 pub const UAC_DISABLED: u32 = 0x222;
 
 /// The Debian packages the harness needs.
-const PACKAGES: [&str; 7] = [
+const PACKAGES: [&str; 8] = [
     "samba",
     "samba-ad-provision",
     "samba-dsdb-modules",
+    "samba-vfs-modules",
     "winbind",
     "ldb-tools",
     "ldap-utils",
@@ -541,7 +542,18 @@ fn ensure_installed() {
 }
 
 fn installed() -> bool {
-    TOOLS.iter().all(|name| find_tool(name).is_some()) && Path::new(SETUP_DIR).is_dir()
+    TOOLS.iter().all(|name| find_tool(name).is_some())
+        && Path::new(SETUP_DIR).is_dir()
+        && has_acl_module()
+}
+
+/// Whether Samba's `acl_xattr` VFS module (package `samba-vfs-modules`, which provisioning
+/// needs to set the sysvol ACLs) is installed, in the library directory of any architecture.
+fn has_acl_module() -> bool {
+    fs::read_dir("/usr/lib").is_ok_and(|dirs| {
+        dirs.flatten()
+            .any(|dir| dir.path().join("samba/vfs/acl_xattr.so").exists())
+    })
 }
 
 /// apt-get install of [`PACKAGES`], with service starts blocked while it runs.

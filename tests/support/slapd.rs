@@ -431,7 +431,7 @@ rootpw {ADMIN_PASSWORD}
 directory "{d}/db"
 maxsize 4294967296
 dbnosync
-index objectClass,uid,cn,mail,member,memberOf,entryUUID eq
+index objectClass,uid,cn,mail,member,memberOf,entryUUID,modifyTimestamp eq
 
 limits dn.exact="{READER_DN}" size.soft=500 size.hard=500 size.prtotal=unlimited
 

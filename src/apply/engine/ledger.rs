@@ -5,7 +5,7 @@ use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause
 use crate::clock::Clock;
 use crate::ids::FtrackId;
 use crate::reconcile::decision::ApprovedPlan;
-use crate::reconcile::plan::{Action, PlanItem};
+use crate::reconcile::plan::{Action, PlanItem, SkipKind};
 
 /// Per item: its final status once known, and the id of the user it created.
 pub(super) struct Ledger {
@@ -128,9 +128,13 @@ fn not_approved(item: &PlanItem) -> ItemStatus {
             reason: "already in sync".to_string(),
             cause: SkipCause::InSync,
         },
-        Action::Skip => ItemStatus::Skipped {
+        Action::Skip | Action::Pending => ItemStatus::Skipped {
             reason: item.reason.clone().unwrap_or_else(|| "skipped".to_string()),
             cause: SkipCause::Plan,
+        },
+        _ if item.skip == Some(SkipKind::ByAdmin) => ItemStatus::Skipped {
+            reason: "skipped by an admin's decision".to_string(),
+            cause: SkipCause::NotApproved,
         },
         _ => ItemStatus::Skipped {
             reason: "not approved".to_string(),

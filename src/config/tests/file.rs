@@ -148,6 +148,20 @@ fn active_and_max_deactivate_forms() {
 }
 
 #[test]
+fn grace_keys_read_a_duration_runs_and_a_flag_into_the_policy() {
+    let (_dir, _path, config) = load_file(
+        "[policy]\ndeactivate_after = \"1d12h\"\ndeactivate_after_runs = 3\ndisabled_immediately = false\n",
+    );
+    let config = config.unwrap();
+    let grace = config.policy(None).grace;
+    assert_eq!(grace.after.map(|p| p.as_secs()), Some(36 * 3600));
+    assert_eq!(grace.after_runs, Some(3));
+    assert!(!grace.disabled_immediately);
+    assert!(Config::default().policy(None).grace.disabled_immediately);
+    assert!(!Config::default().policy(None).grace.is_active());
+}
+
+#[test]
 fn range_and_type_errors_name_line_key_and_expectation() {
     let cases = [
         (
@@ -223,6 +237,22 @@ fn range_and_type_errors_name_line_key_and_expectation() {
             "config.toml:2: policy.deactivate_missing: expected \"linked\", \"all\" or \"never\", found \"some\"",
         ),
         (
+            "[policy]\n\ndeactivate_after = \"3 days\"\n",
+            "config.toml:3: policy.deactivate_after: expected a duration like \"72h\", \"3d\" or \"1d12h\" (units w, d, h, m, s), found \"3 days\"",
+        ),
+        (
+            "[policy]\ndeactivate_after = 72\n",
+            "config.toml:2: policy.deactivate_after: expected a duration like \"72h\" or \"3d\", found 72",
+        ),
+        (
+            "[policy]\ndeactivate_after_runs = 0\n",
+            "config.toml:2: policy.deactivate_after_runs: expected a whole number of runs from 1 to 10000, found 0",
+        ),
+        (
+            "[policy]\ndisabled_immediately = \"no\"\n",
+            "config.toml:2: policy.disabled_immediately: expected true or false, found \"no\"",
+        ),
+        (
             "[policy]\nprotected_users = \"admin\"\n",
             "config.toml:2: policy.protected_users: expected a list of ftrack usernames, like [\"admin\", \"pipeline\"], found \"admin\"",
         ),
@@ -262,7 +292,7 @@ fn unknown_keys_and_sections_are_errors() {
     );
     assert_eq!(
         error_for("# comment\n\n[ldapp]\nuri = \"ldap://x\"\n"),
-        "config.toml:3: ldapp: unknown section; expected one of ldap, ftrack, mapping, groups, policy, roles, state"
+        "config.toml:3: ldapp: unknown section; expected one of ldap, ftrack, mapping, groups, policy, roles, sync, state, notify"
     );
     assert_eq!(
         error_for("[ldap.tls]\nverify = true\n"),
@@ -416,7 +446,9 @@ fn the_example_file_loads() {
             match key.kind {
                 keys::Kind::ManagedGroups => line == format!("[{}]", key.name),
                 keys::Kind::RoleRules => line == format!("[[{}]]", key.name),
-                keys::Kind::CustomMapping => line == format!("[{}]", key.name),
+                keys::Kind::CustomMapping | keys::Kind::WebhookHeaders => {
+                    line == format!("[{}]", key.name)
+                }
                 _ => line.starts_with(&format!("{short} =")),
             }
         });

@@ -106,7 +106,9 @@ fn config_show_lists_every_key_in_its_section() {
     let shown = render_show(&Config::default());
     for key in KEYS {
         let heading = match key.kind {
-            Kind::ManagedGroups | Kind::CustomMapping => format!("[{}]\n", key.name),
+            Kind::ManagedGroups | Kind::CustomMapping | Kind::WebhookHeaders => {
+                format!("[{}]\n", key.name)
+            }
             _ => format!("[{}]\n", key.section()),
         };
         let section = shown
@@ -114,7 +116,7 @@ fn config_show_lists_every_key_in_its_section() {
             .map(|(_, rest)| rest.split("\n[").next().unwrap_or(""))
             .unwrap_or_else(|| panic!("no {heading:?} in {shown}"));
         let listed = match key.kind {
-            Kind::ManagedGroups | Kind::CustomMapping => !section.is_empty(),
+            Kind::ManagedGroups | Kind::CustomMapping | Kind::WebhookHeaders => !section.is_empty(),
             // With no rules (as here), a comment in the section says so.
             Kind::RoleRules => section.contains(&format!("[[{}]]", key.name)),
             _ => section

@@ -5,5 +5,6 @@ mod custom;
 mod file;
 mod keys;
 mod layers;
+mod notify;
 mod roles;
 mod show;

@@ -141,3 +141,59 @@ fn conflicts_are_never_approved() {
         }
     }
 }
+
+#[test]
+fn who_took_a_decision_and_when_follows_it_onto_the_plan_and_through_merges() {
+    use crate::reconcile::decision::Taken;
+    use crate::reconcile::plan::SkipKind;
+    let case = Case::new(vec![dir("new1"), dir("new2")], Vec::new());
+    let taken = |by: &str| Taken {
+        by: by.into(),
+        at: "2025-02-03T04:05:06Z".into(),
+    };
+    let mut decisions = Decisions::default();
+    decisions.set_taken(&"id-new1".into(), Some(Decision::Ignore), taken("lead"));
+    decisions.set_taken(&"id-new2".into(), Some(Decision::Skip), taken("admin"));
+    let plan = plan_with(&case, &decisions);
+    let ignored = item(&plan, "new1");
+    assert_eq!(
+        (ignored.action, ignored.skip),
+        (Action::Skip, Some(SkipKind::ByAdmin))
+    );
+    let mark = ignored.decided.as_ref().unwrap();
+    assert_eq!(
+        (mark.decision.as_str(), mark.by.as_str(), mark.at.as_str()),
+        ("ignore (standing)", "lead", "2025-02-03T04:05:06Z")
+    );
+    // A change skipped for this run stays a create in the plan; approving marks it as left
+    // out by a person, not merely unapproved.
+    let approved = approve(plan, &decisions, Approval::Automatic);
+    let skipped = item(&approved.plan, "new2");
+    assert_eq!(
+        (skipped.action, skipped.skip),
+        (Action::Create, Some(SkipKind::ByAdmin))
+    );
+    assert_eq!(skipped.decided.as_ref().unwrap().by, "admin");
+    // Only standing decisions are kept for later runs, with who took them.
+    let standing = decisions.standing();
+    assert_eq!(
+        standing.taken.keys().collect::<Vec<_>>(),
+        [&"id-new1".into()]
+    );
+    // A newer decision without a record replaces the older one's record too.
+    let newer = decided("id-new1", Decision::Approve);
+    assert!(
+        !decisions
+            .overlaid(&newer)
+            .taken
+            .contains_key(&"id-new1".into())
+    );
+    // A decisions file written before records were kept still reads, without them.
+    let old: Decisions = serde_json::from_str(
+        r#"{"format_version": 1, "decisions": {"id-a": {"decision": "skip"}}}"#,
+    )
+    .unwrap();
+    assert!(old.taken.is_empty());
+    let written = serde_json::to_string(&old).unwrap();
+    assert!(!written.contains("taken"), "{written}");
+}

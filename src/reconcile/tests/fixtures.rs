@@ -3,7 +3,7 @@
 use crate::access::{Project, SecurityRole};
 use crate::custom::CustomAttribute;
 use crate::model::{
-    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links,
+    DirectorySnapshot, DirectoryUser, FtrackGroup, FtrackSnapshot, FtrackUser, Links, ReadScope,
 };
 use crate::reconcile::plan::{Action, PlanItem};
 use crate::reconcile::{Plan, Policy, Scope, compute_plan};
@@ -12,7 +12,7 @@ use crate::reconcile::{Plan, Policy, Scope, compute_plan};
 pub fn dir(uid: &str) -> DirectoryUser {
     DirectoryUser {
         id: format!("id-{uid}").into(),
-        dn: format!("uid={uid},ou=people,dc=example"),
+        dn: format!("uid={uid},ou=people,dc=example").into(),
         username: Some(uid.into()),
         email: Some(format!("{uid}@studio.example")),
         first_name: Some(format!("F{uid}")),
@@ -58,6 +58,8 @@ pub struct Case {
     pub projects: Vec<Project>,
     /// The server's user custom attribute configurations.
     pub custom_attributes: Vec<CustomAttribute>,
+    /// Whether the directory was read whole or only its changes.
+    pub read: ReadScope,
 }
 
 impl Case {
@@ -88,6 +90,7 @@ impl Case {
             warnings: Vec::new(),
             incomplete: Vec::new(),
             groups_found: self.groups_found.clone(),
+            read: self.read.clone(),
         };
         let ftrack = FtrackSnapshot {
             users: self.ftrack.clone(),

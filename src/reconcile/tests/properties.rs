@@ -47,11 +47,11 @@ fn custom_values(variant: u8) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn subset(all: &[&str], mask: u8) -> Vec<String> {
+fn subset<T: for<'a> From<&'a str>>(all: &[&str], mask: u8) -> Vec<T> {
     all.iter()
         .enumerate()
         .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, g)| g.to_string())
+        .map(|(_, g)| T::from(g))
         .collect()
 }
 
@@ -69,7 +69,7 @@ fn directory_user() -> impl Strategy<Value = DirectoryUser> {
             let username = NAMES[name].to_string();
             DirectoryUser {
                 id: format!("d{id}").into(),
-                dn: format!("uid={username},ou=people,dc=x"),
+                dn: format!("uid={username},ou=people,dc=x").into(),
                 email: email_for(&username, email),
                 first_name: (first > 0).then(|| format!("First{first}")),
                 last_name: Some("Last".to_string()),
@@ -170,15 +170,15 @@ fn ftrack_user() -> impl Strategy<Value = FtrackUser> {
 }
 
 #[derive(Debug, Clone)]
-struct World {
-    directory: DirectorySnapshot,
-    ftrack: FtrackSnapshot,
-    links: Links,
-    policy: Policy,
-    scope: Scope,
+pub(super) struct World {
+    pub(super) directory: DirectorySnapshot,
+    pub(super) ftrack: FtrackSnapshot,
+    pub(super) links: Links,
+    pub(super) policy: Policy,
+    pub(super) scope: Scope,
 }
 
-fn world() -> impl Strategy<Value = World> {
+pub(super) fn world() -> impl Strategy<Value = World> {
     (
         prop::collection::vec(directory_user(), 0..12),
         prop::collection::vec(ftrack_user(), 0..10),
@@ -250,6 +250,7 @@ fn world() -> impl Strategy<Value = World> {
                         warnings: Vec::new(),
                         incomplete: Vec::new(),
                         groups_found: None,
+                        read: Default::default(),
                     },
                     ftrack: FtrackSnapshot {
                         users: ftrack,
@@ -275,7 +276,7 @@ fn text_attribute(key: &str) -> CustomAttribute {
     }
 }
 
-fn plan(w: &World) -> Plan {
+pub(super) fn plan(w: &World) -> Plan {
     compute_plan(&w.directory, &w.ftrack, &w.links, &w.policy, &w.scope)
 }
 
@@ -305,7 +306,7 @@ proptest! {
         }).collect();
         let links = users.iter().map(|u| (u.id.clone(), format!("f{}", u.id).into())).collect();
         let w = World {
-            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new(), groups_found: None },
+            directory: DirectorySnapshot { users, complete: true, warnings: Vec::new(), incomplete: Vec::new(), groups_found: None, read: Default::default() },
             ftrack: FtrackSnapshot { users: ftrack_users, groups: Vec::new(), ..Default::default() },
             links,
             policy: Policy { max_deactivate: MaxDeactivate::Count(1000), ..Policy::default() },
@@ -424,5 +425,17 @@ proptest! {
             prop_assert!(p.items.iter().filter(|i| i.action == Action::Deactivate).all(|i| i.directory.is_some()));
         }
         prop_assert_eq!(deactivations, p.summary.deactivate);
+    }
+
+    #[test]
+    fn a_read_of_changes_never_deactivates_anyone(mut w in world()) {
+        w.directory.read = crate::model::ReadScope::Changed {
+            marker: "modifyTimestamp".into(),
+            since: "2026-12-02T10:25:00Z".into(),
+        };
+        let p = plan(&w);
+        prop_assert_eq!(p.summary.deactivate, 0);
+        prop_assert!(p.items.iter().all(|i| i.action != Action::Deactivate), "{:#?}", p.items);
+        prop_assert!(p.items.iter().all(|i| !(i.directory.is_none() && i.action.is_change())), "{:#?}", p.items);
     }
 }

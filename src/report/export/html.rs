@@ -4,11 +4,15 @@
 //!
 //! Every value is HTML-escaped and control characters are spelled out, and a
 //! Content-Security-Policy forbids scripts, so a hostile directory value shows as text.
-//! Colour marks the categories but the markers (`+ ~ ^ - ! . x`) and words carry the meaning.
+//! Colour marks the categories but the markers (`+ ~ ^ - ! # . x`) and words carry the
+//! meaning. What needs a person comes first, then deactivations, then the rest; the summary is
+//! also drawn as an inline SVG chart (see [`super::chart`]).
 
-use super::{
-    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, seats_text,
-    title, visible,
+use super::chart;
+use super::columns::{Columns, seats_text};
+use super::words::{
+    attention_line, blocked_label, commit_texts, count, heading, label, marker, rows_of, run_facts,
+    skip_groups, skip_heading, skipped_by_line, subtitle, summary_categories, title, visible,
 };
 use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
 use std::fmt::Write;
@@ -23,22 +27,27 @@ th { background: #f0f0f0; }
 td { overflow-wrap: anywhere; word-break: break-word; }
 td.n { text-align: right; }
 .mark { font-family: Consolas, "DejaVu Sans Mono", monospace; font-weight: bold; text-align: center; }
-.blocked { border: 2px solid #b00020; background: #fdecea; padding: 0.5em 0.8em; }
+.banner { border: 2px solid #b00020; background: #fdecea; padding: 0.5em 0.8em; }
+.attention { border-left: 4px solid #8e24aa; padding: 0.2em 0.8em; font-weight: bold; }
+svg.chart { display: block; margin: 0.5em 0 1em 0; max-width: 100%; height: auto; }
 .note { color: #444444; }
 .created { color: #1b7f3b; }
 .updated { color: #8a6100; }
 .reactivated { color: #00708a; }
 .deactivated { color: #b00020; }
+.pending { color: #8a6100; }
 .conflicted { color: #8e24aa; }
 .skipped { color: #555555; }
 .failed { color: #b00020; }
+.blocked { color: #8a6100; }
+.unchanged { color: #555555; }
 @media print {
   body { margin: 0; font-size: 10pt; color: #000000; }
   h2 { break-after: avoid; page-break-after: avoid; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   th { background: #eeeeee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .blocked { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .banner, svg.chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
 
@@ -54,9 +63,7 @@ pub(super) fn render(report: &Report) -> String {
         "<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>"
     );
     let _ = writeln!(out, "<h1>{title}</h1>");
-    if report.kind == ReportKind::Plan {
-        out.push_str("<p class=\"note\">What a sync would change; nothing has been applied.</p>\n");
-    }
+    let _ = writeln!(out, "<p class=\"note\">{}</p>", subtitle(report));
     out.push_str("<table class=\"facts\">\n<tbody>\n");
     for (label, value) in run_facts(report) {
         let _ = writeln!(
@@ -70,7 +77,7 @@ pub(super) fn render(report: &Report) -> String {
     if let Some(reason) = &report.blocked {
         let _ = writeln!(
             out,
-            "<p class=\"blocked\"><strong>{}</strong> {}</p>",
+            "<p class=\"banner\"><strong>{}</strong> {}</p>",
             blocked_label(report),
             escape(reason)
         );
@@ -84,7 +91,12 @@ pub(super) fn render(report: &Report) -> String {
     }
     for category in Category::ALL {
         let rows = rows_of(report, category);
-        if !rows.is_empty() {
+        if rows.is_empty() {
+            continue;
+        }
+        if category == Category::Skipped {
+            skipped(&mut out, report.kind, &rows);
+        } else {
             section(&mut out, report.kind, category, &rows);
         }
     }
@@ -123,7 +135,7 @@ fn session(out: &mut String, log: &SessionLog) {
         let (heading, counts) = commit_texts(n + 1, c);
         let _ = writeln!(out, "<h4>{}</h4>\n<p>{counts}</p>", escape(&heading));
         if let Some(stopped) = &c.stopped {
-            let _ = writeln!(out, "<p class=\"blocked\">Stopped: {}</p>", escape(stopped));
+            let _ = writeln!(out, "<p class=\"banner\">Stopped: {}</p>", escape(stopped));
         }
         if !c.users.is_empty() {
             out.push_str("<table>\n<thead><tr><th>User</th><th>Result</th><th>Detail</th></tr></thead>\n<tbody>\n");
@@ -142,29 +154,39 @@ fn session(out: &mut String, log: &SessionLog) {
 }
 
 fn summary(out: &mut String, report: &Report) {
-    out.push_str("<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th></th><th>Category</th><th>Users</th></tr></thead>\n<tbody>\n");
-    for category in Category::ALL {
+    out.push_str("<h2>Summary</h2>\n");
+    if let Some(line) = attention_line(report) {
+        let _ = writeln!(out, "<p class=\"attention\">{}</p>", escape(&line));
+    }
+    if let Some(svg) = chart::render(report) {
+        out.push_str(&svg);
+    }
+    out.push_str("<table class=\"summary\">\n<thead><tr><th></th><th>Users</th><th>Count</th></tr></thead>\n<tbody>\n");
+    for category in summary_categories(report) {
         let _ = writeln!(
             out,
-            "<tr><td class=\"mark {name}\">{}</td><td>{name}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td class=\"mark {name}\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&marker(category).to_string()),
+            label(report.kind, category),
             count(report, category),
             name = category.name(),
         );
     }
-    let _ = writeln!(
-        out,
-        "<tr><td class=\"mark\">=</td><td>unchanged</td><td class=\"n\">{}</td></tr>",
-        report.summary.unchanged
-    );
     out.push_str("</tbody>\n</table>\n");
+    if let Some(line) = skipped_by_line(report) {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{} by reason: {}</p>",
+            heading(report.kind, Category::Skipped),
+            escape(&line)
+        );
+    }
     if let Some(seats) = seats_text(report) {
         let _ = writeln!(out, "<p class=\"seats\">{}</p>", escape(&seats));
     }
 }
 
 fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {
-    let columns = Columns::of(rows);
     let _ = writeln!(
         out,
         "<h2 id=\"{name}\"><span class=\"mark {name}\">{}</span> {} ({})</h2>",
@@ -173,6 +195,27 @@ fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&Repo
         rows.len(),
         name = category.name(),
     );
+    table(out, category, rows);
+}
+
+/// The skipped rows, one table per reason.
+fn skipped(out: &mut String, kind: ReportKind, rows: &[&ReportRow]) {
+    let category = Category::Skipped;
+    let _ = writeln!(
+        out,
+        "<h2 id=\"skipped\"><span class=\"mark skipped\">{}</span> {} ({})</h2>",
+        escape(&marker(category).to_string()),
+        heading(kind, category),
+        rows.len(),
+    );
+    for (reason, group) in skip_groups(rows) {
+        let _ = writeln!(out, "<h3>{} ({})</h3>", skip_heading(reason), group.len());
+        table(out, category, &group);
+    }
+}
+
+fn table(out: &mut String, category: Category, rows: &[&ReportRow]) {
+    let columns = Columns::of(category, rows);
     out.push_str("<table>\n<thead><tr>");
     for name in columns.header() {
         let _ = write!(out, "<th>{name}</th>");

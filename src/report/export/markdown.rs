@@ -1,39 +1,49 @@
 //! The report as Markdown for tickets: title, run facts, a summary table, then one table
-//! per non-empty category.
+//! per non-empty category, what needs a person first (skipped users one table per reason).
 //!
 //! Every value from the directory or ftrack is escaped: `|`, backticks and the characters
 //! that start Markdown or inline HTML get a backslash, and newlines and other control
 //! characters are spelled out, so a hostile value cannot break a table or inject markup.
 
-use super::{
-    Columns, blocked_label, commit_texts, count, heading, marker, rows_of, run_facts, seats_text,
-    title, visible,
+use super::columns::{Columns, seats_text};
+use super::words::{
+    attention_line, blocked_label, commit_texts, count, heading, label, marker, rows_of, run_facts,
+    skip_groups, skip_heading, skipped_by_line, subtitle, summary_categories, title, visible,
 };
-use crate::report::model::{Category, Report, ReportKind, ReportRow, SessionLog};
+use crate::report::model::{Category, Report, ReportRow, SessionLog};
 use std::fmt::Write;
 
 /// Renders the report as Markdown.
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", title(report));
-    if report.kind == ReportKind::Plan {
-        out.push_str("What a sync would change; nothing has been applied.\n\n");
-    }
+    let _ = writeln!(out, "{}\n", subtitle(report));
     out.push_str("| Run | |\n|---|---|\n");
     for (label, value) in run_facts(report) {
         let _ = writeln!(out, "| {label} | {} |", escape(&value));
     }
-    out.push_str("\n## Summary\n\n| | Category | Users |\n|---|---|--:|\n");
-    for category in Category::ALL {
+    out.push_str("\n## Summary\n\n");
+    if let Some(line) = attention_line(report) {
+        let _ = writeln!(out, "**{}**\n", escape(&line));
+    }
+    out.push_str("| | Users | Count |\n|---|---|--:|\n");
+    for category in summary_categories(report) {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
             marker(category),
-            category.name(),
+            label(report.kind, category),
             count(report, category)
         );
     }
-    let _ = writeln!(out, "| = | unchanged | {} |", report.summary.unchanged);
+    if let Some(line) = skipped_by_line(report) {
+        let _ = writeln!(
+            out,
+            "\n{} by reason: {}",
+            heading(report.kind, Category::Skipped),
+            escape(&line)
+        );
+    }
     if let Some(seats) = seats_text(report) {
         let _ = writeln!(out, "\n{}", escape(&seats));
     }
@@ -48,8 +58,23 @@ pub(super) fn render(report: &Report) -> String {
     }
     for category in Category::ALL {
         let rows = rows_of(report, category);
-        if !rows.is_empty() {
-            section(&mut out, report.kind, category, &rows);
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n## {} {} ({})",
+            marker(category),
+            heading(report.kind, category),
+            rows.len()
+        );
+        if category == Category::Skipped {
+            for (reason, group) in skip_groups(&rows) {
+                let _ = writeln!(out, "\n### {} ({})", skip_heading(reason), group.len());
+                table(&mut out, category, &group);
+            }
+        } else {
+            table(&mut out, category, &rows);
         }
     }
     if let Some(log) = &report.session {
@@ -102,17 +127,10 @@ fn session(out: &mut String, log: &SessionLog) {
     }
 }
 
-fn section(out: &mut String, kind: ReportKind, category: Category, rows: &[&ReportRow]) {
-    let columns = Columns::of(rows);
-    let _ = writeln!(
-        out,
-        "\n## {} {} ({})\n",
-        marker(category),
-        heading(kind, category),
-        rows.len()
-    );
+fn table(out: &mut String, category: Category, rows: &[&ReportRow]) {
+    let columns = Columns::of(category, rows);
     let header = columns.header();
-    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "\n| {} |", header.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
     for row in rows {
         let cells: Vec<String> = columns

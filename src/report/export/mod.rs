@@ -2,19 +2,20 @@
 //! (tickets) and one self-contained HTML page (email). Every format renders the same
 //! [`Report`]; this module is the only writer of report files.
 
+mod chart;
+mod columns;
 mod csv;
 mod html;
 mod json;
 mod markdown;
+mod other;
+mod words;
 
 #[cfg(test)]
 mod tests;
 
-use super::model::{Category, CommitLog, Report, ReportKind, ReportRow};
+use super::model::Report;
 use crate::atomic_file::write_atomically;
-use crate::reconcile::custom::CustomChange;
-use crate::reconcile::plan::{Candidate, FieldChange, FieldValue};
-use crate::reconcile::roles::RoleChange;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -126,6 +127,8 @@ pub fn render(
     }
 }
 
+pub use other::{render_comparison, render_history};
+
 /// Writes a report to `path` atomically (a temporary file in the same directory, synced,
 /// then renamed over the target), or to stdout when `path` is `-`.
 pub fn write_report(
@@ -135,6 +138,11 @@ pub fn write_report(
     options: &RenderOptions,
 ) -> Result<(), ReportError> {
     let text = render(report, format, options)?;
+    write_text(path, &text)
+}
+
+/// Writes a rendered document to `path` atomically, or to stdout when `path` is `-`.
+pub fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
     let written = if is_stdout(path) {
         let mut stdout = io::stdout().lock();
         stdout
@@ -152,269 +160,4 @@ pub fn write_report(
 /// True for `-`, which means stdout.
 pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-/// A commit's heading and its counts, for the session part of a report (values unescaped).
-fn commit_texts(n: usize, commit: &CommitLog) -> (String, String) {
-    let s = commit.summary;
-    (
-        format!(
-            "Commit {n}: run {}, {} to {}",
-            commit.run_id, commit.started_at, commit.finished_at
-        ),
-        format!(
-            "created {} · updated {} · reactivated {} · deactivated {} · failed {} · stale {} · not attempted {}",
-            s.created, s.updated, s.reactivated, s.deactivated, s.failed, s.stale, s.not_attempted
-        ),
-    )
-}
-
-/// The report's title.
-fn title(report: &Report) -> &'static str {
-    match report.kind {
-        ReportKind::Plan => "ldap2ftrack plan report",
-        ReportKind::Apply => "ldap2ftrack apply report",
-    }
-}
-
-/// The label of [`Report::blocked`]: a plan is refused, an apply stopped.
-fn blocked_label(report: &Report) -> &'static str {
-    match report.kind {
-        ReportKind::Plan => "Blocked for unattended apply:",
-        ReportKind::Apply => "Stopped early:",
-    }
-}
-
-/// The marker of a category, as in the text plan (`x` for failures), so colour is never
-/// the only signal.
-fn marker(category: Category) -> char {
-    match category {
-        Category::Created => '+',
-        Category::Updated => '~',
-        Category::Reactivated => '^',
-        Category::Deactivated => '-',
-        Category::Conflicted => '!',
-        Category::Skipped => '.',
-        Category::Failed => 'x',
-    }
-}
-
-/// The count of a category in the summary.
-fn count(report: &Report, category: Category) -> usize {
-    let s = &report.summary;
-    match category {
-        Category::Created => s.created,
-        Category::Updated => s.updated,
-        Category::Reactivated => s.reactivated,
-        Category::Deactivated => s.deactivated,
-        Category::Conflicted => s.conflicted,
-        Category::Skipped => s.skipped,
-        Category::Failed => s.failed,
-    }
-}
-
-/// The run facts as label/value pairs, in display order (empty values left out).
-fn run_facts(report: &Report) -> Vec<(&'static str, String)> {
-    let run = &report.run;
-    let ftrack = if run.api_user.is_empty() {
-        run.ftrack.clone()
-    } else {
-        format!("{} (API user {})", run.ftrack, run.api_user)
-    };
-    [
-        ("Run id", run.run_id.clone()),
-        ("Started", run.started_at.clone()),
-        ("Finished", run.finished_at.clone()),
-        ("Mode", run.mode.clone()),
-        ("Operator", run.operator.clone()),
-        ("Host", run.host.clone()),
-        ("ftrack", ftrack),
-        ("Directory", run.directory.clone()),
-    ]
-    .into_iter()
-    .filter(|(_, value)| !value.is_empty())
-    .collect()
-}
-
-/// A field value as text: `(none)` for null.
-fn value_text(value: &Option<FieldValue>) -> String {
-    match value {
-        None => "(none)".to_string(),
-        Some(FieldValue::Flag(flag)) => flag.to_string(),
-        Some(FieldValue::Text(text)) => text.clone(),
-    }
-}
-
-/// One change as `field: old <arrow> new`.
-fn change_text(change: &FieldChange, arrow: &str) -> String {
-    format!(
-        "{}: {} {arrow} {}",
-        change.field.name(),
-        value_text(&change.from),
-        value_text(&change.to)
-    )
-}
-
-/// One role change as the text plan words it: `+ role Lead on all open projects (group x)`,
-/// `- role ...` for a revocation, `~ role User: projects A -> projects B (group y)`.
-fn role_text(change: &RoleChange) -> String {
-    change.to_string()
-}
-
-/// `Active users: 282 → 300 (limit 320)`, when the report knows them (values unescaped).
-fn seats_text(report: &Report) -> Option<String> {
-    let seats = report.seats?;
-    let limit = seats
-        .limit
-        .map(|limit| format!(" (limit {limit})"))
-        .unwrap_or_default();
-    Some(format!(
-        "Active users: {} → {}{limit}",
-        seats.active_before, seats.active_after
-    ))
-}
-
-/// A custom attribute change as `custom key: old <arrow> new`.
-fn custom_text(change: &CustomChange, arrow: &str) -> String {
-    let from = change.from.as_deref().unwrap_or("(none)");
-    format!("custom {}: {from} {arrow} {}", change.key, change.to)
-}
-
-/// A candidate as `username (email, active)`.
-fn candidate_text(candidate: &Candidate) -> String {
-    format!(
-        "{} ({}, {})",
-        candidate.username,
-        candidate.email.as_deref().unwrap_or("no email"),
-        if candidate.is_active {
-            "active"
-        } else {
-            "inactive"
-        }
-    )
-}
-
-/// The columns of a section's table: username and name, then those some row of the
-/// section has a value for.
-#[derive(Debug, Clone, Copy)]
-struct Columns {
-    dn: bool,
-    changes: bool,
-    groups: bool,
-    roles: bool,
-    reason: bool,
-    error: bool,
-    candidates: bool,
-}
-
-impl Columns {
-    fn of(rows: &[&ReportRow]) -> Self {
-        Self {
-            dn: rows.iter().any(|r| r.dn.is_some()),
-            changes: rows
-                .iter()
-                .any(|r| !r.changes.is_empty() || !r.custom.is_empty()),
-            groups: rows.iter().any(|r| !r.groups.is_empty()),
-            roles: rows.iter().any(|r| !r.roles.is_empty()),
-            reason: rows.iter().any(|r| r.reason.is_some()),
-            error: rows.iter().any(|r| r.error.is_some()),
-            candidates: rows.iter().any(|r| !r.candidates.is_empty()),
-        }
-    }
-
-    /// The column headings.
-    fn header(self) -> Vec<&'static str> {
-        let optional = [
-            (self.dn, "DN"),
-            (self.changes, "Changes"),
-            (self.groups, "Groups"),
-            (self.roles, "Roles"),
-            (self.reason, "Reason"),
-            (self.error, "Error"),
-            (self.candidates, "Candidates"),
-        ];
-        let mut header = vec!["Username", "Name"];
-        header.extend(optional.iter().filter(|(on, _)| *on).map(|(_, name)| *name));
-        header
-    }
-
-    /// A row's cells, unescaped, each as its lines (one per change, group or candidate).
-    fn cells(self, row: &ReportRow) -> Vec<Vec<String>> {
-        let one = |text: Option<&str>| vec![text.unwrap_or_default().to_string()];
-        let mut cells = vec![one(Some(&row.username)), one(Some(&row.name))];
-        if self.dn {
-            cells.push(one(row.dn.as_deref()));
-        }
-        if self.changes {
-            cells.push(row.changes.iter().map(|c| change_text(c, "→")).collect());
-            if let Some(lines) = cells.last_mut() {
-                lines.extend(row.custom.iter().map(|c| custom_text(c, "→")));
-            }
-        }
-        if self.groups {
-            let added = row.groups.add.iter().map(|g| format!("+{g}"));
-            let removed = row.groups.remove.iter().map(|g| format!("-{g}"));
-            cells.push(added.chain(removed).collect());
-        }
-        if self.roles {
-            cells.push(row.roles.iter().map(role_text).collect());
-        }
-        if self.reason {
-            cells.push(one(row.reason.as_deref()));
-        }
-        if self.error {
-            cells.push(one(row.error.as_deref()));
-        }
-        if self.candidates {
-            cells.push(row.candidates.iter().map(candidate_text).collect());
-        }
-        cells
-    }
-}
-
-/// The rows of a category, in report order.
-fn rows_of(report: &Report, category: Category) -> Vec<&ReportRow> {
-    report
-        .rows
-        .iter()
-        .filter(|r| r.category == category)
-        .collect()
-}
-
-/// A section's heading: what was done for an apply, what would be done for a plan (whose
-/// report must never read as if ftrack had already changed).
-fn heading(kind: ReportKind, category: Category) -> String {
-    let planned = match (kind, category) {
-        (ReportKind::Plan, Category::Created) => Some("To create"),
-        (ReportKind::Plan, Category::Updated) => Some("To update"),
-        (ReportKind::Plan, Category::Reactivated) => Some("To reactivate"),
-        (ReportKind::Plan, Category::Deactivated) => Some("To deactivate"),
-        _ => None,
-    };
-    if let Some(planned) = planned {
-        return planned.to_string();
-    }
-    let name = category.name();
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
-/// Control and bidirectional-formatting characters spelled out (`\n`, `\u{202e}`), so
-/// directory values can neither break a layout nor reorder what a reader sees.
-fn visible(text: &str) -> String {
-    let hidden = crate::characters::is_hidden;
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }

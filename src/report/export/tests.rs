@@ -3,15 +3,20 @@
 
 use super::*;
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
+use crate::reconcile::decision::IGNORED;
+use crate::reconcile::facts::RunFacts;
 use crate::reconcile::plan::{
     Action, Candidate, ConflictInfo, ConflictKind, DirectoryRef, Field, FieldChange, FieldValue,
     FtrackRef, GroupChanges, Inputs, MatchedBy, Plan, PlanItem,
 };
+use crate::reconcile::plan::{DecisionMark, SkipKind};
 use crate::reconcile::seats::Seats;
 use crate::report::model::{
-    CommitLog, DecisionEvent, SessionLog, report_from_outcome, report_from_plan,
+    CommitLog, DecisionEvent, Listing, SessionLog, report_from_outcome, report_from_plan,
 };
 
+mod grace;
+mod layout;
 mod roles;
 
 const FORMULA: &str = "=cmd|' /C calc'!A0";
@@ -28,6 +33,8 @@ fn run_info(mode: &str) -> RunInfo {
         ftrack: "https://studio.ftrackapp.com".into(),
         api_user: "ldap2ftrack-api".into(),
         directory: "ldaps://ldap.studio.example (TLS)".into(),
+        filter: "(objectClass=inetOrgPerson)".into(),
+        scope: "everyone".into(),
     }
 }
 
@@ -45,7 +52,7 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         username: username.into(),
         name: name.into(),
         directory: Some(DirectoryRef {
-            dn: format!("uid={username},ou=people,dc=studio,dc=example"),
+            dn: format!("uid={username},ou=people,dc=studio,dc=example").into(),
             id: format!("dir-{username}").into(),
         }),
         ftrack: Some(FtrackRef {
@@ -58,8 +65,11 @@ fn item(action: Action, username: &str, name: &str) -> PlanItem {
         reason: None,
         conflict: None,
         needs: Vec::new(),
+        grace: None,
         roles: Vec::new(),
         custom: Vec::new(),
+        skip: None,
+        decided: None,
     }
 }
 
@@ -161,6 +171,29 @@ pub(super) fn fixture_plan() -> Plan {
         reason: Some("protected account".into()),
         ..item(Action::Skip, "admin", "Site Admin")
     };
+    let out_of_scope = PlanItem {
+        skip: Some(SkipKind::OutOfScope),
+        reason: Some("out of scope for this run (--only-group)".into()),
+        ..item(Action::Skip, "bwayne", "Bruce Wayne")
+    };
+    let by_admin = PlanItem {
+        skip: Some(SkipKind::ByAdmin),
+        reason: Some(IGNORED.into()),
+        decided: Some(DecisionMark {
+            decision: "ignore (standing)".into(),
+            by: "lead".into(),
+            at: "2025-01-01T09:30:00Z".into(),
+        }),
+        ..item(Action::Skip, "contractor", "Con Tractor")
+    };
+    let held = PlanItem {
+        skip: Some(SkipKind::Held),
+        reason: Some(
+            "create held back by the seat limit: max_active_users = 300, and the plan would make 301 users active"
+                .into(),
+        ),
+        ..item(Action::Skip, "late", "Late Joiner")
+    };
     let unchanged = item(Action::Unchanged, "steady", "Steady State");
     let mut plan = Plan::new(
         vec![
@@ -171,6 +204,9 @@ pub(super) fn fixture_plan() -> Plan {
             deactivated,
             conflict,
             skipped,
+            out_of_scope,
+            by_admin,
+            held,
             unchanged,
         ],
         Inputs::default(),
@@ -185,11 +221,32 @@ pub(super) fn fixture_plan() -> Plan {
     plan
 }
 
-fn plan_report() -> Report {
-    report_from_plan(&fixture_plan(), run_info("plan"))
+/// The facts of the run that computed the fixture plan: a fixed clock, operator and host.
+pub(super) fn plan_facts() -> RunFacts {
+    RunFacts {
+        computed_at: "2025-01-02T03:04:05Z".into(),
+        operator: "admin".into(),
+        host: "sync01".into(),
+        ftrack: "https://studio.ftrackapp.com".into(),
+        api_user: "ldap2ftrack-api".into(),
+        directory: "ldaps://ldap.studio.example (TLS)".into(),
+        filter: "(objectClass=inetOrgPerson)".into(),
+        scope: "everyone".into(),
+    }
 }
 
-fn apply_report() -> Report {
+/// The report `report --from plan.json` makes of the fixture plan, a day after it was saved.
+pub(super) fn plan_report() -> Report {
+    let mut plan = fixture_plan();
+    plan.facts = Some(plan_facts());
+    let run = RunInfo::of_plan(&plan_facts());
+    let mut report = report_from_plan(&plan, run, Listing::default());
+    report.made_at = Some("2025-01-03T08:00:00Z".into());
+    report.made_from = Some("plan.json".into());
+    report
+}
+
+pub(super) fn apply_report() -> Report {
     let plan = fixture_plan();
     let items = plan
         .items
@@ -202,9 +259,17 @@ fn apply_report() -> Report {
                 Action::Conflict => ItemStatus::Parked {
                     reason: "left for a person".into(),
                 },
-                Action::Skip => ItemStatus::Skipped {
+                Action::Skip if item.username.as_str() == "admin" => ItemStatus::Skipped {
                     reason: "protected account".into(),
                     cause: SkipCause::Protected,
+                },
+                Action::Skip => ItemStatus::Skipped {
+                    reason: item.reason.clone().unwrap_or_default(),
+                    cause: SkipCause::Plan,
+                },
+                Action::Reactivate => ItemStatus::Skipped {
+                    reason: "skipped by an admin's decision".into(),
+                    cause: SkipCause::NotApproved,
                 },
                 Action::Unchanged => ItemStatus::Skipped {
                     reason: "unchanged".into(),
@@ -216,6 +281,15 @@ fn apply_report() -> Report {
                 _ => ItemStatus::Applied,
             };
             let created_id = (item.action == Action::Create).then(|| format!("new-{}", item.name));
+            let mut item = item;
+            if item.action == Action::Reactivate {
+                item.skip = Some(SkipKind::ByAdmin);
+                item.decided = Some(DecisionMark {
+                    decision: "skip this time".into(),
+                    by: "lead".into(),
+                    at: "2025-01-02T03:00:00Z".into(),
+                });
+            }
             ItemOutcome {
                 item,
                 status,
@@ -227,10 +301,10 @@ fn apply_report() -> Report {
     run.finished_at = "2025-01-02T03:05:00Z".into();
     let mut outcome = Outcome::new(run, items);
     outcome.stopped = Some("interrupted (Ctrl-C)".into());
-    report_from_outcome(&outcome)
+    report_from_outcome(&outcome, Listing::default())
 }
 
-fn rendered(report: &Report, format: ReportFormat) -> String {
+pub(super) fn rendered(report: &Report, format: ReportFormat) -> String {
     render(report, format, &RenderOptions::default()).unwrap()
 }
 
@@ -240,7 +314,7 @@ fn json_snapshot_round_trips() {
     let json = rendered(&report, ReportFormat::Json);
     insta::assert_snapshot!("report_json", json);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(value["format_version"], 2);
+    assert_eq!(value["format_version"], 3);
     assert_eq!(value["seats"]["active_after"], 300);
     let rows = value["rows"].as_array().unwrap();
     let updated = rows.iter().find(|r| r["username"] == "jdoe").unwrap();
@@ -272,11 +346,11 @@ fn csv_neutralises_formulas_and_keeps_every_value() {
         .iter()
         .map(str::to_string)
         .collect();
-    assert_eq!(header, super::csv::HEADER);
+    assert_eq!(header, super::csv::PLAN_HEADER);
     let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 7, "one row per listed user");
+    assert_eq!(rows.len(), 10, "one row per listed user");
     for row in &rows {
-        assert_eq!(row.len(), 12);
+        assert_eq!(row.len(), 16);
         for cell in row {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
@@ -295,7 +369,7 @@ fn csv_neutralises_formulas_and_keeps_every_value() {
         &hostile[3], "cn=a|b\nc,ou=people,dc=studio,dc=example",
         "a newline survives inside a quoted cell"
     );
-    let updated = rows.iter().find(|r| &r[0] == "updated").unwrap();
+    let updated = rows.iter().find(|r| &r[0] == "update").unwrap();
     assert_eq!(
         &updated[5],
         "first_name: Jane -> Janet; email: jane@old.example -> jane@studio.example"
@@ -307,12 +381,33 @@ fn csv_neutralises_formulas_and_keeps_every_value() {
          - role Supervisor on projects ADS (no directory group gives it); \
          ~ role User: projects ADS, SHOW -> projects SHOW (group cn=show,ou=groups)"
     );
-    let conflict = rows.iter().find(|r| &r[0] == "conflicted").unwrap();
+    let conflict = rows.iter().find(|r| &r[0] == "conflict").unwrap();
     assert_eq!(&conflict[10], "'+sneaky;lee.old");
     assert_eq!(&conflict[11], "", "no role changes, an empty cell");
+    assert!(
+        conflict[15].contains("link them"),
+        "what to do: {:?}",
+        &conflict[15]
+    );
     let created = rows.iter().find(|r| &r[1] == "tyamada").unwrap();
-    assert!(created[5].starts_with("username: (none) -> tyamada;"));
+    assert_eq!(&created[0], "create");
+    assert_eq!(
+        &created[5], "first_name: 山田; last_name: 太郎; email: t.yamada@studio.example",
+        "a new user's values once, not changes from nothing"
+    );
     assert_eq!(&created[2], "山田 太郎");
+    let ignored = rows.iter().find(|r| &r[1] == "contractor").unwrap();
+    assert_eq!(
+        [&ignored[0], &ignored[12], &ignored[13], &ignored[14]],
+        [
+            "skip",
+            "skipped by an admin",
+            "lead",
+            "2025-01-01T09:30:00Z"
+        ]
+    );
+    let held = rows.iter().find(|r| &r[1] == "late").unwrap();
+    assert_eq!(&held[0], "blocked");
 }
 
 #[test]
@@ -320,7 +415,7 @@ fn csv_bom_is_optional() {
     let report = plan_report();
     let plain = rendered(&report, ReportFormat::Csv);
     let bom = render(&report, ReportFormat::Csv, &RenderOptions { csv_bom: true }).unwrap();
-    assert!(plain.starts_with("category,"));
+    assert!(plain.starts_with("action,"));
     assert_eq!(bom, format!("\u{feff}{plain}"));
 }
 

@@ -12,7 +12,7 @@ fn a_conflict_names_the_ftrack_user_its_entry_is_paired_with() {
         username: "ana".into(),
         name: "Ana Lima".to_string(),
         directory: Some(DirectoryRef {
-            dn: "uid=ana,dc=x".to_string(),
+            dn: "uid=ana,dc=x".into(),
             id: "id-ana".into(),
         }),
         ftrack: Some(FtrackRef {
@@ -25,8 +25,11 @@ fn a_conflict_names_the_ftrack_user_its_entry_is_paired_with() {
         reason: Some("the directory entry has no email address".to_string()),
         conflict: None,
         needs: Vec::new(),
+        grace: None,
         roles: Vec::new(),
         custom: Vec::new(),
+        skip: None,
+        decided: None,
     };
     let plan = Plan::new(vec![item], Inputs::default());
     let text = render_plan_text(&plan, TextOptions::default());
@@ -49,7 +52,7 @@ fn lead() -> PlanItem {
         username: "jdoe".into(),
         name: "Jane Doe".to_string(),
         directory: Some(DirectoryRef {
-            dn: "uid=jdoe,dc=x".to_string(),
+            dn: "uid=jdoe,dc=x".into(),
             id: "id-jdoe".into(),
         }),
         ftrack: Some(FtrackRef {
@@ -69,6 +72,7 @@ fn lead() -> PlanItem {
         reason: None,
         conflict: None,
         needs: Vec::new(),
+        grace: None,
         roles: vec![
             RoleChange::Grant {
                 role: "Project Manager".into(),
@@ -87,6 +91,8 @@ fn lead() -> PlanItem {
             },
         ],
         custom: Vec::new(),
+        skip: None,
+        decided: None,
     }
 }
 
@@ -145,6 +151,6 @@ fn seats_end_the_text_and_the_summary_line() {
     assert_eq!(
         summary_line(&plan, elapsed),
         "Plan: 0 to create, 1 to update, 0 to reactivate, 0 to deactivate, 0 conflicts, \
-         0 skipped, 0 unchanged; active users 282 -> 300, limit 320 (0.01 s)"
+         0 to leave alone, 0 unchanged; active users 282 -> 300, limit 320 (0.01 s)"
     );
 }

@@ -7,6 +7,7 @@
 //! (A in B in A) are harmless: each walk visits a group once.
 
 use crate::dn::DnOrName;
+use crate::ids::DirectoryGroup;
 use crate::source::entry::RawEntry;
 use foldhash::{HashMap, HashSet};
 
@@ -21,7 +22,7 @@ pub struct GroupIndex {
     /// Group DN -> the group's number, its place in `names` and `parents`.
     numbers: HashMap<DnOrName, usize>,
     /// The groups' DNs as the server wrote them, by number.
-    names: Vec<String>,
+    names: Vec<DirectoryGroup>,
     /// Member DN -> numbers of the groups that list it directly.
     parents_of_dn: HashMap<DnOrName, Vec<usize>>,
     /// Lowercased login -> numbers of the posixGroups that list it.
@@ -43,7 +44,7 @@ impl GroupIndex {
     }
 
     /// The DNs of the groups added, as the directory wrote them.
-    pub fn dns(&self) -> &[String] {
+    pub fn dns(&self) -> &[DirectoryGroup] {
         &self.names
     }
 
@@ -76,9 +77,9 @@ impl GroupIndex {
         let next = self.names.len();
         let number = *self.numbers.entry(DnOrName::read(dn)).or_insert(next);
         if number == next {
-            self.names.push(dn.to_string());
+            self.names.push(DirectoryGroup::new(dn));
         } else {
-            self.names[number] = dn.to_string();
+            self.names[number] = DirectoryGroup::new(dn);
         }
         number
     }
@@ -106,7 +107,12 @@ impl GroupIndex {
 
     /// The DNs of every group a user is in: listed by DN or login, directly or through subgroups,
     /// plus the groups named by the user's own `memberOf` values and their ancestors.
-    pub fn groups_of(&self, user_dn: &str, logins: &[String], member_of: &[String]) -> Vec<String> {
+    pub fn groups_of(
+        &self,
+        user_dn: &str,
+        logins: &[String],
+        member_of: &[DirectoryGroup],
+    ) -> Vec<DirectoryGroup> {
         let mut starts = self.direct_groups(user_dn, logins);
         let mut groups = Vec::new();
         let mut elsewhere = HashSet::default();

@@ -5,7 +5,9 @@
 //! page and maps each page as it arrives, so memory holds mapped users rather than raw entries.
 //! Transient failures (unreachable, timeout, busy) are retried with backoff.
 
+pub mod changes;
 pub mod connect;
+pub mod discover;
 pub mod error;
 pub mod groups;
 pub mod mapper;
@@ -15,11 +17,13 @@ pub mod server;
 pub mod settings;
 pub mod tls;
 
+use crate::incremental::store::WatermarkKey;
 use crate::model::DirectorySnapshot;
 use crate::source::entry::RawEntry;
 use crate::source::group_search::{GroupsRead, incomplete_warning, index_groups};
 use crate::source::mapping::identity_warning;
 use crate::source::mapping_rules::Mapping;
+use changes::{ChangeRequest, ChangeTracking, ChangesRead};
 use connect::{Connection, connect};
 use error::DirectoryError;
 use groups::GroupIndex;
@@ -27,7 +31,7 @@ use jiff::civil::Date;
 use ldap3::Scope;
 use mapper::{Mapped, PageMapper};
 use members::{MEMBER_ATTRIBUTES, chained_members, follow_ranges, member_attributes};
-use search::{SearchOutcome, SearchRequest, paged_search};
+use search::{SearchOutcome, SearchRequest, paged_search, paged_search_raw};
 use server::ServerKind;
 use settings::{LdapSettings, NestedGroups};
 use std::time::Duration;
@@ -83,6 +87,8 @@ pub struct DirectoryRead {
     pub tls: TlsSeen,
     /// What kind of server answered.
     pub kind: ServerKind,
+    /// Where and what the next watermark is, when changes were asked for.
+    pub changes: Option<ChangesRead>,
 }
 
 /// Reads and maps every user, retrying transient failures with exponential backoff.
@@ -92,9 +98,21 @@ pub async fn read_directory(
     today: Date,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<DirectoryRead, DirectoryError> {
+    read_directory_changes(settings, mapping, today, None, progress).await
+}
+
+/// Like [`read_directory`], but with `changes` reads only the users changed since the saved
+/// watermark when it can be trusted (every user otherwise, saying why), and learns the next.
+pub async fn read_directory_changes(
+    settings: &LdapSettings,
+    mapping: &Mapping,
+    today: Date,
+    changes: Option<&ChangeRequest>,
+    progress: &mut dyn FnMut(ReadProgress),
+) -> Result<DirectoryRead, DirectoryError> {
     let mut attempt = 1;
     loop {
-        match read_once(settings, mapping, today, progress).await {
+        match read_once(settings, mapping, today, changes, progress).await {
             Err(error) if error.is_transient() && attempt < settings.attempts => {
                 let wait = Duration::from_secs(1 << (attempt - 1).min(5));
                 attempt += 1;
@@ -116,9 +134,24 @@ async fn read_once(
     settings: &LdapSettings,
     mapping: &Mapping,
     today: Date,
+    changes: Option<&ChangeRequest>,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<DirectoryRead, DirectoryError> {
     let mut connection = connect(settings).await?;
+    let mut tracking = match changes {
+        Some(request) => {
+            let key = WatermarkKey {
+                uri: connection.uri.clone(),
+                base: settings.user_base_dn.clone(),
+            };
+            let kind = connection.kind;
+            Some(
+                ChangeTracking::start(&mut connection.ldap, settings.timeout, kind, key, request)
+                    .await,
+            )
+        }
+        None => None,
+    };
     tracing::info!(uri = %connection.uri, security = connection.security, "directory connected");
     progress(ReadProgress::Connected {
         uri: connection.uri.clone(),
@@ -137,8 +170,16 @@ async fn read_once(
     let group_count = groups.as_ref().map_or(0, |g| g.index.len());
     let groups_found = groups.as_ref().map(GroupsRead::found);
     let index = groups.map(|g| g.index);
-    let (mapped, outcome) =
-        read_users(&mut connection, settings, mapping, index, today, progress).await?;
+    let (mapped, outcome) = read_users(
+        &mut connection,
+        settings,
+        mapping,
+        index,
+        today,
+        tracking.as_mut(),
+        progress,
+    )
+    .await?;
     incomplete.extend(outcome.incomplete);
     warnings.extend(referral_warning(outcome.referrals, &settings.user_base_dn));
     warnings.extend(identity_warning(
@@ -149,6 +190,9 @@ async fn read_once(
     let incomplete: Vec<String> = incomplete.iter().map(|r| incomplete_warning(r)).collect();
     warnings.extend(incomplete.iter().cloned());
     let _ = connection.ldap.unbind().await;
+    let read = tracking
+        .as_ref()
+        .map_or_else(Default::default, |t| t.choice.scope());
     Ok(DirectoryRead {
         snapshot: DirectorySnapshot {
             users: mapped.users,
@@ -156,12 +200,14 @@ async fn read_once(
             warnings,
             incomplete,
             groups_found,
+            read,
         },
         groups: group_count,
         uri: connection.uri,
         security: connection.security,
         tls: connection.tls,
         kind: connection.kind,
+        changes: tracking.map(ChangeTracking::finish),
     })
 }
 
@@ -183,40 +229,55 @@ fn referral_warning(referrals: usize, base: &str) -> Option<String> {
     })
 }
 
-/// Searches the users page by page, mapping each page on the mapper's thread as it arrives.
+/// Searches the users page by page, decoding and mapping each page on the mapper's thread as
+/// it arrives.
 async fn read_users(
     connection: &mut Connection,
     settings: &LdapSettings,
     mapping: &Mapping,
     index: Option<GroupIndex>,
     today: Date,
+    tracking: Option<&mut ChangeTracking>,
     progress: &mut dyn FnMut(ReadProgress),
 ) -> Result<(Mapped, SearchOutcome), DirectoryError> {
     let mut attributes = mapping.attributes();
     if settings.group_base_dn.is_some() {
         attributes.push("uid".to_string());
     }
+    let filter = match &tracking {
+        Some(tracking) => {
+            attributes.extend(tracking.attributes().map(String::from));
+            tracking.filter(&settings.user_filter)
+        }
+        None => settings.user_filter.clone(),
+    };
     let request = SearchRequest {
         base: &settings.user_base_dn,
         scope: Scope::Subtree,
-        filter: &settings.user_filter,
+        filter: &filter,
         attributes: &attributes,
         page_size: settings.page_size,
         timeout: settings.timeout,
     };
-    let mapper = PageMapper::start(mapping.clone(), index, today);
+    let watch = tracking.as_deref().map(ChangeTracking::watch);
+    let mapper = PageMapper::start(mapping.clone(), index, today, watch);
     let mut read = 0;
     let mut pages = 0;
-    let outcome = paged_search(connection, &request, &mut |page| {
+    let outcome = paged_search_raw(connection, &request, &mut |page| {
         pages += 1;
-        read += page.len();
+        read += page.entries();
         mapper.push(page);
         progress(ReadProgress::Users { read, pages });
     })
     .await;
     // Mapping finishes even when the search failed, so that the thread is never left behind.
-    let mapped = mapper.finish();
-    Ok((mapped, outcome?))
+    let (mapped, findings, watched) = mapper.finish();
+    if let (Some(tracking), Some(watched)) = (tracking, watched) {
+        tracking.absorb(watched);
+    }
+    let mut outcome = outcome?;
+    findings.add_to(&mut outcome, request.base);
+    Ok((mapped, outcome))
 }
 
 /// Searches the groups under `base` page by page, completes their members (ranges, or
@@ -293,9 +354,12 @@ pub struct Probe {
     pub users: usize,
     /// Why that count may be short, when it may.
     pub incomplete: Option<String>,
+    /// With a group base, the entries the group filter matches under it.
+    pub groups: Option<usize>,
 }
 
-/// Connects, binds, asks who we are, and counts the users the filter matches.
+/// Connects, binds, asks who we are, and counts the users the filter matches (and the
+/// groups, with a group base).
 pub async fn probe(settings: &LdapSettings) -> Result<Probe, DirectoryError> {
     let mut connection = connect(settings).await?;
     let identity = match connection
@@ -323,6 +387,19 @@ pub async fn probe(settings: &LdapSettings) -> Result<Probe, DirectoryError> {
     };
     let mut users = 0;
     let outcome = paged_search(&mut connection, &request, &mut |page| users += page.len()).await?;
+    let groups = match &settings.group_base_dn {
+        Some(base) => {
+            let request = SearchRequest {
+                base,
+                filter: &settings.group_filter,
+                ..request
+            };
+            let mut groups = 0;
+            paged_search(&mut connection, &request, &mut |page| groups += page.len()).await?;
+            Some(groups)
+        }
+        None => None,
+    };
     let _ = connection.ldap.unbind().await;
     Ok(Probe {
         uri: connection.uri,
@@ -332,5 +409,6 @@ pub async fn probe(settings: &LdapSettings) -> Result<Probe, DirectoryError> {
         identity,
         users,
         incomplete: outcome.incomplete,
+        groups,
     })
 }

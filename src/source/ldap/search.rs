@@ -14,6 +14,10 @@ use std::time::Duration;
 
 /// The paged-results control's OID.
 const PAGED_RESULTS: &str = "1.2.840.113556.1.4.319";
+/// The application tag of a search result entry.
+const SEARCH_RESULT_ENTRY: u64 = 4;
+/// The application tag of a search result reference.
+const SEARCH_RESULT_REFERENCE: u64 = 19;
 
 /// The result of one search: entries, and whether the server returned all of them.
 #[derive(Debug, Default)]
@@ -42,11 +46,78 @@ pub struct SearchRequest<'a> {
     pub timeout: Duration,
 }
 
+/// One page of a search as the server sent it, decoded by whoever takes it: decoding a large
+/// page is a good part of a read's work, and the next page need not wait for it.
+pub struct RawPage(Vec<ResultEntry>);
+
+impl RawPage {
+    /// How many entries (not search references) the page holds.
+    pub fn entries(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|e| e.0.id == SEARCH_RESULT_ENTRY)
+            .count()
+    }
+
+    /// The page's entries, with names shared through `names`; references and undecodable
+    /// entries are noted in `findings`.
+    pub fn decode(self, names: &mut AttributeNames, findings: &mut PageFindings) -> Vec<RawEntry> {
+        let mut page = Vec::with_capacity(self.0.len());
+        for entry in self.0 {
+            match decode_entry(entry, names) {
+                Decoded::Entry(entry) => page.push(entry),
+                Decoded::Referral => findings.referrals += 1,
+                Decoded::Malformed => findings.malformed = true,
+            }
+        }
+        page
+    }
+}
+
+/// What decoding a search's pages found beside entries.
+#[derive(Debug, Default)]
+pub struct PageFindings {
+    /// Search references (referrals to other servers).
+    pub referrals: usize,
+    /// Whether an entry could not be decoded.
+    pub malformed: bool,
+}
+
+impl PageFindings {
+    /// Adds these to the outcome of the search under `base`: an undecodable entry marks it
+    /// incomplete, unless something else already did.
+    pub fn add_to(self, outcome: &mut SearchOutcome, base: &str) {
+        outcome.referrals += self.referrals;
+        if self.malformed {
+            outcome.incomplete.get_or_insert_with(|| {
+                format!("the server sent an undecodable entry under {base}")
+            });
+        }
+    }
+}
+
 /// Runs a paged search, handing each page's entries to `on_page` as it arrives.
 pub async fn paged_search(
     connection: &mut Connection,
     request: &SearchRequest<'_>,
     on_page: &mut dyn FnMut(Vec<RawEntry>),
+) -> Result<SearchOutcome, DirectoryError> {
+    let mut names = AttributeNames::default();
+    let mut findings = PageFindings::default();
+    let mut outcome = paged_search_raw(connection, request, &mut |page| {
+        on_page(page.decode(&mut names, &mut findings));
+    })
+    .await?;
+    findings.add_to(&mut outcome, request.base);
+    Ok(outcome)
+}
+
+/// Runs a paged search, handing each page to `on_page` undecoded as it arrives; the caller
+/// adds what decoding finds to the outcome ([`PageFindings::add_to`]).
+pub async fn paged_search_raw(
+    connection: &mut Connection,
+    request: &SearchRequest<'_>,
+    on_page: &mut dyn FnMut(RawPage),
 ) -> Result<SearchOutcome, DirectoryError> {
     let mut outcome = SearchOutcome::default();
     let mut cookie = Vec::new();
@@ -63,9 +134,8 @@ pub async fn paged_search(
             }
             Err(error) => return Err(failed_search(connection, request, error)),
         };
-        let page = decode_page(entries, request, &mut outcome);
         outcome.pages += 1;
-        on_page(page);
+        on_page(RawPage(entries));
         if stops_here(connection, request, &result, &mut outcome)? {
             return Ok(outcome);
         }
@@ -99,32 +169,6 @@ async fn fetch_page(
         )
         .await?;
     Ok((search.0, search.1))
-}
-
-/// The page's entries; referrals are counted and an undecodable entry marks the read
-/// incomplete.
-fn decode_page(
-    entries: Vec<ResultEntry>,
-    request: &SearchRequest<'_>,
-    outcome: &mut SearchOutcome,
-) -> Vec<RawEntry> {
-    let mut page = Vec::with_capacity(entries.len());
-    let mut names = AttributeNames::default();
-    for entry in entries {
-        match decode_entry(entry, &mut names) {
-            Decoded::Entry(entry) => page.push(entry),
-            Decoded::Referral => outcome.referrals += 1,
-            Decoded::Malformed => {
-                outcome.incomplete.get_or_insert_with(|| {
-                    format!(
-                        "the server sent an undecodable entry under {}",
-                        request.base
-                    )
-                });
-            }
-        }
-    }
-    page
 }
 
 /// Whether the search ends with this page because of its result code: a server limit or a
@@ -212,8 +256,6 @@ enum Decoded {
 
 /// Decodes a search result entry (application tag 4) into a raw entry, keeping every value as bytes.
 fn decode_entry(entry: ResultEntry, names: &mut AttributeNames) -> Decoded {
-    const SEARCH_RESULT_ENTRY: u64 = 4;
-    const SEARCH_RESULT_REFERENCE: u64 = 19;
     match entry.0.id {
         SEARCH_RESULT_ENTRY => {
             decode_attributes(entry.0, names).map_or(Decoded::Malformed, Decoded::Entry)

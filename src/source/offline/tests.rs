@@ -1,6 +1,7 @@
 //! The LDIF read selects and resolves what the live searches would.
 
 use super::*;
+use crate::ids::DirectoryGroup;
 use crate::source::ldif::parse_ldif;
 
 const TODAY: Date = Date::constant(2026, 6, 1);
@@ -81,7 +82,7 @@ fn read(text: &str, selection: &LdifSelection) -> DirectorySnapshot {
     read_entries(entries, selection, &Mapping::default(), TODAY).unwrap()
 }
 
-fn groups_of<'s>(snapshot: &'s DirectorySnapshot, uid: &str) -> &'s [String] {
+fn groups_of<'s>(snapshot: &'s DirectorySnapshot, uid: &str) -> &'s [DirectoryGroup] {
     let user = snapshot
         .users
         .iter()

@@ -1,5 +1,5 @@
 //! The list's buckets: the plan's items grouped by what the plan does to them, in the order
-//! of the keys 1-7.
+//! of the keys 1-8.
 
 use crate::reconcile::Action;
 use crate::reconcile::plan::PlanItem;
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 pub type Bucket = Action;
 
 /// Every bucket in key order: `1` shows the first.
-pub const KEY_ORDER: [Bucket; 7] = [
+pub const KEY_ORDER: [Bucket; 8] = [
     Action::Create,
     Action::Update,
     Action::Conflict,
@@ -17,9 +17,10 @@ pub const KEY_ORDER: [Bucket; 7] = [
     Action::Reactivate,
     Action::Unchanged,
     Action::Skip,
+    Action::Pending,
 ];
 
-/// The key that shows a bucket (1-7).
+/// The key that shows a bucket (1-8).
 pub fn key(bucket: Bucket) -> usize {
     KEY_ORDER.iter().position(|b| *b == bucket).unwrap_or(0) + 1
 }
@@ -34,6 +35,7 @@ pub fn label(bucket: Bucket) -> &'static str {
         Action::Reactivate => "Reactivate",
         Action::Unchanged => "Unchanged",
         Action::Skip => "Skipped",
+        Action::Pending => "Grace",
     }
 }
 
@@ -59,10 +61,21 @@ pub fn cycle<T>(items: &[T], at: usize, direction: Direction) -> Option<&T> {
     items.get(to)
 }
 
-/// The bucket after (or before) this one in key order.
-pub fn neighbour(bucket: Bucket, direction: Direction) -> Bucket {
-    let at = key(bucket) - 1;
-    cycle(&KEY_ORDER, at, direction).copied().unwrap_or(bucket)
+/// The buckets the header shows and Tab goes through: the grace bucket (pending
+/// deactivations) only `with_grace`, so without a grace period the console is as it was.
+pub fn in_use(with_grace: bool) -> &'static [Bucket] {
+    if with_grace {
+        &KEY_ORDER
+    } else {
+        &KEY_ORDER[..KEY_ORDER.len() - 1]
+    }
+}
+
+/// The bucket after (or before) this one in key order, among those `in_use`.
+pub fn neighbour(bucket: Bucket, direction: Direction, with_grace: bool) -> Bucket {
+    let order = in_use(with_grace || bucket == Action::Pending);
+    let at = order.iter().position(|b| *b == bucket).unwrap_or(0);
+    cycle(order, at, direction).copied().unwrap_or(bucket)
 }
 
 /// The plan's items (their positions in the plan), bucket by bucket.
@@ -103,9 +116,27 @@ mod tests {
     fn buckets_cycle_in_key_order_both_ways() {
         assert_eq!(key(Action::Create), 1);
         assert_eq!(key(Action::Skip), 7);
-        assert_eq!(neighbour(Action::Skip, Direction::Next), Action::Create);
-        assert_eq!(neighbour(Action::Create, Direction::Previous), Action::Skip);
-        assert_eq!(neighbour(Action::Update, Direction::Next), Action::Conflict);
+        assert_eq!(
+            neighbour(Action::Skip, Direction::Next, false),
+            Action::Create
+        );
+        assert_eq!(
+            neighbour(Action::Create, Direction::Previous, false),
+            Action::Skip
+        );
+        assert_eq!(
+            neighbour(Action::Update, Direction::Next, false),
+            Action::Conflict
+        );
+        assert_eq!(key(Action::Pending), 8);
+        assert_eq!(
+            neighbour(Action::Skip, Direction::Next, true),
+            Action::Pending
+        );
+        assert_eq!(
+            neighbour(Action::Pending, Direction::Next, false),
+            Action::Create
+        );
         assert_eq!(cycle::<u8>(&[], 0, Direction::Next), None);
     }
 }

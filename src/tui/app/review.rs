@@ -120,6 +120,11 @@ impl Review {
             .unwrap_or_else(|| row.min(self.view.len().saturating_sub(1)));
     }
 
+    /// True when the grace bucket is in use: someone waits out a grace period, or it is shown.
+    pub fn has_grace(&self) -> bool {
+        self.plan.summary.pending > 0 || self.bucket == Bucket::Pending
+    }
+
     /// Takes a new plan and derives the buckets, keys and counts from it.
     pub fn set_plan(&mut self, plan: Plan, decisions: &Decisions) {
         self.plan = plan;
@@ -153,7 +158,7 @@ impl Review {
         {
             parts.push(&entry.dn);
             parts.extend(entry.email.as_deref());
-            parts.extend(entry.groups.iter().map(String::as_str));
+            parts.extend(entry.groups.iter().map(|g| g.as_str()));
         }
         if let Some(user) = item
             .ftrack
@@ -186,11 +191,12 @@ impl Review {
             let decision = key.as_ref().and_then(|k| decisions.decisions.get(k));
             match decision {
                 Some(Decision::Skip) => counts.skipped += 1,
-                Some(Decision::Approve | Decision::Link { .. } | Decision::Rename { .. })
-                    if item.action.is_change() =>
-                {
-                    counts.approved += 1
-                }
+                Some(
+                    Decision::Approve
+                    | Decision::Link { .. }
+                    | Decision::Rename { .. }
+                    | Decision::DeactivateNow,
+                ) if item.action.is_change() => counts.approved += 1,
                 _ => counts.pending += 1,
             }
         }

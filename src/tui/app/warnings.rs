@@ -11,6 +11,8 @@ pub(crate) enum WarningKind {
     /// The directory read was incomplete: nobody missing from it is deactivated and no
     /// managed group membership is removed this run.
     IncompleteRead,
+    /// Only the entries changed since the watermark were read: nobody is deactivated.
+    ChangesOnly,
     /// Managed groups the read did not find: nobody is removed from their ftrack groups.
     MissingGroups,
     /// Role rules whose group the read did not find: nobody loses those roles.
@@ -57,13 +59,29 @@ pub(crate) fn ranked(plan: &Plan) -> Vec<PlanWarning> {
             text: text.clone(),
         })
         .collect();
+    warnings.extend(read_kind(plan));
     warnings.sort_by_key(|w| w.kind);
     warnings
+}
+
+/// Which kind of directory read the plan comes from, when it is not a plain full read.
+fn read_kind(plan: &Plan) -> Option<PlanWarning> {
+    let read = &plan.directory_read;
+    let kind = match (read.is_plain(), read.is_whole()) {
+        (true, _) => return None,
+        (false, true) => WarningKind::Other,
+        (false, false) => WarningKind::ChangesOnly,
+    };
+    Some(PlanWarning {
+        kind,
+        text: read.describe(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ReadScope;
     use crate::reconcile::missing_groups::{MissingGroup, MissingRoleGroup};
 
     #[test]
@@ -100,5 +118,30 @@ mod tests {
         assert_eq!(ranked[3].text, "TLS verification is off");
         assert_eq!(ranked[4].text, "a referral was not followed");
         assert_eq!(ranked.iter().filter(|w| w.kind.holds_back()).count(), 3);
+    }
+
+    #[test]
+    fn a_read_of_changes_is_a_warning_that_holds_deactivations_back() {
+        let mut plan = Plan::new(Vec::new(), Default::default());
+        assert!(ranked(&plan).is_empty(), "a plain full read says nothing");
+        plan.directory_read = ReadScope::Full {
+            why: Some("no watermark yet".into()),
+        };
+        let full = ranked(&plan);
+        assert_eq!(full[0].kind, WarningKind::Other);
+        assert_eq!(full[0].text, "full directory read (no watermark yet)");
+        plan.directory_read = ReadScope::Changed {
+            marker: "modifyTimestamp".into(),
+            since: "2026-12-02T10:00:00Z".into(),
+        };
+        plan.warnings = vec!["TLS verification is off".into()];
+        let changed = ranked(&plan);
+        assert_eq!(changed[0].kind, WarningKind::ChangesOnly);
+        assert!(changed[0].kind.holds_back());
+        assert!(
+            changed[0].text.contains("nobody is deactivated"),
+            "{}",
+            changed[0].text
+        );
     }
 }

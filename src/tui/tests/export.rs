@@ -57,6 +57,27 @@ fn export_from_the_review_writes_a_plan_report() {
             .as_deref()
             .is_some_and(|why| why.ends_with("awaiting a decision in the console"))
     }));
+    // The skip was taken by a person: the report and the decisions say who and when.
+    let skipped = report
+        .rows
+        .iter()
+        .find(|r| r.reason.as_deref() == Some("skipped in the console for this run"))
+        .unwrap();
+    assert_eq!(
+        skipped.skip,
+        Some(crate::reconcile::plan::SkipKind::ByAdmin)
+    );
+    let mark = skipped.decided.as_ref().expect("who skipped it");
+    assert_eq!(
+        (mark.decision.as_str(), mark.by.as_str(), mark.at.as_str()),
+        ("skip this time", "admin", "2025-01-31T00:00:00Z")
+    );
+    let taken: Vec<_> = app.decisions().taken.values().collect();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(
+        (taken[0].by.as_str(), taken[0].at.as_str()),
+        ("admin", "2025-01-31T00:00:00Z")
+    );
 }
 
 #[test]

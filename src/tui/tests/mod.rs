@@ -5,6 +5,7 @@ mod commit;
 mod custom;
 mod decide;
 mod export;
+mod grace;
 mod keymap;
 mod load;
 mod navigation;
@@ -28,7 +29,7 @@ use jiff::Timestamp;
 fn entry(id: &str, username: &str, first: &str, last: &str, email: Option<&str>) -> DirectoryUser {
     DirectoryUser {
         id: id.into(),
-        dn: format!("uid={username},ou=people,dc=studio,dc=example"),
+        dn: format!("uid={username},ou=people,dc=studio,dc=example").into(),
         username: Some(username.into()),
         email: email.map(Into::into),
         first_name: Some(first.into()),
@@ -95,6 +96,7 @@ pub(crate) fn session() -> Session {
         warnings: Vec::new(),
         incomplete: Vec::new(),
         groups_found: None,
+        read: Default::default(),
     };
     let ftrack = FtrackSnapshot {
         users: vec![

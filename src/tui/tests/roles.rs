@@ -18,7 +18,7 @@ fn in_groups(mut entry: DirectoryUser, groups: &[&str]) -> DirectoryUser {
     entry.groups.extend(
         groups
             .iter()
-            .map(|g| format!("cn={g},ou=groups,dc=studio,dc=example")),
+            .map(|g| format!("cn={g},ou=groups,dc=studio,dc=example").into()),
     );
     entry
 }

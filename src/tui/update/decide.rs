@@ -62,8 +62,11 @@ fn verdict(item: &PlanItem, current: Option<&Decision>, decision: &Decision) -> 
         current,
         Some(Decision::Link { .. } | Decision::Rename { .. })
     );
+    let brought_forward = current == Some(&Decision::DeactivateNow);
     match decision {
-        Decision::Approve if item.action.is_change() && linked => Verdict::AlreadyApproved,
+        Decision::Approve if item.action.is_change() && (linked || brought_forward) => {
+            Verdict::AlreadyApproved
+        }
         Decision::Approve if item.action.is_change() => Verdict::Taken,
         Decision::Approve if item.action == Planned::Conflict => {
             Verdict::Refused(Refusal::Conflict)
@@ -251,6 +254,44 @@ pub(super) fn confirm(app: &mut App, action: Action, now: Timestamp) -> Vec<Effe
         app,
         format!("{} {count} rows", past_tense(&question.decision)),
     );
+    effects
+}
+
+/// `D`: deactivates the row's pending user in this commit, without waiting for its grace
+/// period; on a user already brought forward, lets it wait again.
+pub(super) fn deactivate_now(app: &mut App, now: Timestamp) -> Vec<Effect> {
+    let Some(review) = &app.review else {
+        return Vec::new();
+    };
+    let Some(i) = review.current() else {
+        return Vec::new();
+    };
+    let Some(key) = review.keys[i].clone() else {
+        return Vec::new();
+    };
+    let item = &review.plan.items[i];
+    let name = item.username.clone();
+    let brought_forward = app.decisions.decisions.get(&key) == Some(&Decision::DeactivateNow);
+    if !brought_forward && item.action != Planned::Pending {
+        fail(
+            app,
+            "only a user waiting out its grace period (bucket 8) can be deactivated now",
+        );
+        return Vec::new();
+    }
+    let effects = change(
+        app,
+        vec![(key, (!brought_forward).then_some(Decision::DeactivateNow))],
+        now,
+    );
+    if brought_forward {
+        note(app, format!("{name} waits out its grace period again"));
+    } else {
+        note(
+            app,
+            format!("{name} is deactivated by the next commit (approved; u undoes)"),
+        );
+    }
     effects
 }
 

@@ -1,7 +1,7 @@
 //! The full-screen boxes: the detail of one row (which also takes the row's decisions) and
 //! the help, both scrolled up to their last line.
 
-use super::decide::{Rows, decide, ignore};
+use super::decide::{Rows, deactivate_now, decide, ignore};
 use super::history::{HistoryStep, step_history};
 use super::navigation::move_cursor;
 use super::open_help;
@@ -28,6 +28,7 @@ pub(super) fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::Open if on_conflict(app) => open_resolve(app, Action::Open, false),
         Action::Link | Action::Rename => open_resolve(app, action, false),
         Action::Ignore => return ignore(app, now),
+        Action::DeactivateNow => return deactivate_now(app, now),
         Action::Undo => return step_history(app, HistoryStep::Undo, now),
         Action::Help => open_help(app, Context::Detail),
         Action::Quit => return request_quit(app),

@@ -6,7 +6,7 @@ use crate::apply::outcome::RunInfo;
 use crate::clock::Clock;
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::plan::{Plan, Summary};
-use crate::report::model::{Report, report_from_outcome, report_from_plan};
+use crate::report::model::{Listing, Report, report_from_outcome, report_from_plan};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, Overlay, Review, Screen};
 use crate::tui::input::TextInput;
@@ -60,13 +60,17 @@ pub(super) fn act(app: &mut App, action: Action) -> Vec<Effect> {
 /// decided so far.
 fn report(app: &App) -> Option<Report> {
     match (&app.screen, &app.review) {
-        (Screen::Results(state), _) => Some(report_from_outcome(&state.applied.outcome)),
+        (Screen::Results(state), _) => Some(report_from_outcome(
+            &state.applied.outcome,
+            Listing::default(),
+        )),
         (_, Some(review)) => {
             let s = &review.session;
             let run = RunInfo::start("console", &s.server, &s.api_user, &s.directory_source);
             Some(report_from_plan(
                 &plan_as_decided(review, app.decisions()),
                 run,
+                Listing::default(),
             ))
         }
         _ => None,
@@ -85,13 +89,17 @@ pub(super) fn written(app: &mut App, path: &Path) {
 /// reported as skipped, changes still waiting for a decision say so.
 fn plan_as_decided(review: &Review, decisions: &Decisions) -> Plan {
     let mut plan = review.plan.clone();
+    decisions.mark_items(&mut plan.items);
     for (item, key) in plan.items.iter_mut().zip(&review.keys) {
         if !item.action.is_change() {
             continue;
         }
         match key.as_ref().and_then(|k| decisions.decisions.get(k)) {
             Some(Decision::Skip) => {
-                item.skip_because("skipped in the console for this run".to_string());
+                item.skip_because(
+                    crate::reconcile::plan::SkipKind::ByAdmin,
+                    "skipped in the console for this run".to_string(),
+                );
             }
             Some(_) => {}
             None => {

@@ -5,7 +5,7 @@
 use super::note;
 use crate::clock::Clock;
 use crate::ids::ItemKey;
-use crate::reconcile::decision::Decision;
+use crate::reconcile::decision::{Decision, Taken};
 use crate::report::model::DecisionEvent;
 use crate::tui::app::{App, DecisionChange, Effect, UndoStep};
 use crate::tui::text::plural;
@@ -33,7 +33,7 @@ pub(super) fn change(
         if before == after {
             continue;
         }
-        set(app, &key, after.clone());
+        set(app, &key, after.clone(), now);
         step.push(DecisionChange { key, before, after });
     }
     if step.is_empty() {
@@ -74,7 +74,7 @@ pub(super) fn step_history(app: &mut App, way: HistoryStep, now: Timestamp) -> V
             HistoryStep::Redo => changed.after.clone(),
         };
         log_decision(app, &changed.key, decision.as_ref(), prefix, now);
-        set(app, &changed.key, decision);
+        set(app, &changed.key, decision, now);
     }
     let standing = touches_standing(&step);
     let count = step.len();
@@ -101,6 +101,7 @@ fn log_decision(
         Some(Decision::Skip) => "skip this time".to_string(),
         Some(Decision::Ignore) => "ignore (standing)".to_string(),
         Some(Decision::Rename { username }) => format!("rename to {username} (standing)"),
+        Some(Decision::DeactivateNow) => "deactivate now (grace cut short)".to_string(),
         Some(Decision::Link { ftrack_id }) => {
             format!(
                 "link to ftrack user {} (standing)",
@@ -122,23 +123,20 @@ pub(super) fn journal(app: &mut App, username: String, decision: String, now: Ti
     });
 }
 
-/// True when a standing decision (ignore, link, rename) is among the changes: the plan
-/// changes with it.
+/// True when a decision that changes the plan (ignore, link, rename, deactivate now) is
+/// among the changes.
 fn touches_standing(step: &[DecisionChange]) -> bool {
-    let standing = |d: &Option<Decision>| d.as_ref().is_some_and(Decision::is_standing);
+    let standing = |d: &Option<Decision>| d.as_ref().is_some_and(Decision::changes_plan);
     step.iter()
         .any(|c| standing(&c.before) || standing(&c.after))
 }
 
-fn set(app: &mut App, key: &ItemKey, decision: Option<Decision>) {
-    match decision {
-        Some(d) => {
-            app.decisions.decisions.insert(key.clone(), d);
-        }
-        None => {
-            app.decisions.decisions.remove(key);
-        }
-    }
+fn set(app: &mut App, key: &ItemKey, decision: Option<Decision>, now: Timestamp) {
+    let taken = Taken {
+        by: app.operator.clone(),
+        at: Clock::Fixed(now).now_rfc3339(),
+    };
+    app.decisions.set_taken(key, decision, taken);
 }
 
 /// After decisions changed: plans again when a standing one changed, else counts again;

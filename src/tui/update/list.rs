@@ -1,6 +1,6 @@
 //! The keys of the list, the main screen, and the marks (Space, T, U).
 
-use super::decide::{Rows, ask_view, decide, ignore};
+use super::decide::{Rows, ask_view, deactivate_now, decide, ignore};
 use super::history::{HistoryStep, step_history};
 use super::navigation::{move_cursor, next_bucket, show_bucket, toggle_board};
 use super::resolve::open_resolve;
@@ -40,6 +40,7 @@ pub(super) fn act(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> 
         Action::ClearMarks => clear_marks(app),
         Action::Link | Action::Rename => open_resolve(app, action, false),
         Action::Ignore => return ignore(app, now),
+        Action::DeactivateNow => return deactivate_now(app, now),
         Action::Undo => return step_history(app, HistoryStep::Undo, now),
         Action::Redo => return step_history(app, HistoryStep::Redo, now),
         Action::Commit => commit::open(app),

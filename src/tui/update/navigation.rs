@@ -60,7 +60,11 @@ pub(super) fn next_bucket(app: &mut App, direction: Direction) {
             let at = board::column_of(&columns, focused).unwrap_or(0);
             bucket::cycle(&columns, at, direction).map_or(focused, |column| column[0])
         }
-        None => bucket::neighbour(focused, direction),
+        None => bucket::neighbour(
+            focused,
+            direction,
+            app.review.as_ref().is_some_and(|r| r.has_grace()),
+        ),
     };
     show_bucket(app, next);
 }

@@ -3,6 +3,7 @@
 use super::list::decision_mark;
 use crate::model::{DirectoryUser, FtrackUser};
 use crate::reconcile::decision::Decision;
+use crate::reconcile::grace::GraceState;
 use crate::reconcile::needs::Need;
 use crate::reconcile::plan::{ConflictKind, Field, FieldValue, MatchedBy, PlanItem};
 use crate::tui::app::{App, Review};
@@ -233,6 +234,9 @@ fn decision_words(app: &App, item: &PlanItem, decision: Option<&Decision>) -> St
         Some(Decision::Rename { username }) => {
             format!("renamed to {} (standing)", sanitize(username))
         }
+        Some(Decision::DeactivateNow) => {
+            "deactivate now, without waiting for the grace period".into()
+        }
     }
 }
 
@@ -277,6 +281,19 @@ fn sides(item: &PlanItem, decision: Option<&Decision>, theme: &Theme) -> Vec<Lin
     out
 }
 
+/// The countdown of a pending item ("1d 17h and 2 more runs left; D deactivates now"), or
+/// how a deactivated one got there.
+fn grace_words(action: crate::reconcile::Action, grace: &GraceState) -> String {
+    let since = grace.since_words();
+    if action == crate::reconcile::Action::Pending {
+        format!("{since}; {} left (D deactivates now)", grace.left_words())
+    } else if grace.is_over() {
+        format!("{since}; the grace period is over")
+    } else {
+        format!("{since}; cut short with {} left", grace.left_words())
+    }
+}
+
 /// Why the item is what it is: the planner's reason, the account status, unreadable values
 /// and the conflict with its candidates and other entries.
 fn explain_lines(
@@ -289,6 +306,12 @@ fn explain_lines(
         explain.push(Line::from(vec![
             label("why", theme),
             Span::styled(sanitize(reason).into_owned(), theme.warn),
+        ]));
+    }
+    if let Some(grace) = &item.grace {
+        explain.push(Line::from(vec![
+            label("grace", theme),
+            Span::raw(grace_words(item.action, grace)),
         ]));
     }
     if let Some(e) = entry {

@@ -6,7 +6,8 @@
 use super::roles::{seats_piece, seats_style};
 use crate::reconcile::Scope;
 use crate::reconcile::plan::Summary;
-use crate::tui::app::bucket::{self, KEY_ORDER};
+use crate::reconcile::policy::DeactivateNow;
+use crate::tui::app::bucket;
 use crate::tui::app::{App, Bucket, Review, Screen};
 use crate::tui::text::{truncate, width};
 use crate::tui::theme::Theme;
@@ -31,6 +32,7 @@ fn count(summary: &Summary, bucket: Bucket) -> usize {
         Bucket::Reactivate => summary.reactivate,
         Bucket::Unchanged => summary.unchanged,
         Bucket::Skip => summary.skip,
+        Bucket::Pending => summary.pending,
     }
 }
 
@@ -64,6 +66,9 @@ pub fn scope_words(scope: &Scope) -> String {
             parts.push(what.to_string());
         }
     }
+    if scope.deactivate_now == DeactivateNow::Everyone {
+        parts.push("no grace (--now)".to_string());
+    }
     if parts.is_empty() {
         "all users".to_string()
     } else {
@@ -88,7 +93,7 @@ fn context(review: &Review) -> String {
 /// context.
 fn pieces(review: &Review) -> Vec<String> {
     let summary = &review.plan.summary;
-    let mut pieces: Vec<String> = KEY_ORDER
+    let mut pieces: Vec<String> = bucket::in_use(review.has_grace())
         .iter()
         .map(|&b| {
             format!(
@@ -158,7 +163,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let pieces = pieces(review);
     let summary = &review.plan.summary;
     let style_of = |i: usize| -> Style {
-        match KEY_ORDER.get(i) {
+        match bucket::in_use(review.has_grace()).get(i) {
             Some(b) if *b == review.bucket || review.lane.contains(b) => theme.selected,
             Some(b) if count(summary, *b) == 0 => theme.dim,
             Some(b) => theme.action(*b),
@@ -237,6 +242,11 @@ mod tests {
             scope_words(&scope),
             "groups fx,comp · filter (dept=fx) · no deactivations"
         );
+        let now = Scope {
+            deactivate_now: DeactivateNow::Everyone,
+            ..Scope::default()
+        };
+        assert_eq!(scope_words(&now), "no grace (--now)");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// The mark for an item's decision: ✓ approved, ✗ skipped, · pending, ⊘ ignored, ↔ linked,
-/// ✎ renamed, blank when no decision is needed.
+/// ✎ renamed, ! deactivate now (grace cut short), blank when no decision is needed.
 pub fn decision_mark(item: &PlanItem, decision: Option<&Decision>) -> char {
     match decision {
         Some(Decision::Approve) => '✓',
@@ -20,6 +20,7 @@ pub fn decision_mark(item: &PlanItem, decision: Option<&Decision>) -> char {
         Some(Decision::Ignore) => '⊘',
         Some(Decision::Link { .. }) => '↔',
         Some(Decision::Rename { .. }) => '✎',
+        Some(Decision::DeactivateNow) => '!',
         None if needs_decision(item.action) => '·',
         None => ' ',
     }
@@ -56,6 +57,11 @@ fn brief(item: &PlanItem) -> String {
                 _ => None,
             })
             .unwrap_or_default(),
+        // The countdown, where a narrow list still shows it.
+        Action::Pending => item.grace.as_ref().map_or_else(
+            || item.reason.clone().unwrap_or_default(),
+            |grace| format!("in {} · {}", grace.left_words(), grace.since_words()),
+        ),
         _ => item.reason.clone().unwrap_or_default(),
     }
 }

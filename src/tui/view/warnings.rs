@@ -21,6 +21,12 @@ const INCOMPLETE_READ: [&str; 2] = [
     "incomplete read: nobody missing from it is deactivated",
 ];
 
+/// What a read of changes holds back, in full and in short for narrow screens.
+const CHANGES_ONLY: [&str; 2] = [
+    "incremental read: only changed entries were read, nobody is deactivated",
+    "incremental read: nobody is deactivated",
+];
+
 /// `N warnings`.
 fn count_words(count: usize) -> String {
     format!("{count} warning{}", plural(count))
@@ -42,6 +48,11 @@ fn headline(review: &Review, warning: &PlanWarning, room: usize) -> String {
             .into_iter()
             .find(|text| width(text) <= room)
             .unwrap_or(INCOMPLETE_READ[1])
+            .to_string(),
+        WarningKind::ChangesOnly => CHANGES_ONLY
+            .into_iter()
+            .find(|text| width(text) <= room)
+            .unwrap_or(CHANGES_ONLY[1])
             .to_string(),
         WarningKind::MissingGroups => {
             let s = plural(plan.missing_groups.len());
@@ -186,6 +197,10 @@ fn held_back(review: &Review, kind: WarningKind) -> Option<String> {
     match kind {
         WarningKind::IncompleteRead => Some(
             "The directory read was incomplete: nobody missing from it is deactivated and no managed group membership is removed."
+                .to_string(),
+        ),
+        WarningKind::ChangesOnly => Some(
+            "Only the directory entries changed since the last run were read: nobody is deactivated; the next full read finds leavers."
                 .to_string(),
         ),
         WarningKind::MissingGroups => {

@@ -6,7 +6,7 @@ use crate::access::RoleScope;
 use crate::reconcile::roles::RoleChange;
 use crate::reconcile::seats::Seats;
 use crate::report::export::ReportFormat;
-use crate::report::model::{Report, report_from_plan};
+use crate::report::model::{Listing, Report, report_from_plan};
 
 /// A grant from a hostile group name, a revocation and a rescope that narrows.
 pub(super) fn role_changes() -> Vec<RoleChange> {
@@ -58,7 +58,7 @@ fn a_plan_without_roles_or_seats_reports_neither() {
     for item in &mut plan.items {
         item.roles.clear();
     }
-    let report = report_from_plan(&plan, run_info("plan"));
+    let report = report_from_plan(&plan, run_info("plan"), Listing::default());
     assert_eq!(report.seats, None, "a plan saved before plans had seats");
     let json = rendered(&report, ReportFormat::Json);
     assert!(!json.contains("\"seats\"") && !json.contains("\"roles\""));
