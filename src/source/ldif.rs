@@ -45,13 +45,95 @@ pub fn ldif_records<'a>(
     origin: &'a str,
     input: &'a [u8],
 ) -> impl Iterator<Item = Result<RawEntry, LdifError>> + 'a {
-    Records::new(input).map(move |record| {
-        record.map_err(|issue| LdifError::Syntax {
-            origin: origin.to_string(),
-            line: issue.line,
-            message: issue.message,
+    Chunk::whole(input).records(origin)
+}
+
+/// A run of whole records of an LDIF input, which parses to the same entries and errors (with
+/// the same line numbers) on its own as it does as part of the whole input.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    bytes: &'a [u8],
+    /// The number of the chunk's first line in the whole input.
+    first_line: usize,
+    /// Whether no content line comes before the chunk (so it may start with `version:`).
+    leads: bool,
+}
+
+impl<'a> Chunk<'a> {
+    /// The whole input as one chunk.
+    pub fn whole(input: &'a [u8]) -> Self {
+        Self {
+            // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
+            bytes: input.strip_prefix(UTF8_BOM).unwrap_or(input),
+            first_line: 1,
+            leads: true,
+        }
+    }
+
+    /// The chunk's content records, one entry at a time; nothing follows the first syntax
+    /// error. `origin` names the input in errors.
+    pub fn records(
+        self,
+        origin: &'a str,
+    ) -> impl Iterator<Item = Result<RawEntry, LdifError>> + 'a {
+        Records::new(self).map(move |record| {
+            record.map_err(|issue| LdifError::Syntax {
+                origin: origin.to_string(),
+                line: issue.line,
+                message: issue.message,
+            })
         })
-    })
+    }
+}
+
+/// Splits an input of at least `at_least` bytes into at most `parts` chunks of whole records,
+/// cut after blank lines, so that they can be parsed side by side. Smaller inputs, and inputs
+/// whose first part holds no record, stay whole.
+pub fn split_records(input: &[u8], parts: usize, at_least: usize) -> Vec<Chunk<'_>> {
+    let whole = Chunk::whole(input);
+    let bytes = whole.bytes;
+    if parts < 2 || bytes.len() < at_least.max(1) {
+        return vec![whole];
+    }
+    let mut cuts: Vec<usize> = (1..parts)
+        .filter_map(|part| cut_after(bytes, bytes.len() * part / parts))
+        .collect();
+    cuts.dedup();
+    if cuts
+        .first()
+        .is_none_or(|&cut| !holds_content(&bytes[..cut]))
+    {
+        return vec![whole];
+    }
+    let mut chunks = Vec::with_capacity(cuts.len() + 1);
+    let (mut start, mut first_line) = (0, 1);
+    for end in cuts.into_iter().chain([bytes.len()]) {
+        let piece = &bytes[start..end];
+        chunks.push(Chunk {
+            bytes: piece,
+            first_line,
+            leads: start == 0,
+        });
+        first_line += memchr::memchr_iter(b'\n', piece).count();
+        start = end;
+    }
+    chunks
+}
+
+/// Where the first blank line at or after `from` ends, when one does before the input ends.
+fn cut_after(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr_iter(b'\n', &bytes[from..])
+        .map(|at| from + at + 1)
+        .find(|&next| matches!(bytes.get(next..), Some([b'\n', ..] | [b'\r', b'\n', ..])))
+        .map(|next| next + if bytes[next] == b'\n' { 1 } else { 2 })
+        .filter(|&cut| cut < bytes.len())
+}
+
+/// Whether these lines hold a content line (neither blank, a comment nor a continuation).
+fn holds_content(bytes: &[u8]) -> bool {
+    bytes
+        .split(|&b| b == b'\n')
+        .any(|line| !matches!(line, [] | [b'\r'] | [b' ', ..] | [b'#', ..]))
 }
 
 /// Reads a whole LDIF file and parses its content records.
@@ -112,13 +194,11 @@ struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    fn new(input: &'a [u8]) -> Self {
-        // Editors on Windows like to prepend a byte order mark; it is not part of the first line.
-        let input = input.strip_prefix(UTF8_BOM).unwrap_or(input);
+    fn new(chunk: Chunk<'a>) -> Self {
         Self {
-            lines: Lines::new(input),
+            lines: Lines::new(chunk.bytes, chunk.first_line),
             current: None,
-            first_content: true,
+            first_content: chunk.leads,
             names: AttributeNames::default(),
             width: 0,
             failed: false,
@@ -190,10 +270,10 @@ struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    fn new(input: &'a [u8]) -> Self {
+    fn new(input: &'a [u8], first_number: usize) -> Self {
         Self {
             rest: input,
-            next_number: 1,
+            next_number: first_number,
         }
     }
 
@@ -464,3 +544,7 @@ fn decode_base64(encoded: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
 #[cfg(test)]
 #[path = "ldif_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "ldif_split_tests.rs"]
+mod split_tests;

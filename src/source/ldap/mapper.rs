@@ -37,6 +37,12 @@ impl Mapped {
             self.dn_identities += 1;
         }
     }
+
+    /// Adds the users mapped apart from these, after them.
+    pub fn append(&mut self, other: Mapped) {
+        self.users.extend(other.users);
+        self.dn_identities += other.dn_identities;
+    }
 }
 
 /// A running mapping thread.

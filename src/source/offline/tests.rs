@@ -196,3 +196,52 @@ fn a_syntax_error_is_reported_before_a_filter_that_cannot_be_evaluated() {
     let broken = format!("{valid}\nno colon here\n");
     assert!(matches!(load(&broken), Err(OfflineError::Ldif(_))));
 }
+
+/// The directory read in chunks of at most `parts`, the way a large export is.
+fn read_in_chunks(
+    text: &str,
+    parts: usize,
+    selection: &LdifSelection,
+) -> Result<DirectorySnapshot, OfflineError> {
+    let chunks = crate::source::ldif::split_records(text.as_bytes(), parts, 0);
+    assert!(chunks.len() > 1, "the directory is split");
+    read_chunks("test.ldif", &chunks, selection, &Mapping::default(), TODAY)
+}
+
+#[test]
+fn a_read_in_chunks_gives_the_snapshot_of_a_whole_read() {
+    for (user_base, group_base) in [
+        (None, None),
+        (Some("ou=people,dc=x"), None),
+        (Some("ou=people,dc=x"), Some("ou=groups,dc=x")),
+    ] {
+        let selection = selection(user_base, group_base);
+        let whole = read(DIRECTORY, &selection);
+        for parts in 2..=5 {
+            let chunked = read_in_chunks(DIRECTORY, parts, &selection).unwrap();
+            assert_eq!(
+                chunked, whole,
+                "{user_base:?} {group_base:?}, {parts} parts"
+            );
+        }
+    }
+}
+
+#[test]
+fn in_chunks_too_a_syntax_error_is_reported_before_a_filter_that_cannot_be_evaluated() {
+    let mut selection = selection(None, None);
+    selection.user_filter = "(cn:1.2.3:=x)".parse().unwrap();
+    let valid = "dn: uid=a,dc=x\nuid: a\n\ndn: uid=b,dc=x\nuid: b\n\ndn: uid=c,dc=x\nuid: c\n";
+    let evaluate = read_in_chunks(valid, 3, &selection);
+    assert!(
+        matches!(evaluate, Err(OfflineError::Evaluate { .. })),
+        "{evaluate:?}"
+    );
+    let broken = format!("{valid}\nno colon here\n");
+    match read_in_chunks(&broken, 3, &selection) {
+        Err(OfflineError::Ldif(error)) => {
+            assert!(error.to_string().starts_with("test.ldif:10: "), "{error}")
+        }
+        other => panic!("expected the syntax error, got {other:?}"),
+    }
+}
