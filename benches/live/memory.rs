@@ -4,7 +4,7 @@
 //! own overhead and the program to these.
 
 use crate::directory::settings;
-use crate::heap::{live, mib, peak, reset_peak};
+use crate::heap::{live, mib, peak, reset_peak, set_counting};
 use crate::rounds::Live;
 use crate::sandbox::{API_KEY, API_USER};
 use ldap2ftrack::ftrack::client::FtrackClient;
@@ -42,6 +42,7 @@ fn print_step(name: &str, step: &Step) {
 /// Reads ftrack and the directory and plans, printing the heap of each step.
 pub fn profile(runtime: &Runtime, live_world: &Live, state: &std::path::Path) {
     println!("  heap of the plan's steps, in this process:");
+    set_counting(true);
     let start = live();
     let client = FtrackClient::new(
         live_world.ftrack_url,
@@ -88,4 +89,5 @@ pub fn profile(runtime: &Runtime, live_world: &Live, state: &std::path::Path) {
         plan.items.len(),
         mib(total)
     );
+    set_counting(false);
 }
