@@ -185,14 +185,14 @@ fn side_by_side<'a, T: Send>(chunks: &[Chunk<'a>], work: impl Fn(Chunk<'a>) -> T
 /// would give: the first syntax error wherever it is, else the first filter that cannot be
 /// evaluated.
 fn merge_mapped(parts: Vec<Result<Mapped, OfflineError>>) -> Result<Mapped, OfflineError> {
-    if let Some(syntax) = parts
-        .iter()
-        .position(|part| matches!(part, Err(OfflineError::Ldif(_))))
-    {
-        return parts.into_iter().nth(syntax).expect("the part is there");
+    let (syntax, others): (Vec<_>, Vec<_>) = parts
+        .into_iter()
+        .partition(|part| matches!(part, Err(OfflineError::Ldif(_))));
+    if let Some(first) = syntax.into_iter().next() {
+        return first;
     }
     let mut merged = Mapped::default();
-    for part in parts {
+    for part in others {
         merged.append(part?);
     }
     Ok(merged)
