@@ -10,7 +10,7 @@ mod certs;
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/heap.rs"]
-#[allow(dead_code)] // `live` is used by the plan benchmark only.
+#[allow(dead_code)] // `live` and `set_counting` are used by other benchmarks.
 mod heap;
 #[path = "../tests/support/process.rs"]
 #[allow(dead_code)]

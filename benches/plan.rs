@@ -2,6 +2,7 @@
 //! and measures the heap it needs. Run with `cargo bench --bench plan [-- --quick]`.
 
 #[path = "support/heap.rs"]
+#[allow(dead_code)] // `set_counting` is used by the live benchmark only.
 mod heap;
 
 use heap::{Counting, live, mib, peak, reset_peak};
