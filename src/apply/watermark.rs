@@ -69,27 +69,10 @@ mod tests {
     use crate::incremental::Watermark;
     use crate::incremental::store::WatermarkKey;
     use crate::incremental::watermark::ChangeMarker;
-    use crate::reconcile::plan::{Action, GroupChanges, PlanItem};
+    use crate::reconcile::plan::{Action, PlanItem};
 
     fn item(action: Action) -> PlanItem {
-        PlanItem {
-            action,
-            username: "ann".into(),
-            name: String::new(),
-            directory: None,
-            ftrack: None,
-            matched_by: None,
-            changes: Vec::new(),
-            groups: GroupChanges::default(),
-            reason: None,
-            conflict: None,
-            needs: Vec::new(),
-            roles: Vec::new(),
-            custom: Vec::new(),
-            grace: None,
-            skip: None,
-            decided: None,
-        }
+        PlanItem::bare(action, "ann".into())
     }
 
     fn applied(statuses: Vec<(Action, ItemStatus)>, ending: Ending) -> Applied {

@@ -3,13 +3,11 @@
 use super::payload::{RunEnd, RunStatus, UserEvent, run_notice, user_notices};
 use crate::apply::engine::{Ending, Refusal};
 use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
-use crate::reconcile::plan::{Action, DirectoryRef, FtrackRef, GroupChanges, MatchedBy, PlanItem};
+use crate::reconcile::plan::{Action, DirectoryRef, FtrackRef, MatchedBy, PlanItem};
 use std::path::Path;
 
 fn item(action: Action, username: &str) -> PlanItem {
     PlanItem {
-        action,
-        username: username.into(),
         name: format!("{username} Example"),
         directory: Some(DirectoryRef {
             dn: format!("uid={username},ou=people,dc=studio,dc=example").into(),
@@ -20,16 +18,7 @@ fn item(action: Action, username: &str) -> PlanItem {
             username: username.into(),
         }),
         matched_by: Some(MatchedBy::Link),
-        changes: Vec::new(),
-        groups: GroupChanges::default(),
-        reason: None,
-        conflict: None,
-        needs: Vec::new(),
-        roles: Vec::new(),
-        custom: Vec::new(),
-        grace: None,
-        skip: None,
-        decided: None,
+        ..PlanItem::bare(action, username.into())
     }
 }
 

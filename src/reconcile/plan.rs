@@ -590,25 +590,12 @@ mod tests {
 
     fn item(action: Action, username: &str, dir_id: &str, name: &str) -> PlanItem {
         PlanItem {
-            action,
-            username: username.into(),
             name: name.to_string(),
             directory: Some(DirectoryRef {
                 dn: format!("uid={username},dc=test").into(),
                 id: dir_id.into(),
             }),
-            ftrack: None,
-            matched_by: None,
-            changes: Vec::new(),
-            groups: GroupChanges::default(),
-            reason: None,
-            conflict: None,
-            needs: Vec::new(),
-            roles: Vec::new(),
-            custom: Vec::new(),
-            grace: None,
-            skip: None,
-            decided: None,
+            ..PlanItem::bare(action, username.into())
         }
     }
 

@@ -257,19 +257,19 @@ pub(super) fn confirm(app: &mut App, action: Action, now: Timestamp) -> Vec<Effe
     effects
 }
 
+/// The current row's item and its decision key, when there is a row that takes decisions.
+fn current_row(app: &App) -> Option<(&PlanItem, ItemKey)> {
+    let review = app.review.as_ref()?;
+    let i = review.current()?;
+    Some((&review.plan.items[i], review.keys[i].clone()?))
+}
+
 /// `D`: deactivates the row's pending user in this commit, without waiting for its grace
 /// period; on a user already brought forward, lets it wait again.
 pub(super) fn deactivate_now(app: &mut App, now: Timestamp) -> Vec<Effect> {
-    let Some(review) = &app.review else {
+    let Some((item, key)) = current_row(app) else {
         return Vec::new();
     };
-    let Some(i) = review.current() else {
-        return Vec::new();
-    };
-    let Some(key) = review.keys[i].clone() else {
-        return Vec::new();
-    };
-    let item = &review.plan.items[i];
     let name = item.username.clone();
     let brought_forward = app.decisions.decisions.get(&key) == Some(&Decision::DeactivateNow);
     if !brought_forward && item.action != Planned::Pending {
@@ -297,16 +297,10 @@ pub(super) fn deactivate_now(app: &mut App, now: Timestamp) -> Vec<Effect> {
 
 /// `i`: ignores the row's entry from now on, or stops ignoring it.
 pub(super) fn ignore(app: &mut App, now: Timestamp) -> Vec<Effect> {
-    let Some(review) = &app.review else {
+    let Some((item, key)) = current_row(app) else {
         return Vec::new();
     };
-    let Some(i) = review.current() else {
-        return Vec::new();
-    };
-    let Some(key) = review.keys[i].clone() else {
-        return Vec::new();
-    };
-    let name = review.plan.items[i].username.clone();
+    let name = item.username.clone();
     let ignored = app.decisions.decisions.get(&key) == Some(&Decision::Ignore);
     let effects = change(
         app,
