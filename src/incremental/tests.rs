@@ -44,6 +44,11 @@ fn ad(highest: u64, server: &str) -> ServerView {
     }
 }
 
+/// What `choose` makes of this watermark and server now, on the usual schedule and settings.
+fn choose_now(saved: Option<&Watermark>, view: &ServerView) -> ReadChoice {
+    choose(saved, view, now(), schedule(), SETTINGS)
+}
+
 fn why_full(choice: ReadChoice) -> String {
     match choice {
         ReadChoice::Full { why } => why,
@@ -53,13 +58,7 @@ fn why_full(choice: ReadChoice) -> String {
 
 #[test]
 fn a_time_watermark_reads_changes_from_before_it_by_the_overlap() {
-    let choice = choose(
-        Some(&time_mark("20261202103000Z")),
-        &ServerView::default(),
-        now(),
-        schedule(),
-        SETTINGS,
-    );
+    let choice = choose_now(Some(&time_mark("20261202103000Z")), &ServerView::default());
     let ReadChoice::Changed {
         marker,
         filter,
@@ -75,13 +74,7 @@ fn a_time_watermark_reads_changes_from_before_it_by_the_overlap() {
         marker: ChangeMarker::WhenChanged,
         ..time_mark("20261202103000.0Z")
     };
-    let choice = choose(
-        Some(&when),
-        &ServerView::default(),
-        now(),
-        schedule(),
-        SETTINGS,
-    );
+    let choice = choose_now(Some(&when), &ServerView::default());
     assert!(
         matches!(&choice, ReadChoice::Changed { filter, .. } if filter == "(whenChanged>=20261202102500Z)"),
         "{choice:?}"
@@ -91,7 +84,7 @@ fn a_time_watermark_reads_changes_from_before_it_by_the_overlap() {
 #[test]
 fn missing_malformed_zero_and_future_watermarks_read_everything() {
     let view = ServerView::default();
-    let none = why_full(choose(None, &view, now(), schedule(), SETTINGS));
+    let none = why_full(choose_now(None, &view));
     assert!(none.contains("no watermark"), "{none}");
     for (value, says) in [
         ("garbage", "not an LDAP generalized time"),
@@ -100,22 +93,10 @@ fn missing_malformed_zero_and_future_watermarks_read_everything() {
         ("20300101000000Z", "in the future"),
         ("", "not an LDAP generalized time"),
     ] {
-        let why = why_full(choose(
-            Some(&time_mark(value)),
-            &view,
-            now(),
-            schedule(),
-            SETTINGS,
-        ));
+        let why = why_full(choose_now(Some(&time_mark(value)), &view));
         assert!(why.contains(says), "{value:?}: {why}");
     }
-    let zero_usn = why_full(choose(
-        Some(&usn_mark("0", DC)),
-        &ad(9, DC),
-        now(),
-        schedule(),
-        SETTINGS,
-    ));
+    let zero_usn = why_full(choose_now(Some(&usn_mark("0", DC)), &ad(9, DC)));
     assert!(zero_usn.contains("USN of 0"), "{zero_usn}");
 }
 
@@ -123,34 +104,16 @@ fn missing_malformed_zero_and_future_watermarks_read_everything() {
 fn a_full_read_is_due_every_full_every_and_when_its_time_is_unusable() {
     let mut mark = time_mark("20261202103000Z");
     mark.last_full = "2026-12-01T12:00:00Z".into();
-    let why = why_full(choose(
-        Some(&mark),
-        &ServerView::default(),
-        now(),
-        schedule(),
-        SETTINGS,
-    ));
+    let why = why_full(choose_now(Some(&mark), &ServerView::default()));
     assert!(why.contains("full_every = \"24h\""), "{why}");
     mark.last_full = "2026-12-01T12:00:01Z".into();
     assert!(matches!(
-        choose(
-            Some(&mark),
-            &ServerView::default(),
-            now(),
-            schedule(),
-            SETTINGS
-        ),
+        choose_now(Some(&mark), &ServerView::default()),
         ReadChoice::Changed { .. }
     ));
     for bad in ["yesterday", "1970-01-01T00:00:00Z", "2031-01-01T00:00:00Z"] {
         mark.last_full = bad.into();
-        let why = why_full(choose(
-            Some(&mark),
-            &ServerView::default(),
-            now(),
-            schedule(),
-            SETTINGS,
-        ));
+        let why = why_full(choose_now(Some(&mark), &ServerView::default()));
         assert!(why.contains("last full read is unusable"), "{bad}: {why}");
     }
 }
@@ -158,7 +121,7 @@ fn a_full_read_is_due_every_full_every_and_when_its_time_is_unusable() {
 #[test]
 fn a_usn_counts_only_on_the_same_domain_controller_and_never_backwards() {
     let mark = usn_mark("5000", DC);
-    let choice = choose(Some(&mark), &ad(5200, DC), now(), schedule(), SETTINGS);
+    let choice = choose_now(Some(&mark), &ad(5200, DC));
     assert_eq!(
         choice,
         ReadChoice::Changed {
@@ -167,31 +130,13 @@ fn a_usn_counts_only_on_the_same_domain_controller_and_never_backwards() {
             since: "USN 5000".into(),
         }
     );
-    let same = choose(Some(&mark), &ad(5000, DC), now(), schedule(), SETTINGS);
+    let same = choose_now(Some(&mark), &ad(5000, DC));
     assert!(matches!(same, ReadChoice::Changed { .. }), "{same:?}");
-    let other = why_full(choose(
-        Some(&mark),
-        &ad(9000, "CN=DC2"),
-        now(),
-        schedule(),
-        SETTINGS,
-    ));
+    let other = why_full(choose_now(Some(&mark), &ad(9000, "CN=DC2")));
     assert!(other.contains("another domain controller"), "{other}");
-    let lower = why_full(choose(
-        Some(&mark),
-        &ad(4999, DC),
-        now(),
-        schedule(),
-        SETTINGS,
-    ));
+    let lower = why_full(choose_now(Some(&mark), &ad(4999, DC)));
     assert!(lower.contains("lower than the watermark"), "{lower}");
-    let plain = why_full(choose(
-        Some(&mark),
-        &ServerView::default(),
-        now(),
-        schedule(),
-        SETTINGS,
-    ));
+    let plain = why_full(choose_now(Some(&mark), &ServerView::default()));
     assert!(plain.contains("no highestCommittedUSN"), "{plain}");
 }
 
@@ -217,13 +162,7 @@ fn the_next_usn_watermark_is_the_highest_read_before_the_search() {
 #[test]
 fn the_next_time_watermark_is_the_latest_change_seen_and_never_goes_back() {
     let saved = time_mark("20261202103000Z");
-    let changed = choose(
-        Some(&saved),
-        &ServerView::default(),
-        now(),
-        schedule(),
-        SETTINGS,
-    );
+    let changed = choose_now(Some(&saved), &ServerView::default());
     let mut observed = Observed::default();
     // Nothing changed: the watermark and the time of the last full read stay.
     assert_eq!(
