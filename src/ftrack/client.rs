@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Makes ring the process's TLS crypto provider (reqwest is built without a default one);
 /// harmless when a provider is already installed.
@@ -34,8 +35,11 @@ pub struct FtrackClient {
     on_retry: Option<RetryObserver>,
     /// The largest response body read, in bytes.
     max_response: u64,
-    /// Read requests (pages) kept in flight at once.
+    /// Requests kept in flight at once: pages read, batches applied.
     concurrency: usize,
+    /// One permit per request in flight, `concurrency` in all, so that reads and writes made
+    /// side by side (users beside groups, roles beside users) keep to the limit together.
+    in_flight: Semaphore,
     /// Whether answers may come gzip-compressed (`accept-encoding: gzip`).
     gzip: bool,
 }
@@ -97,6 +101,7 @@ impl FtrackClient {
             on_retry: None,
             max_response: DEFAULT_MAX_RESPONSE,
             concurrency: DEFAULT_CONCURRENCY,
+            in_flight: Semaphore::new(DEFAULT_CONCURRENCY),
             gzip: true,
         })
     }
@@ -138,9 +143,10 @@ impl FtrackClient {
         self
     }
 
-    /// The client, keeping up to `requests` reads in flight at once (at least one).
+    /// The client, keeping up to `requests` requests in flight at once (at least one).
     pub fn with_concurrency(mut self, requests: usize) -> Self {
         self.concurrency = requests.max(1);
+        self.in_flight = Semaphore::new(self.concurrency);
         self
     }
 
@@ -151,7 +157,7 @@ impl FtrackClient {
         self
     }
 
-    /// Read requests kept in flight at once.
+    /// Requests kept in flight at once.
     pub fn concurrency(&self) -> usize {
         self.concurrency
     }
@@ -181,6 +187,8 @@ impl FtrackClient {
             url: self.endpoint.clone(),
             message: e.to_string(),
         };
+        // Held until the body is in; the semaphore is never closed, so a permit always comes.
+        let permit = self.in_flight.acquire().await.ok();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self
             .http
@@ -214,6 +222,7 @@ impl FtrackClient {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = self.read_body(response).await?;
+        drop(permit);
         match Response::<T>::parse(&body) {
             Ok(Response::Error(error)) => Err(FtrackError::from_body(error)),
             Ok(Response::Results(_)) | Err(_) if !(200..300).contains(&status) => {

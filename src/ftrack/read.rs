@@ -117,9 +117,19 @@ pub(super) async fn read_pages<R: DeserializeOwned>(
     }
 }
 
-/// Reads all users (with their group names) and all groups.
+/// Reads all users (with their group names) and all groups, side by side: over a link with
+/// latency, reading the groups first would delay the users by a round trip.
 pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, FtrackError> {
-    let groups = read_groups(client).await?;
+    let (groups, users) = tokio::try_join!(read_groups(client), read_users(client))?;
+    Ok(FtrackSnapshot {
+        users,
+        groups,
+        ..FtrackSnapshot::default()
+    })
+}
+
+/// Every user with its group names and user type.
+async fn read_users(client: &FtrackClient) -> Result<Vec<FtrackUser>, FtrackError> {
     let projection = user_projection(&["memberships.group.name", "user_type.name"]);
     let users_query = Select::new("User", &projection).order_by("id");
     let mut users = Vec::new();
@@ -130,11 +140,7 @@ pub async fn read_snapshot(client: &FtrackClient) -> Result<FtrackSnapshot, Ftra
     .await?;
     // Read by growing a list; the spare room would stay unused while planning.
     users.shrink_to_fit();
-    Ok(FtrackSnapshot {
-        users,
-        groups,
-        ..FtrackSnapshot::default()
-    })
+    Ok(users)
 }
 
 fn snapshot_user(resolved: ResolvedUser) -> FtrackUser {

@@ -5,6 +5,7 @@
 
 use super::access::{Grants, give_default_role, run_role_action};
 use super::evaluate::Evaluator;
+use super::normalise::Form;
 use super::query::parse_query;
 use super::request::Request;
 use super::schema::{schemas, served_schema_hash};
@@ -32,6 +33,59 @@ pub fn execute(store: &mut Store, requests: &[Request]) -> Result<Vec<Value>, St
     Ok(results)
 }
 
+/// An operation that only reads the store.
+enum Read<'r> {
+    Query(&'r str),
+    ServerInformation,
+    Schemas,
+}
+
+impl<'r> Read<'r> {
+    /// The read a request makes, or `None` when it writes.
+    fn of(request: &'r Request) -> Option<Self> {
+        match request {
+            Request::Wire(Operation::Query { expression }) => Some(Read::Query(expression)),
+            Request::Wire(Operation::QueryServerInformation { .. }) => {
+                Some(Read::ServerInformation)
+            }
+            Request::Wire(Operation::QuerySchemas) => Some(Read::Schemas),
+            _ => None,
+        }
+    }
+
+    /// The read's result, every entity in full wherever it occurs.
+    fn run(&self, store: &Store) -> Result<Value, StoreError> {
+        match self {
+            Read::Query(expression) => run_query(store, expression, Form::Denormalised),
+            Read::ServerInformation => Ok(server_information()),
+            Read::Schemas => Ok(schemas()),
+        }
+    }
+}
+
+/// Runs a request whose operations all only read, against a store other reads may share, and
+/// answers in `form`; `None`, running nothing, when one of them writes (it needs [`execute`]).
+pub fn execute_reads(
+    store: &Store,
+    requests: &[Request],
+    form: Form,
+) -> Option<Result<Vec<Value>, StoreError>> {
+    let reads: Vec<Read> = requests.iter().map(Read::of).collect::<Option<_>>()?;
+    if let [Read::Query(expression)] = reads.as_slice() {
+        // The answer is this query's result alone, so it can take its form as it is made.
+        return Some(run_query(store, expression, form).map(|result| vec![result]));
+    }
+    let results = reads
+        .iter()
+        .map(|read| read.run(store))
+        .collect::<Result<Vec<_>, _>>()
+        .map(|mut results| {
+            form.apply(&mut results);
+            results
+        });
+    Some(results)
+}
+
 /// Runs one operation; its writes go to `log` so that a later failure can undo them.
 fn run_one(
     store: &mut Store,
@@ -43,15 +97,14 @@ fn run_one(
         Request::Role(role) => return run_role_action(&mut Grants::new(store, new_id, log), role),
         Request::Wire(operation) => operation,
     };
-    match operation {
-        Operation::QueryServerInformation { .. } => Ok(server_information()),
-        Operation::QuerySchemas => Ok(schemas()),
-        Operation::Query { expression } => run_query(store, expression),
-        // Security-role actions arrive as `Request::Role` (see `request::decode`).
-        other => match write_of(other) {
-            Some(write) => run_write(store, &write, request.action(), new_id, log),
-            None => Err(invalid_action(request.action())),
-        },
+    if let Some(read) = Read::of(request) {
+        // The answer takes its form once every operation has run.
+        return read.run(store);
+    }
+    // Security-role actions arrive as `Request::Role` (see `request::decode`).
+    match write_of(operation) {
+        Some(write) => run_write(store, &write, request.action(), new_id, log),
+        None => Err(invalid_action(request.action())),
     }
 }
 
@@ -120,12 +173,12 @@ fn server_information() -> Value {
 }
 
 /// Parses and evaluates a query; a parse failure is ftrack's `ParseError`.
-fn run_query(store: &Store, expression: &str) -> Result<Value, StoreError> {
+fn run_query(store: &Store, expression: &str, form: Form) -> Result<Value, StoreError> {
     let query = parse_query(expression).map_err(|e| StoreError {
         exception: "ParseError",
         message: e.to_string(),
     })?;
-    let page = Evaluator::new(store).run(&query)?;
+    let page = Evaluator::new(store).run_in(&query, form)?;
     // Built by hand: `json!` would copy the data through `to_value`.
     let mut result = serde_json::Map::new();
     result.insert("action".to_string(), Value::from("query"));

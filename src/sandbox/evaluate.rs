@@ -7,6 +7,7 @@
 //! the store's foreign-key index, so following one costs only the rows it holds.
 
 use super::compare::{compare, literal_text, order_values};
+use super::normalise::Form;
 use super::projection::Shape;
 use super::query::{CompareOp, Criteria, InSource, Ordering, Path, Query, Value as Literal};
 use super::schema::{AttributeKind, EntitySchema, entity_schema};
@@ -86,11 +87,16 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// Runs a query and returns the requested page.
+    /// Runs a query and returns the requested page, every entity in full wherever it occurs.
+    pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
+        self.run_in(query, Form::Denormalised)
+    }
+
+    /// Runs a query and returns the requested page in `form`, as the whole of an answer.
     ///
     /// A paged query is ordered in full once and the order is memoised in the store, so the
     /// following pages of the same query (while nothing is written) are served without sorting.
-    pub fn run(&self, query: &Query) -> Result<Page, StoreError> {
+    pub fn run_in(&self, query: &Query, form: Form) -> Result<Page, StoreError> {
         // Cached `in` sets belong to the query they were built for.
         self.in_sets.borrow_mut().clear();
         let schema = schema_of(&query.entity)?;
@@ -131,9 +137,7 @@ impl<'s> Evaluator<'s> {
             Vec::new()
         } else {
             let shape = Shape::new(schema, &projections)?;
-            page.iter()
-                .map(|row| self.project(&shape, row))
-                .collect::<Result<_, _>>()?
+            self.project_rows(&shape, &page, form)?
         };
         let next_offset = (query.limit.is_some() && end < total).then_some(end);
         Ok(Page { data, next_offset })

@@ -3,11 +3,53 @@
 //! client asks for `denormalize`. The full copy carries every attribute any occurrence had.
 //!
 //! An entity that occurs once is already its own full copy, so only entities that occur more
-//! than once are merged and copied.
+//! than once are merged and copied. The answer to a single query is usually normalised as it
+//! is projected instead ([`Written`], used by `projection.rs`), which gives the same answer.
 
 use super::schema::entity_schema;
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use serde_json::{Map, Value};
+
+/// How an answer writes an entity that occurs more than once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// In full once, then as references: what the server sends by default.
+    Normalised,
+    /// In full every time: what a client asking for `denormalize` gets.
+    Denormalised,
+}
+
+impl Form {
+    /// Puts a whole answer's results in this form (they are projected denormalised).
+    pub fn apply(self, results: &mut [Value]) {
+        if self == Form::Normalised {
+            normalise(results);
+        }
+    }
+}
+
+/// The entities an answer normalised as it is projected has already written in full.
+#[derive(Default)]
+pub struct Written {
+    keys: HashSet<String>,
+    key: String,
+}
+
+impl Written {
+    /// Whether `entity` (holding at least its type and primary key) was written in full
+    /// before; the first time, it is noted as written now. An object that is not an entity
+    /// never counts as written.
+    pub fn seen_before(&mut self, entity: &Map<String, Value>) -> bool {
+        if !identity(entity, &mut self.key) {
+            return false;
+        }
+        if self.keys.contains(self.key.as_str()) {
+            return true;
+        }
+        self.keys.insert(std::mem::take(&mut self.key));
+        false
+    }
+}
 
 /// What is known of one entity of the response.
 #[derive(Default)]
@@ -168,7 +210,7 @@ fn first_write(entities: &mut Entities, key: &str) -> Option<Option<Map<String, 
 }
 
 /// Keeps only the type and primary key of an entity object.
-fn retain_reference(map: &mut Map<String, Value>) {
+pub fn retain_reference(map: &mut Map<String, Value>) {
     let schema = map
         .get("__entity_type__")
         .and_then(Value::as_str)

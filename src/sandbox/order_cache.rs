@@ -3,16 +3,16 @@
 //! (groups, roles, custom attributes) come in between.
 //!
 //! An entry is valid only for the store generation it was computed at: any write makes it stale.
+//! Queries run side by side under the store's read lock, so the memo has a lock of its own.
 
-use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Queries remembered at once; the one used longest ago makes room.
 const ENTRIES: usize = 8;
 
 /// Memo of a few queries' ordered rows (as store sequence numbers), the last used first.
 #[derive(Debug, Default)]
-pub struct OrderCache(RefCell<Vec<Entry>>);
+pub struct OrderCache(Mutex<Vec<Entry>>);
 
 #[derive(Debug)]
 struct Entry {
@@ -29,9 +29,16 @@ impl Clone for OrderCache {
 }
 
 impl OrderCache {
+    /// The entries, recovered from a query that panicked while holding them (a memo only).
+    fn entries(&self) -> MutexGuard<'_, Vec<Entry>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// The ordered rows of `query` if they were computed at `generation`.
     pub fn get(&self, generation: u64, query: &str) -> Option<Arc<[u64]>> {
-        let mut entries = self.0.borrow_mut();
+        let mut entries = self.entries();
         let found = entries
             .iter()
             .position(|e| e.generation == generation && e.query == query)?;
@@ -44,7 +51,7 @@ impl OrderCache {
     /// Remembers the ordered rows of `query` at `generation`; stale entries are dropped, and
     /// the one used longest ago when the cache is full.
     pub fn put(&self, generation: u64, query: String, rows: Arc<[u64]>) {
-        let mut entries = self.0.borrow_mut();
+        let mut entries = self.entries();
         entries.retain(|e| e.generation == generation && e.query != query);
         entries.truncate(ENTRIES - 1);
         entries.insert(

@@ -9,9 +9,9 @@
 //! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
 //! for `denormalize`.
 
-use super::dispatch::execute;
+use super::dispatch::{execute, execute_reads};
 use super::faults::{FaultPlan, Faults, Verdict};
-use super::normalise::normalise;
+use super::normalise::Form;
 use super::request::decode;
 use super::seed::{ensure_api_user, snapshot_of};
 use super::store::{Store, StoreError};
@@ -28,7 +28,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -56,7 +56,7 @@ impl std::fmt::Debug for Credentials {
 
 #[derive(Clone)]
 struct Shared {
-    store: Arc<Mutex<Store>>,
+    store: Arc<RwLock<Store>>,
     credentials: Arc<Credentials>,
     control: Arc<Mutex<Control>>,
     /// Whether answers are compressed for clients that accept gzip ([`Faults::gzip`]).
@@ -113,11 +113,25 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The store for reading, shared with other readers (recovered if a request panicked).
+fn read_store(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
+    store
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The store for writing, alone (recovered if a request panicked).
+fn write_store(store: &RwLock<Store>) -> RwLockWriteGuard<'_, Store> {
+    store
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A sandbox serving on a local port until stopped.
 pub struct RunningSandbox {
     /// The server URL to give ftrack clients, e.g. `http://127.0.0.1:41234`.
     pub url: String,
-    store: Arc<Mutex<Store>>,
+    store: Arc<RwLock<Store>>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -125,10 +139,7 @@ pub struct RunningSandbox {
 impl RunningSandbox {
     /// A copy of the current entities.
     pub fn store(&self) -> Store {
-        self.store
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+        read_store(&self.store).clone()
     }
 
     /// Stops serving and waits for the server task to end.
@@ -154,7 +165,7 @@ pub async fn start(
     })?;
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
-    let store = Arc::new(Mutex::new(store));
+    let store = Arc::new(RwLock::new(store));
     let gzip = Arc::new(AtomicBool::new(faults.gzip));
     let control = Control {
         plan: FaultPlan::new(faults),
@@ -254,7 +265,7 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes, ran: &mut Vec<Strin
     if !presents_credentials(&shared.credentials, headers) || !api_user_is_active(shared) {
         return error_response(&invalid_credentials(), strict);
     }
-    let removal = lock(&shared.store).removal_action();
+    let removal = read_store(&shared.store).removal_action();
     let operations = match decode(body, removal) {
         Ok(operations) => operations,
         Err(error) => return error_response(&error, strict),
@@ -270,24 +281,27 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes, ran: &mut Vec<Strin
                 .or_default() += 1;
         }
     }
-    let outcome = {
-        let mut store = match shared.store.lock() {
-            Ok(store) => store,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        execute(&mut store, &operations)
+    let denormalize = headers
+        .get("ftrack-api-options")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("denormalize"));
+    let form = if denormalize {
+        Form::Denormalised
+    } else {
+        Form::Normalised
     };
+    // Reads run side by side, as on a real server; a request that writes has the store alone.
+    let read = {
+        let store = read_store(&shared.store);
+        execute_reads(&store, &operations, form)
+    };
+    let outcome = read.unwrap_or_else(|| {
+        let mut results = execute(&mut write_store(&shared.store), &operations)?;
+        form.apply(&mut results);
+        Ok(results)
+    });
     match outcome {
-        Ok(mut results) => {
-            let denormalize = headers
-                .get("ftrack-api-options")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("denormalize"));
-            if !denormalize {
-                normalise(&mut results);
-            }
-            json_response(StatusCode::OK, &Value::Array(results))
-        }
+        Ok(results) => json_response(StatusCode::OK, &Value::Array(results)),
         Err(error) => error_response(&error, strict),
     }
 }
@@ -370,13 +384,7 @@ async fn set_faults(State(shared): State<Shared>, body: Bytes) -> Response {
 
 /// `GET /sandbox/state`: the users and groups in the snapshot format (for tests and people).
 async fn state(State(shared): State<Shared>) -> Response {
-    let snapshot = {
-        let store = match shared.store.lock() {
-            Ok(store) => store,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        snapshot_of(&store)
-    };
+    let snapshot = { snapshot_of(&read_store(&shared.store)) };
     json_response(
         StatusCode::OK,
         &serde_json::to_value(snapshot).unwrap_or(Value::Null),
@@ -405,7 +413,7 @@ fn presents_credentials(credentials: &Credentials, headers: &HeaderMap) -> bool 
 /// Whether the API user is a user of the store and active: a real server refuses the key of
 /// a deactivated or deleted user.
 fn api_user_is_active(shared: &Shared) -> bool {
-    lock(&shared.store)
+    read_store(&shared.store)
         .user_by_username(&shared.credentials.api_user)
         .is_some_and(|user| user.get("is_active") == Some(&Value::Bool(true)))
 }

@@ -1,9 +1,12 @@
 //! Tests of query evaluation against the sandbox store.
 
-use crate::ftrack::wire::EntityKey;
+use crate::ftrack::wire::{EntityKey, Operation};
 use crate::sandbox::compare::like;
+use crate::sandbox::dispatch::execute_reads;
 use crate::sandbox::evaluate::*;
+use crate::sandbox::normalise::{Form, normalise};
 use crate::sandbox::query::parse_query;
+use crate::sandbox::request::Request;
 use crate::sandbox::store::Store;
 use crate::sandbox::store::Write;
 use serde_json::Value;
@@ -244,6 +247,36 @@ fn projections_nest_relations_and_add_system_attributes() {
     );
 }
 
+/// A single query's answer normalised as it is projected equals the full answer normalised
+/// afterwards, whether or not an entity type is projected at two places.
+#[test]
+fn answers_normalised_while_projected_equal_answers_normalised_after() {
+    let store = studio();
+    let queries = [
+        "select username, memberships.group.name from User order by id",
+        "select id, username, memberships.group.name, user_type.name from User order by id offset 1 limit 2",
+        "select name, memberships.user.username from Group order by name",
+        "select username, memberships.group.memberships.user.username from User order by id",
+        "select group.name, user.username from Membership order by id",
+        "Membership",
+    ];
+    let mut shared = 0;
+    for text in queries {
+        let query = parse_query(text).unwrap();
+        let evaluator = Evaluator::new(&store);
+        let mut after = evaluator.run(&query).unwrap();
+        let whole = after.data.clone();
+        normalise(&mut after.data);
+        let during = evaluator.run_in(&query, Form::Normalised).unwrap();
+        assert_eq!(during, after, "{text}");
+        shared += usize::from(after.data != whole);
+    }
+    assert_eq!(
+        shared, 5,
+        "every query but the last shares entities between rows"
+    );
+}
+
 #[test]
 fn unknown_attributes_and_types_are_errors() {
     let store = studio();
@@ -270,4 +303,26 @@ fn like_patterns() {
     assert!(like("a%b", "a%"));
     assert!(like("", "%"));
     assert!(!like("x", ""));
+}
+
+/// Requests that only read may share the store; one write among them sends the request to the
+/// store alone, and nothing of it runs on the shared one.
+#[test]
+fn only_requests_that_only_read_run_on_the_shared_store() {
+    let store = studio();
+    let query = Request::Wire(Operation::Query {
+        expression: "select username from User order by id".into(),
+    });
+    let information = Request::Wire(Operation::QueryServerInformation { values: None });
+    let results = execute_reads(&store, &[query.clone(), information], Form::Normalised)
+        .expect("reads only")
+        .expect("the reads run");
+    assert_eq!(results[0]["data"][0]["username"], "ann");
+    assert!(results[1]["version"].is_string(), "{}", results[1]);
+    let delete = Request::Wire(Operation::Delete {
+        entity_type: "User".into(),
+        entity_key: EntityKey::List(vec!["u2".into()]),
+    });
+    assert!(execute_reads(&store, &[query, delete], Form::Normalised).is_none());
+    assert_eq!(run(&store, "User").data.len(), 3, "nothing was deleted");
 }
