@@ -70,6 +70,20 @@ impl<'a> Chunk<'a> {
         }
     }
 
+    /// At most how many records the chunk holds (its lines that start with `dn:`), for
+    /// sizing what is read from it at once.
+    pub fn records_at_most(&self) -> usize {
+        let starts_record = |at: usize| {
+            self.bytes
+                .get(at..at + 3)
+                .is_some_and(|start| start.eq_ignore_ascii_case(b"dn:"))
+        };
+        let after_first = memchr::memchr_iter(b'\n', self.bytes)
+            .filter(|&newline| starts_record(newline + 1))
+            .count();
+        usize::from(starts_record(0)) + after_first
+    }
+
     /// The chunk's content records, one entry at a time; nothing follows the first syntax
     /// error. `origin` names the input in errors.
     pub fn records(

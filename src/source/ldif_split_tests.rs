@@ -139,3 +139,18 @@ proptest! {
         prop_assert_eq!(chunked(&input, parts), whole(&input));
     }
 }
+
+#[test]
+fn records_are_counted_from_their_dn_lines_at_most() {
+    let text = "dn: uid=a,dc=x\nuid: a\ndescription: dn: not a record\n\nDN: uid=b,dc=x\n dn: a continuation\n\n# dn: a comment\n";
+    assert_eq!(Chunk::whole(text.as_bytes()).records_at_most(), 2);
+    let input = records(40);
+    let chunks = split_records(input.as_bytes(), 3, 0);
+    assert_eq!(chunks.len(), 3);
+    let counted: usize = chunks.iter().map(Chunk::records_at_most).sum();
+    assert_eq!(
+        counted, 40,
+        "every record counted once, in whichever chunk it is"
+    );
+    assert_eq!(Chunk::whole(b"").records_at_most(), 0);
+}

@@ -150,7 +150,8 @@ fn read_chunks(
     }
     let Some(group_selection) = &selection.groups else {
         let users = side_by_side(chunks, |chunk| {
-            map_users(chunk.records(name), selection, mapping, None, today)
+            let users = Mapped::with_capacity(chunk.records_at_most());
+            map_users(users, chunk.records(name), selection, mapping, None, today)
         });
         return Ok(snapshot(merge_mapped(users)?, None, mapping));
     };
@@ -191,9 +192,19 @@ fn merge_mapped(parts: Vec<Result<Mapped, OfflineError>>) -> Result<Mapped, Offl
     if let Some(first) = syntax.into_iter().next() {
         return first;
     }
-    let mut merged = Mapped::default();
-    for part in others {
-        merged.append(part?);
+    let mut parts = others.into_iter();
+    let Some(first) = parts.next() else {
+        return Ok(Mapped::default());
+    };
+    // The first part's users are kept where they are and the others added in one step: a
+    // large read's users copied as a list grows would fault in twice their memory.
+    let mut merged = first?;
+    let rest = parts.collect::<Result<Vec<Mapped>, _>>()?;
+    merged
+        .users
+        .reserve_exact(rest.iter().map(|part| part.users.len()).sum());
+    for part in rest {
+        merged.append(part);
     }
     Ok(merged)
 }
@@ -219,7 +230,7 @@ fn read_records(
     today: Date,
 ) -> Result<DirectorySnapshot, OfflineError> {
     let Some(group_selection) = &selection.groups else {
-        let users = map_users(records, selection, mapping, None, today)?;
+        let users = map_users(Mapped::default(), records, selection, mapping, None, today)?;
         return Ok(snapshot(users, None, mapping));
     };
     let entries = records.collect::<Result<Vec<_>, _>>()?;
@@ -237,6 +248,7 @@ fn read_grouped(
 ) -> Result<DirectorySnapshot, OfflineError> {
     let groups = read_groups(&entries, group_selection)?;
     let users = map_users(
+        Mapped::default(),
         entries.into_iter().map(Ok),
         selection,
         mapping,
@@ -246,16 +258,17 @@ fn read_grouped(
     Ok(snapshot(users, Some(groups), mapping))
 }
 
-/// The users the selection takes, mapped in the order of their entries. A syntax error is
-/// reported before a filter that cannot be evaluated, wherever each is in the file.
+/// The users the selection takes, mapped in the order of their entries and added to
+/// `mapped` (which may come with room for them). A syntax error is reported before a filter
+/// that cannot be evaluated, wherever each is in the file.
 fn map_users(
+    mut mapped: Mapped,
     records: impl Iterator<Item = Result<RawEntry, LdifError>>,
     selection: &LdifSelection,
     mapping: &Mapping,
     index: Option<&GroupIndex>,
     today: Date,
 ) -> Result<Mapped, OfflineError> {
-    let mut mapped = Mapped::default();
     let base = Subtree::new(selection.user_base_dn.as_deref().unwrap_or(""));
     let mut unevaluable = None;
     for record in records {
@@ -268,6 +281,10 @@ fn map_users(
             Ok(false) => {}
             Err(error) => unevaluable = Some(error),
         }
+    }
+    if mapped.users.capacity() > 2 * mapped.users.len() {
+        // Room was made for every record, and most were not users.
+        mapped.users.shrink_to_fit();
     }
     unevaluable.map_or(Ok(mapped), Err)
 }

@@ -23,6 +23,14 @@ pub struct Mapped {
 }
 
 impl Mapped {
+    /// None yet, with room for `users` users.
+    pub fn with_capacity(users: usize) -> Self {
+        Self {
+            users: Vec::with_capacity(users),
+            ..Self::default()
+        }
+    }
+
     /// Maps one entry and adds the user.
     pub fn add(
         &mut self,
