@@ -67,9 +67,7 @@ impl Shape {
             relations,
         })
     }
-}
 
-impl Shape {
     /// Whether no entity type is projected at two places of the shape: then every occurrence
     /// of an entity in the answer carries the same attributes and relations.
     fn types_once(&self) -> bool {

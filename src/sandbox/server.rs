@@ -6,8 +6,9 @@
 //! Errors replace the whole response with one `{"exception", "content", "error_code"}` object, sent
 //! with HTTP 200 unless the client asked for `ftrack-strict-api: true` (then 4xx/5xx). A
 //! request's operations run in order, each seeing the earlier ones, and a failure undoes them
-//! all. Responses are normalised (each entity in full once) unless `ftrack-api-options` asks
-//! for `denormalize`.
+//! all. Requests that only read run side by side; one that writes has the store alone.
+//! Responses are normalised (each entity in full once) unless `ftrack-api-options` asks for
+//! `denormalize`.
 
 use super::dispatch::{execute, execute_reads};
 use super::faults::{FaultPlan, Faults, Verdict};
