@@ -282,15 +282,7 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes, ran: &mut Vec<Strin
                 .or_default() += 1;
         }
     }
-    let denormalize = headers
-        .get("ftrack-api-options")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("denormalize"));
-    let form = if denormalize {
-        Form::Denormalised
-    } else {
-        Form::Normalised
-    };
+    let form = answer_form(headers);
     // Reads run side by side, as on a real server; a request that writes has the store alone.
     let read = {
         let store = read_store(&shared.store);
@@ -304,6 +296,20 @@ fn serve(shared: &Shared, headers: &HeaderMap, body: &Bytes, ran: &mut Vec<Strin
     match outcome {
         Ok(results) => json_response(StatusCode::OK, &Value::Array(results)),
         Err(error) => error_response(&error, strict),
+    }
+}
+
+/// The form the client asked its answer in: normalised unless `ftrack-api-options` names
+/// `denormalize`.
+fn answer_form(headers: &HeaderMap) -> Form {
+    let denormalize = headers
+        .get("ftrack-api-options")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("denormalize"));
+    if denormalize {
+        Form::Denormalised
+    } else {
+        Form::Normalised
     }
 }
 
@@ -385,7 +391,7 @@ async fn set_faults(State(shared): State<Shared>, body: Bytes) -> Response {
 
 /// `GET /sandbox/state`: the users and groups in the snapshot format (for tests and people).
 async fn state(State(shared): State<Shared>) -> Response {
-    let snapshot = { snapshot_of(&read_store(&shared.store)) };
+    let snapshot = snapshot_of(&read_store(&shared.store));
     json_response(
         StatusCode::OK,
         &serde_json::to_value(snapshot).unwrap_or(Value::Null),
