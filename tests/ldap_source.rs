@@ -4,6 +4,7 @@
 use crate::support::slapd::{
     ADMIN_DN, ADMIN_PASSWORD, READER_DN, READER_PASSWORD, Slapd, closed_port, require_slapd,
 };
+use ldap2ftrack::ids::Username;
 use ldap2ftrack::model::{DirectoryUser, Links};
 use ldap2ftrack::source::ldap::error::DirectoryError;
 use ldap2ftrack::source::ldap::settings::LdapSettings;
@@ -503,6 +504,44 @@ async fn a_renamed_entry_keeps_its_identity_and_plans_as_a_rename() {
             .any(|c| format!("{c:?}").contains("renamed")),
         "{item:?}"
     );
+}
+
+#[tokio::test]
+async fn search_references_are_counted_not_followed_and_paging_goes_on_past_them() {
+    require_slapd();
+    // Two referral objects among five people, read two entries per page: each comes back as a
+    // search reference, which the read reports and does not follow.
+    let referral = |ou: &str| {
+        format!(
+            "dn: ou={ou},{PEOPLE}\nobjectClass: referral\nobjectClass: extensibleObject\nou: {ou}\nref: ldap://ldap.{ou}.example/ou=people,dc={ou},dc=example\n\n"
+        )
+    };
+    let mut fixture = person(1, "user1", "") + &referral("paris") + &person(2, "user2", "");
+    fixture += &(person(3, "user3", "") + &referral("tokyo"));
+    fixture += &(person(4, "user4", "") + &person(5, "user5", ""));
+    let server = Slapd::start(&fixture);
+    let read = read(&LdapSettings {
+        page_size: 2,
+        ..settings(&server)
+    })
+    .await
+    .unwrap();
+    let mut names: Vec<_> = read
+        .snapshot
+        .users
+        .iter()
+        .map(|u| u.username.clone())
+        .collect();
+    names.sort();
+    let expected: Vec<_> = (1..=5)
+        .map(|n| Some(Username::new(format!("user{n}"))))
+        .collect();
+    assert_eq!(names, expected);
+    assert_warned(&read, |w| {
+        w == format!(
+            "2 search references (referrals to other servers) under {PEOPLE} were not followed"
+        )
+    });
 }
 
 #[tokio::test]

@@ -103,20 +103,15 @@ impl ChangeTracking {
         self.markers.iter().map(|m| m.attribute())
     }
 
-    /// What the mapping thread needs to note the markers of the entries it decodes.
-    pub fn watch(&self) -> MarkerWatch {
-        MarkerWatch {
-            markers: self.markers.clone(),
-            latest: LatestSeen::default(),
+    /// Notes the change markers of a page of entries.
+    pub fn observe(&mut self, page: &[RawEntry]) {
+        for entry in page {
+            for &marker in &self.markers {
+                for value in entry.values(marker.attribute()) {
+                    self.latest.observe(marker, &String::from_utf8_lossy(value));
+                }
+            }
         }
-    }
-
-    /// Takes in the latest markers a [`MarkerWatch`] saw.
-    pub fn absorb(&mut self, watch: MarkerWatch) {
-        let seen = watch.latest;
-        let later = |a: Option<jiff::Timestamp>, b: Option<jiff::Timestamp>| a.max(b);
-        self.latest.modify_timestamp = later(self.latest.modify_timestamp, seen.modify_timestamp);
-        self.latest.when_changed = later(self.latest.when_changed, seen.when_changed);
     }
 
     /// Where and what the next watermark is, once the read is over.
@@ -210,24 +205,4 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
         out
     })
-}
-
-/// The change markers of the entries a read decodes, noted where they are decoded.
-#[derive(Debug, Clone)]
-pub struct MarkerWatch {
-    markers: Vec<ChangeMarker>,
-    latest: LatestSeen,
-}
-
-impl MarkerWatch {
-    /// Notes the markers of a page of entries.
-    pub fn observe(&mut self, page: &[RawEntry]) {
-        for entry in page {
-            for &marker in &self.markers {
-                for value in entry.values(marker.attribute()) {
-                    self.latest.observe(marker, &String::from_utf8_lossy(value));
-                }
-            }
-        }
-    }
 }

@@ -1,7 +1,13 @@
-//! Decodes and maps pages of search results to users on a thread of its own, so that the next
-//! page is being fetched from the server while the last one is decoded and mapped.
+//! Decodes and maps the pages of a user search to users as they are handed over: the paged
+//! search hands a page over once it has asked for the next, so the server produces that one
+//! while this one is mapped.
+//!
+//! This is done on the reading thread rather than a thread of its own: with the server
+//! working meanwhile, a second thread gained nothing on a two-core machine and cost the
+//! allocator its frees across threads (`cargo bench --bench live` measures the read against
+//! `ldapsearch`).
 
-use super::changes::MarkerWatch;
+use super::changes::ChangeTracking;
 use super::groups::GroupIndex;
 use super::search::{PageFindings, RawPage};
 use crate::model::{DirectoryUser, SharedGroups};
@@ -9,8 +15,6 @@ use crate::source::entry::{AttributeNames, RawEntry};
 use crate::source::mapping::map_entry_sharing;
 use crate::source::mapping_rules::Mapping;
 use jiff::civil::Date;
-use std::sync::mpsc::{Sender, channel};
-use std::thread::JoinHandle;
 
 /// Users mapped so far and how many were identified by their DN.
 #[derive(Debug, Default)]
@@ -53,53 +57,51 @@ impl Mapped {
     }
 }
 
-/// A running mapping thread.
-pub struct PageMapper {
-    pages: Sender<RawPage>,
-    worker: JoinHandle<(Mapped, PageFindings, Option<MarkerWatch>)>,
+/// Maps the pages of one user search, sharing attribute names and group values between them.
+pub struct PageMapper<'a> {
+    mapping: &'a Mapping,
+    index: Option<&'a GroupIndex>,
+    today: Date,
+    tracking: Option<&'a mut ChangeTracking>,
+    names: AttributeNames,
+    findings: PageFindings,
+    mapped: Mapped,
 }
 
-impl PageMapper {
-    /// Starts the thread; `index` adds group-search memberships when present, and `watch`
-    /// notes the change markers of a read that keeps a watermark.
-    pub fn start(
-        mapping: Mapping,
-        index: Option<GroupIndex>,
+impl<'a> PageMapper<'a> {
+    /// Maps with `mapping`; `index` adds group-search memberships when present, and
+    /// `tracking` notes the change markers of a read that keeps a watermark.
+    pub fn new(
+        mapping: &'a Mapping,
+        index: Option<&'a GroupIndex>,
         today: Date,
-        mut watch: Option<MarkerWatch>,
+        tracking: Option<&'a mut ChangeTracking>,
     ) -> Self {
-        let (pages, received) = channel::<RawPage>();
-        let worker = std::thread::spawn(move || {
-            let mut mapped = Mapped::default();
-            let mut names = AttributeNames::default();
-            let mut findings = PageFindings::default();
-            for page in received {
-                let entries = page.decode(&mut names, &mut findings);
-                if let Some(watch) = watch.as_mut() {
-                    watch.observe(&entries);
-                }
-                for entry in &entries {
-                    mapped.add(entry, &mapping, index.as_ref(), today);
-                }
-            }
-            (mapped, findings, watch)
-        });
-        Self { pages, worker }
+        Self {
+            mapping,
+            index,
+            today,
+            tracking,
+            names: AttributeNames::default(),
+            findings: PageFindings::default(),
+            mapped: Mapped::default(),
+        }
     }
 
-    /// Hands a page over; it is decoded and mapped in the background.
-    pub fn push(&self, page: RawPage) {
-        // The worker only stops when the sender is dropped, so sending cannot fail before `finish`.
-        let _ = self.pages.send(page);
+    /// Decodes one page and adds its users.
+    pub fn map(&mut self, page: RawPage) {
+        let entries = page.decode(&mut self.names, &mut self.findings);
+        if let Some(tracking) = self.tracking.as_deref_mut() {
+            tracking.observe(&entries);
+        }
+        for entry in &entries {
+            self.mapped.add(entry, self.mapping, self.index, self.today);
+        }
     }
 
-    /// Waits for every page handed over to be mapped; the users, what decoding found beside
-    /// entries, and the markers watched.
-    pub fn finish(self) -> (Mapped, PageFindings, Option<MarkerWatch>) {
-        drop(self.pages);
-        self.worker
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    /// The users, and what decoding found beside entries.
+    pub fn finish(self) -> (Mapped, PageFindings) {
+        (self.mapped, self.findings)
     }
 }
 

@@ -229,8 +229,8 @@ fn referral_warning(referrals: usize, base: &str) -> Option<String> {
     })
 }
 
-/// Searches the users page by page, decoding and mapping each page on the mapper's thread as
-/// it arrives.
+/// Searches the users page by page, decoding and mapping each page while the server sends
+/// the next.
 async fn read_users(
     connection: &mut Connection,
     settings: &LdapSettings,
@@ -259,23 +259,17 @@ async fn read_users(
         page_size: settings.page_size,
         timeout: settings.timeout,
     };
-    let watch = tracking.as_deref().map(ChangeTracking::watch);
-    let mapper = PageMapper::start(mapping.clone(), index, today, watch);
+    let mut mapper = PageMapper::new(mapping, index.as_ref(), today, tracking);
     let mut read = 0;
     let mut pages = 0;
-    let outcome = paged_search_raw(connection, &request, &mut |page| {
+    let mut outcome = paged_search_raw(connection, &request, &mut |page| {
         pages += 1;
         read += page.entries();
-        mapper.push(page);
+        mapper.map(page);
         progress(ReadProgress::Users { read, pages });
     })
-    .await;
-    // Mapping finishes even when the search failed, so that the thread is never left behind.
-    let (mapped, findings, watched) = mapper.finish();
-    if let (Some(tracking), Some(watched)) = (tracking, watched) {
-        tracking.absorb(watched);
-    }
-    let mut outcome = outcome?;
+    .await?;
+    let (mapped, findings) = mapper.finish();
     findings.add_to(&mut outcome, request.base);
     Ok((mapped, outcome))
 }

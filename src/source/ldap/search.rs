@@ -18,6 +18,9 @@ const PAGED_RESULTS: &str = "1.2.840.113556.1.4.319";
 const SEARCH_RESULT_ENTRY: u64 = 4;
 /// The application tag of a search result reference.
 const SEARCH_RESULT_REFERENCE: u64 = 19;
+/// The application tag of an intermediate response, which a search may carry and which
+/// holds no entry.
+const INTERMEDIATE_RESPONSE: u64 = 25;
 
 /// The result of one search: entries, and whether the server returned all of them.
 #[derive(Debug, Default)]
@@ -47,7 +50,7 @@ pub struct SearchRequest<'a> {
 }
 
 /// One page of a search as the server sent it, decoded by whoever takes it: decoding a large
-/// page is a good part of a read's work, and the next page need not wait for it.
+/// page is a good part of a read's work, and it is done while the server sends the next page.
 pub struct RawPage(Vec<ResultEntry>);
 
 impl RawPage {
@@ -67,6 +70,7 @@ impl RawPage {
             match decode_entry(entry, names) {
                 Decoded::Entry(entry) => page.push(entry),
                 Decoded::Referral => findings.referrals += 1,
+                Decoded::Intermediate => {}
                 Decoded::Malformed => findings.malformed = true,
             }
         }
@@ -96,7 +100,7 @@ impl PageFindings {
     }
 }
 
-/// Runs a paged search, handing each page's entries to `on_page` as it arrives.
+/// Runs a paged search, handing each page's entries to `on_page` (see [`paged_search_raw`]).
 pub async fn paged_search(
     connection: &mut Connection,
     request: &SearchRequest<'_>,
@@ -112,8 +116,11 @@ pub async fn paged_search(
     Ok(outcome)
 }
 
-/// Runs a paged search, handing each page to `on_page` undecoded as it arrives; the caller
-/// adds what decoding finds to the outcome ([`PageFindings::add_to`]).
+/// Runs a paged search, handing each page to `on_page` undecoded; the caller adds what
+/// decoding finds to the outcome ([`PageFindings::add_to`]).
+///
+/// A page is handed over once the next one has been asked for, so that the server produces
+/// the next page while this one is decoded; the last page is handed over when it is in.
 pub async fn paged_search_raw(
     connection: &mut Connection,
     request: &SearchRequest<'_>,
@@ -121,8 +128,14 @@ pub async fn paged_search_raw(
 ) -> Result<SearchOutcome, DirectoryError> {
     let mut outcome = SearchOutcome::default();
     let mut cookie = Vec::new();
+    let mut previous: Option<RawPage> = None;
     loop {
-        let (entries, result) = match fetch_page(connection, request, cookie).await {
+        let hand_previous = || {
+            if let Some(page) = previous.take() {
+                on_page(page);
+            }
+        };
+        let (entries, result) = match fetch_page(connection, request, cookie, hand_previous).await {
             Ok(page) => page,
             Err(error) if outcome.pages > 0 => {
                 outcome.incomplete = Some(format!(
@@ -135,40 +148,49 @@ pub async fn paged_search_raw(
             Err(error) => return Err(failed_search(connection, request, error)),
         };
         outcome.pages += 1;
-        on_page(RawPage(entries));
-        if stops_here(connection, request, &result, &mut outcome)? {
-            return Ok(outcome);
-        }
+        let stops = stops_here(connection, request, &result, &mut outcome);
         cookie = next_cookie(&result);
-        if cookie.is_empty() {
-            return Ok(outcome);
+        if !matches!(stops, Ok(false)) || cookie.is_empty() {
+            on_page(RawPage(entries));
+            return stops.map(|_| outcome);
         }
+        previous = Some(RawPage(entries));
     }
 }
 
-/// One page of the search, from where `cookie` left off.
+/// One page of the search, from where `cookie` left off; `meanwhile` runs once the request
+/// is on its way to the server (or could not be sent), before the page's entries are read.
 async fn fetch_page(
     connection: &mut Connection,
     request: &SearchRequest<'_>,
     cookie: Vec<u8>,
+    meanwhile: impl FnOnce(),
 ) -> Result<(Vec<ResultEntry>, LdapResult), ldap3::LdapError> {
     let control: RawControl = PagedResults {
         size: i32::try_from(request.page_size).unwrap_or(i32::MAX),
         cookie,
     }
     .into();
-    let search = connection
+    // Unlike `search`, a streaming search returns as soon as the request is written, and it
+    // passes search references on instead of leaving them out.
+    let started = connection
         .ldap
         .with_controls(vec![control])
         .with_timeout(request.timeout)
-        .search(
+        .streaming_search(
             request.base,
             request.scope,
             request.filter,
             request.attributes,
         )
-        .await?;
-    Ok((search.0, search.1))
+        .await;
+    meanwhile();
+    let mut stream = started?;
+    let mut entries = Vec::new();
+    while let Some(entry) = stream.next().await? {
+        entries.push(entry);
+    }
+    Ok((entries, stream.finish().await))
 }
 
 /// Whether the search ends with this page because of its result code: a server limit or a
@@ -251,6 +273,7 @@ fn paging_cookie(value: &[u8]) -> Option<Vec<u8>> {
 enum Decoded {
     Entry(RawEntry),
     Referral,
+    Intermediate,
     Malformed,
 }
 
@@ -261,6 +284,7 @@ fn decode_entry(entry: ResultEntry, names: &mut AttributeNames) -> Decoded {
             decode_attributes(entry.0, names).map_or(Decoded::Malformed, Decoded::Entry)
         }
         SEARCH_RESULT_REFERENCE => Decoded::Referral,
+        INTERMEDIATE_RESPONSE => Decoded::Intermediate,
         _ => Decoded::Malformed,
     }
 }
@@ -379,6 +403,26 @@ mod tests {
             decode_entry(ResultEntry::new(referral), &mut AttributeNames::default()),
             Decoded::Referral
         ));
+    }
+
+    #[test]
+    fn intermediate_responses_are_passed_over_without_marking_the_page() {
+        let intermediate = StructureTag {
+            class: TagClass::Application,
+            id: 25,
+            payload: PL::C(vec![]),
+        };
+        let entry = entry_tag(b"uid=a,dc=x", vec![("uid", vec![b"a"])]);
+        let page = RawPage(vec![
+            ResultEntry::new(intermediate),
+            ResultEntry::new(entry),
+        ]);
+        assert_eq!(page.entries(), 1);
+        let mut findings = PageFindings::default();
+        let entries = page.decode(&mut AttributeNames::default(), &mut findings);
+        assert_eq!(entries.len(), 1);
+        assert!(!findings.malformed);
+        assert_eq!(findings.referrals, 0);
     }
 
     #[test]
