@@ -9,7 +9,7 @@
 
 use ldap2ftrack::access::{RoleKind, RoleScope, SecurityRole};
 use ldap2ftrack::apply::engine::{ApplyListener, ApplyOptions, apply_plan};
-use ldap2ftrack::apply::outcome::RunInfo;
+use ldap2ftrack::apply::outcome::{RunInfo, RunMode};
 use ldap2ftrack::ftrack::client::{DEFAULT_CONCURRENCY, FtrackClient, install_crypto_provider};
 use ldap2ftrack::model::{DirectorySnapshot, DirectoryUser, FtrackSnapshot, FtrackUser, Links};
 use ldap2ftrack::reconcile::decision::{Approval, ApprovedPlan, Decisions, approve};
@@ -214,7 +214,7 @@ fn apply_once(
         &client,
         &options,
         &mut Quiet,
-        RunInfo::start("apply", &sandbox.url, "bench", "synthetic"),
+        RunInfo::start(RunMode::Apply, &sandbox.url, "bench", "synthetic"),
     ));
     let elapsed = started.elapsed();
     let o = applied.outcome.summary;

@@ -6,7 +6,7 @@
 //! oldest first. Every file is written atomically and readable by its owner only: outcomes
 //! name people.
 
-use crate::apply::outcome::{Outcome, OutcomeSummary};
+use crate::apply::outcome::{Outcome, OutcomeSummary, RunMode};
 use crate::atomic_file::{create_private_dir, write_atomically_with, write_json_atomically};
 use crate::state::StateDir;
 use flate2::Compression;
@@ -29,8 +29,8 @@ const INDEX_FILE: &str = "index.json";
 pub struct HistoryEntry {
     /// The run's id (as in the audit log).
     pub run_id: String,
-    /// `apply` or `console`.
-    pub mode: String,
+    /// Apply or console.
+    pub mode: RunMode,
     /// Start, UTC RFC 3339.
     pub started_at: String,
     /// End, UTC RFC 3339.
@@ -222,7 +222,7 @@ fn entry_for(outcome: &Outcome, exit_code: i32) -> HistoryEntry {
     let run = &outcome.run;
     HistoryEntry {
         run_id: run.run_id.clone(),
-        mode: run.mode.clone(),
+        mode: run.mode,
         started_at: run.started_at.clone(),
         finished_at: run.finished_at.clone(),
         operator: run.operator.clone(),

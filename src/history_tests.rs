@@ -1,14 +1,14 @@
 //! The run history: recorded privately, bounded, found by position or id, read back whole.
 
 use super::*;
-use crate::apply::outcome::{ItemOutcome, ItemStatus, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, RunInfo, RunMode};
 use crate::reconcile::plan::{Action, PlanItem};
 use std::os::unix::fs::PermissionsExt;
 
 fn outcome(n: usize) -> Outcome {
     let run = RunInfo {
         run_id: format!("run-{n:03}"),
-        mode: "apply".into(),
+        mode: RunMode::Apply,
         host: "sync01".into(),
         operator: "ops".into(),
         started_at: format!("2026-03-01T02:{:02}:{:02}Z", n / 60, n % 60),

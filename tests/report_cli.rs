@@ -2,7 +2,7 @@
 //! opened in headless Chromium.
 
 use crate::support::{demo_plan, ldap2ftrack, run};
-use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
+use ldap2ftrack::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, RunMode, SkipCause};
 use ldap2ftrack::reconcile::{Action, Plan};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -246,7 +246,7 @@ fn report_from_an_apply_outcome_lists_failures() {
         })
         .collect();
     let outcome = Outcome::new(
-        RunInfo::start("apply", "https://x", "api", "ldap://y"),
+        RunInfo::start(RunMode::Apply, "https://x", "api", "ldap://y"),
         items,
     );
     let path = home.path().join("outcome.json");

@@ -6,7 +6,7 @@ use crate::support::asset;
 use crate::support::cli_sandbox::{API_KEY, CliSandbox};
 use ldap2ftrack::apply::api::{BoxFuture, FtrackApi};
 use ldap2ftrack::apply::engine::{ApplyOptions, apply_plan};
-use ldap2ftrack::apply::outcome::{ItemStatus, RunInfo};
+use ldap2ftrack::apply::outcome::{ItemStatus, RunInfo, RunMode};
 use ldap2ftrack::custom::CustomAttribute;
 use ldap2ftrack::ftrack::access::Access;
 use ldap2ftrack::ftrack::batch::{OnDuplicate, OperationOutcome};
@@ -152,7 +152,7 @@ fn usernames_taken_mid_run_are_stale_and_stop_the_run_without_splitting_batches(
         protected: vec!["ldap2ftrack".into()],
         cancel: Default::default(),
     };
-    let run = RunInfo::start("apply", sandbox.url(), "ldap2ftrack", "");
+    let run = RunInfo::start(RunMode::Apply, sandbox.url(), "ldap2ftrack", "");
     let applied =
         sandbox
             .runtime()

@@ -4,7 +4,7 @@
 #![no_main]
 
 use fixtures::demo;
-use ldap2ftrack::apply::outcome::RunInfo;
+use ldap2ftrack::apply::outcome::{RunInfo, RunMode};
 use ldap2ftrack::reconcile::Plan;
 use ldap2ftrack::reconcile::decision::{Approval, Decisions, approve};
 use ldap2ftrack::reconcile::plan::PLAN_FORMAT_VERSION;
@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 fn run() -> RunInfo {
     static RUN: OnceLock<RunInfo> = OnceLock::new();
-    RUN.get_or_init(|| RunInfo::start("plan", "(fuzz)", "", "(fuzz)"))
+    RUN.get_or_init(|| RunInfo::start(RunMode::Plan, "(fuzz)", "", "(fuzz)"))
         .clone()
 }
 

@@ -110,13 +110,43 @@ pub struct ItemOutcome {
     pub created_id: Option<FtrackId>,
 }
 
+/// What kind of run it was; written as `plan`, `apply` or `console`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunMode {
+    /// A plan: computed, nothing changed.
+    #[default]
+    Plan,
+    /// `apply`, headless.
+    Apply,
+    /// A commit from the reconciliation console.
+    Console,
+}
+
+impl RunMode {
+    /// The name files and messages use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunMode::Plan => "plan",
+            RunMode::Apply => "apply",
+            RunMode::Console => "console",
+        }
+    }
+}
+
+impl std::fmt::Display for RunMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where and by whom a run was made: for reports and the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
     /// Unique id of the run (also in every audit event).
     pub run_id: String,
-    /// `plan`, `apply` or `console`.
-    pub mode: String,
+    /// Plan, apply or console.
+    pub mode: RunMode,
     /// Start, UTC RFC 3339.
     pub started_at: String,
     /// End, UTC RFC 3339 (empty for a plan).
@@ -252,10 +282,10 @@ impl Outcome {
 
 impl RunInfo {
     /// A new run now, by this process's user on this host.
-    pub fn start(mode: &str, ftrack: &str, api_user: &str, directory: &str) -> Self {
+    pub fn start(mode: RunMode, ftrack: &str, api_user: &str, directory: &str) -> Self {
         Self {
             run_id: uuid::Uuid::new_v4().to_string(),
-            mode: mode.to_string(),
+            mode,
             started_at: Clock::System.now_rfc3339(),
             finished_at: String::new(),
             host: host(),
@@ -273,7 +303,7 @@ impl RunInfo {
     pub fn of_plan(facts: &RunFacts) -> Self {
         Self {
             run_id: String::new(),
-            mode: "plan".to_string(),
+            mode: RunMode::Plan,
             started_at: facts.computed_at.clone(),
             finished_at: String::new(),
             host: facts.host.clone(),

@@ -65,7 +65,7 @@ pub fn keep_watermark(
 mod tests {
     use super::*;
     use crate::apply::engine::Refusal;
-    use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo};
+    use crate::apply::outcome::{ItemOutcome, Outcome, RunInfo, RunMode};
     use crate::incremental::Watermark;
     use crate::incremental::store::WatermarkKey;
     use crate::incremental::watermark::ChangeMarker;
@@ -76,7 +76,7 @@ mod tests {
     }
 
     fn applied(statuses: Vec<(Action, ItemStatus)>, ending: Ending) -> Applied {
-        let run = RunInfo::start("apply", "https://ftrack.example", "sync", "");
+        let run = RunInfo::start(RunMode::Apply, "https://ftrack.example", "sync", "");
         let items = statuses
             .into_iter()
             .map(|(action, status)| ItemOutcome {

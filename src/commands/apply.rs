@@ -12,7 +12,7 @@ use super::apply_notify as notify;
 use super::output::Console;
 use super::plan::{plan_with_state, planning_config, read_directory, scope_from, side_by_side};
 use crate::apply::engine::ApplyOptions;
-use crate::apply::outcome::RunInfo;
+use crate::apply::outcome::{RunInfo, RunMode};
 use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::atomic_file::write_json_atomically;
 use crate::cli::{ApplyArgs, Cli};
@@ -216,7 +216,7 @@ impl Setup {
         let config = planning_config(cli, &args.planning)?;
         let state = StateDir::at(&config.state.dir);
         let run = RunInfo::start(
-            "apply",
+            RunMode::Apply,
             config.ftrack.server.as_deref().unwrap_or_default(),
             config.ftrack.api_user.as_deref().unwrap_or_default(),
             "",

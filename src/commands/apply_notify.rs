@@ -3,7 +3,7 @@
 
 use super::output::Console;
 use super::plan::planning_config;
-use crate::apply::outcome::RunInfo;
+use crate::apply::outcome::{RunInfo, RunMode};
 use crate::cli::{ApplyArgs, Cli};
 use crate::config::Config;
 use crate::exit;
@@ -26,7 +26,7 @@ pub(super) fn tell_of_error(cli: &Cli, args: &ApplyArgs, error: &anyhow::Error, 
         return;
     };
     let run = RunInfo::start(
-        "apply",
+        RunMode::Apply,
         config.ftrack.server.as_deref().unwrap_or_default(),
         config.ftrack.api_user.as_deref().unwrap_or_default(),
         "",

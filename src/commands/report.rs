@@ -2,7 +2,7 @@
 //! report `plan --report` writes next to the plan.
 
 use super::output::Console;
-use crate::apply::outcome::{OUTCOME_FORMAT_VERSION, Outcome, RunInfo};
+use crate::apply::outcome::{OUTCOME_FORMAT_VERSION, Outcome, RunInfo, RunMode};
 use crate::cli::{Cli, PlanArgs, PlanningArgs, ReportArgs};
 use crate::clock::Clock;
 use crate::exit;
@@ -101,7 +101,7 @@ fn report_of_plan(plan: &Plan, listing: Listing) -> Report {
     let run = match &plan.facts {
         Some(facts) => RunInfo::of_plan(facts),
         None => RunInfo {
-            mode: "plan".to_string(),
+            mode: RunMode::Plan,
             started_at: "not recorded (the plan was saved by an older ldap2ftrack)".to_string(),
             ..RunInfo::default()
         },

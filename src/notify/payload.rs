@@ -2,7 +2,7 @@
 //! `text` for Slack and Teams, and one JSON per user created or deactivated.
 
 use crate::apply::engine::Ending;
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, OutcomeSummary, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, OutcomeSummary, RunInfo, RunMode};
 use crate::ids::FtrackId;
 use crate::reconcile::plan::{Action, PlanItem};
 use serde::Serialize;
@@ -63,8 +63,8 @@ pub struct RunNotice {
     pub status: RunStatus,
     /// The process exit code (as UX.md lists them).
     pub exit_code: i32,
-    /// `apply`.
-    pub mode: String,
+    /// `apply` (the only kind of run that notifies).
+    pub mode: RunMode,
     /// Unique id of the run, as in the audit log.
     pub run_id: String,
     /// Host that ran it.
@@ -120,7 +120,7 @@ pub fn run_notice(end: &RunEnd) -> RunNotice {
         text: String::new(),
         status,
         exit_code: end.exit_code,
-        mode: run.mode.clone(),
+        mode: run.mode,
         run_id: run.run_id.clone(),
         host: run.host.clone(),
         started_at: run.started_at.clone(),
@@ -145,7 +145,7 @@ pub fn error_notice(run: &RunInfo, message: &str, exit_code: i32) -> RunNotice {
         text: String::new(),
         status: RunStatus::Error,
         exit_code,
-        mode: run.mode.clone(),
+        mode: run.mode,
         run_id: run.run_id.clone(),
         host: run.host.clone(),
         started_at: run.started_at.clone(),

@@ -2,7 +2,7 @@
 
 use super::payload::{RunEnd, RunStatus, UserEvent, run_notice, user_notices};
 use crate::apply::engine::{Ending, Refusal};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, RunMode, SkipCause};
 use crate::reconcile::plan::{Action, DirectoryRef, FtrackRef, MatchedBy, PlanItem};
 use std::path::Path;
 
@@ -33,7 +33,7 @@ fn done(action: Action, username: &str, status: ItemStatus) -> ItemOutcome {
 fn outcome(items: Vec<ItemOutcome>) -> Outcome {
     let run = RunInfo {
         run_id: "run-1".into(),
-        mode: "apply".into(),
+        mode: RunMode::Apply,
         host: "sync01".into(),
         started_at: "2026-03-01T02:00:00Z".into(),
         finished_at: "2026-03-01T02:00:09Z".into(),

@@ -7,7 +7,7 @@
 //! Secrets never reach this file: events are built from plan items and run facts, which hold
 //! none.
 
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, RunMode};
 use crate::apply::preflight::value_text;
 use crate::clock::Clock;
 use crate::reconcile::custom::CustomChange;
@@ -42,7 +42,7 @@ pub struct AuditLog {
 struct Origin<'a> {
     time: String,
     run_id: &'a str,
-    mode: &'a str,
+    mode: RunMode,
     host: &'a str,
     os_user: &'a str,
     api_user: &'a str,
@@ -53,7 +53,7 @@ impl<'a> Origin<'a> {
         Self {
             time: Clock::System.now_rfc3339(),
             run_id: &run.run_id,
-            mode: &run.mode,
+            mode: run.mode,
             host: &run.host,
             os_user: &run.operator,
             api_user: &run.api_user,

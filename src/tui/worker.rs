@@ -3,7 +3,7 @@
 
 use super::app::{LoadStage, Msg, Session};
 use crate::apply::engine::{Applied, ApplyListener, ApplyOptions, ApplyProgress, Ending, Refusal};
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, RunMode};
 use crate::apply::run::{Recorded, Records, apply_and_record};
 use crate::clock::Clock;
 use crate::config::Config;
@@ -186,7 +186,7 @@ pub fn spawn_apply(
     std::thread::spawn(move || {
         let config = &setup.config;
         let run = RunInfo::start(
-            "console",
+            RunMode::Console,
             config.ftrack.server.as_deref().unwrap_or_default(),
             config.ftrack.api_user.as_deref().unwrap_or_default(),
             "",

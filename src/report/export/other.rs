@@ -57,7 +57,7 @@ fn history_row(position: usize, e: &HistoryEntry) -> Vec<String> {
     vec![
         format!("@{position}"),
         e.started_at.clone(),
-        e.mode.clone(),
+        e.mode.to_string(),
         e.operator.clone(),
         e.host.clone(),
         s.created.to_string(),

@@ -1,13 +1,13 @@
 //! The history and comparison documents in each format: escaped, neutralised, complete.
 
 use super::*;
-use crate::apply::outcome::OutcomeSummary;
+use crate::apply::outcome::{OutcomeSummary, RunMode};
 use crate::report::compare::SideFacts;
 
 fn entry(n: usize, exit_code: i32) -> HistoryEntry {
     HistoryEntry {
         run_id: format!("run-{n}"),
-        mode: "apply".into(),
+        mode: RunMode::Apply,
         started_at: format!("2026-03-0{n}T02:00:00Z"),
         finished_at: format!("2026-03-0{n}T02:00:09Z"),
         operator: "=ops".into(),

@@ -2,7 +2,7 @@
 //! explicit checks of the neutralisation and escaping the snapshots also pin.
 
 use super::*;
-use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, SkipCause};
+use crate::apply::outcome::{ItemOutcome, ItemStatus, Outcome, RunInfo, RunMode, SkipCause};
 use crate::reconcile::decision::IGNORED;
 use crate::reconcile::facts::RunFacts;
 use crate::reconcile::plan::{
@@ -22,10 +22,10 @@ mod roles;
 const FORMULA: &str = "=cmd|' /C calc'!A0";
 const SCRIPT: &str = "<script>alert(1)</script>";
 
-fn run_info(mode: &str) -> RunInfo {
+fn run_info(mode: RunMode) -> RunInfo {
     RunInfo {
         run_id: "00000000-0000-4000-8000-000000000001".into(),
-        mode: mode.into(),
+        mode,
         started_at: "2025-01-02T03:04:05Z".into(),
         finished_at: String::new(),
         host: "sync01".into(),
@@ -297,7 +297,7 @@ pub(super) fn apply_report() -> Report {
             }
         })
         .collect();
-    let mut run = run_info("apply");
+    let mut run = run_info(RunMode::Apply);
     run.finished_at = "2025-01-02T03:05:00Z".into();
     let mut outcome = Outcome::new(run, items);
     outcome.stopped = Some("interrupted (Ctrl-C)".into());

@@ -2,7 +2,7 @@
 //! plan as decided so far, with the session's journal, and the dialog closing once written.
 
 use super::{fail, note};
-use crate::apply::outcome::RunInfo;
+use crate::apply::outcome::{RunInfo, RunMode};
 use crate::clock::Clock;
 use crate::reconcile::decision::{Decision, Decisions};
 use crate::reconcile::plan::{Plan, Summary};
@@ -66,7 +66,12 @@ fn report(app: &App) -> Option<Report> {
         )),
         (_, Some(review)) => {
             let s = &review.session;
-            let run = RunInfo::start("console", &s.server, &s.api_user, &s.directory_source);
+            let run = RunInfo::start(
+                RunMode::Console,
+                &s.server,
+                &s.api_user,
+                &s.directory_source,
+            );
             Some(report_from_plan(
                 &plan_as_decided(review, app.decisions()),
                 run,

@@ -25,7 +25,7 @@ fn pending_plan() -> Plan {
 
 #[test]
 fn every_format_lists_the_pending_bucket_with_the_time_and_runs_left() {
-    let report = report_from_plan(&pending_plan(), run_info("plan"), Listing::default());
+    let report = report_from_plan(&pending_plan(), run_info(RunMode::Plan), Listing::default());
     assert_eq!(report.summary.pending, 1);
     let left = "deactivated after 1d 17h and 1 more run";
     let json = rendered(&report, ReportFormat::Json);

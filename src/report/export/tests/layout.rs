@@ -127,7 +127,7 @@ fn conflicts_and_blocked_items_say_what_to_do() {
 #[test]
 fn unchanged_users_are_counted_and_listed_only_when_asked() {
     let plan = fixture_plan();
-    let counted = report_from_plan(&plan, run_info("plan"), Listing::default());
+    let counted = report_from_plan(&plan, run_info(RunMode::Plan), Listing::default());
     assert_eq!(counted.summary.unchanged, 1);
     assert!(
         counted
@@ -135,7 +135,7 @@ fn unchanged_users_are_counted_and_listed_only_when_asked() {
             .iter()
             .all(|r| r.category != Category::Unchanged)
     );
-    let listed = report_from_plan(&plan, run_info("plan"), Listing { unchanged: true });
+    let listed = report_from_plan(&plan, run_info(RunMode::Plan), Listing { unchanged: true });
     assert_eq!(
         listed.summary, counted.summary,
         "the same counts either way"

@@ -3,6 +3,7 @@
 
 use super::{fixture_plan, plan_report, rendered, run_info};
 use crate::access::RoleScope;
+use crate::apply::outcome::RunMode;
 use crate::reconcile::roles::RoleChange;
 use crate::reconcile::seats::Seats;
 use crate::report::export::ReportFormat;
@@ -58,7 +59,7 @@ fn a_plan_without_roles_or_seats_reports_neither() {
     for item in &mut plan.items {
         item.roles.clear();
     }
-    let report = report_from_plan(&plan, run_info("plan"), Listing::default());
+    let report = report_from_plan(&plan, run_info(RunMode::Plan), Listing::default());
     assert_eq!(report.seats, None, "a plan saved before plans had seats");
     let json = rendered(&report, ReportFormat::Json);
     assert!(!json.contains("\"seats\"") && !json.contains("\"roles\""));
