@@ -169,12 +169,11 @@ async fn read_once(
     };
     let group_count = groups.as_ref().map_or(0, |g| g.index.len());
     let groups_found = groups.as_ref().map(GroupsRead::found);
-    let index = groups.map(|g| g.index);
     let (mapped, outcome) = read_users(
         &mut connection,
         settings,
         mapping,
-        index,
+        groups.as_ref().map(|g| &g.index),
         today,
         tracking.as_mut(),
         progress,
@@ -235,7 +234,7 @@ async fn read_users(
     connection: &mut Connection,
     settings: &LdapSettings,
     mapping: &Mapping,
-    index: Option<GroupIndex>,
+    index: Option<&GroupIndex>,
     today: Date,
     tracking: Option<&mut ChangeTracking>,
     progress: &mut dyn FnMut(ReadProgress),
@@ -259,7 +258,7 @@ async fn read_users(
         page_size: settings.page_size,
         timeout: settings.timeout,
     };
-    let mut mapper = PageMapper::new(mapping, index.as_ref(), today, tracking);
+    let mut mapper = PageMapper::new(mapping, index, today, tracking);
     let mut read = 0;
     let mut pages = 0;
     let mut outcome = paged_search_raw(connection, &request, &mut |page| {

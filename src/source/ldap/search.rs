@@ -148,11 +148,11 @@ pub async fn paged_search_raw(
             Err(error) => return Err(failed_search(connection, request, error)),
         };
         outcome.pages += 1;
-        let stops = stops_here(connection, request, &result, &mut outcome);
+        let stops = stops_here(connection, request, &result, &mut outcome)?;
         cookie = next_cookie(&result);
-        if !matches!(stops, Ok(false)) || cookie.is_empty() {
+        if stops || cookie.is_empty() {
             on_page(RawPage(entries));
-            return stops.map(|_| outcome);
+            return Ok(outcome);
         }
         previous = Some(RawPage(entries));
     }
